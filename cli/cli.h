@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The nvmx command line: one cmd_*.c per subcommand, shared helpers in common.c. */
+#ifndef NVMX_CLI_H
+#define NVMX_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "nvmx/nvmx.h"
+
+/* Exit codes, stable across releases (documented in nvmx.1). */
+enum {
+	EXIT_OK = 0,		/* success / migratable / accepted */
+	EXIT_NO = 1,		/* a negative verdict: rejected, not migratable, KVM won't load */
+	EXIT_USAGE = 2,		/* bad input: arguments, files, values */
+	EXIT_SYSTEM = 3,	/* a live source is unavailable (device, permission, no VMX) */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;	/* full --help text */
+};
+
+int cmd_decode(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_derive(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
+
+extern const struct cmd nvmx_cmds[];
+const struct cmd *cli_find_cmd(const char *name);
+
+/* Print "nvmx CMD: msg" to stderr; returns EXIT_USAGE for `return die(...)`. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print the command's --help text to f. */
+void cli_help(FILE *f, const char *cmd);
+bool cli_is_help(const char *arg);
+
+/* Load a host source: a file path (text or JSON). 0 or an EXIT_* code. */
+int cli_load_host(const char *cmd, const char *path, struct nvmx_hostfile *out);
+
+/* JSON string output with escaping. */
+void cli_json_str(FILE *f, const char *s);
+/* "0x%016llx" */
+void cli_json_hex(FILE *f, uint64_t v);
+
+#endif

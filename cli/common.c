@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <string.h>
+#include "cli.h"
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "nvmx %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+void cli_help(FILE *f, const char *cmd)
+{
+	const struct cmd *c = cli_find_cmd(cmd);
+	if (c)
+		fputs(c->usage, f);
+}
+
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+int cli_load_host(const char *cmd, const char *path, struct nvmx_hostfile *out)
+{
+	struct nvmx_diag d;
+	memset(&d, 0, sizeof(d));
+	if (nvmx_hostfile_read(path, out, &d) < 0) {
+		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
+		return EXIT_USAGE;
+	}
+	for (unsigned i = 0; i < d.nwarn && i < NVMX_MAX_WARNINGS; i++)
+		fprintf(stderr, "nvmx %s: warning: %s\n", cmd, d.warn[i]);
+	return 0;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void cli_json_hex(FILE *f, uint64_t v)
+{
+	fprintf(f, "\"0x%016llx\"", (unsigned long long)v);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+#include "cli.h"
+
+const struct cmd nvmx_cmds[] = {
+	{ "decode", cmd_decode, "decode VMX capability MSRs of a host dump or a live source",
+	  "usage: nvmx decode SOURCE [--json]\n"
+	  "       nvmx decode --live-cpu N [--root DIR] [--json]\n"
+	  "       nvmx decode --live-kvm [--root DIR] [--json]\n"
+	  "\n"
+	  "SOURCE is a .msrs dump or the JSON that --json prints.  Prints every MSR,\n"
+	  "every control with its state (must be 0 / may be 1 / must be 1) and every\n"
+	  "field of BASIC, MISC, EPT_VPID_CAP, VMFUNC and the CR fixed MSRs, and warns\n"
+	  "about SDM inconsistencies.\n" },
+	{ "diff", cmd_diff, "feature-level difference of two hosts or saved vCPU states",
+	  "usage: nvmx diff A B [--json]\n"
+	  "\n"
+	  "Compares two sources control by control and field by field, by name.\n"
+	  "Exit 0 when they are identical, 1 when they differ.\n" },
+	{ "derive", cmd_derive, "vmcs_config and nested VMX MSRs a KVM release computes on a host",
+	  "usage: nvmx derive HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs] [--json]\n"
+	  "\n"
+	  "Models kvm_intel loading on HOST: its vmcs_config, effective module\n"
+	  "parameters, and the nested VMX MSRs a fresh vCPU gets (what KVM_GET_MSRS\n"
+	  "returns).  Exit 1 when KVM would refuse to load, naming the missing controls.\n"
+	  "RELEASE is one of `nvmx kernels`.\n" },
+	{ "restore", cmd_restore, "KVM_SET_MSRS of VMX MSRs checked as a release checks it",
+	  "usage: nvmx restore HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs]\n"
+	  "         [--guest-cpuid SPEC] [--pmu-version N] [--disable-quirks MASK]\n"
+	  "         [--policy strict|revoke-keep|revoke-clear]\n"
+	  "         [--state has-run,vmxon,guest-mode,evmcs,evmcs-pgc] [MSR=VALUE]... [--json]\n"
+	  "\n"
+	  "Writes go in order to one fresh vCPU; each is checked on its own.  MSR is an\n"
+	  "SDM name or a hex index.  --guest-cpuid: host | none | empty, then ,+flag /\n"
+	  "-flag (cpuinfo names).  Exit 0 when every write was accepted, 1 otherwise.\n" },
+	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
+	  "usage: nvmx kernels [--json]\n" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct cmd *cli_find_cmd(const char *name)
+{
+	for (const struct cmd *c = nvmx_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nvmx COMMAND [ARGS]...   (nvmx COMMAND --help for details)\n\n");
+	for (const struct cmd *c = nvmx_cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nExit status: 0 ok, 1 negative verdict, 2 bad input, 3 live source unavailable.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("nvmx 0.1.0\n");
+		return EXIT_OK;
+	}
+	const struct cmd *c = cli_find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "nvmx: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++)
+		if (cli_is_help(argv[i])) {
+			cli_help(stdout, c->name);
+			return EXIT_OK;
+		}
+	return c->run(argc - 1, argv + 1);
+}

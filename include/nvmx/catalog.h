@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The catalogue: the single source of truth for every VMX capability MSR and
+ * every control bit or field inside it (SDM name, Linux macro, QEMU property,
+ * description).  Decode, diff, explain, restore reasons and the exporters all
+ * name things through these tables and nowhere else.
+ */
+#ifndef NVMX_CATALOG_H
+#define NVMX_CATALOG_H
+
+#include <stddef.h>
+#include "msr.h"
+
+/* How an MSR's 64 bits are laid out. */
+enum nvmx_layout {
+	NVMX_LAYOUT_CONTROLS,	/* lo = allowed-0 (must be 1), hi = allowed-1 */
+	NVMX_LAYOUT_CONTROLS64,	/* 64-bit allowed-1 mask (tertiary, exit2) */
+	NVMX_LAYOUT_FIELDS,	/* bit fields (BASIC, MISC, EPT_VPID_CAP, VMFUNC) */
+	NVMX_LAYOUT_CR_FIXED,	/* CR0/CR4 bits: fixed0 must be 1, fixed1 may be 1 */
+	NVMX_LAYOUT_VMCS_ENUM,	/* highest VMCS field index in bits 9:1 */
+};
+
+/* Control words shared by a TRUE MSR and its non-TRUE twin. */
+enum nvmx_word {
+	NVMX_WORD_NONE = -1,
+	NVMX_WORD_PIN,
+	NVMX_WORD_PROC,
+	NVMX_WORD_PROC2,
+	NVMX_WORD_PROC3,
+	NVMX_WORD_EXIT,
+	NVMX_WORD_ENTRY,
+	NVMX_WORD_EXIT2,
+	NVMX_WORD_CR0,		/* CR0 bit names, for CR0_FIXED0/1 */
+	NVMX_WORD_CR4,		/* CR4 bit names, for CR4_FIXED0/1 */
+	NVMX_WORD_COUNT
+};
+
+struct nvmx_msr_desc {
+	enum nvmx_msr_id id;
+	uint32_t index;
+	const char *sdm;	/* "IA32_VMX_PROCBASED_CTLS2" */
+	const char *linux_name;	/* "MSR_IA32_VMX_PROCBASED_CTLS2" */
+	const char *desc;	/* one line */
+	enum nvmx_layout layout;
+	enum nvmx_word word;	/* control word or CR bit names, else NONE */
+	enum nvmx_msr_id twin;	/* TRUE <-> non-TRUE control MSR, else itself */
+};
+
+/*
+ * One named bit or multi-bit field.  For control MSRs `lsb` is the control's
+ * bit number within its 32-bit word (allowed-0 at lsb, allowed-1 at lsb+32);
+ * for field MSRs it is the position within the 64-bit value.
+ */
+struct nvmx_field {
+	enum nvmx_msr_id msr;	/* for control words: the TRUE MSR (or 0x48B/0x492) */
+	enum nvmx_word word;
+	uint8_t lsb;
+	uint8_t width;		/* 1 for flags */
+	const char *sdm;	/* SDM wording, short */
+	const char *linux_name;	/* kernel macro, or NULL */
+	const char *qemu;	/* QEMU property ("vmx-ept"), or NULL */
+	const char *desc;	/* one line */
+	const char *unit;	/* for multi-bit fields: how to print the value, or NULL */
+};
+
+const struct nvmx_msr_desc *nvmx_msr_desc(enum nvmx_msr_id id);
+/* By SDM name (case-insensitive), Linux name, or hex index "0x48b". */
+const struct nvmx_msr_desc *nvmx_msr_lookup(const char *name);
+const struct nvmx_msr_desc *nvmx_msr_by_index(uint32_t index);
+
+/*
+ * The named field covering bit `bit` (0..63) of MSR `id`'s 64-bit value; for
+ * control MSRs both halves map to the same control.  NULL if unnamed/reserved.
+ */
+const struct nvmx_field *nvmx_field_at(enum nvmx_msr_id id, unsigned bit);
+
+/* Every field of a word or field-MSR, in bit order. */
+const struct nvmx_field *nvmx_word_fields(enum nvmx_word w, size_t *count);
+const struct nvmx_field *nvmx_msr_fields(enum nvmx_msr_id id, size_t *count);
+
+/* By Linux macro, QEMU property or SDM wording (case-insensitive). */
+const struct nvmx_field *nvmx_field_lookup(const char *name);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The KVM model: kernel release profiles, module parameters, what
+ * kvm_intel computes when it loads (vmcs_config, effective parameters) and
+ * the nested VMX capability MSRs a fresh vCPU gets.
+ */
+#ifndef NVMX_KVM_H
+#define NVMX_KVM_H
+
+#include "host.h"
+
+struct nvmx_kernel;	/* a release profile: lib/kernels.c */
+
+unsigned nvmx_kernel_count(void);
+const struct nvmx_kernel *nvmx_kernel_at(unsigned i);		/* oldest first */
+const struct nvmx_kernel *nvmx_kernel_find(const char *name);	/* exact name */
+const char *nvmx_kernel_name(const struct nvmx_kernel *k);
+const char *nvmx_kernel_summary(const struct nvmx_kernel *k);
+/* Closest profile for a `uname -r` string ("6.1.0-18-amd64"), or NULL. */
+const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release);
+
+/* kvm_intel module parameters (kernel names). */
+enum nvmx_param {
+	NVMX_P_NESTED, NVMX_P_EPT, NVMX_P_VPID, NVMX_P_UNRESTRICTED_GUEST,
+	NVMX_P_EPTAD, NVMX_P_FLEXPRIORITY, NVMX_P_ENABLE_APICV, NVMX_P_ENABLE_IPIV,
+	NVMX_P_PML, NVMX_P_PREEMPTION_TIMER, NVMX_P_SGX, NVMX_P_PT_MODE,
+	NVMX_P_ERROR_ON_INCONSISTENT, NVMX_P_ENLIGHTENED_VMCS, NVMX_P_SHADOW_VMCS,
+	NVMX_P_VNMI, NVMX_P_ENABLE_PMU, NVMX_P_CET, NVMX_P_MEDIATED_PMU,
+	NVMX_P_PLE_GAP, NVMX_P_PLE_WINDOW, NVMX_P_PLE_WINDOW_GROW,
+	NVMX_P_PLE_WINDOW_SHRINK, NVMX_P_PLE_WINDOW_MAX,
+	NVMX_P_COUNT
+};
+
+struct nvmx_params {
+	int64_t val[NVMX_P_COUNT];
+	uint32_t given;		/* bit p: set explicitly */
+};
+
+const char *nvmx_param_name(enum nvmx_param p);
+int nvmx_param_lookup(const char *name);				/* -1 if unknown */
+bool nvmx_kernel_has_param(const struct nvmx_kernel *k, enum nvmx_param p);
+void nvmx_params_default(const struct nvmx_kernel *k, struct nvmx_params *p);
+/* Parse "NAME=VALUE" into p; 0, or -1 (unknown name, not in k, bad value). */
+int nvmx_params_set(const struct nvmx_kernel *k, struct nvmx_params *p,
+		    const char *name, const char *value);
+
+/* KVM's sanitized host configuration (struct vmcs_config + vmx_capability). */
+struct nvmx_vmcs_config {
+	uint64_t basic;
+	uint32_t pin, proc, proc2, exit, entry;
+	uint64_t proc3;
+	uint64_t misc;
+	uint32_t ept, vpid;
+};
+
+/* The nested MSR state (struct nested_vmx_msrs): N system-wide, V per vCPU. */
+struct nvmx_caps {
+	uint32_t pin_lo, pin_hi, proc_lo, proc_hi, proc2_lo, proc2_hi;
+	uint32_t exit_lo, exit_hi, entry_lo, entry_hi, misc_lo, misc_hi;
+	uint64_t basic, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, vmcs_enum;
+	uint32_t ept_caps, vpid_caps;
+	uint64_t vmfunc;
+};
+
+enum nvmx_load_status {
+	NVMX_LOAD_OK,
+	NVMX_LOAD_NO_VMX,		/* CPUID lacks VMX / not an Intel-compatible VMX CPU */
+	NVMX_LOAD_MISSING_CONTROLS,	/* a required control is not allowed-1 */
+	NVMX_LOAD_BAD_BASIC,		/* VMCS size > 4 KiB, 32-bit addresses, memory type not WB */
+	NVMX_LOAD_EPT_INCONSISTENT,	/* EPT caps without the EPT control */
+	NVMX_LOAD_VPID_INCONSISTENT,	/* VPID caps without the VPID control */
+	NVMX_LOAD_PAIR_INCONSISTENT,	/* VM-entry/VM-exit control pair half present */
+	NVMX_LOAD_NO_NX,		/* no EPT and no NX */
+	NVMX_LOAD_BAD_PT_MODE,		/* pt_mode not 0 or 1 */
+};
+
+/* Messages KVM prints while loading (kernel_log). */
+#define NVMX_MAX_LOG 8
+struct nvmx_log {
+	unsigned n;
+	struct { uint8_t code; uint8_t word; uint32_t bits; } ent[NVMX_MAX_LOG];
+};
+
+/* Everything kvm_intel computes at load time. */
+struct nvmx_kvm {
+	const struct nvmx_kernel *kernel;
+	struct nvmx_params params;	/* effective, after clamping */
+	enum nvmx_load_status status;
+	int load_rc;			/* 0 or negative errno, as vmx_init returns */
+	enum nvmx_word fail_word;	/* MISSING_CONTROLS / PAIR: which word */
+	uint64_t fail_bits;		/* the missing required controls */
+	struct nvmx_vmcs_config cfg;
+	bool using_evmcs;		/* KVM uses eVMCS itself */
+	bool nested;			/* nested=1 and loaded: caps valid */
+	struct nvmx_caps caps;		/* N */
+	uint64_t kvm_features;		/* KVM's supported CPUID, NVMX_FEAT() bits */
+	struct nvmx_log log;
+};
+
+/* Model kvm_intel loading on host h with params p (NULL: defaults). */
+void nvmx_kvm_load(struct nvmx_kvm *out, const struct nvmx_host *h,
+		   const struct nvmx_kernel *k, const struct nvmx_params *p);
+
+/* One MSR of a cap set as KVM_GET_MSRS returns it (non-TRUE adds default1). */
+uint64_t nvmx_caps_read(const struct nvmx_caps *c, enum nvmx_msr_id id);
+/* Which of 0x480..0x493 this release answers for nested (0x480..0x491). */
+bool nvmx_kernel_reports(const struct nvmx_kernel *k, enum nvmx_msr_id id);
+/* Fill m with every MSR the release reports, from caps c. */
+void nvmx_caps_to_msrs(const struct nvmx_kernel *k, const struct nvmx_caps *c,
+		       struct nvmx_msrs *m);
+
+/* Human text for a failed load, naming missing controls; returns len. */
+size_t nvmx_kvm_describe_failure(const struct nvmx_kvm *kvm, char *buf, size_t n);
+
+#endif
