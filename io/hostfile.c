@@ -1,10 +1,225 @@
 /* SPDX-License-Identifier: MIT */
+/* Reading a host dump from disk, and the bits every reader shares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "nvmx/io.h"
-/* placeholder until the readers land */
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+/* Dumps are a few KiB; anything far larger is not a dump and is refused early. */
+#define HOSTFILE_MAX_BYTES (4u << 20)
+
+struct nvmx_diag *io_diag_begin(struct nvmx_diag *d, struct nvmx_diag *scratch)
+{
+	if (!d)
+		d = scratch;
+	d->error[0] = '\0';
+	d->nwarn = 0;
+	return d;
+}
+
+void io_error(struct nvmx_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	/* The first error is the one worth reporting; later ones are fallout. */
+	if (d->error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->error, sizeof(d->error), fmt, ap);
+	va_end(ap);
+}
+
+void io_warn(struct nvmx_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned i = d->nwarn++;
+	if (i >= NVMX_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->warn[i], sizeof(d->warn[i]), fmt, ap);
+	va_end(ap);
+}
+
+const char *io_label(const char *path)
+{
+	return path && *path ? path : "<input>";
+}
+
+int io_copy(char *dst, size_t cap, const char *src, size_t len)
+{
+	if (len >= cap)
+		return -1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+void io_hostfile_init(struct nvmx_hostfile *h, const char *path)
+{
+	memset(h, 0, sizeof(*h));
+	if (!path)
+		return;
+	/* An over-long path is kept truncated: it only labels messages. */
+	snprintf(h->path, sizeof(h->path), "%s", path);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".msrs"))
+		n -= 5;
+	if (n >= sizeof(h->name))
+		n = sizeof(h->name) - 1;
+	memcpy(h->name, base, n);
+	h->name[n] = '\0';
+}
+
+void io_features_from_flags(struct nvmx_hostfile *h)
+{
+	char word[64];
+	const char *p = h->flags;
+	h->host.features = 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " \t");
+		if (!n)
+			break;
+		/* No feature name is this long; such a word cannot match anyway. */
+		if (n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			int f = nvmx_feature_lookup(word);
+			if (f >= 0)
+				h->host.features |= NVMX_FEAT(f);
+		}
+		p += n;
+	}
+}
+
+size_t io_utf8_seq(const unsigned char *p, size_t n)
+{
+	if (!n)
+		return 0;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	unsigned min, cp;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Whole file into a NUL-terminated heap buffer; NULL with diag->error set. */
+static char *slurp(const char *path, size_t *len, struct nvmx_diag *d)
+{
+	int fd;
+	bool is_stdin = !strcmp(path, "-");
+	if (is_stdin) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				io_error(d, "%s: no such file", path);
+			else if (errno == EACCES)
+				io_error(d, "%s: permission denied", path);
+			else
+				io_error(d, "%s: cannot open: %s", path, strerror(errno));
+			return NULL;
+		}
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			io_error(d, "%s: is a directory, not a host dump", path);
+			close(fd);
+			return NULL;
+		}
+	}
+	size_t cap = 8192, n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		io_error(d, "%s: out of memory", path);
+		goto fail;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= HOSTFILE_MAX_BYTES) {
+				io_error(d, "%s: larger than %u MiB, not a host dump", path,
+					 HOSTFILE_MAX_BYTES >> 20);
+				goto fail;
+			}
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				io_error(d, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			io_error(d, "%s: read error: %s", path,
+				 errno == EISDIR ? "is a directory" : strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (!is_stdin)
+		close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	free(buf);
+	if (!is_stdin)
+		close(fd);
+	return NULL;
+}
+
 int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_diag *diag)
 {
-	(void)path; (void)out;
-	strcpy(diag->error, "readers not built yet");
-	return -1;
+	struct nvmx_diag scratch;
+	diag = io_diag_begin(diag, &scratch);
+	if (!path || !*path) {
+		io_error(diag, "no host file given");
+		return -1;
+	}
+	size_t len;
+	char *buf = slurp(path, &len, diag);
+	if (!buf)
+		return -1;
+	/* "-" reads standard input; give it a readable label and no base name. */
+	const char *label = strcmp(path, "-") ? path : "<stdin>";
+	size_t i = 0;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	int rc;
+	if (i < len && buf[i] == '{')
+		rc = nvmx_hostfile_parse_json(label, buf, len, out, diag);
+	else
+		rc = nvmx_hostfile_parse_text(label, buf, len, out, diag);
+	free(buf);
+	return rc;
 }

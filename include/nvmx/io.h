@@ -44,6 +44,20 @@ void nvmx_hostfile_write_text(FILE *f, const struct nvmx_hostfile *h);
 void nvmx_hostfile_write_json(FILE *f, const struct nvmx_hostfile *h);
 
 /*
+ * MSR keys as dump files spell them: the SDM name ("IA32_VMX_PROCBASED_CTLS2",
+ * case-insensitive), the Linux name ("MSR_IA32_VMX_PROCBASED_CTLS2") or the
+ * hex index ("0x48b").  Returns the id, or -1.
+ */
+int nvmx_io_msr_id(const char *key);
+/* The SDM name of an MSR id, or NULL when out of range. */
+const char *nvmx_io_msr_name(enum nvmx_msr_id id);
+/*
+ * Strict 64-bit hex: "0x" then 1..16 significant digits, nothing else.
+ * Returns 0, or -1 with *why (if given) set to a short reason.
+ */
+int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why);
+
+/*
  * Live readers.  `root` prefixes every path ("" or NULL for the real system)
  * so tests can run them on fake trees.  Return 0, or -1 with diag->error
  * saying exactly what is missing (device, permission, not Intel, no VMX MSRs).

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `.msrs` text form (data/README.md): `key = value` lines, `#` comments.
+ *
+ * The reader is deliberately strict.  A dump feeds a model whose answers are
+ * only as good as the values it is given, so anything that could be a typo in
+ * an MSR line stops the read with the file, the line and the problem; only
+ * metadata keys nobody reads are let through, with a warning.
+ */
+#include <string.h>
+#include <strings.h>
+#include "internal.h"
+
+enum meta_key {
+	META_NAME, META_VENDOR, META_FAMILY, META_MODEL, META_STEPPING,
+	META_FEATURES, META_EVMCS, META_COUNT
+};
+
+static const char *const meta_names[META_COUNT] = {
+	[META_NAME] = "name", [META_VENDOR] = "vendor", [META_FAMILY] = "family",
+	[META_MODEL] = "model", [META_STEPPING] = "stepping",
+	[META_FEATURES] = "cpuid.features", [META_EVMCS] = "hyperv_evmcs",
+};
+
+/* Display family is base (<= 15) plus extended (<= 255). */
+static const unsigned meta_max[META_COUNT] = {
+	[META_FAMILY] = 15 + 255, [META_MODEL] = 255, [META_STEPPING] = 15,
+};
+
+struct text_reader {
+	const char *label;
+	struct nvmx_hostfile *out;
+	struct nvmx_diag *d;
+	unsigned line;
+	unsigned msr_line[NVMX_MSR_COUNT];
+	unsigned meta_line[META_COUNT];
+	bool saw_content;
+};
+
+/* Refuse anything that is not text before looking at it line by line. */
+static int check_encoding(const char *label, const char *buf, size_t len, struct nvmx_diag *d)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	unsigned line = 1;
+	for (size_t i = 0; i < len;) {
+		unsigned c = p[i];
+		if (c == '\n') {
+			line++;
+			i++;
+		} else if (c == 0) {
+			io_error(d, "%s:%u: NUL byte: binary data, not a .msrs text dump", label, line);
+			return -1;
+		} else if (c == '\r') {
+			if (i + 1 < len && p[i + 1] != '\n') {
+				io_error(d, "%s:%u: carriage return in the middle of a line", label, line);
+				return -1;
+			}
+			i++;
+		} else if (c < 0x20 && c != '\t') {
+			io_error(d, "%s:%u: control character 0x%02x: binary data, not a .msrs text dump",
+				 label, line, c);
+			return -1;
+		} else if (c == 0x7f) {
+			io_error(d, "%s:%u: control character 0x7f: not a .msrs text dump", label, line);
+			return -1;
+		} else if (c < 0x80) {
+			i++;
+		} else {
+			size_t n = io_utf8_seq(p + i, len - i);
+			if (!n) {
+				io_error(d, "%s:%u: invalid UTF-8 (byte 0x%02x): binary data, not a .msrs text dump",
+					 label, line, c);
+				return -1;
+			}
+			i += n;
+		}
+	}
+	return 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *skip_space(const char *s, const char *e)
+{
+	while (s < e && is_space(*s))
+		s++;
+	return s;
+}
+
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && is_space(**s))
+		(*s)++;
+	while (*e > *s && is_space((*e)[-1]))
+		(*e)--;
+}
+
+/*
+ * '#' opens a comment at the start of a line, or as a word of its own after a
+ * value ("family = 6   # display family").  A '#' inside a word is text, so
+ * a name such as "Sample #2" survives and "0x1#" stays an error.
+ */
+static bool opens_comment(const char *s, const char *p, const char *e)
+{
+	if (*p != '#')
+		return false;
+	if (p == skip_space(s, e))
+		return true;
+	return is_space(p[-1]) && (p + 1 == e || is_space(p[1]));
+}
+
+static const char *comment_start(const char *s, const char *e)
+{
+	for (const char *p = s; p < e; p++)
+		if (opens_comment(s, p, e))
+			return p;
+	return e;
+}
+
+/* Short form of a value for error messages: long garbage is cut. */
+static void excerpt(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap) {
+		memcpy(dst, s, cap - 4);
+		strcpy(dst + cap - 4, "...");
+	} else {
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+	}
+}
+
+static int parse_decimal(const char *s, unsigned max, unsigned *out)
+{
+	unsigned v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > max)
+			return -2;
+	}
+	*out = v;
+	return 0;
+}
+
+static int set_meta(struct text_reader *r, enum meta_key k, const char *val, size_t vlen)
+{
+	struct nvmx_hostfile *h = r->out;
+	const char *key = meta_names[k];
+	char v[64];
+	switch (k) {
+	case META_NAME:
+		if (io_copy(h->name, sizeof(h->name), val, vlen) < 0)
+			goto too_long;
+		return 0;
+	case META_VENDOR:
+		if (io_copy(h->host.vendor, sizeof(h->host.vendor), val, vlen) < 0)
+			goto too_long;
+		return 0;
+	case META_FEATURES:
+		if (io_copy(h->flags, sizeof(h->flags), val, vlen) < 0)
+			goto too_long;
+		h->has_flags = true;
+		io_features_from_flags(h);
+		return 0;
+	case META_EVMCS:
+		excerpt(v, sizeof(v), val, vlen);
+		if (!strcmp(v, "true") || !strcmp(v, "1"))
+			h->host.hyperv_evmcs = true;
+		else if (!strcmp(v, "false") || !strcmp(v, "0"))
+			h->host.hyperv_evmcs = false;
+		else {
+			io_error(r->d, "%s:%u: %s '%s' is not a boolean (true/false/1/0)",
+				 r->label, r->line, key, v);
+			return -1;
+		}
+		return 0;
+	case META_FAMILY:
+	case META_MODEL:
+	case META_STEPPING: {
+		unsigned n;
+		excerpt(v, sizeof(v), val, vlen);
+		int rc = vlen < sizeof(v) ? parse_decimal(v, meta_max[k], &n) : -1;
+		if (rc == -1) {
+			io_error(r->d, "%s:%u: %s '%s' is not a decimal number", r->label, r->line, key, v);
+			return -1;
+		}
+		if (rc == -2) {
+			io_error(r->d, "%s:%u: %s %s is out of range (at most %u)", r->label, r->line,
+				 key, v, meta_max[k]);
+			return -1;
+		}
+		if (k == META_FAMILY)
+			h->host.family = n;
+		else if (k == META_MODEL)
+			h->host.model = n;
+		else
+			h->host.stepping = n;
+		return 0;
+	}
+	case META_COUNT:
+		break;
+	}
+	return 0;
+too_long:
+	io_error(r->d, "%s:%u: %s value too long (%zu bytes)", r->label, r->line, key, vlen);
+	return -1;
+}
+
+/* A key nobody defined but that names an MSR must not be mistaken for metadata. */
+static bool looks_like_msr(const char *key)
+{
+	return !strncasecmp(key, "IA32_VMX_", 9) || !strncasecmp(key, "MSR_IA32_VMX_", 13) ||
+	       (key[0] == '0' && (key[1] == 'x' || key[1] == 'X'));
+}
+
+static int do_line(struct text_reader *r, const char *s, const char *e)
+{
+	const char *c = comment_start(s, e);
+	if (c < e && c == skip_space(s, e)) {
+		/* Only the first "# source:" header counts; later ones are plain comments. */
+		const char *t = c + 1, *te = e;
+		trim(&t, &te);
+		if (!r->out->source[0] && te - t > 7 && !strncmp(t, "source:", 7)) {
+			t += 7;
+			trim(&t, &te);
+			size_t n = (size_t)(te - t);
+			if (n >= sizeof(r->out->source))
+				n = sizeof(r->out->source) - 1;
+			memcpy(r->out->source, t, n);
+			r->out->source[n] = '\0';
+		}
+	}
+	e = c;
+	trim(&s, &e);
+	if (s == e)
+		return 0;
+	r->saw_content = true;
+
+	const char *eq = memchr(s, '=', (size_t)(e - s));
+	char shown[96];
+	if (!eq) {
+		excerpt(shown, sizeof(shown), s, (size_t)(e - s));
+		io_error(r->d, "%s:%u: expected 'key = value', found no '=' in '%s'",
+			 r->label, r->line, shown);
+		return -1;
+	}
+	const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
+	trim(&ks, &ke);
+	trim(&vs, &ve);
+	if (ks == ke) {
+		io_error(r->d, "%s:%u: missing key before '='", r->label, r->line);
+		return -1;
+	}
+	char key[96];
+	size_t klen = (size_t)(ke - ks);
+	excerpt(key, sizeof(key), ks, klen);
+	if (klen >= sizeof(key) || strpbrk(key, " \t")) {
+		io_error(r->d, "%s:%u: malformed key '%s'", r->label, r->line, key);
+		return -1;
+	}
+	if (vs == ve) {
+		io_error(r->d, "%s:%u: empty value for '%s'", r->label, r->line, key);
+		return -1;
+	}
+	size_t vlen = (size_t)(ve - vs);
+
+	int id = nvmx_io_msr_id(key);
+	if (id >= 0) {
+		if (r->msr_line[id]) {
+			io_error(r->d, "%s:%u: duplicate key '%s': %s already set on line %u",
+				 r->label, r->line, key, nvmx_io_msr_name((enum nvmx_msr_id)id),
+				 r->msr_line[id]);
+			return -1;
+		}
+		char v[40];
+		const char *why;
+		uint64_t val;
+		excerpt(v, sizeof(v), vs, vlen);
+		if (io_parse_hex64n(vs, vlen, &val, &why) < 0) {
+			io_error(r->d, "%s:%u: %s value '%s': %s", r->label, r->line, key, v, why);
+			return -1;
+		}
+		r->msr_line[id] = r->line;
+		nvmx_msrs_set(&r->out->host.msrs, (enum nvmx_msr_id)id, val);
+		return 0;
+	}
+	if (looks_like_msr(key)) {
+		io_error(r->d, "%s:%u: unknown MSR '%s' (VMX capability MSRs are 0x480..0x493)",
+			 r->label, r->line, key);
+		return -1;
+	}
+	for (int k = 0; k < META_COUNT; k++) {
+		if (strcmp(key, meta_names[k]))
+			continue;
+		if (r->meta_line[k]) {
+			io_error(r->d, "%s:%u: duplicate key '%s' (already set on line %u)",
+				 r->label, r->line, key, r->meta_line[k]);
+			return -1;
+		}
+		r->meta_line[k] = r->line;
+		return set_meta(r, (enum meta_key)k, vs, vlen);
+	}
+	io_warn(r->d, "%s:%u: unknown key '%s' ignored", r->label, r->line, key);
+	return 0;
+}
+
+int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,
+			     struct nvmx_hostfile *out, struct nvmx_diag *diag)
+{
+	struct nvmx_diag scratch;
+	struct text_reader r = { .label = io_label(path), .out = out };
+	r.d = io_diag_begin(diag, &scratch);
+	io_hostfile_init(out, path);
+
+	if (check_encoding(r.label, buf, len, r.d) < 0)
+		return -1;
+	const char *p = buf, *end = buf + len;
+	/* A byte-order mark from an editor carries no meaning; skip it. */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		r.line++;
+		const char *e = le;
+		if (e > p && e[-1] == '\r')
+			e--;
+		if (do_line(&r, p, e) < 0)
+			return -1;
+		p = nl ? nl + 1 : end;
+	}
+	if (!r.saw_content) {
+		io_error(r.d, "%s: empty file: no 'key = value' lines", r.label);
+		return -1;
+	}
+	if (!out->host.msrs.present) {
+		io_error(r.d, "%s: no VMX MSR values (expected lines like 'IA32_VMX_BASIC = 0x...')",
+			 r.label);
+		return -1;
+	}
+	out->has_identity = r.meta_line[META_VENDOR] && r.meta_line[META_FAMILY] &&
+			    r.meta_line[META_MODEL];
+	return 0;
+}
+
+static bool text_safe(const char *s)
+{
+	/* A value the reader would cut at a comment or reject cannot be written as is. */
+	const char *e = s + strlen(s);
+	for (const char *p = s; p < e; p++)
+		if ((unsigned char)*p < 0x20 || opens_comment(s, p, e))
+			return false;
+	return true;
+}
+
+void nvmx_hostfile_write_text(FILE *f, const struct nvmx_hostfile *h)
+{
+	const struct nvmx_host *host = &h->host;
+	if (h->source[0] && text_safe(h->source))
+		fprintf(f, "# source: %s\n", h->source);
+	if (h->name[0] && text_safe(h->name))
+		fprintf(f, "name = %s\n", h->name);
+	if (h->has_identity) {
+		if (host->vendor[0] && text_safe(host->vendor))
+			fprintf(f, "vendor = %s\n", host->vendor);
+		fprintf(f, "family = %u\nmodel = %u\nstepping = %u\n", host->family, host->model,
+			host->stepping);
+	}
+	if (h->has_flags && h->flags[0] && text_safe(h->flags))
+		fprintf(f, "cpuid.features = %s\n", h->flags);
+	if (host->hyperv_evmcs)
+		fprintf(f, "hyperv_evmcs = true\n");
+	for (int i = 0; i < NVMX_MSR_COUNT; i++)
+		if (nvmx_msrs_has(&host->msrs, (enum nvmx_msr_id)i))
+			fprintf(f, "%s = 0x%016llx\n", nvmx_io_msr_name((enum nvmx_msr_id)i),
+				(unsigned long long)host->msrs.val[i]);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the io/ readers; not part of the public API. */
+#ifndef NVMX_IO_INTERNAL_H
+#define NVMX_IO_INTERNAL_H
+
+#include <stddef.h>
+#include "nvmx/io.h"
+
+/* A reader always has somewhere to write diagnostics, even if the caller passed NULL. */
+struct nvmx_diag *io_diag_begin(struct nvmx_diag *d, struct nvmx_diag *scratch);
+
+void io_error(struct nvmx_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void io_warn(struct nvmx_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Label used in "file:line:" prefixes. */
+const char *io_label(const char *path);
+
+/* Start a hostfile: zeroed, path recorded, name defaulted from the path. */
+void io_hostfile_init(struct nvmx_hostfile *h, const char *path);
+
+/* Recompute host.features from the flags text. */
+void io_features_from_flags(struct nvmx_hostfile *h);
+
+/*
+ * Length of the UTF-8 sequence at p (1..4), or 0 if it is not well formed
+ * (overlong forms, surrogates and code points past U+10FFFF included).
+ */
+size_t io_utf8_seq(const unsigned char *p, size_t n);
+
+/* nvmx_io_parse_hex64 on n bytes that need not be NUL-terminated. */
+int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why);
+
+/* Copy with truncation check: 0, or -1 if src (len bytes) does not fit. */
+int io_copy(char *dst, size_t cap, const char *src, size_t len);
+
+#endif
