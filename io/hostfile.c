@@ -76,27 +76,33 @@ void io_hostfile_init(struct nvmx_hostfile *h, const char *path)
 	h->name[n] = '\0';
 }
 
-void io_features_from_flags(struct nvmx_hostfile *h)
+uint64_t io_features_from_text(const char *s, size_t len)
 {
 	char word[64];
-	const char *p = h->flags;
-	h->host.features = 0;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
+	const char *p = s, *e = s + len;
+	uint64_t feat = 0;
+	while (p < e) {
+		while (p < e && (*p == ' ' || *p == '\t'))
 			p++;
-		size_t n = strcspn(p, " \t");
-		if (!n)
-			break;
+		const char *w = p;
+		while (p < e && *p != ' ' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - w);
 		/* No feature name is this long; such a word cannot match anyway. */
-		if (n < sizeof(word)) {
-			memcpy(word, p, n);
+		if (n && n < sizeof(word)) {
+			memcpy(word, w, n);
 			word[n] = '\0';
 			int f = nvmx_feature_lookup(word);
 			if (f >= 0)
-				h->host.features |= NVMX_FEAT(f);
+				feat |= NVMX_FEAT(f);
 		}
-		p += n;
 	}
+	return feat;
+}
+
+void io_features_from_flags(struct nvmx_hostfile *h)
+{
+	h->host.features = io_features_from_text(h->flags, strlen(h->flags));
 }
 
 size_t io_utf8_seq(const unsigned char *p, size_t n)
@@ -128,47 +134,35 @@ size_t io_utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* Whole file into a NUL-terminated heap buffer; NULL with diag->error set. */
-static char *slurp(const char *path, size_t *len, struct nvmx_diag *d)
+char *io_read_all(const char *path, size_t max, size_t *len, int *err)
 {
-	int fd;
-	bool is_stdin = !strcmp(path, "-");
-	if (is_stdin) {
-		fd = STDIN_FILENO;
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT)
-				io_error(d, "%s: no such file", path);
-			else if (errno == EACCES)
-				io_error(d, "%s: permission denied", path);
-			else
-				io_error(d, "%s: cannot open: %s", path, strerror(errno));
-			return NULL;
-		}
-		struct stat st;
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-			io_error(d, "%s: is a directory, not a host dump", path);
-			close(fd);
-			return NULL;
-		}
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	char *buf = NULL;
+	if (fd < 0) {
+		*err = errno;
+		return NULL;
 	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = EISDIR;
+		goto out;
+	}
+	/* /proc files report size 0, so grow as the data comes rather than trust st_size. */
 	size_t cap = 8192, n = 0;
-	char *buf = malloc(cap + 1);
+	buf = malloc(cap + 1);
 	if (!buf) {
-		io_error(d, "%s: out of memory", path);
-		goto fail;
+		*err = ENOMEM;
+		goto out;
 	}
 	for (;;) {
 		if (n == cap) {
-			if (cap >= HOSTFILE_MAX_BYTES) {
-				io_error(d, "%s: larger than %u MiB, not a host dump", path,
-					 HOSTFILE_MAX_BYTES >> 20);
+			if (cap >= max) {
+				*err = EFBIG;
 				goto fail;
 			}
 			char *nb = realloc(buf, cap * 2 + 1);
 			if (!nb) {
-				io_error(d, "%s: out of memory", path);
+				*err = ENOMEM;
 				goto fail;
 			}
 			buf = nb;
@@ -178,24 +172,24 @@ static char *slurp(const char *path, size_t *len, struct nvmx_diag *d)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			io_error(d, "%s: read error: %s", path,
-				 errno == EISDIR ? "is a directory" : strerror(errno));
+			*err = errno;
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
-	if (!is_stdin)
-		close(fd);
 	buf[n] = '\0';
 	*len = n;
-	return buf;
+	*err = 0;
+	goto out;
 fail:
 	free(buf);
-	if (!is_stdin)
+	buf = NULL;
+out:
+	if (fd != STDIN_FILENO)
 		close(fd);
-	return NULL;
+	return buf;
 }
 
 int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_diag *diag)
@@ -207,9 +201,22 @@ int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_
 		return -1;
 	}
 	size_t len;
-	char *buf = slurp(path, &len, diag);
-	if (!buf)
+	int err;
+	char *buf = io_read_all(path, HOSTFILE_MAX_BYTES, &len, &err);
+	if (!buf) {
+		if (err == ENOENT)
+			io_error(diag, "%s: no such file", path);
+		else if (err == EACCES)
+			io_error(diag, "%s: permission denied", path);
+		else if (err == EISDIR)
+			io_error(diag, "%s: is a directory, not a host dump", path);
+		else if (err == EFBIG)
+			io_error(diag, "%s: larger than %u MiB, not a host dump", path,
+				 HOSTFILE_MAX_BYTES >> 20);
+		else
+			io_error(diag, "%s: cannot read: %s", path, strerror(err));
 		return -1;
+	}
 	/* "-" reads standard input; give it a readable label and no base name. */
 	const char *label = strcmp(path, "-") ? path : "<stdin>";
 	size_t i = 0;

@@ -313,6 +313,12 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,
 			     struct nvmx_hostfile *out, struct nvmx_diag *diag)
 {
+	return io_parse_text(path, buf, len, out, diag, false);
+}
+
+int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		  struct nvmx_diag *diag, bool allow_no_msrs)
+{
 	struct nvmx_diag scratch;
 	struct text_reader r = { .label = io_label(path), .out = out };
 	r.d = io_diag_begin(diag, &scratch);
@@ -335,11 +341,11 @@ int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,
 			return -1;
 		p = nl ? nl + 1 : end;
 	}
-	if (!r.saw_content) {
+	if (!r.saw_content && !allow_no_msrs) {
 		io_error(r.d, "%s: empty file: no 'key = value' lines", r.label);
 		return -1;
 	}
-	if (!out->host.msrs.present) {
+	if (!out->host.msrs.present && !allow_no_msrs) {
 		io_error(r.d, "%s: no VMX MSR values (expected lines like 'IA32_VMX_BASIC = 0x...')",
 			 r.label);
 		return -1;

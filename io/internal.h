@@ -20,6 +20,18 @@ void io_hostfile_init(struct nvmx_hostfile *h, const char *path);
 
 /* Recompute host.features from the flags text. */
 void io_features_from_flags(struct nvmx_hostfile *h);
+/* NVMX_FEAT() bits named by a space-separated cpuinfo flag list. */
+uint64_t io_features_from_text(const char *s, size_t len);
+
+/*
+ * Whole file ("-": standard input) into a NUL-terminated malloc'd buffer.
+ * NULL with *err an errno value (EISDIR for directories, EFBIG past max bytes).
+ */
+char *io_read_all(const char *path, size_t max, size_t *len, int *err);
+
+/* The .msrs text reader; allow_no_msrs accepts a file that lists none. */
+int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		  struct nvmx_diag *diag, bool allow_no_msrs);
 
 /*
  * Length of the UTF-8 sequence at p (1..4), or 0 if it is not well formed
