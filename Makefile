@@ -41,6 +41,9 @@ $(O)/core-check.stamp: $(CORE_SRC) $(HEADERS)
 	    echo "$$f: the core must not do I/O or allocate"; exit 1; fi; done
 	@touch $@
 
+# Release rows start from shared blocks and override what the release changed.
+$(O)/lib/kernels.o: CFLAGS += -Wno-override-init
+
 $(O)/libnvmx.a: $(CORE_OBJ) $(IO_OBJ) $(O)/core-check.stamp
 	$(AR) rcs $@ $(CORE_OBJ) $(IO_OBJ)
 

@@ -1,3 +1,122 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli.h"
-int cmd_derive(int argc, char **argv) { (void)argc; (void)argv; return cli_usage_error("derive", "not built yet"); }
+/* nvmx derive: what kvm_intel of a release computes on a host. */
+#include <string.h>
+#include "kvmopts.h"
+#include "print.h"
+
+static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
+{
+	char why[512];
+	struct nvmx_msrs n;
+	bool ok = kvm->status == NVMX_LOAD_OK;
+
+	printf("{\"kernel\":");
+	cli_json_str(stdout, nvmx_kernel_name(kvm->kernel));
+	printf(",\"host\":");
+	cli_json_str(stdout, hf->name);
+	printf(",\"load_ok\":%s,\"load_rc\":%d,\"error\":", ok ? "true" : "false", kvm->load_rc);
+	if (ok) {
+		printf("null");
+	} else {
+		nvmx_kvm_describe_failure(kvm, why, sizeof(why));
+		cli_json_str(stdout, why);
+	}
+	printf(",\"kvm_using_evmcs\":%s", kvm->using_evmcs ? "true" : "false");
+	if (ok) {
+		printf(",\"params_effective\":");
+		print_params_json(stdout, kvm->kernel, &kvm->params);
+		printf(",\"vmcs_config\":");
+		print_vmcs_config_json(stdout, kvm);
+	}
+	printf(",\"nested\":");
+	if (ok && kvm->nested) {
+		nvmx_caps_to_msrs(kvm->kernel, &kvm->caps, &n);
+		print_msrs_json(stdout, &n);
+	} else {
+		printf("null");
+	}
+	printf("}\n");
+}
+
+static void print_word(const char *label, enum nvmx_msr_id id, uint32_t v)
+{
+	printf("  %-12s 0x%08x  ", label, v);
+	print_bit_names(stdout, id, v, 32);
+	putchar('\n');
+}
+
+static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
+{
+	char why[512];
+	printf("KVM %s on %s: ", nvmx_kernel_name(kvm->kernel), hf->name);
+	if (kvm->status != NVMX_LOAD_OK) {
+		nvmx_kvm_describe_failure(kvm, why, sizeof(why));
+		printf("kvm_intel refuses to load (%d): %s\n", kvm->load_rc, why);
+		return;
+	}
+	printf("kvm_intel loads%s\n", kvm->using_evmcs ? " (using Hyper-V enlightened VMCS)" : "");
+	printf("\nmodule parameters after loading (clamped ones marked):\n ");
+	struct nvmx_params def;
+	nvmx_params_default(kvm->kernel, &def);
+	for (int i = 0; i < NVMX_P_COUNT; i++)
+		if (nvmx_kernel_has_param(kvm->kernel, (enum nvmx_param)i))
+			printf(" %s=%lld%s", nvmx_param_name((enum nvmx_param)i),
+			       (long long)kvm->params.val[i],
+			       kvm->params.val[i] != def.val[i] ? "*" : "");
+	printf("\n\nvmcs_config (KVM's own controls):\n");
+	print_word("pin-based", NVMX_TRUE_PINBASED, kvm->cfg.pin);
+	print_word("primary", NVMX_TRUE_PROCBASED, kvm->cfg.proc);
+	print_word("secondary", NVMX_PROCBASED2, kvm->cfg.proc2);
+	printf("  %-12s 0x%08llx\n", "tertiary", (unsigned long long)kvm->cfg.proc3);
+	print_word("VM-exit", NVMX_TRUE_EXIT, kvm->cfg.exit);
+	print_word("VM-entry", NVMX_TRUE_ENTRY, kvm->cfg.entry);
+	printf("  %-12s ept 0x%08x vpid 0x%08x\n", "EPT/VPID", kvm->cfg.ept, kvm->cfg.vpid);
+	if (!kvm->nested) {
+		printf("\nnested=0: no nested VMX MSRs\n");
+		return;
+	}
+	struct nvmx_msrs n;
+	nvmx_caps_to_msrs(kvm->kernel, &kvm->caps, &n);
+	printf("\nnested VMX MSRs of a fresh vCPU (KVM_GET_MSRS):\n");
+	print_msrs_text(stdout, &n, "  ");
+}
+
+int cmd_derive(int argc, char **argv)
+{
+	struct kvm_opts ko;
+	const char *host = NULL;
+	bool json = false;
+	memset(&ko, 0, sizeof(ko));
+
+	for (int i = 1; i < argc; i++) {
+		int r = kvmopts_parse(&ko, "derive", "", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("derive", "unknown option '%s'", argv[i]);
+		else if (!host)
+			host = argv[i];
+		else
+			return cli_usage_error("derive", "more than one HOST given ('%s')", argv[i]);
+	}
+	if (!host)
+		return cli_usage_error("derive", "HOST is required (a .msrs dump or JSON)");
+	int rc = kvmopts_finish(&ko, "derive", "");
+	if (rc)
+		return rc;
+	static struct nvmx_hostfile hf;
+	if ((rc = cli_load_host("derive", host, &hf)))
+		return rc;
+
+	struct nvmx_kvm kvm;
+	kvmopts_load(&ko, &hf.host, &kvm);
+	if (json)
+		print_json(&hf, &kvm);
+	else
+		print_text(&hf, &kvm);
+	return kvm.status == NVMX_LOAD_OK ? EXIT_OK : EXIT_NO;
+}

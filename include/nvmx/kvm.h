@@ -7,6 +7,8 @@
 #ifndef NVMX_KVM_H
 #define NVMX_KVM_H
 
+#include <stddef.h>
+#include "catalog.h"
 #include "host.h"
 
 struct nvmx_kernel;	/* a release profile: lib/kernels.c */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+#include "kvmopts.h"
+
+static bool is_opt(const char *arg, const char *prefix, const char *name, const char **val)
+{
+	size_t pl = strlen(prefix), nl = strlen(name);
+	if (strncmp(arg, "--", 2) || strncmp(arg + 2, prefix, pl) || strncmp(arg + 2 + pl, name, nl))
+		return false;
+	const char *rest = arg + 2 + pl + nl;
+	if (*rest == '=') {
+		*val = rest + 1;
+		return true;
+	}
+	if (!*rest) {
+		*val = NULL;
+		return true;
+	}
+	return false;
+}
+
+int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
+		  int argc, char **argv, int *i)
+{
+	const char *v;
+	const char *arg = argv[*i];
+	if (is_opt(arg, prefix, "kvm", &v) || is_opt(arg, prefix, "kernel", &v)) {
+		if (!v) {
+			if (*i + 1 >= argc) {
+				cli_usage_error(cmd, "--%skvm needs a release (see 'nvmx kernels')", prefix);
+				return -1;
+			}
+			v = argv[++*i];
+		}
+		o->kernel = nvmx_kernel_find(v);
+		if (!o->kernel) {
+			fprintf(stderr, "nvmx %s: unknown KVM release '%s'; supported:", cmd, v);
+			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
+				fprintf(stderr, " %s", nvmx_kernel_name(nvmx_kernel_at(k)));
+			fputc('\n', stderr);
+			return -1;
+		}
+		return 1;
+	}
+	if (is_opt(arg, prefix, "param", &v)) {
+		if (!v) {
+			if (*i + 1 >= argc) {
+				cli_usage_error(cmd, "--%sparam needs NAME=VALUE", prefix);
+				return -1;
+			}
+			v = argv[++*i];
+		}
+		if (o->nparam >= sizeof(o->param_args) / sizeof(o->param_args[0])) {
+			cli_usage_error(cmd, "too many --%sparam options", prefix);
+			return -1;
+		}
+		o->param_args[o->nparam++] = v;
+		return 1;
+	}
+	if (is_opt(arg, prefix, "hyperv-evmcs", &v) && !v) {
+		o->hyperv_evmcs = true;
+		return 1;
+	}
+	return 0;
+}
+
+int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix)
+{
+	if (!o->kernel)
+		return cli_usage_error(cmd, "--%skvm RELEASE is required (see 'nvmx kernels')", prefix);
+	nvmx_params_default(o->kernel, &o->params);
+	for (unsigned n = 0; n < o->nparam; n++) {
+		char name[64];
+		const char *eq = strchr(o->param_args[n], '=');
+		size_t len = eq ? (size_t)(eq - o->param_args[n]) : 0;
+		if (!eq || !len || len >= sizeof(name) || !eq[1])
+			return cli_usage_error(cmd, "--%sparam '%s': expected NAME=VALUE", prefix,
+					       o->param_args[n]);
+		memcpy(name, o->param_args[n], len);
+		name[len] = 0;
+		int p = nvmx_param_lookup(name);
+		if (p < 0 || !nvmx_kernel_has_param(o->kernel, (enum nvmx_param)p))
+			return cli_usage_error(cmd, "unknown kvm_intel parameter '%s' for release %s",
+					       name, nvmx_kernel_name(o->kernel));
+		if (nvmx_params_set(o->kernel, &o->params, name, eq + 1))
+			return cli_usage_error(cmd, "bad value '%s' for parameter %s", eq + 1, name);
+	}
+	return 0;
+}
+
+void kvmopts_load(const struct kvm_opts *o, const struct nvmx_host *h, struct nvmx_kvm *kvm)
+{
+	struct nvmx_host env = *h;
+	if (o->hyperv_evmcs)
+		env.hyperv_evmcs = true;
+	nvmx_kvm_load(kvm, &env, o->kernel, &o->params);
+}

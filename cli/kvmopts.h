@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Options naming a KVM: --kvm, --param, --hyperv-evmcs (shared by commands). */
+#ifndef NVMX_KVMOPTS_H
+#define NVMX_KVMOPTS_H
+
+#include "cli.h"
+
+struct kvm_opts {
+	const struct nvmx_kernel *kernel;
+	struct nvmx_params params;
+	bool hyperv_evmcs;
+	const char *param_args[64];	/* NAME=VALUE, applied once the release is known */
+	unsigned nparam;
+};
+
+/*
+ * Consume argv[*i] (and its value) if it is one of the KVM options, with the
+ * given prefix ("" or "from-"/"to-"...).  Returns 1 consumed, 0 not ours,
+ * -1 on a usage error (already printed).
+ */
+int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
+		  int argc, char **argv, int *i);
+/* Resolve after parsing: release required; params applied.  0 or EXIT_USAGE. */
+int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix);
+/* Apply the options to a host (environment) and load the model. */
+void kvmopts_load(const struct kvm_opts *o, const struct nvmx_host *h, struct nvmx_kvm *kvm);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Output helpers shared by the KVM-model commands. */
+#ifndef NVMX_PRINT_H
+#define NVMX_PRINT_H
+
+#include "cli.h"
+
+/* {"IA32_VMX_BASIC":"0x...", ...} for every MSR present in m. */
+void print_msrs_json(FILE *f, const struct nvmx_msrs *m);
+/* Names of set bits, e.g. "SECONDARY_EXEC_ENABLE_EPT (vmx-ept), ...". */
+void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift);
+/* One MSR per line with its allowed-1 / must-be-1 controls by name. */
+void print_msrs_text(FILE *f, const struct nvmx_msrs *m, const char *indent);
+void print_vmcs_config_json(FILE *f, const struct nvmx_kvm *kvm);
+void print_params_json(FILE *f, const struct nvmx_kernel *k, const struct nvmx_params *p);
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A KVM release as data.  Every difference between releases that changes a
+ * value, a load decision or a restore verdict is a field here; the single
+ * derivation (vmcs_config.c, nested.c) and restore path (vcpu.c) read them.
+ * Adding a release is adding a row in kernels.c.
+ */
+#ifndef NVMX_KERNELS_H
+#define NVMX_KERNELS_H
+
+#include "nvmx/kvm.h"
+
+/* Where KVM-on-Hyper-V trims vmcs_config (setup_vmcs_config's tail). */
+enum evmcs_cfg_rule {
+	EVMCS_CFG_NONE,		/* 6.1-6.2: not at all */
+	EVMCS_CFG_MASK,		/* deny- or allowlist, as keep-masks below */
+};
+
+/* Control words kept when eVMCS is in use (AND masks). */
+struct evmcs_keep {
+	uint32_t pin, proc, proc2, exit, entry;
+	uint64_t proc3, vmfunc;
+};
+
+/* Filter of L1's RDMSR once L1 has enabled eVMCS (vmx_get_msr path). */
+struct evmcs_read_filter {
+	struct evmcs_keep keep;
+	bool pin_true_too;	/* 5.19+: 0x48D filtered as well as 0x481 */
+	bool proc_filtered;	/* 6.3+: 0x482/0x48E filtered */
+	uint32_t exit_unless_pgc, entry_unless_pgc;	/* 6.1+: kept if L1 has EVMCS1_PERF_GLOBAL_CTRL */
+};
+
+enum freeze_rule {
+	FREEZE_NONE,		/* writes allowed after KVM_RUN */
+	FREEZE_IGNORE_SAME,	/* 6.4-6.9: different value -EINVAL, same value ignored */
+	FREEZE_CHECK_SAME,	/* 6.10+: same value goes on to the normal checks */
+};
+
+enum vmcs_enum_rule {
+	VMCS_ENUM_FIXED,	/* `vmcs_enum_value` */
+	VMCS_ENUM_BY_FIELDS,	/* 7.0+: highest vmcs12 field the host supports */
+};
+
+enum cet_rule {
+	CET_NONE,		/* no CET VM-entry/exit controls for L1 */
+	CET_KVM_CAPS,		/* 6.18: offered when KVM's CPUID caps have SHSTK/IBT */
+	CET_NEEDS_XSS,		/* 7.0+: caps also need CET state in host IA32_XSS */
+};
+
+struct nvmx_kernel {
+	const char *name;
+	uint32_t version;	/* major << 16 | minor << 8 | patch */
+	const char *summary;
+	uint32_t params;	/* bit per enum nvmx_param the release has */
+
+	/* setup_vmcs_config: required and optional sets */
+	uint32_t min_pin, opt_pin, min_proc, opt_proc, opt_proc2, min_exit, opt_exit,
+		 min_entry, opt_entry;
+	uint64_t opt_proc3;
+	bool encls_opt_if_sgx;		/* <=6.0: ENCLS exiting optional only on SGX hosts */
+	bool cfg_cr8_cr3_adjust;	/* <=6.0: TPR shadow drops CR8 exits, EPT drops CR3/INVLPG exits */
+	bool cfg_clears_ept_ve;		/* 6.11+: !CONFIG_KVM_INTEL_PROVE_VE */
+	bool cfg_encls_needs_sgx;	/* 6.1+: ENCLS exiting dropped (and sgx=0) without SGX */
+	bool inconsistent_can_fail;	/* 6.0+: error_on_inconsistent_vmcs_config */
+	uint8_t entry_exit_pairs;	/* 0, 5, or 6 (with CET) */
+	bool perf_erratum_in_cfg;	/* <=6.0 and 6.13+ */
+	bool perf_erratum_vendor;	/* 6.13+: Intel only */
+	bool nx_required;		/* 5.15+: no EPT needs NX */
+	enum evmcs_cfg_rule evmcs_cfg;
+	struct evmcs_keep evmcs_cfg_keep;
+
+	/* nested_vmx_setup_ctls_msrs */
+	bool nested_from_cfg;		/* 6.1+: control words from vmcs_config */
+	uint32_t exit_mask, exit_force, entry_mask, entry_force, proc2_mask;
+	bool vmfunc_added;		/* <=6.2: VMFUNC control added on its own, not via mask */
+	uint32_t misc_force;
+	bool basic_no_hw_errcode;	/* 6.18+: BASIC bit 56 passed through */
+	enum cet_rule cet;
+	bool cet_param;			/* 7.1.3: `cet` parameter gates CET */
+	bool umip_cr4_fixed1;		/* 6.0+: CR4.UMIP when KVM emulates UMIP */
+	bool umip_only_without_host;	/* 6.5+: ... only if the host lacks UMIP */
+	enum vmcs_enum_rule vmcs_enum;
+	uint64_t vmcs_enum_value;
+
+	/* vCPU: restore, reads, CPUID */
+	bool restore_vs_vcpu;		/* <=5.19: writes checked against the vCPU's V, not N */
+	uint64_t basic_features, basic_reserved;
+	enum freeze_rule freeze;
+	bool freeze_in_guest_mode;	/* 7.0+ */
+	bool stuff_bounded;		/* 6.2+: CPUID stuffing cannot add bits outside N */
+	bool stuff_quirk;		/* 6.13+: KVM_X86_QUIRK_STUFF_FEATURE_MSRS */
+	bool cpuid_mpx_pmu_tweaks;	/* <=5.19: BNDCFGS and PERF_GLOBAL bits follow guest CPUID */
+	bool cr4_lam, cr4_cet;		/* 6.8+ / 6.18+ CR4_FIXED1 bits */
+	bool evmcs_read_needs_hv;	/* 6.1+: filter only with Hyper-V CPUID enabled */
+	struct evmcs_read_filter evmcs_read;
+};
+
+#define P(x) (UINT32_C(1) << NVMX_P_##x)
+
+#endif
