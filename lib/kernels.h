@@ -66,6 +66,7 @@ struct nvmx_kernel {
 	bool perf_erratum_in_cfg;	/* <=6.0 and 6.13+ */
 	bool perf_erratum_vendor;	/* 6.13+: Intel only */
 	bool nx_required;		/* 5.15+: no EPT needs NX */
+	bool clamps_shadow_vmcs;	/* 6.18+: enable_shadow_vmcs reads 0 without VMCS shadowing */
 	enum evmcs_cfg_rule evmcs_cfg;
 	struct evmcs_keep evmcs_cfg_keep;
 

@@ -236,6 +236,9 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 		fail(kvm, NVMX_LOAD_NO_NX, -EOPNOTSUPP, NVMX_WORD_NONE, 0);
 		return false;
 	}
+	if (k->clamps_shadow_vmcs)
+		clamp(p, NVMX_P_SHADOW_VMCS, (c->proc2 & P2_SHADOW_VMCS) &&
+						 (c->misc & MISC_VMWRITE_ALL));
 	if (k->cet_param)
 		clamp(p, NVMX_P_CET, c->entry & ENTRY_LOAD_CET);
 	return true;
