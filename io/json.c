@@ -235,6 +235,7 @@ static int scan_number(struct parser *p, struct json_node *n)
 /* Turns a validated escaped span back into the bytes it stands for. */
 struct decoder {
 	const char *s, *e;
+	bool escaped;		/* false: plain bytes, a backslash is just a backslash */
 	unsigned char buf[4];
 	unsigned nbuf, ibuf;
 };
@@ -270,7 +271,7 @@ static int dec_next(struct decoder *d)
 		return d->buf[d->ibuf++];
 	if (d->s >= d->e)
 		return -1;
-	if (*d->s != '\\')
+	if (!d->escaped || *d->s != '\\')
 		return (unsigned char)*d->s++;
 	char c = d->s[1];
 	d->s += 2;
@@ -302,7 +303,7 @@ static bool span_eq(const char *a, size_t alen, bool aesc, const char *b, size_t
 {
 	if (!aesc && !besc)
 		return alen == blen && !memcmp(a, b, alen);
-	struct decoder da = { a, a + alen, {0}, 0, 0 }, db = { b, b + blen, {0}, 0, 0 };
+	struct decoder da = { a, a + alen, aesc, {0}, 0, 0 }, db = { b, b + blen, besc, {0}, 0, 0 };
 	for (;;) {
 		int x = dec_next(&da), y = dec_next(&db);
 		if (x != y)
@@ -532,9 +533,9 @@ bool json_bool(const struct json_node *v)
 	return v && v->type == JSON_TRUE;
 }
 
-static long span_copy(const char *s, size_t len, char *out, size_t n)
+static long span_copy(const char *s, size_t len, bool esc, char *out, size_t n)
 {
-	struct decoder d = { s, s + len, {0}, 0, 0 };
+	struct decoder d = { s, s + len, esc, {0}, 0, 0 };
 	size_t i = 0;
 	int c;
 	if (!n)
@@ -557,7 +558,7 @@ long json_str_copy(const struct json_node *v, char *out, size_t n)
 			out[0] = '\0';
 		return -1;
 	}
-	return span_copy(v->text, v->text_len, out, n);
+	return span_copy(v->text, v->text_len, v->text_escaped, out, n);
 }
 
 long json_key_copy(const struct json_node *v, char *out, size_t n)
@@ -567,7 +568,7 @@ long json_key_copy(const struct json_node *v, char *out, size_t n)
 			out[0] = '\0';
 		return -1;
 	}
-	return span_copy(v->key, v->key_len, out, n);
+	return span_copy(v->key, v->key_len, v->key_escaped, out, n);
 }
 
 bool json_str_eq(const struct json_node *v, const char *s)

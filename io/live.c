@@ -223,9 +223,17 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 		close(fd);
 		return -1;
 	}
+	/*
+	 * The device takes the file offset as the MSR index, so reads at 0x480
+	 * and 0x481 return independent 8-byte values.  A plain file cannot do
+	 * that, so a regular file here is a test fixture holding MSR n at byte
+	 * offset 8*n (a sparse file; past its end = not implemented).
+	 */
+	off_t stride = S_ISREG(st.st_mode) ? 8 : 1;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
 		uint64_t v;
-		ssize_t r = pread(fd, &v, sizeof(v), (off_t)nvmx_msr_index((enum nvmx_msr_id)id));
+		ssize_t r = pread(fd, &v, sizeof(v),
+				  (off_t)nvmx_msr_index((enum nvmx_msr_id)id) * stride);
 		/*
 		 * The driver answers EIO when RDMSR faults, i.e. the MSR is not
 		 * implemented.  End of file only happens with test fixtures; both

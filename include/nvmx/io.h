@@ -61,6 +61,13 @@ int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why);
  * Live readers.  `root` prefixes every path ("" or NULL for the real system)
  * so tests can run them on fake trees.  Return 0, or -1 with diag->error
  * saying exactly what is missing (device, permission, not Intel, no VMX MSRs).
+ *
+ * nvmx_live_read_cpu: <root>/proc/cpuinfo (identity, flags) and
+ * <root>/dev/cpu/N/msr; an MSR the CPU does not implement is left absent.
+ * nvmx_live_read_kvm: KVM_GET_MSR_FEATURE_INDEX_LIST + KVM_GET_MSRS on
+ * <root>/dev/kvm, keeping the listed 0x480..0x493.
+ * Fixtures: a regular file as the msr device holds MSR n at byte offset 8*n;
+ * a regular file as /dev/kvm is .msrs text of what KVM offers.
  */
 int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out,
 		       struct nvmx_diag *diag);
