@@ -1,3 +1,179 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli.h"
-int cmd_restore(int argc, char **argv) { (void)argc; (void)argv; return cli_usage_error("restore", "not built yet"); }
+/* nvmx restore: a sequence of KVM_SET_MSRS writes to one fresh vCPU. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kvmopts.h"
+#include "print.h"
+#include "vcpu_opts.h"
+
+#define MAX_WRITES 128
+
+struct write { uint32_t index; uint64_t value; struct nvmx_result r; };
+
+static int parse_write(const char *arg, struct write *w)
+{
+	char name[64];
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : 0;
+	if (!eq || !len || len >= sizeof(name))
+		return cli_usage_error("restore", "'%s': expected MSR=VALUE", arg);
+	memcpy(name, arg, len);
+	name[len] = 0;
+	const struct nvmx_msr_desc *d = nvmx_msr_lookup(name);
+	if (!d)
+		return cli_usage_error("restore", "'%s': unknown MSR (an SDM name like "
+				       "IA32_VMX_PROCBASED_CTLS2 or an index 0x480..0x493)", name);
+	const char *v = eq + 1;
+	char *end;
+	errno = 0;
+	unsigned long long val = strtoull(v, &end, 16);
+	if (strncmp(v, "0x", 2) && strncmp(v, "0X", 2))
+		return cli_usage_error("restore", "'%s': value must be hex with 0x", arg);
+	if (errno || *end || end == v + 2)
+		return cli_usage_error("restore", "'%s': value is not a 64-bit hex number", arg);
+	w->index = d->index;
+	w->value = val;
+	return 0;
+}
+
+static void print_reads_json(const struct nvmx_vcpu *vcpu, bool guest)
+{
+	bool first = true;
+	putchar('{');
+	for (int id = 0; id <= NVMX_VMFUNC; id++) {
+		uint64_t v;
+		struct nvmx_result r = nvmx_vcpu_get_msr(vcpu, nvmx_msr_index((enum nvmx_msr_id)id),
+							 guest, &v);
+		printf("%s\"%s\":", first ? "" : ",", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
+		first = false;
+		if (r.rc)
+			printf("null");
+		else
+			cli_json_hex(stdout, v);
+	}
+	putchar('}');
+}
+
+static void print_reads_text(const struct nvmx_vcpu *vcpu)
+{
+	for (int id = 0; id <= NVMX_VMFUNC; id++) {
+		uint64_t h, g;
+		uint32_t idx = nvmx_msr_index((enum nvmx_msr_id)id);
+		struct nvmx_result rh = nvmx_vcpu_get_msr(vcpu, idx, false, &h);
+		struct nvmx_result rg = nvmx_vcpu_get_msr(vcpu, idx, true, &g);
+		printf("  %-30s ", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
+		if (rh.rc)
+			printf("%-18s", "(read fails)");
+		else
+			printf("0x%016llx", (unsigned long long)h);
+		if (rg.rc)
+			printf("  L1: #GP");
+		else if (g != h)
+			printf("  L1 reads 0x%016llx", (unsigned long long)g);
+		putchar('\n');
+	}
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	struct kvm_opts ko;
+	struct vcpu_opts vo;
+	static struct write writes[MAX_WRITES];
+	unsigned nw = 0;
+	const char *host = NULL;
+	bool json = false;
+	memset(&ko, 0, sizeof(ko));
+	vcpu_opts_init(&vo);
+
+	for (int i = 1; i < argc; i++) {
+		int r = kvmopts_parse(&ko, "restore", "", argc, argv, &i);
+		if (!r)
+			r = vcpu_opts_parse(&vo, "restore", "", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("restore", "unknown option '%s'", argv[i]);
+		} else if (!host) {
+			host = argv[i];
+		} else {
+			if (nw >= MAX_WRITES)
+				return cli_usage_error("restore", "more than %d writes", MAX_WRITES);
+			if (parse_write(argv[i], &writes[nw]))
+				return EXIT_USAGE;
+			nw++;
+		}
+	}
+	if (!host)
+		return cli_usage_error("restore", "HOST is required (a .msrs dump or JSON)");
+	int rc = kvmopts_finish(&ko, "restore", "");
+	if (rc)
+		return rc;
+	static struct nvmx_hostfile hf;
+	if ((rc = cli_load_host("restore", host, &hf)))
+		return rc;
+
+	static struct nvmx_kvm kvm;
+	static struct nvmx_vcpu vcpu;
+	static struct nvmx_revoke revoke;
+	kvmopts_load(&ko, &hf.host, &kvm);
+	if ((rc = vcpu_opts_apply(&vo, "restore", &hf, &kvm, &vcpu, &revoke)))
+		return rc;
+
+	bool all_ok = kvm.status == NVMX_LOAD_OK;
+	for (unsigned n = 0; n < nw; n++) {
+		writes[n].r = nvmx_vcpu_set_msr(&vcpu, writes[n].index, writes[n].value);
+		if (writes[n].r.rc)
+			all_ok = false;
+	}
+
+	char why[1024];
+	if (json) {
+		printf("{\"kernel\":");
+		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
+		printf(",\"load_ok\":%s,\"policy\":\"%s\",\"writes\":[",
+		       kvm.status == NVMX_LOAD_OK ? "true" : "false", vcpu_policy_name(vo.policy));
+		for (unsigned n = 0; n < nw; n++) {
+			const struct nvmx_msr_desc *d = nvmx_msr_by_index(writes[n].index);
+			printf("%s{\"msr\":\"%s\",\"value\":", n ? "," : "", d->sdm);
+			cli_json_hex(stdout, writes[n].value);
+			printf(",\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":",
+			       writes[n].r.rc ? "false" : "true", writes[n].r.rc,
+			       nvmx_reason_name(writes[n].r.reason));
+			if (writes[n].r.rc || writes[n].r.revoked) {
+				nvmx_result_describe(&writes[n].r, why, sizeof(why));
+				cli_json_str(stdout, why);
+			} else {
+				printf("null");
+			}
+			printf("}");
+		}
+		printf("],\"final\":");
+		print_reads_json(&vcpu, false);
+		printf(",\"guest\":");
+		print_reads_json(&vcpu, true);
+		printf("}\n");
+	} else {
+		printf("KVM %s on %s", nvmx_kernel_name(kvm.kernel), hf.name);
+		if (kvm.status != NVMX_LOAD_OK) {
+			nvmx_kvm_describe_failure(&kvm, why, sizeof(why));
+			printf(": kvm_intel refuses to load: %s\n", why);
+			return EXIT_NO;
+		}
+		printf(", policy %s\n", vcpu_policy_name(vo.policy));
+		for (unsigned n = 0; n < nw; n++) {
+			nvmx_result_describe(&writes[n].r, why, sizeof(why));
+			printf("  write %u %s=0x%016llx: %s\n", n + 1,
+			       nvmx_msr_by_index(writes[n].index)->sdm,
+			       (unsigned long long)writes[n].value,
+			       writes[n].r.rc ? why : (writes[n].r.revoked ? why : "accepted"));
+		}
+		printf("\nvCPU VMX MSRs after the writes (KVM_GET_MSRS; L1's RDMSR where it differs):\n");
+		print_reads_text(&vcpu);
+	}
+	return all_ok ? EXIT_OK : EXIT_NO;
+}

@@ -102,6 +102,7 @@ static const struct nvmx_kernel kernels[] = {
 				    ~EXIT_LOAD_PERF_GLOBAL, ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 },
 		.proc2_mask = UINT32_C(0x00111b5c),
 		.misc_force = UINT32_C(0x20000045),
+		.invpcid_needs_pcid = true,
 		.vmcs_enum_value = 0x2e,
 		.evmcs_read = READ_FILTER_510,
 	},

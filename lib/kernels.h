@@ -90,6 +90,7 @@ struct nvmx_kernel {
 	bool freeze_in_guest_mode;	/* 7.0+ */
 	bool stuff_bounded;		/* 6.2+: CPUID stuffing cannot add bits outside N */
 	bool stuff_quirk;		/* 6.13+: KVM_X86_QUIRK_STUFF_FEATURE_MSRS */
+	bool invpcid_needs_pcid;	/* 5.10: INVPCID offered to L1 only with guest PCID too */
 	bool cpuid_mpx_pmu_tweaks;	/* <=5.19: BNDCFGS and PERF_GLOBAL bits follow guest CPUID */
 	bool cr4_lam, cr4_cet;		/* 6.8+ / 6.18+ CR4_FIXED1 bits */
 	bool evmcs_read_needs_hv;	/* 6.1+: filter only with Hyper-V CPUID enabled */

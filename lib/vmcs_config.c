@@ -283,6 +283,9 @@ void nvmx_kvm_load(struct nvmx_kvm *kvm, const struct nvmx_host *h,
 		return;
 	kvm->params.val[NVMX_P_ENLIGHTENED_VMCS] = kvm->using_evmcs;
 	kvm->kvm_features = kvm_cet_caps(kvm, h);
+	kvm->host_features = h->features;
+	kvm->mpx_supported = (h->features & NVMX_FEAT(NVMX_F_MPX)) &&
+			     (kvm->cfg.entry & ENTRY_LOAD_BNDCFGS) && (kvm->cfg.exit & EXIT_CLEAR_BNDCFGS);
 	kvm->status = NVMX_LOAD_OK;
 	if (kvm->params.val[NVMX_P_NESTED]) {
 		kvm->nested = true;

@@ -96,6 +96,8 @@ struct nvmx_kvm {
 	bool nested;			/* nested=1 and loaded: caps valid */
 	struct nvmx_caps caps;		/* N */
 	uint64_t kvm_features;		/* KVM's supported CPUID, NVMX_FEAT() bits */
+	uint64_t host_features;		/* the host's CPUID, as KVM saw it */
+	bool mpx_supported;		/* kvm_mpx_supported(): host MPX and the BNDCFGS controls */
 	struct nvmx_log log;
 };
 

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "host.h"
 #include "kvm.h"
+#include "vcpu.h"
 #include "io.h"
 
 #endif

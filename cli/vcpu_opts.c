@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "vcpu_opts.h"
+
+void vcpu_opts_init(struct vcpu_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+const char *vcpu_policy_name(enum nvmx_policy p)
+{
+	return p == NVMX_POLICY_REVOKE_KEEP ? "revoke-keep" :
+	       p == NVMX_POLICY_REVOKE_CLEAR ? "revoke-clear" : "strict";
+}
+
+static const char *opt_value(const char *arg, const char *prefix, const char *name,
+			     int argc, char **argv, int *i, bool *matched)
+{
+	size_t pl = strlen(prefix), nl = strlen(name);
+	*matched = false;
+	if (strncmp(arg, "--", 2) || strncmp(arg + 2, prefix, pl) || strncmp(arg + 2 + pl, name, nl))
+		return NULL;
+	const char *rest = arg + 2 + pl + nl;
+	if (*rest == '=') {
+		*matched = true;
+		return rest + 1;
+	}
+	if (*rest)
+		return NULL;
+	*matched = true;
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static int parse_state(struct vcpu_opts *o, const char *cmd, const char *s)
+{
+	static const struct { const char *name; uint32_t bits; } names[] = {
+		{ "has-run", NVMX_STATE_HAS_RUN },
+		{ "vmxon", NVMX_STATE_VMXON },
+		{ "guest-mode", NVMX_STATE_GUEST_MODE | NVMX_STATE_VMXON },
+		{ "evmcs", NVMX_STATE_EVMCS },
+		{ "evmcs-pgc", NVMX_STATE_EVMCS_PGC | NVMX_STATE_EVMCS },
+	};
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		bool found = false;
+		for (unsigned n = 0; n < sizeof(names) / sizeof(names[0]); n++)
+			if (strlen(names[n].name) == len && !strncmp(names[n].name, s, len)) {
+				o->state |= names[n].bits;
+				found = true;
+			}
+		if (!found && len) {
+			cli_usage_error(cmd, "--state: unknown flag '%.*s' (has-run, vmxon, guest-mode, "
+				       "evmcs, evmcs-pgc)", (int)len, s);
+			return -1;
+		}
+		s += len + (s[len] == ',');
+	}
+	return 1;
+}
+
+int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
+		    int argc, char **argv, int *i)
+{
+	bool m;
+	const char *arg = argv[*i], *v;
+	char *end;
+
+	if ((v = opt_value(arg, prefix, "guest-cpuid", argc, argv, i, &m)) || m) {
+		if (!v) {
+			cli_usage_error(cmd, "--%sguest-cpuid needs SPEC (host|none|empty[,+flag|,-flag]...)", prefix);
+			return -1;
+		}
+		o->guest_cpuid = v;
+		return 1;
+	}
+	if ((v = opt_value(arg, prefix, "pmu-version", argc, argv, i, &m)) || m) {
+		errno = 0;
+		unsigned long n = v ? strtoul(v, &end, 10) : 0;
+		if (!v || !*v || *end || errno || n > 255) {
+			cli_usage_error(cmd, "--%spmu-version needs a number 0..255", prefix);
+			return -1;
+		}
+		o->pmu_version = (unsigned)n;
+		return 1;
+	}
+	if ((v = opt_value(arg, prefix, "disable-quirks", argc, argv, i, &m)) || m) {
+		errno = 0;
+		unsigned long long q = v ? strtoull(v, &end, 0) : 0;
+		if (!v || !*v || *end || errno) {
+			cli_usage_error(cmd, "--%sdisable-quirks needs a mask (e.g. 0x100)", prefix);
+			return -1;
+		}
+		o->quirks_disabled = q;
+		return 1;
+	}
+	if ((v = opt_value(arg, prefix, "state", argc, argv, i, &m)) || m) {
+		if (!v) {
+			cli_usage_error(cmd, "--%sstate needs flags", prefix);
+			return -1;
+		}
+		return parse_state(o, cmd, v);
+	}
+	if ((v = opt_value(arg, prefix, "policy", argc, argv, i, &m)) || m) {
+		if (v && !strcmp(v, "strict"))
+			o->policy = NVMX_POLICY_STRICT;
+		else if (v && !strcmp(v, "revoke-keep"))
+			o->policy = NVMX_POLICY_REVOKE_KEEP;
+		else if (v && !strcmp(v, "revoke-clear"))
+			o->policy = NVMX_POLICY_REVOKE_CLEAR;
+		else {
+			cli_usage_error(cmd, "--%spolicy must be strict, revoke-keep or revoke-clear", prefix);
+			return -1;
+		}
+		return 1;
+	}
+	if ((v = opt_value(arg, prefix, "revoke-since", argc, argv, i, &m)) || m) {
+		o->revoke_since = v ? nvmx_kernel_find(v) : NULL;
+		if (!o->revoke_since) {
+			cli_usage_error(cmd, "--%srevoke-since needs a release (see 'nvmx kernels')", prefix);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static bool flag_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Apply one cpuinfo flag name to the feature set. */
+static int apply_flag(const char *cmd, const char *name, size_t len, bool add, uint64_t *f)
+{
+	char buf[64];
+	if (!len || len >= sizeof(buf))
+		return cli_usage_error(cmd, "--guest-cpuid: empty or overlong flag name");
+	for (size_t n = 0; n < len; n++)
+		if (!flag_char(name[n]))
+			return cli_usage_error(cmd, "--guest-cpuid: bad flag name '%.*s'", (int)len, name);
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	int feat = nvmx_feature_lookup(buf);
+	if (feat < 0)
+		return 0;	/* a real flag KVM's VMX MSR code never reads: no effect */
+	if (add)
+		*f |= NVMX_FEAT(feat);
+	else
+		*f &= ~NVMX_FEAT(feat);
+	return 0;
+}
+
+int guest_cpuid_parse(const char *cmd, const char *spec, const struct nvmx_hostfile *hf,
+		      uint64_t *features)
+{
+	size_t len = strcspn(spec, ",");
+	if (len == 4 && !strncmp(spec, "host", 4)) {
+		if (!hf->has_flags)
+			return cli_usage_error(cmd, "--guest-cpuid host: %s lists no cpuid.features",
+					       hf->path);
+		*features = hf->host.features;
+	} else if (len == 4 && !strncmp(spec, "none", 4)) {
+		*features = NVMX_FEAT(NVMX_F_VMX);
+	} else if (len == 5 && !strncmp(spec, "empty", 5)) {
+		*features = 0;
+	} else {
+		return cli_usage_error(cmd, "--guest-cpuid '%s': must start with host, none or empty",
+				       spec);
+	}
+	spec += len;
+	while (*spec == ',') {
+		spec++;
+		if (*spec != '+' && *spec != '-')
+			return cli_usage_error(cmd, "--guest-cpuid: expected ,+flag or ,-flag at '%s'", spec);
+		bool add = *spec++ == '+';
+		len = strcspn(spec, ",");
+		if (apply_flag(cmd, spec, len, add, features))
+			return EXIT_USAGE;
+		spec += len;
+	}
+	if (*spec)
+		return cli_usage_error(cmd, "--guest-cpuid: trailing text '%s'", spec);
+	return 0;
+}
+
+int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvmx_hostfile *hf,
+		    const struct nvmx_kvm *kvm, struct nvmx_vcpu *vcpu, struct nvmx_revoke *revoke)
+{
+	uint64_t features = 0;
+	if (o->guest_cpuid && guest_cpuid_parse(cmd, o->guest_cpuid, hf, &features))
+		return EXIT_USAGE;
+	nvmx_vcpu_init(vcpu, kvm, o->quirks_disabled);
+	if (o->guest_cpuid)
+		nvmx_vcpu_set_cpuid(vcpu, features, o->pmu_version);
+	vcpu->state = o->state;
+	vcpu->policy = o->policy;
+	if (o->policy != NVMX_POLICY_STRICT && kvm->status == NVMX_LOAD_OK) {
+		struct nvmx_host h = hf->host;
+		h.hyperv_evmcs = kvm->using_evmcs || h.hyperv_evmcs;
+		nvmx_revoke_compute(revoke, &h, kvm->kernel, &kvm->params, o->revoke_since);
+		vcpu->revoke = revoke;
+	}
+	return 0;
+}

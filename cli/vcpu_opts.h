@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Options describing a vCPU: guest CPUID, PMU, quirks, state, revoke policy. */
+#ifndef NVMX_VCPU_OPTS_H
+#define NVMX_VCPU_OPTS_H
+
+#include "cli.h"
+
+struct vcpu_opts {
+	const char *guest_cpuid;	/* NULL: no KVM_SET_CPUID2 */
+	unsigned pmu_version;
+	uint64_t quirks_disabled;
+	uint32_t state;
+	enum nvmx_policy policy;
+	const struct nvmx_kernel *revoke_since;
+};
+
+void vcpu_opts_init(struct vcpu_opts *o);
+/* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */
+int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
+		    int argc, char **argv, int *i);
+/* A fresh vCPU on kvm with these options (CPUID, state, policy). 0 or EXIT_USAGE. */
+int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvmx_hostfile *hf,
+		    const struct nvmx_kvm *kvm, struct nvmx_vcpu *vcpu, struct nvmx_revoke *revoke);
+/* Parse a --guest-cpuid SPEC against a host's flags into NVMX_FEAT() bits. */
+int guest_cpuid_parse(const char *cmd, const char *spec, const struct nvmx_hostfile *hf,
+		      uint64_t *features);
+const char *vcpu_policy_name(enum nvmx_policy p);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The revoke list proposed in the 2022 review of the vmcs_config rework:
+ * allowed-1 bits a newer KVM no longer offers on a host but that an older
+ * supported release did, so that state saved under the older release still
+ * restores.  Computed by loading every older release on the same host.
+ */
+#include "nvmx/vcpu.h"
+#include "kernels.h"
+
+static const enum nvmx_msr_id revocable[] = {
+	NVMX_TRUE_PINBASED, NVMX_TRUE_PROCBASED, NVMX_TRUE_EXIT, NVMX_TRUE_ENTRY, NVMX_PROCBASED2,
+};
+
+/* The same parameters, as far as the older release has them. */
+static void params_for(const struct nvmx_kernel *k, const struct nvmx_params *from,
+		       struct nvmx_params *to)
+{
+	nvmx_params_default(k, to);
+	for (int i = 0; i < NVMX_P_COUNT; i++)
+		if (((from->given >> i) & 1) && nvmx_kernel_has_param(k, (enum nvmx_param)i)) {
+			to->val[i] = from->val[i];
+			to->given |= UINT32_C(1) << i;
+		}
+}
+
+unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
+			     const struct nvmx_kernel *dest, const struct nvmx_params *p,
+			     const struct nvmx_kernel *since)
+{
+	struct nvmx_kvm dst, old;
+	struct nvmx_params op;
+	unsigned count = 0;
+
+	*out = (struct nvmx_revoke){ { 0 }, { { 0 } } };
+	nvmx_kvm_load(&dst, h, dest, p);
+	if (dst.status != NVMX_LOAD_OK || !dst.nested)
+		return 0;
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (k->version >= dest->version || (since && k->version < since->version))
+			continue;
+		params_for(k, p, &op);
+		nvmx_kvm_load(&old, h, k, &op);
+		if (old.status != NVMX_LOAD_OK || !old.nested)
+			continue;
+		for (unsigned r = 0; r < sizeof(revocable) / sizeof(revocable[0]); r++) {
+			enum nvmx_msr_id id = revocable[r];
+			uint32_t lost = nvmx_hi(nvmx_caps_read(&old.caps, id)) &
+					~nvmx_hi(nvmx_caps_read(&dst.caps, id));
+			for (unsigned b = 0; b < 32; b++)
+				if ((lost >> b) & 1) {
+					if (!((out->hi[id] >> b) & 1))
+						count++;
+					out->hi[id] |= UINT32_C(1) << b;
+					out->offered_by[id][b] |= UINT32_C(1) << i;
+				}
+		}
+	}
+	return count;
+}
