@@ -8,6 +8,7 @@
 #ifndef NVMX_CATALOG_H
 #define NVMX_CATALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "msr.h"
 
@@ -51,6 +52,16 @@ struct nvmx_msr_desc {
  * bit number within its 32-bit word (allowed-0 at lsb, allowed-1 at lsb+32);
  * for field MSRs it is the position within the 64-bit value.
  */
+/* How a field's value reads (decode and diff print it this way). */
+enum nvmx_field_fmt {
+	NVMX_FMT_FLAG,		/* one bit: yes / no (controls: their allowed settings) */
+	NVMX_FMT_NUMBER,	/* a count or size, in `unit` */
+	NVMX_FMT_ID,		/* an identifier, printed in hex */
+	NVMX_FMT_MEMTYPE,	/* a memory type number (0 UC, 6 WB) */
+	NVMX_FMT_TSC_SHIFT,	/* timer ticks once every 2^N TSC cycles */
+	NVMX_FMT_MSR_LIST,	/* N encodes a list limit of 512 * (N + 1) entries */
+};
+
 struct nvmx_field {
 	enum nvmx_msr_id msr;	/* for control words: the TRUE MSR (or 0x48B/0x492) */
 	enum nvmx_word word;
@@ -61,6 +72,11 @@ struct nvmx_field {
 	const char *qemu;	/* QEMU property ("vmx-ept"), or NULL */
 	const char *desc;	/* one line */
 	const char *unit;	/* for multi-bit fields: how to print the value, or NULL */
+	/* Extensions (appended; the members above keep their meaning). */
+	enum nvmx_field_fmt fmt;
+	bool reserved;		/* a reserved bit listed only so decode can show it
+				 * (default1 controls, BASIC[31]); nvmx_field_at
+				 * and the lookups skip these */
 };
 
 const struct nvmx_msr_desc *nvmx_msr_desc(enum nvmx_msr_id id);
@@ -80,5 +96,44 @@ const struct nvmx_field *nvmx_msr_fields(enum nvmx_msr_id id, size_t *count);
 
 /* By Linux macro, QEMU property or SDM wording (case-insensitive). */
 const struct nvmx_field *nvmx_field_lookup(const char *name);
+
+/* ---- Extensions ------------------------------------------------------- */
+
+/*
+ * Like nvmx_field_lookup, but only among the fields of MSR `id` (for a
+ * control MSR: its word, shared with the twin).  SDM wordings repeat across
+ * words ("Load IA32_PAT" is both an exit and an entry control); this picks one.
+ */
+const struct nvmx_field *nvmx_field_lookup_in(enum nvmx_msr_id id, const char *name);
+
+/* Every field of the catalogue, reserved entries included: 0..count-1. */
+size_t nvmx_field_count(void);
+const struct nvmx_field *nvmx_field_index(size_t i);
+
+/*
+ * Mask of a field's bits: within the 32-bit word for NVMX_LAYOUT_CONTROLS
+ * words, within the 64-bit value for every other layout.
+ */
+uint64_t nvmx_field_mask(const struct nvmx_field *f);
+/* The field's raw value taken from a field-layout MSR value (shifted down). */
+uint64_t nvmx_field_get(const struct nvmx_field *f, uint64_t msr_value);
+/* The raw value in the field's unit: 512 * (N + 1) for the MSR-list limit. */
+uint64_t nvmx_field_scaled(const struct nvmx_field *f, uint64_t raw);
+
+/* "UC" / "WB" ... for VMCS and EPT memory types, or NULL when reserved. */
+const char *nvmx_memtype_name(unsigned type);
+
+/* "pin-based", "primary processor-based", ... ; NULL when out of range. */
+const char *nvmx_word_name(enum nvmx_word w);
+/*
+ * The non-TRUE MSR that carries word w (0x481..0x484, 0x48B, 0x492, 0x493;
+ * CR0/CR4_FIXED0 for the CR words).  Its desc->twin is the TRUE MSR.
+ */
+enum nvmx_msr_id nvmx_word_msr(enum nvmx_word w);
+/* The SDM's default1 class of a word (0x16, 0x0401E172, 0x36DFF, 0x11FF), else 0. */
+uint32_t nvmx_word_default1(enum nvmx_word w);
+
+/* ASCII case-insensitive string equality (the core has no <strings.h>). */
+bool nvmx_name_eq(const char *a, const char *b);
 
 #endif
