@@ -219,7 +219,7 @@ int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_
 	}
 	/* "-" reads standard input; give it a readable label and no base name. */
 	const char *label = strcmp(path, "-") ? path : "<stdin>";
-	size_t i = 0;
+	size_t i = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
 		i++;
 	int rc;

@@ -337,6 +337,9 @@ static void test_files(void)
 	rc = nvmx_hostfile_read(p, &h, &d);
 	tap_ok(rc == 0 && !strcmp(h.name, "J") && h.host.msrs.present == 1,
 	       "content starting with '{' is read as JSON whatever the file is called");
+	p = fx_write_str("bom.json", "\xef\xbb\xbf{\"msrs\": {\"IA32_VMX_MISC\": \"0x7\"}}");
+	rc = nvmx_hostfile_read(p, &h, &d);
+	tap_ok(rc == 0 && h.host.msrs.val[NVMX_MISC] == 7, "JSON after a byte-order mark: %s", d.error);
 	p = fx_write_str("plain.json", "IA32_VMX_BASIC = 0x1\n");
 	rc = nvmx_hostfile_read(p, &h, &d);
 	tap_ok(rc == 0 && !strcmp(h.name, "plain.json"), "text content is text; name '%s'", h.name);
