@@ -11,8 +11,8 @@ DESTDIR ?=
 CC      ?= cc
 O       ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Iinclude
+override CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 VERSION := 0.1.0
 
 CORE_SRC := $(wildcard lib/*.c)
@@ -42,7 +42,7 @@ $(O)/core-check.stamp: $(CORE_SRC) $(HEADERS)
 	@touch $@
 
 # Release rows start from shared blocks and override what the release changed.
-$(O)/lib/kernels.o: CFLAGS += -Wno-override-init
+$(O)/lib/kernels.o: override CFLAGS += -Wno-override-init
 
 $(O)/libnvmx.a: $(CORE_OBJ) $(IO_OBJ) $(O)/core-check.stamp
 	$(AR) rcs $@ $(CORE_OBJ) $(IO_OBJ)
