@@ -63,6 +63,7 @@ tests: $(TEST_BIN) $(O)/nvmx
 test: tests
 	NVMX=$(O)/nvmx NVMX_BUILD=$(O) prove -f --exec '' $(TEST_BIN) $(wildcard tests/*.sh)
 
+test-asan: export NVMX_CONFORMANCE_SAMPLE ?= 20
 test-asan:
 	$(MAKE) O=build-asan CC=$${ASAN_CC:-gcc} CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' test
