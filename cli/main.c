@@ -33,6 +33,18 @@ const struct cmd nvmx_cmds[] = {
 	  "Writes go in order to one fresh vCPU; each is checked on its own.  MSR is an\n"
 	  "SDM name or a hex index.  --guest-cpuid: host | none | empty, then ,+flag /\n"
 	  "-flag (cpuinfo names).  Exit 0 when every write was accepted, 1 otherwise.\n" },
+	{ "check", cmd_check, "will a VM's VMX MSRs restore on a destination KVM (live migration)",
+	  "usage: nvmx check SAVED --to HOST --kvm RELEASE [destination options] [--json]\n"
+	  "       nvmx check --from-host HOST --from-kvm RELEASE [--from-param N=V]... [--from-hyperv-evmcs]\n"
+	  "                  --to HOST --kvm RELEASE [destination options] [--json]\n"
+	  "\n"
+	  "SAVED is what KVM_GET_MSRS returned on the source (.msrs, or the JSON nvmx prints:\n"
+	  "derive's \"nested\", restore's \"final\").  Destination options: --param NAME=VALUE,\n"
+	  "--hyperv-evmcs, --guest-cpuid SPEC, --pmu-version N, --disable-quirks MASK,\n"
+	  "--state FLAGS, --policy strict|revoke-keep|revoke-clear; the source takes the same\n"
+	  "with a from- prefix.  --order qemu (default) | ascending | MSR,MSR,...\n"
+	  "Prints the verdict per MSR with the offending bits by SDM, Linux and QEMU names, what\n"
+	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
 	  "usage: nvmx kernels [--json]\n" },
 	{ NULL, NULL, NULL, NULL }

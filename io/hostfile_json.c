@@ -10,7 +10,9 @@
  * cannot carry 64 bits.  A null value means "absent".  Other top-level keys
  * are ignored silently: JSON hosts are usually written by programs (nvmx
  * itself among them) that add sections of their own.  When the top level has
- * no "msrs" but a "host" object, the host is read from there.
+ * no "msrs" but a "host" object, the host is read from there.  A saved vCPU
+ * state as nvmx prints it is read too: the "final" object of `nvmx restore
+ * --json` or the "nested" object of `nvmx derive --json` stands for "msrs".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,8 +144,13 @@ static int read_host(struct json_reader *r, const struct json_node *root)
 	host->hyperv_evmcs = json_bool(ev);
 
 	const struct json_node *msrs = json_get(root, "msrs");
-	if (!msrs) {
-		io_error(r->d, "%s: no \"msrs\" object: not a host", r->label);
+	if (!msrs)
+		msrs = json_get(root, "final");
+	if (!msrs || json_is(msrs, JSON_NULL))
+		msrs = json_get(root, "nested");
+	if (!msrs || json_is(msrs, JSON_NULL)) {
+		io_error(r->d, "%s: no \"msrs\" object (nor a saved vCPU's \"final\" or \"nested\"): "
+			 "not a host", r->label);
 		return -1;
 	}
 	if (read_msrs(r, msrs) < 0)

@@ -14,6 +14,7 @@
 #include "host.h"
 #include "kvm.h"
 #include "vcpu.h"
+#include "migrate.h"
 #include "io.h"
 
 #endif

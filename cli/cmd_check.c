@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx check: will the destination's KVM accept this VM's VMX MSRs on live
+ * migration; if not, which bits break it and which changes would work.
+ */
+#include <string.h>
+#include "print.h"
+#include "side.h"
+
+struct check {
+	struct side src, dst;
+	const char *saved_path;
+	struct nvmx_hostfile saved_hf;
+	struct nvmx_msrs saved;
+	enum nvmx_policy policy;
+	enum nvmx_msr_id order[NVMX_MSR_COUNT];
+	unsigned norder;
+	const char *order_name;
+	bool cpuid_set;
+	uint64_t features;
+	bool json;
+};
+
+static int parse_order(struct check *c, const char *s)
+{
+	c->order_name = s;
+	if (!strcmp(s, "qemu")) {
+		memcpy(c->order, nvmx_order_qemu, sizeof(nvmx_order_qemu));
+		c->norder = NVMX_RESTORABLE_COUNT;
+		return 0;
+	}
+	if (!strcmp(s, "ascending")) {
+		memcpy(c->order, nvmx_order_ascending, sizeof(nvmx_order_ascending));
+		c->norder = NVMX_RESTORABLE_COUNT;
+		return 0;
+	}
+	c->norder = 0;
+	while (*s) {
+		char name[64];
+		size_t len = strcspn(s, ",");
+		if (!len || len >= sizeof(name) || c->norder >= NVMX_MSR_COUNT)
+			return cli_usage_error("check", "--order: qemu, ascending, or MSR,MSR,...");
+		memcpy(name, s, len);
+		name[len] = 0;
+		const struct nvmx_msr_desc *d = nvmx_msr_lookup(name);
+		if (!d)
+			return cli_usage_error("check", "--order: unknown MSR '%s'", name);
+		c->order[c->norder++] = d->id;
+		s += len + (s[len] == ',');
+	}
+	return 0;
+}
+
+/* The saved values: a file, or what the source KVM gives a fresh vCPU. */
+static int load_source(struct check *c)
+{
+	int rc;
+	if (c->saved_path) {
+		if ((rc = cli_load_host("check", c->saved_path, &c->saved_hf)))
+			return rc;
+		c->saved = (struct nvmx_msrs){ { 0 }, 0 };
+		for (int id = 0; id < NVMX_MSR_COUNT; id++)
+			if (nvmx_msr_restorable((enum nvmx_msr_id)id) &&
+			    nvmx_msrs_has(&c->saved_hf.host.msrs, (enum nvmx_msr_id)id))
+				nvmx_msrs_set(&c->saved, (enum nvmx_msr_id)id,
+					      c->saved_hf.host.msrs.val[id]);
+		if (!c->saved.present)
+			return cli_usage_error("check", "%s holds none of the restorable VMX MSRs",
+					       c->saved_path);
+		return 0;
+	}
+	if ((rc = side_load(&c->src, "check", "from-")))
+		return rc;
+	if (c->src.kvm.status != NVMX_LOAD_OK) {
+		char why[512];
+		nvmx_kvm_describe_failure(&c->src.kvm, why, sizeof(why));
+		fprintf(stderr, "nvmx check: the source KVM %s does not load on %s: %s\n",
+			nvmx_kernel_name(c->src.kvm.kernel), c->src.hf.name, why);
+		return EXIT_USAGE;
+	}
+	if (!c->src.kvm.nested) {
+		fprintf(stderr, "nvmx check: the source runs with nested=0: its VMs have no VMX MSRs\n");
+		return EXIT_USAGE;
+	}
+	static struct nvmx_vcpu v;
+	uint64_t features = c->features;
+	bool set = c->cpuid_set;
+	if (c->src.vo.guest_cpuid) {
+		if (guest_cpuid_parse("check", c->src.vo.guest_cpuid, &c->src.hf, &features))
+			return EXIT_USAGE;
+		set = true;
+	}
+	side_vcpu(&c->src, &v, set, features, NVMX_POLICY_STRICT);
+	nvmx_vcpu_save(&v, &c->saved);
+	return 0;
+}
+
+static void run(struct check *c, struct side *dst, enum nvmx_policy policy,
+		const struct nvmx_msrs *saved, struct nvmx_vcpu *v, struct nvmx_migration *m)
+{
+	side_vcpu(dst, v, c->cpuid_set, c->features, policy);
+	nvmx_migrate(m, v, saved, c->order, c->norder);
+}
+
+/* QEMU property names of the allowed-1 bits that broke the migration. */
+static unsigned offending_qemu(const struct nvmx_migration *m, const char **names, unsigned max,
+			       bool *unfixable)
+{
+	unsigned n = 0;
+	*unfixable = false;
+	for (unsigned i = 0; i < m->nwrites; i++) {
+		const struct nvmx_write *w = &m->writes[i];
+		if (!w->r.rc)
+			continue;
+		if (w->r.reason != NVMX_R_ALLOWED1_ADDED && w->r.reason != NVMX_R_BASIC_FEATURE &&
+		    w->r.reason != NVMX_R_MISC_FEATURE && w->r.reason != NVMX_R_BITS_ADDED) {
+			*unfixable = true;
+			continue;
+		}
+		for (unsigned b = 0; b < 64; b++) {
+			if (!((w->r.bits >> b) & 1))
+				continue;
+			const struct nvmx_field *f = nvmx_field_at(w->id, b);
+			if (!f || !f->qemu) {
+				*unfixable = true;
+				continue;
+			}
+			if (n < max)
+				names[n++] = f->qemu;
+		}
+	}
+	return n;
+}
+
+/* Saved values with the offending feature bits dropped: what `vmx-…=off` starts. */
+static void drop_offending(const struct nvmx_migration *m, const struct nvmx_msrs *in,
+			   struct nvmx_msrs *out)
+{
+	*out = *in;
+	for (unsigned i = 0; i < m->nwrites; i++)
+		if (m->writes[i].r.rc)
+			out->val[m->writes[i].id] &= ~m->writes[i].r.bits;
+}
+
+struct fixes {
+	const char *qemu_off[64];
+	unsigned nqemu;
+	bool qemu_works, unfixable;
+	const char *releases[16];
+	unsigned nreleases;
+	const char *params[16];
+	unsigned nparams;
+	enum nvmx_policy policy;	/* a revoke policy that accepts, or STRICT if none */
+	uint32_t revoked[NVMX_MSR_COUNT];
+};
+
+static void find_fixes(struct check *c, const struct nvmx_migration *m, struct fixes *fx)
+{
+	static struct nvmx_vcpu v;
+	static struct nvmx_migration t;
+	static struct side alt;
+	struct nvmx_msrs reduced;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->nqemu = offending_qemu(m, fx->qemu_off, 64, &fx->unfixable);
+	drop_offending(m, &c->saved, &reduced);
+	run(c, &c->dst, c->policy, &reduced, &v, &t);
+	fx->qemu_works = t.migratable && !fx->unfixable;
+
+	/* Another release on the destination host, same parameters where it has them. */
+	for (unsigned i = 0; i < nvmx_kernel_count() && fx->nreleases < 16; i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (k == c->dst.kvm.kernel)
+			continue;
+		alt = c->dst;
+		struct nvmx_params p;
+		nvmx_params_default(k, &p);
+		for (int q = 0; q < NVMX_P_COUNT; q++)
+			if ((c->dst.ko.params.given >> q) & 1 && nvmx_kernel_has_param(k, (enum nvmx_param)q))
+				p.val[q] = c->dst.ko.params.val[q], p.given |= 1u << q;
+		nvmx_kvm_load(&alt.kvm, &c->dst.hf.host, k, &p);
+		if (c->dst.ko.hyperv_evmcs) {
+			struct nvmx_host h = c->dst.hf.host;
+			h.hyperv_evmcs = true;
+			nvmx_kvm_load(&alt.kvm, &h, k, &p);
+		}
+		if (alt.kvm.status != NVMX_LOAD_OK)
+			continue;
+		run(c, &alt, NVMX_POLICY_STRICT, &c->saved, &v, &t);
+		if (t.migratable)
+			fx->releases[fx->nreleases++] = nvmx_kernel_name(k);
+	}
+
+	/* A parameter the destination turned off, back at its default. */
+	struct nvmx_params def;
+	nvmx_params_default(c->dst.kvm.kernel, &def);
+	for (int q = 0; q < NVMX_P_COUNT && fx->nparams < 16; q++) {
+		if (!((c->dst.ko.params.given >> q) & 1) || c->dst.ko.params.val[q] == def.val[q])
+			continue;
+		alt = c->dst;
+		alt.ko.params.val[q] = def.val[q];
+		kvmopts_load(&alt.ko, &alt.hf.host, &alt.kvm);
+		if (alt.kvm.status != NVMX_LOAD_OK)
+			continue;
+		run(c, &alt, c->policy, &c->saved, &v, &t);
+		if (t.migratable)
+			fx->params[fx->nparams++] = nvmx_param_name((enum nvmx_param)q);
+	}
+
+	/* The review thread's revoke list. */
+	if (c->policy == NVMX_POLICY_STRICT) {
+		run(c, &c->dst, NVMX_POLICY_REVOKE_KEEP, &c->saved, &v, &t);
+		if (t.migratable) {
+			fx->policy = NVMX_POLICY_REVOKE_KEEP;
+			memcpy(fx->revoked, t.revoked, sizeof(fx->revoked));
+		}
+	}
+}
+
+static void json_offending(const struct nvmx_write *w)
+{
+	bool first = true;
+	putchar('[');
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((w->r.bits >> b) & 1))
+			continue;
+		const struct nvmx_msr_desc *d = nvmx_msr_desc(w->id);
+		const struct nvmx_field *f = nvmx_field_at(w->id, b);
+		bool ctl = d->layout == NVMX_LAYOUT_CONTROLS;
+		printf("%s{\"bit\":%u,\"half\":\"%s\",\"sdm\":", first ? "" : ",", ctl ? b % 32 : b,
+		       ctl ? (b >= 32 ? "allowed-1" : "allowed-0") : "field");
+		first = false;
+		cli_json_str(stdout, f && f->sdm ? f->sdm : "reserved");
+		printf(",\"linux\":");
+		if (f && f->linux_name)
+			cli_json_str(stdout, f->linux_name);
+		else
+			printf("null");
+		printf(",\"qemu\":");
+		if (f && f->qemu)
+			cli_json_str(stdout, f->qemu);
+		else
+			printf("null");
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void str_list_json(const char *const *v, unsigned n)
+{
+	putchar('[');
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			putchar(',');
+		cli_json_str(stdout, v[i]);
+	}
+	putchar(']');
+}
+
+static void print_guest_json(const struct nvmx_vcpu *v)
+{
+	putchar('{');
+	for (int id = 0; id <= NVMX_VMFUNC; id++) {
+		uint64_t val;
+		struct nvmx_result r = nvmx_vcpu_get_msr(v, nvmx_msr_index((enum nvmx_msr_id)id), true, &val);
+		printf("%s\"%s\":", id ? "," : "", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
+		if (r.rc)
+			printf("null");
+		else
+			cli_json_hex(stdout, val);
+	}
+	putchar('}');
+}
+
+static void report_json(const struct check *c, const struct nvmx_migration *m,
+			const struct nvmx_vcpu *v, const struct fixes *fx)
+{
+	char why[1024];
+	printf("{\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\",\"destination\":{\"host\":",
+	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
+	cli_json_str(stdout, c->dst.hf.name);
+	printf(",\"kvm\":");
+	cli_json_str(stdout, nvmx_kernel_name(c->dst.kvm.kernel));
+	printf(",\"load_ok\":%s},\"msrs\":[", c->dst.kvm.status == NVMX_LOAD_OK ? "true" : "false");
+	for (unsigned i = 0; i < m->nwrites; i++) {
+		const struct nvmx_write *w = &m->writes[i];
+		printf("%s{\"msr\":\"%s\",\"value\":", i ? "," : "", nvmx_msr_desc(w->id)->sdm);
+		cli_json_hex(stdout, w->value);
+		printf(",\"accepted\":%s,\"rule\":\"%s\",\"reason\":", w->r.rc ? "false" : "true",
+		       nvmx_reason_name(w->r.reason));
+		if (w->r.rc || w->r.revoked) {
+			nvmx_result_describe(&w->r, why, sizeof(why));
+			cli_json_str(stdout, why);
+		} else {
+			printf("null");
+		}
+		printf(",\"offending\":");
+		json_offending(w);
+		putchar('}');
+	}
+	printf("],\"first_failure\":");
+	if (m->first_failure >= 0)
+		printf("\"%s\"", nvmx_msr_desc(m->writes[m->first_failure].id)->sdm);
+	else
+		printf("null");
+	printf(",\"guest\":");
+	print_guest_json(v);
+	if (!m->migratable) {
+		printf(",\"fixes\":{\"qemu_off\":");
+		str_list_json(fx->qemu_off, fx->nqemu);
+		printf(",\"qemu_off_sufficient\":%s,\"releases\":", fx->qemu_works ? "true" : "false");
+		str_list_json(fx->releases, fx->nreleases);
+		printf(",\"params_at_default\":");
+		str_list_json(fx->params, fx->nparams);
+		printf(",\"policy\":");
+		if (fx->policy != NVMX_POLICY_STRICT)
+			printf("\"%s\"", vcpu_policy_name(fx->policy));
+		else
+			printf("null");
+		printf("}");
+	}
+	printf("}\n");
+}
+
+static void report_text(const struct check *c, const struct nvmx_migration *m,
+			const struct nvmx_vcpu *v, const struct fixes *fx)
+{
+	char why[1024];
+	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
+	       nvmx_kernel_name(c->dst.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
+	printf("verdict: %s\n\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
+	for (unsigned i = 0; i < m->nwrites; i++) {
+		const struct nvmx_write *w = &m->writes[i];
+		printf("  %-30s 0x%016llx  %s\n", nvmx_msr_desc(w->id)->sdm,
+		       (unsigned long long)w->value,
+		       w->r.rc ? "REJECTED" : (w->r.revoked ? "accepted (revoke list)" : "accepted"));
+		if (w->r.rc || w->r.revoked) {
+			nvmx_result_describe(&w->r, why, sizeof(why));
+			printf("      %s\n", why);
+		}
+	}
+	if (m->first_failure >= 0) {
+		const struct nvmx_write *w = &m->writes[m->first_failure];
+		printf("\nIn one KVM_SET_MSRS batch KVM stops at the first rejected entry; QEMU would print:\n"
+		       "  error: failed to set MSR 0x%x to 0x%llx\n", nvmx_msr_index(w->id),
+		       (unsigned long long)w->value);
+	}
+	if (m->migratable) {
+		bool same = true;
+		for (unsigned i = 0; i < m->nwrites; i++) {
+			uint64_t g;
+			const struct nvmx_write *w = &m->writes[i];
+			if (!nvmx_vcpu_get_msr(v, nvmx_msr_index(w->id), true, &g).rc && g != w->value) {
+				if (same)
+					printf("\nwhat L1 reads differs from the saved values:\n");
+				same = false;
+				printf("  %-30s reads 0x%016llx\n", nvmx_msr_desc(w->id)->sdm,
+				       (unsigned long long)g);
+			}
+		}
+		if (same)
+			printf("\nL1 reads the saved values unchanged.\n");
+		return;
+	}
+	printf("\nwhat would work:\n");
+	if (fx->nqemu) {
+		printf("  - start such VMs without the offending features: -cpu ...");
+		for (unsigned i = 0; i < fx->nqemu; i++)
+			printf(",%s=off", fx->qemu_off[i]);
+		printf("%s\n", fx->qemu_works ? "" : "  (not sufficient on its own)");
+	}
+	if (fx->nreleases) {
+		printf("  - a destination release that accepts these values on this host:");
+		for (unsigned i = 0; i < fx->nreleases; i++)
+			printf(" %s", fx->releases[i]);
+		putchar('\n');
+	}
+	for (unsigned i = 0; i < fx->nparams; i++)
+		printf("  - kvm_intel.%s at its default on the destination\n", fx->params[i]);
+	if (fx->policy != NVMX_POLICY_STRICT) {
+		printf("  - the revoke-list policy (--policy revoke-keep or revoke-clear) accepts it;\n"
+		       "    with revoke-keep L1 keeps seeing, and may set in vmcs12, controls this KVM\n"
+		       "    does not offer:");
+		for (int id = 0; id < NVMX_MSR_COUNT; id++)
+			if (fx->revoked[id]) {
+				printf(" ");
+				print_bit_names(stdout, (enum nvmx_msr_id)id, fx->revoked[id], 32);
+			}
+		printf("\n    (revoke-clear hides them from L1 instead, which a running L1 may notice)\n");
+	}
+	if (!fx->nqemu && !fx->nreleases && !fx->nparams && fx->policy == NVMX_POLICY_STRICT)
+		printf("  - nothing nvmx knows of: the values conflict with this KVM's fixed rules\n");
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static struct check c;
+	memset(&c, 0, sizeof(c));
+	side_init(&c.src);
+	side_init(&c.dst);
+	bool json = false;
+	parse_order(&c, "qemu");
+
+	for (int i = 1; i < argc; i++) {
+		int r = side_parse(&c.src, "check", "from-", "from-host", argc, argv, &i);
+		if (!r)
+			r = side_parse(&c.dst, "check", "", "to", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--order")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("check", "--order needs qemu, ascending or MSR,MSR,...");
+			if (parse_order(&c, argv[++i]))
+				return EXIT_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("check", "unknown option '%s'", argv[i]);
+		} else if (!c.saved_path) {
+			c.saved_path = argv[i];
+		} else {
+			return cli_usage_error("check", "more than one saved state given ('%s')", argv[i]);
+		}
+	}
+	if (!c.saved_path == !c.src.host_path)
+		return cli_usage_error("check", "give the saved VMX MSRs (a file) or --from-host H "
+				       "--from-kvm R, not both");
+	if (!c.dst.host_path)
+		return cli_usage_error("check", "--to HOST is required");
+	c.policy = c.dst.vo.policy;
+	int rc = load_source(&c);
+	if (rc)
+		return rc;
+	if ((rc = side_load(&c.dst, "check", "")))
+		return rc;
+	if (c.dst.vo.guest_cpuid) {
+		const struct nvmx_hostfile *ref = c.src.host_path ? &c.src.hf : &c.dst.hf;
+		if (guest_cpuid_parse("check", c.dst.vo.guest_cpuid, ref, &c.features))
+			return EXIT_USAGE;
+		c.cpuid_set = true;
+	}
+
+	static struct nvmx_vcpu v;
+	static struct nvmx_migration m;
+	static struct fixes fx;
+	run(&c, &c.dst, c.policy, &c.saved, &v, &m);
+	if (!m.migratable)
+		find_fixes(&c, &m, &fx);
+	if (json)
+		report_json(&c, &m, &v, &fx);
+	else
+		report_text(&c, &m, &v, &fx);
+	return m.migratable ? EXIT_OK : EXIT_NO;
+}
