@@ -45,6 +45,15 @@ const struct cmd nvmx_cmds[] = {
 	  "with a from- prefix.  --order qemu (default) | ascending | MSR,MSR,...\n"
 	  "Prints the verdict per MSR with the offending bits by SDM, Linux and QEMU names, what\n"
 	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
+	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
+	  "usage: nvmx upgrade --from-kvm OLD --to-kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
+	  "       nvmx upgrade --all [--markdown] HOST...\n"
+	  "       either with [--guest-cpuid SPEC] [--pmu-version N]: the VM's CPUID on both sides\n"
+	  "\n"
+	  "For each host: the VMX MSRs a fresh vCPU has under OLD, written in QEMU's order\n"
+	  "into a fresh vCPU under NEW on the same host.  Names the bits that break it and\n"
+	  "whether the revoke list would fix it.  --all: every older->newer release pair,\n"
+	  "summarised (--markdown: the README's table).  Exit 1 when any host breaks.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
 	  "usage: nvmx kernels [--json]\n" },
 	{ NULL, NULL, NULL, NULL }

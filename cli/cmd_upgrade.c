@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx upgrade: would VMs started under one KVM release restore under
+ * another on the same host (the review thread's question: the new
+ * KVM_SET_MSRS must accept what the old KVM_GET_MSRS returned)?
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "kvmopts.h"
+#include "vcpu_opts.h"
+#include "print.h"
+
+#define MAX_HOSTS 4096
+
+struct pair_stats {
+	unsigned hosts, broken, fixed_by_revoke, not_loading;
+	/* per MSR and bit: how many hosts break on it, and one example */
+	unsigned bit_hosts[NVMX_MSR_COUNT][64];
+	const char *bit_example[NVMX_MSR_COUNT][64];
+	unsigned other[NVMX_MSR_COUNT];	/* rejections that are not bit additions */
+};
+
+struct host_verdict {
+	bool old_ok, new_ok, migratable, revoke_ok;
+	struct nvmx_migration m;
+};
+
+static void params_for(const struct nvmx_kernel *k, const struct kvm_opts *o, struct nvmx_params *p)
+{
+	nvmx_params_default(k, p);
+	for (int q = 0; q < NVMX_P_COUNT; q++)
+		if ((o->params.given >> q) & 1 && nvmx_kernel_has_param(k, (enum nvmx_param)q)) {
+			p->val[q] = o->params.val[q];
+			p->given |= 1u << q;
+		}
+}
+
+/* The VM's guest CPUID, when the VMM sets one: the same on both sides. */
+struct guest { bool set; const char *spec; unsigned pmu; };
+
+static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf, uint64_t *f)
+{
+	*f = 0;
+	return g->set ? guest_cpuid_parse("upgrade", g->spec, hf, f) : 0;
+}
+
+static void vcpu_for(struct nvmx_vcpu *v, const struct nvmx_kvm *kvm, const struct guest *g,
+		     uint64_t features)
+{
+	nvmx_vcpu_init(v, kvm, 0);
+	if (g->set)
+		nvmx_vcpu_set_cpuid(v, features, g->pmu);
+}
+
+static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *from,
+		    const struct nvmx_kernel *to, const struct kvm_opts *o, const struct guest *g,
+		    uint64_t features, struct host_verdict *hv)
+{
+	const struct nvmx_host *h = &hf->host;
+	static struct nvmx_kvm ko, kn;
+	static struct nvmx_vcpu vs, vd;
+	static struct nvmx_revoke rv;
+	static struct nvmx_migration t;
+	struct nvmx_params p;
+	struct nvmx_msrs saved;
+
+	memset(hv, 0, sizeof(*hv));
+	params_for(from, o, &p);
+	nvmx_kvm_load(&ko, h, from, &p);
+	params_for(to, o, &p);
+	nvmx_kvm_load(&kn, h, to, &p);
+	hv->old_ok = ko.status == NVMX_LOAD_OK && ko.nested;
+	hv->new_ok = kn.status == NVMX_LOAD_OK && kn.nested;
+	if (!hv->old_ok || !hv->new_ok)
+		return;
+	vcpu_for(&vs, &ko, g, features);
+	nvmx_vcpu_save(&vs, &saved);
+	vcpu_for(&vd, &kn, g, features);
+	nvmx_migrate(&hv->m, &vd, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+	hv->migratable = hv->m.migratable;
+	if (hv->migratable)
+		return;
+	nvmx_revoke_compute(&rv, h, to, &p, NULL);
+	vcpu_for(&vd, &kn, g, features);
+	vd.policy = NVMX_POLICY_REVOKE_KEEP;
+	vd.revoke = &rv;
+	nvmx_migrate(&t, &vd, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+	hv->revoke_ok = t.migratable;
+}
+
+static void account(struct pair_stats *s, const struct host_verdict *hv, const char *name)
+{
+	s->hosts++;
+	if (!hv->old_ok || !hv->new_ok) {
+		s->not_loading++;
+		return;
+	}
+	if (hv->migratable)
+		return;
+	s->broken++;
+	s->fixed_by_revoke += hv->revoke_ok;
+	for (unsigned i = 0; i < hv->m.nwrites; i++) {
+		const struct nvmx_write *w = &hv->m.writes[i];
+		if (!w->r.rc)
+			continue;
+		if (!w->r.bits) {
+			s->other[w->id]++;
+			continue;
+		}
+		for (unsigned b = 0; b < 64; b++)
+			if ((w->r.bits >> b) & 1) {
+				if (!s->bit_hosts[w->id][b]++)
+					s->bit_example[w->id][b] = name;
+			}
+	}
+}
+
+static void bit_label(FILE *f, enum nvmx_msr_id id, unsigned b)
+{
+	const struct nvmx_field *fld = nvmx_field_at(id, b);
+	bool ctl = nvmx_msr_desc(id)->layout == NVMX_LAYOUT_CONTROLS;
+	fprintf(f, "%s bit %u", nvmx_msr_desc(id)->sdm, ctl ? b % 32 : b);
+	if (fld)
+		fprintf(f, " %s%s%s%s", fld->linux_name ? fld->linux_name : fld->sdm,
+			fld->qemu ? " (" : "", fld->qemu ? fld->qemu : "", fld->qemu ? ")" : "");
+	if (ctl)
+		fprintf(f, ", %s", b >= 32 ? "allowed-1" : "allowed-0");
+}
+
+static void print_stats(const struct pair_stats *s, const char *from, const char *to, bool md)
+{
+	if (md) {
+		printf("| %s → %s | %u/%u | %u | ", from, to, s->broken, s->hosts - s->not_loading,
+		       s->fixed_by_revoke);
+	} else {
+		printf("%s -> %s: %u of %u hosts break", from, to, s->broken, s->hosts - s->not_loading);
+		if (s->not_loading)
+			printf(" (%u where a release does not load or nested is off)", s->not_loading);
+		if (s->broken)
+			printf("; revoke list fixes %u", s->fixed_by_revoke);
+		printf("\n");
+	}
+	bool first = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+		for (unsigned b = 0; b < 64; b++) {
+			if (!s->bit_hosts[id][b])
+				continue;
+			if (md) {
+				printf("%s", first ? "" : "<br>");
+				bit_label(stdout, (enum nvmx_msr_id)id, b);
+				printf(": %u (e.g. %s)", s->bit_hosts[id][b], s->bit_example[id][b]);
+			} else {
+				printf("    ");
+				bit_label(stdout, (enum nvmx_msr_id)id, b);
+				printf(": %u hosts, e.g. %s\n", s->bit_hosts[id][b], s->bit_example[id][b]);
+			}
+			first = false;
+		}
+		if (s->other[id]) {
+			if (md)
+				printf("%s%s: %u (other rule)", first ? "" : "<br>",
+				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, s->other[id]);
+			else
+				printf("    %s: %u hosts (other rule)\n",
+				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, s->other[id]);
+			first = false;
+		}
+	}
+	if (md)
+		printf("%s |\n", first ? "—" : "");
+}
+
+int cmd_upgrade(int argc, char **argv)
+{
+	static struct nvmx_hostfile hosts[MAX_HOSTS];
+	static struct pair_stats stats;
+	static struct host_verdict hv;
+	static uint64_t features[MAX_HOSTS];
+	struct kvm_opts o;
+	struct guest g = { false, NULL, 0 };
+	const char *from_name = NULL, *to_name = NULL;
+	unsigned nhosts = 0;
+	bool all = false, md = false, json = false;
+	memset(&o, 0, sizeof(o));
+
+	for (int i = 1; i < argc; i++) {
+		int r = kvmopts_parse(&o, "upgrade", "", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r) {
+			if (o.kernel)
+				return cli_usage_error("upgrade", "use --from-kvm and --to-kvm");
+			continue;
+		}
+		if (!strcmp(argv[i], "--from-kvm") || !strcmp(argv[i], "--to-kvm")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("upgrade", "%s needs a release", argv[i]);
+			const char *v = argv[++i];
+			if (!nvmx_kernel_find(v))
+				return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", v);
+			*(argv[i - 1][2] == 'f' ? &from_name : &to_name) = v;
+		} else if (!strcmp(argv[i], "--guest-cpuid") || !strcmp(argv[i], "--pmu-version")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("upgrade", "%s needs a value", argv[i]);
+			if (argv[i][2] == 'g') {
+				g.set = true;
+				g.spec = argv[++i];
+			} else {
+				char *end;
+				unsigned long n = strtoul(argv[++i], &end, 10);
+				if (*end || n > 255)
+					return cli_usage_error("upgrade", "--pmu-version needs 0..255");
+				g.pmu = (unsigned)n;
+			}
+		} else if (!strcmp(argv[i], "--all")) {
+			all = true;
+		} else if (!strcmp(argv[i], "--markdown")) {
+			md = true;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("upgrade", "unknown option '%s'", argv[i]);
+		} else {
+			if (nhosts >= MAX_HOSTS)
+				return cli_usage_error("upgrade", "more than %d hosts", MAX_HOSTS);
+			int rc = cli_load_host("upgrade", argv[i], &hosts[nhosts]);
+			if (rc)
+				return rc;
+			nhosts++;
+		}
+	}
+	if (!nhosts)
+		return cli_usage_error("upgrade", "give at least one HOST");
+	if (!all && (!from_name || !to_name))
+		return cli_usage_error("upgrade", "--from-kvm OLD and --to-kvm NEW are required (or --all)");
+	for (unsigned h = 0; h < nhosts; h++)
+		if (guest_features(&g, &hosts[h], &features[h]))
+			return EXIT_USAGE;
+	/* Parameters are checked against the newest release that has them. */
+	o.kernel = nvmx_kernel_at(nvmx_kernel_count() - 1);
+	int rc = kvmopts_finish(&o, "upgrade", "");
+	if (rc)
+		return rc;
+
+	if (!all) {
+		const struct nvmx_kernel *from = nvmx_kernel_find(from_name), *to = nvmx_kernel_find(to_name);
+		bool any_broken = false;
+		memset(&stats, 0, sizeof(stats));
+		if (json)
+			printf("{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":[", from_name, to_name);
+		for (unsigned h = 0; h < nhosts; h++) {
+			verdict(&hosts[h], from, to, &o, &g, features[h], &hv);
+			account(&stats, &hv, hosts[h].name);
+			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;
+			char why[1024];
+			if (json) {
+				printf("%s{\"host\":", h ? "," : "");
+				cli_json_str(stdout, hosts[h].name);
+				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,\"rejected\":[",
+				       hv.old_ok && hv.new_ok ? "true" : "false",
+				       hv.old_ok && hv.new_ok && hv.migratable ? "true" : "false",
+				       hv.revoke_ok ? "true" : "false");
+				bool first = true;
+				for (unsigned i = 0; i < hv.m.nwrites; i++)
+					if (hv.m.writes[i].r.rc) {
+						nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
+						printf("%s", first ? "" : ",");
+						cli_json_str(stdout, why);
+						first = false;
+					}
+				printf("]}");
+				continue;
+			}
+			printf("%-45s ", hosts[h].name);
+			if (!hv.old_ok || !hv.new_ok) {
+				printf("n/a: KVM %s does not load or has nested=0\n",
+				       !hv.old_ok ? from_name : to_name);
+				continue;
+			}
+			if (hv.migratable) {
+				printf("ok\n");
+				continue;
+			}
+			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it)" : "");
+			for (unsigned i = 0; i < hv.m.nwrites; i++)
+				if (hv.m.writes[i].r.rc) {
+					nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
+					printf("    %s\n", why);
+				}
+		}
+		if (json)
+			printf("]}\n");
+		else
+			print_stats(&stats, from_name, to_name, false);
+		return any_broken ? EXIT_NO : EXIT_OK;
+	}
+
+	if (md)
+		printf("| upgrade | hosts that break | fixed by revoke list | rejected bits: hosts (example) |\n"
+		       "|---|---|---|---|\n");
+	bool any_broken = false;
+	for (unsigned a = 0; a < nvmx_kernel_count(); a++)
+		for (unsigned b = a + 1; b < nvmx_kernel_count(); b++) {
+			memset(&stats, 0, sizeof(stats));
+			for (unsigned h = 0; h < nhosts; h++) {
+				verdict(&hosts[h], nvmx_kernel_at(a), nvmx_kernel_at(b), &o, &g,
+					features[h], &hv);
+				account(&stats, &hv, hosts[h].name);
+			}
+			any_broken |= stats.broken > 0;
+			print_stats(&stats, nvmx_kernel_name(nvmx_kernel_at(a)),
+				    nvmx_kernel_name(nvmx_kernel_at(b)), md);
+		}
+	return any_broken ? EXIT_NO : EXIT_OK;
+}
