@@ -29,6 +29,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
+int cmd_revoke_list(int argc, char **argv);
 
 extern const struct cmd nvmx_cmds[];
 const struct cmd *cli_find_cmd(const char *name);

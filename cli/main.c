@@ -54,6 +54,14 @@ const struct cmd nvmx_cmds[] = {
 	  "into a fresh vCPU under NEW on the same host.  Names the bits that break it and\n"
 	  "whether the revoke list would fix it.  --all: every older->newer release pair,\n"
 	  "summarised (--markdown: the README's table).  Exit 1 when any host breaks.\n" },
+	{ "revoke-list", cmd_revoke_list, "bits a release must accept back for VMs from older releases",
+	  "usage: nvmx revoke-list --kvm RELEASE [--since OLDER] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
+	  "                        HOST... [--json]\n"
+	  "\n"
+	  "The revoke list is computed, not hand-written: the allowed-1 bits of the control\n"
+	  "MSRs that any older supported release (not older than --since) offered on a host\n"
+	  "with the same parameters, and RELEASE does not.  Each bit with the releases and\n"
+	  "hosts that need it.  `restore --policy revoke-keep|revoke-clear` uses it.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
 	  "usage: nvmx kernels [--json]\n" },
 	{ NULL, NULL, NULL, NULL }

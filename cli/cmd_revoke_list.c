@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx revoke-list: the bits release R would have to accept on restore,
+ * although it no longer offers them, for VMs started under older releases.
+ */
+#include <string.h>
+#include "kvmopts.h"
+#include "print.h"
+
+#define MAX_HOSTS 4096
+
+int cmd_revoke_list(int argc, char **argv)
+{
+	static struct nvmx_hostfile hosts[MAX_HOSTS];
+	static struct nvmx_revoke r;
+	/* union over hosts: bit -> hosts needing it, releases that offered it */
+	static unsigned need[NVMX_MSR_COUNT][32];
+	static uint32_t by[NVMX_MSR_COUNT][32];
+	static const char *example[NVMX_MSR_COUNT][32];
+	struct kvm_opts o;
+	const struct nvmx_kernel *since = NULL;
+	unsigned nhosts = 0;
+	bool json = false;
+	memset(&o, 0, sizeof(o));
+
+	for (int i = 1; i < argc; i++) {
+		int rc = kvmopts_parse(&o, "revoke-list", "", argc, argv, &i);
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		if (!strcmp(argv[i], "--since")) {
+			if (i + 1 >= argc || !(since = nvmx_kernel_find(argv[i + 1])))
+				return cli_usage_error("revoke-list", "--since needs a release (see 'nvmx kernels')");
+			i++;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_usage_error("revoke-list", "unknown option '%s'", argv[i]);
+		} else {
+			if (nhosts >= MAX_HOSTS)
+				return cli_usage_error("revoke-list", "more than %d hosts", MAX_HOSTS);
+			if ((rc = cli_load_host("revoke-list", argv[i], &hosts[nhosts])))
+				return rc;
+			nhosts++;
+		}
+	}
+	int rc = kvmopts_finish(&o, "revoke-list", "");
+	if (rc)
+		return rc;
+	if (!nhosts)
+		return cli_usage_error("revoke-list", "give at least one HOST");
+
+	unsigned total = 0;
+	for (unsigned h = 0; h < nhosts; h++) {
+		struct nvmx_host host = hosts[h].host;
+		host.hyperv_evmcs = host.hyperv_evmcs || o.hyperv_evmcs;
+		nvmx_revoke_compute(&r, &host, o.kernel, &o.params, since);
+		for (int id = 0; id < NVMX_MSR_COUNT; id++)
+			for (unsigned b = 0; b < 32; b++)
+				if ((r.hi[id] >> b) & 1) {
+					if (!need[id][b]++) {
+						example[id][b] = hosts[h].name;
+						total++;
+					}
+					by[id][b] |= r.offered_by[id][b];
+				}
+	}
+
+	if (json) {
+		printf("{\"kernel\":\"%s\",\"since\":%s%s%s,\"bits\":[", nvmx_kernel_name(o.kernel),
+		       since ? "\"" : "", since ? nvmx_kernel_name(since) : "null", since ? "\"" : "");
+	} else {
+		printf("revoke list of KVM %s over %u host(s)%s%s: %u bit(s)\n", nvmx_kernel_name(o.kernel),
+		       nhosts, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", total);
+	}
+	bool first = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		for (unsigned b = 0; b < 32; b++) {
+			if (!need[id][b])
+				continue;
+			const struct nvmx_field *f = nvmx_field_at((enum nvmx_msr_id)id, b + 32);
+			if (json) {
+				printf("%s{\"msr\":\"%s\",\"bit\":%u,\"linux\":", first ? "" : ",",
+				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, b);
+				cli_json_str(stdout, f && f->linux_name ? f->linux_name : "");
+				printf(",\"qemu\":");
+				cli_json_str(stdout, f && f->qemu ? f->qemu : "");
+				printf(",\"hosts\":%u,\"example\":", need[id][b]);
+				cli_json_str(stdout, example[id][b]);
+				printf(",\"offered_by\":[");
+			} else {
+				printf("  %s allowed-1 bit %u %s%s%s%s: %u host(s), e.g. %s; offered by",
+				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, b,
+				       f && f->linux_name ? f->linux_name : "?", f && f->qemu ? " (" : "",
+				       f && f->qemu ? f->qemu : "", f && f->qemu ? ")" : "", need[id][b],
+				       example[id][b]);
+			}
+			bool f2 = true;
+			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
+				if ((by[id][b] >> k) & 1) {
+					const char *n = nvmx_kernel_name(nvmx_kernel_at(k));
+					if (json)
+						printf("%s\"%s\"", f2 ? "" : ",", n);
+					else
+						printf(" %s", n);
+					f2 = false;
+				}
+			printf(json ? "]}" : "\n");
+			first = false;
+		}
+	if (json)
+		printf("]}\n");
+	return EXIT_OK;
+}
