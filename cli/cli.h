@@ -30,6 +30,8 @@ int cmd_kernels(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
 int cmd_revoke_list(int argc, char **argv);
+int cmd_qemu_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 extern const struct cmd nvmx_cmds[];
 const struct cmd *cli_find_cmd(const char *name);

@@ -64,6 +64,38 @@ const struct cmd nvmx_cmds[] = {
 	  "hosts that need it.  `restore --policy revoke-keep|revoke-clear` uses it.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
 	  "usage: nvmx kernels [--json]\n" },
+	{ "qemu-check", cmd_qemu_check, "would QEMU -cpu MODEL start (and migrate) on a host under a KVM release",
+	  "usage: nvmx qemu-check -cpu MODEL[,FLAG]... --to HOST --kvm RELEASE [--param NAME=VALUE]...\n"
+	  "         [--hyperv-evmcs] [--guest-cpuid SPEC] [--qemu VERSION] [--also HOST@RELEASE]...\n"
+	  "         [--json]\n"
+	  "       nvmx qemu-check --list [--json]\n"
+	  "\n"
+	  "Replays QEMU on HOST under KVM RELEASE: the model's vmx-* feature words (its\n"
+	  "-vN version, +flag/-flag and flag=on|off; host and max take what KVM offers),\n"
+	  "QEMU's dependency pass and its filtering against what KVM reports (dropped\n"
+	  "with a warning; with ,enforce the CPU is refused), then the VMX MSR values\n"
+	  "QEMU builds, written in QEMU's order to a fresh vCPU after KVM_SET_CPUID2\n"
+	  "and each checked as RELEASE checks it.  Prints whether the VM starts, the\n"
+	  "first failure as QEMU prints it, every rejected MSR with the offending bits\n"
+	  "by name, and the shortest vmx-...=off list that makes it start, verified by\n"
+	  "a re-run.  --also writes the same values to a fresh vCPU on another host and\n"
+	  "release: could the running VM live-migrate there.  The guest CPUID is the\n"
+	  "model's; --guest-cpuid SPEC (host|none|empty, then ,+flag/,-flag) replaces\n"
+	  "what KVM_SET_CPUID2 gets.  --qemu: 4.1, 4.2, 5.0, 8.1 or 10.0 (default).\n"
+	  "--list prints the named models, their versions and the QEMU releases.\n"
+	  "Exit 0 when the VM starts, 1 when it does not, 2 on bad input.\n" },
+	{ "explain", cmd_explain, "why KVM rejects a VMX MSR value QEMU wrote, and what to change",
+	  "usage: nvmx explain \"failed to set MSR 0x48d to 0x7f00000016\" --host HOST --kvm RELEASE\n"
+	  "         [--param NAME=VALUE]... [--hyperv-evmcs] [--guest-cpuid SPEC] [--json]\n"
+	  "       nvmx explain MSR=VALUE ... | nvmx explain MSR VALUE ...\n"
+	  "\n"
+	  "Reads QEMU's error line (the whole line, or just MSR=VALUE, or MSR VALUE;\n"
+	  "MSR is a hex index or an SDM name) and explains the write on a fresh vCPU of\n"
+	  "KVM RELEASE on HOST: the restore model's verdict, every bit set that KVM does\n"
+	  "not offer and every must-be-1 bit cleared, with SDM, Linux and QEMU names,\n"
+	  "the named QEMU models that write this value, and what to change: the\n"
+	  "vmx-...=off flags, or the releases and module parameters that accept it.\n"
+	  "Exit 0 when this KVM accepts the write, 1 when it rejects it, 2 on bad input.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 
