@@ -179,8 +179,17 @@ static const struct nvmx_field proc3_fields[] = {
 	   "EPT verifies the guest paging structures used for a translation"),
 	P3(4, "IPI virtualization", "TERTIARY_EXEC_IPI_VIRT",
 	   "guest IPIs are delivered without VM exits"),
+	P3(5, "SEAM guest-physical address width", NULL,
+	   "EPT behaviour in SEAM non-root operation"),
+	P3(6, "Enable MSR-list instructions", NULL,
+	   "RDMSRLIST/WRMSRLIST do not raise #UD in the guest"),
 	P3(7, "Virtualize IA32_SPEC_CTRL", NULL,
 	   "guest IA32_SPEC_CTRL accesses go through a mask and shadow"),
+	P3(8, "APIC-timer virtualization", NULL,
+	   "guest TSC-deadline timer events are virtualized"),
+	P3(9, "Enable PBNDKB", NULL, "PBNDKB does not raise #UD in the guest"),
+	P3(12, "PEBS uses guest physical addresses", NULL,
+	   "architectural PEBS output addresses are guest-physical and go through EPT"),
 };
 
 #define EXIT(b, s, lx, qm, d) CTL(NVMX_WORD_EXIT, NVMX_TRUE_EXIT, b, s, lx, qm, d)
@@ -283,6 +292,10 @@ static const struct nvmx_field entry_fields[] = {
 	      "the guest IA32_PKRS is loaded on VM entry"),
 	ENTRY(23, "Load FRED", NULL, "vmx-entry-load-fred",
 	      "the guest FRED MSRs are loaded on VM entry"),
+	ENTRY(24, "Load IA32_SPEC_CTRL", NULL, NULL,
+	      "the guest IA32_SPEC_CTRL is loaded on VM entry"),
+	ENTRY(25, "Allow SEAM-guest telemetry", NULL, NULL,
+	      "out-of-band core telemetry may stay on when entering a SEAM guest"),
 };
 
 /* 0x493, a 64-bit allowed-1 mask like 0x492. */
@@ -291,6 +304,7 @@ static const struct nvmx_field entry_fields[] = {
 static const struct nvmx_field exit2_fields[] = {
 	EXIT2(0, "Save FRED", "the guest FRED MSRs are saved on VM exit"),
 	EXIT2(1, "Load FRED", "the host FRED MSRs are loaded on VM exit"),
+	EXIT2(2, "Load IA32_SPEC_CTRL", "the host IA32_SPEC_CTRL is loaded on VM exit"),
 	EXIT2(3, "Prematurely busy shadow stack",
 	      "VM exit on a shadow-stack token found busy before delivery completes"),
 };

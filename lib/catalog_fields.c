@@ -126,9 +126,9 @@ static const struct nvmx_field ept_vpid_fields[] = {
 	EPT(43, "Single-context-retaining-globals INVVPID",
 	    "VMX_VPID_EXTENT_SINGLE_NON_GLOBAL_BIT", "vmx-invept-single-context-noglobals",
 	    "INVVPID type 3 (single context, keeping global translations)"),
-	FLD(NVMX_EPT_VPID_CAP, 48, 6, "HLAT prefix size", NULL, NULL,
-	    "size of the HLAT prefix, for tertiary control 1 (Enable HLAT)", NULL,
-	    NVMX_FMT_NUMBER),
+	FLD(NVMX_EPT_VPID_CAP, 48, 6, "Maximum HLAT prefix size", NULL, NULL,
+	    "largest HLAT prefix size the VMCS field accepts (tertiary control 1, Enable HLAT)",
+	    NULL, NVMX_FMT_NUMBER),
 };
 
 static const struct nvmx_field vmfunc_fields[] = {
