@@ -36,7 +36,7 @@ static int parse_args(int argc, char **argv, struct decode_args *a)
 			if (i + 1 >= argc)
 				return cli_usage_error("decode", "%s needs an argument", s);
 			const char *v = argv[++i];
-			if (s[2] == 'r') {
+			if (!strcmp(s, "--root")) {
 				a->root = v;
 			} else {
 				a->live_cpu = true;
@@ -109,6 +109,7 @@ int cmd_decode(int argc, char **argv)
 		decode_print_json(stdout, input, &h, &w);
 	else
 		decode_print_text(stdout, input, &h, &w);
+	/* a full disk or closed pipe must not pass for a complete decode */
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "nvmx decode: write error: %s\n", strerror(errno));
 		return EXIT_SYSTEM;

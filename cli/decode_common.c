@@ -10,7 +10,7 @@ const char *ctl_state_name(enum ctl_state s)
 	case CTL_MAY1: return "may be 1";
 	case CTL_MUST1: return "must be 1";
 	case CTL_INVALID: return "invalid";
-	default: return "absent";
+	default: return "unknown";	/* an MSR needed to tell is absent */
 	}
 }
 

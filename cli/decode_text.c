@@ -120,6 +120,7 @@ static void print_word(FILE *f, const struct nvmx_msrs *m, enum nvmx_word w)
 
 static void print_cr(FILE *f, const struct nvmx_msrs *m, enum nvmx_word w)
 {
+	/* FIXED1 directly follows FIXED0 for both CR0 (0x486/7) and CR4 (0x488/9) */
 	enum nvmx_msr_id f0 = nvmx_word_msr(w), f1 = f0 + 1;
 	const char *cr = w == NVMX_WORD_CR0 ? "CR0" : "CR4";
 	fprintf(f, "\n%s in VMX operation\n", cr);
