@@ -28,6 +28,7 @@ int cmd_derive(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
 int cmd_revoke_list(int argc, char **argv);
 int cmd_qemu_check(int argc, char **argv);

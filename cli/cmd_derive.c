@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* nvmx derive: what kvm_intel of a release computes on a host. */
 #include <string.h>
+#include <stdlib.h>
 #include "kvmopts.h"
+#include "live.h"
 #include "print.h"
 
 static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
@@ -85,7 +87,8 @@ int cmd_derive(int argc, char **argv)
 {
 	struct kvm_opts ko;
 	const char *host = NULL;
-	bool json = false;
+	bool json = false, live = false;
+	struct live l = { "", 0, "", false };
 	memset(&ko, 0, sizeof(ko));
 
 	for (int i = 1; i < argc; i++) {
@@ -96,6 +99,12 @@ int cmd_derive(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--live"))
+			live = true;
+		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			l.root = argv[++i];
+		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+			l.cpu = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error("derive", "unknown option '%s'", argv[i]);
 		else if (!host)
@@ -103,14 +112,22 @@ int cmd_derive(int argc, char **argv)
 		else
 			return cli_usage_error("derive", "more than one HOST given ('%s')", argv[i]);
 	}
-	if (!host)
-		return cli_usage_error("derive", "HOST is required (a .msrs dump or JSON)");
-	int rc = kvmopts_finish(&ko, "derive", "");
-	if (rc)
-		return rc;
 	static struct nvmx_hostfile hf;
-	if ((rc = cli_load_host("derive", host, &hf)))
-		return rc;
+	int rc;
+	if (live == !!host)
+		return cli_usage_error("derive", "give HOST (a .msrs dump or JSON) or --live, not both");
+	if (live) {
+		if ((rc = live_load(&l, "derive", &ko, &hf)))
+			return rc;
+		if (!json)
+			printf("running kernel %s: %s profile %s\n", l.release,
+			       l.profile_guessed ? "closest" : "given", nvmx_kernel_name(ko.kernel));
+	} else {
+		if ((rc = kvmopts_finish(&ko, "derive", "")))
+			return rc;
+		if ((rc = cli_load_host("derive", host, &hf)))
+			return rc;
+	}
 
 	struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);

@@ -19,11 +19,19 @@ const struct cmd nvmx_cmds[] = {
 	  "Exit 0 when they are identical, 1 when they differ.\n" },
 	{ "derive", cmd_derive, "vmcs_config and nested VMX MSRs a KVM release computes on a host",
 	  "usage: nvmx derive HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs] [--json]\n"
+	  "       nvmx derive --live [--root DIR] [--cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
 	  "\n"
 	  "Models kvm_intel loading on HOST: its vmcs_config, effective module\n"
 	  "parameters, and the nested VMX MSRs a fresh vCPU gets (what KVM_GET_MSRS\n"
 	  "returns).  Exit 1 when KVM would refuse to load, naming the missing controls.\n"
 	  "RELEASE is one of `nvmx kernels`.\n" },
+	{ "verify", cmd_verify, "compare the model's prediction with what the running KVM offers",
+	  "usage: nvmx verify --live [--root DIR] [--cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
+	  "\n"
+	  "Raw MSRs from <root>/dev/cpu/N/msr, the release from <root>/proc/sys/kernel/osrelease\n"
+	  "(or --kvm), kvm_intel's parameters from <root>/sys/module/kvm_intel/parameters/, and\n"
+	  "what KVM offers from <root>/dev/kvm.  Prints every differing bit by name.\n"
+	  "Exit 0 agree, 1 differ, 3 a live source is unavailable.\n" },
 	{ "restore", cmd_restore, "KVM_SET_MSRS of VMX MSRs checked as a release checks it",
 	  "usage: nvmx restore HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "         [--guest-cpuid SPEC] [--pmu-version N] [--disable-quirks MASK]\n"

@@ -73,4 +73,18 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 		       struct nvmx_diag *diag);
 int nvmx_live_read_kvm(const char *root, struct nvmx_msrs *out, struct nvmx_diag *diag);
 
+/* The running kvm_intel: kernel release and module parameters as sysfs shows them. */
+#define NVMX_LIVE_MAX_PARAMS 48
+struct nvmx_live_kvm {
+	char release[128];	/* <root>/proc/sys/kernel/osrelease (= uname -r) */
+	unsigned nparams;
+	char name[NVMX_LIVE_MAX_PARAMS][48];
+	char value[NVMX_LIVE_MAX_PARAMS][32];	/* "Y"/"N" for bools, as sysfs prints */
+};
+/*
+ * Read the release and <root>/sys/module/kvm_intel/parameters/.  Returns 0,
+ * or -1 with diag->error (kvm_intel not loaded, unreadable release).
+ */
+int nvmx_live_read_kvm_params(const char *root, struct nvmx_live_kvm *out, struct nvmx_diag *diag);
+
 #endif

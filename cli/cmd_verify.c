@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx verify --live: the model's prediction for this host against what the
+ * running KVM offers on /dev/kvm.  A difference is a bug in the model or a
+ * kernel the profile does not describe; either way it is named bit by bit.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "live.h"
+#include "print.h"
+
+int cmd_verify(int argc, char **argv)
+{
+	struct kvm_opts ko;
+	struct live l = { "", 0, "", false };
+	bool json = false, live = false;
+	memset(&ko, 0, sizeof(ko));
+
+	for (int i = 1; i < argc; i++) {
+		int r = kvmopts_parse(&ko, "verify", "", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--live"))
+			live = true;
+		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			l.root = argv[++i];
+		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+			l.cpu = (unsigned)strtoul(argv[++i], NULL, 10);
+		else
+			return cli_usage_error("verify", "unknown argument '%s'", argv[i]);
+	}
+	if (!live)
+		return cli_usage_error("verify", "only --live is supported: it compares the model with "
+				       "the running KVM");
+	static struct nvmx_hostfile hf;
+	int rc = live_load(&l, "verify", &ko, &hf);
+	if (rc)
+		return rc;
+	struct nvmx_msrs actual;
+	struct nvmx_diag d;
+	memset(&d, 0, sizeof(d));
+	if (nvmx_live_read_kvm(l.root, &actual, &d)) {
+		fprintf(stderr, "nvmx verify: %s\n", d.error);
+		return EXIT_SYSTEM;
+	}
+	static struct nvmx_kvm kvm;
+	kvmopts_load(&ko, &hf.host, &kvm);
+	struct nvmx_msrs predicted = { { 0 }, 0 };
+	if (kvm.status == NVMX_LOAD_OK && kvm.nested)
+		nvmx_caps_to_msrs(kvm.kernel, &kvm.caps, &predicted);
+
+	unsigned ndiff = 0;
+	if (json) {
+		printf("{\"kernel\":");
+		cli_json_str(stdout, l.release);
+		printf(",\"profile\":\"%s\",\"profile_guessed\":%s,\"differences\":[",
+		       nvmx_kernel_name(kvm.kernel), l.profile_guessed ? "true" : "false");
+	} else {
+		printf("running kernel %s, model profile %s%s\n", l.release, nvmx_kernel_name(kvm.kernel),
+		       l.profile_guessed ? " (closest release nvmx knows)" : "");
+	}
+	for (int i = 0; i <= NVMX_VMFUNC; i++) {
+		enum nvmx_msr_id id = (enum nvmx_msr_id)i;
+		bool hp = nvmx_msrs_has(&predicted, id), ha = nvmx_msrs_has(&actual, id);
+		uint64_t p = predicted.val[id], a = actual.val[id];
+		if (hp == ha && (!hp || p == a))
+			continue;
+		const char *name = nvmx_msr_desc(id)->sdm;
+		if (json) {
+			printf("%s{\"msr\":\"%s\",\"predicted\":", ndiff ? "," : "", name);
+			if (hp)
+				cli_json_hex(stdout, p);
+			else
+				printf("null");
+			printf(",\"kvm\":");
+			if (ha)
+				cli_json_hex(stdout, a);
+			else
+				printf("null");
+			printf("}");
+		} else if (hp != ha) {
+			printf("  %-30s %s\n", name, hp ? "predicted, but KVM does not list it"
+							: "listed by KVM, not predicted");
+		} else {
+			printf("  %-30s predicted 0x%016llx, KVM 0x%016llx\n", name,
+			       (unsigned long long)p, (unsigned long long)a);
+			if (a & ~p) {
+				printf("      KVM offers, model does not: ");
+				print_bit_names(stdout, id, a & ~p, 0);
+				putchar('\n');
+			}
+			if (p & ~a) {
+				printf("      model predicts, KVM does not: ");
+				print_bit_names(stdout, id, p & ~a, 0);
+				putchar('\n');
+			}
+		}
+		ndiff++;
+	}
+	if (json)
+		printf("]}\n");
+	else if (!ndiff)
+		printf("the model agrees with /dev/kvm on every VMX MSR\n");
+	else
+		printf("%u MSR(s) differ: %s\n", ndiff, l.profile_guessed ?
+		       "the running kernel may differ from the profile (a distribution backport or a "
+		       "newer release), or the model has a bug" : "a bug in nvmx's model for this release");
+	return ndiff ? EXIT_NO : EXIT_OK;
+}

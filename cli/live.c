@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+#include "live.h"
+
+int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_hostfile *hf)
+{
+	struct nvmx_diag d;
+	static struct nvmx_live_kvm lk;
+	memset(&d, 0, sizeof(d));
+	if (nvmx_live_read_cpu(l->root, l->cpu, hf, &d)) {
+		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
+		return EXIT_SYSTEM;
+	}
+	memset(&d, 0, sizeof(d));
+	if (nvmx_live_read_kvm_params(l->root, &lk, &d)) {
+		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
+		return EXIT_SYSTEM;
+	}
+	snprintf(l->release, sizeof(l->release), "%s", lk.release);
+	if (!o->kernel) {
+		o->kernel = nvmx_kernel_for_uname(lk.release);
+		l->profile_guessed = true;
+		if (!o->kernel) {
+			fprintf(stderr, "nvmx %s: no release profile for kernel %s (oldest is %s); "
+				"give --kvm\n", cmd, lk.release, nvmx_kernel_name(nvmx_kernel_at(0)));
+			return EXIT_USAGE;
+		}
+	}
+	int rc = kvmopts_finish(o, cmd, "");
+	if (rc)
+		return rc;
+	/*
+	 * sysfs shows the values after loading; clamping them again changes
+	 * nothing, so they serve as the requested ones.  enlightened_vmcs reads
+	 * Y only when KVM runs on Hyper-V and uses the enlightened VMCS.
+	 */
+	for (unsigned i = 0; i < lk.nparams; i++) {
+		int p = nvmx_param_lookup(lk.name[i]);
+		if (p == NVMX_P_ENLIGHTENED_VMCS) {
+			o->hyperv_evmcs = !strcmp(lk.value[i], "Y") || !strcmp(lk.value[i], "1");
+			continue;
+		}
+		if (p < 0 || !nvmx_kernel_has_param(o->kernel, (enum nvmx_param)p))
+			continue;
+		/* Parameters given on the command line win. */
+		bool given = false;
+		for (unsigned a = 0; a < o->nparam; a++)
+			if (!strncmp(o->param_args[a], lk.name[i], strlen(lk.name[i])) &&
+			    o->param_args[a][strlen(lk.name[i])] == '=')
+				given = true;
+		if (!given && nvmx_params_set(o->kernel, &o->params, lk.name[i], lk.value[i]))
+			fprintf(stderr, "nvmx %s: warning: kvm_intel.%s=%s not understood, default used\n",
+				cmd, lk.name[i], lk.value[i]);
+	}
+	return 0;
+}
