@@ -1,39 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * How dump files name MSRs and spell their values.  Kept in io/ (rather than
- * leaning on the catalogue) so the readers stand on their own and a reader bug
- * can never be masked by a catalogue lookup that is more lenient.
+ * How dump files name MSRs and spell their values.  Names come from the
+ * catalogue, the single table of every MSR; what is strict here is the
+ * spelling of values.
  */
 #include <string.h>
 #include <strings.h>
 #include "internal.h"
-
-static const char *const sdm_names[NVMX_MSR_COUNT] = {
-	[NVMX_BASIC] = "IA32_VMX_BASIC",
-	[NVMX_PINBASED] = "IA32_VMX_PINBASED_CTLS",
-	[NVMX_PROCBASED] = "IA32_VMX_PROCBASED_CTLS",
-	[NVMX_EXIT] = "IA32_VMX_EXIT_CTLS",
-	[NVMX_ENTRY] = "IA32_VMX_ENTRY_CTLS",
-	[NVMX_MISC] = "IA32_VMX_MISC",
-	[NVMX_CR0_FIXED0] = "IA32_VMX_CR0_FIXED0",
-	[NVMX_CR0_FIXED1] = "IA32_VMX_CR0_FIXED1",
-	[NVMX_CR4_FIXED0] = "IA32_VMX_CR4_FIXED0",
-	[NVMX_CR4_FIXED1] = "IA32_VMX_CR4_FIXED1",
-	[NVMX_VMCS_ENUM] = "IA32_VMX_VMCS_ENUM",
-	[NVMX_PROCBASED2] = "IA32_VMX_PROCBASED_CTLS2",
-	[NVMX_EPT_VPID_CAP] = "IA32_VMX_EPT_VPID_CAP",
-	[NVMX_TRUE_PINBASED] = "IA32_VMX_TRUE_PINBASED_CTLS",
-	[NVMX_TRUE_PROCBASED] = "IA32_VMX_TRUE_PROCBASED_CTLS",
-	[NVMX_TRUE_EXIT] = "IA32_VMX_TRUE_EXIT_CTLS",
-	[NVMX_TRUE_ENTRY] = "IA32_VMX_TRUE_ENTRY_CTLS",
-	[NVMX_VMFUNC] = "IA32_VMX_VMFUNC",
-	[NVMX_PROCBASED3] = "IA32_VMX_PROCBASED_CTLS3",
-	[NVMX_EXIT2] = "IA32_VMX_EXIT_CTLS2",
-};
+#include "nvmx/catalog.h"
 
 const char *nvmx_io_msr_name(enum nvmx_msr_id id)
 {
-	return (unsigned)id < NVMX_MSR_COUNT ? sdm_names[id] : NULL;
+	const struct nvmx_msr_desc *d = (unsigned)id < NVMX_MSR_COUNT ? nvmx_msr_desc(id) : NULL;
+	return d ? d->sdm : NULL;
 }
 
 static int hexval(char c)
@@ -102,7 +81,7 @@ int nvmx_io_msr_id(const char *key)
 	if (!strncasecmp(key, "MSR_", 4))
 		key += 4;
 	for (int i = 0; i < NVMX_MSR_COUNT; i++)
-		if (!strcasecmp(key, sdm_names[i]))
+		if (!strcasecmp(key, nvmx_msr_desc((enum nvmx_msr_id)i)->sdm))
 			return i;
 	return -1;
 }
