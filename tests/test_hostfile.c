@@ -156,7 +156,7 @@ static void test_bundled(void)
 	for (size_t i = 0; i < n; i++) {
 		struct nvmx_diag d;
 		struct nvmx_msrs ref;
-		char name[128], why[160];
+		char name[128], why[320];
 		unsigned lines = scan_independently(files[i], &ref, name, sizeof(name));
 		msr_lines += lines;
 		if (nvmx_hostfile_read(files[i], &h, &d) < 0) {
