@@ -230,7 +230,9 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	}
 	bool pt = (c->misc & MISC_INTEL_PT) && (c->proc2 & P2_PT_USE_GPA) &&
 		  (c->exit & EXIT_CLEAR_RTIT) && (c->entry & ENTRY_LOAD_RTIT);
-	clamp(p, NVMX_P_PT_MODE, ept && pt);
+	/* Guest PT needs EPT and, where the parameter exists, a vPMU. */
+	bool pmu = !nvmx_kernel_has_param(k, NVMX_P_ENABLE_PMU) || p->val[NVMX_P_ENABLE_PMU];
+	clamp(p, NVMX_P_PT_MODE, ept && pmu && pt);
 
 	if (k->nx_required && !ept && !(h->features & NVMX_FEAT(NVMX_F_NX))) {
 		fail(kvm, NVMX_LOAD_NO_NX, -EOPNOTSUPP, NVMX_WORD_NONE, 0);
