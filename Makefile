@@ -54,9 +54,13 @@ $(O)/tests/%.t: tests/%.c tests/tap.h $(O)/libnvmx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(O)/libnvmx.a $(LDLIBS)
 
-$(O)/libnvmx.pc: Makefile
+# The .pc names the prefix it is installed under, so it is written per PREFIX.
+$(O)/libnvmx.pc: Makefile FORCE
 	@mkdir -p $(O)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: libnvmx\nDescription: nested VMX capability MSRs as Linux KVM computes and checks them\nVersion: %s\nLibs: -L$${libdir} -lnvmx\nCflags: -I$${includedir}\n' '$(PREFIX)' '$(VERSION)' > $@
+	@printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: libnvmx\nDescription: nested VMX capability MSRs as Linux KVM computes and checks them\nVersion: %s\nLibs: -L$${libdir} -lnvmx\nCflags: -I$${includedir}\n' '$(PREFIX)' '$(VERSION)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 tests: $(TEST_BIN) $(O)/nvmx
 
@@ -70,6 +74,8 @@ test-asan:
 
 test-all: test test-asan
 
+include fuzz/fuzz.mk
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/nvmx $(DESTDIR)$(PREFIX)/share/man/man1
@@ -82,4 +88,5 @@ install: all
 clean:
 	rm -rf build build-asan
 
-.PHONY: all tests test test-asan test-all install clean
+# FORCE re-checks the .pc; it is only rewritten when PREFIX changed.
+.PHONY: FORCE all tests test test-asan test-all install clean
