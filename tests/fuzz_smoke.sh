@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Fuzz smoke test (TAP).  Two parts:
+#  1. replay: every seed input and every saved regression (fuzz/regressions/)
+#     through each fuzz target built with the suite's own compiler and flags
+#     (under `make test-asan` an ASan+UBSan binary): the invariants of the
+#     targets must hold on all of them;
+#  2. fuzz: with clang and libFuzzer, build the libFuzzer targets and fuzz
+#     each for a share of NVMX_FUZZ_SECONDS (default 60 in all), seeded with
+#     the bundled dumps.  Skipped (TAP skip) without clang/libFuzzer, or when
+#     NVMX_FUZZ_SECONDS=0 (`make test-asan` sets that: part 2 already ran in
+#     `make test`).  `make fuzz-long` runs longer.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${NVMX_BUILD:-build}
+case $build in /*) ;; *) build=$here/$build ;; esac
+fdir=$build/fuzz
+total=${NVMX_FUZZ_SECONDS:-60}
+fcc=${FUZZ_CC:-clang}
+
+targets=()
+for b in "$fdir"/replay_*; do
+	[ -x "$b" ] && targets+=("${b##*/replay_}")
+done
+if [ ${#targets[@]} = 0 ]; then
+	echo "1..1"
+	echo "not ok 1 - no replay binaries in $fdir (make tests builds them)"
+	exit 1
+fi
+echo "1..$((2 * ${#targets[@]}))"
+n=0
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-fuzz-smoke.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+for t in "${targets[@]}"; do
+	n=$((n + 1))
+	inputs=()
+	[ -d "$fdir/seeds/$t" ] && inputs+=("$fdir/seeds/$t/")
+	[ -d "$here/fuzz/regressions/$t" ] && inputs+=("$here/fuzz/regressions/$t")
+	if [ ${#inputs[@]} = 0 ]; then
+		echo "not ok $n - replay $t: no seeds in $fdir/seeds/$t"
+		continue
+	fi
+	if "$fdir/replay_$t" "${inputs[@]}" >"$tmp/replay-$t" 2>&1; then
+		echo "ok $n - replay $t: $(sed -n 's/.*: \([0-9]*\) inputs$/\1/p' "$tmp/replay-$t") inputs, invariants hold"
+	else
+		echo "not ok $n - replay $t"
+		head -n 20 "$tmp/replay-$t" | sed 's/^/#   /'
+	fi
+done
+
+skip_rest() {
+	for t in "${targets[@]}"; do
+		n=$((n + 1))
+		echo "ok $n - fuzz $t # SKIP $1"
+	done
+	exit 0
+}
+
+[ "$total" = 0 ] && skip_rest "NVMX_FUZZ_SECONDS=0 (the plain-build suite fuzzes)"
+command -v "$fcc" >/dev/null 2>&1 || skip_rest "$fcc not installed (scripts/install-deps.sh)"
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$tmp/probe.c"
+"$fcc" -fsanitize=fuzzer,address,undefined -o "$tmp/probe" "$tmp/probe.c" >"$tmp/probe.log" 2>&1 ||
+	skip_rest "$fcc cannot link -fsanitize=fuzzer (the libclang-rt package is missing)"
+
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" O="$build" FUZZ_CC="$fcc" fuzz-build \
+	>"$tmp/build.log" 2>&1; then
+	for t in "${targets[@]}"; do
+		n=$((n + 1))
+		echo "not ok $n - fuzz $t: building the libFuzzer targets failed"
+	done
+	tail -n 20 "$tmp/build.log" | sed 's/^/#   /'
+	exit 1
+fi
+
+secs=$((total / ${#targets[@]}))
+[ "$secs" -lt 1 ] && secs=1
+# fuzz/run.sh numbers its own TAP lines from 1; renumber after the replays.
+"$here/fuzz/run.sh" "$fdir" "$secs" "${targets[@]}" | while IFS= read -r line; do
+	case $line in
+	1..*) ;;
+	"ok "* | "not ok "*)
+		n=$((n + 1))
+		printf '%s\n' "$line" | sed -E "s/^(not )?ok [0-9]+ - /\\1ok $n - /"
+		;;
+	*) printf '%s\n' "$line" ;;
+	esac
+done
+exit "${PIPESTATUS[0]}"
