@@ -3,7 +3,8 @@
 #
 # Make sure what `make`, `make test` and `make test-all` need is installed:
 # a C compiler with libc headers and make, perl's prove (TAP runner),
-# python3 (the conformance checker), valgrind, and clang (libFuzzer builds).
+# python3 (the conformance checker), valgrind, and clang with its libFuzzer
+# runtime (libclang-rt-N-dev: the fuzz targets).
 #
 # Installs with apt-get only what is missing, and only when running as root
 # on a system that has apt-get.  Otherwise prints what is missing and the
@@ -64,6 +65,23 @@ scan() {
 	have python3 || need python3 "python3, for the conformance checker"
 	have valgrind || need valgrind "valgrind"
 	have clang || need clang "clang, for the libFuzzer targets"
+	if have clang && ! fuzzer_links; then
+		need "$(fuzzer_rt_pkg)" "clang's libFuzzer runtime (-fsanitize=fuzzer)"
+	fi
+}
+
+# Debian ships libFuzzer in libclang-rt-N-dev, only recommended by clang-N.
+fuzzer_links() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-deps.XXXXXX") || return 1
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$tmp/f.c"
+	ok=0
+	clang -fsanitize=fuzzer,address,undefined -o "$tmp/f" "$tmp/f.c" >/dev/null 2>&1 || ok=1
+	rm -rf "$tmp"
+	return $ok
+}
+
+fuzzer_rt_pkg() {
+	echo "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
 }
 
 scan
