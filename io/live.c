@@ -190,6 +190,127 @@ out:
 	return rc;
 }
 
+/*
+ * Fault injection for fixtures.  Next to a regular-file msr fixture, a file
+ * `<device>.fault` (e.g. dev/cpu/0/msr.fault) lists reads that fail, one per
+ * line: an MSR index and an errno name or SHORT (a 4-byte read), e.g.
+ *
+ *     # BASIC faults like on a CPU without VMX; the secondary controls are unreadable
+ *     0x480 EIO
+ *     0x48b EINVAL
+ *
+ * A real device (a character device) never looks for it.
+ */
+#define MAX_FAULTS 32
+#define FAULT_SHORT (-1)
+
+struct msr_faults {
+	unsigned n;
+	uint32_t index[MAX_FAULTS];
+	int err[MAX_FAULTS];	/* errno value, or FAULT_SHORT */
+};
+
+static const struct { const char *name; int err; } fault_names[] = {
+	{ "EIO", EIO }, { "EACCES", EACCES }, { "EPERM", EPERM }, { "EINVAL", EINVAL },
+	{ "ENXIO", ENXIO }, { "ENODEV", ENODEV }, { "EBUSY", EBUSY }, { "EAGAIN", EAGAIN },
+	{ "EFAULT", EFAULT }, { "SHORT", FAULT_SHORT },
+};
+
+static int read_faults(const char *dev, struct msr_faults *f, struct nvmx_diag *d)
+{
+	char path[1100];
+	size_t len;
+	int err;
+	memset(f, 0, sizeof(*f));
+	snprintf(path, sizeof(path), "%s.fault", dev);
+	char *buf = io_read_all(path, 1u << 16, &len, &err);
+	if (!buf) {
+		if (err == ENOENT)
+			return 0;
+		io_error(d, "%s: cannot read: %s", path, strerror(err));
+		return -1;
+	}
+	unsigned line = 0;
+	int rc = 0;
+	for (char *p = buf, *end = buf + len; p < end && rc == 0;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		line++;
+		*le = '\0';
+		char idx[32], name[32], extra[2];
+		int k = sscanf(p, " %31s %31s %1s", idx, name, extra);
+		p = nl ? nl + 1 : end;
+		if (k <= 0 || idx[0] == '#')
+			continue;
+		uint64_t v;
+		int e = 0;
+		bool known = false;
+		for (unsigned i = 0; k == 2 && i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+			if (!strcmp(fault_names[i].name, name)) {
+				e = fault_names[i].err;
+				known = true;
+			}
+		if (k != 2 || nvmx_io_parse_hex64(idx, &v, NULL) < 0 || v > UINT32_MAX || !known) {
+			io_error(d, "%s:%u: expected 'INDEX ERRNO' (e.g. '0x480 EIO'; EIO, EACCES, EPERM, "
+				 "EINVAL, ENXIO, ENODEV, EBUSY, EAGAIN, EFAULT or SHORT)", path, line);
+			rc = -1;
+		} else if (f->n >= MAX_FAULTS) {
+			io_error(d, "%s:%u: more than %d faults", path, line, MAX_FAULTS);
+			rc = -1;
+		} else {
+			f->index[f->n] = (uint32_t)v;
+			f->err[f->n++] = e;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+/* pread of one MSR, through the fixture's fault list. */
+static ssize_t msr_pread(int fd, uint64_t *v, uint32_t index, off_t stride,
+			 const struct msr_faults *f)
+{
+	for (unsigned i = 0; i < f->n; i++) {
+		if (f->index[i] != index)
+			continue;
+		if (f->err[i] == FAULT_SHORT)
+			return (ssize_t)pread(fd, v, 4, (off_t)index * stride);
+		errno = f->err[i];
+		return -1;
+	}
+	return pread(fd, v, sizeof(*v), (off_t)index * stride);
+}
+
+/* The MSR whose value says `id` exists (SDM Vol. 3D, A.1-A.11), or -1 if it always does. */
+static int enumerated_by(enum nvmx_msr_id id, const struct nvmx_msrs *m, const char **what)
+{
+	uint64_t basic = nvmx_msrs_get(m, NVMX_BASIC), proc = nvmx_msrs_get(m, NVMX_PROCBASED);
+	uint64_t proc2 = nvmx_msrs_get(m, NVMX_PROCBASED2), exit = nvmx_msrs_get(m, NVMX_EXIT);
+	switch (id) {
+	case NVMX_PROCBASED2:
+		*what = "IA32_VMX_PROCBASED_CTLS allows secondary controls (bit 63)";
+		return (int)(proc >> 63);
+	case NVMX_EPT_VPID_CAP:
+		*what = "IA32_VMX_PROCBASED_CTLS2 allows EPT or VPID (bit 33 or 37)";
+		return (int)((proc2 >> 33 | proc2 >> 37) & 1);
+	case NVMX_TRUE_PINBASED: case NVMX_TRUE_PROCBASED: case NVMX_TRUE_EXIT: case NVMX_TRUE_ENTRY:
+		*what = "IA32_VMX_BASIC has bit 55 (TRUE controls)";
+		return (int)(basic >> 55 & 1);
+	case NVMX_VMFUNC:
+		*what = "IA32_VMX_PROCBASED_CTLS2 allows VM functions (bit 45)";
+		return (int)(proc2 >> 45 & 1);
+	case NVMX_PROCBASED3:
+		*what = "IA32_VMX_PROCBASED_CTLS allows tertiary controls (bit 49)";
+		return (int)(proc >> 49 & 1);
+	case NVMX_EXIT2:
+		*what = "IA32_VMX_EXIT_CTLS allows secondary exit controls (bit 63)";
+		return (int)(exit >> 63);
+	default:
+		*what = "IA32_VMX_BASIC can be read (every VMX CPU has 0x480..0x48a)";
+		return 1;
+	}
+}
+
 int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out,
 		       struct nvmx_diag *diag)
 {
@@ -230,16 +351,25 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 	 * offset 8*n (a sparse file; past its end = not implemented).
 	 */
 	off_t stride = S_ISREG(st.st_mode) ? 8 : 1;
+	struct msr_faults faults = { 0 };
+	if (S_ISREG(st.st_mode) && read_faults(path, &faults, d) < 0) {
+		close(fd);
+		return -1;
+	}
+	uint32_t faulted = 0;	/* MSRs whose RDMSR faulted (EIO) */
 	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
 		uint64_t v;
-		ssize_t r = pread(fd, &v, sizeof(v),
-				  (off_t)nvmx_msr_index((enum nvmx_msr_id)id) * stride);
+		ssize_t r = msr_pread(fd, &v, nvmx_msr_index((enum nvmx_msr_id)id), stride, &faults);
 		/*
 		 * The driver answers EIO when RDMSR faults, i.e. the MSR is not
 		 * implemented.  End of file only happens with test fixtures; both
 		 * mean absent.
 		 */
-		if ((r < 0 && errno == EIO) || r == 0)
+		if (r < 0 && errno == EIO) {
+			faulted |= 1u << id;
+			continue;
+		}
+		if (r == 0)
 			continue;
 		if (r < 0 && (errno == EACCES || errno == EPERM)) {
 			io_error(d, "%s: permission denied reading MSR 0x%x: reading MSRs needs root "
@@ -257,9 +387,17 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 	}
 	close(fd);
 	if (!nvmx_msrs_has(&out->host.msrs, NVMX_BASIC)) {
-		io_error(d, "%s: IA32_VMX_BASIC (0x480) cannot be read: this CPU has no VMX "
-			 "capability MSRs", path);
+		io_error(d, "%s: IA32_VMX_BASIC (0x480) cannot be read%s: this CPU has no VMX "
+			 "capability MSRs", path, faulted & 1 ? " (RDMSR faults)" : "");
 		return -1;
+	}
+	/* An MSR the others say exists, yet faulting, is worth a word (a hypervisor's gap?). */
+	for (int id = 1; id < NVMX_MSR_COUNT; id++) {
+		const char *what;
+		if ((faulted >> id & 1) && enumerated_by((enum nvmx_msr_id)id, &out->host.msrs, &what) == 1)
+			io_warn(d, "%s: MSR 0x%x (%s) faults although %s; left absent", path,
+				nvmx_msr_index((enum nvmx_msr_id)id), nvmx_io_msr_name((enum nvmx_msr_id)id),
+				what);
 	}
 	return 0;
 }
@@ -270,7 +408,10 @@ static int kvm_fixture(const char *path, struct nvmx_msrs *out, struct nvmx_diag
 	int err;
 	char *buf = io_read_all(path, 1u << 20, &len, &err);
 	if (!buf) {
-		io_error(d, "%s: cannot read: %s", path, strerror(err));
+		if (err == EACCES || err == EPERM)
+			io_error(d, "%s: permission denied: join the kvm group or run as root", path);
+		else
+			io_error(d, "%s: cannot read: %s", path, strerror(err));
 		return -1;
 	}
 	struct nvmx_hostfile *h = malloc(sizeof(*h));
@@ -303,7 +444,12 @@ static int kvm_ioctls(const char *path, struct nvmx_msrs *out, struct nvmx_diag 
 	int rc = -1;
 	struct kvm_msr_list probe = { .nmsrs = 0 };
 	struct kvm_msr_list *list = NULL;
-	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES) <= 0) {
+	int ext = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES);
+	if (ext < 0) {
+		io_error(d, "%s: not a KVM device (KVM_CHECK_EXTENSION: %s)", path, strerror(errno));
+		goto out;
+	}
+	if (ext == 0) {
 		io_error(d, "%s: this kernel has no KVM_GET_MSR_FEATURE_INDEX_LIST (needs Linux 4.17+)",
 			 path);
 		goto out;
@@ -342,6 +488,9 @@ static int kvm_ioctls(const char *path, struct nvmx_msrs *out, struct nvmx_diag 
 		if (n == 1)
 			nvmx_msrs_set(out, (enum nvmx_msr_id)(idx - NVMX_MSR_BASE),
 				      one->entries[0].data);
+		else
+			io_warn(d, "%s: KVM lists MSR 0x%x but KVM_GET_MSRS refuses it; left absent",
+				path, idx);
 	}
 	rc = 0;
 out:
