@@ -6,6 +6,7 @@
 #include <string.h>
 #include "print.h"
 #include "side.h"
+#include "nvmx/nested_state.h"
 
 struct check {
 	struct side src, dst;
@@ -19,7 +20,57 @@ struct check {
 	bool cpuid_set;
 	uint64_t features;
 	bool json;
+	const char *ns_path;
+	struct nvmx_nested_state ns;
 };
+
+/* What the live nested state says about this migration. */
+struct ns_verdict {
+	struct nvmx_ns_check chk;	/* vmcs12 against the destination vCPU's MSRs */
+	uint32_t used[NVMX_MSR_COUNT];	/* offending or revoked allowed-1 bits vmcs12 uses */
+	uint32_t unused[NVMX_MSR_COUNT];	/* ... that it does not use: safe to drop */
+	bool unsafe;
+};
+
+/* The vmcs12 control word an MSR's allowed-1 half governs. */
+static bool vmcs12_word(const struct nvmx_nested_state *ns, enum nvmx_msr_id id, uint32_t *w)
+{
+	const struct nvmx_ns_controls *c = &ns->ctl;
+	switch (id) {
+	case NVMX_TRUE_PINBASED: *w = c->pin; return true;
+	case NVMX_TRUE_PROCBASED: *w = c->proc; return true;
+	case NVMX_PROCBASED2: *w = c->proc2_active ? c->proc2 : 0; return true;
+	case NVMX_TRUE_EXIT: *w = c->exit; return true;
+	case NVMX_TRUE_ENTRY: *w = c->entry; return true;
+	default: return false;
+	}
+}
+
+static void nested_verdict(const struct check *c, const struct nvmx_migration *m,
+			   const struct nvmx_vcpu *v, struct ns_verdict *nv)
+{
+	struct nvmx_msrs now = { { 0 }, 0 };
+	memset(nv, 0, sizeof(*nv));
+	for (int id = 0; id <= NVMX_VMFUNC; id++) {
+		uint64_t val;
+		if (!nvmx_vcpu_get_msr(v, nvmx_msr_index((enum nvmx_msr_id)id), false, &val).rc)
+			nvmx_msrs_set(&now, (enum nvmx_msr_id)id, val);
+	}
+	nvmx_nested_state_check(&c->ns, &now, &nv->chk);
+	nv->unsafe = nv->chk.nbad > 0;
+	for (unsigned i = 0; i < m->nwrites; i++) {
+		const struct nvmx_write *w = &m->writes[i];
+		uint32_t bits = (uint32_t)(w->r.bits >> 32) | w->r.revoked, word;
+		if (!bits || !vmcs12_word(&c->ns, w->id, &word) || !c->ns.vmcs12_present) {
+			nv->unused[w->id] |= bits;
+			continue;
+		}
+		nv->used[w->id] |= bits & word;
+		nv->unused[w->id] |= bits & ~word;
+		if (bits & word)
+			nv->unsafe = true;
+	}
+}
 
 static int parse_order(struct check *c, const char *s)
 {
@@ -272,8 +323,81 @@ static void print_guest_json(const struct nvmx_vcpu *v)
 	putchar('}');
 }
 
+static void print_bits_json(enum nvmx_msr_id id, uint32_t bits)
+{
+	bool first = true;
+	putchar('[');
+	for (unsigned b = 0; b < 32; b++)
+		if ((bits >> b) & 1) {
+			const struct nvmx_field *f = nvmx_field_at(id, b + 32);
+			printf("%s{\"msr\":\"%s\",\"bit\":%u,\"linux\":", first ? "" : ",",
+			       nvmx_msr_desc(id)->sdm, b);
+			cli_json_str(stdout, f && f->linux_name ? f->linux_name : "");
+			putchar('}');
+			first = false;
+		}
+	putchar(']');
+}
+
+static void nested_json(const struct check *c, const struct ns_verdict *nv)
+{
+	char buf[2048];
+	printf(",\"nested_state\":{\"state\":\"%s\",\"vmx_on\":%s,\"guest_mode\":%s,"
+	       "\"evmcs\":%s,\"unsafe\":%s,\"surfaces\":\"%s\",\"findings\":",
+	       nvmx_ns_state_name(c->ns.state), c->ns.vmx_on ? "true" : "false",
+	       c->ns.guest_mode ? "true" : "false", c->ns.evmcs ? "true" : "false",
+	       nv->unsafe ? "true" : "false", nvmx_ns_when_name(nv->chk.when));
+	nvmx_ns_check_describe(&nv->chk, buf, sizeof(buf));
+	cli_json_str(stdout, nv->chk.nbad ? buf : "");
+	printf(",\"used\":[");
+	bool first = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		if (nv->used[id]) {
+			printf("%s", first ? "" : ",");
+			print_bits_json((enum nvmx_msr_id)id, nv->used[id]);
+			first = false;
+		}
+	printf("],\"safe_to_drop\":[");
+	first = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		if (nv->unused[id]) {
+			printf("%s", first ? "" : ",");
+			print_bits_json((enum nvmx_msr_id)id, nv->unused[id]);
+			first = false;
+		}
+	printf("]}");
+}
+
+static void report_nested_text(const struct check *c, const struct ns_verdict *nv)
+{
+	char buf[2048];
+	printf("\nnested state (%s): %s%s\n", c->ns_path, nvmx_ns_state_name(c->ns.state),
+	       c->ns.evmcs ? ", enlightened VMCS" : "");
+	printf("  restore the VMX MSRs before KVM_SET_NESTED_STATE: KVM refuses MSR writes once\n"
+	       "  L1 is in VMX operation\n");
+	if (!c->ns.vmx_on)
+		printf("  L1 is not in VMX operation: the VM may not be using VMX features at all\n");
+	if (nv->chk.nbad) {
+		nvmx_ns_check_describe(&nv->chk, buf, sizeof(buf));
+		printf("  vmcs12 against the destination's MSRs: %s\n", buf);
+	}
+	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+		if (nv->used[id]) {
+			printf("  UNSAFE under every policy: the live vmcs12 uses ");
+			print_bit_names(stdout, (enum nvmx_msr_id)id, nv->used[id], 32);
+			printf(", which the destination does not offer\n");
+		}
+		if (nv->unused[id]) {
+			printf("  safe to drop (vmcs12 does not use it): ");
+			print_bit_names(stdout, (enum nvmx_msr_id)id, nv->unused[id], 32);
+			putchar('\n');
+		}
+	}
+	printf("  verdict with the nested state: %s\n", nv->unsafe ? "NOT SAFE" : "safe");
+}
+
 static void report_json(const struct check *c, const struct nvmx_migration *m,
-			const struct nvmx_vcpu *v, const struct fixes *fx)
+			const struct nvmx_vcpu *v, const struct fixes *fx, const struct ns_verdict *nv)
 {
 	char why[1024];
 	printf("{\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\",\"destination\":{\"host\":",
@@ -305,6 +429,8 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 		printf("null");
 	printf(",\"guest\":");
 	print_guest_json(v);
+	if (nv)
+		nested_json(c, nv);
 	if (!m->migratable) {
 		printf(",\"fixes\":{\"qemu_off\":");
 		str_list_json(fx->qemu_off, fx->nqemu);
@@ -411,6 +537,10 @@ int cmd_check(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--nested-state")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("check", "--nested-state needs a KVM_GET_NESTED_STATE blob");
+			c.ns_path = argv[++i];
 		} else if (!strcmp(argv[i], "--order")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("check", "--order needs qemu, ascending or MSR,MSR,...");
@@ -430,6 +560,13 @@ int cmd_check(int argc, char **argv)
 	if (!c.dst.host_path)
 		return cli_usage_error("check", "--to HOST is required");
 	c.policy = c.dst.vo.policy;
+	if (c.ns_path) {
+		static unsigned char blob[NVMX_NS_MAX_SIZE];
+		char msg[256];
+		struct nvmx_ns_error e = { .msg = msg, .msg_size = sizeof(msg) };
+		if (nvmx_nested_state_load(c.ns_path, blob, sizeof(blob), &c.ns, &e))
+			return cli_usage_error("check", "%s", msg);
+	}
 	int rc = load_source(&c);
 	if (rc)
 		return rc;
@@ -446,11 +583,20 @@ int cmd_check(int argc, char **argv)
 	static struct nvmx_migration m;
 	static struct fixes fx;
 	run(&c, &c.dst, c.policy, &c.saved, &v, &m);
+	static struct ns_verdict nv;
+	if (c.ns_path) {
+		nested_verdict(&c, &m, &v, &nv);
+		if (nv.unsafe)
+			m.migratable = false;
+	}
 	if (!m.migratable)
 		find_fixes(&c, &m, &fx);
-	if (json)
-		report_json(&c, &m, &v, &fx);
-	else
+	if (json) {
+		report_json(&c, &m, &v, &fx, c.ns_path ? &nv : NULL);
+	} else {
 		report_text(&c, &m, &v, &fx);
+		if (c.ns_path)
+			report_nested_text(&c, &nv);
+	}
 	return m.migratable ? EXIT_OK : EXIT_NO;
 }

@@ -51,6 +51,8 @@ const struct cmd nvmx_cmds[] = {
 	  "--hyperv-evmcs, --guest-cpuid SPEC, --pmu-version N, --disable-quirks MASK,\n"
 	  "--state FLAGS, --policy strict|revoke-keep|revoke-clear; the source takes the same\n"
 	  "with a from- prefix.  --order qemu (default) | ascending | MSR,MSR,...\n"
+	  "--nested-state FILE: a KVM_GET_NESTED_STATE blob; a dropped or revoked control the\n"
+	  "live vmcs12 uses makes the migration unsafe under every policy.\n"
 	  "Prints the verdict per MSR with the offending bits by SDM, Linux and QEMU names, what\n"
 	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
