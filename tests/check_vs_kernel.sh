@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# nvmx check's verdicts against the real kernel: for every recorded live-migration
+# case (conformance/cases/cross-A-to-B, the values release A derived on a host
+# written in QEMU's order into release B on the same host), `nvmx check
+# --from-host H --from-kvm A --to H --kvm B` must accept exactly the MSRs the
+# kernel accepted, and call the VM migratable exactly when all were.
+# NVMX_CONFORMANCE_SAMPLE=N checks N hosts per file.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+exec python3 - "$here" "${NVMX:-$here/build/nvmx}" "${NVMX_CONFORMANCE_SAMPLE:-0}" <<'PY'
+import glob, json, os, random, subprocess, sys
+here, nvmx, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
+files = sorted(glob.glob(os.path.join(here, "conformance/cases/cross-*.jsonl")))
+print("1..%d" % len(files))
+rnd = random.Random(7)
+for n, f in enumerate(files, 1):
+    a = os.path.basename(f)[len("cross-"):-len(".jsonl")].split("-to-")[0]
+    cases = [json.loads(l) for l in open(f)]
+    cases = [c for c in cases if c["case"] == "cross-all-qemu-order" and c["load_ok"]]
+    if sample and len(cases) > sample:
+        cases = rnd.sample(cases, sample)
+    bad = []
+    for c in cases:
+        h = os.path.join(here, "data/hosts", c["host"])
+        if not os.path.exists(h):
+            h = os.path.join(here, "conformance/hosts", c["host"])
+        r = subprocess.run([nvmx, "check", "--from-host", h, "--from-kvm", a, "--to", h,
+                            "--kvm", c["kernel"], "--json"], capture_output=True, text=True)
+        try:
+            got = json.loads(r.stdout)
+        except ValueError:
+            bad.append("%s: no JSON (exit %d): %s" % (c["host"], r.returncode, r.stderr[:200])); continue
+        want = {int(w["index"], 16): w["accepted"] for w in c["writes"]}
+        have = {}
+        for m in got["msrs"]:
+            have[m["msr"]] = m["accepted"]
+        names = {0x480:"IA32_VMX_BASIC",0x485:"IA32_VMX_MISC",0x486:"IA32_VMX_CR0_FIXED0",
+                 0x488:"IA32_VMX_CR4_FIXED0",0x48a:"IA32_VMX_VMCS_ENUM",0x48b:"IA32_VMX_PROCBASED_CTLS2",
+                 0x48c:"IA32_VMX_EPT_VPID_CAP",0x48d:"IA32_VMX_TRUE_PINBASED_CTLS",
+                 0x48e:"IA32_VMX_TRUE_PROCBASED_CTLS",0x48f:"IA32_VMX_TRUE_EXIT_CTLS",
+                 0x490:"IA32_VMX_TRUE_ENTRY_CTLS",0x491:"IA32_VMX_VMFUNC"}
+        diff = [names[i] for i, acc in want.items() if have.get(names[i]) != acc]
+        if diff or got["migratable"] != all(want.values()) or (r.returncode == 0) != got["migratable"]:
+            bad.append("%s: differs on %s" % (c["host"], ", ".join(diff) or "the verdict"))
+    name = "%s: nvmx check agrees with the kernel on %d hosts" % (os.path.basename(f), len(cases))
+    if bad:
+        print("not ok %d - %s" % (n, name))
+        for b in bad[:5]:
+            print("#   " + b)
+    else:
+        print("ok %d - %s" % (n, name))
+PY
