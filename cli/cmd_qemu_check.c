@@ -1,10 +1,641 @@
 /* SPDX-License-Identifier: MIT */
-/* nvmx qemu-check: would QEMU -cpu MODEL start on a host under a KVM release. */
-#include "cli.h"
+/*
+ * nvmx qemu-check: would `qemu-system-x86_64 -cpu MODEL[,FLAG]...` start on a
+ * host under a KVM release -- QEMU's feature words, its filtering, its VMX
+ * MSR writes in its order against the restore model -- and could the VM
+ * live-migrate to other hosts and releases.
+ */
+#include <string.h>
+#include "kvmopts.h"
+#include "vcpu_opts.h"
+#include "nvmx/qemu.h"
+
+#define CMD "qemu-check"
+#define MAX_ALSO 16
+#define MAX_PRINTED_LINES 24
+
+struct also {
+	const char *arg;
+	char path[512];
+	const struct nvmx_kernel *kernel;
+	struct nvmx_hostfile hf;
+	struct nvmx_kvm kvm;
+	struct nvmx_qemu_host qh;
+	struct nvmx_result r[NVMX_QEMU_MAX_WRITES];
+	unsigned rejected;
+	int first;
+	struct nvmx_qemu_plan dplan;	/* what QEMU there would build itself */
+	struct nvmx_qemu_replay drep;
+	bool same_values;
+};
+
+static void print_features(FILE *f, uint64_t feats)
+{
+	bool first = true;
+	for (int i = 0; i < NVMX_F_COUNT; i++)
+		if (feats & NVMX_FEAT(i)) {
+			fprintf(f, "%s%s", first ? "" : " ", nvmx_feature_name((enum nvmx_feature)i));
+			first = false;
+		}
+	if (first)
+		fprintf(f, "(none)");
+}
+
+static void json_features(FILE *f, uint64_t feats)
+{
+	bool first = true;
+	fputc('[', f);
+	for (int i = 0; i < NVMX_F_COUNT; i++)
+		if (feats & NVMX_FEAT(i)) {
+			fprintf(f, "%s\"%s\"", first ? "" : ",", nvmx_feature_name((enum nvmx_feature)i));
+			first = false;
+		}
+	fputc(']', f);
+}
+
+static const char *fix_item_text(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
+{
+	switch (it->kind) {
+	case NVMX_QFIX_VMX_MINUS:
+	case NVMX_QFIX_CPUID_MINUS:
+		snprintf(buf, n, "-%s", it->name);
+		break;
+	default:
+		snprintf(buf, n, "%s=off", it->name);
+		break;
+	}
+	return buf;
+}
+
+static void fix_cpu_string(const char *spec, const struct nvmx_qemu_fix *fx, char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "%s", spec);
+	for (unsigned i = 0; i < fx->n && len < n; i++) {
+		char item[96];
+		len += (size_t)snprintf(buf + len, n - len, ",%s",
+					fix_item_text(&fx->item[i], item, sizeof(item)));
+	}
+}
+
+static const char *skip_text(const struct nvmx_qemu_plan *p, const struct nvmx_kvm *kvm)
+{
+	switch (p->skip) {
+	case NVMX_QSKIP_QEMU_TOO_OLD:
+		return "this QEMU release has no vmx-* words and writes no VMX MSR; the vCPU keeps "
+		       "the values KVM derives from its CPUID";
+	case NVMX_QSKIP_NO_VMX:
+		if (p->cpuid_filtered & NVMX_FEAT(NVMX_F_VMX))
+			return kvm->nested ? "KVM does not offer vmx: no VMX MSR written"
+					   : "KVM does not offer vmx (nested=0): it was dropped, no VMX "
+					     "MSR written";
+		return "the guest CPU has no vmx (named models leave it off: add ,+vmx): no VMX MSR "
+		       "written";
+	case NVMX_QSKIP_NO_FEATURE_LIST:
+		return "KVM lists no feature MSRs: no VMX MSR written";
+	case NVMX_QSKIP_BASIC_ZERO:
+		return "KVM's IA32_VMX_BASIC reads 0 (nested=0): no VMX MSR written";
+	default:
+		return NULL;
+	}
+}
+
+static const char *skip_name(enum nvmx_qemu_skip s)
+{
+	static const char *const names[] = { NULL, "qemu-too-old", "no-vmx", "no-feature-list",
+					     "basic-zero" };
+	return names[s];
+}
+
+/* Parse HOST@RELEASE; the host path may itself contain '@'. */
+static int parse_also(struct also *a, const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	a->arg = arg;
+	if (!at || at == arg || !at[1])
+		return cli_usage_error(CMD, "--also '%s': expected HOST@RELEASE", arg);
+	if ((size_t)(at - arg) >= sizeof(a->path))
+		return cli_usage_error(CMD, "--also '%s': path too long", arg);
+	memcpy(a->path, arg, (size_t)(at - arg));
+	a->path[at - arg] = 0;
+	a->kernel = nvmx_kernel_find(at + 1);
+	if (!a->kernel)
+		return cli_usage_error(CMD, "--also '%s': unknown KVM release '%s' (see 'nvmx kernels')",
+				       arg, at + 1);
+	return 0;
+}
+
+/* The --param values the destination release knows, else its defaults. */
+static void also_params(const struct kvm_opts *ko, const struct nvmx_kernel *k, struct nvmx_params *p)
+{
+	nvmx_params_default(k, p);
+	for (unsigned n = 0; n < ko->nparam; n++) {
+		char name[64];
+		const char *eq = strchr(ko->param_args[n], '=');
+		size_t len = eq ? (size_t)(eq - ko->param_args[n]) : 0;
+		if (!eq || len >= sizeof(name))
+			continue;
+		memcpy(name, ko->param_args[n], len);
+		name[len] = 0;
+		int id = nvmx_param_lookup(name);
+		if (id >= 0 && nvmx_kernel_has_param(k, (enum nvmx_param)id))
+			nvmx_params_set(k, p, name, eq + 1);
+	}
+}
+
+static void check_also(struct also *a, const struct kvm_opts *ko, const struct nvmx_qemu_env *src,
+		       const struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_plan *plan)
+{
+	struct nvmx_params p;
+	struct nvmx_host env = a->hf.host;
+	struct nvmx_vcpu vcpu;
+	also_params(ko, a->kernel, &p);
+	if (ko->hyperv_evmcs)
+		env.hyperv_evmcs = true;
+	nvmx_kvm_load(&a->kvm, &env, a->kernel, &p);
+	nvmx_qemu_host_from_kvm(&a->qh, &a->kvm, &env);
+
+	/* The running VM's values, written to a fresh vCPU there. */
+	nvmx_vcpu_init(&vcpu, &a->kvm, 0);
+	nvmx_vcpu_set_cpuid(&vcpu, src->cpuid_override ? src->guest_cpuid : plan->cpuid,
+			    plan->pmu_version);
+	a->first = -1;
+	for (unsigned i = 0; i < plan->nwrites; i++) {
+		a->r[i] = nvmx_vcpu_set_msr(&vcpu, plan->writes[i].index, plan->writes[i].value);
+		if (a->r[i].rc) {
+			a->rejected++;
+			if (a->first < 0)
+				a->first = (int)i;
+		}
+	}
+	if (a->kvm.status != NVMX_LOAD_OK)
+		a->rejected = a->rejected ? a->rejected : 1;
+
+	/* What a QEMU started there with the same -cpu would write. */
+	struct nvmx_qemu_env denv = *src;
+	denv.kvm = &a->kvm;
+	denv.host = &a->qh;
+	nvmx_qemu_run(&denv, cpu, &a->dplan, &a->drep);
+	a->same_values = a->dplan.nwrites == plan->nwrites;
+	for (unsigned i = 0; a->same_values && i < plan->nwrites; i++)
+		a->same_values = a->dplan.writes[i].index == plan->writes[i].index &&
+				 a->dplan.writes[i].value == plan->writes[i].value;
+}
+
+static int list_models(bool json)
+{
+	if (json) {
+		printf("{\"qemu_releases\":[");
+		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++) {
+			const struct nvmx_qemu_release *r = nvmx_qemu_release_at(i);
+			printf("%s{\"name\":", i ? "," : "");
+			cli_json_str(stdout, r->name);
+			printf(",\"summary\":");
+			cli_json_str(stdout, r->summary);
+			printf(",\"default\":%s}", r == nvmx_qemu_release_default() ? "true" : "false");
+		}
+		printf("],\"models\":[");
+		for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
+			const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
+			printf("%s{\"name\":", i ? "," : "");
+			cli_json_str(stdout, m->name);
+			printf(",\"versions\":%u,\"aliases\":{", m->nversions);
+			bool first = true;
+			for (unsigned v = 0; m->versions && v < m->nversions; v++)
+				if (m->versions[v].alias) {
+					printf("%s", first ? "" : ",");
+					cli_json_str(stdout, m->versions[v].alias);
+					printf(":%u", m->versions[v].version);
+					first = false;
+				}
+			printf("}}");
+		}
+		printf("],\"also\":[\"host\",\"max\"]}\n");
+		return EXIT_OK;
+	}
+	printf("QEMU releases (--qemu):\n");
+	for (unsigned i = 0; i < nvmx_qemu_release_count(); i++) {
+		const struct nvmx_qemu_release *r = nvmx_qemu_release_at(i);
+		printf("  %-5s %s%s\n", r->name, r->summary,
+		       r == nvmx_qemu_release_default() ? " (default)" : "");
+	}
+	printf("\nNamed Intel models (-cpu NAME or NAME-vN; a bare NAME is v1):\n");
+	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
+		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
+		printf("  %-20s v1", m->name);
+		if (m->nversions > 1)
+			printf("-v%u", m->nversions);
+		for (unsigned v = 0; m->versions && v < m->nversions; v++)
+			if (m->versions[v].alias)
+				printf("  %s=v%u", m->versions[v].alias, m->versions[v].version);
+		putchar('\n');
+	}
+	printf("\nAlso: host and max (what KVM offers; named bits only unless migratable=off).\n");
+	return EXIT_OK;
+}
+
+static void print_result_reason(const struct nvmx_result *r)
+{
+	char why[1024];
+	nvmx_result_describe(r, why, sizeof(why));
+	fputs(why, stdout);
+}
+
+static void json_result(const struct nvmx_result *r)
+{
+	char why[1024];
+	printf("\"accepted\":%s,\"rule\":\"%s\",\"reason\":", r->rc ? "false" : "true",
+	       nvmx_reason_name(r->reason));
+	if (r->rc) {
+		nvmx_result_describe(r, why, sizeof(why));
+		cli_json_str(stdout, why);
+	} else {
+		printf("null");
+	}
+}
+
+static void json_bits(const struct nvmx_qemu_release *r, const struct nvmx_qwords *q)
+{
+	bool first = true;
+	putchar('[');
+	for (int w = 0; w < NVMX_QW_COUNT; w++)
+		for (unsigned b = 0; b < 64; b++) {
+			if (!((q->w[w] >> b) & 1))
+				continue;
+			const char *name = nvmx_qemu_bit_name(r, (enum nvmx_qword)w, b);
+			printf("%s{\"msr\":\"0x%x\",\"word\":\"%s\",\"bit\":%u,\"name\":", first ? "" : ",",
+			       nvmx_msr_index(nvmx_qword_msr((enum nvmx_qword)w)),
+			       nvmx_qword_name((enum nvmx_qword)w), b);
+			if (name)
+				cli_json_str(stdout, name);
+			else
+				printf("null");
+			putchar('}');
+			first = false;
+		}
+	putchar(']');
+}
 
 int cmd_qemu_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage_error("qemu-check", "not implemented yet");
+	struct kvm_opts ko;
+	static struct also also[MAX_ALSO];
+	unsigned nalso = 0;
+	const char *spec = NULL, *to = NULL, *guest_cpuid = NULL, *qemu = NULL;
+	bool json = false, list = false;
+	memset(&ko, 0, sizeof(ko));
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int r = kvmopts_parse(&ko, CMD, "", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		const char **dst = NULL;
+		const char *val = NULL;
+		if (!strcmp(a, "-cpu") || !strcmp(a, "--cpu"))
+			dst = &spec;
+		else if (!strncmp(a, "--cpu=", 6) || !strncmp(a, "-cpu=", 5))
+			spec = strchr(a, '=') + 1;
+		else if (!strcmp(a, "--to"))
+			dst = &to;
+		else if (!strncmp(a, "--to=", 5))
+			to = a + 5;
+		else if (!strcmp(a, "--guest-cpuid"))
+			dst = &guest_cpuid;
+		else if (!strncmp(a, "--guest-cpuid=", 14))
+			guest_cpuid = a + 14;
+		else if (!strcmp(a, "--qemu"))
+			dst = &qemu;
+		else if (!strncmp(a, "--qemu=", 7))
+			qemu = a + 7;
+		else if (!strcmp(a, "--also") || !strncmp(a, "--also=", 7)) {
+			if (!strcmp(a, "--also")) {
+				if (i + 1 >= argc)
+					return cli_usage_error(CMD, "--also needs HOST@RELEASE");
+				val = argv[++i];
+			} else {
+				val = a + 7;
+			}
+			if (nalso >= MAX_ALSO)
+				return cli_usage_error(CMD, "at most %d --also hosts", MAX_ALSO);
+			if (parse_also(&also[nalso], val))
+				return EXIT_USAGE;
+			nalso++;
+		} else if (!strcmp(a, "--json"))
+			json = true;
+		else if (!strcmp(a, "--list"))
+			list = true;
+		else if (a[0] == '-' && a[1])
+			return cli_usage_error(CMD, "unknown option '%s'", a);
+		else
+			return cli_usage_error(CMD, "unexpected argument '%s' (the host goes after --to)", a);
+		if (dst) {
+			if (i + 1 >= argc)
+				return cli_usage_error(CMD, "%s needs a value", a);
+			*dst = argv[++i];
+		}
+	}
+	if (list)
+		return list_models(json);
+	if (!spec)
+		return cli_usage_error(CMD, "-cpu MODEL[,FLAG]... is required (nvmx qemu-check --list)");
+	if (!to)
+		return cli_usage_error(CMD, "--to HOST is required (a .msrs dump or JSON)");
+	const struct nvmx_qemu_release *rel = qemu ? nvmx_qemu_release_find(qemu)
+						   : nvmx_qemu_release_default();
+	if (!rel) {
+		fprintf(stderr, "nvmx %s: unknown QEMU release '%s'; known:", CMD, qemu);
+		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
+			fprintf(stderr, " %s", nvmx_qemu_release_at(i)->name);
+		fputc('\n', stderr);
+		return EXIT_USAGE;
+	}
+	int rc = kvmopts_finish(&ko, CMD, "");
+	if (rc)
+		return rc;
+	static struct nvmx_qemu_cpu cpu;
+	char err[256];
+	if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
+		return cli_usage_error(CMD, "-cpu %s: %s", spec, err);
+
+	static struct nvmx_hostfile hf;
+	if ((rc = cli_load_host(CMD, to, &hf)))
+		return rc;
+	for (unsigned i = 0; i < nalso; i++)
+		if ((rc = cli_load_host(CMD, also[i].path, &also[i].hf)))
+			return rc;
+
+	static struct nvmx_kvm kvm;
+	static struct nvmx_qemu_host qh;
+	struct nvmx_host henv = hf.host;
+	kvmopts_load(&ko, &hf.host, &kvm);
+	if (ko.hyperv_evmcs)
+		henv.hyperv_evmcs = true;
+	nvmx_qemu_host_from_kvm(&qh, &kvm, &henv);
+	struct nvmx_qemu_env env = { &kvm, &qh, rel, false, 0 };
+	if (guest_cpuid) {
+		if (guest_cpuid_parse(CMD, guest_cpuid, &hf, &env.guest_cpuid))
+			return EXIT_USAGE;
+		env.cpuid_override = true;
+	}
+
+	static struct nvmx_qemu_plan plan;
+	static struct nvmx_qemu_replay rep;
+	bool starts = nvmx_qemu_run(&env, &cpu, &plan, &rep);
+	static struct nvmx_qemu_fix fix;
+	nvmx_qemu_find_fix(&fix, &env, &cpu);
+	char fixed[4600];
+	fix_cpu_string(spec, &fix, fixed, sizeof(fixed));
+
+	/* Other versions of the same model that start as they are. */
+	unsigned alt[64], nalt = 0;
+	if (!starts && cpu.kind == NVMX_QCPU_NAMED) {
+		for (unsigned v = 1; v <= cpu.model->nversions && nalt < 64; v++) {
+			struct nvmx_qemu_cpu c = cpu;
+			struct nvmx_qemu_plan p;
+			struct nvmx_qemu_replay r;
+			if (v == cpu.version)
+				continue;
+			c.version = v;
+			if (nvmx_qemu_run(&env, &c, &p, &r))
+				alt[nalt++] = v;
+		}
+	}
+	for (unsigned i = 0; i < nalso; i++)
+		check_also(&also[i], &ko, &env, &cpu, &plan);
+
+	char line[512];
+	unsigned nlines = 0;
+	while (nvmx_qemu_message(&plan, &rep, nlines, line, sizeof(line)))
+		nlines++;
+
+	if (json) {
+		printf("{\"qemu\":");
+		cli_json_str(stdout, rel->name);
+		printf(",\"cpu\":");
+		cli_json_str(stdout, spec);
+		printf(",\"host\":");
+		cli_json_str(stdout, hf.name);
+		printf(",\"kernel\":");
+		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
+		printf(",\"kvm_loaded\":%s,\"nested\":%s", kvm.status == NVMX_LOAD_OK ? "true" : "false",
+		       kvm.nested ? "true" : "false");
+		printf(",\"ignored_options\":[");
+		for (unsigned i = 0; i < cpu.nignored; i++) {
+			char opt[256];
+			snprintf(opt, sizeof(opt), "%.*s", (int)cpu.ignored[i].len, spec + cpu.ignored[i].off);
+			printf("%s", i ? "," : "");
+			cli_json_str(stdout, opt);
+		}
+		printf("],\"ambiguous\":%s,\"guest_cpuid\":", cpu.ambiguous ? "true" : "false");
+		json_features(stdout, env.cpuid_override ? env.guest_cpuid : plan.cpuid);
+		printf(",\"cpuid_filtered\":");
+		json_features(stdout, plan.cpuid_filtered);
+		printf(",\"pmu_version\":%u,\"filtered\":", plan.pmu_version);
+		json_bits(rel, &plan.filtered);
+		printf(",\"dependency_dropped\":");
+		json_bits(rel, &plan.dep_cleared);
+		printf(",\"enforce_refused\":%s,\"skip\":",
+		       plan.stop == NVMX_QSTOP_ENFORCE ? "true" : "false");
+		if (skip_name(plan.skip))
+			cli_json_str(stdout, skip_name(plan.skip));
+		else
+			printf("null");
+		printf(",\"messages\":[");
+		for (unsigned i = 0; i < nlines; i++) {
+			nvmx_qemu_message(&plan, &rep, i, line, sizeof(line));
+			printf("%s", i ? "," : "");
+			cli_json_str(stdout, line);
+		}
+		printf("],\"writes\":[");
+		for (unsigned i = 0; i < plan.nwrites; i++) {
+			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan.writes[i].index);
+			printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "",
+			       plan.writes[i].index, d->sdm);
+			cli_json_hex(stdout, plan.writes[i].value);
+			putchar(',');
+			json_result(&rep.r[i]);
+			putchar('}');
+		}
+		printf("],\"starts\":%s,\"first_rejected\":", starts ? "true" : "false");
+		if (rep.first >= 0)
+			printf("\"0x%x\"", plan.writes[rep.first].index);
+		else
+			printf("null");
+		printf(",\"error\":");
+		if (rep.first >= 0) {
+			nvmx_qemu_error_line(&plan.writes[rep.first], line, sizeof(line));
+			cli_json_str(stdout, line);
+		} else {
+			printf("null");
+		}
+		printf(",\"fix\":");
+		if (!fix.needed) {
+			printf("null");
+		} else {
+			printf("{\"found\":%s,\"flags\":[", fix.found ? "true" : "false");
+			for (unsigned i = 0; i < fix.n; i++) {
+				char item[96];
+				printf("%s", i ? "," : "");
+				cli_json_str(stdout, fix_item_text(&fix.item[i], item, sizeof(item)));
+			}
+			printf("],\"cpu\":");
+			if (fix.found)
+				cli_json_str(stdout, fixed);
+			else
+				printf("null");
+			printf(",\"verified\":%s,\"runs\":%u,\"blocker\":", fix.found ? "true" : "false",
+			       fix.runs);
+			if (fix.blocker_set) {
+				char why[1024];
+				nvmx_result_describe(&fix.blocker, why, sizeof(why));
+				cli_json_str(stdout, why);
+			} else {
+				printf("null");
+			}
+			printf(",\"versions_that_start\":[");
+			for (unsigned i = 0; i < nalt; i++)
+				printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, alt[i]);
+			printf("]}");
+		}
+		printf(",\"also\":[");
+		for (unsigned i = 0; i < nalso; i++) {
+			struct also *a = &also[i];
+			printf("%s{\"host\":", i ? "," : "");
+			cli_json_str(stdout, a->hf.name);
+			printf(",\"kernel\":");
+			cli_json_str(stdout, nvmx_kernel_name(a->kernel));
+			printf(",\"kvm_loaded\":%s,\"migratable\":%s,\"writes\":[",
+			       a->kvm.status == NVMX_LOAD_OK ? "true" : "false",
+			       starts && !a->rejected ? "true" : "false");
+			for (unsigned w = 0; w < plan.nwrites; w++) {
+				printf("%s{\"index\":\"0x%x\",", w ? "," : "", plan.writes[w].index);
+				json_result(&a->r[w]);
+				putchar('}');
+			}
+			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s}",
+			       a->drep.starts ? "true" : "false", a->same_values ? "true" : "false");
+		}
+		printf("]}\n");
+		return starts ? EXIT_OK : EXIT_NO;
+	}
+
+	printf("QEMU %s -cpu %s on %s, KVM %s\n", rel->name, spec, hf.name,
+	       nvmx_kernel_name(kvm.kernel));
+	if (kvm.status != NVMX_LOAD_OK) {
+		char why[512];
+		nvmx_kvm_describe_failure(&kvm, why, sizeof(why));
+		printf("kvm_intel does not load: %s\n", why);
+	}
+	for (unsigned i = 0; i < cpu.nignored; i++)
+		printf("not modelled (no effect here): %.*s\n", (int)cpu.ignored[i].len,
+		       spec + cpu.ignored[i].off);
+	if (cpu.ambiguous)
+		printf("note: QEMU warns that the string is ambiguous (+feat/-feat mixed with "
+		       "feat=on|off); the +/- list wins\n");
+	if (plan.stop != NVMX_QSTOP_NO_KVM) {
+		printf("guest CPUID%s: ", env.cpuid_override ? " (--guest-cpuid)" : "");
+		print_features(stdout, env.cpuid_override ? env.guest_cpuid : plan.cpuid);
+		if (plan.pmu_version)
+			printf(" (PMU version %u)", plan.pmu_version);
+		putchar('\n');
+	}
+	if (nlines) {
+		/* Warnings first (capped), then the final error lines, all as QEMU prints them. */
+		unsigned tail = rep.first >= 0 ? 2 : plan.stop == NVMX_QSTOP_ENFORCE ? 1 :
+			        plan.stop == NVMX_QSTOP_NO_KVM ? 2 : 0;
+		unsigned warns = nlines - tail;
+		printf("QEMU prints:\n");
+		for (unsigned i = 0; i < nlines; i++) {
+			if (i < warns && i >= MAX_PRINTED_LINES) {
+				printf("  ... and %u more warnings\n", warns - i);
+				i = warns - 1;
+				continue;
+			}
+			nvmx_qemu_message(&plan, &rep, i, line, sizeof(line));
+			printf("  %s\n", line);
+		}
+	}
+	const char *skip = skip_text(&plan, &kvm);
+	if (skip)
+		printf("%s\n", skip);
+	if (plan.nwrites) {
+		printf("VMX MSRs QEMU writes (one KVM_SET_MSRS, in this order):\n");
+		for (unsigned i = 0; i < plan.nwrites; i++) {
+			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan.writes[i].index);
+			printf("  0x%x %-28s 0x%016llx ", plan.writes[i].index, d->sdm,
+			       (unsigned long long)plan.writes[i].value);
+			if (!rep.r[i].rc) {
+				printf("%s\n", rep.first >= 0 && (int)i > rep.first ? "not reached (accepted on its own)"
+									: "accepted");
+			} else {
+				printf("%s\n", (int)i == rep.first ? "REJECTED" : "rejected too");
+			}
+		}
+	}
+	if (starts) {
+		printf("verdict: the VM starts%s\n",
+		       plan.cpuid & NVMX_FEAT(NVMX_F_VMX) ? "" : " (without VMX in the guest)");
+	} else if (plan.stop == NVMX_QSTOP_NO_KVM) {
+		printf("verdict: the VM does not start: no KVM\n");
+	} else if (plan.stop == NVMX_QSTOP_ENFORCE) {
+		printf("verdict: the VM does not start: enforce refuses the CPU before any MSR is written\n");
+	} else {
+		printf("verdict: the VM does not start: KVM rejects 0x%x, QEMU aborts\n",
+		       plan.writes[rep.first].index);
+		printf("rejected writes:\n");
+		for (unsigned i = 0; i < plan.nwrites; i++)
+			if (rep.r[i].rc) {
+				printf("  ");
+				print_result_reason(&rep.r[i]);
+				putchar('\n');
+			}
+	}
+	if (fix.needed) {
+		if (fix.found) {
+			printf("fix: -cpu %s (verified: the VM starts)\n", fixed);
+		} else {
+			printf("fix: no vmx-...=off list makes it start");
+			if (fix.blocker_set) {
+				printf(": ");
+				print_result_reason(&fix.blocker);
+			}
+			putchar('\n');
+		}
+		if (kvm.status == NVMX_LOAD_OK && !kvm.nested)
+			printf("hint: load kvm_intel with nested=1 to give the guest VMX\n");
+		if (nalt) {
+			printf("versions that start as they are:");
+			for (unsigned i = 0; i < nalt; i++)
+				printf(" %s-v%u", cpu.model->name, alt[i]);
+			putchar('\n');
+		}
+	}
+	for (unsigned i = 0; i < nalso; i++) {
+		struct also *a = &also[i];
+		printf("migrate to %s under KVM %s: ", a->hf.name, nvmx_kernel_name(a->kernel));
+		if (a->kvm.status != NVMX_LOAD_OK)
+			printf("no: kvm_intel does not load there\n");
+		else if (!plan.nwrites)
+			printf("%s (no VMX MSR to carry)\n", starts ? "yes" : "no: the VM does not start here");
+		else if (!a->rejected)
+			printf("%s\n", starts ? "yes, every value is accepted there"
+					      : "the values would be accepted, but the VM does not start here");
+		else {
+			printf("no, %u of %u values rejected there:\n", a->rejected, plan.nwrites);
+			for (unsigned w = 0; w < plan.nwrites; w++)
+				if (a->r[w].rc) {
+					printf("  ");
+					print_result_reason(&a->r[w]);
+					putchar('\n');
+				}
+		}
+		if (a->kvm.status == NVMX_LOAD_OK && plan.nwrites && !a->same_values)
+			printf("  note: QEMU started there with the same -cpu would %s\n",
+			       a->drep.starts ? "write different values (the guest's VMX MSRs would change "
+						"across the migration)"
+					      : "not start");
+	}
+	return starts ? EXIT_OK : EXIT_NO;
 }

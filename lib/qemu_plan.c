@@ -69,6 +69,9 @@ void nvmx_qemu_host_from_kvm(struct nvmx_qemu_host *out, const struct nvmx_kvm *
 	if (nvmx_kernel_has_param(k, NVMX_P_SGX) && kvm->params.val[NVMX_P_SGX] &&
 	    (!h->features || (h->features & F(SGX))))
 		f |= F(SGX);
+	/* Dumps do not record CPUID.0xD.1: XSAVES goes with XSAVE and the VMX control. */
+	if ((f & F(XSAVE)) && (p2 & SEC_XSAVES))
+		f |= F(XSAVES);
 	if (!(p2 & SEC_XSAVES))
 		f &= ~F(XSAVES);
 	if (!(p2 & SEC_RDTSCP))

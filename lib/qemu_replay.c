@@ -261,6 +261,7 @@ void nvmx_qemu_explain(struct nvmx_qemu_explain *out, const struct nvmx_kvm *kvm
 		uint64_t v = 0;
 		/* What the write is checked against: the vCPU's values up to 5.19, N from 6.0. */
 		if (kvm->kernel->restore_vs_vcpu) {
+			out->against_vcpu = true;
 			out->offered_valid = !nvmx_vcpu_get_msr(&vcpu, index, false, &v).rc;
 		} else if (id <= NVMX_VMFUNC) {
 			v = nvmx_caps_read(&kvm->caps, id);

@@ -191,9 +191,10 @@ struct nvmx_qemu_host {
  * are KVM's (nested=1: all of 0x480..0x491, values as KVM_GET_MSRS on
  * /dev/kvm returns them).  KVM's supported CPUID is approximated from the
  * host's flags: vmx iff nested=1, never smx, MPX and CET as KVM decides,
- * XSAVES/RDTSCP/INVPCID/WAITPKG only with their VMX controls, PKU only with
- * EPT, UMIP also when emulated, LAM from 6.8; a host without a flag list
- * counts as having every flag.
+ * XSAVES/RDTSCP/INVPCID/WAITPKG only with their VMX controls (XSAVES, which
+ * dumps do not record, whenever XSAVE and the XSAVES control are there), PKU
+ * only with EPT, UMIP also when emulated, LAM from 6.8; a host without a
+ * flag list counts as having every flag.
  */
 void nvmx_qemu_host_from_kvm(struct nvmx_qemu_host *out, const struct nvmx_kvm *kvm,
 			     const struct nvmx_host *h);
@@ -338,7 +339,9 @@ struct nvmx_qemu_explain {
 	uint64_t value;
 	struct nvmx_result r;	/* the write on a fresh vCPU (after KVM_SET_CPUID2) */
 	bool offered_valid;
-	uint64_t offered;	/* what that vCPU reads back before the write */
+	bool against_vcpu;	/* 5.19 and older: checked against the vCPU's own values */
+	uint64_t offered;	/* what the write is checked against: KVM's maximum (6.0+)
+				 * or the vCPU's values (5.19 and older) */
 	uint64_t added;		/* bits set that KVM does not offer (MSR layout) */
 	uint64_t dropped;	/* bits KVM requires that are clear (MSR layout) */
 	uint64_t differs;	/* multi-bit fields that differ (revision, sizes, rates) */
