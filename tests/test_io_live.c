@@ -165,6 +165,7 @@ static void test_cpu_permission(void)
 		tap_ok(1, "# SKIP pipe failed");
 		return;
 	}
+	fflush(stdout);	/* the child must not flush our TAP lines a second time */
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);

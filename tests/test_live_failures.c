@@ -196,6 +196,7 @@ static bool as_unprivileged(char msgs[2][600])
 	int pipefd[2];
 	if (pipe(pipefd) < 0)
 		return false;
+	fflush(stdout);	/* the child must not flush our TAP lines a second time */
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
