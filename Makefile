@@ -72,7 +72,17 @@ test-asan:
 	$(MAKE) O=build-asan CC=$${ASAN_CC:-gcc} CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' test
 
-test-all: test test-asan
+# The C tests (derivation, restore, readers) and the fuzz replays under memcheck.
+VALGRIND ?= valgrind --error-exitcode=1 --leak-check=full -q
+valgrind: tests
+	NVMX=$(O)/nvmx NVMX_BUILD=$(O) prove -f --exec '$(VALGRIND)' $(TEST_BIN)
+	@for t in $(FUZZ_NAMES); do \
+	  echo "$(VALGRIND) $(FUZZ_O)/replay_$$t (seeds, regressions)"; \
+	  $(VALGRIND) $(FUZZ_O)/replay_$$t $(FUZZ_O)/seeds/$$t/ $$(ls -d fuzz/regressions/$$t 2>/dev/null) \
+	    >/dev/null || exit 1; \
+	done
+
+test-all: test test-asan valgrind
 
 include fuzz/fuzz.mk
 
@@ -89,4 +99,4 @@ clean:
 	rm -rf build build-asan
 
 # FORCE re-checks the .pc; it is only rewritten when PREFIX changed.
-.PHONY: FORCE all tests test test-asan test-all install clean
+.PHONY: FORCE all tests test test-asan test-all valgrind install clean
