@@ -308,21 +308,6 @@ static void str_list_json(const char *const *v, unsigned n)
 	putchar(']');
 }
 
-static void print_guest_json(const struct nvmx_vcpu *v)
-{
-	putchar('{');
-	for (int id = 0; id <= NVMX_VMFUNC; id++) {
-		uint64_t val;
-		struct nvmx_result r = nvmx_vcpu_get_msr(v, nvmx_msr_index((enum nvmx_msr_id)id), true, &val);
-		printf("%s\"%s\":", id ? "," : "", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
-		if (r.rc)
-			printf("null");
-		else
-			cli_json_hex(stdout, val);
-	}
-	putchar('}');
-}
-
 static void print_bits_json(enum nvmx_msr_id id, uint32_t bits)
 {
 	bool first = true;
@@ -428,7 +413,7 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 	else
 		printf("null");
 	printf(",\"guest\":");
-	print_guest_json(v);
+	print_vcpu_reads_json(stdout, v, true);
 	if (nv)
 		nested_json(c, nv);
 	if (!m->migratable) {

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* nvmx derive: what kvm_intel of a release computes on a host. */
 #include <string.h>
-#include <stdlib.h>
 #include "kvmopts.h"
 #include "live.h"
 #include "print.h"
@@ -93,18 +92,14 @@ int cmd_derive(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		int r = kvmopts_parse(&ko, "derive", "", argc, argv, &i);
+		if (!r)
+			r = live_parse(&l, &live, "derive", argc, argv, &i);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "--live"))
-			live = true;
-		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
-			l.root = argv[++i];
-		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
-			l.cpu = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error("derive", "unknown option '%s'", argv[i]);
 		else if (!host)

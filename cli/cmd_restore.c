@@ -37,24 +37,6 @@ static int parse_write(const char *arg, struct write *w)
 	return 0;
 }
 
-static void print_reads_json(const struct nvmx_vcpu *vcpu, bool guest)
-{
-	bool first = true;
-	putchar('{');
-	for (int id = 0; id <= NVMX_VMFUNC; id++) {
-		uint64_t v;
-		struct nvmx_result r = nvmx_vcpu_get_msr(vcpu, nvmx_msr_index((enum nvmx_msr_id)id),
-							 guest, &v);
-		printf("%s\"%s\":", first ? "" : ",", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
-		first = false;
-		if (r.rc)
-			printf("null");
-		else
-			cli_json_hex(stdout, v);
-	}
-	putchar('}');
-}
-
 static void print_reads_text(const struct nvmx_vcpu *vcpu)
 {
 	for (int id = 0; id <= NVMX_VMFUNC; id++) {
@@ -153,9 +135,9 @@ int cmd_restore(int argc, char **argv)
 			printf("}");
 		}
 		printf("],\"final\":");
-		print_reads_json(&vcpu, false);
+		print_vcpu_reads_json(stdout, &vcpu, false);
 		printf(",\"guest\":");
-		print_reads_json(&vcpu, true);
+		print_vcpu_reads_json(stdout, &vcpu, true);
 		printf("}\n");
 	} else {
 		printf("KVM %s on %s", nvmx_kernel_name(kvm.kernel), hf.name);

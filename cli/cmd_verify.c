@@ -4,7 +4,6 @@
  * running KVM offers on /dev/kvm.  A difference is a bug in the model or a
  * kernel the profile does not describe; either way it is named bit by bit.
  */
-#include <stdlib.h>
 #include <string.h>
 #include "live.h"
 #include "print.h"
@@ -18,18 +17,14 @@ int cmd_verify(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		int r = kvmopts_parse(&ko, "verify", "", argc, argv, &i);
+		if (!r)
+			r = live_parse(&l, &live, "verify", argc, argv, &i);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "--live"))
-			live = true;
-		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
-			l.root = argv[++i];
-		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
-			l.cpu = (unsigned)strtoul(argv[++i], NULL, 10);
 		else
 			return cli_usage_error("verify", "unknown argument '%s'", argv[i]);
 	}

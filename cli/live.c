@@ -1,6 +1,37 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "live.h"
+
+int live_parse(struct live *l, bool *live, const char *cmd, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	if (!strcmp(a, "--live")) {
+		*live = true;
+		return 1;
+	}
+	if (strcmp(a, "--root") && strcmp(a, "--cpu"))
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "%s needs a value", a);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	if (a[2] == 'r') {
+		l->root = v;
+		return 1;
+	}
+	char *end;
+	errno = 0;
+	unsigned long cpu = strtoul(v, &end, 10);
+	if (!*v || *end || errno || cpu > 65535) {
+		cli_usage_error(cmd, "--cpu needs a CPU number, not '%s'", v);
+		return -1;
+	}
+	l->cpu = (unsigned)cpu;
+	return 1;
+}
 
 int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_hostfile *hf)
 {

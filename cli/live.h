@@ -12,6 +12,9 @@ struct live {
 	bool profile_guessed;	/* release not given: the closest profile was chosen */
 };
 
+/* --live, --root DIR, --cpu N: 1 consumed, 0 not ours, -1 usage error (printed). */
+int live_parse(struct live *l, bool *live, const char *cmd, int argc, char **argv, int *i);
+
 /*
  * Read the host from /dev/cpu/N/msr, the release from osrelease (unless
  * --kvm gave one) and the parameters from sysfs into o.  0 or an EXIT_* code.

@@ -91,3 +91,19 @@ void print_params_json(FILE *f, const struct nvmx_kernel *k, const struct nvmx_p
 	}
 	fputc('}', f);
 }
+
+void print_vcpu_reads_json(FILE *f, const struct nvmx_vcpu *vcpu, bool guest)
+{
+	fputc('{', f);
+	for (int id = 0; id <= NVMX_VMFUNC; id++) {
+		uint64_t v;
+		struct nvmx_result r = nvmx_vcpu_get_msr(vcpu, nvmx_msr_index((enum nvmx_msr_id)id),
+							 guest, &v);
+		fprintf(f, "%s\"%s\":", id ? "," : "", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm);
+		if (r.rc)
+			fputs("null", f);
+		else
+			cli_json_hex(f, v);
+	}
+	fputc('}', f);
+}

@@ -11,6 +11,8 @@ void print_msrs_json(FILE *f, const struct nvmx_msrs *m);
 void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift);
 /* One MSR per line with its allowed-1 / must-be-1 controls by name. */
 void print_msrs_text(FILE *f, const struct nvmx_msrs *m, const char *indent);
+/* Every VMX MSR of a vCPU as userspace (guest=false) or L1 reads it; null where it fails. */
+void print_vcpu_reads_json(FILE *f, const struct nvmx_vcpu *vcpu, bool guest);
 void print_vmcs_config_json(FILE *f, const struct nvmx_kvm *kvm);
 void print_params_json(FILE *f, const struct nvmx_kernel *k, const struct nvmx_params *p);
 
