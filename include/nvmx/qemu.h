@@ -293,7 +293,7 @@ size_t nvmx_qemu_error_line(const struct nvmx_qemu_write *w, char *buf, size_t n
 
 /* ---- Making it start ---------------------------------------------------- */
 
-#define NVMX_QEMU_MAX_FIX 24
+#define NVMX_QEMU_MAX_FIX 64
 
 enum nvmx_qemu_fix_kind {
 	NVMX_QFIX_VMX_OFF,	/* vmx-foo=off */
