@@ -50,7 +50,7 @@ $(O)/libnvmx.a: $(CORE_OBJ) $(IO_OBJ) $(O)/core-check.stamp
 $(O)/nvmx: $(CLI_OBJ) $(O)/libnvmx.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libnvmx.a $(LDLIBS)
 
-$(O)/tests/%.t: tests/%.c tests/tap.h $(O)/libnvmx.a
+$(O)/tests/%.t: tests/%.c $(wildcard tests/*.h) $(O)/libnvmx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(O)/libnvmx.a $(LDLIBS)
 
