@@ -248,6 +248,9 @@ static void models_writing(const struct write *w, char *buf, size_t n)
 	size_t len = 0;
 	buf[0] = 0;
 	enum nvmx_msr_id id = (enum nvmx_msr_id)(w->index - NVMX_MSR_BASE);
+	/* A BASIC without a revision did not come from a KVM that offers VMX. */
+	if (id == NVMX_BASIC && !(w->value & 0x7fffffff))
+		return;
 	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
 		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
 		unsigned match[32], nm = 0;
@@ -467,7 +470,10 @@ int cmd_explain(int argc, char **argv)
 			cli_json_hex(stdout, rp->w.value);
 			printf(",\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":",
 			       ex->r.rc ? "false" : "true", ex->r.rc, nvmx_reason_name(ex->r.reason));
-			cli_json_str(stdout, why);
+			if (ex->r.rc)
+				cli_json_str(stdout, why);
+			else
+				printf("null");
 			printf(",\"offending\":\"0x%016llx\",\"offered\":",
 			       (unsigned long long)ex->r.bits);
 			if (ex->offered_valid)
@@ -527,7 +533,7 @@ int cmd_explain(int argc, char **argv)
 			printf("verdict: accepted\n");
 		} else {
 			printf("verdict: rejected (%s, rule %s)\n",
-			       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler fails",
+			       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler returns 1",
 			       nvmx_reason_name(ex->r.reason));
 			printf("  %s\n", why);
 		}
@@ -556,6 +562,9 @@ int cmd_explain(int argc, char **argv)
 		}
 		if (rp->models[0])
 			printf("QEMU models that write this value: %s\n", rp->models);
+		else if (nvmx_qword_of_msr(id) >= 0 && id != NVMX_BASIC)
+			printf("no named QEMU model writes this value (-cpu host or max, or added "
+			       "vmx-* flags, do)\n");
 		if (!ex->r.rc)
 			continue;
 		printf("what to change:\n");
