@@ -594,7 +594,11 @@ int cmd_qemu_check(int argc, char **argv)
 	}
 	if (fix.needed) {
 		if (fix.found) {
-			printf("fix: -cpu %s (verified: the VM starts)\n", fixed);
+			bool novmx = false;
+			for (unsigned i = 0; i < fix.n; i++)
+				novmx |= fix.item[i].feature == NVMX_F_VMX;
+			printf("fix: -cpu %s (verified: the VM starts%s)\n", fixed,
+			       novmx ? ", without VMX in the guest" : "");
 		} else {
 			printf("fix: no vmx-...=off list makes it start");
 			if (fix.blocker_set) {

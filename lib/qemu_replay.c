@@ -176,14 +176,15 @@ void nvmx_qemu_find_fix(struct nvmx_qemu_fix *out, const struct nvmx_qemu_env *e
 		if (plan.stop == NVMX_QSTOP_NO_KVM)
 			break;
 		if (plan.stop == NVMX_QSTOP_ENFORCE) {
+			/* CPUID flags first: without vmx no vmx-* bit is requested at all. */
+			for (int f = 0; f < NVMX_F_COUNT; f++)
+				if (plan.cpuid_filtered & NVMX_FEAT(f))
+					progress |= add_cpuid_item(out, cpu, f);
 			for (int w = 0; w < NVMX_QW_COUNT; w++)
 				for (unsigned b = 0; b < 64; b++)
 					if (((plan.filtered.w[w] | plan.dep_warned.w[w]) >> b) & 1)
 						progress |= add_vmx_item(out, env, cpu,
 									 (enum nvmx_qword)w, b);
-			for (int f = 0; f < NVMX_F_COUNT; f++)
-				if (plan.cpuid_filtered & NVMX_FEAT(f))
-					progress |= add_cpuid_item(out, cpu, f);
 		} else {
 			for (unsigned i = 0; i < plan.nwrites; i++) {
 				if (!rep.r[i].rc)
@@ -207,7 +208,8 @@ void nvmx_qemu_find_fix(struct nvmx_qemu_fix *out, const struct nvmx_qemu_env *e
 	 * Without VMX in the guest QEMU writes no VMX MSR at all: the last
 	 * resort when no vmx-* flag helps (nested=0 before QEMU 5.0, say).
 	 */
-	if (!out->found && (plan.cpuid & NVMX_FEAT(NVMX_F_VMX)) && plan.stop != NVMX_QSTOP_NO_KVM) {
+	if (!out->found && (plan.cpuid_requested & NVMX_FEAT(NVMX_F_VMX)) &&
+	    plan.stop != NVMX_QSTOP_NO_KVM) {
 		out->n = 0;
 		add_cpuid_item(out, cpu, NVMX_F_VMX);
 		out->found = try_items(env, cpu, out, -1, &plan, &rep, &out->runs);
