@@ -84,7 +84,7 @@ valgrind: tests
 
 test-all: test test-asan valgrind
 
-include fuzz/fuzz.mk
+include fuzz/fuzz.mk bench/bench.mk
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
