@@ -33,6 +33,10 @@ int cmd_upgrade(int argc, char **argv);
 int cmd_revoke_list(int argc, char **argv);
 int cmd_qemu_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_pools(int argc, char **argv);
+int cmd_fleet_gen(int argc, char **argv);
 
 extern const struct cmd nvmx_cmds[];
 const struct cmd *cli_find_cmd(const char *name);

@@ -106,6 +106,47 @@ const struct cmd nvmx_cmds[] = {
 	  "the named QEMU models that write this value, and what to change: the\n"
 	  "vmx-...=off flags, or the releases and module parameters that accept it.\n"
 	  "Exit 0 when this KVM accepts the write, 1 when it rejects it, 2 on bad input.\n" },
+	{ "baseline", cmd_baseline, "the richest VMX MSR values every host of a fleet accepts",
+	  "usage: nvmx baseline HOST[@RELEASE]... [--kvm RELEASE] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
+	  "         [--inventory FILE.jsonl]... [--format msrs|json|qemu|libvirt] [--skip-unusable]\n"
+	  "\n"
+	  "HOST is a dump (or a directory of dumps), RELEASE its KVM release (default: --kvm,\n"
+	  "else the newest); --param and --hyperv-evmcs apply to every host; an inventory has\n"
+	  "one host per line (see nvmx(1)).  Control MSRs: allowed-1 intersected, must-be-1\n"
+	  "united; BASIC and MISC flags ANDed, sizes and limits the safe extreme; EPT_VPID_CAP\n"
+	  "and VMFUNC ANDed; CR0/CR4_FIXED0 ORed; VMCS_ENUM the smallest.  The result is\n"
+	  "restored on a fresh vCPU of every host (a rejection is a bug: exit 1).  Prints it as\n"
+	  "a .msrs dump with what each host gives up, as JSON, as QEMU -cpu lines per host,\n"
+	  "or as libvirt <cpu> elements.  Exit 1 when no baseline exists (a host runs no VMX\n"
+	  "guests, unless --skip-unusable; different VMCS revisions).\n" },
+	{ "matrix", cmd_matrix, "which hosts of a fleet can take which hosts' VMs, per restore policy",
+	  "usage: nvmx matrix HOST[@RELEASE]... [fleet options] [--policy strict|revoke-keep|revoke-clear|all]\n"
+	  "         [--format text|csv|json|html] [--per-host] [--limit N] [--no-reasons]\n"
+	  "         [--pools K] [--max-loss N]\n"
+	  "\n"
+	  "A cell is `nvmx check --from-host A --from-kvm RA --to B --kvm RB`: what a fresh vCPU\n"
+	  "on A saves, written in QEMU's order to a fresh vCPU on B.  Rows are unique profiles\n"
+	  "(--per-host: hosts); text and html show the --limit most common (40, 150).  html is a\n"
+	  "self-contained report: a heatmap whose cells show the rejected MSRs and bits, the\n"
+	  "baseline and the pools (--pools, --max-loss as for nvmx pools).  Exit 1 when some\n"
+	  "host pair cannot migrate under the most permissive policy asked for.\n" },
+	{ "pools", cmd_pools, "partition a fleet into migration pools that lose the fewest features",
+	  "usage: nvmx pools HOST[@RELEASE]... [fleet options] [--pools K] [--max-loss N] [--json]\n"
+	  "\n"
+	  "Greedy agglomerative merging: one pool per unique offer, then repeatedly the merge\n"
+	  "that loses the fewest host-weighted feature bits, until K pools (default 1) remain or\n"
+	  "no merge is allowed (different VMCS revisions, or a host would lose more than N bits).\n"
+	  "Each pool's baseline is verified on every member.  Prints the pools, what each\n"
+	  "member gives up, and the loss for every pool count down to one.\n" },
+	{ "fleet-gen", cmd_fleet_gen, "generate a realistic fleet inventory (JSON Lines)",
+	  "usage: nvmx fleet-gen --hosts N [--seed S] [--out FILE] [--models K] [--profiles P]\n"
+	  "         [--dumps DIR] [--inline]\n"
+	  "\n"
+	  "K processor models from DIR (default data/hosts, 24 models), P deployments (a model,\n"
+	  "a KVM release, mostly default parameters; default 2.5 per model), long-tailed sizes;\n"
+	  "every deployment loads KVM with nested=1.  One JSON object per line:\n"
+	  "{\"name\":\"h000001\",\"dump\":\"data/hosts/....msrs\",\"kvm\":\"6.1\",\"params\":{...},\n"
+	  "\"hyperv_evmcs\":false}; --inline puts the MSRs in the line instead of the dump path.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

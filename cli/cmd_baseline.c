@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx baseline: the richest VMX MSR values every host of a fleet accepts on
+ * restore, verified by the restore model on each host, and what each host
+ * gives up for it.
+ */
+#include <string.h>
+#include "fleet.h"
+#include "print.h"
+
+enum bl_format { BL_MSRS, BL_JSON, BL_QEMU, BL_LIBVIRT };
+
+/* A rejected verification: a bug in the baseline rules (or the model changed). */
+static unsigned verify(struct fleet *f, const struct nvmx_baseline *b, const char *cmd)
+{
+	unsigned bad = 0;
+	for (unsigned c = 0; c < f->ndst[0]; c++) {
+		static struct nvmx_migration m;
+		unsigned i = f->dst[0][c].rep;
+		nvmx_fleet_restore(&m, &f->fh[i], &b->msrs, NVMX_POLICY_STRICT);
+		if (m.migratable)
+			continue;
+		char desc[256], why[1024];
+		fleet_profile_desc(&f->prof[i], desc, sizeof(desc));
+		fprintf(stderr, "nvmx %s: BUG: %s (%s) rejects the baseline:\n", cmd, f->prof[i].name, desc);
+		for (unsigned w = 0; w < m.nwrites; w++)
+			if (m.writes[w].r.rc) {
+				nvmx_result_describe(&m.writes[w].r, why, sizeof(why));
+				fprintf(stderr, "    %s\n", why);
+			}
+		bad++;
+	}
+	return bad;
+}
+
+static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned bad)
+{
+	printf("{\"hosts\":%llu,\"profiles\":%u,\"status\":\"%s\",\"verified\":%s,"
+	       "\"timer_dropped\":%s,\"msrs\":",
+	       f->nhosts, f->nprof, b->status == NVMX_BASELINE_OK ? "ok" : "none",
+	       b->status == NVMX_BASELINE_OK && !bad ? "true" : "false",
+	       b->timer_dropped ? "true" : "false");
+	print_msrs_json(stdout, &b->msrs);
+	printf(",\"members\":[");
+	for (unsigned i = 0; i < f->nprof; i++) {
+		const struct fleet_profile *p = &f->prof[i];
+		struct nvmx_fleet_loss l;
+		char off[4096];
+		unsigned unnamed;
+		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+		printf("%s{\"name\":", i ? "," : "");
+		cli_json_str(stdout, p->name);
+		printf(",\"cpu\":");
+		cli_json_str(stdout, p->cpu);
+		printf(",\"kvm\":\"%s\",\"params\":", nvmx_kernel_name(p->kernel));
+		fleet_params_json(stdout, p);
+		printf(",\"hyperv_evmcs\":%s,\"hosts\":%llu,\"loss\":", p->host.hyperv_evmcs ? "true" : "false",
+		       p->count);
+		fleet_loss_json(stdout, &l);
+		fleet_qemu_off(&l, off, sizeof(off), &unnamed);
+		printf(",\"qemu\":");
+		char cpu[4200];
+		snprintf(cpu, sizeof(cpu), "host%s%s", off[0] ? "," : "", off);
+		cli_json_str(stdout, cpu);
+		printf(",\"qemu_unnamed\":%u}", unnamed);
+	}
+	printf("]}\n");
+}
+
+static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
+{
+	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->nhosts, f->nprof);
+	if (b->timer_dropped)
+		printf("# the hosts' preemption-timer rates differ: the timer control is left out\n");
+	printf("#\n# what each host gives up against its own offer:\n");
+	for (unsigned i = 0; i < f->nprof; i++) {
+		const struct fleet_profile *p = &f->prof[i];
+		struct nvmx_fleet_loss l;
+		char desc[256];
+		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+		fleet_profile_desc(p, desc, sizeof(desc));
+		printf("# %s (%s", p->name, desc);
+		if (p->count > 1)
+			printf(", %llu hosts", p->count);
+		printf("): %u feature bit%s\n", l.features, l.features == 1 ? "" : "s");
+		fleet_print_loss(stdout, &l, "#     ");
+	}
+}
+
+static void report_qemu(struct fleet *f, const struct nvmx_baseline *b)
+{
+	printf("# nvmx baseline over %llu host%s: start VMs on each host with its line, then they\n"
+	       "# carry the baseline's VMX MSRs and restore on every other host of the fleet\n",
+	       f->nhosts, f->nhosts == 1 ? "" : "s");
+	for (unsigned i = 0; i < f->nprof; i++) {
+		const struct fleet_profile *p = &f->prof[i];
+		struct nvmx_fleet_loss l;
+		char desc[256], off[4096];
+		unsigned unnamed;
+		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+		fleet_qemu_off(&l, off, sizeof(off), &unnamed);
+		fleet_profile_desc(p, desc, sizeof(desc));
+		printf("# %s (%s%s", p->name, desc, p->count > 1 ? ", " : "");
+		if (p->count > 1)
+			printf("%llu hosts", p->count);
+		printf(")%s\n", unnamed ? "" : "");
+		if (unnamed)
+			printf("#   %u bit%s QEMU cannot turn off by name (must-be-1 controls, CR fixed bits or\n"
+			       "#   unnamed capabilities): use the .msrs values with a VMM that writes them\n",
+			       unnamed, unnamed == 1 ? "" : "s");
+		printf("-cpu host%s%s\n", off[0] ? "," : "", off);
+	}
+	fleet_qemu_model(stdout, f, b);
+}
+
+static void report_libvirt(struct fleet *f, const struct nvmx_baseline *b)
+{
+	for (unsigned i = 0; i < f->nprof; i++) {
+		const struct fleet_profile *p = &f->prof[i];
+		struct nvmx_fleet_loss l;
+		char desc[256], off[4096];
+		unsigned unnamed;
+		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+		fleet_qemu_off(&l, off, sizeof(off), &unnamed);
+		fleet_profile_desc(p, desc, sizeof(desc));
+		printf("<!-- %s: %s", p->name, desc);
+		if (p->count > 1)
+			printf(", %llu hosts", p->count);
+		if (unnamed)
+			printf("; %u bit%s without a feature name", unnamed, unnamed == 1 ? "" : "s");
+		printf(" -->\n<cpu mode='host-passthrough' check='none' migratable='on'>\n");
+		for (char *s = off; *s;) {
+			size_t n = strcspn(s, ",");
+			char *eq = memchr(s, '=', n);
+			printf("  <feature policy='disable' name='%.*s'/>\n", (int)(eq ? eq - s : (long)n), s);
+			s += n + (s[n] == ',');
+		}
+		printf("</cpu>\n");
+	}
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	static struct fleet f;
+	enum bl_format fmt = BL_MSRS;
+	fleet_init(&f, "baseline");
+	for (int i = 1; i < argc; i++) {
+		int r = fleet_parse(&f, argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
+			const char *v = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[++i] : "");
+			if (!strcmp(v, "msrs"))
+				fmt = BL_MSRS;
+			else if (!strcmp(v, "json"))
+				fmt = BL_JSON;
+			else if (!strcmp(v, "qemu"))
+				fmt = BL_QEMU;
+			else if (!strcmp(v, "libvirt"))
+				fmt = BL_LIBVIRT;
+			else
+				return cli_usage_error("baseline", "--format: msrs, json, qemu or libvirt");
+		} else if (!strcmp(argv[i], "--json")) {
+			fmt = BL_JSON;
+		} else {
+			return cli_usage_error("baseline", "unknown option '%s'", argv[i]);
+		}
+	}
+	int rc = fleet_load(&f);
+	if (!rc)
+		rc = fleet_compute(&f, false, true);
+	if (rc) {
+		fleet_free(&f);
+		return rc;
+	}
+	struct nvmx_baseline b;
+	nvmx_baseline_init(&b);
+	for (unsigned i = 0; i < f.nprof; i++)
+		nvmx_baseline_add(&b, &f.fh[i], f.prof[i].count);
+	if (b.status != NVMX_BASELINE_OK) {
+		fprintf(stderr, "nvmx baseline: no common baseline: %s\n", nvmx_baseline_status_text(b.status));
+		fleet_free(&f);
+		return EXIT_NO;
+	}
+	unsigned bad = verify(&f, &b, "baseline");
+	switch (fmt) {
+	case BL_MSRS: report_msrs(&f, &b); break;
+	case BL_JSON: report_json(&f, &b, bad); break;
+	case BL_QEMU: report_qemu(&f, &b); break;
+	case BL_LIBVIRT: report_libvirt(&f, &b); break;
+	}
+	fleet_free(&f);
+	return bad ? EXIT_NO : EXIT_OK;
+}

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx matrix: which hosts of a fleet can take VMs from which, under each
+ * restore policy, as a text table, CSV, JSON or a self-contained HTML report.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleet.h"
+#include "print.h"
+
+enum mx_format { MX_TEXT, MX_CSV, MX_JSON, MX_HTML };
+
+struct rows {
+	bool per_host;
+	size_t n;
+	unsigned *prof;		/* profile of each row (per profile: shown profiles) */
+	size_t *member;		/* per host: member index */
+	size_t omitted;		/* profiles not shown (text/html limit) */
+	unsigned long long omitted_hosts;
+};
+
+static const char *row_name(const struct fleet *f, const struct rows *r, size_t i)
+{
+	return r->per_host ? fleet_member_name(f, r->member[i]) : f->prof[r->prof[i]].name;
+}
+
+static unsigned long long row_hosts(const struct fleet *f, const struct rows *r, size_t i)
+{
+	return r->per_host ? 1 : f->prof[r->prof[i]].count;
+}
+
+static const struct fleet *sort_ctx;
+static int by_count_q(const void *a, const void *b)
+{
+	const struct fleet *f = sort_ctx;
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	if (f->prof[x].count != f->prof[y].count)
+		return f->prof[x].count > f->prof[y].count ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Rows: every host (--per-host), else the profiles -- the most populous `limit` of them. */
+static int make_rows(const struct fleet *f, struct rows *r, bool per_host, size_t limit)
+{
+	memset(r, 0, sizeof(*r));
+	r->per_host = per_host;
+	if (per_host) {
+		r->n = f->nmembers;
+		r->prof = malloc((r->n + 1) * sizeof(*r->prof));
+		r->member = malloc((r->n + 1) * sizeof(*r->member));
+		if (!r->prof || !r->member)
+			return cli_usage_error(f->cmd, "out of memory");
+		for (size_t i = 0; i < r->n; i++) {
+			r->member[i] = i;
+			r->prof[i] = f->members[i].profile;
+		}
+		return 0;
+	}
+	r->prof = malloc(((size_t)f->nprof + 1) * sizeof(*r->prof));
+	if (!r->prof)
+		return cli_usage_error(f->cmd, "out of memory");
+	for (unsigned i = 0; i < f->nprof; i++)
+		r->prof[i] = i;
+	r->n = f->nprof;
+	if (limit && r->n > limit) {
+		sort_ctx = f;
+		qsort(r->prof, r->n, sizeof(*r->prof), by_count_q);
+		for (size_t i = limit; i < r->n; i++)
+			r->omitted_hosts += f->prof[r->prof[i]].count;
+		r->omitted = r->n - limit;
+		r->n = limit;
+		/* back in input order */
+		for (size_t i = 1; i < r->n; i++)
+			for (size_t j = i; j > 0 && r->prof[j - 1] > r->prof[j]; j--) {
+				unsigned t = r->prof[j];
+				r->prof[j] = r->prof[j - 1];
+				r->prof[j - 1] = t;
+			}
+	}
+	return 0;
+}
+
+/* Y strict, k/c only under revoke-keep / revoke-clear, . none, - source unusable */
+static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, unsigned a, unsigned b)
+{
+	static const char mark[3] = { 'Y', 'k', 'c' };
+	for (unsigned k = 0; k < mx->npol; k++) {
+		int c = fleet_cell(f, mx, k, a, b);
+		if (c == CELL_NA)
+			return '-';
+		if (c == CELL_YES)
+			return mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
+	}
+	return '.';
+}
+
+static void print_summary(const struct fleet *f, const struct fleet_matrix *mx, const char *indent)
+{
+	printf("%shost pairs that migrate (ordered, each host with itself counted):\n", indent);
+	for (unsigned k = 0; k < mx->npol; k++)
+		printf("%s  %-13s %llu of %llu (%.1f%%)\n", indent, fleet_policy_name(mx->pol[k]),
+		       mx->ok[k], mx->pairs, mx->pairs ? 100.0 * (double)mx->ok[k] / (double)mx->pairs : 0.0);
+	if (f->unusable)
+		printf("%s  (%llu host%s run no VMX guests: no VM starts there to move)\n", indent,
+		       f->unusable_hosts, f->unusable_hosts == 1 ? "" : "s");
+}
+
+static void report_text(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r)
+{
+	printf("nvmx matrix: %llu host%s, %u unique profile%s; rows are sources (VMs started there with\n"
+	       "its own offer), columns destinations\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof,
+	       f->nprof == 1 ? "" : "s");
+	if (mx->npol == 1)
+		printf("policy %s: Y migrates, . does not, - the source runs no VMX guests\n",
+		       fleet_policy_name(mx->pol[0]));
+	else
+		printf("Y migrates (strict), k only with revoke-keep, c only with revoke-clear, . under no\n"
+		       "policy, - the source runs no VMX guests\n");
+	if (r->omitted)
+		printf("(the %zu most common profiles; %zu more with %llu hosts are in the summary only,\n"
+		       " --limit N or --format csv shows them)\n", r->n, r->omitted, r->omitted_hosts);
+	putchar('\n');
+	int w = r->n >= 1000 ? 4 : r->n >= 100 ? 3 : r->n >= 10 ? 2 : 1;
+	for (int line = w - 1; line >= 0; line--) {
+		printf("%*s", w + 3, "");
+		for (size_t j = 0; j < r->n; j++) {
+			unsigned long d = (unsigned long)(j + 1);
+			for (int q = 0; q < line; q++)
+				d /= 10;
+			putchar(d || !line ? (char)('0' + d % 10) : ' ');
+		}
+		putchar('\n');
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		char desc[256];
+		printf(" %*zu  ", w, i + 1);
+		for (size_t j = 0; j < r->n; j++)
+			putchar(cell_char(f, mx, r->prof[i], r->prof[j]));
+		fleet_profile_desc(&f->prof[r->prof[i]], desc, sizeof(desc));
+		printf("  %s  %s", row_name(f, r, i), desc);
+		if (row_hosts(f, r, i) > 1)
+			printf("  (%llu hosts)", row_hosts(f, r, i));
+		putchar('\n');
+	}
+	putchar('\n');
+	print_summary(f, mx, "");
+}
+
+static void csv_field(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void first_rejection(const struct fleet *f, const struct fleet_matrix *mx, unsigned k,
+			    unsigned a, unsigned b, char *buf, size_t n)
+{
+	struct nvmx_migration m;
+	buf[0] = 0;
+	fleet_cell_run(f, mx, k, a, b, &m);
+	size_t len = 0;
+	for (unsigned w = 0; w < m.nwrites && len < n; w++)
+		if (m.writes[w].r.rc)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s:%s", len ? " " : "",
+						nvmx_msr_desc(m.writes[w].id)->sdm,
+						nvmx_reason_name(m.writes[w].r.reason));
+}
+
+static void csv_side(const struct fleet *f, const struct rows *r, size_t i)
+{
+	const struct fleet_profile *p = &f->prof[r->prof[i]];
+	char params[256];
+	fleet_profile_params(p, params, sizeof(params));
+	csv_field(row_name(f, r, i));
+	putchar(',');
+	csv_field(p->cpu);
+	printf(",%s,", nvmx_kernel_name(p->kernel));
+	csv_field(params);
+	printf(",%s,%llu,", p->host.hyperv_evmcs ? "true" : "false", row_hosts(f, r, i));
+}
+
+static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r)
+{
+	printf("source,source_cpu,source_kvm,source_params,source_hyperv_evmcs,source_hosts,"
+	       "destination,destination_cpu,destination_kvm,destination_params,destination_hyperv_evmcs,"
+	       "destination_hosts,policy,migratable,rejected\n");
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->n; j++)
+			for (unsigned k = 0; k < mx->npol; k++) {
+				unsigned a = r->prof[i], b = r->prof[j];
+				int c = fleet_cell(f, mx, k, a, b);
+				char why[1024] = "";
+				csv_side(f, r, i);
+				csv_side(f, r, j);
+				printf("%s,%s,", fleet_policy_name(mx->pol[k]),
+				       c == CELL_YES ? "true" : c == CELL_NO ? "false" : "n/a");
+				if (c == CELL_NO)
+					first_rejection(f, mx, k, a, b, why, sizeof(why));
+				else if (c == CELL_NA)
+					snprintf(why, sizeof(why), "the source runs no VMX guests");
+				csv_field(why);
+				putchar('\n');
+			}
+}
+
+static void report_json(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
+			bool reasons)
+{
+	printf("{\"hosts\":%llu,\"profiles\":%u,\"rows\":\"%s\",\"policies\":[", f->nhosts, f->nprof,
+	       r->per_host ? "hosts" : "profiles");
+	for (unsigned k = 0; k < mx->npol; k++)
+		printf("%s\"%s\"", k ? "," : "", fleet_policy_name(mx->pol[k]));
+	printf("],\"pairs\":%llu,\"migratable_pairs\":{", mx->pairs);
+	for (unsigned k = 0; k < mx->npol; k++)
+		printf("%s\"%s\":%llu", k ? "," : "", fleet_policy_name(mx->pol[k]), mx->ok[k]);
+	printf("},\"groups\":[");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct fleet_profile *p = &f->prof[r->prof[i]];
+		printf("%s{\"id\":%zu,\"name\":", i ? "," : "", i + 1);
+		cli_json_str(stdout, row_name(f, r, i));
+		printf(",\"cpu\":");
+		cli_json_str(stdout, p->cpu);
+		printf(",\"kvm\":\"%s\",\"params\":", nvmx_kernel_name(p->kernel));
+		fleet_params_json(stdout, p);
+		printf(",\"hyperv_evmcs\":%s,\"hosts\":%llu,\"usable\":%s}",
+		       p->host.hyperv_evmcs ? "true" : "false", row_hosts(f, r, i),
+		       f->fh[r->prof[i]].usable ? "true" : "false");
+	}
+	printf("],\"matrix\":{");
+	for (unsigned k = 0; k < mx->npol; k++) {
+		printf("%s\"%s\":[", k ? "," : "", fleet_policy_name(mx->pol[k]));
+		for (size_t i = 0; i < r->n; i++) {
+			printf("%s\"", i ? "," : "");
+			for (size_t j = 0; j < r->n; j++) {
+				int c = fleet_cell(f, mx, k, r->prof[i], r->prof[j]);
+				putchar(c == CELL_YES ? 'Y' : c == CELL_NO ? '.' : '-');
+			}
+			putchar('"');
+		}
+		putchar(']');
+	}
+	printf("}");
+	if (reasons) {
+		printf(",\"rejections\":[");
+		bool first = true;
+		for (size_t i = 0; i < r->n; i++)
+			for (size_t j = 0; j < r->n; j++)
+				for (unsigned k = 0; k < mx->npol; k++) {
+					if (fleet_cell(f, mx, k, r->prof[i], r->prof[j]) != CELL_NO)
+						continue;
+					struct nvmx_migration m;
+					fleet_cell_run(f, mx, k, r->prof[i], r->prof[j], &m);
+					printf("%s{\"from\":%zu,\"to\":%zu,\"policy\":\"%s\",\"rejected\":[",
+					       first ? "" : ",", i + 1, j + 1, fleet_policy_name(mx->pol[k]));
+					first = false;
+					bool fw = true;
+					for (unsigned w = 0; w < m.nwrites; w++)
+						if (m.writes[w].r.rc) {
+							if (!fw)
+								putchar(',');
+							fw = false;
+							fleet_write_json(stdout, &m.writes[w]);
+						}
+					printf("]}");
+				}
+		printf("]");
+	}
+	printf("}\n");
+}
+
+static int parse_policy(const char *v, unsigned *pols, unsigned *n)
+{
+	if (!strcmp(v, "all")) {
+		*n = 3;
+		pols[0] = 0, pols[1] = 1, pols[2] = 2;
+		return 0;
+	}
+	for (unsigned k = 0; k < 3; k++)
+		if (!strcmp(v, fleet_policy_name(k))) {
+			*n = 1;
+			pols[0] = k;
+			return 0;
+		}
+	return -1;
+}
+
+int cmd_matrix(int argc, char **argv)
+{
+	static struct fleet f;
+	enum mx_format fmt = MX_TEXT;
+	unsigned pols[3] = { 0 }, npol = 1;
+	bool per_host = false, reasons = true;
+	long limit = -1;
+	struct nvmx_pools_opts po = { 1, UINT_MAX };
+	fleet_init(&f, "matrix");
+	for (int i = 1; i < argc; i++) {
+		int r = fleet_parse(&f, argc, argv, &i);
+		if (!r)
+			r = fleet_pools_parse(&po, "matrix", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		const char *a = argv[i];
+		if (!strcmp(a, "--format") || !strcmp(a, "--policy") || !strcmp(a, "--limit")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("matrix", "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--policy")) {
+				if (parse_policy(v, pols, &npol))
+					return cli_usage_error("matrix", "--policy: strict, revoke-keep, revoke-clear or all");
+			} else if (!strcmp(a, "--limit")) {
+				char *end;
+				limit = strtol(v, &end, 10);
+				if (!*v || *end || limit < 1)
+					return cli_usage_error("matrix", "--limit needs a positive number");
+			} else if (!strcmp(v, "text")) {
+				fmt = MX_TEXT;
+			} else if (!strcmp(v, "csv")) {
+				fmt = MX_CSV;
+			} else if (!strcmp(v, "json")) {
+				fmt = MX_JSON;
+			} else if (!strcmp(v, "html")) {
+				fmt = MX_HTML;
+			} else {
+				return cli_usage_error("matrix", "--format: text, csv, json or html");
+			}
+		} else if (!strcmp(a, "--json")) {
+			fmt = MX_JSON;
+		} else if (!strcmp(a, "--per-host")) {
+			per_host = true;
+			f.keep_members = true;
+		} else if (!strcmp(a, "--no-reasons")) {
+			reasons = false;
+		} else {
+			return cli_usage_error("matrix", "unknown option '%s'", a);
+		}
+	}
+	if (per_host && fmt == MX_HTML)
+		return cli_usage_error("matrix", "--per-host is for text, csv and json");
+	int rc = fleet_load(&f);
+	bool revoke = false;
+	for (unsigned k = 0; k < npol; k++)
+		revoke |= pols[k] != 0;
+	if (!rc)
+		rc = fleet_compute(&f, revoke, false);
+	static struct fleet_matrix mx;
+	if (!rc)
+		rc = fleet_matrix_compute(&f, &mx, pols, npol);
+	struct rows r;
+	if (!rc) {
+		size_t lim = limit > 0 ? (size_t)limit
+				       : fmt == MX_TEXT ? 40 : fmt == MX_HTML ? 150 : 0;
+		rc = make_rows(&f, &r, per_host || !f.dedup, lim);
+	}
+	if (rc) {
+		fleet_matrix_free(&mx);
+		fleet_free(&f);
+		return rc;
+	}
+	switch (fmt) {
+	case MX_TEXT: report_text(&f, &mx, &r); break;
+	case MX_CSV: report_csv(&f, &mx, &r); break;
+	case MX_JSON: report_json(&f, &mx, &r, reasons); break;
+	case MX_HTML: {
+		struct nvmx_baseline b;
+		static struct fleet_pools pools;
+		nvmx_baseline_init(&b);
+		for (unsigned i = 0; i < f.nprof; i++)
+			nvmx_baseline_add(&b, &f.fh[i], f.prof[i].count);
+		rc = fleet_pools_run(&f, &po, &pools);
+		if (!rc)
+			report_html(stdout, &f, &mx, &b, &pools, r.prof, (unsigned)r.n);
+		fleet_pools_free(&pools);
+		break;
+	}
+	}
+	/* Exit 1 when some pair does not migrate under the most permissive policy asked for. */
+	unsigned long long best = 0;
+	for (unsigned k = 0; k < mx.npol; k++)
+		if (mx.ok[k] > best)
+			best = mx.ok[k];
+	int verdict = rc ? rc : best == mx.pairs && !f.unusable ? EXIT_OK : EXIT_NO;
+	free(r.prof);
+	free(r.member);
+	fleet_matrix_free(&mx);
+	fleet_free(&f);
+	return verdict;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx pools: partition a fleet into migration pools -- groups whose hosts
+ * all accept the pool's baseline, so VMs started with it move freely inside
+ * the pool -- losing as few features as the pool count allows.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleet.h"
+#include "print.h"
+
+static void print_curve(const struct fleet_pools *c, bool json)
+{
+	if (json) {
+		printf("[");
+		for (unsigned s = 0; s < c->nsteps; s++)
+			printf("%s{\"pools\":%u,\"lost\":%llu}", s ? "," : "", c->steps[s].pools,
+			       c->steps[s].lost);
+		printf("]");
+		return;
+	}
+	printf("merging further (pools: host-weighted feature bits lost):");
+	unsigned shown = 0;
+	for (unsigned s = c->nsteps > 24 ? c->nsteps - 24 : 0; s < c->nsteps; s++, shown++)
+		printf("%s %u:%llu", shown && !(shown % 8) ? "\n   " : "", c->steps[s].pools,
+		       c->steps[s].lost);
+	if (!c->nsteps)
+		printf(" (no merge possible)");
+	putchar('\n');
+}
+
+static void member_text(const struct fleet *f, unsigned i, const struct nvmx_baseline *b)
+{
+	const struct fleet_profile *p = &f->prof[i];
+	struct nvmx_fleet_loss l;
+	char desc[256];
+	nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+	fleet_profile_desc(p, desc, sizeof(desc));
+	printf("    %s (%s", p->name, desc);
+	if (p->count > 1)
+		printf(", %llu hosts", p->count);
+	printf("): loses %u feature bit%s\n", l.features, l.features == 1 ? "" : "s");
+	fleet_print_loss(stdout, &l, "        ");
+}
+
+static void member_json(const struct fleet *f, unsigned i, const struct nvmx_baseline *b)
+{
+	const struct fleet_profile *p = &f->prof[i];
+	printf("{\"name\":");
+	cli_json_str(stdout, p->name);
+	printf(",\"cpu\":");
+	cli_json_str(stdout, p->cpu);
+	printf(",\"kvm\":\"%s\",\"params\":", nvmx_kernel_name(p->kernel));
+	fleet_params_json(stdout, p);
+	printf(",\"hyperv_evmcs\":%s,\"hosts\":%llu", p->host.hyperv_evmcs ? "true" : "false", p->count);
+	if (b) {
+		struct nvmx_fleet_loss l;
+		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
+		printf(",\"loss\":");
+		fleet_loss_json(stdout, &l);
+	}
+	putchar('}');
+}
+
+int cmd_pools(int argc, char **argv)
+{
+	static struct fleet f;
+	static struct fleet_pools pools, curve;
+	struct nvmx_pools_opts po = { 1, UINT_MAX };
+	bool json = false;
+	fleet_init(&f, "pools");
+	for (int i = 1; i < argc; i++) {
+		int r = fleet_parse(&f, argc, argv, &i);
+		if (!r)
+			r = fleet_pools_parse(&po, "pools", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--format")) {
+			const char *v = i + 1 < argc ? argv[++i] : "";
+			if (!strcmp(v, "json"))
+				json = true;
+			else if (!strcmp(v, "text"))
+				json = false;
+			else
+				return cli_usage_error("pools", "--format: text or json");
+		} else {
+			return cli_usage_error("pools", "unknown option '%s'", argv[i]);
+		}
+	}
+	int rc = fleet_load(&f);
+	if (!rc)
+		rc = fleet_compute(&f, false, false);
+	if (!rc)
+		rc = fleet_pools_run(&f, &po, &pools);
+	struct nvmx_pools_opts all = po;
+	all.target = 1;
+	if (!rc)
+		rc = fleet_pools_run(&f, &all, &curve);
+	if (rc) {
+		fleet_pools_free(&pools);
+		fleet_pools_free(&curve);
+		fleet_free(&f);
+		return rc;
+	}
+
+	if (json) {
+		printf("{\"hosts\":%llu,\"profiles\":%u,\"offers\":%u,\"target\":%u,\"max_loss\":",
+		       f.nhosts, f.nprof, pools.items, po.target);
+		if (po.max_loss == UINT_MAX)
+			printf("null");
+		else
+			printf("%u", po.max_loss);
+		printf(",\"verified\":%s,\"lost\":%llu,\"pools\":[", pools.bad ? "false" : "true", pools.lost);
+	} else {
+		printf("nvmx pools: %llu host%s, %u unique profile%s, %u unique offer%s -> %u pool%s; "
+		       "%llu feature bit%s lost (host-weighted)\n",
+		       f.nhosts, f.nhosts == 1 ? "" : "s", f.nprof, f.nprof == 1 ? "" : "s", pools.items,
+		       pools.items == 1 ? "" : "s", pools.n, pools.n == 1 ? "" : "s", pools.lost,
+		       pools.lost == 1 ? "" : "s");
+	}
+	for (unsigned q = 0; q < pools.n; q++) {
+		const struct nvmx_baseline *b = &pools.b[q];
+		if (json) {
+			printf("%s{\"id\":%u,\"hosts\":%llu,\"profiles\":%u,\"msrs\":", q ? "," : "", q + 1,
+			       pools.hosts[q], pools.profiles[q]);
+			print_msrs_json(stdout, &b->msrs);
+			printf(",\"members\":[");
+		} else {
+			printf("\npool %u: %llu host%s, %u profile%s; VMs start with:\n", q + 1, pools.hosts[q],
+			       pools.hosts[q] == 1 ? "" : "s", pools.profiles[q], pools.profiles[q] == 1 ? "" : "s");
+			for (int id = 0; id < NVMX_MSR_COUNT; id++)
+				if (nvmx_msrs_has(&b->msrs, (enum nvmx_msr_id)id))
+					printf("    %-30s 0x%016llx\n", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm,
+					       (unsigned long long)b->msrs.val[id]);
+			printf("  members and what they give up:\n");
+		}
+		bool first = true;
+		for (unsigned i = 0; i < f.nprof; i++) {
+			if (pools.pool_of[i] != q)
+				continue;
+			if (json) {
+				printf("%s", first ? "" : ",");
+				member_json(&f, i, b);
+			} else {
+				member_text(&f, i, b);
+			}
+			first = false;
+		}
+		if (json)
+			printf("]}");
+	}
+	if (json)
+		printf("],\"unpooled\":[");
+	bool first = true;
+	for (unsigned i = 0; i < f.nprof; i++) {
+		if (pools.pool_of[i] != UINT32_MAX)
+			continue;
+		if (json) {
+			printf("%s", first ? "" : ",");
+			member_json(&f, i, NULL);
+		} else {
+			char desc[256];
+			fleet_profile_desc(&f.prof[i], desc, sizeof(desc));
+			if (first)
+				printf("\nin no pool (they run no VMX guests):\n");
+			printf("    %s (%s, %llu host%s)\n", f.prof[i].name, desc, f.prof[i].count,
+			       f.prof[i].count == 1 ? "" : "s");
+		}
+		first = false;
+	}
+	if (json) {
+		printf("],\"curve\":");
+		print_curve(&curve, true);
+		printf("}\n");
+	} else {
+		putchar('\n');
+		print_curve(&curve, false);
+	}
+	rc = pools.bad || curve.bad ? EXIT_NO : EXIT_OK;
+	fleet_pools_free(&pools);
+	fleet_pools_free(&curve);
+	fleet_free(&f);
+	return rc;
+}

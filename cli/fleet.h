@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fleets for the baseline, matrix and pools commands: hosts given as
+ * HOST[@RELEASE] operands, directories of dumps, or JSON Lines inventories,
+ * deduplicated into unique profiles (same MSRs, identity, release,
+ * parameters and environment) as they stream in, so memory grows with the
+ * unique profiles and not with the hosts.
+ */
+#ifndef NVMX_CLI_FLEET_H
+#define NVMX_CLI_FLEET_H
+
+#include "cli.h"
+#include "nvmx/fleet.h"
+
+struct fleet_profile {
+	uint64_t hash;
+	unsigned long long count;	/* hosts with this profile */
+	struct nvmx_host host;		/* environment applied */
+	const struct nvmx_kernel *kernel;
+	struct nvmx_params params;	/* defaults plus what was given */
+	char name[64];			/* the first host's name */
+	char cpu[128];			/* the dump's name (the processor) */
+	unsigned src;			/* source class: same offer */
+	unsigned dst[3];		/* destination class per policy */
+};
+
+/* Per-host records, kept only on request (--per-host, --no-dedup). */
+struct fleet_member {
+	unsigned profile;
+	unsigned name;			/* offset into fleet.names */
+};
+
+/* A class: profiles with the same offer (sources) or the same restore behaviour. */
+struct fleet_class {
+	unsigned rep;			/* a profile of the class */
+	unsigned long long hosts;
+	uint64_t hash;
+};
+
+struct fleet_dump;
+
+struct fleet {
+	const char *cmd;
+	/* options */
+	const struct nvmx_kernel *kernel;	/* --kvm: default release */
+	const char *param_args[64];
+	unsigned nparam;
+	bool hyperv_evmcs;
+	bool dedup;			/* default true; --no-dedup: one profile per host */
+	bool keep_members;
+	bool progress;			/* stderr is a terminal and not --no-progress */
+	bool skip_unusable;
+	struct fleet_operand { const char *arg; bool inventory; } *operands;
+	unsigned noperands, capoperands;	/* HOST[@RELEASE], DIR[@RELEASE], inventories */
+
+	/* profiles */
+	struct fleet_profile *prof;
+	unsigned nprof, capprof;
+	unsigned *table;		/* open addressing: profile index + 1 */
+	size_t tcap;
+	unsigned long long nhosts;
+	struct fleet_member *members;
+	size_t nmembers, capmembers;
+	char *names;
+	size_t names_len, names_cap;
+
+	/* dumps read so far, by path */
+	struct fleet_dump *dumps;
+	size_t ndumps, capdumps;
+
+	/* per profile, after fleet_compute */
+	struct nvmx_fleet_host *fh;
+	unsigned long long unusable_hosts;	/* hosts that run no VMX guests */
+	unsigned unusable;			/* ... profiles */
+
+	/* classes (fleet_compute) */
+	struct fleet_class *src, *dst[3];
+	unsigned nsrc, ndst[3];
+	bool revoke;			/* revoke lists computed */
+
+	/* progress */
+	double t0, last_progress;
+};
+
+void fleet_init(struct fleet *f, const char *cmd);
+void fleet_free(struct fleet *f);
+/*
+ * Consume one of the shared options (--kvm, --param, --hyperv-evmcs,
+ * --inventory, --no-dedup, --no-progress, --skip-unusable) or an operand.
+ * 1 consumed, 0 not ours, -1 usage error (printed).
+ */
+int fleet_parse(struct fleet *f, int argc, char **argv, int *i);
+/* Read every operand and inventory.  0 or an EXIT_* code (errors printed). */
+int fleet_load(struct fleet *f);
+/*
+ * Load every profile's KVM and take its offer, the revoke lists if asked,
+ * and the classes.  With need_usable, a host that runs no VMX guests is an
+ * error (EXIT_NO, each named) unless --skip-unusable drops those profiles.
+ */
+int fleet_compute(struct fleet *f, bool revoke, bool need_usable);
+
+/* Policies as indexes of fleet.dst[] */
+extern const enum nvmx_policy fleet_policies[3];
+const char *fleet_policy_name(unsigned i);
+
+/* "Intel Xeon Platinum 8180 @6.1 ept=0 hyperv-evmcs" */
+void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n);
+/* "ept=0,pml=0" (empty when none given) */
+void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n);
+const char *fleet_member_name(const struct fleet *f, size_t i);
+
+/* Progress on stderr (only when f->progress and the run is long). */
+void fleet_progress(struct fleet *f, const char *what, unsigned long long done,
+		    unsigned long long total);
+void fleet_progress_done(struct fleet *f);
+double fleet_now(void);
+
+/* ---- Output helpers (fleet_out.c) ---- */
+
+/* Name of one bit of MSR id: "SECONDARY_EXEC_ENABLE_EPT" (or SDM name, or "bit N"). */
+const char *fleet_bit_name(enum nvmx_msr_id id, unsigned bit, char *buf, size_t n);
+/* A loss in words on f, one line per MSR with the indent; returns lines printed. */
+unsigned fleet_print_loss(FILE *out, const struct nvmx_fleet_loss *l, const char *indent);
+/* The loss as JSON: [{"msr":..,"kind":"dropped"|"forced",...}] */
+void fleet_loss_json(FILE *out, const struct nvmx_fleet_loss *l);
+/* "vmx-foo=off,vmx-bar=off" for the dropped bits QEMU names; unnamed ones counted. */
+unsigned fleet_qemu_off(const struct nvmx_fleet_loss *l, char *buf, size_t n, unsigned *unnamed);
+/* One rejected write in JSON (msr, rule, reason text, offending bits by name). */
+void fleet_write_json(FILE *out, const struct nvmx_write *w);
+/* {"ept":0} -- the parameters given (defaults left out) */
+void fleet_params_json(FILE *out, const struct fleet_profile *p);
+/* The baseline as a .msrs dump that nvmx reads back. */
+void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
+		      unsigned long long hosts, unsigned profiles);
+
+
+/* ---- Matrix and pools (fleet_calc.c) ---- */
+
+enum { CELL_NO = 0, CELL_YES = 1, CELL_NA = 2 };	/* NA: the source runs no VMX guests */
+
+struct fleet_matrix {
+	unsigned npol;
+	unsigned pol[3];		/* indexes of fleet_policies */
+	unsigned char *m[3];		/* [pol slot][src class * ndst + dst class] */
+	unsigned long long ok[3];	/* host pairs that migrate, per policy slot */
+	unsigned long long pairs;	/* host pairs with a usable source */
+	unsigned long long restores;	/* restore-model runs it took */
+};
+
+/* Every source class into every destination class under each policy. 0 or EXIT_*. */
+int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
+			 unsigned npol);
+void fleet_matrix_free(struct fleet_matrix *mx);
+/* Profile a -> profile b under policy slot k. */
+static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *mx, unsigned k,
+			     unsigned a, unsigned b)
+{
+	unsigned pol = mx->pol[k];
+	return mx->m[k][(size_t)f->prof[a].src * f->ndst[pol] + f->prof[b].dst[pol]];
+}
+/* The migration of profile a's offer into profile b (for the reasons). */
+void fleet_cell_run(const struct fleet *f, const struct fleet_matrix *mx, unsigned k, unsigned a,
+		    unsigned b, struct nvmx_migration *out);
+
+struct fleet_pools {
+	unsigned n;			/* pools, largest first */
+	unsigned *pool_of;		/* per profile: pool index, or UINT32_MAX (unusable) */
+	struct nvmx_baseline *b;	/* per pool */
+	unsigned long long *hosts;	/* per pool */
+	unsigned *profiles;		/* per pool */
+	unsigned long long lost;	/* host-weighted feature bits lost */
+	struct nvmx_pools_step *steps;	/* the merges, in order */
+	unsigned nsteps;
+	unsigned items;			/* pooled items (unique offers) */
+	unsigned bad;			/* verification failures (bugs) */
+};
+
+/* Pools over the unique offers, each verified on every member profile. */
+int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p);
+void fleet_pools_free(struct fleet_pools *p);
+/* Parse --pools K / --max-loss N into o: 1 consumed, 0 not ours, -1 error. */
+int fleet_pools_parse(struct nvmx_pools_opts *o, const char *cmd, int argc, char **argv, int *i);
+
+/* The HTML report (report_html.c). */
+/* rows: the profiles to show (nrows of them). */
+void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
+		 const struct nvmx_baseline *b, const struct fleet_pools *pools,
+		 const unsigned *rows, unsigned nrows);
+
+/*
+ * The named QEMU model (cli/fleet_qemu.c) closest to the baseline that
+ * starts without filtering on every host and writes values every host
+ * accepts: "-cpu MODEL-vN,vmx-...=off".  Prints a comment when none fits.
+ */
+void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_baseline *b);
+
+#endif

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The migration matrix over the classes of a fleet, and the pools: the work
+ * behind `nvmx matrix` and `nvmx pools`.  A cell is one restore-model run:
+ * the source class's offer (what nvmx_vcpu_save gives for a fresh vCPU of
+ * the source) written in QEMU's order into a fresh vCPU of the destination,
+ * which is what `nvmx check --from-host A --from-kvm RA --to B --kvm RB`
+ * computes for the pair.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleet.h"
+
+int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
+			 unsigned npol)
+{
+	memset(mx, 0, sizeof(*mx));
+	mx->npol = npol;
+	unsigned long long usable_hosts = 0;
+	for (unsigned s = 0; s < f->nsrc; s++)
+		if (f->fh[f->src[s].rep].usable)
+			usable_hosts += f->src[s].hosts;
+	mx->pairs = usable_hosts * f->nhosts;
+	unsigned long long total = 0, done = 0;
+	for (unsigned k = 0; k < npol; k++)
+		total += (unsigned long long)f->nsrc * f->ndst[pols[k]];
+	for (unsigned k = 0; k < npol; k++) {
+		unsigned pol = pols[k];
+		unsigned nd = f->ndst[pol];
+		mx->pol[k] = pol;
+		mx->m[k] = malloc((size_t)f->nsrc * nd + 1);
+		if (!mx->m[k])
+			return cli_usage_error(f->cmd, "out of memory (matrix of %u x %u classes)", f->nsrc, nd);
+		for (unsigned s = 0; s < f->nsrc; s++) {
+			const struct nvmx_fleet_host *src = &f->fh[f->src[s].rep];
+			unsigned char *row = mx->m[k] + (size_t)s * nd;
+			for (unsigned d = 0; d < nd; d++) {
+				if (!src->usable) {
+					row[d] = CELL_NA;
+					continue;
+				}
+				struct nvmx_migration m;
+				nvmx_fleet_restore(&m, &f->fh[f->dst[pol][d].rep], &src->offer,
+						   fleet_policies[pol]);
+				mx->restores++;
+				row[d] = m.migratable ? CELL_YES : CELL_NO;
+				if (m.migratable)
+					mx->ok[k] += f->src[s].hosts * f->dst[pol][d].hosts;
+			}
+			done += nd;
+			if (!(s & 15))
+				fleet_progress(f, "matrix", done, total);
+		}
+	}
+	fleet_progress_done(f);
+	return 0;
+}
+
+void fleet_matrix_free(struct fleet_matrix *mx)
+{
+	for (unsigned k = 0; k < 3; k++)
+		free(mx->m[k]);
+	memset(mx, 0, sizeof(*mx));
+}
+
+void fleet_cell_run(const struct fleet *f, const struct fleet_matrix *mx, unsigned k, unsigned a,
+		    unsigned b, struct nvmx_migration *out)
+{
+	nvmx_fleet_restore(out, &f->fh[b], &f->fh[a].offer, fleet_policies[mx->pol[k]]);
+}
+
+/* ---- Pools ----------------------------------------------------------------- */
+
+int fleet_pools_parse(struct nvmx_pools_opts *o, const char *cmd, int argc, char **argv, int *i)
+{
+	bool pools = !strcmp(argv[*i], "--pools"), loss = !strcmp(argv[*i], "--max-loss");
+	if (!pools && !loss)
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "%s needs a number", argv[*i]);
+		return -1;
+	}
+	char *end;
+	const char *v = argv[++*i];
+	unsigned long n = strtoul(v, &end, 10);
+	if (!*v || *end || n > UINT_MAX - 1 || (pools && n < 1)) {
+		cli_usage_error(cmd, "%s needs a number%s", argv[*i - 1], pools ? " of at least 1" : "");
+		return -1;
+	}
+	if (pools)
+		o->target = (unsigned)n;
+	else
+		o->max_loss = (unsigned)n;
+	return 1;
+}
+
+struct root_order { unsigned root; unsigned long long weight; };
+
+static int by_weight(const void *a, const void *b)
+{
+	const struct root_order *x = a, *y = b;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return x->root < y->root ? -1 : x->root > y->root;
+}
+
+int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p)
+{
+	unsigned n = f->nsrc;
+	memset(p, 0, sizeof(*p));
+	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
+	struct nvmx_pool_slot *slots = calloc(n + 1, sizeof(*slots));
+	unsigned *item_pool = calloc(n + 1, sizeof(*item_pool));
+	unsigned *root_idx = calloc(n + 1, sizeof(*root_idx));
+	struct root_order *order = calloc(n + 1, sizeof(*order));
+	p->steps = calloc(n + 1, sizeof(*p->steps));
+	p->pool_of = calloc((size_t)f->nprof + 1, sizeof(*p->pool_of));
+	if (!items || !slots || !item_pool || !root_idx || !order || !p->steps || !p->pool_of)
+		return cli_usage_error(f->cmd, "out of memory");
+	for (unsigned c = 0; c < n; c++) {
+		const struct nvmx_fleet_host *fh = &f->fh[f->src[c].rep];
+		items[c] = (struct nvmx_pool_item){ &fh->offer, fh->usable, f->src[c].hosts };
+	}
+	p->items = n;
+	p->n = nvmx_pools_compute(items, n, o, slots, item_pool, p->steps, &p->nsteps);
+
+	unsigned nr = 0;
+	for (unsigned c = 0; c < n; c++)
+		if (items[c].usable && slots[c].alive)
+			order[nr++] = (struct root_order){ c, slots[c].weight };
+	qsort(order, nr, sizeof(*order), by_weight);
+	p->b = calloc(nr + 1, sizeof(*p->b));
+	p->hosts = calloc(nr + 1, sizeof(*p->hosts));
+	p->profiles = calloc(nr + 1, sizeof(*p->profiles));
+	if (!p->b || !p->hosts || !p->profiles)
+		return cli_usage_error(f->cmd, "out of memory");
+	for (unsigned r = 0; r < nr; r++) {
+		root_idx[order[r].root] = r;
+		p->b[r] = slots[order[r].root].b;
+		p->hosts[r] = slots[order[r].root].weight;
+		p->lost += slots[order[r].root].lost;
+	}
+	p->n = nr;
+	for (unsigned i = 0; i < f->nprof; i++) {
+		unsigned it = item_pool[f->prof[i].src];
+		p->pool_of[i] = it < n ? root_idx[it] : UINT32_MAX;
+		if (p->pool_of[i] == UINT32_MAX)
+			continue;
+		p->profiles[p->pool_of[i]]++;
+		struct nvmx_migration m;
+		nvmx_fleet_restore(&m, &f->fh[i], &p->b[p->pool_of[i]].msrs, NVMX_POLICY_STRICT);
+		if (!m.migratable) {
+			char why[1024];
+			fprintf(stderr, "nvmx %s: BUG: %s rejects the baseline of pool %u:\n", f->cmd,
+				f->prof[i].name, p->pool_of[i] + 1);
+			for (unsigned w = 0; w < m.nwrites; w++)
+				if (m.writes[w].r.rc) {
+					nvmx_result_describe(&m.writes[w].r, why, sizeof(why));
+					fprintf(stderr, "    %s\n", why);
+				}
+			p->bad++;
+		}
+	}
+	free(items);
+	free(slots);
+	free(item_pool);
+	free(root_idx);
+	free(order);
+	return 0;
+}
+
+void fleet_pools_free(struct fleet_pools *p)
+{
+	free(p->pool_of);
+	free(p->b);
+	free(p->hosts);
+	free(p->profiles);
+	free(p->steps);
+	memset(p, 0, sizeof(*p));
+}

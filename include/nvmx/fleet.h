@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fleets: many hosts, each with its own KVM release, parameters and
+ * environment.  The baseline (the richest VMX MSR values every host accepts
+ * on restore), the migration verdict between two hosts, and migration pools.
+ *
+ * Everything is checked by the restore model (migrate.h): a fleet verdict is
+ * nvmx_migrate of what one side saves into a fresh vCPU of the other, so it
+ * is the verdict `nvmx check` gives for the same pair.  Like the rest of the
+ * core: no I/O, no allocation, no global state; the caller owns the arrays.
+ */
+#ifndef NVMX_FLEET_H
+#define NVMX_FLEET_H
+
+#include <stddef.h>
+#include "migrate.h"
+
+/* ---- Members -------------------------------------------------------------- */
+
+/* One host of a fleet as the fleet functions see it (one per unique profile). */
+struct nvmx_fleet_host {
+	struct nvmx_kvm kvm;		/* kvm_intel of the release, loaded on the host */
+	bool usable;			/* loaded and nested=1: it runs VMs with VMX */
+	struct nvmx_msrs offer;		/* what a VM started here carries: nvmx_vcpu_save
+					 * of a fresh vCPU (no KVM_SET_CPUID2) */
+	bool has_revoke;
+	struct nvmx_revoke revoke;	/* for the revoke policies (nvmx_fleet_host_revoke) */
+};
+
+/*
+ * Load release k with parameters p (NULL: defaults) on host h -- whose
+ * hyperv_evmcs is the environment -- and take the offer.
+ */
+void nvmx_fleet_host_init(struct nvmx_fleet_host *fh, const struct nvmx_host *h,
+			  const struct nvmx_kernel *k, const struct nvmx_params *p);
+/* Compute the revoke list (as `nvmx check --policy revoke-*` does: every older release). */
+void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *h);
+
+/*
+ * Write `saved` in QEMU's order (nvmx_order_qemu) into a fresh vCPU of dst
+ * under `policy` (the revoke policies need nvmx_fleet_host_revoke first).
+ */
+void nvmx_fleet_restore(struct nvmx_migration *out, const struct nvmx_fleet_host *dst,
+			const struct nvmx_msrs *saved, enum nvmx_policy policy);
+
+/*
+ * Restore equivalence: two members whose fresh vCPUs give the same verdict
+ * for every saved state under `policy` (same usability, same nested MSRs,
+ * and for the revoke policies the same revoke list).  The hash agrees with
+ * it; seed chains hashes.  Lets a fleet check each destination class once.
+ */
+bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_fleet_host *b,
+			     enum nvmx_policy policy);
+uint64_t nvmx_fleet_restore_hash(const struct nvmx_fleet_host *fh, enum nvmx_policy policy);
+
+/* ---- Hashing (profiles, classes) ------------------------------------------ */
+
+uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n);
+uint64_t nvmx_fleet_hash_u64(uint64_t seed, uint64_t v);
+/* Saved values: every present MSR and its value (absent ones do not count). */
+uint64_t nvmx_fleet_msrs_hash(uint64_t seed, const struct nvmx_msrs *m);
+bool nvmx_fleet_msrs_equal(const struct nvmx_msrs *a, const struct nvmx_msrs *b);
+/*
+ * A profile: everything the KVM model reads of a host (MSRs, identity,
+ * CPUID features, environment), the release and the parameters.
+ */
+uint64_t nvmx_fleet_profile_hash(const struct nvmx_host *h, const struct nvmx_kernel *k,
+				 const struct nvmx_params *p);
+bool nvmx_fleet_profile_equal(const struct nvmx_host *ha, const struct nvmx_kernel *ka,
+			      const struct nvmx_params *pa, const struct nvmx_host *hb,
+			      const struct nvmx_kernel *kb, const struct nvmx_params *pb);
+
+/* ---- Features --------------------------------------------------------------- */
+
+/*
+ * The feature bits of a set of saved values, one 64-bit word per MSR, such
+ * that the baseline's features are the AND of the members' features and a
+ * host's loss is what it has and the baseline does not:
+ *   controls (0x48B, 0x48D-0x490): allowed-1 bits in 63:32 ("may be 1"),
+ *     the complement of the must-be-1 bits in 31:0 ("may be 0");
+ *   BASIC: bits 49, 54, 55, 56 (and the reserved bits KVM checks);
+ *   MISC: the flag bits KVM checks (5-8, 14, 15, 28-30 ...);
+ *   EPT_VPID_CAP, VMFUNC: every bit;
+ *   CR0_FIXED0, CR4_FIXED0: the complement ("CR bit may be 0").
+ * The numeric fields (VMCS size, CR3-target count, MSR-list limit, timer
+ * rate, VMCS_ENUM) are not features; nvmx_fleet_loss reports them apart.
+ */
+struct nvmx_fleet_features {
+	uint64_t w[NVMX_MSR_COUNT];
+};
+
+void nvmx_fleet_features(const struct nvmx_msrs *m, struct nvmx_fleet_features *out);
+/* Number of feature bits in `have` and not in `kept`. */
+unsigned nvmx_fleet_features_lost(const struct nvmx_fleet_features *have,
+				  const struct nvmx_fleet_features *kept);
+
+/* ---- Baseline ----------------------------------------------------------------- */
+
+enum nvmx_baseline_status {
+	NVMX_BASELINE_OK,
+	NVMX_BASELINE_EMPTY,		/* no member yet */
+	NVMX_BASELINE_UNUSABLE,		/* a member runs no VMX guests (no KVM, nested=0) */
+	NVMX_BASELINE_REVISION,		/* VMCS revision identifiers differ */
+	NVMX_BASELINE_MSEG,		/* MISC MSEG revision identifiers differ */
+};
+
+/*
+ * Field by field over the members' offers:
+ *   control MSRs: allowed-1 intersected, must-be-1 united;
+ *   BASIC: feature bits ANDed, revision equal, VMCS size the largest,
+ *     memory type the first member's (KVM's: write-back);
+ *   MISC: flag bits ANDed, timer rate KVM's (when members differ, the
+ *     preemption-timer control is dropped instead), CR3-target count and
+ *     MSR-list limit the smallest, MSEG revision equal;
+ *   EPT_VPID_CAP, VMFUNC: ANDed; CR0/CR4_FIXED0: ORed; VMCS_ENUM: the smallest.
+ * An MSR is in the baseline when every member saves it.  Every rule is
+ * associative and commutative, so members and baselines fold in any order.
+ */
+struct nvmx_baseline {
+	enum nvmx_baseline_status status;
+	unsigned long long members;	/* members folded in (weights add) */
+	struct nvmx_msrs msrs;		/* the values, when status is OK */
+	bool timer_dropped;		/* timer rates differed: pin-based bit 6 dropped */
+};
+
+void nvmx_baseline_init(struct nvmx_baseline *b);
+/* Fold in one member (weight: how many hosts it stands for). */
+void nvmx_baseline_add(struct nvmx_baseline *b, const struct nvmx_fleet_host *fh,
+		       unsigned long long weight);
+/* Fold in saved values directly (a usable member's offer). */
+void nvmx_baseline_add_msrs(struct nvmx_baseline *b, const struct nvmx_msrs *offer,
+			    unsigned long long weight);
+/* b := b folded with o. */
+void nvmx_baseline_merge(struct nvmx_baseline *b, const struct nvmx_baseline *o);
+const char *nvmx_baseline_status_text(enum nvmx_baseline_status s);
+
+/* What a member gives up when its VMs run with the baseline. */
+struct nvmx_fleet_loss {
+	unsigned features;		/* feature bits lost (nvmx_fleet_features_lost) */
+	/* Per MSR, in the MSR's layout: allowed-1 / flag / capability bits lost. */
+	uint64_t dropped[NVMX_MSR_COUNT];
+	/* Controls that become must-be-1, CR bits that become fixed to 1 (MSR layout). */
+	uint64_t forced[NVMX_MSR_COUNT];
+	/* Numeric fields lowered (bit per MSR id): MISC CR3 count / MSR limit, VMCS_ENUM. */
+	bool cr3_count, msr_limit, vmcs_enum;
+};
+
+void nvmx_fleet_loss(const struct nvmx_msrs *offer, const struct nvmx_msrs *baseline,
+		     struct nvmx_fleet_loss *out);
+
+/* ---- Pools ---------------------------------------------------------------- */
+
+/*
+ * Greedy agglomerative pooling.  Start with one pool per item (a unique
+ * profile, weighted by its host count); repeatedly merge the two pools whose
+ * merge loses the fewest host-weighted feature bits, until `target` pools
+ * remain or no merge is allowed.  A merge is allowed when the merged baseline
+ * exists (same VMCS revision and MSEG, every member usable) and no host then
+ * loses more than `max_loss` feature bits against its own offer.  Since a
+ * pool's baseline features are the AND of its members', a host in pool P
+ * loses |b(P) \ b(Q)| more bits when P merges with Q, so the cost of a
+ * merge is W(P)*|b(P)\b(Q)| + W(Q)*|b(Q)\b(P)| and needs only the two
+ * baselines.  Each pool remembers its cheapest partner; after a merge only
+ * the merged pool and the pools whose partner vanished are rescanned.
+ */
+struct nvmx_pool_item {
+	const struct nvmx_msrs *offer;
+	bool usable;
+	unsigned long long weight;
+};
+
+/* Per-item workspace, also the result: pool i lives in slot root(i). */
+struct nvmx_pool_slot {
+	struct nvmx_baseline b;
+	struct nvmx_fleet_features fv;
+	unsigned long long weight;
+	unsigned max_loss;		/* the largest loss of a member */
+	unsigned long long lost;	/* host-weighted loss of the members */
+	unsigned parent;		/* union-find; the root is the pool */
+	unsigned best;			/* cheapest partner, or n */
+	unsigned long long best_cost;
+	bool alive;			/* a pool root */
+};
+
+struct nvmx_pools_step {
+	unsigned pools;			/* pools after this merge */
+	unsigned long long lost;	/* host-weighted feature bits lost in total */
+};
+
+struct nvmx_pools_opts {
+	unsigned target;		/* stop at this many pools (at least 1) */
+	unsigned max_loss;		/* per-host limit; UINT_MAX: none */
+};
+
+/*
+ * Pool items[0..n) with slots[0..n) as workspace; pool_of[i] receives the
+ * pool root of item i (n for an unusable item: it runs no VMX guests and
+ * is in no pool).  steps (may be NULL) receives one entry per merge, in
+ * order; *nsteps their count.  Returns the number of pools.
+ */
+unsigned nvmx_pools_compute(const struct nvmx_pool_item *items, unsigned n,
+			    const struct nvmx_pools_opts *opts, struct nvmx_pool_slot *slots,
+			    unsigned *pool_of, struct nvmx_pools_step *steps, unsigned *nsteps);
+
+#endif
