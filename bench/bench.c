@@ -394,7 +394,7 @@ static int agree(void)
 
 static void row(const char *what, double ns, double ref_ns)
 {
-	printf("  %-44s %12.1f %14.1f %9.1f\n", what, ns, ref_ns, ref_ns / ns);
+	printf("  %-50s %12.1f %16.1f %8.1f\n", what, ns, ref_ns, ref_ns / ns);
 }
 
 int main(int argc, char **argv)
@@ -413,7 +413,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("\n  %-44s %12s %14s %9s\n", "operation", "nvmx ns/op", "reference ns/op", "ratio");
+	printf("\n  %-50s %12s %16s %8s\n", "operation", "nvmx ns/op", "reference ns/op", "ratio");
 	row("decode a dump (parse .msrs text)", measure(w_parse, NULL, 5), measure(w_parse_ref, NULL, 5));
 	row("derive per host (nvmx_kvm_load)", measure(w_derive, NULL, 5), measure(w_derive_ref, NULL, 5));
 	/* Per write: fresh vCPU + 12 writes, minus the fresh vCPU alone. */
@@ -427,7 +427,7 @@ int main(int argc, char **argv)
 		struct fleet f = { sizes[s] < ndumps ? sizes[s] : ndumps, 0 }, fr = f;
 		double t = measure(w_fleet, &f, 3), tr = measure(w_fleet_ref, &fr, s == 2 ? 1 : 3);
 		char what[96];
-		snprintf(what, sizeof(what), "fleet matrix %ux%u (%lu migratable), per matrix",
+		snprintf(what, sizeof(what), "fleet matrix %ux%u, per matrix (%lu migratable)",
 			 f.n, f.n, f.migratable);
 		row(what, t, tr);
 		if (f.migratable != fr.migratable) {
@@ -435,7 +435,7 @@ int main(int argc, char **argv)
 				f.migratable, fr.migratable);
 			return 1;
 		}
-		printf("  %-44s %12.0f %14.0f\n", "  ... pairwise verdicts per second",
+		printf("  %-50s %12.0f %16.0f\n", "  pairwise verdicts per second",
 		       (double)f.n * f.n / t * 1e9, (double)f.n * f.n / tr * 1e9);
 	}
 	printf("\nverdicts_per_second: %.0f\n", 1e9 / vns);
