@@ -252,7 +252,8 @@ void nvmx_qemu_explain(struct nvmx_qemu_explain *out, const struct nvmx_kvm *kvm
 	struct nvmx_vcpu vcpu;
 	*out = (struct nvmx_qemu_explain){ 0 };
 	out->value = value;
-	out->id = (enum nvmx_msr_id)(index - NVMX_MSR_BASE);
+	out->id = index >= NVMX_MSR_BASE && index < NVMX_MSR_BASE + NVMX_MSR_COUNT
+			  ? (enum nvmx_msr_id)(index - NVMX_MSR_BASE) : NVMX_MSR_COUNT;
 	nvmx_vcpu_init(&vcpu, kvm, 0);
 	if (cpuid_set)
 		nvmx_vcpu_set_cpuid(&vcpu, cpuid, pmu_version);
