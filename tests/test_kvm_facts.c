@@ -64,17 +64,24 @@ static int loaded(const struct nvmx_kvm *k)
 
 static void test_releases(void)
 {
-	tap_ok(nvmx_kernel_count() == NREL, "%u release profiles (want %d)", nvmx_kernel_count(), NREL);
+	tap_ok(nvmx_kernel_count() >= NREL, "%u release profiles (at least the %d with conformance data)",
+	       nvmx_kernel_count(), NREL);
 	int ok = 1;
+	unsigned last = 0;
 	for (unsigned r = 0; r < NREL; r++) {
+		unsigned at = 0;
 		kern[r] = nvmx_kernel_find(rel_name[r]);
-		if (!kern[r] || r >= nvmx_kernel_count() || nvmx_kernel_at(r) != kern[r] ||
+		while (at < nvmx_kernel_count() && nvmx_kernel_at(at) != kern[r])
+			at++;
+		/* The table is oldest first, so these nine appear in this order. */
+		if (!kern[r] || at == nvmx_kernel_count() || (r && at <= last) ||
 		    strcmp(nvmx_kernel_name(kern[r]), rel_name[r])) {
 			tap_diag("release %u: want %s", r, rel_name[r]);
 			ok = 0;
 		}
+		last = at;
 	}
-	tap_ok(ok, "releases oldest first: 5.10 5.15 5.19 6.1 6.6 6.12 6.18.2 7.0 7.1.3");
+	tap_ok(ok, "releases present, oldest first: 5.10 5.15 5.19 6.1 6.6 6.12 6.18.2 7.0 7.1.3");
 	if (!ok) {
 		printf("Bail out! release table differs\n");
 		exit(1);
