@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hook for the fleet baseline invariant (to come with the fleet work): called
- * by the restore target after every operation with the KVM and the vCPU.
- * Once a fleet baseline exists (the VMX MSR values every host of a fleet can
- * take), this is where to check that a vCPU restored from the baseline keeps
- * host reads inside it and that the baseline's values restore accepted on
- * each member host.  Until then it checks nothing.
+ * Hook of the restore target for checks that involve fleets, called after
+ * every operation with the KVM and the vCPU.  The fleet baseline invariant
+ * itself (a baseline restores on every member, has no feature a member
+ * lacks, does not depend on the order members are folded in) has its own
+ * target, fuzz_baseline.c, over random small fleets; this hook stays for
+ * per-vCPU fleet checks and checks nothing yet.
  */
 #ifndef NVMX_FUZZ_BASELINE_HOOK_H
 #define NVMX_FUZZ_BASELINE_HOOK_H

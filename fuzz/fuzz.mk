@@ -20,9 +20,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Wno-override-init \
 	-Iinclude -Ilib -Iio -Ifuzz -I$(FUZZ_O)
 
-# The nested-state target needs the nested-state parser.
-FUZZ_NAMES := msrs json restore \
-	$(if $(and $(wildcard include/nvmx/nested_state.h),$(wildcard lib/nested_state.c)),nested_state)
+FUZZ_NAMES := msrs json restore nested_state baseline
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(FUZZ_O)/replay_%)
 FUZZ_LIB_OBJ := $(CORE_SRC:%.c=$(FUZZ_O)/obj/%.o) $(IO_SRC:%.c=$(FUZZ_O)/obj/%.o)
@@ -52,11 +50,13 @@ $(FUZZ_O)/fuzz_hosts.h: $(FUZZ_O)/seedgen $(HOST_DUMPS)
 # and nested-state inputs.  A directory per target under $(FUZZ_O)/seeds.
 $(FUZZ_O)/seeds.stamp: $(FUZZ_O)/seedgen $(HOST_DUMPS)
 	rm -rf $(FUZZ_O)/seeds
-	mkdir -p $(FUZZ_O)/seeds/json $(FUZZ_O)/seeds/restore $(FUZZ_O)/seeds/nested_state
+	mkdir -p $(FUZZ_O)/seeds/json $(FUZZ_O)/seeds/restore $(FUZZ_O)/seeds/nested_state \
+	  $(FUZZ_O)/seeds/baseline
 	@echo "seedgen json $(FUZZ_O)/seeds/json data/hosts/*.msrs"
 	@$(FUZZ_O)/seedgen json $(FUZZ_O)/seeds/json $(HOST_DUMPS)
 	$(FUZZ_O)/seedgen restore $(FUZZ_O)/seeds/restore $(words $(HOST_DUMPS))
 	$(FUZZ_O)/seedgen nested $(FUZZ_O)/seeds/nested_state
+	$(FUZZ_O)/seedgen baseline $(FUZZ_O)/seeds/baseline $(words $(HOST_DUMPS))
 	ln -s $(CURDIR)/data/hosts $(FUZZ_O)/seeds/msrs
 	@touch $@
 

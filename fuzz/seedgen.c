@@ -9,6 +9,8 @@
  *                                   that write KVM's own values on each host
  *   seedgen nested DIR              nested-state blobs (selector byte + blob) in
  *                                   each state: VMX off, VMXON, L1, L2, SMM
+ *   seedgen baseline DIR NHOSTS     fleets for the baseline target: neighbouring
+ *                                   dumps under one or several releases
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: seedgen hosts OUT.h DUMP... | json DIR DUMP... | restore DIR NHOSTS"
-			" | nested DIR\n");
+			" | nested DIR | baseline DIR NHOSTS\n");
 	return 2;
 }
 
@@ -228,6 +230,41 @@ static int gen_nested(const char *dir)
 	return rc;
 }
 
+/* A fleet of `n` members: hosts h, h+step, ..., each under release r (or r + i). */
+static int baseline_seed(const char *dir, unsigned nhosts, unsigned h, unsigned step, unsigned n,
+			 unsigned r, bool mixed)
+{
+	unsigned char b[64];
+	size_t len = 0;
+	b[len++] = (unsigned char)(n - 1);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned host = (h + i * step) % nhosts;
+		b[len++] = (unsigned char)host;
+		b[len++] = (unsigned char)(host >> 8);
+		b[len++] = (unsigned char)(mixed ? r + i : r);
+		b[len++] = 0;	/* no mutation */
+		b[len++] = 0;	/* env */
+		b[len++] = 0;	/* default parameters */
+		b[len++] = (unsigned char)i;	/* weight */
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "fleet-%03u-%u-%u-%u%s", h, step, n, r, mixed ? "-mixed" : "");
+	FILE *f = open_in(dir, name);
+	if (!f)
+		return 1;
+	fwrite(b, 1, len, f);
+	return fclose(f) ? 1 : 0;
+}
+
+static int gen_baseline(const char *dir, unsigned nhosts)
+{
+	unsigned nk = nvmx_kernel_count();
+	int rc = 0;
+	for (unsigned h = 0; h < nhosts; h += 3)
+		rc |= baseline_seed(dir, nhosts, h, 1 + h % 7, 2 + h % 5, h % nk, h % 2);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
@@ -236,6 +273,8 @@ int main(int argc, char **argv)
 		return gen_hosts(argv[2], argc - 3, argv + 3);
 	if (!strcmp(argv[1], "json"))
 		return gen_json(argv[2], argc - 3, argv + 3);
+	if (!strcmp(argv[1], "baseline") && argc == 4)
+		return gen_baseline(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
 	if (!strcmp(argv[1], "nested") && argc == 3)
 		return gen_nested(argv[2]);
 	if (!strcmp(argv[1], "restore") && argc == 4)
