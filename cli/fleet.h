@@ -105,7 +105,7 @@ const char *fleet_policy_name(unsigned i);
 
 /* "Intel Xeon Platinum 8180 @6.1 ept=0 hyperv-evmcs" */
 void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n);
-/* "ept=0,pml=0" (empty when none given) */
+/* "ept=0 pml=0" (empty when none given) */
 void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n);
 const char *fleet_member_name(const struct fleet *f, size_t i);
 

@@ -748,7 +748,7 @@ void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n)
 	buf[0] = 0;
 	for (int i = 0; i < NVMX_P_COUNT && len < n; i++)
 		if ((p->params.given >> i) & 1)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s=%lld", len ? "," : "",
+			len += (size_t)snprintf(buf + len, n - len, "%s%s=%lld", len ? " " : "",
 						nvmx_param_name((enum nvmx_param)i),
 						(long long)p->params.val[i]);
 }
@@ -757,9 +757,6 @@ void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n)
 {
 	char params[256];
 	fleet_profile_params(p, params, sizeof(params));
-	for (char *c = params; *c; c++)
-		if (*c == ',')
-			*c = ' ';
 	snprintf(buf, n, "%s @%s%s%s%s", p->cpu, nvmx_kernel_name(p->kernel), params[0] ? " " : "",
 		 params, p->host.hyperv_evmcs ? " hyperv-evmcs" : "");
 }

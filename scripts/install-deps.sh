@@ -13,22 +13,28 @@
 #
 #   scripts/install-deps.sh           check, install what is missing
 #   scripts/install-deps.sh --check   check only; exit 1 if anything is missing
+#   scripts/install-deps.sh --browser also Chromium, for tests/report_browser.sh
+#                                     (about 120 MB to download, 410 MB installed,
+#                                     so not by default: that test skips without it)
 set -eu
 
 check_only=0
-case "${1:-}" in
---check) check_only=1 ;;
-"") ;;
--h | --help)
-	# The header comment, from after the licence line to the first code line.
-	sed -n '4,/^[^#]/{/^#/s/^# \{0,1\}//p;}' "$0"
-	exit 0
-	;;
-*)
-	echo "install-deps.sh: unknown option '$1' (try --help)" >&2
-	exit 2
-	;;
-esac
+browser=0
+for arg in "$@"; do
+	case "$arg" in
+	--check) check_only=1 ;;
+	--browser) browser=1 ;;
+	-h | --help)
+		# The header comment, from after the licence line to the first code line.
+		sed -n '4,/^[^#]/{/^#/s/^# \{0,1\}//p;}' "$0"
+		exit 0
+		;;
+	*)
+		echo "install-deps.sh: unknown option '$arg' (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
 
 missing_pkgs=""
 missing_what=""
@@ -65,6 +71,9 @@ scan() {
 	have python3 || need python3 "python3, for the conformance checker"
 	have valgrind || need valgrind "valgrind"
 	have clang || need clang "clang, for the libFuzzer targets"
+	if [ "$browser" = 1 ]; then
+		have chromium || have chromium-browser || need chromium "chromium, for tests/report_browser.sh"
+	fi
 	if have clang && ! fuzzer_links; then
 		need "$(fuzzer_rt_pkg)" "clang's libFuzzer runtime (-fsanitize=fuzzer)"
 	fi
