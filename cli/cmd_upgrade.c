@@ -181,6 +181,8 @@ int cmd_upgrade(int argc, char **argv)
 	const char *from_name = NULL, *to_name = NULL;
 	unsigned nhosts = 0;
 	bool all = false, md = false, json = false;
+	const struct nvmx_kernel *sel[64];
+	unsigned nsel = 0;
 	memset(&o, 0, sizeof(o));
 
 	for (int i = 1; i < argc; i++) {
@@ -211,6 +213,21 @@ int cmd_upgrade(int argc, char **argv)
 				if (*end || n > 255)
 					return cli_usage_error("upgrade", "--pmu-version needs 0..255");
 				g.pmu = (unsigned)n;
+			}
+		} else if (!strcmp(argv[i], "--releases")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("upgrade", "--releases needs A,B,...");
+			for (const char *rl = argv[++i]; *rl;) {
+				char name[32];
+				size_t len = strcspn(rl, ",");
+				if (!len || len >= sizeof(name) || nsel >= 64)
+					return cli_usage_error("upgrade", "--releases: bad list '%s'", argv[i]);
+				memcpy(name, rl, len);
+				name[len] = 0;
+				if (!(sel[nsel++] = nvmx_kernel_find(name)))
+					return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')",
+							       name);
+				rl += len + (rl[len] == ',');
 			}
 		} else if (!strcmp(argv[i], "--all")) {
 			all = true;
@@ -298,18 +315,21 @@ int cmd_upgrade(int argc, char **argv)
 	if (md)
 		printf("| upgrade | hosts that break | fixed by revoke list | rejected bits: hosts (example) |\n"
 		       "|---|---|---|---|\n");
+	if (!nsel)
+		for (unsigned k = 0; k < nvmx_kernel_count() && nsel < 64; k++)
+			sel[nsel++] = nvmx_kernel_at(k);
 	bool any_broken = false;
-	for (unsigned a = 0; a < nvmx_kernel_count(); a++)
-		for (unsigned b = a + 1; b < nvmx_kernel_count(); b++) {
+	for (unsigned a = 0; a < nsel; a++)
+		for (unsigned b = 0; b < nsel; b++) {
+			if (nvmx_kernel_version(sel[b]) <= nvmx_kernel_version(sel[a]))
+				continue;	/* upgrades only: older to newer */
 			memset(&stats, 0, sizeof(stats));
 			for (unsigned h = 0; h < nhosts; h++) {
-				verdict(&hosts[h], nvmx_kernel_at(a), nvmx_kernel_at(b), &o, &g,
-					features[h], &hv);
+				verdict(&hosts[h], sel[a], sel[b], &o, &g, features[h], &hv);
 				account(&stats, &hv, hosts[h].name);
 			}
 			any_broken |= stats.broken > 0;
-			print_stats(&stats, nvmx_kernel_name(nvmx_kernel_at(a)),
-				    nvmx_kernel_name(nvmx_kernel_at(b)), md);
+			print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
 		}
 	return any_broken ? EXIT_NO : EXIT_OK;
 }

@@ -57,7 +57,7 @@ const struct cmd nvmx_cmds[] = {
 	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
 	  "usage: nvmx upgrade --from-kvm OLD --to-kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
-	  "       nvmx upgrade --all [--markdown] HOST...\n"
+	  "       nvmx upgrade --all [--releases A,B,...] [--markdown] HOST...\n"
 	  "       either with [--guest-cpuid SPEC] [--pmu-version N]: the VM's CPUID on both sides\n"
 	  "\n"
 	  "For each host: the VMX MSRs a fresh vCPU has under OLD, written in QEMU's order\n"
@@ -121,12 +121,13 @@ const struct cmd nvmx_cmds[] = {
 	  "guests, unless --skip-unusable; different VMCS revisions).\n" },
 	{ "matrix", cmd_matrix, "which hosts of a fleet can take which hosts' VMs, per restore policy",
 	  "usage: nvmx matrix HOST[@RELEASE]... [fleet options] [--policy strict|revoke-keep|revoke-clear|all]\n"
-	  "         [--format text|csv|json|html] [--per-host] [--limit N] [--no-reasons]\n"
+	  "         [--format text|csv|json|html] [--per-host] [--limit N] [--reasons|--no-reasons]\n"
 	  "         [--pools K] [--max-loss N]\n"
 	  "\n"
 	  "A cell is `nvmx check --from-host A --from-kvm RA --to B --kvm RB`: what a fresh vCPU\n"
 	  "on A saves, written in QEMU's order to a fresh vCPU on B.  Rows are unique profiles\n"
-	  "(--per-host: hosts); text and html show the --limit most common (40, 150).  html is a\n"
+	  "(--per-host: hosts); text and html show the --limit most common (40, 150); json has\n"
+	  "the rejected writes of every failing cell up to 200 rows (--reasons: always).  html is a\n"
 	  "self-contained report: a heatmap whose cells show the rejected MSRs and bits, the\n"
 	  "baseline and the pools (--pools, --max-loss as for nvmx pools).  Exit 1 when some\n"
 	  "host pair cannot migrate under the most permissive policy asked for.\n" },

@@ -18,6 +18,7 @@ const struct nvmx_kernel *nvmx_kernel_at(unsigned i);		/* oldest first */
 const struct nvmx_kernel *nvmx_kernel_find(const char *name);	/* exact name */
 const char *nvmx_kernel_name(const struct nvmx_kernel *k);
 const char *nvmx_kernel_summary(const struct nvmx_kernel *k);
+uint32_t nvmx_kernel_version(const struct nvmx_kernel *k);	/* major << 16 | minor << 8 | patch */
 /* Closest profile for a `uname -r` string ("6.1.0-18-amd64"), or NULL. */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release);
 
