@@ -13,8 +13,8 @@
 #     `make test`).  `make fuzz-long` runs longer.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-build=${NVMX_BUILD:-build}
-case $build in /*) ;; *) build=$here/$build ;; esac
+obuild=${NVMX_BUILD:-build}	# as make knows it (relative to the repository root)
+case $obuild in /*) build=$obuild ;; *) build=$here/$obuild ;; esac
 fdir=$build/fuzz
 total=${NVMX_FUZZ_SECONDS:-60}
 fcc=${FUZZ_CC:-clang}
@@ -65,7 +65,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (v
 "$fcc" -fsanitize=fuzzer,address,undefined -o "$tmp/probe" "$tmp/probe.c" >"$tmp/probe.log" 2>&1 ||
 	skip_rest "$fcc cannot link -fsanitize=fuzzer (the libclang-rt package is missing)"
 
-if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" O="$build" FUZZ_CC="$fcc" fuzz-build \
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" O="$obuild" FUZZ_CC="$fcc" fuzz-build \
 	>"$tmp/build.log" 2>&1; then
 	for t in "${targets[@]}"; do
 		n=$((n + 1))
