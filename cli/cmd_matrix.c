@@ -245,7 +245,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 		}
 		putchar(']');
 	}
-	printf("}");
+	printf("},\"reasons_included\":%s", reasons ? "true" : "false");
 	if (reasons) {
 		printf(",\"rejections\":[");
 		bool first = true;
@@ -295,7 +295,8 @@ int cmd_matrix(int argc, char **argv)
 	static struct fleet f;
 	enum mx_format fmt = MX_TEXT;
 	unsigned pols[3] = { 0 }, npol = 1;
-	bool per_host = false, reasons = true;
+	bool per_host = false;
+	int reasons = -1;	/* -1: when at most 200 rows */
 	long limit = -1;
 	struct nvmx_pools_opts po = { 1, UINT_MAX };
 	fleet_init(&f, "matrix");
@@ -337,7 +338,9 @@ int cmd_matrix(int argc, char **argv)
 			per_host = true;
 			f.keep_members = true;
 		} else if (!strcmp(a, "--no-reasons")) {
-			reasons = false;
+			reasons = 0;
+		} else if (!strcmp(a, "--reasons")) {
+			reasons = 1;
 		} else {
 			return cli_usage_error("matrix", "unknown option '%s'", a);
 		}
@@ -367,7 +370,7 @@ int cmd_matrix(int argc, char **argv)
 	switch (fmt) {
 	case MX_TEXT: report_text(&f, &mx, &r); break;
 	case MX_CSV: report_csv(&f, &mx, &r); break;
-	case MX_JSON: report_json(&f, &mx, &r, reasons); break;
+	case MX_JSON: report_json(&f, &mx, &r, reasons < 0 ? r.n <= 200 : reasons == 1); break;
 	case MX_HTML: {
 		struct nvmx_baseline b;
 		static struct fleet_pools pools;
