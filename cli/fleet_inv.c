@@ -75,7 +75,7 @@ void fleet_init(struct fleet *f, const char *cmd)
 
 void fleet_free(struct fleet *f)
 {
-	for (size_t i = 0; i < f->ndumps; i++) {
+	for (size_t i = 0; i < f->capdumps; i++) {	/* an open-addressing table */
 		free(f->dumps[i].key);
 		free(f->dumps[i].hf);
 	}
