@@ -43,8 +43,9 @@ enum vmcs_enum_rule {
 
 enum cet_rule {
 	CET_NONE,		/* no CET VM-entry/exit controls for L1 */
-	CET_KVM_CAPS,		/* 6.18: offered when KVM's CPUID caps have SHSTK/IBT */
-	CET_NEEDS_XSS,		/* 7.0+: caps also need CET state in host IA32_XSS */
+	CET_KVM_CAPS,		/* 6.18.2: offered when KVM's CPUID caps have SHSTK/IBT */
+	CET_NEEDS_XSS,		/* 6.19.9, 7.0+: caps also need CET state in host IA32_XSS
+				 * (kvm_setup_xss_caps() before the nested setup) */
 };
 
 struct nvmx_kernel {
@@ -60,13 +61,17 @@ struct nvmx_kernel {
 	bool encls_opt_if_sgx;		/* <=6.0: ENCLS exiting optional only on SGX hosts */
 	bool cfg_cr8_cr3_adjust;	/* <=6.0: TPR shadow drops CR8 exits, EPT drops CR3/INVLPG exits */
 	bool cfg_clears_ept_ve;		/* 6.11+: !CONFIG_KVM_INTEL_PROVE_VE */
-	bool cfg_encls_needs_sgx;	/* 6.1+: ENCLS exiting dropped (and sgx=0) without SGX */
+	bool cfg_encls_needs_sgx;	/* 6.1+: ENCLS exiting dropped from vmcs_config without SGX */
+	bool sgx_needs_encls;		/* 6.1+ and the 6.0.y backport (6.0.19 read) of 1c1a41497ab8:
+					 * hardware_setup clears sgx without ENCLS exiting */
 	bool inconsistent_can_fail;	/* 6.0+: error_on_inconsistent_vmcs_config */
 	uint8_t entry_exit_pairs;	/* 0, 5, or 6 (with CET) */
 	bool perf_erratum_in_cfg;	/* <=6.0 and 6.13+ */
 	bool perf_erratum_vendor;	/* 6.13+: Intel only */
 	bool nx_required;		/* 5.15+: no EPT needs NX */
-	bool clamps_shadow_vmcs;	/* 6.18+: enable_shadow_vmcs reads 0 without VMCS shadowing */
+	bool clamps_shadow_vmcs;	/* 6.18+: enable_shadow_vmcs reads 0 without VMCS shadowing,
+					 * as the conformance data has it; the trees clamp in every
+					 * release (docs/kernels.md) */
 	enum evmcs_cfg_rule evmcs_cfg;
 	struct evmcs_keep evmcs_cfg_keep;
 

@@ -213,7 +213,7 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 		p->val[NVMX_P_PLE_WINDOW_MAX] = 0;
 	}
 	clamp(p, NVMX_P_PML, ept && p->val[NVMX_P_EPTAD] && (c->proc2 & P2_PML));
-	if (k->cfg_encls_needs_sgx)
+	if (k->sgx_needs_encls)
 		clamp(p, NVMX_P_SGX, c->proc2 & P2_ENCLS);
 
 	/*
