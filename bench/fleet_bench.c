@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	printf("\nunique profiles (100000 hosts, all %s models, more deployments):\n\n"
 	       "| deployments asked | unique profiles / offers | matrix (CPU) | matrix --policy all (CPU) | pools (CPU) | peak RSS |\n"
 	       "|---:|---:|---:|---:|---:|---:|\n", "bundled");
-	static const unsigned long deps[] = { 10, 100, 1000, 5000 };
+	static const unsigned long deps[] = { 10, 100, 1000, 5000, 20000 };
 	for (unsigned d = 0; d < sizeof(deps) / sizeof(deps[0]); d++) {
 		if (quick && deps[d] > 1000)
 			break;
