@@ -224,6 +224,11 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	clamp(p, NVMX_P_PREEMPTION_TIMER, (c->pin & PIN_PREEMPT_TIMER) &&
 					  freq <= UINT64_C(0xffffffff) / 10);
 
+	/* hardware_setup() refuses a host without NX before it looks at pt_mode. */
+	if (k->nx_required && !ept && !(h->features & NVMX_FEAT(NVMX_F_NX))) {
+		fail(kvm, NVMX_LOAD_NO_NX, -EOPNOTSUPP, NVMX_WORD_NONE, 0);
+		return false;
+	}
 	if (p->val[NVMX_P_PT_MODE] != 0 && p->val[NVMX_P_PT_MODE] != 1) {
 		fail(kvm, NVMX_LOAD_BAD_PT_MODE, -EINVAL, NVMX_WORD_NONE, 0);
 		return false;
@@ -234,11 +239,8 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	bool pmu = !nvmx_kernel_has_param(k, NVMX_P_ENABLE_PMU) || p->val[NVMX_P_ENABLE_PMU];
 	clamp(p, NVMX_P_PT_MODE, ept && pmu && pt);
 
-	if (k->nx_required && !ept && !(h->features & NVMX_FEAT(NVMX_F_NX))) {
-		fail(kvm, NVMX_LOAD_NO_NX, -EOPNOTSUPP, NVMX_WORD_NONE, 0);
-		return false;
-	}
-	if (k->clamps_shadow_vmcs)
+	/* nested_vmx_hardware_setup() runs only with nested=1. */
+	if (k->clamps_shadow_vmcs && p->val[NVMX_P_NESTED])
 		clamp(p, NVMX_P_SHADOW_VMCS, (c->proc2 & P2_SHADOW_VMCS) &&
 						 (c->misc & MISC_VMWRITE_ALL));
 	if (k->cet_param)
