@@ -18,7 +18,7 @@ struct fleet_profile {
 	struct nvmx_host host;		/* environment applied */
 	const struct nvmx_kernel *kernel;
 	struct nvmx_params params;	/* defaults plus what was given */
-	char name[64];			/* the first host's name */
+	char name[128];			/* the first host's name */
 	char cpu[128];			/* the dump's name (the processor) */
 	unsigned src;			/* source class: same offer */
 	unsigned dst[3];		/* destination class per policy */

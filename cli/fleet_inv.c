@@ -381,7 +381,7 @@ static int add_file(struct fleet *f, const char *path, const struct nvmx_kernel 
 	int rc = cli_load_host(f->cmd, path, hf);
 	if (rc)
 		return rc;
-	char name[64];
+	char name[128];
 	struct nvmx_params p;
 	base_name(path, name, sizeof(name));
 	if (named_release) {
@@ -568,11 +568,11 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 			return inv_error(in, "unknown key \"%.*s\" (expected name, dump or msrs, kvm, "
 					 "params, hyperv_evmcs)", (int)c->key_len, c->key);
 	}
-	char name[64];
+	char name[128];
 	const struct json_node *v = json_get(root, "name");
 	if (v) {
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, name, sizeof(name)) <= 0)
-			return inv_error(in, "\"name\" must be a string of 1 to 63 bytes");
+			return inv_error(in, "\"name\" must be a string of 1 to 127 bytes");
 	} else {
 		snprintf(name, sizeof(name), "line%lu", in->line);
 	}
