@@ -46,7 +46,9 @@ for t in "$@"; do
 		echo "not ok $n - fuzz_$t: exit $rc after ${execs:-?} inputs"
 		mkdir -p "$dir/crashes/$t"
 		cp "$art"/* "$dir/crashes/$t/" 2>/dev/null
-		grep -E 'ERROR|invariant|SUMMARY|^ +#[0-9]+ .* in ' "$tmp/log-$t" | head -n 30 | sed 's/^/#   /'
+		# The violated invariant (and the line after it) or the sanitizer's report head.
+		grep -E -A1 'invariant violated|ERROR: (Address|Leak|Memory|Undefined)|runtime error' "$tmp/log-$t" |
+			head -n 12 | sed 's/^/#   /'
 		echo "#   input kept in $dir/crashes/$t/ (replay: $dir/replay_$t FILE)"
 	fi
 done
