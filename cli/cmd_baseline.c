@@ -14,9 +14,9 @@ enum bl_format { BL_MSRS, BL_JSON, BL_QEMU, BL_LIBVIRT };
 static unsigned verify(struct fleet *f, const struct nvmx_baseline *b, const char *cmd)
 {
 	unsigned bad = 0;
-	for (unsigned c = 0; c < f->ndst[0]; c++) {
+	/* Every unique profile, not one per restore class: it costs one restore each. */
+	for (unsigned i = 0; i < f->nprof; i++) {
 		static struct nvmx_migration m;
-		unsigned i = f->dst[0][c].rep;
 		nvmx_fleet_restore(&m, &f->fh[i], &b->msrs, NVMX_POLICY_STRICT);
 		if (m.migratable)
 			continue;
