@@ -188,7 +188,6 @@ cmds_seen=" "
 # it is reported as a TAP TODO (the suite stays green, the output says why);
 # once fixed it passes like any other row.  ID REASON per line.
 known_bugs='
-inventory-1 under LeakSanitizer the dump cache of cli/fleet_inv.c leaks when an inventory line is refused (exit 1)
 '
 known_bug() { printf '%s\n' "$known_bugs" | sed -n "s/^$1 //p"; }
 
