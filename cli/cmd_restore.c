@@ -37,6 +37,16 @@ static int parse_write(const char *arg, struct write *w)
 	return 0;
 }
 
+/* The review thread's worry about keeping revoked bits, and what revoke-clear does instead. */
+static const char *revoke_risk(enum nvmx_policy p)
+{
+	return p == NVMX_POLICY_REVOKE_KEEP ?
+	       "L1 still sees these controls and may set them in vmcs12, although this KVM "
+	       "cannot run them: VM entry to L2 with them would then fail" :
+	       "these controls are hidden from L1 (its RDMSR no longer shows them); an L1 that "
+	       "already read them may notice the change";
+}
+
 static void print_reads_text(const struct nvmx_vcpu *vcpu)
 {
 	for (int id = 0; id <= NVMX_VMFUNC; id++) {
@@ -132,6 +142,10 @@ int cmd_restore(int argc, char **argv)
 			} else {
 				printf("null");
 			}
+			if (writes[n].r.revoked) {
+				printf(",\"risk\":");
+				cli_json_str(stdout, revoke_risk(vo.policy));
+			}
 			printf("}");
 		}
 		printf("],\"final\":");
@@ -153,6 +167,8 @@ int cmd_restore(int argc, char **argv)
 			       nvmx_msr_by_index(writes[n].index)->sdm,
 			       (unsigned long long)writes[n].value,
 			       writes[n].r.rc ? why : (writes[n].r.revoked ? why : "accepted"));
+			if (writes[n].r.revoked)
+				printf("      risk: %s\n", revoke_risk(vo.policy));
 		}
 		printf("\nvCPU VMX MSRs after the writes (KVM_GET_MSRS; L1's RDMSR where it differs):\n");
 		print_reads_text(&vcpu);
