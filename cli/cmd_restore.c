@@ -41,8 +41,9 @@ static int parse_write(const char *arg, struct write *w)
 static const char *revoke_risk(enum nvmx_policy p)
 {
 	return p == NVMX_POLICY_REVOKE_KEEP ?
-	       "L1 still sees these controls and may set them in vmcs12, although this KVM "
-	       "cannot run them: VM entry to L2 with them would then fail" :
+	       "L1 still sees these controls and may set them in vmcs12; KVM's checks then let "
+	       "L2 start with controls this KVM does not provide (ENCLS exiting without "
+	       "hardware support made L1's VM entry fail, the reason 6.1 dropped it)" :
 	       "these controls are hidden from L1 (its RDMSR no longer shows them); an L1 that "
 	       "already read them may notice the change";
 }
