@@ -3,7 +3,10 @@
 #   make                build build/libnvmx.a, build/nvmx
 #   make test           the test suite (TAP, run by prove)
 #   make test-asan      the same suite built with ASan+UBSan
-#   make test-all       everything CI runs
+#   make valgrind       the C tests and the fuzz replays under valgrind
+#   make test-all       everything CI runs (test, test-asan, valgrind)
+#   make fuzz           libFuzzer targets, 15 s each (fuzz-long: 600 s; fuzz/README.md)
+#   make bench          costs and ratios to a naive reference (not in CI)
 #   make install        PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
