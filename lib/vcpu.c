@@ -5,6 +5,7 @@
  * The profile says which release does what; the release that introduced a
  * rule is named where it is applied.
  */
+#include <stddef.h>
 #include "nvmx/catalog.h"
 #include "nvmx/vcpu.h"
 #include "kernels.h"
@@ -159,39 +160,44 @@ static struct nvmx_result mismatch(enum nvmx_reason why, enum nvmx_msr_id id, ui
 	return r;
 }
 
-/* Control-word halves of a cap set, by MSR. */
-static bool control_halves(struct nvmx_caps *c, enum nvmx_msr_id id, uint32_t **lo, uint32_t **hi)
+/* Where each control MSR's halves live in a cap set. */
+static const struct { uint16_t lo, hi; } control_off[NVMX_MSR_COUNT] = {
+	[NVMX_TRUE_PINBASED] = { offsetof(struct nvmx_caps, pin_lo), offsetof(struct nvmx_caps, pin_hi) },
+	[NVMX_TRUE_PROCBASED] = { offsetof(struct nvmx_caps, proc_lo), offsetof(struct nvmx_caps, proc_hi) },
+	[NVMX_TRUE_EXIT] = { offsetof(struct nvmx_caps, exit_lo), offsetof(struct nvmx_caps, exit_hi) },
+	[NVMX_TRUE_ENTRY] = { offsetof(struct nvmx_caps, entry_lo), offsetof(struct nvmx_caps, entry_hi) },
+	[NVMX_PROCBASED2] = { offsetof(struct nvmx_caps, proc2_lo), offsetof(struct nvmx_caps, proc2_hi) },
+};
+
+static uint32_t *half(struct nvmx_caps *c, uint16_t off)
 {
-	switch (id) {
-	case NVMX_TRUE_PINBASED: *lo = &c->pin_lo; *hi = &c->pin_hi; return true;
-	case NVMX_TRUE_PROCBASED: *lo = &c->proc_lo; *hi = &c->proc_hi; return true;
-	case NVMX_TRUE_EXIT: *lo = &c->exit_lo; *hi = &c->exit_hi; return true;
-	case NVMX_TRUE_ENTRY: *lo = &c->entry_lo; *hi = &c->entry_hi; return true;
-	case NVMX_PROCBASED2: *lo = &c->proc2_lo; *hi = &c->proc2_hi; return true;
-	default: return false;
-	}
+	return (uint32_t *)((char *)c + off);
 }
 
-static struct nvmx_result restore_control(struct nvmx_vcpu *vcpu, struct nvmx_caps *ref,
+static uint32_t half_of(const struct nvmx_caps *c, uint16_t off)
+{
+	return *(const uint32_t *)((const char *)c + off);
+}
+
+static struct nvmx_result restore_control(struct nvmx_vcpu *vcpu, const struct nvmx_caps *ref,
 					  enum nvmx_msr_id id, uint64_t data)
 {
-	uint32_t *rlo = NULL, *rhi = NULL, *vlo = NULL, *vhi = NULL;
-	control_halves(ref, id, &rlo, &rhi);
-	control_halves(&vcpu->v, id, &vlo, &vhi);
+	/* ref may be the vCPU itself (<=5.19): both halves are read before either is written. */
+	uint32_t rlo = half_of(ref, control_off[id].lo), rhi = half_of(ref, control_off[id].hi);
 	uint32_t lo = nvmx_lo(data), hi = nvmx_hi(data);
 	uint32_t revoked = 0;
 
-	if (*rlo & ~lo)
-		return mismatch(NVMX_R_MUST1_DROPPED, id, *rlo & ~lo, lo, *rlo);
-	uint32_t extra = hi & ~*rhi;
+	if (rlo & ~lo)
+		return mismatch(NVMX_R_MUST1_DROPPED, id, rlo & ~lo, lo, rlo);
+	uint32_t extra = hi & ~rhi;
 	if (extra && vcpu->policy != NVMX_POLICY_STRICT && vcpu->revoke) {
 		revoked = extra & vcpu->revoke->hi[id];
 		extra &= ~revoked;
 	}
 	if (extra)
-		return mismatch(NVMX_R_ALLOWED1_ADDED, id, (uint64_t)extra << 32, hi, *rhi);
-	*vlo = lo;
-	*vhi = hi;
+		return mismatch(NVMX_R_ALLOWED1_ADDED, id, (uint64_t)extra << 32, hi, rhi);
+	*half(&vcpu->v, control_off[id].lo) = lo;
+	*half(&vcpu->v, control_off[id].hi) = hi;
 	vcpu->revoked_in_use[id] = revoked;
 	struct nvmx_result r = result(0, NVMX_R_OK, id, 0);
 	r.revoked = revoked;
@@ -269,12 +275,16 @@ static bool is_vmx_msr(uint32_t index, enum nvmx_msr_id *id)
 	return true;
 }
 
-struct nvmx_result nvmx_vcpu_set_msr(struct nvmx_vcpu *vcpu, uint32_t index, uint64_t data)
+/* The gates before the per-MSR rule, rarely taken: kept out of the hot path. */
+__attribute__((noinline, cold))
+static struct nvmx_result set_msr_gates(struct nvmx_vcpu *vcpu, uint32_t index, uint64_t data,
+					bool *go_on)
 {
 	const struct nvmx_kvm *kvm = vcpu->kvm;
 	const struct nvmx_kernel *k = kvm->kernel;
 	enum nvmx_msr_id id = NVMX_BASIC;
 
+	*go_on = false;
 	if (kvm->status != NVMX_LOAD_OK)
 		return result(1, NVMX_R_NO_KVM, id, 0);
 	if (!is_vmx_msr(index, &id))
@@ -297,10 +307,28 @@ struct nvmx_result nvmx_vcpu_set_msr(struct nvmx_vcpu *vcpu, uint32_t index, uin
 		return result(1, NVMX_R_NO_VMX_CPUID, id, 0);
 	if (vcpu->state & (NVMX_STATE_VMXON | NVMX_STATE_GUEST_MODE))
 		return result(-EBUSY, NVMX_R_VMXON, id, 0);
+	*go_on = true;
+	return result(0, NVMX_R_OK, id, 0);
+}
+
+struct nvmx_result nvmx_vcpu_set_msr(struct nvmx_vcpu *vcpu, uint32_t index, uint64_t data)
+{
+	const struct nvmx_kvm *kvm = vcpu->kvm;
+	const struct nvmx_kernel *k = kvm->kernel;
+	enum nvmx_msr_id id = (enum nvmx_msr_id)(index - NVMX_MSR_BASE);
+
+	/* A loaded KVM, a VMX MSR, a vCPU that never ran, may use VMX, is not in VMX operation. */
+	bool plain = kvm->status == NVMX_LOAD_OK && kvm->nested && (unsigned)id <= NVMX_VMFUNC &&
+		     !vcpu->state && (!vcpu->cpuid_set || (vcpu->guest_features & NVMX_FEAT(NVMX_F_VMX)));
+	if (__builtin_expect(!plain, 0)) {
+		bool go_on;
+		struct nvmx_result g = set_msr_gates(vcpu, index, data, &go_on);
+		if (!go_on)
+			return g;
+	}
 
 	/* <=5.19 check against the vCPU's current values, 6.0+ against KVM's maximum. */
-	struct nvmx_caps snapshot = k->restore_vs_vcpu ? vcpu->v : kvm->caps;
-	struct nvmx_caps *ref = &snapshot;
+	const struct nvmx_caps *ref = k->restore_vs_vcpu ? &vcpu->v : &kvm->caps;
 	struct nvmx_result r;
 	switch (id) {
 	case NVMX_BASIC:
