@@ -128,6 +128,12 @@
 	.stuff_bounded = true,						\
 	.evmcs_read = READ_FILTER_63
 
+/* 6.5-6.9: UMIP in CR4_FIXED1 only without host UMIP; immutable after KVM_RUN, same value ignored (6.4). */
+#define SETUP_65							\
+	SETUP_63,							\
+	.umip_only_without_host = true,					\
+	.freeze = FREEZE_IGNORE_SAME
+
 /* 6.11-6.17: EPT-violation #VE in the optional set (dropped again), same-value writes checked. */
 #define SETUP_611							\
 	SETUP_63,							\
@@ -149,7 +155,17 @@
 	.entry_exit_pairs = 6, .clamps_shadow_vmcs = true,		\
 	.exit_mask = UINT32_C(0x108c0200), .entry_mask = UINT32_C(0x00114200), \
 	.basic_no_hw_errcode = true,					\
+	.cet = CET_KVM_CAPS,						\
 	.cr4_cet = true
+
+/* 7.0-7.1: mediated-PMU exit control, VMCS_ENUM from the fields the host backs,
+ * CET needs host IA32_XSS, writes refused while L2 runs. */
+#define SETUP_70							\
+	SETUP_618,							\
+	.opt_exit = UINT32_C(0x53fc1000),				\
+	.cet = CET_NEEDS_XSS,						\
+	.vmcs_enum = VMCS_ENUM_BY_FIELDS,				\
+	.freeze_in_guest_mode = true
 
 static const struct nvmx_kernel kernels[] = {
 	{
@@ -282,34 +298,22 @@ static const struct nvmx_kernel kernels[] = {
 		.summary = "nested values and checks as 6.5 (XSAVES and the guest-VMX gate "
 			   "through governed features, same result): the 6.2-6.5 changes as "
 			   "checked by conformance data [6.6.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71bffff),
-		EVMCS_CFG_ALLOWLIST,
-		.proc2_mask = UINT32_C(0x06113b5c),
-		.umip_only_without_host = true,
-		.freeze = FREEZE_IGNORE_SAME,
-		.stuff_bounded = true,
-		.evmcs_read = READ_FILTER_63,
+		.params = PARAMS_60,
+		SETUP_65,
 	},
 	{
 		.name = "6.8", .version = 0x060800,
 		.summary = "CR4.LAM_SUP in the vCPU's CR4_FIXED1 follows guest CPUID (LAM) "
 			   "[6.8.0 tree, read]",
 		.params = PARAMS_60,
-		SETUP_63,
-		.umip_only_without_host = true,
-		.freeze = FREEZE_IGNORE_SAME,
+		SETUP_65,
 		.cr4_lam = true,
 	},
 	{
 		.name = "6.9", .version = 0x060900,
 		.summary = "nested values and checks as 6.8 [6.9.0 tree, read]",
 		.params = PARAMS_60,
-		SETUP_63,
-		.umip_only_without_host = true,
-		.freeze = FREEZE_IGNORE_SAME,
+		SETUP_65,
 		.cr4_lam = true,
 	},
 	{
@@ -323,18 +327,8 @@ static const struct nvmx_kernel kernels[] = {
 		.name = "6.12", .version = 0x060c00,
 		.summary = "nested values and checks as 6.11.11 (VMX_BASIC kept whole in "
 			   "vmcs_config, same masks) [6.12.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71fffff),
-		.cfg_clears_ept_ve = true,
-		EVMCS_CFG_ALLOWLIST,
-		.proc2_mask = UINT32_C(0x06113b5c),
-		.umip_only_without_host = true,
-		.freeze = FREEZE_CHECK_SAME,
-		.stuff_bounded = true,
-		.cr4_lam = true,
-		.evmcs_read = READ_FILTER_63,
+		.params = PARAMS_60,
+		SETUP_611,
 	},
 	{
 		.name = "6.13.7", .version = 0x060d07,
@@ -363,24 +357,8 @@ static const struct nvmx_kernel kernels[] = {
 			   "hardware has them (host IA32_XSS not yet consulted); sixth "
 			   "entry/exit pair; BASIC bit 56 (no HW error-code check) passed "
 			   "through; CR4.CET follows guest CPUID [6.18.2; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71fffff),
-		.opt_exit = UINT32_C(0x13fc1000), .opt_entry = UINT32_C(0x17e000),
-		.entry_exit_pairs = 6, .clamps_shadow_vmcs = true,
-		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
-		.cfg_clears_ept_ve = true,
-		EVMCS_CFG_ALLOWLIST,
-		.exit_mask = UINT32_C(0x108c0200), .entry_mask = UINT32_C(0x00114200),
-		.proc2_mask = UINT32_C(0x06113b5c),
-		.basic_no_hw_errcode = true,
-		.cet = CET_KVM_CAPS,
-		.umip_only_without_host = true,
-		.freeze = FREEZE_CHECK_SAME,
-		.stuff_bounded = true, .stuff_quirk = true,
-		.cr4_lam = true, .cr4_cet = true,
-		.evmcs_read = READ_FILTER_63,
+		.params = PARAMS_60,
+		SETUP_618,
 	},
 	{
 		.name = "6.19.9", .version = 0x061309,
@@ -396,49 +374,16 @@ static const struct nvmx_kernel kernels[] = {
 		.summary = "VMCS_ENUM from the vmcs12 fields the host supports (0x2e without "
 			   "TSC scaling); writes refused while L2 runs; save-PERF_GLOBAL_CTRL "
 			   "exit control in vmcs_config (mediated PMU) [7.0.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT) | P(MEDIATED_PMU),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71fffff),
-		.opt_exit = UINT32_C(0x53fc1000), .opt_entry = UINT32_C(0x17e000),
-		.entry_exit_pairs = 6, .clamps_shadow_vmcs = true,
-		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
-		.cfg_clears_ept_ve = true,
-		EVMCS_CFG_ALLOWLIST,
-		.exit_mask = UINT32_C(0x108c0200), .entry_mask = UINT32_C(0x00114200),
-		.proc2_mask = UINT32_C(0x06113b5c),
-		.basic_no_hw_errcode = true,
-		.cet = CET_NEEDS_XSS,
-		.umip_only_without_host = true,
-		.vmcs_enum = VMCS_ENUM_BY_FIELDS,
-		.freeze = FREEZE_CHECK_SAME, .freeze_in_guest_mode = true,
-		.stuff_bounded = true, .stuff_quirk = true,
-		.cr4_lam = true, .cr4_cet = true,
-		.evmcs_read = READ_FILTER_63,
+		.params = PARAMS_60 | P(MEDIATED_PMU),
+		SETUP_70,
 	},
 	{
 		.name = "7.1.3", .version = 0x070103,
 		.summary = "`cet` module parameter (cleared without the load-CET-state "
 			   "entry control); nested values as 7.0 [7.1.3; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT) | P(MEDIATED_PMU) | P(CET),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71fffff),
-		.opt_exit = UINT32_C(0x53fc1000), .opt_entry = UINT32_C(0x17e000),
-		.entry_exit_pairs = 6, .clamps_shadow_vmcs = true,
-		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
-		.cfg_clears_ept_ve = true,
-		EVMCS_CFG_ALLOWLIST,
-		.exit_mask = UINT32_C(0x108c0200), .entry_mask = UINT32_C(0x00114200),
-		.proc2_mask = UINT32_C(0x06113b5c),
-		.basic_no_hw_errcode = true,
-		.cet = CET_NEEDS_XSS, .cet_param = true,
-		.umip_only_without_host = true,
-		.vmcs_enum = VMCS_ENUM_BY_FIELDS,
-		.freeze = FREEZE_CHECK_SAME, .freeze_in_guest_mode = true,
-		.stuff_bounded = true, .stuff_quirk = true,
-		.cr4_lam = true, .cr4_cet = true,
-		.evmcs_read = READ_FILTER_63,
+		.params = PARAMS_60 | P(MEDIATED_PMU) | P(CET),
+		SETUP_70,
+		.cet_param = true,
 	},
 };
 
