@@ -15,6 +15,9 @@ enum {
 	EXIT_SYSTEM = 3,	/* a live source is unavailable (device, permission, no VMX) */
 };
 
+/* Room for a verdict that names every bit of a 64-bit MSR with all its names. */
+#define CLI_REASON_MAX 8192
+
 struct cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);

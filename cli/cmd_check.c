@@ -123,7 +123,7 @@ static int load_source(struct check *c)
 	if ((rc = side_load(&c->src, "check", "from-")))
 		return rc;
 	if (c->src.kvm.status != NVMX_LOAD_OK) {
-		char why[512];
+		char why[CLI_REASON_MAX];
 		nvmx_kvm_describe_failure(&c->src.kvm, why, sizeof(why));
 		fprintf(stderr, "nvmx check: the source KVM %s does not load on %s: %s\n",
 			nvmx_kernel_name(c->src.kvm.kernel), c->src.hf.name, why);
@@ -384,7 +384,7 @@ static void report_nested_text(const struct check *c, const struct ns_verdict *n
 static void report_json(const struct check *c, const struct nvmx_migration *m,
 			const struct nvmx_vcpu *v, const struct fixes *fx, const struct ns_verdict *nv)
 {
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	printf("{\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\",\"destination\":{\"host\":",
 	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
 	cli_json_str(stdout, c->dst.hf.name);
@@ -436,7 +436,7 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 static void report_text(const struct check *c, const struct nvmx_migration *m,
 			const struct nvmx_vcpu *v, const struct fixes *fx)
 {
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
 	       nvmx_kernel_name(c->dst.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
 	printf("verdict: %s\n\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");

@@ -7,7 +7,7 @@
 
 static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
 {
-	char why[512];
+	char why[CLI_REASON_MAX];
 	struct nvmx_msrs n;
 	bool ok = kvm->status == NVMX_LOAD_OK;
 
@@ -48,7 +48,7 @@ static void print_word(const char *label, enum nvmx_msr_id id, uint32_t v)
 
 static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
 {
-	char why[512];
+	char why[CLI_REASON_MAX];
 	printf("KVM %s on %s: ", nvmx_kernel_name(kvm->kernel), hf->name);
 	if (kvm->status != NVMX_LOAD_OK) {
 		nvmx_kvm_describe_failure(kvm, why, sizeof(why));

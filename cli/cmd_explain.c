@@ -452,7 +452,7 @@ int cmd_explain(int argc, char **argv)
 			all_ok = false;
 	}
 
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	if (json) {
 		printf("{\"host\":");
 		cli_json_str(stdout, hf.name);

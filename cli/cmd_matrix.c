@@ -195,7 +195,7 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 			for (unsigned k = 0; k < mx->npol; k++) {
 				unsigned a = r->prof[i], b = r->prof[j];
 				int c = fleet_cell(f, mx, k, a, b);
-				char why[1024] = "";
+				char why[CLI_REASON_MAX] = "";
 				csv_side(f, r, i);
 				csv_side(f, r, j);
 				printf("%s,%s,", fleet_policy_name(mx->pol[k]),

@@ -235,14 +235,14 @@ static int list_models(bool json)
 
 static void print_result_reason(const struct nvmx_result *r)
 {
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	nvmx_result_describe(r, why, sizeof(why));
 	fputs(why, stdout);
 }
 
 static void json_result(const struct nvmx_result *r)
 {
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	printf("\"accepted\":%s,\"rule\":\"%s\",\"reason\":", r->rc ? "false" : "true",
 	       nvmx_reason_name(r->reason));
 	if (r->rc) {
@@ -488,7 +488,7 @@ int cmd_qemu_check(int argc, char **argv)
 			printf(",\"verified\":%s,\"runs\":%u,\"blocker\":", fix.found ? "true" : "false",
 			       fix.runs);
 			if (fix.blocker_set) {
-				char why[1024];
+				char why[CLI_REASON_MAX];
 				nvmx_result_describe(&fix.blocker, why, sizeof(why));
 				cli_json_str(stdout, why);
 			} else {
@@ -524,7 +524,7 @@ int cmd_qemu_check(int argc, char **argv)
 	printf("QEMU %s -cpu %s on %s, KVM %s\n", rel->name, spec, hf.name,
 	       nvmx_kernel_name(kvm.kernel));
 	if (kvm.status != NVMX_LOAD_OK) {
-		char why[512];
+		char why[CLI_REASON_MAX];
 		nvmx_kvm_describe_failure(&kvm, why, sizeof(why));
 		printf("kvm_intel does not load: %s\n", why);
 	}

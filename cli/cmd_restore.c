@@ -124,7 +124,7 @@ int cmd_restore(int argc, char **argv)
 			all_ok = false;
 	}
 
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	if (json) {
 		printf("{\"kernel\":");
 		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));

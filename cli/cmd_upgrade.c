@@ -269,7 +269,7 @@ int cmd_upgrade(int argc, char **argv)
 			verdict(&hosts[h], from, to, &o, &g, features[h], &hv);
 			account(&stats, &hv, hosts[h].name);
 			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;
-			char why[1024];
+			char why[CLI_REASON_MAX];
 			if (json) {
 				printf("%s{\"host\":", h ? "," : "");
 				cli_json_str(stdout, hosts[h].name);

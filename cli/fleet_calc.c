@@ -151,7 +151,7 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 		struct nvmx_migration m;
 		nvmx_fleet_restore(&m, &f->fh[i], &p->b[p->pool_of[i]].msrs, NVMX_POLICY_STRICT);
 		if (!m.migratable) {
-			char why[1024];
+			char why[CLI_REASON_MAX];
 			fprintf(stderr, "nvmx %s: BUG: %s rejects the baseline of pool %u:\n", f->cmd,
 				f->prof[i].name, p->pool_of[i] + 1);
 			for (unsigned w = 0; w < m.nwrites; w++)

@@ -145,7 +145,7 @@ unsigned fleet_qemu_off(const struct nvmx_fleet_loss *l, char *buf, size_t n, un
 
 void fleet_write_json(FILE *out, const struct nvmx_write *w)
 {
-	char why[1024];
+	char why[CLI_REASON_MAX];
 	fprintf(out, "{\"msr\":\"%s\",\"value\":", nvmx_msr_desc(w->id)->sdm);
 	cli_json_hex(out, w->value);
 	fprintf(out, ",\"accepted\":%s,\"rule\":\"%s\",\"reason\":", w->r.rc ? "false" : "true",
