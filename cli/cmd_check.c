@@ -539,9 +539,12 @@ int cmd_check(int argc, char **argv)
 			return cli_usage_error("check", "more than one saved state given ('%s')", argv[i]);
 		}
 	}
-	if (!c.saved_path == !c.src.host_path)
+	if (c.saved_path && c.src.host_path)
 		return cli_usage_error("check", "give the saved VMX MSRs (a file) or --from-host H "
 				       "--from-kvm R, not both");
+	if (!c.saved_path && !c.src.host_path)
+		return cli_usage_error("check", "the source is missing: the saved VMX MSRs (a file) or "
+				       "--from-host H --from-kvm R");
 	if (!c.dst.host_path)
 		return cli_usage_error("check", "--to HOST is required");
 	c.policy = c.dst.vo.policy;

@@ -109,8 +109,10 @@ int cmd_derive(int argc, char **argv)
 	}
 	static struct nvmx_hostfile hf;
 	int rc;
-	if (live == !!host)
+	if (live && host)
 		return cli_usage_error("derive", "give HOST (a .msrs dump or JSON) or --live, not both");
+	if (!live && !host)
+		return cli_usage_error("derive", "HOST is required (a .msrs dump or JSON), or --live");
 	if (live) {
 		if ((rc = live_load(&l, "derive", &ko, &hf)))
 			return rc;

@@ -50,6 +50,9 @@ int cmd_revoke_list(int argc, char **argv)
 		return rc;
 	if (!nhosts)
 		return cli_usage_error("revoke-list", "give at least one HOST");
+	if (since && nvmx_kernel_version(since) >= nvmx_kernel_version(o.kernel))
+		return cli_usage_error("revoke-list", "--since %s is not older than --kvm %s",
+				       nvmx_kernel_name(since), nvmx_kernel_name(o.kernel));
 
 	unsigned total = 0;
 	for (unsigned h = 0; h < nhosts; h++) {

@@ -34,7 +34,7 @@ static const char *opt_value(const char *arg, const char *prefix, const char *na
 	return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
-static int parse_state(struct vcpu_opts *o, const char *cmd, const char *s)
+static int parse_state(struct vcpu_opts *o, const char *cmd, const char *prefix, const char *s)
 {
 	static const struct { const char *name; uint32_t bits; } names[] = {
 		{ "has-run", NVMX_STATE_HAS_RUN },
@@ -52,8 +52,8 @@ static int parse_state(struct vcpu_opts *o, const char *cmd, const char *s)
 				found = true;
 			}
 		if (!found && len) {
-			cli_usage_error(cmd, "--state: unknown flag '%.*s' (has-run, vmxon, guest-mode, "
-				       "evmcs, evmcs-pgc)", (int)len, s);
+			cli_usage_error(cmd, "--%sstate: unknown flag '%.*s' (has-run, vmxon, guest-mode, "
+				       "evmcs, evmcs-pgc)", prefix, (int)len, s);
 			return -1;
 		}
 		s += len + (s[len] == ',');
@@ -101,7 +101,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			cli_usage_error(cmd, "--%sstate needs flags", prefix);
 			return -1;
 		}
-		return parse_state(o, cmd, v);
+		return parse_state(o, cmd, prefix, v);
 	}
 	if ((v = opt_value(arg, prefix, "policy", argc, argv, i, &m)) || m) {
 		if (v && !strcmp(v, "strict"))

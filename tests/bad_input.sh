@@ -431,7 +431,7 @@ row restore-24 2 "unknown kvm_intel parameter 'frob'" "$A" "unknown --param" -- 
 
 # -- check ---------------------------------------------------------------------------------
 A="check"
-row check-1 2 "give the saved VMX MSRs" "$A" "no SAVED and no --from-host" -- check --to $H $K
+row check-1 2 "the source is missing" "$A" "no SAVED and no --from-host" -- check --to $H $K
 row check-2 2 "--to HOST is required" "$A" "no --to" -- check $H $K
 row check-3 2 "--kvm RELEASE is required" "$A" "no --kvm" -- check $H --to $H
 row check-4 2 "--order: unknown MSR 'foo'" "$A" "--order unknown MSR" -- check $H --to $H $K --order foo
