@@ -304,4 +304,25 @@ static inline void hg_random_host(struct hg_rng *r, struct nvmx_host *h)
 		nvmx_msrs_set(m, NVMX_PROCBASED3, hg_next(r) & (noisy ? ~UINT64_C(0) : 0x1F));
 }
 
+/* kvm-nested-vmx.md Appendix C, the input: synthetic Skylake-like host, no SGX, no UMIP, bare metal. */
+static inline void hg_appendix_c_host(struct nvmx_host *h)
+{
+	memset(h, 0, sizeof(*h));
+	hg_identity(h, "GenuineIntel", 6, 85, 4);
+	h->features = hg_features("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov "
+				  "pat pse36 clflush mmx fxsr sse sse2 ss ht pni vmx est ssse3 "
+				  "cx16 pcid sse4_1 sse4_2 x2apic popcnt xsave avx rdrand "
+				  "fsgsbase smep invpcid rdseed smap syscall nx pdpe1gb rdtscp lm");
+	nvmx_msrs_set(&h->msrs, NVMX_BASIC, 0x00DA040000000010);
+	nvmx_msrs_set(&h->msrs, NVMX_PINBASED, 0x0000007F00000016);
+	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED, 0xFFF9FFFE0401E172);
+	nvmx_msrs_set(&h->msrs, NVMX_EXIT, 0x01FFFFFF00036DFF);
+	nvmx_msrs_set(&h->msrs, NVMX_ENTRY, 0x0003FFFF000011FF);
+	nvmx_msrs_set(&h->msrs, NVMX_MISC, 0x000000007004C1E7);
+	nvmx_msrs_set(&h->msrs, NVMX_CR0_FIXED1, 0x00000000FFFFFFFF);
+	nvmx_msrs_set(&h->msrs, NVMX_CR4_FIXED1, 0x00000000003767FF);
+	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED2, 0x01537FFF00000000);
+	nvmx_msrs_set(&h->msrs, NVMX_EPT_VPID_CAP, 0x00000F0106734141);
+}
+
 #endif

@@ -15,6 +15,7 @@
 #include "nvmx/kvm.h"
 #include "nvmx/vcpu.h"
 #include "tap.h"
+#include "hostgen.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
 
@@ -44,25 +45,6 @@ static uint64_t feats(const char *flags)
 	return f;
 }
 
-/* Spec Appendix C: synthetic Skylake-like host, no SGX, no UMIP, bare metal. */
-static void appc_host(struct nvmx_host *h)
-{
-	memset(h, 0, sizeof(*h));
-	strcpy(h->vendor, "GenuineIntel");
-	h->family = 6, h->model = 85, h->stepping = 4;
-	h->features = feats("vme de pse tsc pae mce pge fxsr sse vmx pcid xsave rdrand "
-			    "fsgsbase smep invpcid rdseed smap nx rdtscp lm");
-	nvmx_msrs_set(&h->msrs, NVMX_BASIC, 0x00DA040000000010);
-	nvmx_msrs_set(&h->msrs, NVMX_PINBASED, 0x0000007F00000016);
-	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED, 0xFFF9FFFE0401E172);
-	nvmx_msrs_set(&h->msrs, NVMX_EXIT, 0x01FFFFFF00036DFF);
-	nvmx_msrs_set(&h->msrs, NVMX_ENTRY, 0x0003FFFF000011FF);
-	nvmx_msrs_set(&h->msrs, NVMX_MISC, 0x000000007004C1E7);
-	nvmx_msrs_set(&h->msrs, NVMX_CR0_FIXED1, 0x00000000FFFFFFFF);
-	nvmx_msrs_set(&h->msrs, NVMX_CR4_FIXED1, 0x00000000003767FF);
-	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED2, 0x01537FFF00000000);
-	nvmx_msrs_set(&h->msrs, NVMX_EPT_VPID_CAP, 0x00000F0106734141);
-}
 
 static void dump_host(const char *file, struct nvmx_host *h)
 {
@@ -211,7 +193,7 @@ static void test_appendix_c(void)
 	};
 	struct nvmx_host h;
 	struct nvmx_kvm kvm;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	for (unsigned r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		load(&kvm, &h, rows[r].rel, NULL, NULL);
 		if (!tap_ok(loaded(&kvm), "Appendix C: %s loads with nested", rows[r].rel))
@@ -238,7 +220,7 @@ static void test_60(void)
 	struct nvmx_host h;
 	struct nvmx_kvm a, b;
 	struct nvmx_vcpu v;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 
 	/* §4.2: 6.0 validates against KVM's maximum, 5.19 against the vCPU's value. */
 	const uint64_t pin = 0x0000007F00000016, pin_no_vnmi = 0x0000005F00000016;
@@ -405,7 +387,7 @@ static void test_freeze(void)
 	struct nvmx_host h;
 	struct nvmx_kvm kvm;
 	struct nvmx_vcpu v;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	const uint64_t pin = 0x0000007F00000016, pin_no_vnmi = 0x0000005F00000016;
 	const uint64_t pin481 = 0x0000007F00000016;
 	static const struct {
@@ -454,7 +436,7 @@ static void test_cr4(void)
 	struct nvmx_host h;
 	struct nvmx_kvm kvm;
 	struct nvmx_vcpu v;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	h.features |= feats("umip");	/* host UMIP, hardware CR4_FIXED1 without it */
 	static const struct { const char *rel; uint64_t want; } umip[] = {
 		{ "5.19", 0x3767FF }, { "6.0", 0x376FFF }, { "6.4", 0x376FFF }, { "6.5", 0x3767FF },
@@ -467,7 +449,7 @@ static void test_cr4(void)
 			 umip[i].want & 0x800 ? "gains" : "without");
 	}
 
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	static const struct { const char *rel; uint64_t lam, cet; } g[] = {
 		{ "6.6", 0x2100, 0x2100 }, { "6.8", 0x10002100, 0x2100 }, { "6.9", 0x10002100, 0x2100 },
 		{ "6.17", 0x10002100, 0x2100 }, { "6.19.9", 0x10002100, 0x802100 },
@@ -492,7 +474,7 @@ static void test_613(void)
 	struct nvmx_host h;
 	struct nvmx_kvm kvm;
 	struct nvmx_vcpu v;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	static const struct { const char *rel; bool quirk; } q[] = {
 		{ "6.11.11", false }, { "6.13.7", true }, { "6.14", true }, { "6.17", true },
 		{ "6.19.9", true },
@@ -552,7 +534,7 @@ static void test_cet(void)
 		       r[i].cet ? "offered" : "not offered", r[i].b56 ? "passed through" : "0");
 	}
 	/* §2.3 p: the sixth pair (load CET state) from 6.18 on. */
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	nvmx_msrs_set(&h.msrs, NVMX_ENTRY, 0x0013FFFF000011FF);	/* entry CET, no exit CET */
 	load(&kvm, &h, "6.17", NULL, NULL);
 	tap_ok(loaded(&kvm), "entry-only load-CET-state: 6.17 loads (not in its optional set)");

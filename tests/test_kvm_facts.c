@@ -117,33 +117,13 @@ static const struct {
 	{ NVMX_VMFUNC, { 0x0000000000000001, 0x0000000000000001, 0x0000000000000001, 0x0000000000000001 } },
 };
 
-/* The Appendix C input: synthetic Skylake-like host, no SGX, no UMIP, bare metal. */
-static void appc_host(struct nvmx_host *h)
-{
-	memset(h, 0, sizeof(*h));
-	hg_identity(h, "GenuineIntel", 6, 85, 4);
-	h->features = hg_features("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov "
-				  "pat pse36 clflush mmx fxsr sse sse2 ss ht pni vmx est ssse3 "
-				  "cx16 pcid sse4_1 sse4_2 x2apic popcnt xsave avx rdrand "
-				  "fsgsbase smep invpcid rdseed smap syscall nx pdpe1gb rdtscp lm");
-	nvmx_msrs_set(&h->msrs, NVMX_BASIC, 0x00DA040000000010);
-	nvmx_msrs_set(&h->msrs, NVMX_PINBASED, 0x0000007F00000016);
-	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED, 0xFFF9FFFE0401E172);
-	nvmx_msrs_set(&h->msrs, NVMX_EXIT, 0x01FFFFFF00036DFF);
-	nvmx_msrs_set(&h->msrs, NVMX_ENTRY, 0x0003FFFF000011FF);
-	nvmx_msrs_set(&h->msrs, NVMX_MISC, 0x000000007004C1E7);
-	nvmx_msrs_set(&h->msrs, NVMX_CR0_FIXED1, 0x00000000FFFFFFFF);
-	nvmx_msrs_set(&h->msrs, NVMX_CR4_FIXED1, 0x00000000003767FF);
-	nvmx_msrs_set(&h->msrs, NVMX_PROCBASED2, 0x01537FFF00000000);
-	nvmx_msrs_set(&h->msrs, NVMX_EPT_VPID_CAP, 0x00000F0106734141);
-}
 
 static void test_appendix_c(void)
 {
 	static const int colof[NREL] = { -1, C515, C515, C61, C62, C62, C62, C70, C70 };
 	struct nvmx_host h;
 	struct nvmx_kvm k;
-	appc_host(&h);
+	hg_appendix_c_host(&h);
 	tap_ok(!(h.features & (NVMX_FEAT(NVMX_F_SGX) | NVMX_FEAT(NVMX_F_UMIP))) &&
 	       (h.features & NVMX_FEAT(NVMX_F_VMX)) && (h.features & NVMX_FEAT(NVMX_F_NX)),
 	       "Appendix C host: vmx nx, no sgx, no umip");
