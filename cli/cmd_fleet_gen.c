@@ -153,14 +153,16 @@ int cmd_fleet_gen(int argc, char **argv)
 		unsigned long long n = strtoull(v, &end, 0);
 		if (!*v || *end || errno || *v == '-')
 			return cli_usage_error("fleet-gen", "%s needs a number", a);
+		if (!n && (!strcmp(a, "--models") || !strcmp(a, "--profiles")))
+			return cli_usage_error("fleet-gen", "%s needs at least 1", a);
 		if (!strcmp(a, "--hosts"))
 			hosts = n;
 		else if (!strcmp(a, "--seed"))
 			seed = n;
 		else if (!strcmp(a, "--models"))
-			models = n ? (unsigned long)n : 1;
+			models = (unsigned long)n;
 		else
-			profiles = n ? (unsigned long)n : 1;
+			profiles = (unsigned long)n;
 	}
 	if (!hosts || hosts > UINT64_C(100000000))
 		return cli_usage_error("fleet-gen", "--hosts N is required (1 to 100000000)");

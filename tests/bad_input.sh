@@ -527,6 +527,7 @@ row fleetgen-5 2 "--hosts N is required (1 to 100000000)" "$A" "--hosts out of r
 row fleetgen-6 2 "--seed needs a number" "$A" "--seed not a number" -- fleet-gen --hosts 5 --seed x
 row fleetgen-7 2 "--profiles needs a number" "$A" "--profiles not a number" -- fleet-gen --hosts 5 --profiles x --dumps hosts
 row fleetgen-8 2 "none/x" "$A" "--out in a missing directory" -- fleet-gen --hosts 5 --out none/x --dumps hosts
+row fleetgen-9 2 "--models needs at least 1" "$A" "--models 0" -- fleet-gen --hosts 5 --models 0
 
 # ---- the document and the coverage ------------------------------------------------------------
 
