@@ -197,7 +197,7 @@ struct fixes {
 	const char *qemu_off[64];
 	unsigned nqemu;
 	bool qemu_works, unfixable;
-	const char *releases[16];
+	const char *releases[32];
 	unsigned nreleases;
 	const char *params[16];
 	unsigned nparams;
@@ -219,22 +219,14 @@ static void find_fixes(struct check *c, const struct nvmx_migration *m, struct f
 	fx->qemu_works = t.migratable && !fx->unfixable;
 
 	/* Another release on the destination host, same parameters where it has them. */
-	for (unsigned i = 0; i < nvmx_kernel_count() && fx->nreleases < 16; i++) {
+	for (unsigned i = 0; i < nvmx_kernel_count() && fx->nreleases < 32; i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
 		if (k == c->dst.kvm.kernel)
 			continue;
 		alt = c->dst;
-		struct nvmx_params p;
-		nvmx_params_default(k, &p);
-		for (int q = 0; q < NVMX_P_COUNT; q++)
-			if ((c->dst.ko.params.given >> q) & 1 && nvmx_kernel_has_param(k, (enum nvmx_param)q))
-				p.val[q] = c->dst.ko.params.val[q], p.given |= 1u << q;
-		nvmx_kvm_load(&alt.kvm, &c->dst.hf.host, k, &p);
-		if (c->dst.ko.hyperv_evmcs) {
-			struct nvmx_host h = c->dst.hf.host;
-			h.hyperv_evmcs = true;
-			nvmx_kvm_load(&alt.kvm, &h, k, &p);
-		}
+		alt.ko.kernel = k;
+		nvmx_params_for(k, &c->dst.ko.params, &alt.ko.params);
+		kvmopts_load(&alt.ko, &alt.hf.host, &alt.kvm);
 		if (alt.kvm.status != NVMX_LOAD_OK)
 			continue;
 		run(c, &alt, NVMX_POLICY_STRICT, &c->saved, &v, &t);

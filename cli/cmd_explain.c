@@ -220,19 +220,7 @@ static void load_with(const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
 	if (base) {
 		p = *base;
 	} else {
-		nvmx_params_default(k, &p);
-		for (unsigned n = 0; n < ko->nparam; n++) {
-			char name[64];
-			const char *eq = strchr(ko->param_args[n], '=');
-			size_t len = eq ? (size_t)(eq - ko->param_args[n]) : 0;
-			if (!eq || len >= sizeof(name))
-				continue;
-			memcpy(name, ko->param_args[n], len);
-			name[len] = 0;
-			int id = nvmx_param_lookup(name);
-			if (id >= 0 && nvmx_kernel_has_param(k, (enum nvmx_param)id))
-				nvmx_params_set(k, &p, name, eq + 1);
-		}
+		nvmx_params_for(k, &ko->params, &p);
 	}
 	if (flip >= 0) {
 		p.val[flip] = flip_val;

@@ -124,31 +124,13 @@ static int parse_also(struct also *a, const char *arg)
 	return 0;
 }
 
-/* The --param values the destination release knows, else its defaults. */
-static void also_params(const struct kvm_opts *ko, const struct nvmx_kernel *k, struct nvmx_params *p)
-{
-	nvmx_params_default(k, p);
-	for (unsigned n = 0; n < ko->nparam; n++) {
-		char name[64];
-		const char *eq = strchr(ko->param_args[n], '=');
-		size_t len = eq ? (size_t)(eq - ko->param_args[n]) : 0;
-		if (!eq || len >= sizeof(name))
-			continue;
-		memcpy(name, ko->param_args[n], len);
-		name[len] = 0;
-		int id = nvmx_param_lookup(name);
-		if (id >= 0 && nvmx_kernel_has_param(k, (enum nvmx_param)id))
-			nvmx_params_set(k, p, name, eq + 1);
-	}
-}
-
 static void check_also(struct also *a, const struct kvm_opts *ko, const struct nvmx_qemu_env *src,
 		       const struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_plan *plan)
 {
 	struct nvmx_params p;
 	struct nvmx_host env = a->hf.host;
 	struct nvmx_vcpu vcpu;
-	also_params(ko, a->kernel, &p);
+	nvmx_params_for(a->kernel, &ko->params, &p);
 	if (ko->hyperv_evmcs)
 		env.hyperv_evmcs = true;
 	nvmx_kvm_load(&a->kvm, &env, a->kernel, &p);

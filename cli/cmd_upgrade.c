@@ -25,16 +25,6 @@ struct host_verdict {
 	struct nvmx_migration m;
 };
 
-static void params_for(const struct nvmx_kernel *k, const struct kvm_opts *o, struct nvmx_params *p)
-{
-	nvmx_params_default(k, p);
-	for (int q = 0; q < NVMX_P_COUNT; q++)
-		if ((o->params.given >> q) & 1 && nvmx_kernel_has_param(k, (enum nvmx_param)q)) {
-			p->val[q] = o->params.val[q];
-			p->given |= 1u << q;
-		}
-}
-
 /* The VM's guest CPUID, when the VMM sets one: the same on both sides. */
 struct guest { bool set; const char *spec; unsigned pmu; };
 
@@ -65,9 +55,9 @@ static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *fr
 	struct nvmx_msrs saved;
 
 	memset(hv, 0, sizeof(*hv));
-	params_for(from, o, &p);
+	nvmx_params_for(from, &o->params, &p);
 	nvmx_kvm_load(&ko, h, from, &p);
-	params_for(to, o, &p);
+	nvmx_params_for(to, &o->params, &p);
 	nvmx_kvm_load(&kn, h, to, &p);
 	hv->old_ok = ko.status == NVMX_LOAD_OK && ko.nested;
 	hv->new_ok = kn.status == NVMX_LOAD_OK && kn.nested;

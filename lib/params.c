@@ -126,3 +126,14 @@ int nvmx_params_set(const struct nvmx_kernel *k, struct nvmx_params *p,
 	p->given |= UINT32_C(1) << i;
 	return 0;
 }
+
+void nvmx_params_for(const struct nvmx_kernel *k, const struct nvmx_params *from,
+		     struct nvmx_params *to)
+{
+	nvmx_params_default(k, to);
+	for (int i = 0; i < NVMX_P_COUNT; i++)
+		if (((from->given >> i) & 1) && nvmx_kernel_has_param(k, (enum nvmx_param)i)) {
+			to->val[i] = from->val[i];
+			to->given |= UINT32_C(1) << i;
+		}
+}

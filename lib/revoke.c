@@ -12,18 +12,6 @@ static const enum nvmx_msr_id revocable[] = {
 	NVMX_TRUE_PINBASED, NVMX_TRUE_PROCBASED, NVMX_TRUE_EXIT, NVMX_TRUE_ENTRY, NVMX_PROCBASED2,
 };
 
-/* The same parameters, as far as the older release has them. */
-static void params_for(const struct nvmx_kernel *k, const struct nvmx_params *from,
-		       struct nvmx_params *to)
-{
-	nvmx_params_default(k, to);
-	for (int i = 0; i < NVMX_P_COUNT; i++)
-		if (((from->given >> i) & 1) && nvmx_kernel_has_param(k, (enum nvmx_param)i)) {
-			to->val[i] = from->val[i];
-			to->given |= UINT32_C(1) << i;
-		}
-}
-
 unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 			     const struct nvmx_kernel *dest, const struct nvmx_params *p,
 			     const struct nvmx_kernel *since)
@@ -40,7 +28,7 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
 		if (k->version >= dest->version || (since && k->version < since->version))
 			continue;
-		params_for(k, p, &op);
+		nvmx_params_for(k, p, &op);
 		nvmx_kvm_load(&old, h, k, &op);
 		if (old.status != NVMX_LOAD_OK || !old.nested)
 			continue;

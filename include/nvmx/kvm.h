@@ -43,6 +43,12 @@ const char *nvmx_param_name(enum nvmx_param p);
 int nvmx_param_lookup(const char *name);				/* -1 if unknown */
 bool nvmx_kernel_has_param(const struct nvmx_kernel *k, enum nvmx_param p);
 void nvmx_params_default(const struct nvmx_kernel *k, struct nvmx_params *p);
+/*
+ * The same module parameters under another release: what `from` set
+ * explicitly, where release k has that parameter; k's defaults otherwise.
+ */
+void nvmx_params_for(const struct nvmx_kernel *k, const struct nvmx_params *from,
+		     struct nvmx_params *to);
 /* Parse "NAME=VALUE" into p; 0, or -1 (unknown name, not in k, bad value). */
 int nvmx_params_set(const struct nvmx_kernel *k, struct nvmx_params *p,
 		    const char *name, const char *value);
