@@ -18,7 +18,7 @@ void fmt_str(struct fmt *f, const char *s)
 		put(f, *s++);
 }
 
-static void hex(struct fmt *f, uint64_t v, int min_digits)
+void fmt_hex(struct fmt *f, uint64_t v)
 {
 	char d[16];
 	int n = 0;
@@ -26,15 +26,11 @@ static void hex(struct fmt *f, uint64_t v, int min_digits)
 		d[n++] = "0123456789abcdef"[v & 0xf];
 		v >>= 4;
 	} while (v && n < 16);
-	while (n < min_digits)
-		d[n++] = '0';
 	fmt_str(f, "0x");
 	while (n)
 		put(f, d[--n]);
 }
 
-void fmt_hex(struct fmt *f, uint64_t v) { hex(f, v, 1); }
-void fmt_hex16(struct fmt *f, uint64_t v) { hex(f, v, 16); }
 
 void fmt_uint(struct fmt *f, uint64_t v)
 {

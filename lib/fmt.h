@@ -21,7 +21,6 @@ static inline struct fmt fmt_init(char *buf, size_t size)
 
 void fmt_str(struct fmt *f, const char *s);
 void fmt_hex(struct fmt *f, uint64_t v);		/* 0x1f */
-void fmt_hex16(struct fmt *f, uint64_t v);		/* 0x000000000000001f */
 void fmt_uint(struct fmt *f, uint64_t v);
 /* ", "-separated names of the set bits of a control word or MSR. */
 void fmt_bits(struct fmt *f, int msr_id, uint64_t bits, int word_shift);
