@@ -68,7 +68,7 @@ FORCE:
 tests: $(TEST_BIN) $(O)/nvmx
 
 test: tests
-	NVMX=$(O)/nvmx NVMX_BUILD=$(O) prove -f --exec '' $(TEST_BIN) $(wildcard tests/*.sh)
+	NVMX=$(O)/nvmx NVMX_BUILD=$(O) prove -f --exec '' $(TEST_BIN) $(filter-out tests/lib.sh,$(wildcard tests/*.sh))
 
 test-asan: export NVMX_CONFORMANCE_SAMPLE ?= 20
 test-asan:

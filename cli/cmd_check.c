@@ -540,6 +540,12 @@ int cmd_check(int argc, char **argv)
 	if (!c.dst.host_path)
 		return cli_usage_error("check", "--to HOST is required");
 	c.policy = c.dst.vo.policy;
+	/*
+	 * Guest CPUID, PMU version and quirks belong to the VM, not to a host:
+	 * unprefixed they describe the VM on both sides, --from-... overrides
+	 * the source only (a VMM that changed them across the migration).
+	 */
+	vcpu_opts_inherit_vm(&c.src.vo, &c.dst.vo);
 	if (c.ns_path) {
 		static unsigned char blob[NVMX_NS_MAX_SIZE];
 		char msg[256];

@@ -74,6 +74,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			return -1;
 		}
 		o->guest_cpuid = v;
+		o->given |= VO_CPUID;
 		return 1;
 	}
 	if ((v = opt_value(arg, prefix, "pmu-version", argc, argv, i, &m)) || m) {
@@ -84,6 +85,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			return -1;
 		}
 		o->pmu_version = (unsigned)n;
+		o->given |= VO_PMU;
 		return 1;
 	}
 	if ((v = opt_value(arg, prefix, "disable-quirks", argc, argv, i, &m)) || m) {
@@ -94,6 +96,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			return -1;
 		}
 		o->quirks_disabled = q;
+		o->given |= VO_QUIRKS;
 		return 1;
 	}
 	if ((v = opt_value(arg, prefix, "state", argc, argv, i, &m)) || m) {
@@ -125,6 +128,16 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		return 1;
 	}
 	return 0;
+}
+
+void vcpu_opts_inherit_vm(struct vcpu_opts *side, const struct vcpu_opts *vm)
+{
+	if (!(side->given & VO_CPUID))
+		side->guest_cpuid = vm->guest_cpuid;
+	if (!(side->given & VO_PMU))
+		side->pmu_version = vm->pmu_version;
+	if (!(side->given & VO_QUIRKS))
+		side->quirks_disabled = vm->quirks_disabled;
 }
 
 static bool flag_char(char c)

@@ -12,7 +12,11 @@ struct vcpu_opts {
 	uint32_t state;
 	enum nvmx_policy policy;
 	const struct nvmx_kernel *revoke_since;
+	uint32_t given;			/* VO_* bits: options given explicitly */
 };
+
+/* The VM's own properties (guest CPUID, PMU, quirks): the same on both sides. */
+enum { VO_CPUID = 1, VO_PMU = 2, VO_QUIRKS = 4 };
 
 void vcpu_opts_init(struct vcpu_opts *o);
 /* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */
@@ -25,5 +29,7 @@ int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvm
 int guest_cpuid_parse(const char *cmd, const char *spec, const struct nvmx_hostfile *hf,
 		      uint64_t *features);
 const char *vcpu_policy_name(enum nvmx_policy p);
+/* Give `side` the VM properties of `vm` that it does not override itself. */
+void vcpu_opts_inherit_vm(struct vcpu_opts *side, const struct vcpu_opts *vm);
 
 #endif
