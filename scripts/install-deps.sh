@@ -3,8 +3,9 @@
 #
 # Make sure what `make`, `make test` and `make test-all` need is installed:
 # a C compiler with libc headers and make, perl's prove (TAP runner),
-# python3 (the conformance checker), valgrind, and clang with its libFuzzer
-# runtime (libclang-rt-N-dev: the fuzz targets).
+# python3 (the conformance checker, the kernel harness), xz and dpkg-deb
+# (scripts/kernel-src.sh unpacks Debian's kernel sources), valgrind, and
+# clang with its libFuzzer runtime (libclang-rt-N-dev: the fuzz targets).
 #
 # Installs with apt-get only what is missing, and only when running as root
 # on a system that has apt-get.  Otherwise prints what is missing and the
@@ -68,7 +69,11 @@ scan() {
 	have gcc || need build-essential "gcc (make test-asan builds with it)"
 	have make || need build-essential "make"
 	have prove || need perl "prove, the TAP test runner"
-	have python3 || need python3 "python3, for the conformance checker"
+	have python3 || need python3 "python3, for the conformance checker and the kernel harness"
+	have xz || need xz-utils "xz, for scripts/kernel-src.sh (Debian's kernel source tarballs)"
+	have dpkg-deb || need dpkg "dpkg-deb, for scripts/kernel-src.sh"
+	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
+		need debian-archive-keyring "Debian's archive keys, for scripts/kernel-src.sh"
 	have valgrind || need valgrind "valgrind"
 	have clang || need clang "clang, for the libFuzzer targets"
 	if [ "$browser" = 1 ]; then
