@@ -17,8 +17,6 @@ struct check {
 	enum nvmx_msr_id order[NVMX_MSR_COUNT];
 	unsigned norder;
 	const char *order_name;
-	bool cpuid_set;
-	uint64_t features;
 	bool json;
 	const char *ns_path;
 	struct nvmx_nested_state ns;
@@ -120,144 +118,24 @@ static int load_source(struct check *c)
 					       c->saved_path);
 		return 0;
 	}
-	if ((rc = side_load(&c->src, "check", "from-")))
+	if ((rc = side_load(&c->src, "check", "from-", NULL)))
 		return rc;
-	if (c->src.kvm.status != NVMX_LOAD_OK) {
+	const struct nvmx_kvm *kvm = &c->src.sc.kvm;
+	if (kvm->status != NVMX_LOAD_OK) {
 		char why[CLI_REASON_MAX];
-		nvmx_kvm_describe_failure(&c->src.kvm, why, sizeof(why));
+		nvmx_kvm_describe_failure(kvm, why, sizeof(why));
 		fprintf(stderr, "nvmx check: the source KVM %s does not load on %s: %s\n",
-			nvmx_kernel_name(c->src.kvm.kernel), c->src.hf.name, why);
+			nvmx_kernel_name(kvm->kernel), c->src.hf.name, why);
 		return EXIT_USAGE;
 	}
-	if (!c->src.kvm.nested) {
+	if (!kvm->nested) {
 		fprintf(stderr, "nvmx check: the source runs with nested=0: its VMs have no VMX MSRs\n");
 		return EXIT_USAGE;
 	}
-	static struct nvmx_vcpu v;
-	uint64_t features = c->features;
-	bool set = c->cpuid_set;
-	if (c->src.vo.guest_cpuid) {
-		if (guest_cpuid_parse("check", c->src.vo.guest_cpuid, &c->src.hf, &features))
-			return EXIT_USAGE;
-		set = true;
-	}
-	side_vcpu(&c->src, &v, set, features, NVMX_POLICY_STRICT);
-	nvmx_vcpu_save(&v, &c->saved);
+	/* The source saved what its own KVM gave the VM, under its own rule. */
+	c->src.sc.policy = NVMX_POLICY_STRICT;
+	nvmx_scenario_save(&c->src.sc, &c->saved);
 	return 0;
-}
-
-static void run(struct check *c, struct side *dst, enum nvmx_policy policy,
-		const struct nvmx_msrs *saved, struct nvmx_vcpu *v, struct nvmx_migration *m)
-{
-	side_vcpu(dst, v, c->cpuid_set, c->features, policy);
-	nvmx_migrate(m, v, saved, c->order, c->norder);
-}
-
-/* QEMU property names of the allowed-1 bits that broke the migration. */
-static unsigned offending_qemu(const struct nvmx_migration *m, const char **names, unsigned max,
-			       bool *unfixable)
-{
-	unsigned n = 0;
-	*unfixable = false;
-	for (unsigned i = 0; i < m->nwrites; i++) {
-		const struct nvmx_write *w = &m->writes[i];
-		if (!w->r.rc)
-			continue;
-		if (w->r.reason != NVMX_R_ALLOWED1_ADDED && w->r.reason != NVMX_R_BASIC_FEATURE &&
-		    w->r.reason != NVMX_R_MISC_FEATURE && w->r.reason != NVMX_R_BITS_ADDED) {
-			*unfixable = true;
-			continue;
-		}
-		for (unsigned b = 0; b < 64; b++) {
-			if (!((w->r.bits >> b) & 1))
-				continue;
-			const struct nvmx_field *f = nvmx_field_at(w->id, b);
-			if (!f || !f->qemu) {
-				*unfixable = true;
-				continue;
-			}
-			if (n < max)
-				names[n++] = f->qemu;
-		}
-	}
-	return n;
-}
-
-/* Saved values with the offending feature bits dropped: what `vmx-…=off` starts. */
-static void drop_offending(const struct nvmx_migration *m, const struct nvmx_msrs *in,
-			   struct nvmx_msrs *out)
-{
-	*out = *in;
-	for (unsigned i = 0; i < m->nwrites; i++)
-		if (m->writes[i].r.rc)
-			out->val[m->writes[i].id] &= ~m->writes[i].r.bits;
-}
-
-struct fixes {
-	const char *qemu_off[64];
-	unsigned nqemu;
-	bool qemu_works, unfixable;
-	const char *releases[32];
-	unsigned nreleases;
-	const char *params[16];
-	unsigned nparams;
-	enum nvmx_policy policy;	/* a revoke policy that accepts, or STRICT if none */
-	uint32_t revoked[NVMX_MSR_COUNT];
-};
-
-static void find_fixes(struct check *c, const struct nvmx_migration *m, struct fixes *fx)
-{
-	static struct nvmx_vcpu v;
-	static struct nvmx_migration t;
-	static struct side alt;
-	struct nvmx_msrs reduced;
-
-	memset(fx, 0, sizeof(*fx));
-	fx->nqemu = offending_qemu(m, fx->qemu_off, 64, &fx->unfixable);
-	drop_offending(m, &c->saved, &reduced);
-	run(c, &c->dst, c->policy, &reduced, &v, &t);
-	fx->qemu_works = t.migratable && !fx->unfixable;
-
-	/* Another release on the destination host, same parameters where it has them. */
-	for (unsigned i = 0; i < nvmx_kernel_count() && fx->nreleases < 32; i++) {
-		const struct nvmx_kernel *k = nvmx_kernel_at(i);
-		if (k == c->dst.kvm.kernel)
-			continue;
-		alt = c->dst;
-		alt.ko.kernel = k;
-		nvmx_params_for(k, &c->dst.ko.params, &alt.ko.params);
-		kvmopts_load(&alt.ko, &alt.hf.host, &alt.kvm);
-		if (alt.kvm.status != NVMX_LOAD_OK)
-			continue;
-		run(c, &alt, NVMX_POLICY_STRICT, &c->saved, &v, &t);
-		if (t.migratable)
-			fx->releases[fx->nreleases++] = nvmx_kernel_name(k);
-	}
-
-	/* A parameter the destination turned off, back at its default. */
-	struct nvmx_params def;
-	nvmx_params_default(c->dst.kvm.kernel, &def);
-	for (int q = 0; q < NVMX_P_COUNT && fx->nparams < 16; q++) {
-		if (!((c->dst.ko.params.given >> q) & 1) || c->dst.ko.params.val[q] == def.val[q])
-			continue;
-		alt = c->dst;
-		alt.ko.params.val[q] = def.val[q];
-		kvmopts_load(&alt.ko, &alt.hf.host, &alt.kvm);
-		if (alt.kvm.status != NVMX_LOAD_OK)
-			continue;
-		run(c, &alt, c->policy, &c->saved, &v, &t);
-		if (t.migratable)
-			fx->params[fx->nparams++] = nvmx_param_name((enum nvmx_param)q);
-	}
-
-	/* The review thread's revoke list. */
-	if (c->policy == NVMX_POLICY_STRICT) {
-		run(c, &c->dst, NVMX_POLICY_REVOKE_KEEP, &c->saved, &v, &t);
-		if (t.migratable) {
-			fx->policy = NVMX_POLICY_REVOKE_KEEP;
-			memcpy(fx->revoked, t.revoked, sizeof(fx->revoked));
-		}
-	}
 }
 
 static void json_offending(const struct nvmx_write *w)
@@ -374,15 +252,15 @@ static void report_nested_text(const struct check *c, const struct ns_verdict *n
 }
 
 static void report_json(const struct check *c, const struct nvmx_migration *m,
-			const struct nvmx_vcpu *v, const struct fixes *fx, const struct ns_verdict *nv)
+			const struct nvmx_vcpu *v, const struct nvmx_remedies *fx, const struct ns_verdict *nv)
 {
 	char why[CLI_REASON_MAX];
 	printf("{\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\",\"destination\":{\"host\":",
 	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
 	cli_json_str(stdout, c->dst.hf.name);
 	printf(",\"kvm\":");
-	cli_json_str(stdout, nvmx_kernel_name(c->dst.kvm.kernel));
-	printf(",\"load_ok\":%s},\"msrs\":[", c->dst.kvm.status == NVMX_LOAD_OK ? "true" : "false");
+	cli_json_str(stdout, nvmx_kernel_name(c->dst.sc.kvm.kernel));
+	printf(",\"load_ok\":%s},\"msrs\":[", c->dst.sc.kvm.status == NVMX_LOAD_OK ? "true" : "false");
 	for (unsigned i = 0; i < m->nwrites; i++) {
 		const struct nvmx_write *w = &m->writes[i];
 		printf("%s{\"msr\":\"%s\",\"value\":", i ? "," : "", nvmx_msr_desc(w->id)->sdm);
@@ -411,10 +289,13 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 	if (!m->migratable) {
 		printf(",\"fixes\":{\"qemu_off\":");
 		str_list_json(fx->qemu_off, fx->nqemu);
-		printf(",\"qemu_off_sufficient\":%s,\"releases\":", fx->qemu_works ? "true" : "false");
-		str_list_json(fx->releases, fx->nreleases);
-		printf(",\"params_at_default\":");
-		str_list_json(fx->params, fx->nparams);
+		printf(",\"qemu_off_sufficient\":%s,\"releases\":[", fx->qemu_off_sufficient ? "true" : "false");
+		for (unsigned i = 0; i < fx->nreleases; i++)
+			printf("%s\"%s\"", i ? "," : "", nvmx_kernel_name(fx->releases[i]));
+		printf("],\"params_at_default\":[");
+		for (unsigned i = 0; i < fx->nparams; i++)
+			printf("%s\"%s\"", i ? "," : "", nvmx_param_name(fx->params[i]));
+		printf("]");
 		printf(",\"policy\":");
 		if (fx->policy != NVMX_POLICY_STRICT)
 			printf("\"%s\"", vcpu_policy_name(fx->policy));
@@ -426,11 +307,11 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 }
 
 static void report_text(const struct check *c, const struct nvmx_migration *m,
-			const struct nvmx_vcpu *v, const struct fixes *fx)
+			const struct nvmx_vcpu *v, const struct nvmx_remedies *fx)
 {
 	char why[CLI_REASON_MAX];
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
-	       nvmx_kernel_name(c->dst.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
+	       nvmx_kernel_name(c->dst.sc.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
 	printf("verdict: %s\n\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
 	for (unsigned i = 0; i < m->nwrites; i++) {
 		const struct nvmx_write *w = &m->writes[i];
@@ -470,16 +351,17 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 		printf("  - start such VMs without the offending features: -cpu ...");
 		for (unsigned i = 0; i < fx->nqemu; i++)
 			printf(",%s=off", fx->qemu_off[i]);
-		printf("%s\n", fx->qemu_works ? "" : "  (not sufficient on its own)");
+		printf("%s\n", fx->qemu_off_sufficient ? "" : "  (not sufficient on its own)");
 	}
 	if (fx->nreleases) {
 		printf("  - a destination release that accepts these values on this host:");
 		for (unsigned i = 0; i < fx->nreleases; i++)
-			printf(" %s", fx->releases[i]);
+			printf(" %s", nvmx_kernel_name(fx->releases[i]));
 		putchar('\n');
 	}
 	for (unsigned i = 0; i < fx->nparams; i++)
-		printf("  - kvm_intel.%s at its default on the destination\n", fx->params[i]);
+		printf("  - kvm_intel.%s at its default on the destination\n",
+		       nvmx_param_name(fx->params[i]));
 	if (fx->policy != NVMX_POLICY_STRICT) {
 		printf("  - the revoke-list policy (--policy revoke-keep or revoke-clear) accepts it;\n"
 		       "    with revoke-keep L1 keeps seeing, and may set in vmcs12, controls this KVM\n"
@@ -556,19 +438,14 @@ int cmd_check(int argc, char **argv)
 	int rc = load_source(&c);
 	if (rc)
 		return rc;
-	if ((rc = side_load(&c.dst, "check", "")))
+	/* The VM's guest CPUID "host" is the source's when there is one. */
+	if ((rc = side_load(&c.dst, "check", "", c.src.host_path ? &c.src.hf : NULL)))
 		return rc;
-	if (c.dst.vo.guest_cpuid) {
-		const struct nvmx_hostfile *ref = c.src.host_path ? &c.src.hf : &c.dst.hf;
-		if (guest_cpuid_parse("check", c.dst.vo.guest_cpuid, ref, &c.features))
-			return EXIT_USAGE;
-		c.cpuid_set = true;
-	}
 
 	static struct nvmx_vcpu v;
 	static struct nvmx_migration m;
-	static struct fixes fx;
-	run(&c, &c.dst, c.policy, &c.saved, &v, &m);
+	static struct nvmx_remedies fx;
+	nvmx_check(&m, &v, &c.dst.sc, &c.saved, c.order, c.norder);
 	static struct ns_verdict nv;
 	if (c.ns_path) {
 		nested_verdict(&c, &m, &v, &nv);
@@ -576,7 +453,7 @@ int cmd_check(int argc, char **argv)
 			m.migratable = false;
 	}
 	if (!m.migratable)
-		find_fixes(&c, &m, &fx);
+		nvmx_remedies(&fx, NVMX_REMEDY_ALL, &c.dst.sc, &c.saved, &m, c.order, c.norder);
 	if (json) {
 		report_json(&c, &m, &v, &fx, c.ns_path ? &nv : NULL);
 	} else {

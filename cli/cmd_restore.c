@@ -110,14 +110,15 @@ int cmd_restore(int argc, char **argv)
 	if ((rc = cli_load_host("restore", host, &hf)))
 		return rc;
 
-	static struct nvmx_kvm kvm;
+	static struct nvmx_scenario sc;
 	static struct nvmx_vcpu vcpu;
-	static struct nvmx_revoke revoke;
-	kvmopts_load(&ko, &hf.host, &kvm);
-	if ((rc = vcpu_opts_apply(&vo, "restore", &hf, &kvm, &vcpu, &revoke)))
+	kvmopts_scenario(&ko, &hf.host, &sc);
+	if ((rc = vcpu_opts_apply(&vo, "restore", &hf, &sc)))
 		return rc;
+	nvmx_scenario_vcpu(&sc, &vcpu);
+	const struct nvmx_kvm *kvm = &sc.kvm;
 
-	bool all_ok = kvm.status == NVMX_LOAD_OK;
+	bool all_ok = kvm->status == NVMX_LOAD_OK;
 	for (unsigned n = 0; n < nw; n++) {
 		writes[n].r = nvmx_vcpu_set_msr(&vcpu, writes[n].index, writes[n].value);
 		if (writes[n].r.rc)
@@ -127,9 +128,9 @@ int cmd_restore(int argc, char **argv)
 	char why[CLI_REASON_MAX];
 	if (json) {
 		printf("{\"kernel\":");
-		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
+		cli_json_str(stdout, nvmx_kernel_name(kvm->kernel));
 		printf(",\"load_ok\":%s,\"policy\":\"%s\",\"writes\":[",
-		       kvm.status == NVMX_LOAD_OK ? "true" : "false", vcpu_policy_name(vo.policy));
+		       kvm->status == NVMX_LOAD_OK ? "true" : "false", vcpu_policy_name(vo.policy));
 		for (unsigned n = 0; n < nw; n++) {
 			const struct nvmx_msr_desc *d = nvmx_msr_by_index(writes[n].index);
 			printf("%s{\"msr\":\"%s\",\"value\":", n ? "," : "", d->sdm);
@@ -155,9 +156,9 @@ int cmd_restore(int argc, char **argv)
 		print_vcpu_reads_json(stdout, &vcpu, true);
 		printf("}\n");
 	} else {
-		printf("KVM %s on %s", nvmx_kernel_name(kvm.kernel), hf.name);
-		if (kvm.status != NVMX_LOAD_OK) {
-			nvmx_kvm_describe_failure(&kvm, why, sizeof(why));
+		printf("KVM %s on %s", nvmx_kernel_name(kvm->kernel), hf.name);
+		if (kvm->status != NVMX_LOAD_OK) {
+			nvmx_kvm_describe_failure(kvm, why, sizeof(why));
 			printf(": kvm_intel refuses to load: %s\n", why);
 			return EXIT_NO;
 		}

@@ -34,48 +34,40 @@ static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf,
 	return g->set ? guest_cpuid_parse("upgrade", g->spec, hf, f) : 0;
 }
 
-static void vcpu_for(struct nvmx_vcpu *v, const struct nvmx_kvm *kvm, const struct guest *g,
-		     uint64_t features)
+/* One host under release k with the options' parameters, running the VM. */
+static void scenario_for(struct nvmx_scenario *s, const struct nvmx_hostfile *hf,
+			 const struct nvmx_kernel *k, const struct kvm_opts *o,
+			 const struct guest *g, uint64_t features)
 {
-	nvmx_vcpu_init(v, kvm, 0);
-	if (g->set)
-		nvmx_vcpu_set_cpuid(v, features, g->pmu);
+	struct nvmx_params p;
+	nvmx_params_for(k, &o->params, &p);
+	nvmx_scenario_init(s, &hf->host, o->hyperv_evmcs, k, &p);
+	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, 0 };
 }
 
 static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *from,
 		    const struct nvmx_kernel *to, const struct kvm_opts *o, const struct guest *g,
 		    uint64_t features, struct host_verdict *hv)
 {
-	const struct nvmx_host *h = &hf->host;
-	static struct nvmx_kvm ko, kn;
-	static struct nvmx_vcpu vs, vd;
-	static struct nvmx_revoke rv;
-	static struct nvmx_migration t;
-	struct nvmx_params p;
+	static struct nvmx_scenario src, dst;
+	static struct nvmx_vcpu v;
+	static struct nvmx_remedies fx;
 	struct nvmx_msrs saved;
 
 	memset(hv, 0, sizeof(*hv));
-	nvmx_params_for(from, &o->params, &p);
-	nvmx_kvm_load(&ko, h, from, &p);
-	nvmx_params_for(to, &o->params, &p);
-	nvmx_kvm_load(&kn, h, to, &p);
-	hv->old_ok = ko.status == NVMX_LOAD_OK && ko.nested;
-	hv->new_ok = kn.status == NVMX_LOAD_OK && kn.nested;
+	scenario_for(&src, hf, from, o, g, features);
+	scenario_for(&dst, hf, to, o, g, features);
+	hv->old_ok = nvmx_scenario_usable(&src);
+	hv->new_ok = nvmx_scenario_usable(&dst);
 	if (!hv->old_ok || !hv->new_ok)
 		return;
-	vcpu_for(&vs, &ko, g, features);
-	nvmx_vcpu_save(&vs, &saved);
-	vcpu_for(&vd, &kn, g, features);
-	nvmx_migrate(&hv->m, &vd, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+	nvmx_scenario_save(&src, &saved);
+	nvmx_check(&hv->m, &v, &dst, &saved, NULL, 0);
 	hv->migratable = hv->m.migratable;
 	if (hv->migratable)
 		return;
-	nvmx_revoke_compute(&rv, h, to, &p, NULL);
-	vcpu_for(&vd, &kn, g, features);
-	vd.policy = NVMX_POLICY_REVOKE_KEEP;
-	vd.revoke = &rv;
-	nvmx_migrate(&t, &vd, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
-	hv->revoke_ok = t.migratable;
+	nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &dst, &saved, &hv->m, NULL, 0);
+	hv->revoke_ok = fx.policy != NVMX_POLICY_STRICT;
 }
 
 static void account(struct pair_stats *s, const struct host_verdict *hv, const char *name)

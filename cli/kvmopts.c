@@ -95,3 +95,8 @@ void kvmopts_load(const struct kvm_opts *o, const struct nvmx_host *h, struct nv
 		env.hyperv_evmcs = true;
 	nvmx_kvm_load(kvm, &env, o->kernel, &o->params);
 }
+
+void kvmopts_scenario(const struct kvm_opts *o, const struct nvmx_host *h, struct nvmx_scenario *sc)
+{
+	nvmx_scenario_init(sc, h, o->hyperv_evmcs, o->kernel, &o->params);
+}

@@ -24,5 +24,7 @@ int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix);
 /* Apply the options to a host (environment) and load the model. */
 void kvmopts_load(const struct kvm_opts *o, const struct nvmx_host *h, struct nvmx_kvm *kvm);
+/* The same as a scenario (a VM without CPUID, strict, until vcpu_opts_apply). */
+void kvmopts_scenario(const struct kvm_opts *o, const struct nvmx_host *h, struct nvmx_scenario *sc);
 
 #endif

@@ -31,29 +31,13 @@ int side_parse(struct side *s, const char *cmd, const char *prefix, const char *
 	return r;
 }
 
-int side_load(struct side *s, const char *cmd, const char *prefix)
+int side_load(struct side *s, const char *cmd, const char *prefix, const struct nvmx_hostfile *ref)
 {
 	int rc = kvmopts_finish(&s->ko, cmd, prefix);
 	if (rc)
 		return rc;
 	if ((rc = cli_load_host(cmd, s->host_path, &s->hf)))
 		return rc;
-	kvmopts_load(&s->ko, &s->hf.host, &s->kvm);
-	return 0;
-}
-
-void side_vcpu(struct side *s, struct nvmx_vcpu *vcpu, bool cpuid_set, uint64_t features,
-	       enum nvmx_policy policy)
-{
-	nvmx_vcpu_init(vcpu, &s->kvm, s->vo.quirks_disabled);
-	if (cpuid_set)
-		nvmx_vcpu_set_cpuid(vcpu, features, s->vo.pmu_version);
-	vcpu->state = s->vo.state;
-	vcpu->policy = policy;
-	if (policy != NVMX_POLICY_STRICT && s->kvm.status == NVMX_LOAD_OK) {
-		struct nvmx_host h = s->hf.host;
-		h.hyperv_evmcs = h.hyperv_evmcs || s->ko.hyperv_evmcs;
-		nvmx_revoke_compute(&s->revoke, &h, s->kvm.kernel, &s->kvm.params, s->vo.revoke_since);
-		vcpu->revoke = &s->revoke;
-	}
+	kvmopts_scenario(&s->ko, &s->hf.host, &s->sc);
+	return vcpu_opts_apply(&s->vo, cmd, ref ? ref : &s->hf, &s->sc);
 }

@@ -2,7 +2,8 @@
 /*
  * One side of a migration: a host, a KVM release with its parameters and
  * environment, and the vCPU options.  Options are read with a prefix
- * ("from-" for the source), so both sides take the same flags.
+ * ("from-" for the source), so both sides take the same flags; the library's
+ * scenario (nvmx/scenario.h) is what they build.
  */
 #ifndef NVMX_SIDE_H
 #define NVMX_SIDE_H
@@ -15,18 +16,17 @@ struct side {
 	struct kvm_opts ko;
 	struct vcpu_opts vo;
 	struct nvmx_hostfile hf;
-	struct nvmx_kvm kvm;
-	struct nvmx_revoke revoke;
+	struct nvmx_scenario sc;
 };
 
 void side_init(struct side *s);
 /* 1 consumed, 0 not ours, -1 usage error (printed). host_opt: "to" / "from-host" */
 int side_parse(struct side *s, const char *cmd, const char *prefix, const char *host_opt,
 	       int argc, char **argv, int *i);
-/* Load host and KVM.  0 or an EXIT_* code. */
-int side_load(struct side *s, const char *cmd, const char *prefix);
-/* A fresh vCPU of this side with guest CPUID `features` (if cpuid_set). */
-void side_vcpu(struct side *s, struct nvmx_vcpu *vcpu, bool cpuid_set, uint64_t features,
-	       enum nvmx_policy policy);
+/*
+ * Load host and KVM, and give the scenario the vCPU options (a guest CPUID
+ * "host" read from `ref`, NULL: this side's host).  0 or an EXIT_* code.
+ */
+int side_load(struct side *s, const char *cmd, const char *prefix, const struct nvmx_hostfile *ref);
 
 #endif

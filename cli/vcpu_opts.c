@@ -200,21 +200,15 @@ int guest_cpuid_parse(const char *cmd, const char *spec, const struct nvmx_hostf
 }
 
 int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvmx_hostfile *hf,
-		    const struct nvmx_kvm *kvm, struct nvmx_vcpu *vcpu, struct nvmx_revoke *revoke)
+		    struct nvmx_scenario *sc)
 {
 	uint64_t features = 0;
 	if (o->guest_cpuid && guest_cpuid_parse(cmd, o->guest_cpuid, hf, &features))
 		return EXIT_USAGE;
-	nvmx_vcpu_init(vcpu, kvm, o->quirks_disabled);
-	if (o->guest_cpuid)
-		nvmx_vcpu_set_cpuid(vcpu, features, o->pmu_version);
-	vcpu->state = o->state;
-	vcpu->policy = o->policy;
-	if (o->policy != NVMX_POLICY_STRICT && kvm->status == NVMX_LOAD_OK) {
-		struct nvmx_host h = hf->host;
-		h.hyperv_evmcs = kvm->using_evmcs || h.hyperv_evmcs;
-		nvmx_revoke_compute(revoke, &h, kvm->kernel, &kvm->params, o->revoke_since);
-		vcpu->revoke = revoke;
-	}
+	sc->vm = (struct nvmx_vm){ o->guest_cpuid != NULL, features, o->pmu_version,
+				   o->quirks_disabled };
+	sc->state = o->state;
+	sc->policy = o->policy;
+	sc->revoke_since = o->revoke_since;
 	return 0;
 }

@@ -22,9 +22,12 @@ void vcpu_opts_init(struct vcpu_opts *o);
 /* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */
 int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		    int argc, char **argv, int *i);
-/* A fresh vCPU on kvm with these options (CPUID, state, policy). 0 or EXIT_USAGE. */
+/*
+ * Give a scenario these options: the VM (a guest CPUID "host" read from hf),
+ * state, policy, revoke list.  0 or EXIT_USAGE.
+ */
 int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvmx_hostfile *hf,
-		    const struct nvmx_kvm *kvm, struct nvmx_vcpu *vcpu, struct nvmx_revoke *revoke);
+		    struct nvmx_scenario *sc);
 /* Parse a --guest-cpuid SPEC against a host's flags into NVMX_FEAT() bits. */
 int guest_cpuid_parse(const char *cmd, const char *spec, const struct nvmx_hostfile *hf,
 		      uint64_t *features);

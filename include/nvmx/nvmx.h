@@ -15,6 +15,7 @@
 #include "kvm.h"
 #include "vcpu.h"
 #include "migrate.h"
+#include "scenario.h"
 #include "nested_state.h"
 #include "io.h"
 

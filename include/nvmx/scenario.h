@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A scenario: one host under one KVM release (module parameters,
+ * environment), a VM with its own properties, the state of its vCPU and the
+ * restore policy -- built in one place, so that every question asked of a
+ * "fresh vCPU of this VM on that host" (derive, restore, check, upgrade,
+ * fleets) builds the vCPU the same way.  And the checks asked of two
+ * scenarios: will the saved values of one restore on the other, and what
+ * change would make them.
+ */
+#ifndef NVMX_SCENARIO_H
+#define NVMX_SCENARIO_H
+
+#include "migrate.h"
+
+/*
+ * What belongs to the VM rather than to a host: the same on both sides of a
+ * migration (a VMM gives the VM the same CPUID wherever it runs).
+ */
+struct nvmx_vm {
+	bool cpuid_set;			/* the VMM does KVM_SET_CPUID2 */
+	uint64_t guest_features;	/* NVMX_FEAT() bits of the guest CPUID */
+	unsigned pmu_version;		/* CPUID.0xA version, 0 = no leaf */
+	uint64_t quirks_disabled;	/* KVM_CAP_DISABLE_QUIRKS2 mask */
+};
+
+struct nvmx_scenario {
+	struct nvmx_host host;		/* the host with its environment applied */
+	struct nvmx_params params;	/* as requested (nvmx_params_default + changes) */
+	struct nvmx_kvm kvm;		/* what kvm_intel computed at load */
+	struct nvmx_vm vm;
+	uint32_t state;			/* enum nvmx_vcpu_state bits */
+	enum nvmx_policy policy;
+	const struct nvmx_kernel *revoke_since;	/* revoke list: releases from here on (NULL all) */
+	struct nvmx_revoke revoke;	/* filled by nvmx_scenario_vcpu for the revoke policies */
+};
+
+/*
+ * Load release k on host h with params p (NULL: k's defaults); hyperv_evmcs
+ * adds the environment "KVM runs on Hyper-V with enlightened VMCS" to the
+ * host's own.  The VM starts without CPUID, state 0, strict policy.
+ */
+void nvmx_scenario_init(struct nvmx_scenario *s, const struct nvmx_host *h, bool hyperv_evmcs,
+			const struct nvmx_kernel *k, const struct nvmx_params *p);
+/* Load again after changing params (or for release k, carrying params over). */
+void nvmx_scenario_reload(struct nvmx_scenario *s, const struct nvmx_kernel *k);
+/* kvm_intel loaded with nested=1: the VM has VMX MSRs. */
+bool nvmx_scenario_usable(const struct nvmx_scenario *s);
+/*
+ * A fresh vCPU of the VM: created, KVM_SET_CPUID2 if the VM has a CPUID,
+ * state and policy set; for a revoke policy the list is computed into
+ * s->revoke, which the vCPU points to (s must outlive it).
+ */
+void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v);
+/* What a VMM saves from a fresh vCPU of the VM (KVM_GET_MSRS). */
+void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved);
+
+/*
+ * Live migration into dst: the saved values written in `order` (NULL: QEMU's)
+ * into a fresh vCPU of dst, left in *v for what L1 reads afterwards.
+ */
+void nvmx_check(struct nvmx_migration *m, struct nvmx_vcpu *v, struct nvmx_scenario *dst,
+		const struct nvmx_msrs *saved, const enum nvmx_msr_id *order, unsigned norder);
+
+#define NVMX_REMEDY_MAX_RELEASES 128
+#define NVMX_REMEDY_MAX_FLAGS 64
+
+/* Changes verified to make a failed migration work, each on its own. */
+struct nvmx_remedies {
+	/* QEMU -cpu flags (vmx-...=off) that clear the offending feature bits */
+	const char *qemu_off[NVMX_REMEDY_MAX_FLAGS];
+	unsigned nqemu;
+	bool unfixable;			/* an offending bit or rule no flag can clear */
+	bool qemu_off_sufficient;	/* the values without those bits are accepted */
+	/* other releases on the destination host that accept the values (strict) */
+	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
+	unsigned nreleases;
+	/* parameters the destination changed that, back at their default, accept them */
+	enum nvmx_param params[NVMX_P_COUNT];
+	unsigned nparams;
+	/*
+	 * The revoke list (a proposal no released kernel implements): REVOKE_KEEP
+	 * when it accepts the values under a strict destination, else STRICT.
+	 */
+	enum nvmx_policy policy;
+	uint32_t revoked[NVMX_MSR_COUNT];	/* bits it would accept */
+};
+
+/* Which remedies to look for (each costs a check per candidate). */
+enum {
+	NVMX_REMEDY_QEMU = 1 << 0,
+	NVMX_REMEDY_RELEASES = 1 << 1,
+	NVMX_REMEDY_PARAMS = 1 << 2,
+	NVMX_REMEDY_REVOKE = 1 << 3,
+	NVMX_REMEDY_ALL = 0xf,
+};
+
+/*
+ * What would make migration m (nvmx_check of saved into dst, in `order`)
+ * work.  dst's revoke list may be recomputed; nothing else changes.
+ */
+void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenario *dst,
+		   const struct nvmx_msrs *saved, const struct nvmx_migration *m,
+		   const enum nvmx_msr_id *order, unsigned norder);
+
+#endif

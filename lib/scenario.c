@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one builder of "a fresh vCPU of this VM on that host": environment,
+ * parameters, CPUID, quirks, state, policy and revoke list combined the same
+ * way for every command and for fleets.
+ */
+#include "nvmx/scenario.h"
+
+void nvmx_scenario_init(struct nvmx_scenario *s, const struct nvmx_host *h, bool hyperv_evmcs,
+			const struct nvmx_kernel *k, const struct nvmx_params *p)
+{
+	s->host = *h;
+	s->host.hyperv_evmcs = h->hyperv_evmcs || hyperv_evmcs;
+	if (p)
+		s->params = *p;
+	else
+		nvmx_params_default(k, &s->params);
+	s->vm = (struct nvmx_vm){ false, 0, 0, 0 };
+	s->state = 0;
+	s->policy = NVMX_POLICY_STRICT;
+	s->revoke_since = NULL;
+	nvmx_kvm_load(&s->kvm, &s->host, k, &s->params);
+}
+
+void nvmx_scenario_reload(struct nvmx_scenario *s, const struct nvmx_kernel *k)
+{
+	if (k && k != s->kvm.kernel) {
+		struct nvmx_params p = s->params;
+		nvmx_params_for(k, &p, &s->params);
+	} else {
+		k = s->kvm.kernel;
+	}
+	nvmx_kvm_load(&s->kvm, &s->host, k, &s->params);
+}
+
+bool nvmx_scenario_usable(const struct nvmx_scenario *s)
+{
+	return s->kvm.status == NVMX_LOAD_OK && s->kvm.nested;
+}
+
+void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v)
+{
+	nvmx_vcpu_init(v, &s->kvm, s->vm.quirks_disabled);
+	if (s->vm.cpuid_set)
+		nvmx_vcpu_set_cpuid(v, s->vm.guest_features, s->vm.pmu_version);
+	v->state = s->state;
+	v->policy = s->policy;
+	if (s->policy != NVMX_POLICY_STRICT && s->kvm.status == NVMX_LOAD_OK) {
+		/* The same module parameters as requested, in the same environment. */
+		nvmx_revoke_compute(&s->revoke, &s->host, s->kvm.kernel, &s->params, s->revoke_since);
+		v->revoke = &s->revoke;
+	}
+}
+
+void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved)
+{
+	struct nvmx_vcpu v;
+	nvmx_scenario_vcpu(s, &v);
+	nvmx_vcpu_save(&v, saved);
+}
+
+void nvmx_check(struct nvmx_migration *m, struct nvmx_vcpu *v, struct nvmx_scenario *dst,
+		const struct nvmx_msrs *saved, const enum nvmx_msr_id *order, unsigned norder)
+{
+	if (!order) {
+		order = nvmx_order_qemu;
+		norder = NVMX_RESTORABLE_COUNT;
+	}
+	nvmx_scenario_vcpu(dst, v);
+	nvmx_migrate(m, v, saved, order, norder);
+}
