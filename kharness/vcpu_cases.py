@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The write plans of the vCPU case kinds (restore, cross, cpuid, guestread).
+
+conformance/DATA.md names the case families; this module turns them into
+write sequences from a kernel's own derived values, so that a tree without
+conformance data gets the same cases, and a tree with data can be checked
+case by case. Nothing here runs kernel code: the plans go to the harness
+driver, which runs them through the tree's vmx_set_vmx_msr and friends.
+
+    vcpu_cases.py check-plan CASES_DIR [--kernel V ...]
+        regenerate every restore/cross/cpuid/guestread write sequence of the
+        conformance files from their derive/synthetic files and compare
+        (case names, order, indices, values): the plan is the data's plan.
+"""
+import argparse
+import glob
+import json
+import os
+import sys
+
+# Every MSR a host-initiated write may restore, ascending, and in the order
+# QEMU's kvm_put_msrs writes them.
+RESTORABLE = [0x480, 0x485, 0x486, 0x488, 0x48a, 0x48b, 0x48c,
+              0x48d, 0x48e, 0x48f, 0x490, 0x491]
+QEMU_ORDER = [0x48e, 0x48b, 0x48c, 0x48d, 0x48f, 0x490,
+              0x485, 0x480, 0x486, 0x488, 0x48a, 0x491]
+# Read-only for userspace: the non-TRUE controls and CR0/CR4_FIXED1.
+NONRESTORABLE = [0x481, 0x482, 0x483, 0x484, 0x487, 0x489]
+# Control MSRs whose two halves are flipped bit by bit.
+CONTROLS = [0x48b, 0x48d, 0x48e, 0x48f, 0x490]
+M64 = (1 << 64) - 1
+
+# Host samples of the conformance data (the data's own choice, kept so a
+# tree without data gets the same hosts). With --hosts-from the sample of an
+# existing case file is used instead.
+RESTORE_HOSTS = """
+intel-core-i7-6700k intel-xeon-platinum-8180 intel-core-i7-11800h intel-xeon-silver-4514y
+intel-core-i5-6400t intel-core-i7-3770k intel-core-i7-1365u intel-core-m3-8100y
+zhaoxin-kaixian-kx-u5581 synthetic-064
+""".split()
+RESTORE_PARAM_HOSTS = """
+intel-core-i7-6700k intel-xeon-platinum-8180 intel-core-i7-11800h intel-xeon-silver-4514y
+intel-core-i5-6400t intel-core-i7-3770k
+""".split()
+CPUID_HOSTS = """
+intel-core-i7-6700k intel-xeon-platinum-8180 centaur-es-cns-0040672 intel-celeron-n3150
+intel-celeron-n4505 intel-core-i3-10110u intel-core-i3-8350k intel-core-i5-1135g7
+intel-core-i5-1350p intel-core-i5-8250u intel-core-i7-14700k intel-core-i7-5600u
+intel-core-i7-8750h intel-core-i9-10980xe intel-core-m3-8100y intel-pentium-4415u
+intel-pentium-5405u intel-pentium-gold-g7400 intel-xeon-d-1540 montage-jintide-c2460
+""".split()
+GUESTREAD_HOSTS = """
+intel-core-i7-6700k intel-xeon-platinum-8180 centaur-es-cns-0040672 intel-celeron-n3150
+intel-celeron-n4505 intel-core-i3-10110u intel-core-i3-8350k intel-core-i5-1135g7
+intel-core-i5-1350p intel-core-i5-8250u intel-core-i7-14700k intel-core-i7-5600u
+intel-core-i7-8750h intel-core-i9-10980xe intel-core-m3-8100y intel-pentium-4415u
+intel-pentium-5405u intel-pentium-gold-g7400 intel-xeon-d-1540 montage-jintide-c2460
+synthetic-000 synthetic-001 synthetic-002 synthetic-003 synthetic-004 synthetic-005
+synthetic-006 synthetic-007 synthetic-008 synthetic-009 synthetic-010 synthetic-011
+synthetic-012 synthetic-013 synthetic-014 synthetic-015 synthetic-016 synthetic-017
+synthetic-018 synthetic-019
+""".split()
+GUESTREAD_RESTORE_HOSTS = """
+intel-core-i7-6700k intel-xeon-platinum-8180 centaur-es-cns-0040672 intel-celeron-n3150
+intel-celeron-n4505
+""".split()
+CROSS_HOSTS = """
+centaur-es-cns-0040672 intel-atom-c3958 intel-atom-e680 intel-atom-x7-z8700 intel-celeron-6305
+intel-celeron-j3455 intel-celeron-j6412 intel-celeron-n3150 intel-celeron-n4505
+intel-celeron-n5100 intel-core-5-320 intel-core-7-350 intel-core-i3-10110u intel-core-i3-7100
+intel-core-i3-8350k intel-core-i5-10210u intel-core-i5-1135g7 intel-core-i5-12500
+intel-core-i5-1350p intel-core-i5-14600k intel-core-i5-5250u intel-core-i5-7200u
+intel-core-i5-8250u intel-core-i5-l16g7 intel-core-i7-10700k intel-core-i7-10750h
+intel-core-i7-1165g7 intel-core-i7-11800h intel-core-i7-12800hx intel-core-i7-13700k
+intel-core-i7-14700k intel-core-i7-3770k intel-core-i7-3930k intel-core-i7-4770
+intel-core-i7-4930k intel-core-i7-5600u intel-core-i7-5820k intel-core-i7-6700k
+intel-core-i7-6850k intel-core-i7-6950x intel-core-i7-7800x intel-core-i7-8565u
+intel-core-i7-8750h intel-core-i9-10900k intel-core-i9-10980xe intel-core-i9-12900h
+intel-core-i9-12900k intel-core-i9-13900k intel-core-i9-14900k intel-core-m3-6y30
+intel-core-m3-8100y intel-core-ultra-5-245k intel-core-ultra-7-155u intel-core-ultra-7-265u
+intel-core-ultra-9-275hx intel-core-ultra-9-288v intel-core2-x6800
+intel-es-sandy-bridge-ep-0206d5 intel-pentium-4415u intel-pentium-5405u intel-pentium-g4600
+intel-pentium-gold-8505 intel-pentium-gold-g7400 intel-pentium-n4200 intel-pentium-silver-n5030
+intel-processor-5y70 intel-xeon-658x intel-xeon-d-1540 intel-xeon-d-2183it intel-xeon-e-2356g
+intel-xeon-e5-2620-v4 intel-xeon-e5-2660-v3 intel-xeon-e5-2696-v4 intel-xeon-e5-2699-v3
+intel-xeon-e7450 intel-xeon-gold-5520plus intel-xeon-gold-6212u intel-xeon-platinum-8180
+intel-xeon-platinum-8570 intel-xeon-silver-4214 intel-xeon-w-3175x intel-xeon-w3670
+intel-xeon-w9-3475x montage-jintide-c2460 via-quadcore-l4700 zhaoxin-kaixian-kx-6000g-4
+zhaoxin-kaixian-kx-7000 zhaoxin-kaixian-kx-u6780a synthetic-000 synthetic-001 synthetic-002
+synthetic-003 synthetic-004 synthetic-005 synthetic-006 synthetic-007 synthetic-008
+synthetic-009 synthetic-010 synthetic-011 synthetic-012 synthetic-013 synthetic-014
+synthetic-015 synthetic-016 synthetic-017 synthetic-018 synthetic-019 synthetic-020
+synthetic-021 synthetic-024 synthetic-025 synthetic-026 synthetic-028 synthetic-029
+""".split()
+
+RESTORE_PARAM_SETS = [{'ept': '0'}, {'unrestricted_guest': '0'}, {'vpid': '0'}]
+CPUID_SETS = [
+    ('host-pmu2', {'guest_cpuid': 'host', 'pmu_version': 2}),
+    ('none', {'guest_cpuid': 'none', 'pmu_version': 0}),
+    ('mixed-pmu1', {'guest_cpuid': 'host,-mpx,-rdtscp,-rdpid,-rdseed,-invpcid,-xsaves',
+                    'pmu_version': 1}),
+]
+# Only on kernels that have KVM_X86_QUIRK_STUFF_FEATURE_MSRS (7.0+).
+CPUID_SET_NOSTUFF = ('none-nostuff', {'guest_cpuid': 'none', 'pmu_version': 0,
+                                      'disable_quirks': '0x100'})
+
+
+def hx(i):
+    return '0x%x' % i
+
+
+def val(v):
+    return '0x%016x' % (v & M64)
+
+
+def field(v, lo, width, new):
+    """v with bits lo..lo+width-1 replaced by new (wrapped to the field)."""
+    mask = ((1 << width) - 1) << lo
+    return (v & ~mask) | ((new << lo) & mask)
+
+
+def getf(v, lo, width):
+    return (v >> lo) & ((1 << width) - 1)
+
+
+def middle_bit(word):
+    """The middle one of the set bits of a 32-bit word (the bit a seq case
+    clears), or None when none is set."""
+    bits = [b for b in range(32) if word >> b & 1]
+    return bits[len(bits) // 2] if bits else None
+
+
+def lowest_bit(v):
+    return (v & -v).bit_length() - 1 if v else None
+
+
+def seq_cases(n, with_extra=True):
+    """Clear one bit, then write the original back, on one vCPU."""
+    out = []
+    for i in CONTROLS if with_extra else CONTROLS[:4]:
+        b = middle_bit(n[i] >> 32)
+        if b is None:
+            continue
+        out.append(('seq-%s-clear-bit%d-then-restore' % (hx(i), b),
+                    [(i, n[i] & ~(1 << (32 + b))), (i, n[i])]))
+    if not with_extra:
+        return out
+    out.append(('seq-basic-clear-bit54-then-restore',
+                [(0x480, n[0x480] & ~(1 << 54)), (0x480, n[0x480])]))
+    b = lowest_bit(n[0x48c])
+    if b is not None:
+        out.append(('seq-eptvpid-clear-bit%d-then-restore' % b,
+                    [(0x48c, n[0x48c] & ~(1 << b)), (0x48c, n[0x48c])]))
+    if n[0x491]:
+        out.append(('seq-vmfunc-clear-then-restore', [(0x491, 0), (0x491, n[0x491])]))
+    return out
+
+
+def derived_cases(n, prefix='derived'):
+    out = [('%s-all-ascending' % prefix, [(i, n[i]) for i in RESTORABLE]),
+           ('%s-all-qemu-order' % prefix, [(i, n[i]) for i in QEMU_ORDER])]
+    out += [('%s-single-%s' % (prefix, hx(i)), [(i, n[i])]) for i in RESTORABLE]
+    return out
+
+
+def restore_plan(n, full=True):
+    """restore-V cases for one host from its derived values n (index -> int).
+    full=False: the reduced set run with non-default module parameters."""
+    out = derived_cases(n)
+    misc = n[0x485]
+    rate = getf(misc, 0, 5)
+    pin_then_misc = ('seq-pin-no-preempt-then-misc-rate+1',
+                     [(0x48d, n[0x48d] & ~(1 << 38)), (0x485, field(misc, 0, 5, rate + 1))])
+    if not full:
+        return out + [pin_then_misc] + seq_cases(n)
+    out += [('nonrestorable-same-%s' % hx(i), [(i, n[i])]) for i in NONRESTORABLE]
+    for i in CONTROLS:
+        for half, lo in (('allowed0', 0), ('allowed1', 32)):
+            out += [('flip-%s-%s-bit%d' % (hx(i), half, b), [(i, n[i] ^ (1 << (lo + b)))])
+                    for b in range(32)]
+    for i in (0x48c, 0x491):
+        out += [('flip-%s-bit%d' % (hx(i), b), [(i, n[i] ^ (1 << b))]) for b in range(64)]
+    basic = n[0x480]
+    rev = getf(basic, 0, 31)
+    out += [('basic-rev+1', [(0x480, field(basic, 0, 31, rev + 1))]),
+            ('basic-rev-bit31', [(0x480, basic | 1 << 31)])]
+    for size in (0x800, 0x1008, 0x2000, 0):
+        out.append(('basic-size-%s' % (hx(size) if size else '0'),
+                    [(0x480, (basic & ~(0x1fff << 32)) | size << 32)]))
+    out += [('basic-memtype-uc', [(0x480, field(basic, 50, 4, 0))]),
+            ('basic-memtype-7', [(0x480, field(basic, 50, 4, 7))])]
+    out += [('basic-bit%d' % b, [(0x480, basic ^ (1 << b))])
+            for b in (44, 45, 46, 47, 48, 49, 54, 55, 56, 57, 60, 63)]
+    cr3, maxmsr, mseg = getf(misc, 16, 9), getf(misc, 25, 3), getf(misc, 32, 32)
+    out += [('misc-rate+1', [(0x485, field(misc, 0, 5, rate + 1))]),
+            ('misc-rate-1', [(0x485, field(misc, 0, 5, rate - 1))]),
+            ('misc-rate-0', [(0x485, field(misc, 0, 5, 0))]),
+            ('misc-cr3count+1', [(0x485, field(misc, 16, 9, cr3 + 1))]),
+            ('misc-cr3count-1', [(0x485, field(misc, 16, 9, cr3 - 1))]),
+            ('misc-cr3count-0', [(0x485, field(misc, 16, 9, 0))]),
+            ('misc-maxmsr+1', [(0x485, field(misc, 25, 3, maxmsr + 1))]),
+            ('misc-maxmsr-1', [(0x485, field(misc, 25, 3, maxmsr - 1))]),
+            ('misc-mseg+1', [(0x485, field(misc, 32, 32, mseg + 1))]),
+            ('misc-zero', [(0x485, 0)])]
+    out += [('misc-bit%d' % b, [(0x485, misc ^ (1 << b))])
+            for b in (5, 6, 7, 8, 9, 13, 14, 15, 28, 29, 30, 31)]
+    out.append(pin_then_misc)
+    enum = n[0x48a]
+    out += [('vmcs-enum-zero', [(0x48a, 0)]),
+            ('vmcs-enum-minus2', [(0x48a, enum - 2)]),
+            ('vmcs-enum-plus2', [(0x48a, enum + 2)]),
+            ('vmcs-enum-max', [(0x48a, 0x3fe)]),
+            ('vmcs-enum-odd', [(0x48a, enum | 1)]),
+            ('vmcs-enum-high-bits', [(0x48a, enum | 1 << 40)])]
+    out += [('fixed0-0x486-bit%d' % b, [(0x486, n[0x486] ^ (1 << b))]) for b in (0, 5, 31, 1, 2, 16)]
+    out += [('fixed0-0x488-bit%d' % b, [(0x488, n[0x488] ^ (1 << b))]) for b in (13, 0, 5, 7)]
+    out += [('fixed1-%s-clear-bit0' % hx(i), [(i, n[i] & ~1)]) for i in (0x487, 0x489)]
+    return out + seq_cases(n)
+
+
+def cross_plan(n_from, singles=False):
+    """cross-A-to-B: A's derived values written into a fresh vCPU of B."""
+    out = [('cross-all-ascending', [(i, n_from[i]) for i in RESTORABLE]),
+           ('cross-all-qemu-order', [(i, n_from[i]) for i in QEMU_ORDER])]
+    if singles:
+        out += [('cross-single-%s' % hx(i), [(i, n_from[i])]) for i in RESTORABLE]
+    return out
+
+
+def cpuid_plan(n, after=None):
+    """cpuid-V cases for one host and guest CPUID set, after KVM_SET_CPUID2.
+    `after` = the vCPU's values right after it (None: not known yet; the
+    vcpu-values case is then left out)."""
+    out = [('after-set-cpuid', [])]
+    out.append(('derived-all-qemu-order', [(i, n[i]) for i in QEMU_ORDER]))
+    out += [('derived-single-%s' % hx(i), [(i, n[i])]) for i in RESTORABLE]
+    out += seq_cases(n, with_extra=False)
+    if after is not None:
+        out.append(('vcpu-values-qemu-order', [(i, after[i]) for i in QEMU_ORDER]))
+    return out
+
+
+def guestread_plan(n, qemu_restore):
+    out = [('guestread', [], False), ('guestread/hyperv_evmcs=1', [], True)]
+    if qemu_restore:
+        out.append(('guestread-after-qemu-restore', [(i, n[i]) for i in QEMU_ORDER], False))
+    return out
+
+
+# ---- checking the plans against conformance files -------------------------
+
+def nested_of(d):
+    return {int(k, 16): int(v, 16) for k, v in d.items()}
+
+
+def load_derived(cases, kernel):
+    """(host, param_set) -> nested values, for derive and synthetic files."""
+    out = {}
+    for kind in ('derive', 'synthetic'):
+        path = os.path.join(cases, '%s-%s.jsonl' % (kind, kernel))
+        if not os.path.exists(path):
+            continue
+        for line in open(path):
+            d = json.loads(line)
+            out[(d['host'], d['param_set'])] = (nested_of(d['nested'])
+                                                if d['load_ok'] and d['nested'] else None)
+    return out
+
+
+def param_set_name(params):
+    if not params:
+        return 'defaults'
+    (k, v), = params.items()
+    return '%s=%s' % (k, v)
+
+
+def writes_of(d):
+    return [(int(w['index'], 16), int(w['value'], 16)) for w in d['writes']]
+
+
+def group(path, key):
+    """Lines of a case file grouped by key(line), in file order."""
+    out = {}
+    for line in open(path):
+        d = json.loads(line)
+        out.setdefault(key(d), []).append(d)
+    return out
+
+
+class Tally:
+    def __init__(self):
+        self.n = self.bad = 0
+        self.shown = 0
+
+    def compare(self, what, plan, lines):
+        """plan: [(case, writes)]; lines: the file's lines for the same group."""
+        got = [(d['case'].rsplit('/', 1)[-1] if '/' in d['case'] and not
+                d['case'].split('/', 1)[1].startswith('guestread') else d['case'],
+                writes_of(d)) for d in lines]
+        self.n += len(lines)
+        if plan == got:
+            return
+        bad = 0
+        pm = dict(plan)
+        for case, w in got:
+            if pm.get(case) != w:
+                bad += 1
+                if self.shown < 20:
+                    self.shown += 1
+                    print('  %s %s: data %s plan %s' % (what, case,
+                          [(hx(i), val(v)) for i, v in w][:3],
+                          [(hx(i), val(v)) for i, v in pm.get(case, [])][:3]))
+        names_p = [c for c, _ in plan]
+        names_d = [c for c, _ in got]
+        if names_p != names_d:
+            extra = [c for c in names_p if c not in names_d]
+            missing = [c for c in names_d if c not in names_p]
+            if self.shown < 20:
+                self.shown += 1
+                print('  %s: plan-only %s data-only %s%s' % (
+                    what, extra[:4], missing[:4],
+                    ' (order differs)' if not extra and not missing else ''))
+            bad = max(bad, 1)
+        self.bad += bad
+
+
+def check_plan(cases, kernels):
+    t = Tally()
+    for k in kernels:
+        der = load_derived(cases, k)
+        n0 = t.n
+        b0 = t.bad
+        path = os.path.join(cases, 'restore-%s.jsonl' % k)
+        for (host, ps), lines in group(path, lambda d: (d['host'], param_set_name(d['params']))).items():
+            n = der[(host, ps)]
+            t.compare('restore-%s %s/%s' % (k, host, ps), restore_plan(n, full=(ps == 'defaults')), lines)
+        for path in sorted(glob.glob(os.path.join(cases, 'cross-*-to-%s.jsonl' % k))):
+            a = os.path.basename(path)[len('cross-'):-len('-to-%s.jsonl' % k)]
+            dera = load_derived(cases, a)
+            singles = {a, k} == {'5.19', '6.1'}
+            for host, lines in group(path, lambda d: d['host']).items():
+                t.compare('cross-%s-to-%s %s' % (a, k, host), cross_plan(dera[(host, 'defaults')], singles), lines)
+        path = os.path.join(cases, 'cpuid-%s.jsonl' % k)
+        for (host, cs), lines in group(path, lambda d: (d['host'], d['cpuid_set'])).items():
+            after = nested_of(lines[0]['after_set_cpuid'])
+            t.compare('cpuid-%s %s/%s' % (k, host, cs), cpuid_plan(der[(host, 'defaults')], after), lines)
+        path = os.path.join(cases, 'guestread-%s.jsonl' % k)
+        for host, lines in group(path, lambda d: d['host']).items():
+            n = der[(host, 'defaults')]
+            qr = any(d['case'].endswith('after-qemu-restore') for d in lines)
+            t.compare('guestread-%s %s' % (k, host),
+                      [('%s/%s' % (host, c), w) for c, w, _ in guestread_plan(n, qr)], lines)
+        print('check-plan %s: %d lines, %d differ' % (k, t.n - n0, t.bad - b0))
+    print('check-plan: %d lines, %d agree' % (t.n, t.n - t.bad))
+    return 1 if t.bad else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    c = sub.add_parser('check-plan')
+    c.add_argument('cases')
+    c.add_argument('--kernel', action='append')
+    a = ap.parse_args()
+    if a.cmd == 'check-plan':
+        ks = a.kernel or sorted({os.path.basename(p)[len('restore-'):-len('.jsonl')]
+                                 for p in glob.glob(os.path.join(a.cases, 'restore-*.jsonl'))})
+        return check_plan(a.cases, ks)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())
