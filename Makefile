@@ -1,10 +1,11 @@
 # nvmx — nested VMX capability MSRs, the way KVM computes and checks them.
 #
 #   make                build build/libnvmx.a, build/nvmx
-#   make test           the test suite (TAP, run by prove)
+#   make test           the test suite (TAP, run by prove, two at a time)
 #   make test-asan      the same suite built with ASan+UBSan
 #   make valgrind       the C tests and the fuzz replays under valgrind
-#   make test-all       everything CI runs (test, test-asan, valgrind)
+#   make test-fuzz      the fuzz smoke run: replays, then a minute of libFuzzer
+#   make test-all       everything CI runs (test, test-asan, valgrind, test-fuzz)
 #   make fuzz           libFuzzer targets, 15 s each (fuzz-long: 600 s; fuzz/README.md)
 #   make bench          costs and ratios to a naive reference (not in CI)
 #   make install        PREFIX=/usr/local DESTDIR=
@@ -67,8 +68,18 @@ FORCE:
 
 tests: $(TEST_BIN) $(O)/nvmx
 
+# Two tests at a time (PROVE_JOBS), the longest first so that the other one
+# fills the time around it.  The suite replays the fuzz seeds but does not fuzz:
+# test-fuzz does (NVMX_FUZZ_SECONDS), in test-all.
+PROVE_JOBS ?= 2
+SLOW_TESTS := tests/conformance.sh tests/install.sh tests/qemu_cli.sh tests/bad_input.sh
 test: tests
-	NVMX=$(O)/nvmx NVMX_BUILD=$(O) prove -f --exec '' $(TEST_BIN) $(filter-out tests/lib.sh,$(wildcard tests/*.sh))
+	NVMX=$(O)/nvmx NVMX_BUILD=$(O) NVMX_FUZZ_SECONDS=0 prove -j$(PROVE_JOBS) -f --exec '' \
+	  $(SLOW_TESTS) $(TEST_BIN) $(filter-out $(SLOW_TESTS) tests/lib.sh,$(wildcard tests/*.sh))
+
+test-fuzz: tests
+	NVMX=$(O)/nvmx NVMX_BUILD=$(O) NVMX_FUZZ_SECONDS=$${NVMX_FUZZ_SECONDS:-60} prove -f --exec '' \
+	  tests/fuzz_smoke.sh
 
 test-asan: export NVMX_CONFORMANCE_SAMPLE ?= 20
 test-asan:
@@ -85,7 +96,7 @@ valgrind: tests
 	    >/dev/null || exit 1; \
 	done
 
-test-all: test test-asan valgrind
+test-all: test test-asan valgrind test-fuzz
 
 include fuzz/fuzz.mk bench/bench.mk
 
@@ -102,4 +113,4 @@ clean:
 	rm -rf build build-asan
 
 # FORCE re-checks the .pc; it is only rewritten when PREFIX changed.
-.PHONY: FORCE all tests test test-asan test-all valgrind install clean
+.PHONY: FORCE all tests test test-asan test-fuzz test-all valgrind install clean

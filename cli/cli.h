@@ -40,6 +40,7 @@ int cmd_baseline(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_pools(int argc, char **argv);
 int cmd_fleet_gen(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 extern const struct cmd nvmx_cmds[];
 const struct cmd *cli_find_cmd(const char *name);

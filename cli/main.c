@@ -150,6 +150,19 @@ const struct cmd nvmx_cmds[] = {
 	  "every deployment loads KVM with nested=1.  One JSON object per line:\n"
 	  "{\"name\":\"h000001\",\"dump\":\"data/hosts/....msrs\",\"kvm\":\"6.1\",\"params\":{...},\n"
 	  "\"hyperv_evmcs\":false}; --inline puts the MSRs in the line instead of the dump path.\n" },
+	{ "batch", cmd_batch, "run many commands in one process, requests on standard input",
+	  "usage: nvmx batch < REQUESTS\n"
+	  "\n"
+	  "Each line of standard input is one request, a JSON array of strings: the\n"
+	  "arguments of one nvmx command, e.g. [\"derive\",\"host.msrs\",\"--kvm\",\"6.1\",\"--json\"].\n"
+	  "Each runs exactly as `nvmx ARGS...` would; its standard output is followed by\n"
+	  "the record separator: the byte 0x1e (ASCII RS), the request's exit status and a\n"
+	  "newline.  Standard error passes through.  Blank lines are skipped.  Commands:\n"
+	  "decode, diff, derive, restore, check, upgrade, revoke-list, kernels, qemu-check,\n"
+	  "explain (the fleet commands and verify run on their own).  A request line that\n"
+	  "is not such an array ends the batch with <stdin>:LINE on standard error.\n"
+	  "Exit 0 when every line was a request (whatever the requests answered), 2 when\n"
+	  "one was not.\n" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -60,8 +60,8 @@ $(FUZZ_O)/seeds.stamp: $(FUZZ_O)/seedgen $(HOST_DUMPS)
 	ln -s $(CURDIR)/data/hosts $(FUZZ_O)/seeds/msrs
 	@touch $@
 
-# The suite replays the seeds through the replay binaries (tests/fuzz_smoke.sh);
-# the ASan suite only replays, the plain one also fuzzes.
+# The suites replay the seeds through the replay binaries (tests/fuzz_smoke.sh);
+# only test-fuzz (in test-all) also fuzzes.
 tests: $(FUZZ_REPLAY) $(FUZZ_O)/seeds.stamp
 test-asan: export NVMX_FUZZ_SECONDS = 0
 

@@ -179,7 +179,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 n=0 failed=0
-: >"$work/stdin"	# every row reads an empty standard input
+: >"$work/stdin"	# every row reads an empty standard input, unless row_stdin names a file
 table=$work/table
 : >"$table"
 cmds_seen=" "
@@ -205,7 +205,7 @@ row() {
 	local priv=""
 	case $id in @*) id=${id#@}; priv=1 ;; esac
 	n=$((n + 1))
-	local shown="nvmx $*"
+	local shown="nvmx $*${row_stdin:+ < $row_stdin}"
 	[ ${#shown} -gt 100 ] && shown="${shown:0:97}..."
 	case " $cmds_seen " in *" ${1:-} "*) ;; *) cmds_seen="$cmds_seen${1:-} " ;; esac
 	if [ -n "$priv" ] && [ "$can_unpriv" = 0 ]; then
@@ -215,9 +215,9 @@ row() {
 	fi
 	local rc
 	if [ -n "$priv" ]; then
-		$unpriv "$nvmx" "$@" <"$work/stdin" >"$work/out" 2>"$work/err"
+		$unpriv "$nvmx" "$@" <"${row_stdin:-$work/stdin}" >"$work/out" 2>"$work/err"
 	else
-		"$nvmx" "$@" <"$work/stdin" >"$work/out" 2>"$work/err"
+		"$nvmx" "$@" <"${row_stdin:-$work/stdin}" >"$work/out" 2>"$work/err"
 	fi
 	rc=$?
 	local first
@@ -528,6 +528,25 @@ row fleetgen-6 2 "--seed needs a number" "$A" "--seed not a number" -- fleet-gen
 row fleetgen-7 2 "--profiles needs a number" "$A" "--profiles not a number" -- fleet-gen --hosts 5 --profiles x --dumps hosts
 row fleetgen-8 2 "none/x" "$A" "--out in a missing directory" -- fleet-gen --hosts 5 --out none/x --dumps hosts
 row fleetgen-9 2 "--models needs at least 1" "$A" "--models 0" -- fleet-gen --hosts 5 --models 0
+
+A="batch"
+printf '["kernels"\n' >bad/batch-truncated
+printf '{"derive":"good.msrs"}\n' >bad/batch-object
+printf '["derive", 1]\n' >bad/batch-number
+printf '[]\n' >bad/batch-empty
+printf '["decode","x\\u0000y"]\n' >bad/batch-nul
+row batch-1 2 "takes no arguments" "$A" "an argument" -- batch good.msrs
+row_stdin=bad/batch-truncated
+row batch-2 2 "<stdin>:1:" "$A" "request not valid JSON" -- batch
+row_stdin=bad/batch-object
+row batch-3 2 "<stdin>:1:" "$A" "request not an array" -- batch
+row_stdin=bad/batch-number
+row batch-4 2 "<stdin>:1:" "$A" "request with a number" -- batch
+row_stdin=bad/batch-empty
+row batch-5 2 "<stdin>:1:" "$A" "empty request" -- batch
+row_stdin=bad/batch-nul
+row batch-6 2 "<stdin>:1:" "$A" "argument with a NUL" -- batch
+unset row_stdin
 
 # ---- the document and the coverage ------------------------------------------------------------
 

@@ -4,12 +4,18 @@
 # written in QEMU's order into release B on the same host), `nvmx check
 # --from-host H --from-kvm A --to H --kvm B` must accept exactly the MSRs the
 # kernel accepted, and call the VM migratable exactly when all were.
-# NVMX_CONFORMANCE_SAMPLE=N checks N hosts per file.
+# NVMX_CONFORMANCE_SAMPLE=N checks N hosts per file.  The commands of a file go
+# through one `nvmx batch` (conformance/check's reader): same answers, no process
+# per case.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 exec python3 - "$here" "${NVMX:-$here/build/nvmx}" "${NVMX_CONFORMANCE_SAMPLE:-0}" <<'PY'
-import glob, json, os, random, subprocess, sys
+import glob, json, os, random, sys
+import importlib.machinery, importlib.util
 here, nvmx, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
+loader = importlib.machinery.SourceFileLoader("checker", os.path.join(here, "conformance/check"))
+checker = importlib.util.module_from_spec(importlib.util.spec_from_loader("checker", loader))
+loader.exec_module(checker)
 files = sorted(glob.glob(os.path.join(here, "conformance/cases/cross-*.jsonl")))
 print("1..%d" % len(files))
 rnd = random.Random(7)
@@ -20,16 +26,21 @@ for n, f in enumerate(files, 1):
     if sample and len(cases) > sample:
         cases = rnd.sample(cases, sample)
     bad = []
+    cmds = []
     for c in cases:
         h = os.path.join(here, "data/hosts", c["host"])
         if not os.path.exists(h):
             h = os.path.join(here, "conformance/hosts", c["host"])
-        r = subprocess.run([nvmx, "check", "--from-host", h, "--from-kvm", a, "--to", h,
-                            "--kvm", c["kernel"], "--json"], capture_output=True, text=True)
+        cmds.append(["check", "--from-host", h, "--from-kvm", a, "--to", h, "--kvm", c["kernel"], "--json"])
+    answers, brc, berr = checker.batch_answers(nvmx, cmds)
+    if len(answers) != len(cmds):
+        bad.append("nvmx batch ended after %d of %d answers (exit %d): %s"
+                   % (len(answers), len(cmds), brc, berr[:200]))
+    for c, (out, rc) in zip(cases, answers):
         try:
-            got = json.loads(r.stdout)
+            got = json.loads(out)
         except ValueError:
-            bad.append("%s: no JSON (exit %d): %s" % (c["host"], r.returncode, r.stderr[:200])); continue
+            bad.append("%s: no JSON (exit %d): %s" % (c["host"], rc, berr[:200])); continue
         want = {int(w["index"], 16): w["accepted"] for w in c["writes"]}
         have = {}
         for m in got["msrs"]:
@@ -40,7 +51,7 @@ for n, f in enumerate(files, 1):
                  0x48e:"IA32_VMX_TRUE_PROCBASED_CTLS",0x48f:"IA32_VMX_TRUE_EXIT_CTLS",
                  0x490:"IA32_VMX_TRUE_ENTRY_CTLS",0x491:"IA32_VMX_VMFUNC"}
         diff = [names[i] for i, acc in want.items() if have.get(names[i]) != acc]
-        if diff or got["migratable"] != all(want.values()) or (r.returncode == 0) != got["migratable"]:
+        if diff or got["migratable"] != all(want.values()) or (rc == 0) != got["migratable"]:
             bad.append("%s: differs on %s" % (c["host"], ", ".join(diff) or "the verdict"))
     name = "%s: nvmx check agrees with the kernel on %d hosts" % (os.path.basename(f), len(cases))
     if bad:

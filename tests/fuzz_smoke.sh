@@ -9,8 +9,9 @@
 #  2. fuzz: with clang and libFuzzer, build the libFuzzer targets and fuzz
 #     each for a share of NVMX_FUZZ_SECONDS (default 60 in all), seeded with
 #     the bundled dumps.  Skipped (TAP skip) without clang/libFuzzer, or when
-#     NVMX_FUZZ_SECONDS=0 (`make test-asan` sets that: part 2 already ran in
-#     `make test`).  `make fuzz-long` runs longer.
+#     NVMX_FUZZ_SECONDS=0 (`make test` and `make test-asan` set that: the
+#     fuzzing runs once, in `make test-fuzz`, part of `make test-all`).
+#     `make fuzz-long` runs longer.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 obuild=${NVMX_BUILD:-build}	# as make knows it (relative to the repository root)
@@ -59,7 +60,7 @@ skip_rest() {
 	exit 0
 }
 
-[ "$total" = 0 ] && skip_rest "NVMX_FUZZ_SECONDS=0 (the plain-build suite fuzzes)"
+[ "$total" = 0 ] && skip_rest "NVMX_FUZZ_SECONDS=0 (make test-fuzz fuzzes, in make test-all)"
 command -v "$fcc" >/dev/null 2>&1 || skip_rest "$fcc not installed (scripts/install-deps.sh)"
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$tmp/probe.c"
 "$fcc" -fsanitize=fuzzer,address,undefined -o "$tmp/probe" "$tmp/probe.c" >"$tmp/probe.log" 2>&1 ||

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx batch: many commands in one process.  Starting a process per question
+ * costs far more than answering it (a restore check is microseconds, an exec
+ * milliseconds), so a caller with thousands of questions -- the conformance
+ * checker above all -- writes them here one per line and reads the answers
+ * back in order.  Each request runs exactly as `nvmx ARGS...` would.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "../io/json.h"
+
+/* Room for one request: a restore with every write and option fits many times over. */
+#define BATCH_MAX_ARGS 256
+#define BATCH_MAX_NODES (BATCH_MAX_ARGS + 1)
+#define BATCH_ARG_BYTES 65536
+
+/*
+ * Commands that may run here: the ones that answer one question and return.
+ * The fleet commands end the process on some bad inputs (exit()) and hold
+ * large state, and verify reads live devices: they stay one per process.
+ */
+static const char *const batchable[] = {
+	"decode", "diff", "derive", "restore", "check", "upgrade", "revoke-list",
+	"kernels", "qemu-check", "explain", NULL,
+};
+
+static bool is_batchable(const char *name)
+{
+	for (unsigned i = 0; batchable[i]; i++)
+		if (!strcmp(batchable[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * The request's strings into argv (pointing into store); 0, or -1 with why
+ * set ("COLUMN: problem" when the JSON itself is malformed).
+ */
+static int split_request(const char *line, size_t len, char **argv, int *argc, char *store,
+			 const char **why)
+{
+	static struct json_node pool[BATCH_MAX_NODES];
+	struct json_error err;
+	static char msg[192];
+	const struct json_node *root = json_parse(line, len, pool, BATCH_MAX_NODES, &err);
+	if (!root) {
+		snprintf(msg, sizeof(msg), "%u: %s (a request is a JSON array of strings)", err.col,
+			 err.msg);
+		*why = msg;
+		return -1;
+	}
+	if (!json_is(root, JSON_ARRAY) || root->count == 0) {
+		*why = "a request is a non-empty JSON array of strings: [\"COMMAND\", \"ARG\", ...]";
+		return -1;
+	}
+	size_t used = 0;
+	*argc = 0;
+	for (const struct json_node *a = json_child(root); a; a = json_next(a)) {
+		if (!json_is(a, JSON_STRING)) {
+			*why = "every element of a request must be a string";
+			return -1;
+		}
+		long n = json_str_copy(a, store + used, BATCH_ARG_BYTES - used);
+		if (n < 0 || strlen(store + used) != (size_t)n) {
+			*why = "an argument is too long or contains a NUL character";
+			return -1;
+		}
+		argv[(*argc)++] = store + used;
+		used += (size_t)n + 1;
+	}
+	argv[*argc] = NULL;
+	return 0;
+}
+
+static int run_request(char **argv, int argc)
+{
+	const struct cmd *c = cli_find_cmd(argv[0]);
+	if (!c)
+		return cli_usage_error("batch", "unknown command '%s'", argv[0]);
+	if (!is_batchable(c->name))
+		return cli_usage_error("batch", "'%s' cannot run in a batch; run it on its own",
+				       c->name);
+	for (int i = 1; i < argc; i++)
+		if (cli_is_help(argv[i])) {
+			cli_help(stdout, c->name);
+			return EXIT_OK;
+		}
+	return c->run(argc, argv);
+}
+
+int cmd_batch(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		return cli_usage_error("batch", "takes no arguments (requests come on standard input), "
+				       "got '%s'", argv[i]);
+	static char *args[BATCH_MAX_ARGS + 1];
+	static char store[BATCH_ARG_BYTES];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long lineno = 0;
+	int status = EXIT_OK;
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		size_t lead = strspn(line, " \t");
+		if ((size_t)len == lead)
+			continue;	/* blank lines are no requests */
+		const char *why = NULL;
+		int n = 0;
+		/* A malformed request ends the batch: no answer is a guess at what was meant. */
+		if (split_request(line, (size_t)len, args, &n, store, &why) < 0) {
+			fprintf(stderr, "nvmx batch: <stdin>:%lu:%s%s\n", lineno,
+				why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
+			status = EXIT_USAGE;
+			break;
+		}
+		int rc = run_request(args, n);
+		/* The record separator: ASCII RS, never in nvmx's text or JSON output. */
+		printf("\036%d\n", rc);
+		fflush(stdout);
+	}
+	free(line);
+	if (status == EXIT_OK && ferror(stdin))
+		return cli_usage_error("batch", "cannot read standard input");
+	return status;
+}
