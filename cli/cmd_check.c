@@ -277,7 +277,8 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 		json_offending(w);
 		putchar('}');
 	}
-	printf("],\"first_failure\":");
+	printf("],\"hypothetical\":%s,\"first_failure\":",
+	       m->migratable && migration_uses_revoke(m) ? "true" : "false");
 	if (m->first_failure >= 0)
 		printf("\"%s\"", nvmx_msr_desc(m->writes[m->first_failure].id)->sdm);
 	else
@@ -301,7 +302,7 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 			printf("\"%s\"", vcpu_policy_name(fx->policy));
 		else
 			printf("null");
-		printf("}");
+		printf(",\"policy_hypothetical\":%s}", fx->policy != NVMX_POLICY_STRICT ? "true" : "false");
 	}
 	printf("}\n");
 }
@@ -312,7 +313,11 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 	char why[CLI_REASON_MAX];
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
 	       nvmx_kernel_name(c->dst.sc.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
-	printf("verdict: %s\n\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
+	printf("verdict: %s\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
+	if (m->migratable && migration_uses_revoke(m))
+		printf("hypothetical: this verdict relies on the revoke list, and %s\n",
+		       CLI_REVOKE_HYPOTHETICAL);
+	putchar('\n');
 	for (unsigned i = 0; i < m->nwrites; i++) {
 		const struct nvmx_write *w = &m->writes[i];
 		printf("  %-30s 0x%016llx  %s\n", nvmx_msr_desc(w->id)->sdm,
@@ -363,8 +368,9 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 		printf("  - kvm_intel.%s at its default on the destination\n",
 		       nvmx_param_name(fx->params[i]));
 	if (fx->policy != NVMX_POLICY_STRICT) {
-		printf("  - the revoke-list policy (--policy revoke-keep or revoke-clear) accepts it;\n"
-		       "    with revoke-keep L1 keeps seeing, and may set in vmcs12, controls this KVM\n"
+		printf("  - the revoke-list policy (--policy revoke-keep or revoke-clear) would accept it,\n"
+		       "    but %s;\n", CLI_REVOKE_HYPOTHETICAL);
+		printf("    with revoke-keep L1 keeps seeing, and may set in vmcs12, controls this KVM\n"
 		       "    does not offer:");
 		for (int id = 0; id < NVMX_MSR_COUNT; id++)
 			if (fx->revoked[id]) {

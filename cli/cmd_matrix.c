@@ -117,6 +117,9 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 	else
 		printf("Y migrates (strict), k only with revoke-keep, c only with revoke-clear, . under no\n"
 		       "policy, - the source runs no VMX guests\n");
+	if (mx->npol > 1 || fleet_policies[mx->pol[0]] != NVMX_POLICY_STRICT)
+		printf("hypothetical (revoke policies): %s\n",
+		       CLI_REVOKE_HYPOTHETICAL);
 	if (r->omitted)
 		printf("(the %zu most common profiles; %zu more with %llu hosts are in the summary only,\n"
 		       " --limit N or --format csv shows them)\n", r->n, r->omitted, r->omitted_hosts);
@@ -216,6 +219,11 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 	       r->per_host ? "hosts" : "profiles");
 	for (unsigned k = 0; k < mx->npol; k++)
 		printf("%s\"%s\"", k ? "," : "", fleet_policy_name(mx->pol[k]));
+	/* The revoke policies model a proposal no released kernel implements. */
+	printf("],\"hypothetical\":[");
+	for (unsigned k = 0, n = 0; k < mx->npol; k++)
+		if (fleet_policies[mx->pol[k]] != NVMX_POLICY_STRICT)
+			printf("%s\"%s\"", n++ ? "," : "", fleet_policy_name(mx->pol[k]));
 	printf("],\"pairs\":%llu,\"migratable_pairs\":{", mx->pairs);
 	for (unsigned k = 0; k < mx->npol; k++)
 		printf("%s\"%s\":%llu", k ? "," : "", fleet_policy_name(mx->pol[k]), mx->ok[k]);

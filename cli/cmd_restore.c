@@ -150,7 +150,10 @@ int cmd_restore(int argc, char **argv)
 			}
 			printf("}");
 		}
-		printf("],\"final\":");
+		bool revoked = false;
+		for (unsigned n = 0; n < nw; n++)
+			revoked |= !writes[n].r.rc && writes[n].r.revoked;
+		printf("],\"hypothetical\":%s,\"final\":", revoked ? "true" : "false");
 		print_vcpu_reads_json(stdout, &vcpu, false);
 		printf(",\"guest\":");
 		print_vcpu_reads_json(stdout, &vcpu, true);
@@ -170,7 +173,8 @@ int cmd_restore(int argc, char **argv)
 			       (unsigned long long)writes[n].value,
 			       writes[n].r.rc ? why : (writes[n].r.revoked ? why : "accepted"));
 			if (writes[n].r.revoked)
-				printf("      risk: %s\n", revoke_risk(vo.policy));
+				printf("      risk: %s\n      hypothetical: %s\n", revoke_risk(vo.policy),
+				       CLI_REVOKE_HYPOTHETICAL);
 		}
 		printf("\nvCPU VMX MSRs after the writes (KVM_GET_MSRS; L1's RDMSR where it differs):\n");
 		print_reads_text(&vcpu);

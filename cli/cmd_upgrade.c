@@ -119,7 +119,7 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 		if (s->not_loading)
 			printf(" (%u where a release does not load or nested is off)", s->not_loading);
 		if (s->broken)
-			printf("; revoke list fixes %u", s->fixed_by_revoke);
+			printf("; the revoke list (hypothetical) would fix %u", s->fixed_by_revoke);
 		printf("\n");
 	}
 	bool first = true;
@@ -255,10 +255,11 @@ int cmd_upgrade(int argc, char **argv)
 			if (json) {
 				printf("%s{\"host\":", h ? "," : "");
 				cli_json_str(stdout, hosts[h].name);
-				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,\"rejected\":[",
+				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,"
+				       "\"revoke_hypothetical\":%s,\"rejected\":[",
 				       hv.old_ok && hv.new_ok ? "true" : "false",
 				       hv.old_ok && hv.new_ok && hv.migratable ? "true" : "false",
-				       hv.revoke_ok ? "true" : "false");
+				       hv.revoke_ok ? "true" : "false", hv.revoke_ok ? "true" : "false");
 				bool first = true;
 				for (unsigned i = 0; i < hv.m.nwrites; i++)
 					if (hv.m.writes[i].r.rc) {
@@ -280,7 +281,7 @@ int cmd_upgrade(int argc, char **argv)
 				printf("ok\n");
 				continue;
 			}
-			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it)" : "");
+			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it: hypothetical)" : "");
 			for (unsigned i = 0; i < hv.m.nwrites; i++)
 				if (hv.m.writes[i].r.rc) {
 					nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
@@ -295,7 +296,7 @@ int cmd_upgrade(int argc, char **argv)
 	}
 
 	if (md)
-		printf("| upgrade | hosts that break | fixed by revoke list | rejected bits: hosts (example) |\n"
+		printf("| upgrade | hosts that break | fixed by the revoke list (hypothetical) | rejected bits: hosts (example) |\n"
 		       "|---|---|---|---|\n");
 	if (!nsel)
 		for (unsigned k = 0; k < nvmx_kernel_count() && nsel < 64; k++)

@@ -35,9 +35,11 @@ const struct cmd nvmx_cmds[] = {
 	{ "restore", cmd_restore, "KVM_SET_MSRS of VMX MSRs checked as a release checks it",
 	  "usage: nvmx restore HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "         [--guest-cpuid SPEC] [--pmu-version N] [--disable-quirks MASK]\n"
-	  "         [--policy strict|revoke-keep|revoke-clear]\n"
+	  "         [--policy strict|revoke-keep|revoke-clear] [--revoke-since RELEASE]\n"
 	  "         [--state has-run,vmxon,guest-mode,evmcs,evmcs-pgc] [MSR=VALUE]... [--json]\n"
 	  "\n"
+	  "The revoke policies use the revoke list, a proposal no released kernel implements:\n"
+	  "what they accept is marked hypothetical.  --revoke-since: only releases from there on.\n"
 	  "Writes go in order to one fresh vCPU; each is checked on its own.  MSR is an\n"
 	  "SDM name or a hex index.  --guest-cpuid: host | none | empty, then ,+flag /\n"
 	  "-flag (cpuinfo names).  Exit 0 when every write was accepted, 1 otherwise.\n" },

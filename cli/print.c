@@ -107,3 +107,11 @@ void print_vcpu_reads_json(FILE *f, const struct nvmx_vcpu *vcpu, bool guest)
 	}
 	fputc('}', f);
 }
+
+bool migration_uses_revoke(const struct nvmx_migration *m)
+{
+	for (unsigned i = 0; i < m->nwrites; i++)
+		if (!m->writes[i].r.rc && m->writes[i].r.revoked)
+			return true;
+	return false;
+}

@@ -16,4 +16,12 @@ void print_vcpu_reads_json(FILE *f, const struct nvmx_vcpu *vcpu, bool guest);
 void print_vmcs_config_json(FILE *f, const struct nvmx_kvm *kvm);
 void print_params_json(FILE *f, const struct nvmx_kernel *k, const struct nvmx_params *p);
 
+/*
+ * Said wherever an answer relies on the revoke list: it was proposed in the
+ * 2022 review of the vmcs_config rework and no released kernel implements it.
+ */
+#define CLI_REVOKE_HYPOTHETICAL "the revoke list is a proposal no released kernel implements"
+/* Any write of m accepted only through the revoke list. */
+bool migration_uses_revoke(const struct nvmx_migration *m);
+
 #endif

@@ -53,7 +53,10 @@ static void fixes_json(const struct nvmx_remedies *fx, char *b, size_t n)
 		append(b, n, nvmx_param_name(fx->params[i]));
 		append(b, n, "\"");
 	}
-	append(b, n, fx->policy == NVMX_POLICY_STRICT ? "],\"policy\":null}" : "],\"policy\":\"revoke-keep\"}");
+	/* the revoke list is a proposal: its remedy is marked hypothetical */
+	append(b, n, fx->policy == NVMX_POLICY_STRICT
+		     ? "],\"policy\":null,\"policy_hypothetical\":false}"
+		     : "],\"policy\":\"revoke-keep\",\"policy_hypothetical\":true}");
 }
 
 static struct nvmx_scenario src, dst;
