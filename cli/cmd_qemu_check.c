@@ -174,13 +174,22 @@ static int list_models(bool json)
 			printf(",\"summary\":");
 			cli_json_str(stdout, r->summary);
 			printf(",\"default\":%s}", r == nvmx_qemu_release_default() ? "true" : "false");
+
 		}
 		printf("],\"models\":[");
 		for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
 			const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
 			printf("%s{\"name\":", i ? "," : "");
 			cli_json_str(stdout, m->name);
-			printf(",\"versions\":%u,\"aliases\":{", m->nversions);
+			printf(",\"versions\":%u,\"since\":", m->nversions);
+			cli_json_str(stdout, m->since);
+			printf(",\"version_since\":{");
+			for (unsigned v = 1; v <= m->nversions; v++) {
+				const char *vs = m->versions ? m->versions[v - 1].since : m->since;
+				printf("%s\"%u\":", v > 1 ? "," : "", v);
+				cli_json_str(stdout, vs);
+			}
+			printf("},\"aliases\":{");
 			bool first = true;
 			for (unsigned v = 0; m->versions && v < m->nversions; v++)
 				if (m->versions[v].alias) {
@@ -197,15 +206,16 @@ static int list_models(bool json)
 	printf("QEMU releases (--qemu):\n");
 	for (unsigned i = 0; i < nvmx_qemu_release_count(); i++) {
 		const struct nvmx_qemu_release *r = nvmx_qemu_release_at(i);
-		printf("  %-5s %s%s\n", r->name, r->summary,
+		printf("  %-5s %s%s\n", r->name, *r->summary ? r->summary : "no VMX change",
 		       r == nvmx_qemu_release_default() ? " (default)" : "");
 	}
-	printf("\nNamed Intel models (-cpu NAME or NAME-vN; a bare NAME is v1):\n");
+	printf("\nNamed models (-cpu NAME or NAME-vN; a bare NAME is v1), with the QEMU release\n"
+	       "each version came with:\n");
 	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
 		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
-		printf("  %-20s v1", m->name);
-		if (m->nversions > 1)
-			printf("-v%u", m->nversions);
+		printf("  %-20s v1 %s", m->name, m->since);
+		for (unsigned v = 2; m->versions && v <= m->nversions; v++)
+			printf(", v%u %s", v, m->versions[v - 1].since);
 		for (unsigned v = 0; m->versions && v < m->nversions; v++)
 			if (m->versions[v].alias)
 				printf("  %s=v%u", m->versions[v].alias, m->versions[v].version);
@@ -327,10 +337,10 @@ int cmd_qemu_check(int argc, char **argv)
 	const struct nvmx_qemu_release *rel = qemu ? nvmx_qemu_release_find(qemu)
 						   : nvmx_qemu_release_default();
 	if (!rel) {
-		fprintf(stderr, "nvmx %s: unknown QEMU release '%s'; known:", CMD, qemu);
-		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
-			fprintf(stderr, " %s", nvmx_qemu_release_at(i)->name);
-		fputc('\n', stderr);
+		fprintf(stderr, "nvmx %s: unknown QEMU release '%s': give x.y or x.y.z, %s to %s "
+			"(%s stands for every older release)\n", CMD, qemu,
+			nvmx_qemu_release_at(1)->name, nvmx_qemu_release_default()->name,
+			nvmx_qemu_release_at(0)->name);
 		return EXIT_USAGE;
 	}
 	int rc = kvmopts_finish(&ko, CMD, "");
@@ -377,7 +387,7 @@ int cmd_qemu_check(int argc, char **argv)
 			struct nvmx_qemu_cpu c = cpu;
 			struct nvmx_qemu_plan p;
 			struct nvmx_qemu_replay r;
-			if (v == cpu.version)
+			if (v == cpu.version || !nvmx_qemu_model_in(cpu.model, v, rel))
 				continue;
 			c.version = v;
 			if (nvmx_qemu_run(&env, &c, &p, &r))

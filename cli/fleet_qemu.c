@@ -142,6 +142,8 @@ void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_baseline *b)
 	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
 		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
 		for (unsigned v = 1; v <= m->nversions; v++) {
+			if (!nvmx_qemu_model_in(m, v, r))
+				continue;
 			c[n].m = m;
 			c[n].v = v;
 			if (make(&c[n], r, &b->msrs))

@@ -95,7 +95,7 @@ const struct cmd nvmx_cmds[] = {
 	  "a re-run.  --also writes the same values to a fresh vCPU on another host and\n"
 	  "release: could the running VM live-migrate there.  The guest CPUID is the\n"
 	  "model's; --guest-cpuid SPEC (host|none|empty, then ,+flag/,-flag) replaces\n"
-	  "what KVM_SET_CPUID2 gets.  --qemu: 4.1, 4.2, 5.0, 8.1 or 10.0 (default).\n"
+	  "what KVM_SET_CPUID2 gets.  --qemu: x.y or x.y.z, 4.2 to 10.1 (default; 4.1: older).\n"
 	  "--list prints the named models, their versions and the QEMU releases.\n"
 	  "Exit 0 when the VM starts, 1 when it does not, 2 on bad input.\n" },
 	{ "explain", cmd_explain, "why KVM rejects a VMX MSR value QEMU wrote, and what to change",

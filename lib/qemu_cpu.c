@@ -104,6 +104,7 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 	cpu->check = true;
 	cpu->migratable = true;
 	cpu->pmu = -1;
+	cpu->fred_prop = -1;
 	if (errlen)
 		err[0] = 0;
 
@@ -143,6 +144,27 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 						"' (nvmx qemu-check --list shows the named models)");
 					return -1;
 				}
+				if (!nvmx_qemu_model_in(cpu->model, cpu->version, r)) {
+					struct fmt f = fmt_init(err, errlen);
+					char name[96];
+					size_t n = t.len < sizeof(name) - 1 ? t.len : sizeof(name) - 1;
+					for (size_t i = 0; i < n; i++)
+						name[i] = t.s[i];
+					name[n] = 0;
+					fmt_str(&f, "CPU model '");
+					fmt_str(&f, name);
+					fmt_str(&f, "' is not in QEMU ");
+					fmt_str(&f, r->name);
+					unsigned nv = nvmx_qemu_model_versions(cpu->model, r);
+					if (nv) {
+						fmt_str(&f, " (it has up to ");
+						fmt_str(&f, cpu->model->name);
+						fmt_str(&f, "-v");
+						fmt_uint(&f, nv);
+						fmt_str(&f, ")");
+					}
+					return -1;
+				}
 			}
 			first = false;
 		} else if (!t.len) {
@@ -159,7 +181,12 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 			if (lookup_feat(r, name, &f, err, errlen))
 				return -1;
 			bool plus = t.s[0] == '+';
-			if (f.kind == FK_VMX) {
+			if (tok_is(name, "fred")) {
+				if (plus)
+					cpu->fred_plus = true;
+				else
+					cpu->fred_minus = true;
+			} else if (f.kind == FK_VMX) {
 				for (int w = 0; w < NVMX_QW_COUNT; w++) {
 					if (plus)
 						cpu->plus.w[w] |= f.mask.w[w];
@@ -191,7 +218,7 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 			}
 			bool special = tok_is(name, "enforce") || tok_is(name, "check") ||
 				       tok_is(name, "migratable") || tok_is(name, "x-force-features") ||
-				       tok_is(name, "pmu");
+				       tok_is(name, "pmu") || tok_is(name, "fred");
 			struct feat f = { FK_NONE, { { 0 } }, 0 };
 			if (!special && lookup_feat(r, name, &f, err, errlen))
 				return -1;
@@ -213,6 +240,8 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 					cpu->force_features = b;
 				else if (tok_is(name, "pmu"))
 					cpu->pmu = b;
+				else if (tok_is(name, "fred"))
+					cpu->fred_prop = b;
 				else if (f.kind == FK_VMX) {
 					for (int w = 0; w < NVMX_QW_COUNT; w++) {
 						cpu->prop_mask.w[w] |= f.mask.w[w];

@@ -73,51 +73,88 @@
 #define CPU_SPR		(CPU_ICX | F(RDPID) | F(XSAVES))
 #define CPU_SRF		(CPU_BDW | F(UMIP) | F(PKU) | F(RDPID) | F(XSAVES))
 
-#define V(n, a) { .version = (n), .alias = (a) }
-#define V_XSAVES(n) { .version = (n), .cpuid_on = F(XSAVES), \
-		      .vmx_on = { { [NVMX_QW_SECONDARY] = B(20) } } }
-#define V_EPTP(n) { .version = (n), .vmx_on = { { [NVMX_QW_VMFUNC] = F_SW } } }
+/*
+ * The QEMU release that added each model and version ("since").  Dated by
+ * the QEMU pull or patch that added them: Denverton posted July 2019 (4.2);
+ * Skylake-Server-v4, Cascadelake-Server-v4 and Icelake-Server-v4 (EPT
+ * switching) pull of July 2020 (5.1); the +xsaves versions posted April 2021
+ * (6.1); Icelake-Server-v6 (5-level EPT) posted Feb 2022 (7.0); SierraForest
+ * queued March 2024 (9.0) with Icelake-Server-v7; ClearwaterForest and
+ * SierraForest-v2 pull of Jan 2025 (10.0); YongFeng pull of Feb 2025 (10.0).
+ * Versioned models came with 4.1 (the -IBRS aliases as v2), the no-TSX
+ * versions with 4.2.  Rows marked "~" are dated from the release notes as
+ * remembered, not from a commit read here (docs/qemu.md says which).
+ */
+#define V(n, s, a) { .version = (n), .since = (s), .alias = (a) }
+#define V_XSAVES(n, s) { .version = (n), .since = (s), .cpuid_on = F(XSAVES), \
+			 .vmx_on = { { [NVMX_QW_SECONDARY] = B(20) } } }
+#define V_EPTP(n, s) { .version = (n), .since = (s), \
+		       .vmx_on = { { [NVMX_QW_VMFUNC] = F_SW } } }
+#define V_NOMPX(n, s) { .version = (n), .since = (s), .cpuid_off = F(MPX) }
 
-static const struct nvmx_qemu_version v_nehalem[] = { V(1, 0), V(2, "Nehalem-IBRS") };
-static const struct nvmx_qemu_version v_westmere[] = { V(1, 0), V(2, "Westmere-IBRS") };
-static const struct nvmx_qemu_version v_snb[] = { V(1, 0), V(2, "SandyBridge-IBRS") };
-static const struct nvmx_qemu_version v_ivb[] = { V(1, 0), V(2, "IvyBridge-IBRS") };
+static const struct nvmx_qemu_version v_nehalem[] = { V(1, "4.1", 0), V(2, "4.1", "Nehalem-IBRS") };
+static const struct nvmx_qemu_version v_westmere[] = {
+	V(1, "4.1", 0), V(2, "4.1", "Westmere-IBRS"),
+};
+static const struct nvmx_qemu_version v_snb[] = {
+	V(1, "4.1", 0), V(2, "4.1", "SandyBridge-IBRS"),
+};
+static const struct nvmx_qemu_version v_ivb[] = { V(1, "4.1", 0), V(2, "4.1", "IvyBridge-IBRS") };
 static const struct nvmx_qemu_version v_hsw[] = {
-	V(1, 0), V(2, "Haswell-noTSX"), V(3, "Haswell-IBRS"), V(4, "Haswell-noTSX-IBRS"),
+	V(1, "4.1", 0), V(2, "4.1", "Haswell-noTSX"), V(3, "4.1", "Haswell-IBRS"),
+	V(4, "4.1", "Haswell-noTSX-IBRS"),
 };
 static const struct nvmx_qemu_version v_bdw[] = {
-	V(1, 0), V(2, "Broadwell-noTSX"), V(3, "Broadwell-IBRS"), V(4, "Broadwell-noTSX-IBRS"),
+	V(1, "4.1", 0), V(2, "4.1", "Broadwell-noTSX"), V(3, "4.1", "Broadwell-IBRS"),
+	V(4, "4.1", "Broadwell-noTSX-IBRS"),
 };
 static const struct nvmx_qemu_version v_skl[] = {
-	V(1, 0), V(2, "Skylake-Client-IBRS"), V(3, "Skylake-Client-noTSX-IBRS"), V_XSAVES(4),
+	V(1, "4.1", 0), V(2, "4.1", "Skylake-Client-IBRS"), V(3, "4.2", "Skylake-Client-noTSX-IBRS"),
+	V_XSAVES(4, "6.1"),
 };
 static const struct nvmx_qemu_version v_skx[] = {
-	V(1, 0), V(2, "Skylake-Server-IBRS"), V(3, "Skylake-Server-noTSX-IBRS"), V_EPTP(4),
-	V_XSAVES(5),
+	V(1, "4.1", 0), V(2, "4.1", "Skylake-Server-IBRS"), V(3, "4.2", "Skylake-Server-noTSX-IBRS"),
+	V_EPTP(4, "5.1"), V_XSAVES(5, "6.1"),
 };
 static const struct nvmx_qemu_version v_clx[] = {
-	V(1, 0), V(2, 0), V(3, "Cascadelake-Server-noTSX"), V_EPTP(4), V_XSAVES(5),
+	V(1, "4.1", 0), V(2, "4.2", 0), V(3, "4.2", "Cascadelake-Server-noTSX"), V_EPTP(4, "5.1"),
+	V_XSAVES(5, "6.1"),
 };
-static const struct nvmx_qemu_version v_cpx[] = { V(1, 0), V_XSAVES(2) };
+static const struct nvmx_qemu_version v_cpx[] = { V(1, "5.0", 0), V_XSAVES(2, "6.1") };
 static const struct nvmx_qemu_version v_icx[] = {
-	V(1, 0), V(2, "Icelake-Server-noTSX"), V(3, 0),
-	{ .version = 4, .cpuid_on = F(RDPID),
+	V(1, "4.1", 0), V(2, "4.2", "Icelake-Server-noTSX"), V(3, "5.0", 0) /* ~ */,
+	{ .version = 4, .since = "5.1", .cpuid_on = F(RDPID),
 	  .vmx_on = { { [NVMX_QW_SECONDARY] = B(16) | B(17), [NVMX_QW_VMFUNC] = F_SW } } },
-	V_XSAVES(5),
-	{ .version = 6, .vmx_on = { { [NVMX_QW_EPT_VPID] = B(7) } } },
-	V(7, 0),
+	V_XSAVES(5, "6.1"),
+	{ .version = 6, .since = "7.0", .vmx_on = { { [NVMX_QW_EPT_VPID] = B(7) } } },
+	V(7, "9.0", 0),
 };
-static const struct nvmx_qemu_version v_spr[] = { V(1, 0), V(2, 0), V(3, 0) };
-static const struct nvmx_qemu_version v_gnr[] = { V(1, 0), V(2, 0) };
+static const struct nvmx_qemu_version v_spr[] = {
+	V(1, "7.0", 0), V(2, "8.1", 0) /* ~ */, V(3, "9.2", 0) /* ~ */,
+};
+static const struct nvmx_qemu_version v_gnr[] = { V(1, "8.1", 0) /* ~ */, V(2, "9.2", 0) /* ~ */ };
 static const struct nvmx_qemu_version v_srf[] = {
-	V(1, 0), { .version = 2, .cpuid_on = F(LAM) },
+	V(1, "9.0", 0), { .version = 2, .since = "10.0", .cpuid_on = F(LAM) },
 };
+static const struct nvmx_qemu_version v_cwf[] = { V(1, "10.0", 0) };
+static const struct nvmx_qemu_version v_dnv[] = {
+	V(1, "4.2", 0), V_NOMPX(2, "5.0") /* ~ */, V_XSAVES(3, "6.1"),
+};
+static const struct nvmx_qemu_version v_snr[] = {
+	V(1, "4.1", 0), V_NOMPX(2, "5.0") /* ~ */, V_XSAVES(3, "6.1"), V(4, "7.0", 0) /* ~ */,
+};
+static const struct nvmx_qemu_version v_yongfeng[] = { V(1, "10.0", 0) };
 
-#define MODEL(n, c, w, vs) { .name = (n), .cpuid = (c), .vmx = w, \
-			     .nversions = sizeof(vs) / sizeof((vs)[0]), .versions = (vs) }
-#define MODEL1(n, c, w) { .name = (n), .cpuid = (c), .vmx = w, .nversions = 1 }
+#define MODEL(n, s, c, w, vs) { .name = (n), .since = (s), .cpuid = (c), .vmx = w, \
+				.nversions = sizeof(vs) / sizeof((vs)[0]), .versions = (vs) }
+#define MODEL1(n, c, w) { .name = (n), .since = "4.1", .cpuid = (c), .vmx = w, .nversions = 1 }
 
 #define W_NHM(sec, misc) WORDS(P_NHM, C_NHM, sec, X_NHM, N_NHM, misc, E_NHM, B_TRUE, 0)
+#define W_ATOM WORDS(P_PI, C_NHM, S_BDW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW)
+#define CPU_DNV (CPU_64 | F(XSAVE) | F(RDTSCP) | F(RDRAND) | F(FSGSBASE) | F(SMEP) | F(MPX) | \
+		 F(RDSEED) | F(SMAP))
+#define CPU_YONGFENG (CPU_64 | F(XSAVE) | F(RDTSCP) | F(RDRAND) | F(PCID) | F(FSGSBASE) | \
+		      F(SMEP) | F(INVPCID) | F(RDSEED) | F(SMAP) | F(UMIP) | F(PKU) | F(RDPID))
 
 static const struct nvmx_qemu_model models[] = {
 	MODEL1("kvm32", CPU_BASE, WORDS(P_MIN, C_YONAH, 0, X_MIN, N_MIN, M_HLT, 0, 0, 0)),
@@ -126,33 +163,40 @@ static const struct nvmx_qemu_model models[] = {
 	MODEL1("core2duo", CPU_64, WORDS(P_C2, C_C2, S_C2, X_MIN, N_MIN, M_HLT, 0, B_IO, 0)),
 	MODEL1("Conroe", CPU_64, WORDS(P_C2, C_C2, S_C2, X_MIN, N_MIN, M_HLT, 0, B_IO, 0)),
 	MODEL1("Penryn", CPU_64, WORDS(P_C2, C_C2, S_PNR, X_PNR, N_PNR, M_HLT, 0, B_IO, 0)),
-	MODEL("Nehalem", CPU_64, W_NHM(S_NHM, M_HLT), v_nehalem),
-	MODEL("Westmere", CPU_64, W_NHM(S_WSM, M_WSM), v_westmere),
-	MODEL("SandyBridge", CPU_SNB, W_NHM(S_WSM, M_WSM), v_snb),
-	MODEL("IvyBridge", CPU_IVB,
+	MODEL("Nehalem", "4.1", CPU_64, W_NHM(S_NHM, M_HLT), v_nehalem),
+	MODEL("Westmere", "4.1", CPU_64, W_NHM(S_WSM, M_WSM), v_westmere),
+	MODEL("SandyBridge", "4.1", CPU_SNB, W_NHM(S_WSM, M_WSM), v_snb),
+	MODEL("IvyBridge", "4.1", CPU_IVB,
 	      WORDS(P_PI, C_NHM, S_IVB, X_NHM, N_NHM, M_WSM, E_NHM, B_TRUE, 0), v_ivb),
-	MODEL("Haswell", CPU_HSW,
+	MODEL("Haswell", "4.1", CPU_HSW,
 	      WORDS(P_PI, C_NHM, S_HSW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_hsw),
-	MODEL("Broadwell", CPU_BDW,
+	MODEL("Broadwell", "4.1", CPU_BDW,
 	      WORDS(P_PI, C_NHM, S_BDW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_bdw),
-	MODEL("Skylake-Client", CPU_BDW,
+	MODEL("Skylake-Client", "4.1", CPU_BDW,
 	      WORDS(P_NHM, C_NHM, S_SKL, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_skl),
-	MODEL("Skylake-Server", CPU_SKX,
+	MODEL("Skylake-Server", "4.1", CPU_SKX,
 	      WORDS(P_PI, C_NHM, S_BDW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, 0), v_skx),
-	MODEL("Cascadelake-Server", CPU_SKX,
+	MODEL("Cascadelake-Server", "4.1", CPU_SKX,
 	      WORDS(P_PI, C_NHM, S_BDW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, 0), v_clx),
-	MODEL("Cooperlake", CPU_SKX,
+	MODEL("Cooperlake", "5.0", CPU_SKX,
 	      WORDS(P_PI, C_NHM, S_BDW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_cpx),
-	MODEL("Icelake-Server", CPU_ICX,
+	MODEL("Icelake-Server", "4.1", CPU_ICX,
 	      WORDS(P_PI, C_NHM, S_HSW, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, 0), v_icx),
-	MODEL("SapphireRapids", CPU_SPR,
+	MODEL("SapphireRapids", "7.0", CPU_SPR,
 	      WORDS(P_PI, C_NHM, S_SPR, X_NHM, N_NHM, M_HSW, E_SPR, B_TRUE, F_SW), v_spr),
-	MODEL("GraniteRapids", CPU_SPR,
+	MODEL("GraniteRapids", "8.1", CPU_SPR,
 	      WORDS(P_PI, C_NHM, S_SPR, X_NHM, N_NHM, M_HSW, E_SPR, B_TRUE, F_SW), v_gnr),
-	MODEL("SierraForest", CPU_SRF,
+	MODEL("SierraForest", "9.0", CPU_SRF,
 	      WORDS(P_PI, C_NHM, S_SPR, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_srf),
-	MODEL1("ClearwaterForest", CPU_SRF | F(LAM),
-	       WORDS(P_PI, C_NHM, S_SPR, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW)),
+	MODEL("ClearwaterForest", "10.0", CPU_SRF | F(LAM),
+	      WORDS(P_PI, C_NHM, S_SPR, X_NHM, N_NHM, M_HSW, E_HSW, B_TRUE, F_SW), v_cwf),
+	MODEL("Denverton", "4.2", CPU_DNV, W_ATOM, v_dnv),
+	/* Snowridge adds UMIP and RDPID to Denverton's flags nvmx reads. */
+	MODEL("Snowridge", "4.1", CPU_DNV | F(UMIP) | F(RDPID), W_ATOM, v_snr),
+	/* Zhaoxin: Broadwell's secondary set without RDSEED exiting; exit bit 9 in the word. */
+	MODEL("YongFeng", "10.0", CPU_YONGFENG,
+	      WORDS(P_PI, C_NHM, S_BDW & ~B(16), X_NHM | B(9), N_NHM, M_HSW, E_HSW, B_TRUE, F_SW),
+	      v_yongfeng),
 };
 
 #define NMODELS (sizeof(models) / sizeof(models[0]))
@@ -216,6 +260,27 @@ const struct nvmx_qemu_model *nvmx_qemu_model_find(const char *s, size_t len, un
 		return md;
 	}
 	return 0;
+}
+
+bool nvmx_qemu_model_in(const struct nvmx_qemu_model *m, unsigned v,
+			const struct nvmx_qemu_release *r)
+{
+	if (!m || v < 1 || v > m->nversions || !nvmx_qemu_release_has(r, m->since))
+		return false;
+	for (unsigned i = 0; m->versions && i < m->nversions; i++)
+		if (m->versions[i].version == v)
+			return nvmx_qemu_release_has(r, m->versions[i].since);
+	return v == 1;
+}
+
+unsigned nvmx_qemu_model_versions(const struct nvmx_qemu_model *m,
+				  const struct nvmx_qemu_release *r)
+{
+	unsigned n = 0;
+	for (unsigned v = 1; v <= m->nversions; v++)
+		if (nvmx_qemu_model_in(m, v, r))
+			n = v;
+	return n;
 }
 
 void nvmx_qemu_model_resolve(const struct nvmx_qemu_model *m, unsigned v,

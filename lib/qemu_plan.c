@@ -129,49 +129,80 @@ struct dep {
 	uint64_t from_bit;
 	enum nvmx_qword to_w;
 	uint64_t to_mask;
+	int to_cpuid;			/* a CPUID flag instead of word bits, or -1 */
 };
 
 #define ALL UINT64_C(0xffffffffffffffff)
+#define C(f) NVMX_F_##f, 0, 0
+#define W(w, b) -1, NVMX_QW_##w, (b)
 
+/* Entries 12 and 13 (MPX) exist from 7.1; the WAITPKG entries are release-specific. */
 static const struct dep deps[] = {
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_PROCBASED, ALL },
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_PINBASED, ALL },
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_EXIT, ALL },
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_ENTRY, ALL },
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_MISC, ALL },
-	{ NVMX_F_VMX, 0, 0, NVMX_QW_BASIC, ALL },
-	{ NVMX_F_LM, 0, 0, NVMX_QW_ENTRY, ENTRY_IA32E },
-	{ -1, NVMX_QW_PROCBASED, PROC_SECONDARY, NVMX_QW_SECONDARY, ALL },
-	{ NVMX_F_XSAVES, 0, 0, NVMX_QW_SECONDARY, SEC_XSAVES },
-	{ NVMX_F_RDRAND, 0, 0, NVMX_QW_SECONDARY, SEC_RDRAND },
-	{ NVMX_F_INVPCID, 0, 0, NVMX_QW_SECONDARY, SEC_INVPCID },
-	{ NVMX_F_MPX, 0, 0, NVMX_QW_EXIT, EXIT_BNDCFGS },
-	{ NVMX_F_MPX, 0, 0, NVMX_QW_ENTRY, ENTRY_BNDCFGS },
-	{ NVMX_F_RDSEED, 0, 0, NVMX_QW_SECONDARY, SEC_RDSEED },
-	{ NVMX_F_RDTSCP, 0, 0, NVMX_QW_SECONDARY, SEC_RDTSCP },
-	{ -1, NVMX_QW_SECONDARY, SEC_EPT, NVMX_QW_EPT_VPID, UINT64_C(0xffffffff) },
-	{ -1, NVMX_QW_SECONDARY, SEC_EPT, NVMX_QW_SECONDARY, SEC_UNRESTR },
-	{ -1, NVMX_QW_SECONDARY, SEC_VPID, NVMX_QW_EPT_VPID, UINT64_C(0xffffffff) << 32 },
-	{ -1, NVMX_QW_SECONDARY, SEC_VMFUNC, NVMX_QW_VMFUNC, ALL },
-	{ NVMX_F_WAITPKG, 0, 0, NVMX_QW_SECONDARY, SEC_WAITPKG },
+	{ C(VMX), NVMX_QW_PROCBASED, ALL, -1 },
+	{ C(VMX), NVMX_QW_PINBASED, ALL, -1 },
+	{ C(VMX), NVMX_QW_EXIT, ALL, -1 },
+	{ C(VMX), NVMX_QW_ENTRY, ALL, -1 },
+	{ C(VMX), NVMX_QW_MISC, ALL, -1 },
+	{ C(VMX), NVMX_QW_BASIC, ALL, -1 },
+	{ C(LM), NVMX_QW_ENTRY, ENTRY_IA32E, -1 },
+	{ W(PROCBASED, PROC_SECONDARY), NVMX_QW_SECONDARY, ALL, -1 },
+	{ C(XSAVES), NVMX_QW_SECONDARY, SEC_XSAVES, -1 },
+	{ C(RDRAND), NVMX_QW_SECONDARY, SEC_RDRAND, -1 },
+	{ C(INVPCID), NVMX_QW_SECONDARY, SEC_INVPCID, -1 },
+	{ C(MPX), NVMX_QW_EXIT, EXIT_BNDCFGS, -1 },
+	{ C(MPX), NVMX_QW_ENTRY, ENTRY_BNDCFGS, -1 },
+	{ C(RDSEED), NVMX_QW_SECONDARY, SEC_RDSEED, -1 },
+	{ C(RDTSCP), NVMX_QW_SECONDARY, SEC_RDTSCP, -1 },
+	{ W(SECONDARY, SEC_EPT), NVMX_QW_EPT_VPID, UINT64_C(0xffffffff), -1 },
+	{ W(SECONDARY, SEC_EPT), NVMX_QW_SECONDARY, SEC_UNRESTR, -1 },
+	{ W(SECONDARY, SEC_VPID), NVMX_QW_EPT_VPID, UINT64_C(0xffffffff) << 32, -1 },
+	{ W(SECONDARY, SEC_VMFUNC), NVMX_QW_VMFUNC, ALL, -1 },
 };
+static const struct dep waitpkg_reversed = { W(SECONDARY, SEC_WAITPKG), 0, 0, NVMX_F_WAITPKG };
+static const struct dep waitpkg_forward = { C(WAITPKG), NVMX_QW_SECONDARY, SEC_WAITPKG, -1 };
 
-static void run_deps(struct nvmx_qwords *words, uint64_t cpuid, const struct nvmx_qwords *user,
-		     struct nvmx_qwords *cleared, struct nvmx_qwords *warned)
+static bool is_mpx_dep(const struct dep *d)
 {
-	for (unsigned i = 0; i < sizeof(deps) / sizeof(deps[0]); i++) {
-		const struct dep *d = &deps[i];
-		bool have = d->from_cpuid >= 0 ? (cpuid & NVMX_FEAT(d->from_cpuid)) != 0
-					       : (words->w[d->from_w] & d->from_bit) != 0;
-		if (have)
-			continue;
-		uint64_t gone = words->w[d->to_w] & d->to_mask;
-		if (cleared)
-			cleared->w[d->to_w] |= gone;
-		if (warned && user)
-			warned->w[d->to_w] |= gone & user->w[d->to_w];
-		words->w[d->to_w] &= ~gone;
+	return d->from_cpuid == NVMX_F_MPX;
+}
+
+static void run_dep(const struct dep *d, struct nvmx_qwords *words, uint64_t *cpuid,
+		    const struct nvmx_qwords *user, uint64_t cpuid_user, struct nvmx_qemu_plan *p)
+{
+	bool have = d->from_cpuid >= 0 ? (*cpuid & NVMX_FEAT(d->from_cpuid)) != 0
+				       : (words->w[d->from_w] & d->from_bit) != 0;
+	if (have)
+		return;
+	if (d->to_cpuid >= 0) {
+		uint64_t gone = *cpuid & NVMX_FEAT(d->to_cpuid);
+		if (p) {
+			p->cpuid_dep_cleared |= gone;
+			p->cpuid_dep_warned |= gone & cpuid_user;
+		}
+		*cpuid &= ~gone;
+		return;
 	}
+	uint64_t gone = words->w[d->to_w] & d->to_mask;
+	if (p) {
+		p->dep_cleared.w[d->to_w] |= gone;
+		if (user)
+			p->dep_warned.w[d->to_w] |= gone & user->w[d->to_w];
+	}
+	words->w[d->to_w] &= ~gone;
+}
+
+/* QEMU's dependency pass of release r, once, in its array order. */
+static void run_deps(const struct nvmx_qemu_release *r, struct nvmx_qwords *words,
+		     uint64_t *cpuid, const struct nvmx_qwords *user, uint64_t cpuid_user,
+		     struct nvmx_qemu_plan *p)
+{
+	for (unsigned i = 0; i < sizeof(deps) / sizeof(deps[0]); i++)
+		if (r->mpx_dep || !is_mpx_dep(&deps[i]))
+			run_dep(&deps[i], words, cpuid, user, cpuid_user, p);
+	if (r->waitpkg_dep == NVMX_QWAITPKG_REVERSED)
+		run_dep(&waitpkg_reversed, words, cpuid, user, cpuid_user, p);
+	else if (r->waitpkg_dep == NVMX_QWAITPKG_FORWARD)
+		run_dep(&waitpkg_forward, words, cpuid, user, cpuid_user, p);
 }
 
 /* ---- The MSR values, in kvm_msr_entry_add_vmx()'s order ---------------------- */
@@ -186,7 +217,7 @@ static void add(struct nvmx_qemu_plan *p, enum nvmx_msr_id id, uint64_t v)
 }
 
 static void build_writes(struct nvmx_qemu_plan *p, const struct nvmx_qwords *wd, uint64_t cpuid,
-			 const struct nvmx_msrs *feat, const struct nvmx_qemu_release *r)
+			 bool fred, const struct nvmx_msrs *feat, const struct nvmx_qemu_release *r)
 {
 	uint64_t exit = nvmx_qemu_control_msr(NVMX_QW_EXIT, (uint32_t)wd->w[NVMX_QW_EXIT]);
 	if (cpuid & F(LM))
@@ -195,7 +226,9 @@ static void build_writes(struct nvmx_qemu_plan *p, const struct nvmx_qwords *wd,
 	if (wd->w[NVMX_QW_SECONDARY] & SEC_EPT)
 		ept |= nvmx_msrs_get(feat, NVMX_EPT_VPID_CAP) & EPT_MEMTYPES;
 	uint64_t vmcs_enum = 0x2e;
-	if (r->vmcs_enum_fred && (wd->w[NVMX_QW_EXIT] & EXIT_SECONDARY))
+	if (r->vmcs_enum_fred && fred)
+		vmcs_enum = 0x52;
+	else if (r->vmcs_enum_fred && (wd->w[NVMX_QW_EXIT] & EXIT_SECONDARY))
 		vmcs_enum = 0x44;
 	else if (r->vmcs_enum_tsc && (wd->w[NVMX_QW_SECONDARY] & SEC_TSC_SCALE))
 		vmcs_enum = 0x32;
@@ -265,9 +298,18 @@ void nvmx_qemu_plan(struct nvmx_qemu_plan *p, const struct nvmx_qemu_cpu *cpu,
 	bool pmu = cpu->pmu < 0 ? cpu->kind != NVMX_QCPU_NAMED : cpu->pmu;
 	p->pmu_version = pmu ? host->pmu_version : 0;
 
+	/* FRED: the model (none has it), host/max from KVM, then the user's flags. */
+	bool fred = cpu->kind != NVMX_QCPU_NAMED && host->fred && cpu->fred_prop < 0 &&
+		    !cpu->fred_plus && !cpu->fred_minus;
+	if (cpu->fred_prop >= 0)
+		fred = cpu->fred_prop;
+	fred = (fred || cpu->fred_plus) && !cpu->fred_minus;
+	if (!(cpuid & F(LM)))
+		fred = false;
 	if (r->vmx_words)
-		run_deps(&wd, cpuid, &p->user, &p->dep_cleared, &p->dep_warned);
+		run_deps(r, &wd, &cpuid, &p->user, cpuid_user, p);
 	p->requested = wd;
+	p->fred_requested = fred;
 	p->cpuid_requested = cpuid;
 
 	bool any = false;
@@ -279,8 +321,12 @@ void nvmx_qemu_plan(struct nvmx_qemu_plan *p, const struct nvmx_qemu_cpu *cpu,
 			wd.w[w] &= ~p->filtered.w[w];
 	}
 	p->cpuid_filtered = cpuid & ~host->cpuid;
-	if (p->cpuid_filtered)
+	p->fred_filtered = fred && !host->fred;
+	if (p->cpuid_filtered || p->fred_filtered || p->cpuid_dep_warned)
 		any = true;
+	if (!cpu->force_features && p->fred_filtered)
+		fred = false;
+	p->fred = fred;
 	if (!cpu->force_features)
 		cpuid &= ~p->cpuid_filtered;
 	p->words = wd;
@@ -300,7 +346,7 @@ void nvmx_qemu_plan(struct nvmx_qemu_plan *p, const struct nvmx_qemu_cpu *cpu,
 	else if (r->basic_guard && !nvmx_msrs_get(&host->feat, NVMX_BASIC))
 		p->skip = NVMX_QSKIP_BASIC_ZERO;
 	else
-		build_writes(p, &wd, cpuid, &host->feat, r);
+		build_writes(p, &wd, cpuid, fred, &host->feat, r);
 }
 
 /* ---- What QEMU prints --------------------------------------------------------------- */
@@ -391,6 +437,16 @@ size_t nvmx_qemu_message(const struct nvmx_qemu_plan *p, const struct nvmx_qemu_
 	}
 	bit_lines(&e, r, &p->dep_warned,
 		  "This feature depends on other features that were not requested");
+	for (unsigned k = 0; k < NVMX_F_COUNT && !e.done; k++) {
+		enum nvmx_feature f = cpuid_order[k];
+		if (!(p->cpuid_dep_warned & NVMX_FEAT(f)) || !take(&e))
+			continue;
+		char d[64];
+		nvmx_qemu_cpuid_describe(f, d, sizeof(d));
+		fmt_str(&e.f, PROG "warning: This feature depends on other features that were not "
+			      "requested: ");
+		fmt_str(&e.f, d);
+	}
 	for (unsigned k = 0; k < NVMX_F_COUNT && !e.done && p->warn_filtered; k++) {
 		enum nvmx_feature f = cpuid_order[k];
 		if (!(p->cpuid_filtered & NVMX_FEAT(f)) || !take(&e))
@@ -400,6 +456,9 @@ size_t nvmx_qemu_message(const struct nvmx_qemu_plan *p, const struct nvmx_qemu_
 		fmt_str(&e.f, PROG "warning: host doesn't support requested feature: ");
 		fmt_str(&e.f, d);
 	}
+	if (p->warn_filtered && p->fred_filtered && take(&e))
+		fmt_str(&e.f, PROG "warning: host doesn't support requested feature: "
+			      "CPUID.07H:EAX.fred [bit 17]");
 	if (p->warn_filtered)
 		bit_lines(&e, r, &p->filtered, "host doesn't support requested feature");
 	if (p->stop == NVMX_QSTOP_ENFORCE && take(&e))
@@ -432,10 +491,10 @@ bool nvmx_qemu_model_msr(const struct nvmx_qemu_model *m, unsigned v,
 	uint64_t cpuid;
 	nvmx_qemu_model_resolve(m, v, &wd, &cpuid);
 	cpuid |= F(VMX);
-	run_deps(&wd, cpuid, 0, 0, 0);
+	run_deps(r, &wd, &cpuid, 0, 0, 0);
 	struct nvmx_msrs feat = { { 0 }, 0 };
 	nvmx_msrs_set(&feat, NVMX_VMFUNC, 0);
-	build_writes(&p, &wd, cpuid, &feat, r);
+	build_writes(&p, &wd, cpuid, false, &feat, r);
 	for (unsigned i = 0; i < p.nwrites; i++) {
 		if (p.writes[i].index != nvmx_msr_index(id))
 			continue;

@@ -76,31 +76,63 @@ uint32_t nvmx_qemu_control_supported(uint64_t v)
 
 /* ---- Releases ------------------------------------------------------------ */
 
+/*
+ * One row per QEMU x.y.  The "from" facts, each dated by the QEMU pull that
+ * merged it (docs/qemu.md lists them): vmx-* words 4.2 (Sept-Nov 2019
+ * series); BASIC=0 guard and the 0x48B workaround limited to kernels that do
+ * not list 0x48B, 5.0; PKRS controls 6.0 (pull of Feb 2021); vmx-tsc-scaling
+ * and VMCS_ENUM 0x32, 6.1 (pull of June 2021); the MPX dependency of the
+ * BNDCFGS controls, 7.1 (posted May 2022); vmx-enable-user-wait-pause with a
+ * WAITPKG dependency written the wrong way round, 8.2 (pull of Aug 2023);
+ * vmx-any-errcode, 8.2 (pull of Sept 2023); the WAITPKG dependency turned
+ * the right way and vmx-nested-exception, 9.1; FRED controls and VMCS_ENUM
+ * 0x44/0x52, 9.2.  The KVM code moved to target/i386/kvm/ in 6.0; meson
+ * builds (5.2 on) print source paths from the build directory.
+ */
+#define OLD_ASSERT "target/i386/kvm.c"
+#define MESON_ASSERT "../target/i386/kvm.c"
+#define KVM_DIR_ASSERT "../target/i386/kvm/kvm.c"
+#define R(n, sum, ...) { .name = (n), .summary = (sum), .vmx_words = true, __VA_ARGS__ }
+#define G .basic_guard = true
+#define TSC .vmcs_enum_tsc = true
+#define FRED .vmcs_enum_fred = true
+#define MPX .mpx_dep = true
+#define WREV .waitpkg_dep = NVMX_QWAITPKG_REVERSED
+#define WFWD .waitpkg_dep = NVMX_QWAITPKG_FORWARD
+
 static const struct nvmx_qemu_release releases[] = {
 	{ .name = "4.1",
-	  .summary = "no vmx-* feature words: QEMU writes no VMX MSR, the vCPU keeps KVM's defaults",
-	  .assert_file = "target/i386/kvm.c" },
-	{ .name = "4.2",
-	  .summary = "vmx-* words and VMX MSR writes; no BASIC=0 guard (nested=0 fails on 0x480); "
-		     "0x48B allowed-1 always widened from KVM's CPUID; VMCS_ENUM always 0x2e",
-	  .vmx_words = true, .ctls2_workaround_always = true,
-	  .assert_file = "target/i386/kvm.c" },
-	{ .name = "5.0",
-	  .summary = "VMX MSRs skipped when KVM's BASIC reads 0 (nested=0); 0x48B widened only "
-		     "when KVM does not list 0x48B itself",
-	  .vmx_words = true, .basic_guard = true,
-	  .assert_file = "target/i386/kvm.c" },
-	{ .name = "8.1",
-	  .summary = "vmx-tsc-scaling, vmx-enable-user-wait-pause and PKRS names; VMCS_ENUM 0x32 "
-		     "with TSC scaling",
-	  .vmx_words = true, .basic_guard = true, .vmcs_enum_tsc = true, .names_2020 = true,
-	  .assert_file = "../target/i386/kvm/kvm.c" },
-	{ .name = "10.0",
-	  .summary = "FRED-era names (vmx-entry-load-fred, vmx-exit-secondary-ctls, vmx-any-errcode, "
-		     "vmx-nested-exception); VMCS_ENUM 0x44 with secondary exit controls",
-	  .vmx_words = true, .basic_guard = true, .vmcs_enum_tsc = true, .vmcs_enum_fred = true,
-	  .names_2020 = true, .names_fred = true,
-	  .assert_file = "../target/i386/kvm/kvm.c" },
+	  .summary = "no vmx-* feature words: QEMU writes no VMX MSR, the vCPU keeps KVM's defaults "
+		     "(stands for every release before 4.2)",
+	  .assert_file = OLD_ASSERT },
+	R("4.2", "vmx-* words and VMX MSR writes; no BASIC=0 guard (nested=0 fails on 0x480); "
+		 "0x48B allowed-1 always widened from KVM's CPUID; VMCS_ENUM always 0x2e",
+	  .ctls2_workaround_always = true, .assert_file = OLD_ASSERT),
+	R("5.0", "VMX MSRs skipped when KVM's BASIC reads 0 (nested=0); 0x48B widened only "
+		 "when KVM does not list 0x48B itself", G, .assert_file = OLD_ASSERT),
+	R("5.1", "", G, .assert_file = OLD_ASSERT),
+	R("5.2", "", G, .assert_file = MESON_ASSERT),
+	R("6.0", "vmx-exit-load-pkrs, vmx-entry-load-pkrs", G, .assert_file = KVM_DIR_ASSERT),
+	R("6.1", "vmx-tsc-scaling; VMCS_ENUM 0x32 with TSC scaling", G, TSC,
+	  .assert_file = KVM_DIR_ASSERT),
+	R("6.2", "", G, TSC, .assert_file = KVM_DIR_ASSERT),
+	R("7.0", "", G, TSC, .assert_file = KVM_DIR_ASSERT),
+	R("7.1", "without CPUID mpx the BNDCFGS exit/entry controls are dropped (before: -cpu "
+		 "host,-mpx fails to set 0x48f)", G, TSC, MPX, .assert_file = KVM_DIR_ASSERT),
+	R("7.2", "", G, TSC, MPX, .assert_file = KVM_DIR_ASSERT),
+	R("8.0", "", G, TSC, MPX, .assert_file = KVM_DIR_ASSERT),
+	R("8.1", "", G, TSC, MPX, .assert_file = KVM_DIR_ASSERT),
+	R("8.2", "vmx-enable-user-wait-pause (WAITPKG dropped without it: the dependency is "
+		 "reversed), vmx-any-errcode", G, TSC, MPX, WREV, .assert_file = KVM_DIR_ASSERT),
+	R("9.0", "", G, TSC, MPX, WREV, .assert_file = KVM_DIR_ASSERT),
+	R("9.1", "vmx-nested-exception; WAITPKG dependency the right way (the user-wait control "
+		 "dropped without WAITPKG)", G, TSC, MPX, WFWD, .assert_file = KVM_DIR_ASSERT),
+	R("9.2", "FRED: vmx-entry-load-fred, vmx-exit-secondary-ctls; VMCS_ENUM 0x52 with guest "
+		 "FRED, 0x44 with secondary exit controls", G, TSC, FRED, MPX, WFWD,
+	  .assert_file = KVM_DIR_ASSERT),
+	R("10.0", "", G, TSC, FRED, MPX, WFWD, .assert_file = KVM_DIR_ASSERT),
+	R("10.1", "TDX VMs skip the VMX MSRs (not modelled: nvmx has no TDX guests)", G, TSC, FRED,
+	  MPX, WFWD, .assert_file = KVM_DIR_ASSERT),
 };
 
 #define NRELEASES (sizeof(releases) / sizeof(releases[0]))
@@ -115,17 +147,57 @@ const struct nvmx_qemu_release *nvmx_qemu_release_at(unsigned i)
 	return i < NRELEASES ? &releases[i] : 0;
 }
 
+/* "x.y" or "x.y.z" with decimal parts; *xy_len: the length of "x.y". */
+static bool version_form(const char *s, size_t *xy_len)
+{
+	size_t i = 0;
+	int parts = 0;
+	for (;;) {
+		size_t d = 0;
+		while (s[i] >= '0' && s[i] <= '9' && d < 4)
+			i++, d++;
+		if (!d || (s[i] >= '0' && s[i] <= '9'))
+			return false;
+		if (++parts == 2)
+			*xy_len = i;
+		if (!s[i])
+			return parts >= 2;
+		if (s[i] != '.' || parts == 3)
+			return false;
+		i++;
+	}
+}
+
 const struct nvmx_qemu_release *nvmx_qemu_release_find(const char *name)
 {
-	for (unsigned i = 0; i < NRELEASES; i++)
-		if (nvmx_name_eq(releases[i].name, name))
+	size_t xy = 0;
+	if (!name || !version_form(name, &xy))
+		return 0;
+	for (unsigned i = 0; i < NRELEASES; i++) {
+		const char *r = releases[i].name;
+		size_t k = 0;
+		while (k < xy && r[k] && r[k] == name[k])
+			k++;
+		if (k == xy && !r[k])
 			return &releases[i];
+	}
 	return 0;
 }
 
 const struct nvmx_qemu_release *nvmx_qemu_release_default(void)
 {
 	return &releases[NRELEASES - 1];
+}
+
+unsigned nvmx_qemu_release_index(const struct nvmx_qemu_release *r)
+{
+	return (unsigned)(r - releases);
+}
+
+bool nvmx_qemu_release_has(const struct nvmx_qemu_release *r, const char *since)
+{
+	const struct nvmx_qemu_release *s = nvmx_qemu_release_find(since);
+	return s && nvmx_qemu_release_index(r) >= nvmx_qemu_release_index(s);
 }
 
 /* ---- Names ----------------------------------------------------------------- */
@@ -156,30 +228,45 @@ bool nvmx_qemu_field_bit(const struct nvmx_field *f, enum nvmx_qword *w, unsigne
 	return true;
 }
 
-/* Names QEMU gained after 4.2 (dates per the facts reference, approximate). */
-static const char *const names_2020[] = {
-	"vmx-tsc-scaling", "vmx-enable-user-wait-pause", "vmx-exit-load-pkrs", "vmx-entry-load-pkrs",
-};
-static const char *const names_fred[] = {
-	"vmx-entry-load-fred", "vmx-exit-secondary-ctls", "vmx-any-errcode", "vmx-nested-exception",
+/* vmx-* names QEMU added after 4.2, and the release each came with (see above). */
+static const struct {
+	const char *name, *since;
+} late_names[] = {
+	{ "vmx-exit-load-pkrs", "6.0" },
+	{ "vmx-entry-load-pkrs", "6.0" },
+	{ "vmx-tsc-scaling", "6.1" },
+	{ "vmx-enable-user-wait-pause", "8.2" },
+	{ "vmx-any-errcode", "8.2" },
+	{ "vmx-nested-exception", "9.1" },
+	{ "vmx-entry-load-fred", "9.2" },
+	{ "vmx-exit-secondary-ctls", "9.2" },
 };
 
-static bool in_list(const char *name, const char *const *list, unsigned n)
+const char *nvmx_qemu_name_since(const char *name)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (nvmx_name_eq(list[i], name))
-			return true;
-	return false;
+	bool known = false;
+	size_t n = nvmx_field_count();
+	for (size_t i = 0; i < n && !known; i++) {
+		const struct nvmx_field *f = nvmx_field_index(i);
+		enum nvmx_qword w;
+		unsigned bit;
+		known = f->qemu && nvmx_name_eq(f->qemu, name) && nvmx_qemu_field_bit(f, &w, &bit);
+	}
+	if (!known)
+		return 0;
+	for (unsigned i = 0; i < sizeof(late_names) / sizeof(late_names[0]); i++)
+		if (nvmx_name_eq(late_names[i].name, name))
+			return late_names[i].since;
+	return "4.2";
 }
 
 static bool release_has_name(const struct nvmx_qemu_release *r, const char *name)
 {
 	if (!r->vmx_words)
 		return false;
-	if (!r->names_2020 && in_list(name, names_2020, 4))
-		return false;
-	if (!r->names_fred && in_list(name, names_fred, 4))
-		return false;
+	for (unsigned i = 0; i < sizeof(late_names) / sizeof(late_names[0]); i++)
+		if (nvmx_name_eq(late_names[i].name, name))
+			return nvmx_qemu_release_has(r, late_names[i].since);
 	return true;
 }
 

@@ -44,6 +44,17 @@ static const struct golden controls[] = {
 	  "SierraForest-v2 ClearwaterForest Skylake-Server-v5 Cascadelake-Server-v5 Cooperlake-v2 "
 	  "Icelake-Server-v5 Icelake-Server-v6 Icelake-Server-v7", 0x000000ff00000016,
 	  0xfff9fffe04006172, 0x007fffff00036dfb, 0x0000f3ff000011fb, 0x00137bff00000000 },
+	/*
+	 * The Atom server models ask for Broadwell's secondary set, but have no
+	 * CPUID INVPCID, so QEMU's dependency pass drops INVPCID exiting (bit 12).
+	 */
+	{ "Denverton Denverton-v2 Snowridge Snowridge-v2", 0x000000ff00000016, 0xfff9fffe04006172,
+	  0x007fffff00036dfb, 0x0000f3ff000011fb, 0x00036bff00000000 },
+	{ "Denverton-v3 Snowridge-v3 Snowridge-v4", 0x000000ff00000016, 0xfff9fffe04006172,
+	  0x007fffff00036dfb, 0x0000f3ff000011fb, 0x00136bff00000000 },
+	/* YongFeng: Broadwell's set without RDSEED exiting; its raw exit bit 9 is lm's anyway. */
+	{ "YongFeng", 0x000000ff00000016, 0xfff9fffe04006172, 0x007fffff00036dfb,
+	  0x0000f3ff000011fb, 0x00027bff00000000 },
 };
 
 /* Model part of 0x48C, 0x485, 0x480, 0x491 (section 3.4, "Other registers"). */
@@ -72,6 +83,7 @@ static const struct golden_other others[] = {
 	  B_TRUE, 1 },
 	{ "Icelake-Server-v6 SapphireRapids GraniteRapids", E_SPR, M_HSW, B_TRUE, 1 },
 	{ "SierraForest ClearwaterForest", E_HSW, M_HSW, B_TRUE, 1 },
+	{ "Denverton Snowridge YongFeng", E_HSW, M_HSW, B_TRUE, 1 },
 };
 
 static const struct nvmx_qemu_model *find(const char *name, unsigned *v)
@@ -155,7 +167,8 @@ static void lookup(void)
 	const char *required[] = { "Nehalem", "Westmere", "SandyBridge", "IvyBridge", "Haswell",
 				   "Broadwell", "Skylake-Client", "Skylake-Server",
 				   "Cascadelake-Server", "Cooperlake", "Icelake-Server",
-				   "SapphireRapids", "GraniteRapids", "SierraForest" };
+				   "SapphireRapids", "GraniteRapids", "SierraForest",
+				   "ClearwaterForest", "Denverton", "Snowridge", "YongFeng" };
 	for (unsigned i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		tap_ok(find(required[i], &v) != NULL, "model %s is in the table", required[i]);
 }

@@ -185,8 +185,12 @@ int main(void)
 	size_t nh = list_xeons(&hosts);
 	tap_ok(nh >= 30, "%zu Xeon dumps in %s", nh, data_dir());
 	const char *modes[] = { ",+vmx", ",+vmx,enforce", ",+vmx,x-force-features=on" };
+	/* 4.2 (no guard), 7.0 (no MPX dependency), 9.0 (WAITPKG dependency reversed). */
 	const struct nvmx_qemu_release *rels[] = { nvmx_qemu_release_default(),
-						   nvmx_qemu_release_find("4.2") };
+						   nvmx_qemu_release_find("4.2"),
+						   nvmx_qemu_release_find("7.0"),
+						   nvmx_qemu_release_find("9.0") };
+	const unsigned nrels = sizeof(rels) / sizeof(rels[0]);
 	struct counts total = { 0 };
 	static struct nvmx_kvm kvm;
 	struct nvmx_qemu_host qh;
@@ -201,14 +205,15 @@ int main(void)
 			struct counts c = { 0 };
 			nvmx_kvm_load(&kvm, &hf.host, nvmx_kernel_at(k), NULL);
 			nvmx_qemu_host_from_kvm(&qh, &kvm, &hf.host);
-			for (unsigned r = 0; r < 2; r++) {
+			for (unsigned r = 0; r < nrels; r++) {
 				struct nvmx_qemu_env env = { &kvm, &qh, rels[r], false, 0 };
 				for (unsigned m = 0; m <= nvmx_qemu_model_count(); m++) {
 					const struct nvmx_qemu_model *md = nvmx_qemu_model_at(m);
-					unsigned nv = md ? md->nversions : 1;
+					/* The versions this release has (none: not in it). */
+					unsigned nv = md ? nvmx_qemu_model_versions(md, rels[r]) : 1;
 					for (unsigned v = 1; v <= nv; v++)
 						for (unsigned mo = 0; mo < 3; mo++) {
-							/* QEMU 4.2: the default mode only. */
+							/* Older releases: the default mode only. */
 							if (r && mo)
 								continue;
 							char spec[128], err[256];

@@ -59,25 +59,44 @@ uint32_t nvmx_qemu_control_supported(uint64_t msr_value);
 
 /* ---- QEMU releases ---------------------------------------------------- */
 
+/* QEMU's feature_dependencies[] entry between CPUID WAITPKG and the user-wait control. */
+enum nvmx_qemu_waitpkg_dep {
+	NVMX_QWAITPKG_NONE,	/* before 8.2: no entry (and no vmx-enable-user-wait-pause name) */
+	NVMX_QWAITPKG_REVERSED,	/* 8.2 to 9.0: without the control, WAITPKG is cleared */
+	NVMX_QWAITPKG_FORWARD,	/* 9.1 on: without WAITPKG, the control is cleared */
+};
+
+/*
+ * One QEMU release as it matters here.  Every x.y from 4.2 to the newest
+ * has a row (4.1 stands for every release before the vmx-* words); the
+ * facts, and the QEMU commits they come from, are in docs/qemu.md.
+ */
 struct nvmx_qemu_release {
 	const char *name;		/* "4.2" */
-	const char *summary;
+	const char *summary;		/* what changed for VMX in this release, or "" */
 	bool vmx_words;			/* 4.2+: vmx-* words exist and are written */
 	bool basic_guard;		/* 5.0+: no VMX MSRs when KVM's BASIC reads 0 */
 	bool ctls2_workaround_always;	/* 4.2 only: 0x48B allowed-1 from KVM's CPUID even
 					 * when KVM lists 0x48B itself */
-	bool vmcs_enum_tsc;		/* VMCS_ENUM 0x32 with vmx-tsc-scaling */
-	bool vmcs_enum_fred;		/* VMCS_ENUM 0x44 with vmx-exit-secondary-ctls */
-	bool names_2020;		/* vmx-tsc-scaling, vmx-enable-user-wait-pause, PKRS */
-	bool names_fred;		/* vmx-entry-load-fred, vmx-exit-secondary-ctls,
-					 * vmx-any-errcode, vmx-nested-exception */
+	bool vmcs_enum_tsc;		/* 6.1+: VMCS_ENUM 0x32 with vmx-tsc-scaling */
+	bool vmcs_enum_fred;		/* 9.2+: VMCS_ENUM 0x52 with guest FRED, 0x44 with
+					 * vmx-exit-secondary-ctls */
+	bool mpx_dep;			/* 7.1+: without CPUID MPX the BNDCFGS controls go */
+	enum nvmx_qemu_waitpkg_dep waitpkg_dep;
 	const char *assert_file;	/* where kvm_buf_set_msrs lives, as glibc prints it */
 };
 
 unsigned nvmx_qemu_release_count(void);
 const struct nvmx_qemu_release *nvmx_qemu_release_at(unsigned i);	/* oldest first */
+/* "9.2" or "9.2.1" (any patch release of a row); NULL when no row matches. */
 const struct nvmx_qemu_release *nvmx_qemu_release_find(const char *name);
 const struct nvmx_qemu_release *nvmx_qemu_release_default(void);	/* the newest */
+/* Position in the table (oldest 0), for "from this release on" comparisons. */
+unsigned nvmx_qemu_release_index(const struct nvmx_qemu_release *r);
+/* Whether r is `since` or newer ("6.1"); false for an unknown `since`. */
+bool nvmx_qemu_release_has(const struct nvmx_qemu_release *r, const char *since);
+/* The release a vmx-* name first appeared in ("4.2", "6.0", ...), or NULL if none. */
+const char *nvmx_qemu_name_since(const char *name);
 
 /*
  * The word and bit of a catalogue field QEMU can name, and whether the
@@ -112,6 +131,7 @@ size_t nvmx_qemu_bit_describe(const struct nvmx_qemu_release *r, enum nvmx_qword
 /* What one -vN version adds on top of the previous one (cumulative). */
 struct nvmx_qemu_version {
 	uint8_t version;
+	const char *since;		/* first QEMU release with this version ("5.1") */
 	const char *alias;		/* "Haswell-noTSX", or NULL */
 	uint64_t cpuid_on, cpuid_off;	/* NVMX_FEAT() bits it turns on / off */
 	struct nvmx_qwords vmx_on;	/* vmx-* properties it turns on */
@@ -119,6 +139,7 @@ struct nvmx_qemu_version {
 
 struct nvmx_qemu_model {
 	const char *name;		/* "Skylake-Server" */
+	const char *since;		/* first QEMU release with the model (v1) */
 	uint64_t cpuid;			/* v1 CPUID, the NVMX_FEAT() features nvmx reads */
 	struct nvmx_qwords vmx;		/* v1 VMX words, as defined (before dependencies) */
 	uint8_t nversions;		/* 1..n */
@@ -134,6 +155,12 @@ const struct nvmx_qemu_model *nvmx_qemu_model_at(unsigned i);
  */
 const struct nvmx_qemu_model *nvmx_qemu_model_find(const char *name, size_t len,
 						   unsigned *version);
+/* Whether model m at version v exists in release r. */
+bool nvmx_qemu_model_in(const struct nvmx_qemu_model *m, unsigned v,
+			const struct nvmx_qemu_release *r);
+/* The newest version of m in release r, 0 when r does not have the model. */
+unsigned nvmx_qemu_model_versions(const struct nvmx_qemu_model *m,
+				  const struct nvmx_qemu_release *r);
 /* The words and CPUID of model m at version v (version props applied). */
 void nvmx_qemu_model_resolve(const struct nvmx_qemu_model *m, unsigned v,
 			     struct nvmx_qwords *vmx, uint64_t *cpuid);
@@ -154,6 +181,13 @@ struct nvmx_qemu_cpu {
 	/* +feat / -feat lists (applied after the properties, - after +) */
 	struct nvmx_qwords plus, minus;
 	uint64_t cpuid_plus, cpuid_minus;
+	/*
+	 * CPUID.7.1:EAX fred, which nvmx's feature set does not carry: only
+	 * QEMU's VMCS_ENUM depends on it.  fred_prop: -1 unset, else the last
+	 * fred=on|off; fred_plus / fred_minus: +fred / -fred.
+	 */
+	int fred_prop;
+	bool fred_plus, fred_minus;
 	bool enforce;			/* enforce=on: refuse the CPU when anything is filtered */
 	bool check;			/* check=on (default): warn for filtered bits */
 	bool migratable;		/* host/max: only named bits (default on) */
@@ -184,6 +218,7 @@ struct nvmx_qemu_host {
 	bool ctls2_listed;	/* 0x48B in KVM_GET_MSR_INDEX_LIST */
 	uint64_t cpuid;		/* KVM_GET_SUPPORTED_CPUID, as NVMX_FEAT() bits */
 	unsigned pmu_version;	/* the PMU version a pmu=on guest gets */
+	bool fred;		/* KVM offers CPUID FRED (no modelled KVM release does) */
 };
 
 /*
@@ -235,7 +270,11 @@ struct nvmx_qemu_plan {
 	struct nvmx_qwords filtered;	/* requested, not supported: dropped (warned) */
 	struct nvmx_qwords words;	/* what the MSR values are built from */
 	uint64_t cpuid_requested, cpuid_filtered;
+	uint64_t cpuid_dep_cleared, cpuid_dep_warned;	/* CPUID flags the dependency pass
+							 * cleared (8.2-9.0: WAITPKG) */
 	uint64_t cpuid;			/* the guest CPUID (features nvmx reads) */
+	bool fred_requested, fred_filtered;
+	bool fred;			/* the guest has CPUID FRED */
 	unsigned pmu_version;		/* guest CPUID.0xA version, 0 = none */
 	bool warn_filtered;		/* check=on or enforce: QEMU prints the filtered bits */
 	enum nvmx_qemu_stop stop;
