@@ -98,7 +98,7 @@ valgrind: tests
 
 test-all: test test-asan valgrind test-fuzz
 
-include fuzz/fuzz.mk bench/bench.mk
+include fuzz/fuzz.mk bench/bench.mk kharness/kharness.mk
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \

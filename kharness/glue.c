@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * glue.c: how KVM's common x86 code drives the vendor module at load time,
+ * written for the harness per layout (the copied vendor code is unmodified;
+ * this is the part of virt/kvm and arch/x86/kvm/x86.c around it). Only the
+ * steps that can fail a load or change what the vendor code sees are here:
+ * VMX present and not disabled by firmware, the PMU capability, the vendor
+ * hardware_setup(), and the per-CPU compatibility check (one CPU).
+ */
+
+struct kh_x86_ops vmx_x86_ops = { .name = "kvm_intel" };
+struct kh_x86_ops vmx_init_ops = {
+	.name = "kvm_intel",
+#if KH_LAYOUT < 602
+	.cpu_has_kvm_support = cpu_has_kvm_support,
+	.disabled_by_bios = vmx_disabled_by_bios,
+#endif
+	.check_processor_compatibility = vmx_check_processor_compat,
+	.hardware_setup = hardware_setup,
+	.runtime_ops = &vmx_x86_ops,
+};
+
+/* x86's kvm_init_pmu_capability(): the host PMU (runtime.c) keeps enable_pmu on */
+static void kh_init_pmu_capability(void)
+{
+	if (!kvm_pmu_cap.version || !kvm_pmu_cap.num_counters_gp)
+		enable_pmu = false;
+}
+
+#if KH_LAYOUT < 602
+/* 5.x-6.1: kvm_init() -> kvm_arch_init() -> kvm_arch_hardware_setup() -> compat check */
+int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module)
+{
+	struct kh_x86_ops *ops = opaque;
+	(void)vcpu_size; (void)vcpu_align; (void)module;
+	if (!ops->cpu_has_kvm_support()) {
+		pr_err_ratelimited("kvm: no hardware support\n");
+		return -EOPNOTSUPP;
+	}
+	if (ops->disabled_by_bios()) {
+		pr_err_ratelimited("kvm: disabled by bios\n");
+		return -EOPNOTSUPP;
+	}
+	kh_init_pmu_capability();
+	int r = ops->hardware_setup();
+	if (r)
+		return r;
+	return ops->check_processor_compatibility();
+}
+#endif
+
+static int kh_load(void)
+{
+	return vmx_init();
+}
+
+#ifndef KH_USING_EVMCS
+#define KH_USING_EVMCS() static_branch_unlikely(&enable_evmcs)
+#endif
+#if KH_HAS_CONF_NESTED
+#define KH_NESTED_MSRS (&vmcs_config.nested)
+#else
+#define KH_NESTED_MSRS (&vmcs_config.nested)
+#endif

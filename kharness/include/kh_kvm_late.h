@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* kh_kvm_late.h: stand-ins that need the kernel's types (after the copied types). */
+#ifndef KH_KVM_LATE_H
+#define KH_KVM_LATE_H
+extern struct kh_x86_ops vmx_x86_ops, vmx_init_ops;
+int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module);
+#ifndef KH_HAS_struct_vcpu_vmx
+struct vcpu_vmx { int kh_unused; };
+#endif
+/* vmcs12 layout self-check (a build-time assertion in the kernel): not needed here */
+#ifndef KH_HAS_vmx_check_vmcs12_offsets
+static inline void vmx_check_vmcs12_offsets(void) { }
+#endif
+/* KVM's supported CPUID: consulted by the nested MSRs only from 6.6 (copied there) */
+#ifndef KH_HAS_vmx_set_cpu_caps
+static inline void vmx_set_cpu_caps(void) { }
+#endif
+#endif

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Compare harness cases with reference cases (e.g. conformance/cases), field
+by field, line by line (matched by `case`).
+
+    kcompare.py REF.jsonl GOT.jsonl [--show N]
+
+Prints `kcompare: FILE: N cases, M identical` and, per differing field, the
+count and the first N examples; exit 1 on any difference.
+"""
+import argparse
+import collections
+import json
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return {d['case']: d for d in map(json.loads, f)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('ref')
+    ap.add_argument('got')
+    ap.add_argument('--show', type=int, default=3)
+    ap.add_argument('--ignore', default='', help='comma-separated fields not compared')
+    a = ap.parse_args()
+    ref, got = load(a.ref), load(a.got)
+    ignore = set(filter(None, a.ignore.split(',')))
+    diffs = collections.defaultdict(list)
+    same = 0
+    for name, r in ref.items():
+        g = got.get(name)
+        if g is None:
+            diffs['(missing case)'].append((name, None, None))
+            continue
+        ok = True
+        for k in sorted(set(r) | set(g)):
+            if k in ignore:
+                continue
+            if r.get(k, '(absent)') != g.get(k, '(absent)'):
+                ok = False
+                rv, gv = r.get(k, '(absent)'), g.get(k, '(absent)')
+                if isinstance(rv, dict) and isinstance(gv, dict):
+                    sub = {x: (rv.get(x), gv.get(x)) for x in set(rv) | set(gv) if rv.get(x) != gv.get(x)}
+                    diffs[k].append((name, sub, None))
+                else:
+                    diffs[k].append((name, rv, gv))
+        same += ok
+    extra = set(got) - set(ref)
+    print('kcompare: %s: %d cases, %d identical%s' % (a.got, len(ref), same,
+          ', %d extra' % len(extra) if extra else ''))
+    for k, lst in sorted(diffs.items()):
+        print('  %s: %d differ' % (k, len(lst)))
+        for name, rv, gv in lst[:a.show]:
+            if gv is None and isinstance(rv, dict):
+                print('    %s: %s' % (name, json.dumps(rv)[:400]))
+            else:
+                print('    %s: ref %s | got %s' % (name, json.dumps(rv)[:300], json.dumps(gv)[:300]))
+    return 0 if same == len(ref) and not extra else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
