@@ -5,6 +5,7 @@
  * libc, no allocation, so the core stays embeddable.
  */
 #include "catalog_tables.h"
+#include "names.h"
 
 #define MSR(i, s, lx, lay, w, tw, d) \
 	[i] = { .id = (i), .index = NVMX_MSR_BASE + (uint32_t)(i), .sdm = (s), \

@@ -3,10 +3,9 @@
  * Migration pools by greedy agglomerative merging (the algorithm is
  * described in include/nvmx/fleet.h and docs/fleet.md).
  */
-#include <limits.h>
 #include "nvmx/fleet.h"
 
-#define NO_COST ULLONG_MAX
+#define NO_COST (~0ULL)		/* the largest unsigned long long */
 
 static unsigned popcount64(uint64_t v)
 {

@@ -6,6 +6,7 @@
  */
 #include "nvmx/qemu.h"
 #include "kernels.h"
+#include "names.h"
 
 #define B(n) (UINT64_C(1) << (n))
 

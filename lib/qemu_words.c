@@ -7,6 +7,7 @@
  */
 #include "nvmx/qemu.h"
 #include "fmt.h"
+#include "names.h"
 
 static const struct {
 	const char *name;

@@ -5,6 +5,7 @@
  * field positions checked against hand-decoded values of real processors.
  */
 #include <string.h>
+#include <strings.h>
 #include "tap.h"
 #include "nvmx/catalog.h"
 
@@ -410,7 +411,7 @@ static unsigned sdm_uses(const char *sdm)
 	unsigned n = 0;
 	for (size_t i = 0; i < nvmx_field_count(); i++) {
 		const struct nvmx_field *f = nvmx_field_index(i);
-		n += !f->reserved && nvmx_name_eq(f->sdm, sdm);
+		n += !f->reserved && !strcasecmp(f->sdm, sdm);
 	}
 	return n;
 }

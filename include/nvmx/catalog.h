@@ -133,7 +133,4 @@ enum nvmx_msr_id nvmx_word_msr(enum nvmx_word w);
 /* The SDM's default1 class of a word (0x16, 0x0401E172, 0x36DFF, 0x11FF), else 0. */
 uint32_t nvmx_word_default1(enum nvmx_word w);
 
-/* ASCII case-insensitive string equality (the core has no <strings.h>). */
-bool nvmx_name_eq(const char *a, const char *b);
-
 #endif

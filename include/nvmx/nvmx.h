@@ -3,8 +3,10 @@
  * libnvmx: nested VMX capability MSRs exactly as Linux KVM computes, reports
  * and checks them, release by release.
  *
- * The core (catalog.h, host.h, kvm.h, vcpu.h) is plain C11 over plain structs:
- * no I/O, no allocation, no global state.  io.h adds the readers.
+ * Every public header is reachable from here.  The core (all but io.h) is
+ * plain C11 over plain structs: no I/O, no allocation, no global state; it is
+ * built freestanding.  io.h adds the readers and writers (stdio).  The API is
+ * described with examples in docs/api.md.
  */
 #ifndef NVMX_H
 #define NVMX_H
@@ -17,6 +19,8 @@
 #include "migrate.h"
 #include "scenario.h"
 #include "nested_state.h"
+#include "qemu.h"
+#include "fleet.h"
 #include "io.h"
 
 #endif
