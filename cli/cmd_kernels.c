@@ -1,36 +1,157 @@
 /* SPDX-License-Identifier: MIT */
-/* nvmx kernels: the supported releases and what changed in each. */
+/*
+ * nvmx kernels: every release row with its distribution, base, the named
+ * changes it applies to the base and how it was verified.  --markdown prints
+ * the table docs/kernels.md carries (tests/kernels_doc.sh keeps it current).
+ */
 #include <string.h>
 #include "cli.h"
 
+static void version_str(const struct nvmx_kernel *k, char *buf, size_t n)
+{
+	uint32_t v = nvmx_kernel_version(k);
+	snprintf(buf, n, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, v & 0xffff);
+}
+
+static void date_str(const struct nvmx_kernel *k, char *buf, size_t n)
+{
+	uint32_t d = nvmx_kernel_date(k);
+	snprintf(buf, n, "%04u-%02u-%02u", d / 10000, d / 100 % 100, d % 100);
+}
+
+static void print_json(const struct nvmx_kernel *k)
+{
+	char v[32], d[16];
+	version_str(k, v, sizeof(v));
+	date_str(k, d, sizeof(d));
+	printf("{\"name\":");
+	cli_json_str(stdout, nvmx_kernel_name(k));
+	printf(",\"version\":\"%s\",\"date\":\"%s\",\"distro\":", v, d);
+	if (nvmx_kernel_distro(k))
+		cli_json_str(stdout, nvmx_kernel_distro(k));
+	else
+		printf("null");
+	printf(",\"aliases\":[");
+	const char *a = nvmx_kernel_aliases(k);
+	for (bool first = true; a && *a;) {
+		size_t n = strcspn(a, " ");
+		printf("%s\"%.*s\"", first ? "" : ",", (int)n, a);
+		first = false;
+		a += n + strspn(a + n, " ");
+	}
+	printf("],\"base\":");
+	if (nvmx_kernel_base(k))
+		cli_json_str(stdout, nvmx_kernel_name(nvmx_kernel_base(k)));
+	else
+		printf("null");
+	printf(",\"changes\":[");
+	for (unsigned c = 0; c < nvmx_kernel_change_count(k); c++) {
+		const char *id, *title, *effect;
+		nvmx_kernel_change(k, c, &id, &title, &effect);
+		printf("%s{\"id\":", c ? "," : "");
+		cli_json_str(stdout, id);
+		printf(",\"title\":");
+		cli_json_str(stdout, title);
+		printf(",\"effect\":");
+		cli_json_str(stdout, effect);
+		putchar('}');
+	}
+	printf("],\"verified\":\"%s\",\"tree\":", nvmx_kernel_verified(k));
+	cli_json_str(stdout, nvmx_kernel_tree(k) ? nvmx_kernel_tree(k) : "");
+	printf(",\"params\":[");
+	bool first = true;
+	for (int p = 0; p < NVMX_P_COUNT; p++)
+		if (nvmx_kernel_has_param(k, (enum nvmx_param)p)) {
+			printf("%s\"%s\"", first ? "" : ",", nvmx_param_name((enum nvmx_param)p));
+			first = false;
+		}
+	printf("],\"summary\":");
+	cli_json_str(stdout, nvmx_kernel_summary(k));
+	putchar('}');
+}
+
+static void print_text(const struct nvmx_kernel *k)
+{
+	char v[32], d[16];
+	version_str(k, v, sizeof(v));
+	date_str(k, d, sizeof(d));
+	printf("%-10s %-9s %s  %s", nvmx_kernel_name(k), v, d,
+	       nvmx_kernel_distro(k) ? nvmx_kernel_distro(k) : "upstream");
+	if (nvmx_kernel_base(k))
+		printf(" = %s + %u change(s)", nvmx_kernel_name(nvmx_kernel_base(k)),
+		       nvmx_kernel_change_count(k));
+	printf("  [%s]\n", nvmx_kernel_verified(k));
+	printf("    %s\n", nvmx_kernel_summary(k));
+	for (unsigned c = 0; c < nvmx_kernel_change_count(k); c++) {
+		const char *id, *title, *effect;
+		nvmx_kernel_change(k, c, &id, &title, &effect);
+		printf("    + %s \"%s\": %s\n", id, title, effect);
+	}
+}
+
+/* A markdown cell: no '|' or newline inside. */
+static void cell(const char *s)
+{
+	for (; *s; s++)
+		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){ *s, 0 }, stdout);
+}
+
+static void print_markdown_header(void)
+{
+	printf("| row | version | released | distribution | base + changes | verified | tree |\n"
+	       "|---|---|---|---|---|---|---|\n");
+}
+
+static void print_markdown(const struct nvmx_kernel *k)
+{
+	char v[32], d[16];
+	version_str(k, v, sizeof(v));
+	date_str(k, d, sizeof(d));
+	printf("| %s | %s | %s | %s | ", nvmx_kernel_name(k), v, d,
+	       nvmx_kernel_distro(k) ? nvmx_kernel_distro(k) : "upstream");
+	if (nvmx_kernel_base(k)) {
+		printf("%s", nvmx_kernel_name(nvmx_kernel_base(k)));
+		for (unsigned c = 0; c < nvmx_kernel_change_count(k); c++) {
+			const char *id, *title, *effect;
+			nvmx_kernel_change(k, c, &id, &title, &effect);
+			printf(" + `%s` ", id);
+			cell(title);
+		}
+	} else {
+		printf("—");
+	}
+	printf(" | %s | ", nvmx_kernel_verified(k));
+	cell(nvmx_kernel_tree(k) ? nvmx_kernel_tree(k) : "");
+	printf(" |\n");
+}
+
 int cmd_kernels(int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, md = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--markdown"))
+			md = true;
 		else
 			return cli_usage_error("kernels", "unknown argument '%s'", argv[i]);
 	}
+	if (json && md)
+		return cli_usage_error("kernels", "--json and --markdown exclude each other");
 	if (json)
 		putchar('[');
+	if (md)
+		print_markdown_header();
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
 		if (json) {
-			printf("%s{\"name\":", i ? "," : "");
-			cli_json_str(stdout, nvmx_kernel_name(k));
-			printf(",\"params\":[");
-			bool first = true;
-			for (int p = 0; p < NVMX_P_COUNT; p++)
-				if (nvmx_kernel_has_param(k, (enum nvmx_param)p)) {
-					printf("%s\"%s\"", first ? "" : ",", nvmx_param_name((enum nvmx_param)p));
-					first = false;
-				}
-			printf("],\"changes\":");
-			cli_json_str(stdout, nvmx_kernel_summary(k));
-			putchar('}');
+			if (i)
+				putchar(',');
+			print_json(k);
+		} else if (md) {
+			print_markdown(k);
 		} else {
-			printf("%-8s %s\n", nvmx_kernel_name(k), nvmx_kernel_summary(k));
+			print_text(k);
 		}
 	}
 	if (json)

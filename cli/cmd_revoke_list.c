@@ -50,7 +50,7 @@ int cmd_revoke_list(int argc, char **argv)
 		return rc;
 	if (!nhosts)
 		return cli_usage_error("revoke-list", "give at least one HOST");
-	if (since && nvmx_kernel_version(since) >= nvmx_kernel_version(o.kernel))
+	if (since && !nvmx_kernel_older(since, o.kernel))
 		return cli_usage_error("revoke-list", "--since %s is not older than --kvm %s",
 				       nvmx_kernel_name(since), nvmx_kernel_name(o.kernel));
 

@@ -236,7 +236,7 @@ int cmd_upgrade(int argc, char **argv)
 		if (guest_features(&g, &hosts[h], &features[h]))
 			return EXIT_USAGE;
 	/* Parameters are checked against the newest release that has them. */
-	o.kernel = nvmx_kernel_at(nvmx_kernel_count() - 1);
+	o.kernel = nvmx_kernel_default();
 	int rc = kvmopts_finish(&o, "upgrade", "");
 	if (rc)
 		return rc;
@@ -304,7 +304,7 @@ int cmd_upgrade(int argc, char **argv)
 	bool any_broken = false;
 	for (unsigned a = 0; a < nsel; a++)
 		for (unsigned b = 0; b < nsel; b++) {
-			if (nvmx_kernel_version(sel[b]) <= nvmx_kernel_version(sel[a]))
+			if (!nvmx_kernel_older(sel[a], sel[b]))
 				continue;	/* upgrades only: older to newer */
 			memset(&stats, 0, sizeof(stats));
 			for (unsigned h = 0; h < nhosts; h++) {

@@ -132,10 +132,8 @@ int fleet_parse(struct fleet *f, int argc, char **argv, int *i)
 			return -1;
 		f->kernel = nvmx_kernel_find(v);
 		if (!f->kernel) {
-			fprintf(stderr, "nvmx %s: unknown KVM release '%s'; supported:", f->cmd, v);
-			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
-				fprintf(stderr, " %s", nvmx_kernel_name(nvmx_kernel_at(k)));
-			fputc('\n', stderr);
+			fprintf(stderr, "nvmx %s: unknown KVM release '%s' ('nvmx kernels' lists the "
+				"releases and the names they take)\n", f->cmd, v);
 			return -1;
 		}
 		return 1;
@@ -356,7 +354,7 @@ static int check_run_params(const struct fleet *f)
 
 static const struct nvmx_kernel *default_kernel(const struct fleet *f)
 {
-	return f->kernel ? f->kernel : nvmx_kernel_at(nvmx_kernel_count() - 1);
+	return f->kernel ? f->kernel : nvmx_kernel_default();
 }
 
 /* "dir/name.msrs" -> "name" */

@@ -34,10 +34,8 @@ int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 		}
 		o->kernel = nvmx_kernel_find(v);
 		if (!o->kernel) {
-			fprintf(stderr, "nvmx %s: unknown KVM release '%s'; supported:", cmd, v);
-			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
-				fprintf(stderr, " %s", nvmx_kernel_name(nvmx_kernel_at(k)));
-			fputc('\n', stderr);
+			fprintf(stderr, "nvmx %s: unknown KVM release '%s' ('nvmx kernels' lists the "
+				"releases and the names they take)\n", cmd, v);
 			return -1;
 		}
 		return 1;

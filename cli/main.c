@@ -77,7 +77,13 @@ const struct cmd nvmx_cmds[] = {
 	  "with the same parameters, and RELEASE does not.  Each bit with the releases and\n"
 	  "hosts that need it.  `restore --policy revoke-keep|revoke-clear` uses it.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
-	  "usage: nvmx kernels [--json]\n" },
+	  "usage: nvmx kernels [--json | --markdown]\n"
+	  "\n"
+	  "Every release row, oldest first by release date: name, kernel version, date,\n"
+	  "distribution; a distribution or stable row as its base row plus the named\n"
+	  "changes (upstream commit or distribution patch) it applies; how the row was\n"
+	  "verified (conformance data, kernel harness, or read from tree) and the tree.\n"
+	  "--markdown prints the table of docs/kernels.md.\n" },
 	{ "qemu-check", cmd_qemu_check, "would QEMU -cpu MODEL start (and migrate) on a host under a KVM release",
 	  "usage: nvmx qemu-check -cpu MODEL[,FLAG]... --to HOST --kvm RELEASE [--param NAME=VALUE]...\n"
 	  "         [--hyperv-evmcs] [--guest-cpuid SPEC] [--qemu VERSION] [--also HOST@RELEASE]...\n"

@@ -22,6 +22,10 @@
 #define PARAMS_60 (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) | \
 		   P(ERROR_ON_INCONSISTENT))
 
+/* 6.12+: pt_mode is registered only with CONFIG_BROKEN (aa0d42cacf09, read in the
+ * 6.12.0 and 6.18.2 trees); the conformance cases never set it for these rows. */
+#define PARAMS_612 (PARAMS_60 & ~P(PT_MODE))
+
 /* eVMCS v1 denylists (<=6.0), written as keep-masks. */
 #define EVMCS_DENY_PIN		(PIN_POSTED_INTR | PIN_PREEMPT_TIMER)
 #define EVMCS_DENY_PROC2	(P2_VID | P2_VAPIC | P2_APIC_REG | P2_PML | P2_VMFUNC | \
@@ -167,223 +171,364 @@
 	.vmcs_enum = VMCS_ENUM_BY_FIELDS,				\
 	.freeze_in_guest_mode = true
 
+/*
+ * Backports and distribution patches, each once: a distribution or stable
+ * row names its base and lists these; nvmx_kernel_apply() is the meaning.
+ */
+static const struct nvmx_change ch_31de69f4eea7 = {
+	"31de69f4eea7", "KVM: nVMX: Properly expose ENABLE_USR_WAIT_PAUSE control to L1",
+	"the secondary-controls mask gains USR_WAIT_PAUSE (bit 26): L1 is offered it on "
+	"WAITPKG hosts, and a vCPU's CPUID-stuffed value restores",
+	1, { OR(proc2_mask, P2_USR_WAIT_PAUSE) },
+};
+
+static const struct nvmx_change ch_aa0d42cacf09 = {
+	"aa0d42cacf09", "KVM: VMX: Bury Intel PT virtualization (guest/host mode) behind CONFIG_BROKEN",
+	"no pt_mode module parameter (host/guest PT only with CONFIG_BROKEN); the nested "
+	"MSRs do not change (PT controls are never offered to L1)",
+	1, { CLEAR(params, P(PT_MODE)) },
+};
+
+static const struct nvmx_change ch_85434c3c73fc = {
+	"85434c3c73fc",
+	"Revert \"KVM: VMX: Move LOAD_IA32_PERF_GLOBAL_CTRL errata handling out of setup_vmcs_config()\"",
+	"on the Nehalem/Westmere errata CPUs (Intel only) the PERF_GLOBAL_CTRL entry/exit load "
+	"controls are dropped from vmcs_config again; L1's offer is unchanged (emulated)",
+	2, { SET(perf_erratum_in_cfg, true), SET(perf_erratum_vendor, true) },
+};
+
+/* The upstream rows' bodies, by name; a derived row starts from one. */
+#define R_5_10 \
+	.params = PARAMS_BASE, \
+	SETUP_5X, \
+	.opt_proc2 = UINT32_C(0x071b7fff), \
+	.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2, \
+			    ~EXIT_LOAD_PERF_GLOBAL, ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 }, \
+	.proc2_mask = UINT32_C(0x00111b5c), \
+	.misc_force = UINT32_C(0x20000045), \
+	.invpcid_needs_pcid = true, \
+	.vmcs_enum_value = 0x2e, \
+	.evmcs_read = READ_FILTER_510
+
+#define R_5_15 \
+	.params = PARAMS_BASE | P(SGX), \
+	SETUP_5X, \
+	.opt_proc2 = UINT32_C(0x471b7fff), \
+	.nx_required = true, \
+	.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2, \
+			    ~EXIT_LOAD_PERF_GLOBAL, ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 }, \
+	.proc2_mask = UINT32_C(0x02111b5c), \
+	.misc_force = UINT32_C(0x20000145), \
+	.vmcs_enum_value = 0x32, \
+	.evmcs_read = READ_FILTER_515
+
+#define R_5_19 \
+	.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU), \
+	SETUP_5X, \
+	.opt_proc2 = UINT32_C(0x471b7fff), \
+	.nx_required = true, \
+	.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2, \
+			    ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT), \
+			    ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 }, \
+	.proc2_mask = UINT32_C(0x02111b5c), \
+	.misc_force = UINT32_C(0x20000145), \
+	.vmcs_enum_value = 0x32, \
+	.evmcs_read = READ_FILTER_519
+
+#define R_6_0 \
+	.params = PARAMS_60, \
+	SETUP_60, \
+	.proc2_mask = UINT32_C(0x02111b5c)
+
+#define R_6_0_19 \
+	.params = PARAMS_60, \
+	SETUP_60, \
+	.proc2_mask = UINT32_C(0x06111b5c), \
+	.sgx_needs_encls = true
+
+#define R_6_1 \
+	.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) | \
+		  P(ERROR_ON_INCONSISTENT), \
+	SETUP_6X, \
+	.opt_proc2 = UINT32_C(0xc71bffff), \
+	.evmcs_cfg = EVMCS_CFG_NONE, \
+	.proc2_mask = UINT32_C(0x02111b5c), \
+	.vmfunc_added = true, \
+	.evmcs_read = READ_FILTER_61
+
+#define R_6_2_1 \
+	.params = PARAMS_60, \
+	SETUP_6X, \
+	.opt_proc2 = UINT32_C(0xc71bffff), \
+	.evmcs_cfg = EVMCS_CFG_NONE, \
+	.proc2_mask = UINT32_C(0x06111b5c), \
+	.vmfunc_added = true, \
+	.stuff_bounded = true, \
+	.evmcs_read = READ_FILTER_61
+
+#define R_6_3_8 \
+	.params = PARAMS_60, \
+	SETUP_63
+
+#define R_6_4 \
+	.params = PARAMS_60, \
+	SETUP_63, \
+	.freeze = FREEZE_IGNORE_SAME
+
+#define R_6_5 \
+	.params = PARAMS_60, \
+	SETUP_63, \
+	.umip_only_without_host = true, \
+	.freeze = FREEZE_IGNORE_SAME
+
+#define R_6_6 \
+	.params = PARAMS_60, \
+	SETUP_65
+
+#define R_6_8 \
+	.params = PARAMS_60, \
+	SETUP_65, \
+	.cr4_lam = true
+
+#define R_6_9 \
+	.params = PARAMS_60, \
+	SETUP_65, \
+	.cr4_lam = true
+
+#define R_6_11_11 \
+	.params = PARAMS_60, \
+	SETUP_611
+
+#define R_6_12 \
+	.params = PARAMS_612, \
+	SETUP_611
+
+#define R_6_13_7 \
+	.params = PARAMS_612, \
+	SETUP_613
+
+#define R_6_14 \
+	.params = PARAMS_612, \
+	SETUP_613
+
+#define R_6_17 \
+	.params = PARAMS_612, \
+	SETUP_613
+
+#define R_6_18_2 \
+	.params = PARAMS_612, \
+	SETUP_618
+
+#define R_6_19_9 \
+	.params = PARAMS_612, \
+	SETUP_618, \
+	.cet = CET_NEEDS_XSS
+
+#define R_7_0 \
+	.params = PARAMS_612 | P(MEDIATED_PMU), \
+	SETUP_70
+
+#define R_7_1_3 \
+	.params = PARAMS_612 | P(MEDIATED_PMU) | P(CET), \
+	SETUP_70, \
+	.cet_param = true
+
 static const struct nvmx_kernel kernels[] = {
 	{
-		.name = "5.10", .version = 0x050a00,
+		.name = "5.10", .version = KV(5, 10, 0), .date = 20201213, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "5.10.0 release tree (conformance harness)",
 		.summary = "oldest model: nested MSRs from raw hardware MSRs, restore checked "
 			   "against the vCPU's current values; no TSC scaling, ENCLS or "
 			   "wait-for-SIPI for L1; VMCS_ENUM 0x2e [5.10.0; conformance data]",
-		.params = PARAMS_BASE,
-		SETUP_5X,
-		.opt_proc2 = UINT32_C(0x071b7fff),
-		.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2,
-				    ~EXIT_LOAD_PERF_GLOBAL, ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 },
-		.proc2_mask = UINT32_C(0x00111b5c),
-		.misc_force = UINT32_C(0x20000045),
-		.invpcid_needs_pcid = true,
-		.vmcs_enum_value = 0x2e,
-		.evmcs_read = READ_FILTER_510,
+		R_5_10,
 	},
 	{
-		.name = "5.15", .version = 0x050f00,
+		.name = "5.15", .version = KV(5, 15, 0), .date = 20211031, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "sndrzt/linux-5.15 @ 75c6ad16ec64, 5.15.0",
 		.summary = "L1 gets TSC scaling, ENCLS exiting (sgx=1) and wait-for-SIPI; "
 			   "refuses to load without NX when EPT is off; on Hyper-V drops TSC "
 			   "scaling from vmcs_config but still offers it to L1 "
 			   "[5.15.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX),
-		SETUP_5X,
-		.opt_proc2 = UINT32_C(0x471b7fff),
-		.nx_required = true,
-		.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2,
-				    ~EXIT_LOAD_PERF_GLOBAL, ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 },
-		.proc2_mask = UINT32_C(0x02111b5c),
-		.misc_force = UINT32_C(0x20000145),
-		.vmcs_enum_value = 0x32,
-		.evmcs_read = READ_FILTER_515,
+		R_5_15,
 	},
 	{
-		.name = "5.19", .version = 0x051300,
+		.name = "5.19", .version = KV(5, 19, 0), .date = 20220731, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "yishangzhang/linux-5.19 @ 319643233978, 5.19.0",
 		.summary = "last release before the vmcs_config rework; eVMCS also drops "
 			   "save-preemption-timer, and L1's eVMCS read filter covers "
 			   "TRUE_PINBASED; enable_pmu parameter [5.19.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU),
-		SETUP_5X,
-		.opt_proc2 = UINT32_C(0x471b7fff),
-		.nx_required = true,
-		.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2,
-				    ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
-				    ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 },
-		.proc2_mask = UINT32_C(0x02111b5c),
-		.misc_force = UINT32_C(0x20000145),
-		.vmcs_enum_value = 0x32,
-		.evmcs_read = READ_FILTER_519,
+		R_5_19,
 	},
 	{
-		.name = "6.0", .version = 0x060000,
+		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002,
+		.tree = "Dima-diep/linux-6.0 @ 60a7cfc764a0, 6.0.0",
 		.summary = "nested MSRs still from the raw hardware MSRs, but restore checked "
 			   "against KVM's maximum; tertiary controls, NOTIFY exiting and "
 			   "entry/exit pair checks (error_on_inconsistent_vmcs_config) in "
 			   "vmcs_config; no CPUID tweaks of BNDCFGS/PERF_GLOBAL_CTRL; CR4_FIXED1 "
 			   "gains UMIP when emulated; eVMCS also drops tertiary controls "
 			   "[6.0.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_60,
-		.proc2_mask = UINT32_C(0x02111b5c),
+		R_6_0,
 	},
 	{
-		.name = "6.0.19", .version = 0x060013,
-		.summary = "6.0 with the stable backports: USR_WAIT_PAUSE offered to L1 "
-			   "(31de69f4eea7, from 6.0.18) and sgx cleared without ENCLS exiting "
-			   "(1c1a41497ab8) [6.0.19 tree, read]",
-		.params = PARAMS_60,
-		SETUP_60,
-		.proc2_mask = UINT32_C(0x06111b5c),
-		.sgx_needs_encls = true,
-	},
-	{
-		.name = "6.1", .version = 0x060100,
+		.name = "6.1", .version = KV(6, 1, 0), .date = 20221211, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "tianrenz2/linux-6.1.0 @ 7c210bc387c3, 6.1.0-rc7 (= 6.1.0 for these files)",
 		.summary = "nested MSRs from vmcs_config; PERF_GLOBAL_CTRL load controls always "
 			   "offered; restore checked against KVM's maximum; ENCLS exiting only "
 			   "with SGX; inconsistent entry/exit pairs refuse to load; no eVMCS "
 			   "trimming of vmcs_config; CR4_FIXED1 gains UMIP when emulated "
 			   "[6.1-rc7 = 6.1.0; conformance data]",
-		.params = PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
-			  P(ERROR_ON_INCONSISTENT),
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71bffff),
-		.evmcs_cfg = EVMCS_CFG_NONE,
-		.proc2_mask = UINT32_C(0x02111b5c),
-		.vmfunc_added = true,
-		.evmcs_read = READ_FILTER_61,
+		R_6_1,
 	},
 	{
-		.name = "6.2.1", .version = 0x060201,
+		.name = "6.0.19", .version = KV(6, 0, 19), .date = 20230112,
+		.tree = "RahulBoipai/linux-6.0.19 @ 22e9f0024734, 6.0.19",
+		.summary = "6.0 with the stable backports: USR_WAIT_PAUSE offered to L1 "
+			   "(31de69f4eea7, from 6.0.18) and sgx cleared without ENCLS exiting "
+			   "(1c1a41497ab8) [6.0.19 tree, read]",
+		R_6_0_19,
+	},
+	{
+		.name = "6.2.1", .version = KV(6, 2, 1), .date = 20230225,
+		.tree = "daniellucs2002/linux-6.2.1-customized @ 52c70098cb4d, 6.2.1",
 		.summary = "L1 gets USR_WAIT_PAUSE (31de69f4eea7); CPUID stuffing bounded by "
 			   "KVM's maximum (a0860d68a25d); otherwise 6.1 [6.2.1 tree, read]",
-		.params = PARAMS_60,
-		SETUP_6X,
-		.opt_proc2 = UINT32_C(0xc71bffff),
-		.evmcs_cfg = EVMCS_CFG_NONE,
-		.proc2_mask = UINT32_C(0x06111b5c),
-		.vmfunc_added = true,
-		.stuff_bounded = true,
-		.evmcs_read = READ_FILTER_61,
+		R_6_2_1,
 	},
 	{
-		.name = "6.3.8", .version = 0x060308,
+		.name = "6.3.8", .version = KV(6, 3, 8), .date = 20230614,
+		.tree = "SToPire/linux-6.3.8 @ 15edfdde6504, 6.3.8",
 		.summary = "on Hyper-V vmcs_config trimmed to the eVMCS allowlists; L1's eVMCS "
 			   "read filter becomes the allowlist (primary controls too, VMFUNC 0); "
 			   "VMFUNC control via the secondary mask [6.3.8 tree, read]",
-		.params = PARAMS_60,
-		SETUP_63,
+		R_6_3_8,
 	},
 	{
-		.name = "6.4", .version = 0x060400,
+		.name = "6.4", .version = KV(6, 4, 0), .date = 20230625,
+		.tree = "julianw1010/WASP-linux-6.4.0 @ 6e5f9d87eda5, 6.4.0",
 		.summary = "writes after KVM_RUN with a different value refused, same value "
 			   "ignored (0094f62c7eaa) [6.4.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_63,
-		.freeze = FREEZE_IGNORE_SAME,
+		R_6_4,
 	},
 	{
-		.name = "6.5", .version = 0x060500,
+		.name = "6.5", .version = KV(6, 5, 0), .date = 20230827,
+		.tree = "sndrzt/linux-6.5 @ f5744aac0f31, 6.5.0",
 		.summary = "UMIP in CR4_FIXED1 only when the host lacks it [6.5.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_63,
-		.umip_only_without_host = true,
-		.freeze = FREEZE_IGNORE_SAME,
+		R_6_5,
 	},
 	{
-		.name = "6.6", .version = 0x060600,
+		.name = "6.6", .version = KV(6, 6, 0), .date = 20231030, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "UEFI-code/linux-6.6-lumia920 @ 7b3ecd1345ff, 6.6.0",
 		.summary = "nested values and checks as 6.5 (XSAVES and the guest-VMX gate "
 			   "through governed features, same result): the 6.2-6.5 changes as "
 			   "checked by conformance data [6.6.0; conformance data]",
-		.params = PARAMS_60,
-		SETUP_65,
+		R_6_6,
 	},
 	{
-		.name = "6.8", .version = 0x060800,
+		.name = "6.8", .version = KV(6, 8, 0), .date = 20240310,
+		.tree = "sndrzt/linux-6.8 @ 3bc197e7cf3c, 6.8.0",
 		.summary = "CR4.LAM_SUP in the vCPU's CR4_FIXED1 follows guest CPUID (LAM) "
 			   "[6.8.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_65,
-		.cr4_lam = true,
+		R_6_8,
 	},
 	{
-		.name = "6.9", .version = 0x060900,
+		.name = "6.9", .version = KV(6, 9, 0), .date = 20240512,
+		.tree = "ec-jt/linux-6.9.0 @ dd616aa63e4f, 6.9.0",
 		.summary = "nested values and checks as 6.8 [6.9.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_65,
-		.cr4_lam = true,
+		R_6_9,
 	},
 	{
-		.name = "6.11.11", .version = 0x060b0b,
-		.summary = "same-value writes after KVM_RUN go through the normal checks; "
-			   "EPT-violation #VE optional but never used [6.11.11 tree, read]",
-		.params = PARAMS_60,
-		SETUP_611,
-	},
-	{
-		.name = "6.12", .version = 0x060c00,
+		.name = "6.12", .version = KV(6, 12, 0), .date = 20241117, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "shilei-massclouds/linux-6.12 @ 2974a9e75df2, 6.12.0",
 		.summary = "nested values and checks as 6.11.11 (VMX_BASIC kept whole in "
 			   "vmcs_config, same masks) [6.12.0; conformance data]",
-		.params = PARAMS_60,
-		SETUP_611,
+		R_6_12,
 	},
 	{
-		.name = "6.13.7", .version = 0x060d07,
+		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205,
+		.tree = "segzix/linux-6.11.11 @ 323e1467a22a, 6.11.11",
+		.summary = "same-value writes after KVM_RUN go through the normal checks; "
+			   "EPT-violation #VE optional but never used [6.11.11 tree, read]",
+		R_6_11_11,
+	},
+	{
+		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313,
+		.tree = "ChenRuiwei/linux-6.13.7 @ f442e55ae5d6, 6.13.7",
 		.summary = "KVM_X86_QUIRK_STUFF_FEATURE_MSRS (disabled: vCPU starts with zero "
 			   "VMX MSRs, no CPUID stuffing); PERF_GLOBAL_CTRL erratum back in "
 			   "vmcs_config, Intel only [6.13.7 tree, read]",
-		.params = PARAMS_60,
-		SETUP_613,
+		R_6_13_7,
 	},
 	{
-		.name = "6.14", .version = 0x060e00,
+		.name = "6.14", .version = KV(6, 14, 0), .date = 20250324,
+		.tree = "perishh/linux-6.14 @ 16b95dcdf585, 6.14.0",
 		.summary = "nested values and checks as 6.13 [6.14.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_613,
+		R_6_14,
 	},
 	{
-		.name = "6.17", .version = 0x061100,
+		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928,
+		.tree = "busysteve/linux-6.17.0-rust-ported-c @ 1e9822c103f8, 6.17.0 (KVM files pristine)",
 		.summary = "nested values and checks as 6.13; entry/exit pair check finishes "
 			   "all pairs before failing (same outcome) [6.17.0 tree, read]",
-		.params = PARAMS_60,
-		SETUP_613,
+		R_6_17,
 	},
 	{
-		.name = "6.18.2", .version = 0x061202,
+		.name = "6.18.2", .version = KV(6, 18, 2), .date = 20251218, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "gfunkmonk/linux-6.18.2 @ 57dc26c98e5e, 6.18.2",
 		.summary = "CET: load-CET-state entry/exit controls offered to L1 where the "
 			   "hardware has them (host IA32_XSS not yet consulted); sixth "
 			   "entry/exit pair; BASIC bit 56 (no HW error-code check) passed "
 			   "through; CR4.CET follows guest CPUID [6.18.2; conformance data]",
-		.params = PARAMS_60,
-		SETUP_618,
+		R_6_18_2,
 	},
 	{
-		.name = "6.19.9", .version = 0x061309,
+		.name = "6.19.9", .version = KV(6, 19, 9), .date = 20260319,
+		.tree = "AlfredoFerreira04/scheduler-linux-6.19.9-env @ 2537048804c9, 6.19.9",
 		.summary = "as 6.18.2, but CET for L1 needs CET state in host IA32_XSS "
 			   "(kvm_setup_xss_caps() from vmx_set_cpu_caps(), as in 7.0) "
 			   "[6.19.9 tree, read]",
-		.params = PARAMS_60,
-		SETUP_618,
-		.cet = CET_NEEDS_XSS,
+		R_6_19_9,
 	},
 	{
-		.name = "7.0", .version = 0x070000,
+		.name = "7.0", .version = KV(7, 0, 0), .date = 20260412, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "julianw1010/WASP-linux-7.0.0 @ 1d9f96d2d, 7.0.0",
 		.summary = "VMCS_ENUM from the vmcs12 fields the host supports (0x2e without "
 			   "TSC scaling); writes refused while L2 runs; save-PERF_GLOBAL_CTRL "
 			   "exit control in vmcs_config (mediated PMU) [7.0.0; conformance data]",
-		.params = PARAMS_60 | P(MEDIATED_PMU),
-		SETUP_70,
+		R_7_0,
 	},
 	{
-		.name = "7.1.3", .version = 0x070103,
+		.name = "7.1.3", .version = KV(7, 1, 3), .date = 20260702, .verified = NVMX_VERIFIED_CONFORMANCE,
+		.tree = "rikudousennin22/linux-7.1.3 @ 5e6bc1446adb, 7.1.3",
 		.summary = "`cet` module parameter (cleared without the load-CET-state "
 			   "entry control); nested values as 7.0 [7.1.3; conformance data]",
-		.params = PARAMS_60 | P(MEDIATED_PMU) | P(CET),
-		SETUP_70,
-		.cet_param = true,
+		R_7_1_3,
+	},
+
+	/* ---- distribution and stable rows: a base row plus named changes ---- */
+	{
+		.name = "debian-12", .version = KV(6, 1, 192), .date = 20261126,
+		.distro = "Debian 12 (bookworm)", .aliases = "bookworm",
+		.base = "6.1", .changes = { &ch_31de69f4eea7, &ch_aa0d42cacf09 },
+		.tree = "HDevices/linux-6.1.158 @ 71dd535994d7 (6.1.158 = Debian ABI 6.1.0-41); "
+			"Debian 6.1.192-3 changelog lists both changes (6.1.4-1, 6.1.119-1)",
+		.summary = "Debian 12's 6.1.192: 6.1 with the stable backports that change nested "
+			   "VMX: USR_WAIT_PAUSE offered to L1, no pt_mode parameter",
+		R_6_1,
+		.proc2_mask = UINT32_C(0x06111b5c),
+		.params = (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
+			   P(ERROR_ON_INCONSISTENT)) & ~P(PT_MODE),
+	},
+	{
+		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261128,
+		.distro = "Debian 13 (trixie)", .aliases = "trixie",
+		.base = "6.12", .changes = { &ch_85434c3c73fc },
+		.tree = "tes-rep/linux-6.12.y @ 445e77df6f0d (6.12.33); Debian 6.12.118-1 "
+			"changelog lists no further nested VMX capability change",
+		.summary = "Debian 13's 6.12.118: 6.12 with the 6.12.y revert that puts the "
+			   "PERF_GLOBAL_CTRL erratum back into setup_vmcs_config",
+		R_6_12,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
 	},
 };
 
@@ -406,39 +551,200 @@ static bool str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The newest upstream release: what commands model when no release is named. */
+const struct nvmx_kernel *nvmx_kernel_default(void)
+{
+	for (unsigned i = NKERNELS; i-- > 0;)
+		if (!kernels[i].base)
+			return &kernels[i];
+	return 0;
+}
+
+bool nvmx_kernel_older(const struct nvmx_kernel *a, const struct nvmx_kernel *b)
+{
+	return a->date < b->date;
+}
+
+uint32_t nvmx_kernel_date(const struct nvmx_kernel *k)
+{
+	return k->date;
+}
+
+const char *nvmx_kernel_distro(const struct nvmx_kernel *k)
+{
+	return k->distro;
+}
+
+const char *nvmx_kernel_aliases(const struct nvmx_kernel *k)
+{
+	return k->aliases;
+}
+
+const struct nvmx_kernel *nvmx_kernel_base(const struct nvmx_kernel *k)
+{
+	if (!k->base)
+		return 0;
+	for (unsigned i = 0; i < NKERNELS; i++)
+		if (str_eq(kernels[i].name, k->base))
+			return &kernels[i];
+	return 0;
+}
+
+unsigned nvmx_kernel_change_count(const struct nvmx_kernel *k)
+{
+	unsigned n = 0;
+	while (n < NVMX_MAX_CHANGES && k->changes[n])
+		n++;
+	return n;
+}
+
+bool nvmx_kernel_change(const struct nvmx_kernel *k, unsigned i, const char **id,
+			const char **title, const char **effect)
+{
+	if (i >= nvmx_kernel_change_count(k))
+		return false;
+	*id = k->changes[i]->id;
+	*title = k->changes[i]->title;
+	*effect = k->changes[i]->effect;
+	return true;
+}
+
+const char *nvmx_kernel_verified(const struct nvmx_kernel *k)
+{
+	switch (k->verified) {
+	case NVMX_VERIFIED_CONFORMANCE:
+		return "conformance data";
+	case NVMX_VERIFIED_HARNESS:
+		return "kernel harness";
+	default:
+		return "read from tree";
+	}
+}
+
+const char *nvmx_kernel_tree(const struct nvmx_kernel *k)
+{
+	return k->tree;
+}
+
+static void copy_bytes(void *dst, const void *src, unsigned n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	while (n--)
+		*d++ = *s++;
+}
+
+static bool edit_field(unsigned char *field, const struct nvmx_edit *e)
+{
+	uint64_t v;
+	switch (e->size) {
+	case 1: { uint8_t x; copy_bytes(&x, field, 1); v = x; break; }
+	case 4: { uint32_t x; copy_bytes(&x, field, 4); v = x; break; }
+	case 8: { uint64_t x; copy_bytes(&x, field, 8); v = x; break; }
+	default: return false;
+	}
+	v = e->op == EDIT_SET ? e->val : e->op == EDIT_OR ? v | e->val : v & ~e->val;
+	switch (e->size) {
+	case 1: { uint8_t x = (uint8_t)v; if (x != v) return false; copy_bytes(field, &x, 1); break; }
+	case 4: { uint32_t x = (uint32_t)v; if (x != v) return false; copy_bytes(field, &x, 4); break; }
+	default: copy_bytes(field, &v, 8); break;
+	}
+	return true;
+}
+
+int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out)
+{
+	const struct nvmx_kernel *base = nvmx_kernel_base(row);
+	if (!base)
+		return -1;
+	copy_bytes(out, base, sizeof(*out));	/* padding too: rows compare bytewise */
+	unsigned n = nvmx_kernel_change_count(row);
+	for (unsigned c = 0; c < n; c++)
+		for (unsigned e = 0; e < row->changes[c]->nedits; e++) {
+			const struct nvmx_edit *ed = &row->changes[c]->edits[e];
+			if (ed->off + ed->size > sizeof(*out) || !edit_field((unsigned char *)out + ed->off, ed))
+				return -1;
+		}
+	/* Identity is the row's own. */
+	out->name = row->name;
+	out->version = row->version;
+	out->summary = row->summary;
+	out->date = row->date;
+	out->distro = row->distro;
+	out->aliases = row->aliases;
+	out->base = row->base;
+	for (unsigned c = 0; c < NVMX_MAX_CHANGES; c++)
+		out->changes[c] = row->changes[c];
+	out->verified = row->verified;
+	out->tree = row->tree;
+	return (int)n;
+}
+
+int nvmx_kernel_check_changes(const struct nvmx_kernel *k)
+{
+	struct nvmx_kernel built;
+	if (!k->base)
+		return -1;
+	if (nvmx_kernel_apply(k, &built) < 0)
+		return 0;
+	const unsigned char *a = (const unsigned char *)&built, *b = (const unsigned char *)k;
+	for (unsigned i = 0; i < sizeof(built); i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 static const char *parse_num(const char *s, unsigned *out)
 {
 	unsigned v = 0;
 	if (*s < '0' || *s > '9')
 		return 0;
-	while (*s >= '0' && *s <= '9')
+	while (*s >= '0' && *s <= '9' && v < 100000)
 		v = v * 10 + (unsigned)(*s++ - '0');
 	*out = v;
 	return s;
 }
 
-/* major << 16 | minor << 8, the series a row or a release belongs to. */
-#define SERIES(v) ((v) & ~UINT32_C(0xff))
+/* major.minor, the series a row or a release belongs to. */
+#define SERIES(v) ((v) & ~UINT32_C(0xffff))
 
 /*
- * A row by its exact name ("6.2.1"); failing that, a plain "X.Y" names the
- * row of that series, the oldest point release if there are several
- * ("6.18" is the 6.18.2 row).
+ * A row by its exact name ("6.2.1") or alias ("bookworm"); failing that, a
+ * plain "X.Y" names the upstream row of that series, the oldest point
+ * release if there are several ("6.18" is the 6.18.2 row).
  */
 const struct nvmx_kernel *nvmx_kernel_find(const char *name)
 {
 	for (unsigned i = 0; i < NKERNELS; i++)
 		if (str_eq(kernels[i].name, name))
 			return &kernels[i];
+	for (unsigned i = 0; i < NKERNELS; i++) {
+		const char *a = kernels[i].aliases;
+		while (a && *a) {
+			unsigned n = 0;
+			while (a[n] && a[n] != ' ')
+				n++;
+			unsigned m = 0;
+			while (m < n && a[m] == name[m])
+				m++;
+			if (m == n && !name[n])
+				return &kernels[i];
+			a += n;
+			while (*a == ' ')
+				a++;
+		}
+	}
 	unsigned maj, min;
 	const char *s = parse_num(name, &maj);
 	if (!s || *s != '.' || !(s = parse_num(s + 1, &min)) || *s || maj > 255 || min > 255)
 		return 0;
-	uint32_t series = maj << 16 | min << 8;
+	uint32_t series = KV(maj, min, 0);
+	const struct nvmx_kernel *best = 0;
 	for (unsigned i = 0; i < NKERNELS; i++)
-		if (SERIES(kernels[i].version) == series)
-			return &kernels[i];
-	return 0;
+		if (!kernels[i].base && SERIES(kernels[i].version) == series &&
+		    (!best || kernels[i].version < best->version))
+			best = &kernels[i];
+	return best;
 }
 
 const char *nvmx_kernel_name(const struct nvmx_kernel *k)
@@ -452,11 +758,12 @@ const char *nvmx_kernel_summary(const struct nvmx_kernel *k)
 }
 
 /*
- * A running kernel "6.1.0-18-amd64" maps to the newest row of its own series
- * (major.minor) not newer than it; when the series has only newer point
- * releases (6.18.0 against the 6.18.2 row) to the oldest of those, which is
- * closer than the previous series; else to the newest older row (6.10 runs
- * as 6.9).  Distribution suffixes are ignored (their backports are not).
+ * A running kernel "6.1.0-18-amd64" maps to the newest upstream row of its
+ * own series (major.minor) not newer than it; when the series has only
+ * newer point releases (6.18.0 against the 6.18.2 row) to the oldest of
+ * those, which is closer than the previous series; else to the newest older
+ * row (6.10 runs as 6.9).  Distribution suffixes are ignored (their
+ * backports are not).
  */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release)
 {
@@ -468,13 +775,16 @@ const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release)
 		patch = 0;
 	if (maj > 255 || min > 255)
 		return 0;
-	uint32_t v = maj << 16 | min << 8 | (patch > 255 ? 255 : patch);
+	uint32_t v = KV(maj, min, patch > 0xffff ? 0xffff : patch);
 	const struct nvmx_kernel *best = 0, *same_series = 0;
 	for (unsigned i = 0; i < NKERNELS; i++) {
-		if (kernels[i].version <= v)
-			best = &kernels[i];
-		if (!same_series && SERIES(kernels[i].version) == SERIES(v))
-			same_series = &kernels[i];
+		const struct nvmx_kernel *k = &kernels[i];
+		if (k->base)
+			continue;
+		if (k->version <= v && (!best || k->version > best->version))
+			best = k;
+		if (SERIES(k->version) == SERIES(v) && (!same_series || k->version < same_series->version))
+			same_series = k;
 	}
 	if (best && SERIES(best->version) == SERIES(v))
 		return best;

@@ -8,6 +8,7 @@
 #ifndef NVMX_KERNELS_H
 #define NVMX_KERNELS_H
 
+#include <stddef.h>
 #include "nvmx/kvm.h"
 
 /* Where KVM-on-Hyper-V trims vmcs_config (setup_vmcs_config's tail). */
@@ -48,11 +49,65 @@ enum cet_rule {
 				 * (kvm_setup_xss_caps() before the nested setup) */
 };
 
+/*
+ * A backport or a distribution patch as data: which fields of the base row it
+ * changes and how.  A distribution or stable row is its base row with its
+ * changes applied (nvmx_kernel_apply); its compiled form in the table is
+ * checked against that by tests/test_kernel_rows.c, so the change list, not
+ * the compiled row, is the statement of what the tree does.
+ */
+enum nvmx_edit_op { EDIT_SET, EDIT_OR, EDIT_CLEAR };
+
+struct nvmx_edit {
+	uint16_t off;		/* offsetof(struct nvmx_kernel, field) */
+	uint8_t size;		/* 1, 4 or 8 */
+	uint8_t op;		/* enum nvmx_edit_op */
+	uint64_t val;
+};
+
+#define NVMX_MAX_EDITS 6
+
+struct nvmx_change {
+	const char *id;		/* upstream commit (12 hex digits), or the distribution's patch name */
+	const char *title;	/* the commit's or patch's subject line */
+	const char *effect;	/* what it changes for nested VMX */
+	unsigned nedits;
+	struct nvmx_edit edits[NVMX_MAX_EDITS];
+};
+
+#define EDIT_(f, op, v) { (uint16_t)offsetof(struct nvmx_kernel, f), \
+			  (uint8_t)sizeof(((struct nvmx_kernel *)0)->f), (op), (uint64_t)(v) }
+#define SET(f, v)   EDIT_(f, EDIT_SET, v)
+#define OR(f, v)    EDIT_(f, EDIT_OR, v)
+#define CLEAR(f, v) EDIT_(f, EDIT_CLEAR, v)
+
+#define NVMX_MAX_CHANGES 8
+
+/* How a row's facts were established. */
+enum nvmx_verified {
+	NVMX_VERIFIED_READ,		/* read in the tree, checked by tests/test_kernel_rows.c
+					 * (the default: a row claims no more unless it says so) */
+	NVMX_VERIFIED_HARNESS,		/* kernel harness cases run on the row's own tree */
+	NVMX_VERIFIED_CONFORMANCE,	/* conformance/ cases, outputs of the real kernel functions */
+};
+
+/* major << 24 | minor << 16 | patch (stable patch levels pass 255: 5.10.262) */
+#define KV(maj, min, patch) ((uint32_t)(maj) << 24 | (uint32_t)(min) << 16 | (uint32_t)(patch))
+
 struct nvmx_kernel {
-	const char *name;
-	uint32_t version;	/* major << 16 | minor << 8 | patch */
+	const char *name;	/* what --kvm takes: "6.1", "6.2.1", "debian-12" */
+	uint32_t version;	/* KV(): the kernel version the row's tree is */
 	const char *summary;
 	uint32_t params;	/* bit per enum nvmx_param the release has */
+
+	/* Identity and lineage (not read by the derivation). */
+	uint32_t date;			/* release date, YYYYMMDD: "older" means released before */
+	const char *distro;		/* "Debian 12 (bookworm)", or NULL for an upstream release */
+	const char *aliases;		/* other names, space-separated ("bookworm"), or NULL */
+	const char *base;		/* the row this one is derived from, or NULL */
+	const struct nvmx_change *changes[NVMX_MAX_CHANGES];	/* applied to base, in order */
+	enum nvmx_verified verified;
+	const char *tree;		/* where the row was read or run ("linux-source-6.1 6.1.192-3") */
 
 	/* setup_vmcs_config: required and optional sets */
 	uint32_t min_pin, opt_pin, min_proc, opt_proc, opt_proc2, min_exit, opt_exit,
@@ -103,5 +158,12 @@ struct nvmx_kernel {
 };
 
 #define P(x) (UINT32_C(1) << NVMX_P_##x)
+
+/*
+ * out = base with the changes of row applied, identity fields from row:
+ * what a distribution row must equal.  Returns the number of changes
+ * applied, or -1 if row has no base or an edit does not fit its field.
+ */
+int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out);
 
 #endif

@@ -26,7 +26,7 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 		return 0;
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
-		if (k->version >= dest->version || (since && k->version < since->version))
+		if (!nvmx_kernel_older(k, dest) || (since && nvmx_kernel_older(k, since)))
 			continue;
 		nvmx_params_for(k, p, &op);
 		nvmx_kvm_load(&old, h, k, &op);

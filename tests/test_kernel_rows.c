@@ -99,9 +99,11 @@ static int vwrite(struct nvmx_vcpu *v, enum nvmx_msr_id id, uint64_t x)
 
 static void test_table(void)
 {
+	/* Release history, not version order: 6.0.19 (2023-01-12) came out after
+	 * 6.1 (2022-12-11), 6.11.11 (2024-12-05) after 6.12 (2024-11-17). */
 	static const char *const order[] = {
-		"5.10", "5.15", "5.19", "6.0", "6.0.19", "6.1", "6.2.1", "6.3.8", "6.4", "6.5",
-		"6.6", "6.8", "6.9", "6.11.11", "6.12", "6.13.7", "6.14", "6.17", "6.18.2",
+		"5.10", "5.15", "5.19", "6.0", "6.1", "6.0.19", "6.2.1", "6.3.8", "6.4", "6.5",
+		"6.6", "6.8", "6.9", "6.12", "6.11.11", "6.13.7", "6.14", "6.17", "6.18.2",
 		"6.19.9", "7.0", "7.1.3",
 	};
 	unsigned last = 0, bad = 0;
@@ -118,8 +120,19 @@ static void test_table(void)
 		}
 		last = at;
 	}
-	tap_ok(!bad, "rows 5.10 ... 7.1.3 present, oldest first, 13 of them added after 5.19/6.1/6.6/"
+	tap_ok(!bad, "rows 5.10 ... 7.1.3 present, in release order, 13 of them added after 5.19/6.1/6.6/"
 	       "6.12/6.18.2/7.0/7.1.3");
+	tap_ok(nvmx_kernel_older(K("6.1"), K("6.0.19")) && !nvmx_kernel_older(K("6.0.19"), K("6.1")) &&
+	       nvmx_kernel_older(K("6.12"), K("6.11.11")),
+	       "lineage by date: 6.1 is older than 6.0.19, 6.12 older than 6.11.11");
+	bad = 0;
+	for (unsigned j = 1; j < nvmx_kernel_count(); j++)
+		if (nvmx_kernel_older(nvmx_kernel_at(j), nvmx_kernel_at(j - 1)))
+			bad++;
+	tap_ok(!bad, "the table is in release-date order (%u rows)", nvmx_kernel_count());
+	tap_ok(!strcmp(nvmx_kernel_name(nvmx_kernel_default()), "7.1.3"),
+	       "the default row is the newest upstream release, 7.1.3 (got %s)",
+	       nvmx_kernel_name(nvmx_kernel_default()));
 
 	static const struct { const char *ask, *want; } find[] = {
 		{ "6.0", "6.0" }, { "6.0.19", "6.0.19" }, { "6.2", "6.2.1" }, { "6.3", "6.3.8" },

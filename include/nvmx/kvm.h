@@ -18,7 +18,31 @@ const struct nvmx_kernel *nvmx_kernel_at(unsigned i);		/* oldest first */
 const struct nvmx_kernel *nvmx_kernel_find(const char *name);	/* exact name */
 const char *nvmx_kernel_name(const struct nvmx_kernel *k);
 const char *nvmx_kernel_summary(const struct nvmx_kernel *k);
-uint32_t nvmx_kernel_version(const struct nvmx_kernel *k);	/* major << 16 | minor << 8 | patch */
+uint32_t nvmx_kernel_version(const struct nvmx_kernel *k);	/* major << 24 | minor << 16 | patch */
+/* The newest upstream release: the row commands use when none is named. */
+const struct nvmx_kernel *nvmx_kernel_default(void);
+/*
+ * Lineage: a released before b (release dates, not version numbers: 6.0.19
+ * came out after 6.1).  The table is in this order.
+ */
+bool nvmx_kernel_older(const struct nvmx_kernel *a, const struct nvmx_kernel *b);
+uint32_t nvmx_kernel_date(const struct nvmx_kernel *k);		/* YYYYMMDD */
+/* Distribution rows: "Debian 12 (bookworm)"; NULL for an upstream release. */
+const char *nvmx_kernel_distro(const struct nvmx_kernel *k);
+const char *nvmx_kernel_aliases(const struct nvmx_kernel *k);	/* space-separated, or NULL */
+/* The row a distribution or stable row is derived from, and its changes. */
+const struct nvmx_kernel *nvmx_kernel_base(const struct nvmx_kernel *k);
+unsigned nvmx_kernel_change_count(const struct nvmx_kernel *k);
+bool nvmx_kernel_change(const struct nvmx_kernel *k, unsigned i, const char **id,
+			const char **title, const char **effect);
+/*
+ * 1 if row k is exactly its base row with its changes applied (the table's
+ * compiled form agrees with the change list), 0 if not, -1 for an upstream row.
+ */
+int nvmx_kernel_check_changes(const struct nvmx_kernel *k);
+/* "conformance data", "kernel harness" or "read from tree"; and the tree. */
+const char *nvmx_kernel_verified(const struct nvmx_kernel *k);
+const char *nvmx_kernel_tree(const struct nvmx_kernel *k);
 /* Closest profile for a `uname -r` string ("6.1.0-18-amd64"), or NULL. */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release);
 
