@@ -41,7 +41,7 @@ python3 - "$nvmx" "$J" "$hosts" >"$tmp/agree" <<'PY'
 import json, subprocess, sys
 nvmx, j, hosts = sys.argv[1:]
 vm = ["--guest-cpuid", "host", "--pmu-version", "2"]
-rel = [l.split()[0] for l in subprocess.run([nvmx, "kernels"], capture_output=True, text=True).stdout.splitlines()]
+rel = [k["name"] for k in json.loads(subprocess.run([nvmx, "kernels", "--json"], capture_output=True, text=True).stdout)]
 sample = [j] + [f"{hosts}/{h}.msrs" for h in ("intel-core-i7-1365u", "intel-xeon-e5-4669-v3")]
 agree = differ = yes = no = 0
 for a, b in zip(rel, rel[1:]):

@@ -32,5 +32,5 @@ t_done() {
 	[ "$t_failed" = 0 ]
 }
 
-# The releases nvmx models, oldest first (names only).
-t_releases() { "$nvmx" kernels | awk '{ print $1 }'; }
+# The releases nvmx models, oldest first by date (names only; the rows' first lines).
+t_releases() { "$nvmx" kernels | awk '/^[^ ]/ { print $1 }'; }
