@@ -23,8 +23,10 @@ struct kh_x86_ops vmx_init_ops = {
 /* x86's kvm_init_pmu_capability(): the host PMU (runtime.c) keeps enable_pmu on */
 static void kh_init_pmu_capability(void)
 {
+#ifdef KH_HAS_enable_pmu
 	if (!kvm_pmu_cap.version || !kvm_pmu_cap.num_counters_gp)
 		enable_pmu = false;
+#endif
 }
 
 #if KH_LAYOUT < 602

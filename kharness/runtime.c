@@ -70,6 +70,15 @@ void kh_cpu_set(unsigned int f, bool on)
 		kh_feature_bits[f / 64] &= ~(1UL << (f % 64));
 }
 
+/* the dump's flag list, by name (for CPUID bits a tree may have no X86_FEATURE_* for) */
+static bool kh_host_lists(const char *flag)
+{
+	for (int i = 0; i < kh_host.nfeatures; i++)
+		if (!strcmp(kh_host.features[i], flag))
+			return true;
+	return false;
+}
+
 /* the processor signature, as CPUID.1:EAX encodes family/model/stepping */
 u32 kh_cpuid_eax(u32 leaf)
 {
@@ -77,7 +86,7 @@ u32 kh_cpuid_eax(u32 leaf)
 	if (leaf == 0)
 		return 0x20;
 	if (leaf == 0x12)
-		return kh_cpu_has(X86_FEATURE_SGX) ? 1 : 0;
+		return kh_host_lists("sgx") ? 1 : 0;
 	if (leaf != 1)
 		return 0;
 	u32 fam = kh_host.family, model = kh_host.model;

@@ -45,7 +45,9 @@ struct kh_x86_ops {
 	     *sync_pir_to_irr, *set_hv_timer, *cancel_hv_timer, *request_immediate_exit,
 	     *enable_direct_tlbflush, *handle_intel_pt_intr, *enable_l2_tlb_flush,
 	     *hardware_enable, *vcpu_size_dummy, *nested_ops_dummy, *get_mt_mask,
-	     *protected_apic_has_interrupt, *deliver_interrupt, *alloc_apic_backing_page;
+	     *protected_apic_has_interrupt, *deliver_interrupt, *alloc_apic_backing_page,
+	     *slot_enable_log_dirty, *slot_disable_log_dirty, *flush_log_dirty,
+	     *enable_log_dirty_pt_masked;
 	int cpu_dirty_log_size;
 	int (*cpu_has_kvm_support)(void);
 	int (*disabled_by_bios)(void);
@@ -79,6 +81,9 @@ static inline void store_idt(struct desc_ptr *dt) { dt->size = 0; dt->address = 
 #define nested_vmx_hardware_setup(h) 0
 #define nested_vmx_hardware_unsetup() kh_noop()
 #define alloc_kvm_area() 0
+#define get_order(x) 0
+#define kvm_define_user_return_msr(i, m) kh_noop()
+#define vmx_enable_tdp() kh_noop()
 #define kvm_set_posted_intr_wakeup_handler(h) kh_noop()
 #define vmx_setup_l1d_flush(p) 0
 #define vmx_setup_fb_clear_ctrl() kh_noop()
