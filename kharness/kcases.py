@@ -17,6 +17,9 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vcpu_cases  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 VMX_MSRS = {
@@ -179,6 +182,9 @@ def main():
     ap.add_argument('--hosts', default=os.path.join(ROOT, 'data', 'hosts'))
     ap.add_argument('--synthetic', default=os.path.join(ROOT, 'conformance', 'hosts'))
     ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--cases', default=os.path.join(ROOT, 'conformance', 'cases'),
+                    help='reference cases: the samples and source values of the vCPU kinds')
+    ap.add_argument('--cross-from', help='cross: releases whose derived values are written (default: vcpu_cases.py)')
     a = ap.parse_args()
     if not a.kernel:
         if not a.ksrc:
@@ -190,18 +196,21 @@ def main():
         d = a.hosts if kind == 'derive' else a.synthetic
         hosts = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('.msrs'))
         if kind in ('derive', 'synthetic'):
-            lines = derive_lines(a.bin, a.kernel, hosts, kind, a.jobs)
+            files = {'%s-%s.jsonl' % (kind, a.kernel): derive_lines(a.bin, a.kernel, hosts, kind, a.jobs)}
+        elif kind in vcpu_cases.KINDS:
+            files = vcpu_cases.kind_files(sys.modules[__name__], a, kind)
         else:
             print('kcases: no kind %s here' % kind, file=sys.stderr)
             return 2
-        path = os.path.join(a.out, '%s-%s.jsonl' % (kind, a.kernel))
-        with open(path, 'w') as f:
-            for l in lines:
-                f.write(json.dumps(l, separators=(',', ':')) + '\n')
-        bad = sum(1 for l in lines if 'kh_error' in l)
-        if bad:
-            status = 1
-        print('kcases: %s: %d cases%s' % (path, len(lines), ', %d failed in the harness' % bad if bad else ''))
+        for name, lines in files.items():
+            path = os.path.join(a.out, name)
+            with open(path, 'w') as f:
+                for l in lines:
+                    f.write(json.dumps(l, separators=(',', ':')) + '\n')
+            bad = sum(1 for l in lines if 'kh_error' in l)
+            if bad:
+                status = 1
+            print('kcases: %s: %d cases%s' % (path, len(lines), ', %d failed in the harness' % bad if bad else ''))
     return status
 
 

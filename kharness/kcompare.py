@@ -14,9 +14,24 @@ import json
 import sys
 
 
+def key(d):
+    """A line's identity: restore/cross case names repeat across hosts and
+    parameters, so those are part of it (derive names already hold them)."""
+    k = d['case']
+    if not k.startswith(d.get('host', '') + '/'):
+        k = '%s/%s/%s' % (d.get('host'), json.dumps(d.get('params', {}), sort_keys=True), k)
+    return k
+
+
 def load(path):
+    out = {}
     with open(path) as f:
-        return {d['case']: d for d in map(json.loads, f)}
+        for d in map(json.loads, f):
+            k = key(d)
+            if k in out:
+                raise SystemExit('kcompare: %s: two lines are %s' % (path, k))
+            out[k] = d
+    return out
 
 
 def main():

@@ -7,6 +7,7 @@
  * (HACKING.md).
  */
 #include "kind_derive.c"
+#include "kind_vcpu.c"
 
 static const struct {
 	const char *name;
@@ -14,6 +15,7 @@ static const struct {
 } kh_kinds[] = {
 	{ "derive", kind_derive },
 	{ "synthetic", kind_derive },
+	{ "vcpu", kind_vcpu },
 };
 
 const char *kh_env(const struct kh_case *c, const char *key)

@@ -30,6 +30,8 @@ NONRESTORABLE = [0x481, 0x482, 0x483, 0x484, 0x487, 0x489]
 # Control MSRs whose two halves are flipped bit by bit.
 CONTROLS = [0x48b, 0x48d, 0x48e, 0x48f, 0x490]
 M64 = (1 << 64) - 1
+# the kinds kcases.py runs through kind_files()
+KINDS = ("restore", "cross")
 
 # Host samples of the conformance data (the data's own choice, kept so a
 # tree without data gets the same hosts). With --hosts-from the sample of an
@@ -246,6 +248,166 @@ def guestread_plan(n, qemu_restore):
     if qemu_restore:
         out.append(('guestread-after-qemu-restore', [(i, n[i]) for i in QEMU_ORDER], False))
     return out
+
+
+# ---- running the plans through the harness ---------------------------------
+
+def host_path(name, hosts_dir, synthetic_dir):
+    return os.path.join(synthetic_dir if name.startswith('synthetic-') else hosts_dir, name)
+
+
+def plan_keys(path, key):
+    """The ordered distinct key(line) of an existing case file (its sample)."""
+    out = []
+    for line in open(path):
+        k = key(json.loads(line))
+        if k not in out:
+            out.append(k)
+    return out
+
+
+def derive_values(kc, binary, todo, jobs):
+    """(host file name, params) -> nested values (None: does not load / nested=0),
+    from the harness's own derive kind on this tree."""
+    inputs, names = [], {}
+    for host, params, path in todo:
+        meta, msrs, _ = kc.read_host(path)
+        name = '%s/%s' % (host, param_set_name(params))
+        names[name] = (host, json.dumps(params, sort_keys=True))
+        inputs.append(kc.case_input(name, 'derive', meta, msrs, params, {}))
+    res = kc.run_batches(binary, inputs, jobs)
+    out = {}
+    for name, key in names.items():
+        r = res.get(name, {})
+        if 'kh_error' in r or name not in res:
+            raise RuntimeError('derive %s failed in the harness: %s' % (name, r.get('kh_error', 'no result')))
+        out[key] = nested_of(r['nested']) if r.get('load_ok') and r.get('nested') else None
+    return out
+
+
+def write_cases(kc, binary, cases, jobs):
+    """cases: [(name, host path, params, writes)] -> results of kind vcpu by name."""
+    inputs = []
+    for name, path, params, writes in cases:
+        meta, msrs, _ = kc.read_host(path)
+        inputs.append(kc.case_input(name, 'vcpu', meta, msrs, params, {},
+                                    ['write 0x%x 0x%x' % (i, v) for i, v in writes]))
+    return kc.run_batches(binary, inputs, jobs)
+
+
+def vcpu_line(base, r, writes):
+    """DATA.md's restore/cross fields from one kind-vcpu result."""
+    line = dict(base)
+    if 'kh_error' in r:
+        line['kh_error'] = r['kh_error']
+        return line
+    line['load_ok'] = bool(r.get('load_ok'))
+    got = r.get('writes') or []
+    if len(got) != len(writes):
+        line['kh_error'] = 'the harness answered %d of %d writes' % (len(got), len(writes))
+        return line
+    line['writes'] = [{'index': hx(i), 'value': val(v), 'accepted': bool(g['accepted'])}
+                      for (i, v), g in zip(writes, got)]
+    line['final'] = r.get('final') or {}
+    return line
+
+
+def restore_lines(kc, binary, kernel, jobs, hosts_dir, synthetic_dir, hosts_from=None):
+    """restore-V: the sample of hosts_from (an existing restore file), else the
+    data's sample; values from this tree's own derive."""
+    if hosts_from:
+        keys = plan_keys(hosts_from, lambda d: (d['host'], json.dumps(d['params'], sort_keys=True)))
+        todo = [(h, json.loads(p)) for h, p in keys]
+    else:
+        todo = [(h + '.msrs', {}) for h in RESTORE_HOSTS if h != 'synthetic-064']
+        todo += [(h + '.msrs', p) for h in RESTORE_PARAM_HOSTS for p in RESTORE_PARAM_SETS]
+    der = derive_values(kc, binary, [(h, p, host_path(h, hosts_dir, synthetic_dir)) for h, p in todo], jobs)
+    cases = []
+    for h, p in todo:
+        n = der[(h, json.dumps(p, sort_keys=True))]
+        if n is None:
+            continue  # no vCPU with nested MSRs here: the data has no restore lines then
+        for case, writes in restore_plan(n, full=not p):
+            cases.append(('%s/%s/%s' % (h, param_set_name(p), case), h, p, case, writes))
+    res = write_cases(kc, binary, [(c[0], host_path(c[1], hosts_dir, synthetic_dir), c[2], c[4])
+                                   for c in cases], jobs)
+    return [vcpu_line({'case': case, 'kernel': kernel, 'host': h, 'params': p},
+                      res.get(name, {'kh_error': 'no result'}), writes)
+            for name, h, p, case, writes in cases]
+
+
+def cross_lines(kc, binary, kernel, source, source_derived, jobs, hosts_dir, synthetic_dir,
+                singles=False, hosts_from=None):
+    """cross-SOURCE-to-kernel: the values SOURCE derived (source_derived:
+    derive/synthetic lines of that release, e.g. conformance/cases) written
+    into a fresh vCPU of this tree, on the hosts of the sample that load there."""
+    hosts = (plan_keys(hosts_from, lambda d: d['host']) if hosts_from
+             else [h + '.msrs' for h in CROSS_HOSTS])
+    cases = []
+    for h in hosts:
+        n = source_derived.get((h, 'defaults'))
+        if n is None:
+            continue
+        for case, writes in cross_plan(n, singles):
+            cases.append(('%s/cross-%s/%s' % (h, source, case), h, case, writes))
+    res = write_cases(kc, binary, [(c[0], host_path(c[1], hosts_dir, synthetic_dir), {}, c[3])
+                                   for c in cases], jobs)
+    out = []
+    for name, h, case, writes in cases:
+        line = vcpu_line({'case': case, 'kernel': kernel, 'host': h, 'params': {}},
+                         res.get(name, {'kh_error': 'no result'}), writes)
+        line['derived_by'] = source
+        out.append(line)
+    return out
+
+
+def version_of(label):
+    """A release label as a tuple for ordering (6.18.2 -> (6, 18, 2))."""
+    try:
+        return tuple(int(x) for x in label.split('.'))
+    except ValueError:
+        return None
+
+
+def cross_sources(cases_dir, kernel, tree_version):
+    """Whose derived values cross-*-to-kernel writes: the releases with a
+    reference file for this label, else the releases with conformance data
+    nearest below (or equal) and above the tree's version."""
+    refs = sorted(os.path.basename(p)[len('cross-'):-len('-to-%s.jsonl' % kernel)]
+                  for p in glob.glob(os.path.join(cases_dir, 'cross-*-to-%s.jsonl' % kernel)))
+    if refs:
+        return refs
+    have = sorted((version_of(os.path.basename(p)[len('derive-'):-len('.jsonl')]),
+                   os.path.basename(p)[len('derive-'):-len('.jsonl')])
+                  for p in glob.glob(os.path.join(cases_dir, 'derive-*.jsonl')))
+    have = [x for x in have if x[0]]
+    tv = version_of(tree_version) or ()
+    below = [l for v, l in have if v <= tv]
+    above = [l for v, l in have if v > tv]
+    return below[-1:] + above[:1]
+
+
+def kind_files(kc, a, kind):
+    """The files of one vCPU kind for kcases.py: {file name: lines}.
+    a: kcases's arguments (bin, kernel, jobs, hosts, synthetic, ksrc, cases)."""
+    cases_dir = a.cases
+    if kind == 'restore':
+        ref = os.path.join(cases_dir, 'restore-%s.jsonl' % a.kernel)
+        return {'restore-%s.jsonl' % a.kernel: restore_lines(
+            kc, a.bin, a.kernel, a.jobs, a.hosts, a.synthetic,
+            ref if os.path.exists(ref) else None)}
+    if kind == 'cross':
+        out = {}
+        version = kc.tree_label(a.ksrc) if a.ksrc else a.kernel
+        for src in (a.cross_from.split(',') if a.cross_from else cross_sources(cases_dir, a.kernel, version)):
+            ref = os.path.join(cases_dir, 'cross-%s-to-%s.jsonl' % (src, a.kernel))
+            have_ref = os.path.exists(ref)
+            singles = have_ref and any('"cross-single-' in l for l in open(ref))
+            out['cross-%s-to-%s.jsonl' % (src, a.kernel)] = cross_lines(
+                kc, a.bin, a.kernel, src, load_derived(cases_dir, src), a.jobs, a.hosts,
+                a.synthetic, singles, ref if have_ref else None)
+        return out
+    raise ValueError('no vCPU kind %s' % kind)
 
 
 # ---- checking the plans against conformance files -------------------------

@@ -4,9 +4,8 @@
 #define KH_KVM_LATE_H
 extern struct kh_x86_ops vmx_x86_ops, vmx_init_ops;
 int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module);
-#ifndef KH_HAS_struct_vcpu_vmx
-struct vcpu_vmx { int kh_unused; };
-#endif
+/* the vCPU the vCPU kinds run on (kind_vcpu.c) */
+#include "kh_vcpu.h"
 /* vmcs12 layout self-check (a build-time assertion in the kernel): not needed here */
 #ifndef KH_HAS_vmx_check_vmcs12_offsets
 static inline void vmx_check_vmcs12_offsets(void) { }
