@@ -18,6 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kcases  # noqa: E402
+import vcpu_cases  # noqa: E402
+import re  # noqa: E402
+from importlib.machinery import SourceFileLoader  # noqa: E402
+
+# conformance/check judges the vCPU kinds' lines as it judges the recorded data
+CHECK = SourceFileLoader('conformance_check', os.path.join(kcases.ROOT, 'conformance', 'check')).load_module()
+# "final IA32_X: got 0x..., KVM 0x...": the kernel's and the CLI's value, for the bits
+FINAL_RE = re.compile(r'final (\S+): got (0x[0-9a-f]+), KVM (0x[0-9a-f]+)')
 
 NAMES = {v: k for k, v in kcases.VMX_MSRS.items()}
 
@@ -122,12 +130,18 @@ def main():
     ap.add_argument('--hosts', default=os.path.join(kcases.ROOT, 'data', 'hosts'))
     ap.add_argument('--synthetic', default=os.path.join(kcases.ROOT, 'conformance', 'hosts'))
     ap.add_argument('--show', type=int, default=20, help='disagreements printed in full')
+    ap.add_argument('--cases', default=os.path.join(kcases.ROOT, 'conformance', 'cases'),
+                    help='reference cases: the samples and source values of the vCPU kinds')
+    ap.add_argument('--cross-from', help='cross: releases whose derived values are written')
     a = ap.parse_args()
     label = kcases.tree_label(a.ksrc)
     row = a.kvm or label
     os.makedirs(a.tmp, exist_ok=True)
     todo = []
+    vcpu_kinds = [k for k in a.kind.split(',') if k in vcpu_cases.KINDS]
     for kind in a.kind.split(','):
+        if kind in vcpu_cases.KINDS:
+            continue
         if kind not in ('derive', 'synthetic'):
             print('kcheck: kind %s is not checked here yet' % kind, file=sys.stderr)
             return 2
@@ -154,12 +168,41 @@ def main():
             for x in diffs:
                 print('  ' + x)
         shown += 1
+    # the vCPU kinds: the harness's lines, labelled with the row, judged by
+    # conformance/check exactly as it judges the recorded data
+    ncases = len(todo)
+    for kind in vcpu_kinds:
+        ns = argparse.Namespace(bin=a.bin, kernel=row, jobs=a.jobs, hosts=a.hosts,
+                                synthetic=a.synthetic, ksrc=a.ksrc, cases=a.cases,
+                                cross_from=a.cross_from)
+        for name, lines in vcpu_cases.kind_files(kcases, ns, kind).items():
+            with open(os.path.join(a.tmp, name), 'w') as f:
+                for l in lines:
+                    f.write(json.dumps(l, separators=(',', ':')) + '\n')
+            ok = [l for l in lines if 'kh_error' not in l]
+            verdicts = CHECK.check_cases(ok, 'restore', a.nvmx, [a.hosts, a.synthetic], True)
+            ncases += len(lines)
+            for line in lines:
+                if 'kh_error' in line:
+                    harness_errors.append(line)
+            for line, why in zip(ok, verdicts):
+                if why is None:
+                    agree += 1
+                    continue
+                if shown < a.show:
+                    print('DISAGREE %s %s %s %s (kernel %s, nvmx --kvm %s)' % (
+                        name, line['host'], json.dumps(line['params']), line['case'], label, row))
+                    for x in why.split('; '):
+                        print('  ' + x)
+                        for _, nv, kv in FINAL_RE.findall(x):
+                            print('\n'.join('    ' + b for b in bits(int(kv, 16), int(nv, 16))))
+                shown += 1
     if shown > a.show:
         print('... %d more disagreements' % (shown - a.show))
-    print('kcheck: %d cases, %d agree' % (len(todo), agree))
+    print('kcheck: %d cases, %d agree' % (ncases, agree))
     if harness_errors:
         print('kcheck: %d cases failed in the harness' % len(harness_errors))
-    return 0 if agree == len(todo) else 1
+    return 0 if agree == ncases else 1
 
 
 if __name__ == '__main__':
