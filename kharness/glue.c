@@ -20,6 +20,33 @@ struct kh_x86_ops vmx_init_ops = {
 	.runtime_ops = &vmx_x86_ops,
 };
 
+/* Host XCR0 (DATA.md): x87/SSE, plus AVX, MPX, AVX-512, PKRU where the dump lists them */
+static u64 kh_host_xcr0(void)
+{
+	u64 x = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+	if (kh_host_lists("avx"))
+		x |= XFEATURE_MASK_YMM;
+	if (kh_host_lists("mpx"))
+		x |= XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
+	if (kh_host_lists("avx512f"))
+		x |= XFEATURE_MASK_OPMASK | XFEATURE_MASK_ZMM_Hi256 | XFEATURE_MASK_Hi16_ZMM;
+	if (kh_host_lists("pku"))
+		x |= XFEATURE_MASK_PKRU;
+	return x;
+}
+
+/* x86 common init before the vendor's hardware_setup(): KVM's XCR0 from the host's */
+static void kh_set_supported_xcr0(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_XSAVE))
+		return;
+#if defined(KH_HAS_kvm_caps)
+	kvm_caps.supported_xcr0 = kh_host_xcr0();
+#elif defined(KH_HAS_supported_xcr0)
+	supported_xcr0 = kh_host_xcr0();
+#endif
+}
+
 /* x86's kvm_init_pmu_capability(): the host PMU (runtime.c) keeps enable_pmu on */
 static void kh_init_pmu_capability(void)
 {
@@ -43,11 +70,35 @@ int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module
 		pr_err_ratelimited("kvm: disabled by bios\n");
 		return -EOPNOTSUPP;
 	}
+	kh_set_supported_xcr0();
 	kh_init_pmu_capability();
 	int r = ops->hardware_setup();
 	if (r)
 		return r;
 	return ops->check_processor_compatibility();
+}
+#endif
+
+#if KH_LAYOUT >= 602
+/*
+ * 6.2+: vmx_init() -> kvm_x86_vendor_init(): PMU capability, the vendor
+ * hardware_setup(), the per-CPU compatibility check; then kvm_init() (no
+ * bearing on the MSRs).
+ */
+int kvm_x86_vendor_init(struct kh_x86_ops *ops)
+{
+	kh_set_supported_xcr0();
+	kh_init_pmu_capability();
+	int r = ops->hardware_setup();
+	if (r)
+		return r;
+	return ops->check_processor_compatibility();
+}
+
+int kvm_init(unsigned vcpu_size, unsigned vcpu_align, void *module)
+{
+	(void)vcpu_size; (void)vcpu_align; (void)module;
+	return 0;
 }
 #endif
 

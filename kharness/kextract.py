@@ -435,6 +435,18 @@ def build(tree, recipe, outdir):
                         continue
                     sections['protos'].append(proto(src, rel, it))
                     emit(src, rel, it, sections['funcs'])
+            elif key == 'funcs':
+                # every function of FILE whose name matches REGEX (live copies only)
+                src, items = tree.items(rel)
+                pat = re.compile(args[0])
+                done = set()
+                for it in items:
+                    if it.kind == 'func' and it.name and pat.match(it.name) and \
+                            it.name not in done and \
+                            all(eval_cond(c, CONFIG) is not False for c in it.conds):
+                        done.add(it.name)
+                        sections['protos'].append(proto(src, rel, it))
+                        emit(src, rel, it, sections['funcs'])
             elif key in ('type', 'type?'):
                 src, _ = tree.items(rel)
                 for name in args:

@@ -99,6 +99,33 @@ u32 kh_cpuid_eax(u32 leaf)
 	return eax;
 }
 
+u32 kh_cpuid_ecx(u32 leaf)
+{
+	/* only what vendor code asks: leaf 1 ECX bit 5, VMX */
+	return leaf == 1 && kh_host_lists("vmx") ? 1u << 5 : 0;
+}
+
+static unsigned long kh_kcap_bits[64];
+void kh_kvm_set_cpu_caps(void)
+{
+	memcpy(kh_kcap_bits, kh_feature_bits, sizeof(kh_kcap_bits));
+}
+
+bool kh_kcap_has(unsigned int f)
+{
+	return f < 64 * 64 && (kh_kcap_bits[f / 64] >> (f % 64)) & 1;
+}
+
+void kh_kcap_set(unsigned int f, bool on)
+{
+	if (f >= 64 * 64)
+		return;
+	if (on)
+		kh_kcap_bits[f / 64] |= 1UL << (f % 64);
+	else
+		kh_kcap_bits[f / 64] &= ~(1UL << (f % 64));
+}
+
 /* host page for Hyper-V's VP assist: present on every CPU when KVM runs on Hyper-V */
 static char kh_vp_assist[4096];
 struct hv_vp_assist_page *hv_get_vp_assist_page(unsigned int cpu)

@@ -15,6 +15,25 @@ static inline bool lapic_in_kernel(struct kvm_vcpu *v) { (void)v; return true; }
 /* the kernel's cpu_has_vmx() asks CPUID; the dump's flags answer */
 #define cpu_has_vmx() boot_cpu_has(X86_FEATURE_VMX)
 
+/*
+ * KVM's supported CPUID (kvm_cpu_caps): the stand-in kvm_set_cpu_caps() starts
+ * from the host's flags (DATA.md); the real vmx_set_cpu_caps() adjusts them.
+ */
+void kh_kvm_set_cpu_caps(void);
+bool kh_kcap_has(unsigned int f);
+void kh_kcap_set(unsigned int f, bool on);
+#define kvm_set_cpu_caps() kh_kvm_set_cpu_caps()
+#define kvm_cpu_cap_has(f) kh_kcap_has(f)
+#define kvm_cpu_cap_set(f) kh_kcap_set(f, true)
+#define kvm_cpu_cap_clear(f) kh_kcap_set(f, false)
+#define kvm_cpu_cap_check_and_set(f) do { if (boot_cpu_has(f)) kh_kcap_set(f, true); } while (0)
+#define guest_cpuid_has(v, f) false
+u32 kh_cpuid_ecx(u32 leaf);
+#define cpuid_ecx(l) kh_cpuid_ecx(l)
+#define feature_bit(w) BIT(X86_FEATURE_##w & 0x1f)
+#define migrate_disable() kh_noop()
+#define migrate_enable() kh_noop()
+
 /* module parameters, by the kernel's names (kh_params.h) */
 struct kh_param { const char *name; void *var; int type; };
 enum { KH_P_OTHER, KH_P_BOOL, KH_P_INT, KH_P_UINT, KH_P_ULONG };
@@ -84,6 +103,7 @@ static inline void store_idt(struct desc_ptr *dt) { dt->size = 0; dt->address = 
 #define get_order(x) 0
 #define kvm_define_user_return_msr(i, m) kh_noop()
 #define vmx_enable_tdp() kh_noop()
+#define cpu_emergency_register_virt_callback(f) kh_noop()
 #define kvm_set_posted_intr_wakeup_handler(h) kh_noop()
 #define vmx_setup_l1d_flush(p) 0
 #define vmx_setup_fb_clear_ctrl() kh_noop()
