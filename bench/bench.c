@@ -7,8 +7,8 @@
  *   bench [DUMPS_DIR]      (default data/hosts)
  *
  * First it checks that the reference agrees with libnvmx everywhere it is
- * compared (parse, derive, write verdicts, the whole verdict matrix); a
- * disagreement stops the run.  Times are the best of several batches of at
+ * compared (parse, derive, write verdicts, the whole verdict matrix, the
+ * compiled verdicts); a disagreement stops the run.  Times are the best of several batches of at
  * least 50 ms (CLOCK_MONOTONIC).  ratio = reference time / nvmx time.
  */
 #include <dirent.h>
@@ -28,6 +28,8 @@ struct dump {
 	struct nvmx_kvm kvm;		/* 6.1, defaults */
 	bool ok;			/* loaded with nested */
 	struct nvmx_msrs saved;		/* N of the 12 restorable MSRs */
+	struct nvmx_target target;	/* a fresh vCPU here, compiled for QEMU's order */
+	struct ref_caps ref_n;		/* the reference's N (6.1, defaults) */
 };
 
 static struct dump *dumps;
@@ -95,6 +97,9 @@ static int load_dumps(const char *dir)
 		for (unsigned m = 0; x->ok && m < NVMX_RESTORABLE_COUNT; m++)
 			nvmx_msrs_set(&x->saved, nvmx_order_qemu[m],
 				      nvmx_caps_read(&x->kvm.caps, nvmx_order_qemu[m]));
+		struct nvmx_vcpu v;
+		nvmx_vcpu_init(&v, &x->kvm, 0);
+		nvmx_target_compile(&x->target, &v, NULL, 0);
 		ndumps++;
 	}
 	return ndumps ? 0 : -1;
@@ -248,6 +253,32 @@ static bool verdict_ref(const struct dump *src, const struct dump *dst)
 	return ok;
 }
 
+/*
+ * The whole-VM verdict at fleet scale: the source's saved set (derived once
+ * per source) against the destination compiled once (nvmx_target_compile).
+ */
+static bool verdict_compiled(const struct dump *src, const struct dump *dst)
+{
+	return src->ok && nvmx_target_check(&dst->target, &src->saved);
+}
+
+/* The reference given the same head start: the source's N derived once, then vCPU + 12 writes. */
+static bool verdict_ref_derived(const struct dump *src, const struct dump *dst)
+{
+	static struct ref_vcpu v;
+	if (!src->ref_n.loaded)
+		return false;
+	ref_vcpu_init(&v, &dst->ref);
+	bool ok = true;
+	for (unsigned m = 0; m < NVMX_RESTORABLE_COUNT; m++) {
+		uint32_t idx = nvmx_msr_index(nvmx_order_qemu[m]);
+		uint64_t val = 0;
+		ref_caps_get(&src->ref_n, ref_msr_name(idx), &val);
+		ok &= ref_set_msr_61(&v, idx, val) == 0;
+	}
+	return ok;
+}
+
 /* A fixed pairing: every dump once as source, a spread of destinations. */
 static unsigned pair_dest(unsigned i)
 {
@@ -270,10 +301,46 @@ static unsigned long w_verdicts_ref(void *arg)
 	return ndumps;
 }
 
+/* Every ordered pair once per call: 178 x 178 compiled verdicts. */
+static unsigned long w_compiled(void *arg)
+{
+	unsigned long yes = 0;
+	(void)arg;
+	for (unsigned s = 0; s < ndumps; s++)
+		for (unsigned d = 0; d < ndumps; d++)
+			yes += verdict_compiled(&dumps[s], &dumps[d]);
+	sink += yes;
+	return (unsigned long)ndumps * ndumps;
+}
+
+static unsigned long w_compiled_ref(void *arg)
+{
+	unsigned long yes = 0;
+	(void)arg;
+	for (unsigned i = 0; i < ndumps; i++)
+		yes += verdict_ref_derived(&dumps[i], &dumps[pair_dest(i)]);
+	sink += yes;
+	return ndumps;
+}
+
+static unsigned long w_compile(void *arg)
+{
+	static struct nvmx_target t;
+	static struct nvmx_vcpu v;
+	(void)arg;
+	for (unsigned i = 0; i < ndumps; i++) {
+		nvmx_vcpu_init(&v, &dumps[i].kvm, 0);
+		nvmx_target_compile(&t, &v, NULL, 0);
+		sink += t.ids;
+	}
+	return ndumps;
+}
+
 /*
  * The fleet matrix over the first n dumps: every ordered pair.  libnvmx
- * derives each host once and runs the destination checks per pair; the
- * reference does the whole naive verdict per pair.  One operation = one matrix.
+ * derives each host once, compiles each destination once and checks each
+ * pair; the reference does the whole naive verdict per pair.  One operation =
+ * one matrix.
  */
 struct fleet { unsigned n; unsigned long migratable; };
 
@@ -281,9 +348,9 @@ static unsigned long w_fleet(void *arg)
 {
 	struct fleet *f = arg;
 	static struct nvmx_vcpu v;
-	static struct nvmx_migration mig;
 	static struct nvmx_kvm kvm[1024];
 	static struct nvmx_msrs saved[1024];
+	static struct nvmx_target t[1024];
 	unsigned long yes = 0;
 	for (unsigned i = 0; i < f->n; i++) {
 		nvmx_kvm_load(&kvm[i], &dumps[i].hf.host, k61, NULL);
@@ -292,15 +359,14 @@ static unsigned long w_fleet(void *arg)
 			for (unsigned m = 0; m < NVMX_RESTORABLE_COUNT; m++)
 				nvmx_msrs_set(&saved[i], nvmx_order_qemu[m],
 					      nvmx_caps_read(&kvm[i].caps, nvmx_order_qemu[m]));
+		nvmx_vcpu_init(&v, &kvm[i], 0);
+		nvmx_target_compile(&t[i], &v, NULL, 0);
 	}
 	for (unsigned s = 0; s < f->n; s++) {
 		if (!saved[s].present)
 			continue;
-		for (unsigned d = 0; d < f->n; d++) {
-			nvmx_vcpu_init(&v, &kvm[d], 0);
-			nvmx_migrate(&mig, &v, &saved[s], nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
-			yes += mig.migratable;
-		}
+		for (unsigned d = 0; d < f->n; d++)
+			yes += nvmx_target_check(&t[d], &saved[s]);
 	}
 	f->migratable = yes;
 	return 1;
@@ -321,7 +387,8 @@ static unsigned long w_fleet_ref(void *arg)
 
 static int agree(void)
 {
-	unsigned long parse = 0, derive = 0, writes = 0, writes_ok = 0, pairs = 0, pairs_ok = 0;
+	unsigned long parse = 0, derive = 0, writes = 0, writes_ok = 0, pairs = 0, pairs_ok = 0,
+		      compiled_ok = 0;
 	int bad = 0;
 	static struct ref_caps rc;
 	static struct nvmx_vcpu v;
@@ -345,6 +412,7 @@ static int agree(void)
 		parse += same;
 
 		ref_derive_61(&x->ref, &rc);
+		x->ref_n = rc;
 		same = rc.loaded == x->ok;
 		for (int id = 0; same && x->ok && id <= NVMX_VMFUNC; id++) {
 			uint64_t r = 0;
@@ -384,17 +452,25 @@ static int agree(void)
 	for (unsigned s = 0; s < ndumps; s++)
 		for (unsigned d = 0; d < ndumps; d++) {
 			pairs++;
-			pairs_ok += verdict(&dumps[s], &dumps[d]) == verdict_ref(&dumps[s], &dumps[d]);
+			bool model = verdict(&dumps[s], &dumps[d]);
+			pairs_ok += model == verdict_ref(&dumps[s], &dumps[d]);
+			compiled_ok += model == verdict_compiled(&dumps[s], &dumps[d]) &&
+				       model == verdict_ref_derived(&dumps[s], &dumps[d]);
 		}
 	printf("reference agrees with libnvmx: parse %lu/%u, derive %lu/%u, write verdicts %lu/%lu, "
-	       "migration verdicts %lu/%lu\n", parse, ndumps, derive, ndumps, writes_ok, writes,
-	       pairs_ok, pairs);
-	return parse == ndumps && derive == ndumps && writes_ok == writes && pairs_ok == pairs ? 0 : -1;
+	       "migration verdicts %lu/%lu, compiled verdicts %lu/%lu\n", parse, ndumps, derive, ndumps,
+	       writes_ok, writes, pairs_ok, pairs, compiled_ok, pairs);
+	return parse == ndumps && derive == ndumps && writes_ok == writes && pairs_ok == pairs &&
+	       compiled_ok == pairs ? 0 : -1;
 }
 
+/* ref_ns 0: the reference has no such step. */
 static void row(const char *what, double ns, double ref_ns)
 {
-	printf("  %-50s %12.1f %16.1f %8.1f\n", what, ns, ref_ns, ref_ns / ns);
+	if (ref_ns > 0)
+		printf("  %-50s %12.1f %16.1f %8.1f\n", what, ns, ref_ns, ref_ns / ns);
+	else
+		printf("  %-50s %12.1f %16s %8s\n", what, ns, "-", "-");
 }
 
 int main(int argc, char **argv)
@@ -420,8 +496,11 @@ int main(int argc, char **argv)
 	double w = measure(w_writes, "w", 5) - measure(w_writes, NULL, 5);
 	double wr = measure(w_writes_ref, "w", 3) - measure(w_writes_ref, NULL, 3);
 	row("restore write check (nvmx_vcpu_set_msr)", w, wr);
-	double vns = measure(w_verdicts, NULL, 5);
-	row("migration verdict (derive + vCPU + 12 writes)", vns, measure(w_verdicts_ref, NULL, 3));
+	row("migration verdict (derive + vCPU + 12 writes)", measure(w_verdicts, NULL, 5),
+	    measure(w_verdicts_ref, NULL, 3));
+	row("compile a destination (nvmx_target_compile)", measure(w_compile, NULL, 5), 0);
+	double vns = measure(w_compiled, NULL, 5);
+	row("whole-VM verdict: saved set vs compiled dest.", vns, measure(w_compiled_ref, NULL, 3));
 	unsigned sizes[3] = { 10, 100, ndumps };
 	for (unsigned s = 0; s < 3; s++) {
 		struct fleet f = { sizes[s] < ndumps ? sizes[s] : ndumps, 0 }, fr = f;
@@ -438,6 +517,7 @@ int main(int argc, char **argv)
 		printf("  %-50s %12.0f %16.0f\n", "  pairwise verdicts per second",
 		       (double)f.n * f.n / t * 1e9, (double)f.n * f.n / tr * 1e9);
 	}
+	/* Saved sets (derived once per source) against destinations compiled once: the fleet's unit. */
 	printf("\nverdicts_per_second: %.0f\n", 1e9 / vns);
 	return 0;
 }

@@ -12,8 +12,13 @@
  *   writes       ... and write that host's 12 restorable values (N) to it
  *   ref-setup    as setup, with the naive reference (bench/reference.c)
  *   ref-writes   as writes, with the naive reference
+ *   verdicts     as setup, then compile every host as a destination and check
+ *                every host's saved values against every destination
+ *                (nvmx_target_check; W = checks done)
  *
  * Prints "hosts H writes W" (W = writes done, 0 in the modes without).
+ * callgrind.sh reads per-call inclusive costs from the call sites in the
+ * callgrind output, and totals from the difference of two modes.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -32,14 +37,15 @@ static int cmp_str(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: cg_driver parse|derive|setup|writes|ref-setup|ref-writes [DIR]\n");
+		fprintf(stderr, "usage: cg_driver parse|derive|setup|writes|ref-setup|ref-writes|verdicts [DIR]\n");
 		return 2;
 	}
 	const char *mode = argv[1], *dir = argc > 2 ? argv[2] : "data/hosts";
 	bool ref = !strncmp(mode, "ref-", 4);
 	const char *m = ref ? mode + 4 : mode;
+	bool verdicts = !ref && !strcmp(m, "verdicts");
 	int level = !strcmp(m, "parse") ? 0 : !strcmp(m, "derive") ? 1 : !strcmp(m, "setup") ? 2 :
-		    !strcmp(m, "writes") ? 3 : -1;
+		    !strcmp(m, "writes") ? 3 : verdicts ? 2 : -1;
 	if (level < 0 || (ref && level < 2)) {
 		fprintf(stderr, "cg_driver: unknown mode '%s'\n", mode);
 		return 2;
@@ -63,7 +69,9 @@ int main(int argc, char **argv)
 	qsort(names, n, sizeof(names[0]), cmp_str);
 
 	static struct nvmx_hostfile hf;
-	static struct nvmx_kvm kvm;
+	static struct nvmx_kvm kvm, kvms[1024];
+	static struct nvmx_target targets[1024];
+	static struct nvmx_msrs saved[1024];
 	static struct nvmx_vcpu v;
 	static struct ref_host rh;
 	static struct ref_vcpu rv;
@@ -80,6 +88,13 @@ int main(int argc, char **argv)
 		if (level < 1)
 			continue;
 		nvmx_kvm_load(&kvm, &hf.host, k, NULL);
+		if (verdicts) {
+			kvms[i] = kvm;
+			nvmx_vcpu_init(&v, &kvms[i], 0);
+			nvmx_target_compile(&targets[i], &v, NULL, 0);
+			nvmx_vcpu_save(&v, &saved[i]);
+			continue;
+		}
 		if (level < 2 || kvm.status != NVMX_LOAD_OK || !kvm.nested)
 			continue;
 		/* The values to write, whether or not they are written. */
@@ -105,6 +120,9 @@ int main(int argc, char **argv)
 				sink += (uint64_t)nvmx_vcpu_set_msr(&v, idx[j], val[j]).rc;
 		}
 	}
+	for (unsigned from = 0; verdicts && from < n; from++)
+		for (unsigned to = 0; to < n; to++, writes++)
+			sink += nvmx_target_check(&targets[to], &saved[from]);
 	printf("hosts %u writes %lu\n", n, writes);
 	return sink == UINT64_MAX;
 }

@@ -14,10 +14,8 @@
 #define EINVAL 22
 #define EBUSY 16
 
-/* BASIC bits that may only be kept or cleared: 49, 54, 55, (56), reserved 31, 47:45, 63:56. */
-#define BASIC_CHECKED	UINT64_C(0xffc2e00080000000)
-/* MISC bits that may only be kept or cleared: 5-8, 14, 15, 28-30, reserved 9-13, 31. */
-#define MISC_CHECKED	UINT64_C(0x00000000f000ffe0)
+#define BASIC_CHECKED	BASIC_RESTORE_CHECKED
+#define MISC_CHECKED	MISC_RESTORE_CHECKED
 
 void nvmx_vcpu_init(struct nvmx_vcpu *vcpu, const struct nvmx_kvm *kvm, uint64_t quirks_disabled)
 {

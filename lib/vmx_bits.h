@@ -97,6 +97,9 @@
 #define BASIC_INOUT		BIT64(54)
 #define BASIC_TRUE_CTLS		BIT64(55)
 #define BASIC_NO_HW_ERRCODE	BIT64(56)
+#define BASIC_REVISION		UINT64_C(0x7fffffff)
+/* Bits a restore may only keep or clear: 49, 54, 55, (56), reserved 31, 47:45, 63:56. */
+#define BASIC_RESTORE_CHECKED	UINT64_C(0xffc2e00080000000)
 #define VMCS12_REVISION		UINT64_C(0x11e57ed0)
 #define VMCS12_SIZE		UINT64_C(0x1000)
 
@@ -111,6 +114,8 @@
 #define MISC_MAX_MSR_SHIFT	25
 #define MISC_MAX_MSR_MASK	UINT32_C(0x7)
 #define MISC_VMWRITE_ALL	BIT32(29)
+/* Bits a restore may only keep or clear: 5-8, 14, 15, 28-30, reserved 9-13, 31. */
+#define MISC_RESTORE_CHECKED	UINT64_C(0x00000000f000ffe0)
 
 /* IA32_VMX_EPT_VPID_CAP (ept = low dword, vpid = high dword) */
 #define EPT_EXEC_ONLY		BIT32(0)

@@ -17,6 +17,7 @@
 #include "kvm.h"
 #include "vcpu.h"
 #include "migrate.h"
+#include "verdict.h"
 #include "scenario.h"
 #include "nested_state.h"
 #include "qemu.h"
