@@ -8,16 +8,16 @@
  * hardware_setup(), and the per-CPU compatibility check (one CPU).
  */
 
-struct kh_x86_ops vmx_x86_ops = { .name = "kvm_intel" };
-struct kh_x86_ops vmx_init_ops = {
+struct kh_x86_ops KH_X86_OPS = { .name = "kvm_intel" };
+struct kh_x86_ops KH_INIT_OPS = {
 	.name = "kvm_intel",
 #if KH_LAYOUT < 602
 	.cpu_has_kvm_support = cpu_has_kvm_support,
 	.disabled_by_bios = vmx_disabled_by_bios,
 #endif
 	.check_processor_compatibility = vmx_check_processor_compat,
-	.hardware_setup = hardware_setup,
-	.runtime_ops = &vmx_x86_ops,
+	.hardware_setup = KH_HW_SETUP,
+	.runtime_ops = &KH_X86_OPS,
 };
 
 /* Host XCR0 (DATA.md): x87/SSE, plus AVX, MPX, AVX-512, PKRU where the dump lists them */

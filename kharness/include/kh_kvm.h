@@ -77,6 +77,17 @@ struct kh_x86_ops {
 #define kvm_x86_ops kh_x86_ops
 #define kvm_x86_init_ops kh_x86_ops
 
+/* the names of the vendor's ops tables and setup function in this layout */
+#ifndef KH_X86_OPS
+#define KH_X86_OPS vmx_x86_ops
+#endif
+#ifndef KH_INIT_OPS
+#define KH_INIT_OPS vmx_init_ops
+#endif
+#ifndef KH_HW_SETUP
+#define KH_HW_SETUP hardware_setup
+#endif
+
 /* KVM's x86 state the vendor code adjusts; values that matter are in runtime.c */
 extern unsigned int tsc_khz;
 extern bool allow_smaller_maxphyaddr;
@@ -128,7 +139,7 @@ static inline void store_idt(struct desc_ptr *dt) { dt->size = 0; dt->address = 
 #define kvm_vmx_exit_handlers NULL
 
 /* perf: the host PMU as KVM sees it (no LBR; version from the dump's arch_perfmon) */
-struct x86_pmu_lbr { unsigned int nr, from, to, info; };
+struct x86_pmu_lbr { unsigned int nr, from, to, info; bool has_callstack; };
 static inline int x86_perf_get_lbr(struct x86_pmu_lbr *l) { memset(l, 0, sizeof(*l)); return -1; }
 struct x86_pmu_capability { int version, pebs_ept, num_counters_gp, num_counters_fixed, bit_width_gp, bit_width_fixed; unsigned int events_mask; int events_mask_len; };
 extern struct x86_pmu_capability kvm_pmu_cap;

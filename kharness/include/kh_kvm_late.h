@@ -2,7 +2,7 @@
 /* kh_kvm_late.h: stand-ins that need the kernel's types (after the copied types). */
 #ifndef KH_KVM_LATE_H
 #define KH_KVM_LATE_H
-extern struct kh_x86_ops vmx_x86_ops, vmx_init_ops;
+extern struct kh_x86_ops KH_X86_OPS, KH_INIT_OPS;
 #if KH_LAYOUT < 602
 int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module);
 #else
