@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The migration matrix over the classes of a fleet, and the pools: the work
- * behind `nvmx matrix` and `nvmx pools`.  A cell is one restore-model run:
+ * behind `nvmx matrix` and `nvmx pools`.  A cell is one restore-model verdict:
  * the source class's offer (what nvmx_vcpu_save gives for a fresh vCPU of
  * the source) written in QEMU's order into a fresh vCPU of the destination,
  * which is what `nvmx check --from-host A --from-kvm RA --to B --kvm RB`
- * computes for the pair.
+ * computes for the pair.  Each destination class is compiled once
+ * (nvmx_fleet_target) and each cell is then a few masked compares; the
+ * reasons of a failing cell come from the full model (fleet_cell_run).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -30,8 +32,13 @@ int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigne
 		unsigned nd = f->ndst[pol];
 		mx->pol[k] = pol;
 		mx->m[k] = malloc((size_t)f->nsrc * nd + 1);
-		if (!mx->m[k])
+		struct nvmx_target *tg = malloc((size_t)nd * sizeof(*tg) + 1);
+		if (!mx->m[k] || !tg) {
+			free(tg);
 			return cli_usage_error(f->cmd, "out of memory (matrix of %u x %u classes)", f->nsrc, nd);
+		}
+		for (unsigned d = 0; d < nd; d++)
+			nvmx_fleet_target(&tg[d], &f->fh[f->dst[pol][d].rep], fleet_policies[pol]);
 		for (unsigned s = 0; s < f->nsrc; s++) {
 			const struct nvmx_fleet_host *src = &f->fh[f->src[s].rep];
 			unsigned char *row = mx->m[k] + (size_t)s * nd;
@@ -40,18 +47,17 @@ int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigne
 					row[d] = CELL_NA;
 					continue;
 				}
-				struct nvmx_migration m;
-				nvmx_fleet_restore(&m, &f->fh[f->dst[pol][d].rep], &src->offer,
-						   fleet_policies[pol]);
+				bool yes = nvmx_target_check(&tg[d], &src->offer);
 				mx->restores++;
-				row[d] = m.migratable ? CELL_YES : CELL_NO;
-				if (m.migratable)
+				row[d] = yes ? CELL_YES : CELL_NO;
+				if (yes)
 					mx->ok[k] += f->src[s].hosts * f->dst[pol][d].hosts;
 			}
 			done += nd;
 			if (!(s & 15))
 				fleet_progress(f, "matrix", done, total);
 		}
+		free(tg);
 	}
 	fleet_progress_done(f);
 	return 0;

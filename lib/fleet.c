@@ -47,15 +47,29 @@ void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *
 	fh->has_revoke = true;
 }
 
+/* A fresh vCPU of dst under policy, as every fleet verdict writes into. */
+static void fleet_vcpu(struct nvmx_vcpu *v, const struct nvmx_fleet_host *dst, enum nvmx_policy policy)
+{
+	nvmx_vcpu_init(v, &dst->kvm, 0);
+	v->policy = policy;
+	if (policy != NVMX_POLICY_STRICT && dst->usable && dst->has_revoke)
+		v->revoke = &dst->revoke;
+}
+
 void nvmx_fleet_restore(struct nvmx_migration *out, const struct nvmx_fleet_host *dst,
 			const struct nvmx_msrs *saved, enum nvmx_policy policy)
 {
 	struct nvmx_vcpu v;
-	nvmx_vcpu_init(&v, &dst->kvm, 0);
-	v.policy = policy;
-	if (policy != NVMX_POLICY_STRICT && dst->usable && dst->has_revoke)
-		v.revoke = &dst->revoke;
+	fleet_vcpu(&v, dst, policy);
 	nvmx_migrate(out, &v, saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+}
+
+void nvmx_fleet_target(struct nvmx_target *t, const struct nvmx_fleet_host *dst,
+		       enum nvmx_policy policy)
+{
+	struct nvmx_vcpu v;
+	fleet_vcpu(&v, dst, policy);
+	nvmx_target_compile(t, &v, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
 }
 
 /* ---- Hashing ---------------------------------------------------------------- */

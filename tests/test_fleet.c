@@ -235,6 +235,33 @@ static void test_restore_classes(unsigned rounds)
 	tap_ok(!bad_hash, "members of a restore class hash alike (%u differ)", bad_hash);
 }
 
+/* The compiled destination (nvmx_fleet_target, what nvmx matrix uses) gives nvmx_fleet_restore's verdict. */
+static void test_target_is_restore(unsigned rounds)
+{
+	static const enum nvmx_policy pols[] = {
+		NVMX_POLICY_STRICT, NVMX_POLICY_REVOKE_KEEP, NVMX_POLICY_REVOKE_CLEAR,
+	};
+	unsigned checks = 0, bad = 0, yes = 0;
+	static struct nvmx_target t;
+	for (unsigned r = 0; r < rounds; r++) {
+		unsigned n = draw_fleet(MAX_FLEET, true);
+		for (unsigned b = 0; b < n; b++)
+			for (unsigned p = 0; p < 3; p++) {
+				nvmx_fleet_target(&t, &fleet[b].fh, pols[p]);
+				for (unsigned a = 0; a < n; a++) {
+					struct nvmx_migration m;
+					nvmx_fleet_restore(&m, &fleet[b].fh, &fleet[a].fh.offer, pols[p]);
+					bool c = nvmx_target_check(&t, &fleet[a].fh.offer);
+					checks++;
+					yes += c;
+					bad += c != m.migratable;
+				}
+			}
+	}
+	tap_ok(!bad && yes && yes < checks, "compiled destinations give the restore model's verdict: "
+	       "%u checks (%u migratable), %u differ", checks, yes, bad);
+}
+
 /* The fleet verdict is nvmx_migrate of the source's saved fresh vCPU, as `nvmx check` does it. */
 static void test_restore_is_check(unsigned rounds)
 {
@@ -411,6 +438,7 @@ int main(void)
 	test_baseline_property(sampled ? 60 : 400);
 	test_restore_classes(sampled ? 4 : 25);
 	test_restore_is_check(sampled ? 3 : 20);
+	test_target_is_restore(sampled ? 4 : 25);
 	test_pools(sampled ? 15 : 80);
 	return tap_done();
 }

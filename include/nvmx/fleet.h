@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "migrate.h"
+#include "verdict.h"
 
 /* ---- Members -------------------------------------------------------------- */
 
@@ -42,6 +43,12 @@ void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *
  */
 void nvmx_fleet_restore(struct nvmx_migration *out, const struct nvmx_fleet_host *dst,
 			const struct nvmx_msrs *saved, enum nvmx_policy policy);
+/*
+ * The same fresh vCPU of dst compiled once (verdict.h): nvmx_target_check(t,
+ * saved) is nvmx_fleet_restore(...).migratable.  dst must outlive t.
+ */
+void nvmx_fleet_target(struct nvmx_target *t, const struct nvmx_fleet_host *dst,
+		       enum nvmx_policy policy);
 
 /*
  * Restore equivalence: two members whose fresh vCPUs give the same verdict
