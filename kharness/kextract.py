@@ -487,12 +487,14 @@ def build(tree, recipe, outdir):
                 for f in seen_files:
                     table.update(params_of(tree, f))
                 for name in args:
+                    optional = name.endswith('?')
+                    name = name.rstrip('?')
                     pname, _, var = name.partition('=')
                     if var:
                         params.append((pname, var, 'bool' if pname != pname else None))
                     elif pname in table:
                         params.append((pname, table[pname][0], table[pname][1]))
-                    else:
+                    elif not optional:
                         raise RecipeError('%s: no module parameter %s' % (rel, pname))
             else:
                 raise RecipeError('unknown key %s' % key)

@@ -22,6 +22,15 @@ u64 host_efer, host_xss, host_xcr0;
 bool allow_smaller_maxphyaddr;
 #endif
 static unsigned long kh_feature_bits[64];
+int (*kvm_vmx_exit_handlers[128])(struct kvm_vcpu *);
+
+/* a page for what setup code allocates (bitmaps); one case runs per process */
+void *kh_page(void)
+{
+	static char pages[16][4096];
+	static int n;
+	return n < 16 ? pages[n++] : NULL;
+}
 
 static int kh_msr_slot(u32 msr)
 {

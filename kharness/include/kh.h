@@ -170,6 +170,7 @@ _Noreturn void kh_bug(const char *file, int line);
 #define pr_notice(...) kh_log(KH_INFO, __VA_ARGS__)
 #define pr_info(...) kh_log(KH_INFO, __VA_ARGS__)
 #define pr_debug(...) ((void)0)
+#define pr_cont(...) kh_log(KH_INFO, __VA_ARGS__)
 #define pr_err_once(...) KH_ONCE(kh_log(KH_ERR, __VA_ARGS__))
 #define pr_warn_once(...) KH_ONCE(kh_log(KH_WARN, __VA_ARGS__))
 #define pr_info_once(...) KH_ONCE(kh_log(KH_INFO, __VA_ARGS__))

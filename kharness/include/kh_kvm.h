@@ -23,6 +23,8 @@ void kh_kvm_set_cpu_caps(void);
 bool kh_kcap_has(unsigned int f);
 void kh_kcap_set(unsigned int f, bool on);
 #define kvm_set_cpu_caps() kh_kvm_set_cpu_caps()
+#define kvm_initialize_cpu_caps() kh_kvm_set_cpu_caps()
+#define kvm_finalize_cpu_caps() kh_noop()
 #define kvm_cpu_cap_has(f) kh_kcap_has(f)
 #define kvm_cpu_cap_set(f) kh_kcap_set(f, true)
 #define kvm_cpu_cap_clear(f) kh_kcap_set(f, false)
@@ -108,13 +110,35 @@ static inline void store_idt(struct desc_ptr *dt) { dt->size = 0; dt->address = 
 #define kvm_configure_mmu(...) kh_noop()
 #define vmx_get_max_tdp_level() 4
 #define setup_default_sgx_lepubkeyhash() kh_noop()
-#define nested_vmx_hardware_setup(h) 0
+#ifndef KH_HAS_nested_vmx_hardware_setup
+#define nested_vmx_hardware_setup(...) 0
+#endif
+/* what the copied nested_vmx_hardware_setup() allocates and registers */
+#define __get_free_page(gfp) ((unsigned long)kh_page())
+void *kh_page(void);
+#define init_vmcs_shadow_fields() kh_noop()
+#define handle_vmclear NULL
+#define handle_vmlaunch NULL
+#define handle_vmptrld NULL
+#define handle_vmptrst NULL
+#define handle_vmread NULL
+#define handle_vmresume NULL
+#define handle_vmwrite NULL
+#define handle_vmxoff NULL
+#define handle_vmxon NULL
+#define handle_invept NULL
+#define handle_invvpid NULL
+#define handle_vmfunc NULL
+extern bool enable_ipiv, enable_mediated_pmu;
+#ifndef KH_HAS_nested_vmx_hardware_unsetup
 #define nested_vmx_hardware_unsetup() kh_noop()
+#endif
 #define alloc_kvm_area() 0
 #define get_order(x) 0
 #define kvm_define_user_return_msr(i, m) kh_noop()
 #define vmx_enable_tdp() kh_noop()
 #define cpu_emergency_register_virt_callback(f) kh_noop()
+#define KVM_SANITY_CHECK_VM_STRUCT_SIZE(x) kh_noop()
 #define kvm_set_posted_intr_wakeup_handler(h) kh_noop()
 #define vmx_setup_l1d_flush(p) 0
 #define vmx_setup_fb_clear_ctrl() kh_noop()
@@ -136,7 +160,7 @@ static inline void store_idt(struct desc_ptr *dt) { dt->size = 0; dt->address = 
 #define vmx_handle_intel_pt_intr NULL
 #define pi_wakeup_handler NULL
 #define __kvm_request_immediate_exit NULL
-#define kvm_vmx_exit_handlers NULL
+extern int (*kvm_vmx_exit_handlers[128])(struct kvm_vcpu *);
 
 /* perf: the host PMU as KVM sees it (no LBR; version from the dump's arch_perfmon) */
 struct x86_pmu_lbr { unsigned int nr, from, to, info; bool has_callstack; };
