@@ -22,7 +22,7 @@ struct cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
-	const char *usage;	/* full --help text */
+	const char *usage;	/* full --help text; then the option table, if any (cli/opts.h) */
 };
 
 int cmd_decode(int argc, char **argv);

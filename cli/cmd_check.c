@@ -427,6 +427,11 @@ int cmd_check(int argc, char **argv)
 				       "--from-host H --from-kvm R");
 	if (!c.dst.host_path)
 		return cli_usage_error("check", "--to HOST is required");
+	/* The source saved its values under its own KVM: a restore policy is the destination's. */
+	if (c.src.vo.given & (VO_POLICY | VO_SINCE))
+		return cli_usage_error("check", "--from-%s: a restore policy applies to the destination "
+				       "(--policy, --revoke-since)",
+				       c.src.vo.given & VO_POLICY ? "policy" : "revoke-since");
 	c.policy = c.dst.vo.policy;
 	/*
 	 * Guest CPUID, PMU version and quirks belong to the VM, not to a host:

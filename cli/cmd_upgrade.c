@@ -6,7 +6,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include "kvmopts.h"
+#include "opts.h"
 #include "vcpu_opts.h"
 #include "print.h"
 
@@ -26,7 +28,7 @@ struct host_verdict {
 };
 
 /* The VM's guest CPUID, when the VMM sets one: the same on both sides. */
-struct guest { bool set; const char *spec; unsigned pmu; };
+struct guest { bool set; const char *spec; unsigned pmu; uint64_t quirks; };
 
 static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf, uint64_t *f)
 {
@@ -42,7 +44,7 @@ static void scenario_for(struct nvmx_scenario *s, const struct nvmx_hostfile *hf
 	struct nvmx_params p;
 	nvmx_params_for(k, &o->params, &p);
 	nvmx_scenario_init(s, &hf->host, o->hyperv_evmcs, k, &p);
-	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, 0 };
+	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, g->quirks };
 }
 
 static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *from,
@@ -152,93 +154,180 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 		printf("%s |\n", first ? "—" : "");
 }
 
+struct upgrade_args {
+	struct kvm_opts ko;
+	struct guest g;
+	const char *from_name, *to_name, *releases;
+	bool all, md, json;
+	uint64_t quirks;
+	struct nvmx_hostfile *hosts;
+	unsigned nhosts;
+};
+
+static int opt_release(void *ctx, const struct opt *o, const char *v)
+{
+	struct upgrade_args *u = ctx;
+	if (!nvmx_kernel_find(v))
+		return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", v);
+	*(!strcmp(o->name, "from-kvm") ? &u->from_name : &u->to_name) = v;
+	return 0;
+}
+
+static int opt_cpuid(void *ctx, const struct opt *o, const char *v)
+{
+	struct upgrade_args *u = ctx;
+	(void)o;
+	u->g.set = true;
+	u->g.spec = v;
+	return 0;
+}
+
+static int opt_pmu(void *ctx, const struct opt *o, const char *v)
+{
+	struct upgrade_args *u = ctx;
+	char *end;
+	(void)o;
+	unsigned long n = strtoul(v, &end, 10);
+	if (!*v || *end || n > 255)
+		return cli_usage_error("upgrade", "--pmu-version needs 0..255");
+	u->g.pmu = (unsigned)n;
+	return 0;
+}
+
+static int opt_quirks(void *ctx, const struct opt *o, const char *v)
+{
+	struct upgrade_args *u = ctx;
+	char *end;
+	(void)o;
+	errno = 0;
+	unsigned long long q = strtoull(v, &end, 0);
+	if (!*v || *end || errno)
+		return cli_usage_error("upgrade", "--disable-quirks needs a mask (e.g. 0x100)");
+	u->quirks = q;
+	return 0;
+}
+
+static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	struct upgrade_args *u = ctx;
+	int r = kvmopts_parse(&u->ko, cmd, "", argc, argv, i);
+	if (r > 0 && u->ko.kernel) {
+		cli_usage_error(cmd, "use --from-kvm OLD and --kvm NEW");
+		return -1;
+	}
+	return r;
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	struct upgrade_args *u = ctx;
+	if (u->nhosts >= MAX_HOSTS)
+		return cli_usage_error("upgrade", "more than %d hosts", MAX_HOSTS);
+	int rc = cli_load_host("upgrade", arg, &u->hosts[u->nhosts]);
+	if (!rc)
+		u->nhosts++;
+	return rc;
+}
+
+const struct opt upgrade_opts[] = {
+	OPT_CALL("from-kvm", NULL, "OLD", opt_release, "the release the VMs were started under"),
+	OPT_CALL("kvm", "to-kvm", "NEW", opt_release, "the release they restore under"),
+	OPT_CALL("guest-cpuid", NULL, "SPEC", opt_cpuid,
+		 "the VM's CPUID (host|none|empty[,+flag|,-flag]...), on both releases"),
+	OPT_CALL("pmu-version", NULL, "N", opt_pmu, "the VM's CPUID.0xA version"),
+	OPT_CALL("disable-quirks", NULL, "MASK", opt_quirks, "the VM's KVM_CAP_DISABLE_QUIRKS2 mask"),
+	OPT_FLAG("all", NULL, struct upgrade_args, all, "every older-to-newer pair of releases"),
+	OPT_STRING("releases", NULL, "A,B,...", struct upgrade_args, releases,
+		   "with --all: only these releases"),
+	OPT_FLAG("markdown", NULL, struct upgrade_args, md, "with --all: a markdown table"),
+	OPT_FLAG("json", NULL, struct upgrade_args, json, "one JSON document"),
+	OPT_END,
+};
+
+static int parse_releases(const char *list, const struct nvmx_kernel **sel, unsigned *nsel)
+{
+	for (const char *rl = list; *rl;) {
+		char name[32];
+		size_t len = strcspn(rl, ",");
+		if (!len || len >= sizeof(name) || *nsel >= 64)
+			return cli_usage_error("upgrade", "--releases: bad list '%s'", list);
+		memcpy(name, rl, len);
+		name[len] = 0;
+		if (!(sel[(*nsel)++] = nvmx_kernel_find(name)))
+			return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", name);
+		rl += len + (rl[len] == ',');
+	}
+	return 0;
+}
+
+static void stats_json(const struct pair_stats *s, const char *from, const char *to, bool first)
+{
+	printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":%u,\"broken\":%u,"
+	       "\"not_loading\":%u,\"revoke_fixes\":%u,\"revoke_hypothetical\":true,\"bits\":[",
+	       first ? "" : ",", from, to, s->hosts - s->not_loading, s->broken, s->not_loading,
+	       s->fixed_by_revoke);
+	bool f1 = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		for (unsigned b = 0; b < 64; b++) {
+			if (!s->bit_hosts[id][b])
+				continue;
+			const struct nvmx_field *fld = nvmx_field_at((enum nvmx_msr_id)id, b);
+			bool ctl = nvmx_msr_desc((enum nvmx_msr_id)id)->layout == NVMX_LAYOUT_CONTROLS;
+			printf("%s{\"msr\":\"%s\",\"bit\":%u,\"half\":\"%s\",\"name\":", f1 ? "" : ",",
+			       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, ctl ? b % 32 : b,
+			       ctl ? (b >= 32 ? "allowed-1" : "allowed-0") : "field");
+			cli_json_str(stdout, fld ? (fld->linux_name ? fld->linux_name : fld->sdm) : "reserved");
+			printf(",\"hosts\":%u,\"example\":", s->bit_hosts[id][b]);
+			cli_json_str(stdout, s->bit_example[id][b]);
+			putchar('}');
+			f1 = false;
+		}
+	printf("],\"other\":{");
+	f1 = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		if (s->other[id]) {
+			printf("%s\"%s\":%u", f1 ? "" : ",", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm,
+			       s->other[id]);
+			f1 = false;
+		}
+	printf("}}");
+}
+
 int cmd_upgrade(int argc, char **argv)
 {
 	static struct nvmx_hostfile hosts[MAX_HOSTS];
 	static struct pair_stats stats;
 	static struct host_verdict hv;
 	static uint64_t features[MAX_HOSTS];
-	struct kvm_opts o;
-	struct guest g = { false, NULL, 0 };
-	const char *from_name = NULL, *to_name = NULL;
-	unsigned nhosts = 0;
-	bool all = false, md = false, json = false;
+	static struct upgrade_args u;
 	const struct nvmx_kernel *sel[64];
 	unsigned nsel = 0;
-	memset(&o, 0, sizeof(o));
+	memset(&u, 0, sizeof(u));
+	u.hosts = hosts;
 
-	for (int i = 1; i < argc; i++) {
-		int r = kvmopts_parse(&o, "upgrade", "", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r) {
-			if (o.kernel)
-				return cli_usage_error("upgrade", "use --from-kvm and --to-kvm");
-			continue;
-		}
-		if (!strcmp(argv[i], "--from-kvm") || !strcmp(argv[i], "--to-kvm")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("upgrade", "%s needs a release", argv[i]);
-			const char *v = argv[++i];
-			if (!nvmx_kernel_find(v))
-				return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", v);
-			*(argv[i - 1][2] == 'f' ? &from_name : &to_name) = v;
-		} else if (!strcmp(argv[i], "--guest-cpuid") || !strcmp(argv[i], "--pmu-version")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("upgrade", "%s needs a value", argv[i]);
-			if (argv[i][2] == 'g') {
-				g.set = true;
-				g.spec = argv[++i];
-			} else {
-				char *end;
-				unsigned long n = strtoul(argv[++i], &end, 10);
-				if (*end || n > 255)
-					return cli_usage_error("upgrade", "--pmu-version needs 0..255");
-				g.pmu = (unsigned)n;
-			}
-		} else if (!strcmp(argv[i], "--releases")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("upgrade", "--releases needs A,B,...");
-			for (const char *rl = argv[++i]; *rl;) {
-				char name[32];
-				size_t len = strcspn(rl, ",");
-				if (!len || len >= sizeof(name) || nsel >= 64)
-					return cli_usage_error("upgrade", "--releases: bad list '%s'", argv[i]);
-				memcpy(name, rl, len);
-				name[len] = 0;
-				if (!(sel[nsel++] = nvmx_kernel_find(name)))
-					return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')",
-							       name);
-				rl += len + (rl[len] == ',');
-			}
-		} else if (!strcmp(argv[i], "--all")) {
-			all = true;
-		} else if (!strcmp(argv[i], "--markdown")) {
-			md = true;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("upgrade", "unknown option '%s'", argv[i]);
-		} else {
-			if (nhosts >= MAX_HOSTS)
-				return cli_usage_error("upgrade", "more than %d hosts", MAX_HOSTS);
-			int rc = cli_load_host("upgrade", argv[i], &hosts[nhosts]);
-			if (rc)
-				return rc;
-			nhosts++;
-		}
-	}
+	int rc = opts_parse("upgrade", upgrade_opts, &u, more_kvm, operand_host, argc, argv);
+	if (rc)
+		return rc;
+	struct kvm_opts o = u.ko;
+	struct guest g = u.g;
+	const char *from_name = u.from_name, *to_name = u.to_name;
+	unsigned nhosts = u.nhosts;
+	bool all = u.all, md = u.md, json = u.json;
+	if (u.releases && parse_releases(u.releases, sel, &nsel))
+		return EXIT_USAGE;
 	if (!nhosts)
 		return cli_usage_error("upgrade", "give at least one HOST");
 	if (!all && (!from_name || !to_name))
-		return cli_usage_error("upgrade", "--from-kvm OLD and --to-kvm NEW are required (or --all)");
+		return cli_usage_error("upgrade", "--from-kvm OLD and --kvm NEW are required (or --all)");
+	if (all && md && json)
+		return cli_usage_error("upgrade", "--markdown and --json: choose one");
 	for (unsigned h = 0; h < nhosts; h++)
 		if (guest_features(&g, &hosts[h], &features[h]))
 			return EXIT_USAGE;
+	g.quirks = u.quirks;
 	/* Parameters are checked against the newest release that has them. */
 	o.kernel = nvmx_kernel_default();
-	int rc = kvmopts_finish(&o, "upgrade", "");
-	if (rc)
+	if ((rc = kvmopts_finish(&o, "upgrade", "")))
 		return rc;
 
 	if (!all) {
@@ -295,13 +384,15 @@ int cmd_upgrade(int argc, char **argv)
 		return any_broken ? EXIT_NO : EXIT_OK;
 	}
 
-	if (md)
+	if (md && !json)
 		printf("| upgrade | hosts that break | fixed by the revoke list (hypothetical) | rejected bits: hosts (example) |\n"
 		       "|---|---|---|---|\n");
 	if (!nsel)
 		for (unsigned k = 0; k < nvmx_kernel_count() && nsel < 64; k++)
 			sel[nsel++] = nvmx_kernel_at(k);
-	bool any_broken = false;
+	bool any_broken = false, first = true;
+	if (json)
+		printf("{\"pairs\":[");
 	for (unsigned a = 0; a < nsel; a++)
 		for (unsigned b = 0; b < nsel; b++) {
 			if (!nvmx_kernel_older(sel[a], sel[b]))
@@ -312,7 +403,13 @@ int cmd_upgrade(int argc, char **argv)
 				account(&stats, &hv, hosts[h].name);
 			}
 			any_broken |= stats.broken > 0;
-			print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
+			if (json)
+				stats_json(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), first);
+			else
+				print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
+			first = false;
 		}
+	if (json)
+		printf("]}\n");
 	return any_broken ? EXIT_NO : EXIT_OK;
 }

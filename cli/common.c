@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "cli.h"
+#include "opts.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -19,6 +20,9 @@ void cli_help(FILE *f, const char *cmd)
 	const struct cmd *c = cli_find_cmd(cmd);
 	if (c)
 		fputs(c->usage, f);
+	const struct opt *t = c ? opts_table(c->name) : NULL;
+	if (t)
+		opts_help(f, t);
 }
 
 bool cli_is_help(const char *arg)

@@ -52,7 +52,8 @@ const struct cmd nvmx_cmds[] = {
 	  "derive's \"nested\", restore's \"final\").  Destination options: --param NAME=VALUE,\n"
 	  "--hyperv-evmcs, --guest-cpuid SPEC, --pmu-version N, --disable-quirks MASK,\n"
 	  "--state FLAGS, --policy strict|revoke-keep|revoke-clear; the source takes the same\n"
-	  "with a from- prefix.  --guest-cpuid, --pmu-version and --disable-quirks describe the\n"
+	  "with a from- prefix, except --policy and --revoke-since (the destination's restore\n"
+	  "policy).  --guest-cpuid, --pmu-version and --disable-quirks describe the\n"
 	  "VM, so they apply to the source too unless --from-guest-cpuid... override them.\n"
 	  "--order qemu (default) | ascending | MSR,MSR,...\n"
 	  "--nested-state FILE: a KVM_GET_NESTED_STATE blob; a dropped or revoked control the\n"
@@ -60,14 +61,15 @@ const struct cmd nvmx_cmds[] = {
 	  "Prints the verdict per MSR with the offending bits by SDM, Linux and QEMU names, what\n"
 	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
-	  "usage: nvmx upgrade --from-kvm OLD --to-kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
-	  "       nvmx upgrade --all [--releases A,B,...] [--markdown] HOST...\n"
-	  "       either with [--guest-cpuid SPEC] [--pmu-version N]: the VM's CPUID on both sides\n"
+	  "usage: nvmx upgrade --from-kvm OLD --kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
+	  "       nvmx upgrade --all [--releases A,B,...] [--markdown|--json] HOST...\n"
 	  "\n"
 	  "For each host: the VMX MSRs a fresh vCPU has under OLD, written in QEMU's order\n"
 	  "into a fresh vCPU under NEW on the same host.  Names the bits that break it and\n"
-	  "whether the revoke list would fix it.  --all: every older->newer release pair,\n"
-	  "summarised (--markdown: the README's table).  Exit 1 when any host breaks.\n" },
+	  "whether the revoke list (hypothetical: a proposal in no released kernel) would fix\n"
+	  "it.  --all: every older->newer release pair, summarised (--markdown: the README's\n"
+	  "table).  The VM's properties apply to both releases.  KVM options: --param\n"
+	  "NAME=VALUE, --hyperv-evmcs.  Exit 1 when any host breaks.\n", },
 	{ "revoke-list", cmd_revoke_list, "bits a release must accept back for VMs from older releases",
 	  "usage: nvmx revoke-list --kvm RELEASE [--since OLDER] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "                        HOST... [--json]\n"

@@ -117,6 +117,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			cli_usage_error(cmd, "--%spolicy must be strict, revoke-keep or revoke-clear", prefix);
 			return -1;
 		}
+		o->given |= VO_POLICY;
 		return 1;
 	}
 	if ((v = opt_value(arg, prefix, "revoke-since", argc, argv, i, &m)) || m) {
@@ -125,6 +126,7 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 			cli_usage_error(cmd, "--%srevoke-since needs a release (see 'nvmx kernels')", prefix);
 			return -1;
 		}
+		o->given |= VO_SINCE;
 		return 1;
 	}
 	return 0;

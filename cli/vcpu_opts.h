@@ -16,7 +16,7 @@ struct vcpu_opts {
 };
 
 /* The VM's own properties (guest CPUID, PMU, quirks): the same on both sides. */
-enum { VO_CPUID = 1, VO_PMU = 2, VO_QUIRKS = 4 };
+enum { VO_CPUID = 1, VO_PMU = 2, VO_QUIRKS = 4, VO_POLICY = 8, VO_SINCE = 16 };
 
 void vcpu_opts_init(struct vcpu_opts *o);
 /* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */

@@ -441,11 +441,12 @@ row check-7 2 "bad/dup-msr.msrs:2:" "$A" "a bad SAVED file" -- check bad/dup-msr
 row check-8 2 "'--frob'" "$A" "unknown option" -- check $H --to $H $K --frob
 row check-9 2 "--policy must be strict" "$A" "--policy unknown" -- check $H --to $H $K --policy x
 row check-10 2 "unknown flag 'x'" "$A" "--from-state unknown flag" -- check --from-host $H --from-kvm 6.1 --from-state x --to $H $K
+row check-11 2 "--from-policy: a restore policy applies to the destination" "$A" "--from-policy (the source has no restore policy)" -- check --from-host $H --from-kvm 6.1 --from-policy revoke-keep --to $H $K
 
 # -- upgrade ---------------------------------------------------------------------------------
 A="upgrade"
 row upgrade-1 2 "give at least one HOST" "$A" "no HOST" -- upgrade --from-kvm 6.1 --to-kvm 6.6
-row upgrade-2 2 "--to-kvm" "$A" "no --to-kvm" -- upgrade --from-kvm 6.1 $H
+row upgrade-2 2 "--kvm NEW are required" "$A" "no --kvm" -- upgrade --from-kvm 6.1 $H
 row upgrade-3 2 "unknown KVM release '6.99'" "$A" "unknown release" -- upgrade --from-kvm 6.1 --to-kvm 6.99 $H
 row upgrade-4 2 "'--frob'" "$A" "unknown option" -- upgrade --from-kvm 6.1 --to-kvm 6.6 --frob $H
 row upgrade-5 2 "bad/empty.msrs: empty file" "$A" "a bad HOST file" -- upgrade --from-kvm 6.1 --to-kvm 6.6 bad/empty.msrs

@@ -23,6 +23,16 @@ for c in $cmds; do
 	ok $? "README has a section for nvmx $c"
 done
 
+# Every option a command's --help names is in the man page (as \-\-name).
+for c in $cmds; do
+	missing=""
+	for o in $("$NVMX" "$c" --help 2>&1 | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+		grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" docs/nvmx.1 || missing="$missing $o"
+	done
+	[ -z "$missing" ]
+	ok $? "the man page has every option of 'nvmx $c --help'${missing:+, missing:$missing}"
+done
+
 for code in 0 1 2 3; do
 	sed -n '/^\.SH "EXIT STATUS"/,/^\.SH FILES/p' docs/nvmx.1 | grep -q "^\.B $code\$"
 	ok $? "man page documents exit status $code"

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One way to parse: a command declares its options in a table (in the style
+ * of git's and kvmtool's parse-options); the parser accepts `--opt value` and
+ * `--opt=value`, old spellings as aliases, and `--help` prints the table.
+ */
+#ifndef NVMX_OPTS_H
+#define NVMX_OPTS_H
+
+#include "cli.h"
+
+struct opt;
+/* Handle one option's value (NULL for a flag): 0, or EXIT_USAGE (printed). */
+typedef int (*opt_fn)(void *ctx, const struct opt *o, const char *value);
+
+struct opt {
+	const char *name;	/* without "--"; NULL ends the table */
+	const char *alias;	/* an older spelling, still accepted, or NULL */
+	const char *arg;	/* the value's placeholder ("RELEASE"); NULL: a flag */
+	const char *help;
+	opt_fn fn;		/* or: */
+	size_t off;		/* flags: a bool at ctx + off; values: a const char * there */
+};
+
+#define OPT_FLAG(name, alias, type, field, help) \
+	{ name, alias, NULL, help, NULL, offsetof(type, field) }
+#define OPT_STRING(name, alias, arg, type, field, help) \
+	{ name, alias, arg, help, NULL, offsetof(type, field) }
+#define OPT_CALL(name, alias, arg, fn, help) { name, alias, arg, help, fn, 0 }
+#define OPT_END { NULL, NULL, NULL, NULL, NULL, 0 }
+
+/*
+ * Another parser for a family of options (kvmopts_parse, vcpu_opts_parse):
+ * 1 consumed argv[*i] (and its value), 0 not its, -1 usage error (printed).
+ */
+typedef int (*opt_more_fn)(void *ctx, const char *cmd, int argc, char **argv, int *i);
+
+/*
+ * Parse argv[1..argc-1]: table options, then `more`, and everything not
+ * starting with "--" (or "-" alone) as an operand passed to `operand`.
+ * 0, or EXIT_USAGE (printed).
+ */
+int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn more,
+	       int (*operand)(void *ctx, const char *arg), int argc, char **argv);
+/* "options:" and one line per table entry (name, value, alias, help). */
+void opts_help(FILE *f, const struct opt *table);
+
+/* The commands' tables, and the table of a command (NULL: not converted yet). */
+extern const struct opt upgrade_opts[];
+const struct opt *opts_table(const char *cmd);
+
+#endif
