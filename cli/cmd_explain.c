@@ -3,17 +3,25 @@
  * nvmx explain: take QEMU's "failed to set MSR 0x48d to 0x7f00000016" (or
  * MSR=VALUE, or MSR VALUE) and say why a KVM release on a host rejects that
  * write, bit by bit and by name, and what would make it pass: the vmx-*=off
- * flags, another release, another module parameter.
+ * flags, another release, another module parameter.  A log excerpt (FILE or
+ * -) is scanned for every such line, QEMU's MSR(48xH) warnings and the MSRs
+ * outside the VMX block; an accepted write or an offered feature gets the
+ * environment differences that would reproduce the user's failure
+ * (explain_more.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include "explain.h"
 #include "kvmopts.h"
 #include "vcpu_opts.h"
+#include "nvmx/io.h"
 #include "nvmx/qemu.h"
 
 #define CMD "explain"
 #define MAX_WRITES 16
+#define MAX_EVENTS 64
 
 struct write {
 	uint32_t index;
@@ -209,6 +217,8 @@ struct report {
 	int param_vals[NFLIP];
 	unsigned nparams;
 	char models[1024];
+	struct nvmx_would_fail wf;	/* when accepted: what would reject it */
+	unsigned line;			/* in the log, 0 for an argument */
 };
 
 static void load_with(const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
@@ -363,41 +373,111 @@ static const char *hint_for(const struct report *rp, const struct nvmx_kvm *kvm)
 	return NULL;
 }
 
+/* MSR-layout bit of a QEMU warning's "[bit n]" (control number for controls). */
+static bool feature_probe(const struct nvmx_event *ev, struct nvmx_probe *p)
+{
+	if (ev->index < NVMX_MSR_BASE || ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
+		return false;
+	*p = (struct nvmx_probe){ .feature = true, .index = ev->index,
+				  .id = (enum nvmx_msr_id)(ev->index - NVMX_MSR_BASE) };
+	p->bit = ev->bit + (is_control(p->id) ? 32 : 0);
+	return p->bit < 64;
+}
+
+/* Major/minor/patch of a uname string, or 0. */
+static uint32_t uname_version(const char *s)
+{
+	unsigned v[3] = { 0, 0, 0 };
+	for (int k = 0; k < 3; k++) {
+		if (!(*s >= '0' && *s <= '9'))
+			return k >= 2 ? (v[0] << 16 | v[1] << 8 | v[2]) : 0;
+		while (*s >= '0' && *s <= '9')
+			v[k] = v[k] * 10 + (unsigned)(*s++ - '0');
+		if (v[k] > 255)
+			v[k] = 255;
+		if (*s == '.')
+			s++;
+		else
+			return k >= 1 ? (v[0] << 16 | v[1] << 8 | v[2]) : 0;
+	}
+	return v[0] << 16 | v[1] << 8 | v[2];
+}
+
+static void write_causes(const struct report *rp, const struct explain_env *xe, uint32_t uver,
+			 struct explain_keys *k)
+{
+	char key[64], pre[1024];
+	if (rp->ex.r.rc) {
+		snprintf(key, sizeof(key), "rejected:%s", nvmx_reason_name(rp->ex.r.reason));
+		explain_key_add(k, key);
+		if (rp->ex.r.reason == NVMX_R_NO_NESTED || (rp->w.index == 0x480 && rp->w.value == 0))
+			explain_key_add(k, "nested=0");
+		return;
+	}
+	struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value,
+				.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
+	if (xe->not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
+		explain_key_add(k, "before-oldest-row:evmcs");
+	explain_keys_add_search(k, &rp->wf);
+}
+
+static bool is_log_arg(const char *a)
+{
+	struct stat st;
+	if (!strcmp(a, "-"))
+		return true;
+	return !strchr(a, '=') && !strstr(a, "failed to set MSR ") && !stat(a, &st) && S_ISREG(st.st_mode);
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct kvm_opts ko;
-	const char *host = NULL, *guest_cpuid = NULL;
+	struct vcpu_opts vo;
+	const char *host = NULL, *uname_opt = NULL, *log = NULL;
 	const char *pos[2 * MAX_WRITES];
 	unsigned npos = 0;
 	bool json = false;
 	memset(&ko, 0, sizeof(ko));
+	vcpu_opts_init(&vo);
 
 	for (int i = 1; i < argc; i++) {
 		int r = kvmopts_parse(&ko, CMD, "", argc, argv, &i);
+		if (!r)
+			r = vcpu_opts_parse(&vo, CMD, "", argc, argv, &i);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
 		const char *a = argv[i];
-		if (!strcmp(a, "--host") || !strcmp(a, "--guest-cpuid")) {
+		if (!strcmp(a, "--host") || !strcmp(a, "--uname")) {
 			if (i + 1 >= argc)
 				return cli_usage_error(CMD, "%s needs a value", a);
-			*(!strcmp(a, "--host") ? &host : &guest_cpuid) = argv[++i];
+			*(!strcmp(a, "--host") ? &host : &uname_opt) = argv[++i];
 		} else if (!strncmp(a, "--host=", 7)) {
 			host = a + 7;
-		} else if (!strncmp(a, "--guest-cpuid=", 14)) {
-			guest_cpuid = a + 14;
+		} else if (!strncmp(a, "--uname=", 8)) {
+			uname_opt = a + 8;
 		} else if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (a[0] == '-' && a[1] == '-') {
 			return cli_usage_error(CMD, "unknown option '%s'", a);
+		} else if (is_log_arg(a)) {
+			if (log)
+				return cli_usage_error(CMD, "one log at a time ('%s' and '%s')", log, a);
+			log = a;
 		} else {
 			if (npos >= 2 * MAX_WRITES)
 				return cli_usage_error(CMD, "at most %d writes", MAX_WRITES);
 			pos[npos++] = a;
 		}
 	}
+	if (log && npos)
+		return cli_usage_error(CMD, "give a log or writes, not both");
 	static struct report reps[MAX_WRITES];
+	static struct nvmx_event evs[MAX_EVENTS];
+	struct nvmx_report_hints hints;
+	memset(&hints, 0, sizeof(hints));
+	size_t nev = 0;
 	unsigned nw = 0;
 	for (unsigned i = 0; i < npos; i++) {
 		struct write w;
@@ -417,10 +497,52 @@ int cmd_explain(int argc, char **argv)
 		memset(&reps[nw], 0, sizeof(reps[nw]));
 		reps[nw++].w = w;
 	}
-	if (!nw)
-		return cli_usage_error(CMD, "give QEMU's error line, MSR=VALUE, or MSR VALUE");
+	if (log) {
+		struct nvmx_diag d;
+		size_t len;
+		memset(&d, 0, sizeof(d));
+		char *buf = nvmx_log_read(log, &len, &d);
+		if (!buf)
+			return cli_usage_error(CMD, "%s", d.error);
+		size_t total = nvmx_report_scan(buf, len, evs, MAX_EVENTS, &hints);
+		free(buf);
+		if (total > MAX_EVENTS)
+			return cli_usage_error(CMD, "%s: %zu distinct QEMU lines, at most %d: cut the excerpt",
+					       log, total, MAX_EVENTS);
+		nev = total;
+		if (!nev)
+			return cli_usage_error(CMD, "%s: no \"failed to set MSR\" line, kvm_buf_set_msrs or "
+					       "kvm_put_msrs assertion, or MSR(48xH) warning in it", log);
+		for (size_t e = 0; e < nev; e++) {
+			const struct nvmx_event *ev = &evs[e];
+			if (ev->kind != NVMX_EV_SET_MSR || ev->index < NVMX_MSR_BASE ||
+			    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
+				continue;
+			if (nw >= MAX_WRITES)
+				return cli_usage_error(CMD, "%s: at most %d VMX writes", log, MAX_WRITES);
+			memset(&reps[nw], 0, sizeof(reps[nw]));
+			reps[nw].w.index = ev->index;
+			reps[nw].w.value = ev->value;
+			reps[nw++].line = ev->line;
+		}
+	}
+	if (!nw && !nev)
+		return cli_usage_error(CMD, "give QEMU's error line, MSR=VALUE, MSR VALUE, or a log (FILE or -)");
 	if (!host)
 		return cli_usage_error(CMD, "--host HOST is required (a .msrs dump or JSON)");
+
+	/* The user's kernel: --uname, else what the log says. */
+	struct explain_env xe;
+	memset(&xe, 0, sizeof(xe));
+	xe.uname = uname_opt ? uname_opt : hints.kernel[0] ? hints.kernel : NULL;
+	xe.qemu = hints.qemu[0] ? hints.qemu : NULL;
+	uint32_t uver = xe.uname ? uname_version(xe.uname) : 0;
+	if (uname_opt && !uver)
+		return cli_usage_error(CMD, "--uname '%s': not a kernel release (e.g. 5.4.0-131-generic)",
+				       uname_opt);
+	xe.not_modelled = uver && uver < nvmx_kernel_version(nvmx_kernel_at(0));
+	if (!ko.kernel && uver)
+		ko.kernel = xe.not_modelled ? nvmx_kernel_at(0) : nvmx_kernel_for_uname(xe.uname);
 	int rc = kvmopts_finish(&ko, CMD, "");
 	if (rc)
 		return rc;
@@ -428,17 +550,58 @@ int cmd_explain(int argc, char **argv)
 	if ((rc = cli_load_host(CMD, host, &hf)))
 		return rc;
 	uint64_t cpuid = 0;
-	if (guest_cpuid && guest_cpuid_parse(CMD, guest_cpuid, &hf, &cpuid))
+	if (vo.guest_cpuid && guest_cpuid_parse(CMD, vo.guest_cpuid, &hf, &cpuid))
 		return EXIT_USAGE;
+	xe.env.host = hf.host;
+	xe.env.host.hyperv_evmcs |= ko.hyperv_evmcs;
+	xe.env.kernel = ko.kernel;
+	xe.env.params = ko.params;
+	xe.env.cpuid_set = vo.guest_cpuid != NULL;
+	xe.env.cpuid = cpuid;
+	xe.env.pmu_version = vo.pmu_version;
+	xe.env.state = vo.state;
+	xe.env.quirks_disabled = vo.quirks_disabled;
 
 	static struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);
 	bool all_ok = true;
 	for (unsigned i = 0; i < nw; i++) {
-		analyse(&reps[i], &ko, &hf, &kvm, guest_cpuid != NULL, cpuid, 0);
-		if (reps[i].ex.r.rc)
+		struct report *rp = &reps[i];
+		analyse(rp, &ko, &hf, &kvm, vo.guest_cpuid != NULL, cpuid, vo.pmu_version);
+		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value,
+					.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
+		/* A vCPU state, quirk or policy changes the verdict: as nvmx restore decides. */
+		if (vo.state || vo.quirks_disabled || vo.policy != NVMX_POLICY_STRICT) {
+			static struct nvmx_vcpu vcpu;
+			static struct nvmx_revoke revoke;
+			if (vcpu_opts_apply(&vo, CMD, &hf, &kvm, &vcpu, &revoke))
+				return EXIT_USAGE;
+			rp->ex.r = nvmx_vcpu_set_msr(&vcpu, p.index, p.value);
+		}
+		if (rp->ex.r.rc)
 			all_ok = false;
+		else
+			explain_would_fail(&xe, &p, &rp->wf);
 	}
+	/* Features QEMU filtered: offered here?  If so, what would hide them. */
+	static struct nvmx_would_fail fwf[MAX_EVENTS];
+	static struct nvmx_result fres[MAX_EVENTS];
+	static bool foffered[MAX_EVENTS];
+	for (size_t e = 0; e < nev; e++) {
+		struct nvmx_probe p;
+		if (evs[e].kind != NVMX_EV_FEATURE || evs[e].tcg || !feature_probe(&evs[e], &p))
+			continue;
+		static struct nvmx_kvm scratch;
+		foffered[e] = !nvmx_probe_fails(&xe.env, &p, &scratch, &fres[e]);
+		if (foffered[e])
+			explain_would_fail(&xe, &p, &fwf[e]);
+	}
+	bool have_set = false, have_assert = false;
+	for (size_t e = 0; e < nev; e++) {
+		have_set |= evs[e].kind == NVMX_EV_SET_MSR;
+		have_assert |= evs[e].kind == NVMX_EV_ASSERT;
+	}
+	char pre[1024];
 
 	char why[CLI_REASON_MAX];
 	if (json) {
@@ -446,6 +609,16 @@ int cmd_explain(int argc, char **argv)
 		cli_json_str(stdout, hf.name);
 		printf(",\"kernel\":");
 		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
+		printf(",\"uname\":");
+		if (xe.uname)
+			cli_json_str(stdout, xe.uname);
+		else
+			printf("null");
+		printf(",\"kernel_modelled\":%s,\"qemu\":", xe.not_modelled ? "false" : "true");
+		if (xe.qemu)
+			cli_json_str(stdout, xe.qemu);
+		else
+			printf("null");
 		printf(",\"kvm_loaded\":%s,\"nested\":%s,\"writes\":[",
 		       kvm.status == NVMX_LOAD_OK ? "true" : "false", kvm.nested ? "true" : "false");
 		for (unsigned i = 0; i < nw; i++) {
@@ -456,7 +629,7 @@ int cmd_explain(int argc, char **argv)
 			printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "", rp->w.index,
 			       nvmx_msr_desc(id)->sdm);
 			cli_json_hex(stdout, rp->w.value);
-			printf(",\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":",
+			printf(",\"line\":%u,\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":", rp->line,
 			       ex->r.rc ? "false" : "true", ex->r.rc, nvmx_reason_name(ex->r.reason));
 			if (ex->r.rc)
 				cli_json_str(stdout, why);
@@ -500,22 +673,120 @@ int cmd_explain(int argc, char **argv)
 				cli_json_str(stdout, hint);
 			else
 				printf("null");
+			struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
+			printf(",\"before_oldest_row\":");
+			if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
+				cli_json_str(stdout, pre);
+			else
+				printf("null");
+			printf(",\"would_fail_with\":");
+			explain_would_fail_json(&p, &rp->wf);
+			static struct explain_keys wk;
+			wk.n = 0;
+			write_causes(rp, &xe, uver, &wk);
+			printf(",\"causes\":");
+			explain_keys_json(&wk);
 			printf("}");
 		}
-		printf("]}\n");
+		printf("],\"out_of_scope\":[");
+		bool first = true;
+		for (size_t e = 0; e < nev; e++) {
+			const struct nvmx_event *ev = &evs[e];
+			if (ev->kind != NVMX_EV_SET_MSR || (ev->index >= NVMX_MSR_BASE &&
+							     ev->index < NVMX_MSR_BASE + NVMX_MSR_COUNT))
+				continue;
+			printf("%s{\"index\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
+			const char *nm = explain_other_msr_name(ev->index);
+			if (nm)
+				cli_json_str(stdout, nm);
+			else
+				printf("null");
+			printf(",\"value\":");
+			cli_json_hex(stdout, ev->value);
+			printf(",\"line\":%u}", ev->line);
+			first = false;
+		}
+		printf("],\"features\":[");
+		first = true;
+		for (size_t e = 0; e < nev; e++) {
+			const struct nvmx_event *ev = &evs[e];
+			struct nvmx_probe p;
+			if (ev->kind != NVMX_EV_FEATURE)
+				continue;
+			printf("%s{\"msr\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
+			cli_json_str(stdout, ev->name);
+			printf(",\"bit\":%u,\"line\":%u,\"count\":%u,\"tcg\":%s,\"offered_here\":", ev->bit,
+			       ev->line, ev->count, ev->tcg ? "true" : "false");
+			bool probed = !ev->tcg && feature_probe(ev, &p);
+			printf("%s,\"would_fail_with\":", !probed ? "null" : foffered[e] ? "true" : "false");
+			if (probed && foffered[e])
+				explain_would_fail_json(&p, &fwf[e]);
+			else
+				printf("[]");
+			printf("}");
+			first = false;
+		}
+		printf("],\"assertions\":[");
+		first = true;
+		for (size_t e = 0; e < nev; e++)
+			if (evs[e].kind == NVMX_EV_ASSERT) {
+				printf("%s{\"function\":", first ? "" : ",");
+				cli_json_str(stdout, evs[e].name);
+				printf(",\"line\":%u}", evs[e].line);
+				first = false;
+			}
+		printf("],\"causes\":");
+		static struct explain_keys all;
+		all.n = 0;
+		if (xe.not_modelled)
+			explain_key_add(&all, "kernel-not-modelled");
+		for (unsigned i = 0; i < nw; i++)
+			write_causes(&reps[i], &xe, uver, &all);
+		for (size_t e = 0; e < nev; e++) {
+			const struct nvmx_event *ev = &evs[e];
+			char key[64] = "";
+			if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
+							    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT))
+				snprintf(key, sizeof(key), "out-of-scope:0x%x", ev->index);
+			else if (ev->kind == NVMX_EV_FEATURE && ev->tcg)
+				snprintf(key, sizeof(key), "tcg");
+			else if (ev->kind == NVMX_EV_FEATURE && !foffered[e])
+				snprintf(key, sizeof(key), "not-offered");
+			else if (ev->kind == NVMX_EV_FEATURE)
+				explain_keys_add_search(&all, &fwf[e]);
+			if (key[0])
+				explain_key_add(&all, key);
+		}
+		if (have_assert && !have_set)
+			explain_key_add(&all, "assert-only");
+		explain_keys_json(&all);
+		printf("}\n");
 		return all_ok ? EXIT_OK : EXIT_NO;
 	}
 
+	if (xe.uname) {
+		printf("kernel %s%s: ", xe.uname, uname_opt ? "" : " (from the log)");
+		if (xe.not_modelled)
+			printf("older than every modelled release (the oldest is %s), so it is not modelled; "
+			       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_at(0)),
+			       nvmx_kernel_name(kvm.kernel));
+		else
+			printf("explained under %s\n", nvmx_kernel_name(kvm.kernel));
+	}
+	if (xe.qemu)
+		printf("QEMU %s (from the log)\n", xe.qemu);
 	for (unsigned i = 0; i < nw; i++) {
 		struct report *rp = &reps[i];
 		struct nvmx_qemu_explain *ex = &rp->ex;
 		enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
-		if (i)
+		if (i || xe.uname || xe.qemu)
 			putchar('\n');
-		printf("KVM %s on %s: write 0x%x %s = 0x%016llx on a fresh vCPU%s\n",
+		if (rp->line)
+			printf("log line %u: ", rp->line);
+		printf("KVM %s on %s: write 0x%x %s = 0x%016llx on %s%s\n",
 		       nvmx_kernel_name(kvm.kernel), hf.name, rp->w.index, nvmx_msr_desc(id)->sdm,
-		       (unsigned long long)rp->w.value,
-		       guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
+		       (unsigned long long)rp->w.value, vo.state ? "the vCPU --state describes" : "a fresh vCPU",
+		       vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
 		nvmx_result_describe(&ex->r, why, sizeof(why));
 		if (!ex->r.rc) {
 			printf("verdict: accepted\n");
@@ -553,8 +824,16 @@ int cmd_explain(int argc, char **argv)
 		else if (nvmx_qword_of_msr(id) >= 0 && id != NVMX_BASIC)
 			printf("no named QEMU model writes this value (-cpu host or max, or added "
 			       "vmx-* flags, do)\n");
-		if (!ex->r.rc)
+		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
+		if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
+			printf("before the oldest row: %s\n", pre);
+		if (!ex->r.rc) {
+			if (log || xe.uname)
+				explain_would_fail_text(&p, &rp->wf);
+			else if (rp->wf.n)
+				explain_would_fail_text(&p, &rp->wf);
 			continue;
+		}
 		printf("what to change:\n");
 		if (rp->nflags) {
 			printf("  -cpu ...");
@@ -583,5 +862,39 @@ int cmd_explain(int argc, char **argv)
 		if (hint)
 			printf("  note: %s\n", hint);
 	}
+	for (size_t e = 0; e < nev; e++) {
+		const struct nvmx_event *ev = &evs[e];
+		if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
+						    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)) {
+			const char *nm = explain_other_msr_name(ev->index);
+			printf("\nlog line %u: MSR 0x%x%s%s%s = 0x%llx: not a VMX capability MSR (0x480-0x493), "
+			       "out of scope for nvmx\n", ev->line, ev->index, nm ? " (" : "", nm ? nm : "",
+			       nm ? ")" : "", (unsigned long long)ev->value);
+		} else if (ev->kind == NVMX_EV_FEATURE) {
+			struct nvmx_probe p;
+			printf("\nlog line %u: QEMU dropped MSR(%XH)%s%s [bit %u]%s: ", ev->line, ev->index,
+			       ev->name[0] ? "." : "", ev->name, ev->bit,
+			       ev->count > 1 ? " (more than once)" : "");
+			if (ev->tcg) {
+				printf("under TCG QEMU offers no VMX feature; not a KVM question\n");
+			} else if (!feature_probe(ev, &p)) {
+				printf("not a VMX capability MSR nvmx models\n");
+			} else if (!foffered[e]) {
+				nvmx_result_describe(&fres[e], why, sizeof(why));
+				printf("KVM %s on %s does not offer it either (%s), so QEMU's warning is expected "
+				       "and harmless (the guest starts without it); ask for a CPU model "
+				       "the host has\n", nvmx_kernel_name(kvm.kernel), hf.name,
+				       fres[e].reason == NVMX_R_NO_NESTED ? "nested=0" :
+				       fres[e].reason == NVMX_R_NO_KVM ? "kvm_intel does not load" : "the host lacks it");
+			} else {
+				printf("KVM %s on %s offers it\n", nvmx_kernel_name(kvm.kernel), hf.name);
+				explain_would_fail_text(&p, &fwf[e]);
+			}
+		}
+	}
+	if (have_assert && !have_set)
+		printf("\nQEMU's MSR assertion without its \"failed to set MSR 0x... to 0x...\" line: "
+		       "the log does not say which MSR KVM refused (QEMU prints it just before the "
+		       "assertion); give that line\n");
 	return all_ok ? EXIT_OK : EXIT_NO;
 }

@@ -108,8 +108,10 @@ const struct cmd nvmx_cmds[] = {
 	  "Exit 0 when the VM starts, 1 when it does not, 2 on bad input.\n" },
 	{ "explain", cmd_explain, "why KVM rejects a VMX MSR value QEMU wrote, and what to change",
 	  "usage: nvmx explain \"failed to set MSR 0x48d to 0x7f00000016\" --host HOST --kvm RELEASE\n"
-	  "         [--param NAME=VALUE]... [--hyperv-evmcs] [--guest-cpuid SPEC] [--json]\n"
+	  "         [--param NAME=VALUE]... [--hyperv-evmcs] [--guest-cpuid SPEC] [--pmu-version N]\n"
+	  "         [--disable-quirks MASK] [--state FLAGS] [--policy P] [--uname REL] [--json]\n"
 	  "       nvmx explain MSR=VALUE ... | nvmx explain MSR VALUE ...\n"
+	  "       nvmx explain LOGFILE|- --host HOST [--kvm RELEASE | --uname REL] [options]\n"
 	  "\n"
 	  "Reads QEMU's error line (the whole line, or just MSR=VALUE, or MSR VALUE;\n"
 	  "MSR is a hex index or an SDM name) and explains the write on a fresh vCPU of\n"
@@ -117,7 +119,21 @@ const struct cmd nvmx_cmds[] = {
 	  "not offer and every must-be-1 bit cleared, with SDM, Linux and QEMU names,\n"
 	  "the named QEMU models that write this value, and what to change: the\n"
 	  "vmx-...=off flags, or the releases and module parameters that accept it.\n"
-	  "Exit 0 when this KVM accepts the write, 1 when it rejects it, 2 on bad input.\n" },
+	  "A log excerpt (a file, or - for stdin: QEMU stderr, libvirt's escaped message,\n"
+	  "KubeVirt events) is scanned for every such line, kvm_buf_set_msrs/kvm_put_msrs\n"
+	  "assertion and MSR(48xH).vmx-... warning; MSRs outside 0x480-0x493 are named\n"
+	  "and out of scope.  The kernel the log (or --uname) names picks the release\n"
+	  "when --kvm is absent; one older than the oldest row is said to be not modelled.\n"
+	  "The vCPU options are restore's.  When the write is accepted (or a warned\n"
+	  "feature offered) here, the differences that reproduce the failure are listed\n"
+	  "most likely first with fixes: vCPU state (evmcs, has-run), guest CPUID (no MPX,\n"
+	  "no PMU), kvm_intel parameters, KVM on Hyper-V, an outer hypervisor hiding a\n"
+	  "bit, other releases.  --json adds would_fail_with and cause keys (causes):\n"
+	  "rejected:RULE, nested=0, state:evmcs, state:has-run, guest-cpuid:-mpx,\n"
+	  "guest-cpuid:no-pmu, param:NAME=V, host:hyperv-evmcs, host-hides:FLAG,\n"
+	  "release:R, kernel-not-modelled, before-oldest-row:evmcs, out-of-scope:0xN,\n"
+	  "not-offered, tcg, assert-only.\n"
+	  "Exit 0 when this KVM accepts every write, 1 when it rejects one, 2 on bad input.\n" },
 	{ "baseline", cmd_baseline, "the richest VMX MSR values every host of a fleet accepts",
 	  "usage: nvmx baseline HOST[@RELEASE]... [--kvm RELEASE] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "         [--inventory FILE.jsonl]... [--format msrs|json|qemu|libvirt] [--skip-unusable]\n"

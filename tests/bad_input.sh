@@ -473,12 +473,20 @@ row qemu-7 2 "--also" "$A" "--also without @RELEASE" -- qemu-check -cpu Skylake-
 
 # -- explain ------------------------------------------------------------------------------------
 A="explain"
-row explain-1 2 "give QEMU's error line, MSR=VALUE, or MSR VALUE" "$A" "nothing to explain" -- explain --host $H $K
+row explain-1 2 "give QEMU's error line, MSR=VALUE, MSR VALUE, or a log" "$A" "nothing to explain" -- explain --host $H $K
 row explain-2 2 "'garbage'" "$A" "not QEMU's line nor MSR=VALUE" -- explain garbage --host $H $K
 row explain-3 2 "--host HOST is required" "$A" "no --host" -- explain 0x48d=0x1 $K
 row explain-4 2 "--kvm RELEASE is required" "$A" "no --kvm" -- explain 0x48d=0x1 --host $H
 row explain-5 2 "0x48d=0x10000000000000000" "$A" "value wider than 64 bits" -- explain 0x48d=0x10000000000000000 --host $H $K
 row explain-6 2 "IA32_VMX_FOO" "$A" "unknown MSR name" -- explain IA32_VMX_FOO=0x1 --host $H $K
+printf 'qemu started\nall fine\n' >bad/quiet.log
+printf 'failed to set MSR 0x48d to 0x16\n\0\1\2' >bad/binary.log
+printf 'qemu-system-x86_64: error: failed to set MSR 0x48d to 0xff00000016\n' >bad/one.log
+row explain-7 2 "bad/quiet.log: no" "$A" "log without any QEMU MSR line" -- explain bad/quiet.log --host $H $K
+row explain-8 2 "bad/binary.log:2: binary data" "$A" "binary log" -- explain bad/binary.log --host $H $K
+row explain-9 2 "--uname 'x'" "$A" "--uname not a kernel release" -- explain bad/one.log --host $H --uname x
+row explain-10 2 "a log or writes, not both" "$A" "a log and writes" -- explain bad/one.log 0x48d=0x1 --host $H $K
+row explain-11 2 "one log at a time" "$A" "two logs" -- explain bad/one.log bad/quiet.log --host $H $K
 
 # -- baseline, matrix, pools, fleet-gen (docs/fleet.md) ------------------------------------------
 A="baseline"

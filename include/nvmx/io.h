@@ -73,6 +73,13 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 		       struct nvmx_diag *diag);
 int nvmx_live_read_kvm(const char *root, struct nvmx_msrs *out, struct nvmx_diag *diag);
 
+/*
+ * A log excerpt for nvmx_report_scan() ("-": standard input): the whole text,
+ * NUL-terminated, malloc'd; NULL with diag->error (unreadable, over 16 MiB,
+ * binary).
+ */
+char *nvmx_log_read(const char *path, size_t *len, struct nvmx_diag *diag);
+
 /* The running kvm_intel: kernel release and module parameters as sysfs shows them. */
 #define NVMX_LIVE_MAX_PARAMS 48
 struct nvmx_live_kvm {

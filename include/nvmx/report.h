@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kvm.h"
+#include "vcpu.h"
 
 enum nvmx_event_kind {
 	NVMX_EV_SET_MSR,	/* "failed to set MSR 0x48d to 0xff00000016" (any index) */
@@ -42,5 +44,89 @@ struct nvmx_report_hints {
  */
 size_t nvmx_report_scan(const char *buf, size_t len, struct nvmx_event *out, size_t max,
 			struct nvmx_report_hints *hints);
+
+/* ---- What would make it fail ------------------------------------------- */
+
+/* Where a write or a feature query happens: host, release, parameters, vCPU. */
+struct nvmx_env {
+	struct nvmx_host host;		/* incl. hyperv_evmcs */
+	const struct nvmx_kernel *kernel;
+	struct nvmx_params params;	/* as given; nvmx_params_for() carries them */
+	bool cpuid_set;			/* KVM_SET_CPUID2 happened */
+	uint64_t cpuid;			/* its NVMX_FEAT() bits */
+	unsigned pmu_version;
+	uint32_t state;			/* enum nvmx_vcpu_state bits */
+	uint64_t quirks_disabled;
+};
+
+/*
+ * A write (QEMU's KVM_SET_MSRS of index = value on a fresh vCPU), or a
+ * QEMU feature (bit `bit`, MSR layout, of MSR id in what KVM offers on
+ * /dev/kvm -- what QEMU filters its vmx-* words against).
+ */
+struct nvmx_probe {
+	bool feature;
+	uint32_t index;
+	uint64_t value;
+	enum nvmx_msr_id id;
+	unsigned bit;
+};
+
+/* Does the probe fail in env (write rejected / feature not offered)?  r: the verdict. */
+bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
+		      struct nvmx_kvm *scratch, struct nvmx_result *r);
+
+enum nvmx_change_kind {
+	NVMX_CH_STATE_EVMCS,	/* L1 enabled eVMCS (Hyper-V enlightenments: hv-evmcs) */
+	NVMX_CH_GUEST_NO_MPX,	/* the guest CPUID lacks MPX (-mpx) */
+	NVMX_CH_GUEST_NO_PMU,	/* the guest has no PMU (pmu=off) */
+	NVMX_CH_PARAM,		/* a kvm_intel parameter flipped */
+	NVMX_CH_STATE_HAS_RUN,	/* the vCPU already ran (a write after KVM_RUN) */
+	NVMX_CH_HOST_HYPERV,	/* KVM itself runs on Hyper-V with eVMCS */
+	NVMX_CH_HOST_HIDES,	/* an outer hypervisor hides one control/capability */
+	NVMX_CH_RELEASE,	/* another KVM release */
+};
+
+struct nvmx_change {
+	enum nvmx_change_kind kind;
+	enum nvmx_param param;		/* PARAM */
+	int64_t param_value;
+	enum nvmx_msr_id hide_id;	/* HOST_HIDES: the host MSR and bit (MSR layout) */
+	unsigned hide_bit;
+	const struct nvmx_kernel *kernel;	/* RELEASE */
+	struct nvmx_result r;		/* the verdict under the change */
+	uint64_t releases_ok;		/* bit i: nvmx_kernel_at(i) passes under the change */
+};
+
+#define NVMX_MAX_CHANGES 96
+
+struct nvmx_would_fail {
+	unsigned n;			/* changes that make the probe fail, most likely first */
+	unsigned tried;			/* changes evaluated */
+	bool truncated;
+	struct nvmx_change c[NVMX_MAX_CHANGES];
+};
+
+/*
+ * Search the environment differences that make a probe fail which passes in
+ * env: vCPU state (eVMCS, has-run), guest CPUID (no MPX, no PMU), every bool
+ * kvm_intel parameter the release has, KVM on Hyper-V, an outer hypervisor
+ * hiding one bit the probe relies on, and every release row.  Ordered as the
+ * public reports show them most often: vCPU and guest-CPUID differences,
+ * parameters, the host's environment, then releases (oldest first).
+ */
+void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
+		     const struct nvmx_probe *p, struct nvmx_kvm *scratch);
+/* "state:evmcs", "guest-cpuid:-mpx", "param:enable_apicv=0", "host-hides:0x48d:39", "release:5.10". */
+size_t nvmx_change_key(const struct nvmx_change *c, char *buf, size_t n);
+/* "L1 enables the enlightened VMCS (hv-evmcs)", "kvm_intel enable_apicv=0", ... */
+size_t nvmx_change_describe(const struct nvmx_change *c, char *buf, size_t n);
+
+/*
+ * Releases older than every row: what is known about them for this probe
+ * (history that the rows start after).  Returns a sentence, or 0 when
+ * nothing is known.  version: major << 16 | minor << 8 | patch.
+ */
+size_t nvmx_prehistory_note(uint32_t version, const struct nvmx_probe *p, char *buf, size_t n);
 
 #endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx explain, the part after the verdict: when this environment accepts
+ * what the user's failed on, which differences reproduce the failure and how
+ * each is fixed; and names for the MSRs outside the VMX block that QEMU's
+ * same message is often about.
+ */
+#include <string.h>
+#include "explain.h"
+#include "nvmx/qemu.h"
+
+void explain_would_fail(const struct explain_env *xe, const struct nvmx_probe *p,
+			struct nvmx_would_fail *wf)
+{
+	static struct nvmx_kvm scratch;
+	nvmx_would_fail(wf, &xe->env, p, &scratch);
+}
+
+/* The -cpu flags turning off the offending bits, as "vmx-a=off,vmx-b=off". */
+static size_t flags_for(const struct nvmx_result *r, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((r->bits >> b) & 1) || r->msr >= NVMX_MSR_COUNT)
+			continue;
+		const char *f = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), r->msr, b);
+		if (!f || strstr(buf, f))
+			continue;
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s=off", len ? "," : "", f);
+	}
+	return len < n ? len : n - 1;
+}
+
+static const char *undo_text(const struct nvmx_change *c, char *buf, size_t n)
+{
+	switch (c->kind) {
+	case NVMX_CH_STATE_EVMCS:
+		return "turn off hv-evmcs for this guest (or drop hv-passthrough)";
+	case NVMX_CH_STATE_HAS_RUN:
+		return "write the VMX MSRs before the first KVM_RUN (QEMU does, at vCPU creation)";
+	case NVMX_CH_GUEST_NO_MPX:
+		return "give the guest MPX (+mpx), as the host has it";
+	case NVMX_CH_GUEST_NO_PMU:
+		return "give the guest a PMU (pmu=on)";
+	case NVMX_CH_HOST_HYPERV:
+		return "run KVM on bare metal, or load kvm_intel with enlightened_vmcs=0";
+	case NVMX_CH_PARAM:
+		snprintf(buf, n, "load kvm_intel with %s=%d", nvmx_param_name(c->param),
+			 c->param_value ? 0 : 1);
+		return buf;
+	case NVMX_CH_HOST_HIDES:
+		return "have the outer hypervisor expose it, or turn it off in the guest";
+	case NVMX_CH_RELEASE:
+		return "stay on the release explained here";
+	}
+	return "";
+}
+
+static void releases_ok_list(const struct nvmx_change *c, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < nvmx_kernel_count() && i < 64; i++)
+		if ((c->releases_ok >> i) & 1)
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? " " : "",
+						nvmx_kernel_name(nvmx_kernel_at(i)));
+}
+
+static void rejected_text(const struct nvmx_probe *p, const struct nvmx_change *c, char *buf, size_t n)
+{
+	if (!p->feature) {
+		char why[CLI_REASON_MAX];
+		nvmx_result_describe(&c->r, why, sizeof(why));
+		snprintf(buf, n, "0x%x: %s", p->index, why);
+		return;
+	}
+	const char *f = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), p->id, p->bit);
+	snprintf(buf, n, "MSR(%XH)%s%s bit %u: %s", p->index, f ? "." : "", f ? f : "", p->bit,
+		 c->r.reason == NVMX_R_NO_NESTED ? "no VMX for guests at all (nested=0)"
+						 : "not offered, QEMU drops it with a warning");
+}
+
+void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
+{
+	char d[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
+	if (!wf->n) {
+		printf("no difference searched reproduces a failure (%u tried: vCPU state, guest CPUID, "
+		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding a bit, every release)\n",
+		       wf->tried);
+		return;
+	}
+	printf("%s when (most likely first):\n", p->feature ? "KVM does not offer it" :
+	       "accepted here, but KVM rejects it");
+	unsigned rank = 0, nrel = 0;
+	for (unsigned i = 0; i < wf->n; i++) {
+		const struct nvmx_change *c = &wf->c[i];
+		if (c->kind == NVMX_CH_RELEASE) {
+			nrel++;
+			continue;
+		}
+		nvmx_change_describe(c, d, sizeof(d));
+		rejected_text(p, c, why, sizeof(why));
+		printf("  %u. %s\n     %s\n     fix: %s", ++rank, d, why, undo_text(c, undo, sizeof(undo)));
+		if (!p->feature && flags_for(&c->r, flags, sizeof(flags)))
+			printf("; or -cpu ...,%s", flags);
+		releases_ok_list(c, rel, sizeof(rel));
+		if (rel[0])
+			printf("; or KVM %s, which accept%s it even then", rel, strchr(rel, ' ') ? "" : "s");
+		putchar('\n');
+	}
+	if (nrel) {
+		printf("  %u. another KVM release:", ++rank);
+		for (unsigned i = 0; i < wf->n; i++)
+			if (wf->c[i].kind == NVMX_CH_RELEASE)
+				printf(" %s", nvmx_kernel_name(wf->c[i].kernel));
+		printf(" %s it\n", p->feature ? "do not offer" : "reject");
+		for (unsigned i = 0; i < wf->n; i++)
+			if (wf->c[i].kind == NVMX_CH_RELEASE) {
+				rejected_text(p, &wf->c[i], why, sizeof(why));
+				printf("     %s: %s\n", nvmx_kernel_name(wf->c[i].kernel), why);
+			}
+	}
+	if (wf->truncated)
+		printf("  (more differences reproduce it than are listed)\n");
+}
+
+void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
+{
+	char d[512], key[128], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
+	putchar('[');
+	for (unsigned i = 0; i < wf->n; i++) {
+		const struct nvmx_change *c = &wf->c[i];
+		nvmx_change_describe(c, d, sizeof(d));
+		nvmx_change_key(c, key, sizeof(key));
+		rejected_text(p, c, why, sizeof(why));
+		printf("%s{\"key\":", i ? "," : "");
+		cli_json_str(stdout, key);
+		printf(",\"change\":");
+		cli_json_str(stdout, d);
+		printf(",\"rule\":\"%s\",\"rejected\":[", nvmx_reason_name(c->r.reason));
+		cli_json_str(stdout, why);
+		printf("],\"fix\":[");
+		cli_json_str(stdout, undo_text(c, undo, sizeof(undo)));
+		if (!p->feature && flags_for(&c->r, flags, sizeof(flags))) {
+			char f2[600];
+			snprintf(f2, sizeof(f2), "-cpu ...,%s", flags);
+			putchar(',');
+			cli_json_str(stdout, f2);
+		}
+		releases_ok_list(c, rel, sizeof(rel));
+		if (rel[0]) {
+			char r2[1100];
+			snprintf(r2, sizeof(r2), "KVM %s", rel);
+			putchar(',');
+			cli_json_str(stdout, r2);
+		}
+		printf("]}");
+	}
+	putchar(']');
+}
+
+void explain_key_add(struct explain_keys *k, const char *key)
+{
+	for (unsigned i = 0; i < k->n; i++)
+		if (!strcmp(k->key[i], key))
+			return;
+	if (k->n < EXPLAIN_MAX_KEYS)
+		snprintf(k->key[k->n++], sizeof(k->key[0]), "%s", key);
+}
+
+void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf)
+{
+	char key[128];
+	for (unsigned i = 0; i < wf->n; i++) {
+		nvmx_change_key(&wf->c[i], key, sizeof(key));
+		explain_key_add(k, key);
+	}
+}
+
+void explain_keys_json(const struct explain_keys *k)
+{
+	putchar('[');
+	for (unsigned i = 0; i < k->n; i++) {
+		printf("%s", i ? "," : "");
+		cli_json_str(stdout, k->key[i]);
+	}
+	putchar(']');
+}
+
+const char *explain_other_msr_name(uint32_t index)
+{
+	static const struct { uint32_t index; const char *name; } names[] = {
+		{ 0x3a, "IA32_FEATURE_CONTROL" }, { 0x48, "IA32_SPEC_CTRL" },
+		{ 0xe1, "IA32_UMWAIT_CONTROL" }, { 0x10a, "IA32_ARCH_CAPABILITIES" },
+		{ 0x10b, "IA32_FLUSH_CMD" }, { 0x122, "IA32_TSX_CTRL" },
+		{ 0x1d9, "IA32_DEBUGCTL" }, { 0x345, "IA32_PERF_CAPABILITIES" },
+		{ 0x38d, "IA32_FIXED_CTR_CTRL" }, { 0x38f, "IA32_PERF_GLOBAL_CTRL" },
+		{ 0x6e0, "IA32_TSC_DEADLINE" }, { 0xd90, "IA32_BNDCFGS" },
+		{ 0xda0, "IA32_XSS" }, { 0x4b564d00, "MSR_KVM_WALL_CLOCK_NEW" },
+		{ 0x4b564d01, "MSR_KVM_SYSTEM_TIME_NEW" },
+	};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].index == index)
+			return names[i].name;
+	return NULL;
+}

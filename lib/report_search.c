@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * When a write is accepted in the environment the user described, but their
+ * QEMU failed: which difference between that description and their machine
+ * reproduces the failure?  Each candidate difference is applied on its own
+ * and the restore model decides; only differences that turn a pass into a
+ * failure are kept, and for each the releases that would pass even with it.
+ */
+#include "nvmx/report.h"
+#include "nvmx/qemu.h"
+#include "fmt.h"
+
+/*
+ * Bool parameters a host may have flipped.  Not nested: with nested=0 QEMU
+ * 5.0+ writes no VMX MSR, and it drops vmx itself from the guest CPUID with
+ * its own warning, a different symptom from the ones searched here.
+ */
+static const enum nvmx_param flip_params[] = {
+	NVMX_P_EPT, NVMX_P_VPID, NVMX_P_UNRESTRICTED_GUEST, NVMX_P_EPTAD,
+	NVMX_P_FLEXPRIORITY, NVMX_P_ENABLE_APICV, NVMX_P_ENABLE_IPIV, NVMX_P_PML,
+	NVMX_P_PREEMPTION_TIMER, NVMX_P_SGX, NVMX_P_ENLIGHTENED_VMCS, NVMX_P_SHADOW_VMCS,
+	NVMX_P_VNMI, NVMX_P_ENABLE_PMU, NVMX_P_CET, NVMX_P_MEDIATED_PMU,
+};
+#define NFLIP (sizeof(flip_params) / sizeof(flip_params[0]))
+
+static bool is_control(enum nvmx_msr_id id)
+{
+	const struct nvmx_msr_desc *d = nvmx_msr_desc(id);
+	return d && d->layout == NVMX_LAYOUT_CONTROLS;
+}
+
+bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
+		      struct nvmx_kvm *scratch, struct nvmx_result *r)
+{
+	struct nvmx_params prm;
+	nvmx_params_for(env->kernel, &env->params, &prm);
+	nvmx_kvm_load(scratch, &env->host, env->kernel, &prm);
+	if (p->feature) {
+		*r = (struct nvmx_result){ .msr = p->id, .bits = UINT64_C(1) << p->bit };
+		if (scratch->status != NVMX_LOAD_OK) {
+			r->rc = 1;
+			r->reason = NVMX_R_NO_KVM;
+		} else if (!scratch->nested) {
+			r->rc = 1;
+			r->reason = NVMX_R_NO_NESTED;
+		} else if (!nvmx_kernel_reports(env->kernel, p->id) ||
+			   !((nvmx_caps_read(&scratch->caps, p->id) >> p->bit) & 1)) {
+			r->rc = 1;
+			r->reason = is_control(p->id) ? NVMX_R_ALLOWED1_ADDED : NVMX_R_BITS_ADDED;
+		}
+		return r->rc != 0;
+	}
+	struct nvmx_vcpu v;
+	nvmx_vcpu_init(&v, scratch, env->quirks_disabled);
+	if (env->cpuid_set)
+		nvmx_vcpu_set_cpuid(&v, env->cpuid, env->pmu_version);
+	v.state = env->state;
+	*r = nvmx_vcpu_set_msr(&v, p->index, p->value);
+	return r->rc != 0;
+}
+
+/*
+ * A failure that would show as the user's symptom: a write QEMU makes and
+ * KVM refuses, or a feature QEMU filters.  kvm_intel not loading at all is
+ * another symptom (no /dev/kvm), so it does not count.
+ */
+static bool fails_as_reported(const struct nvmx_env *env, const struct nvmx_probe *p,
+			      struct nvmx_kvm *scratch, struct nvmx_result *r)
+{
+	if (!nvmx_probe_fails(env, p, scratch, r))
+		return false;
+	if (r->reason == NVMX_R_NO_KVM)
+		return false;
+	return p->feature || r->reason != NVMX_R_NO_NESTED;
+}
+
+static void keep(struct nvmx_would_fail *out, const struct nvmx_env *env2,
+		 const struct nvmx_probe *p, struct nvmx_kvm *scratch, struct nvmx_change *c)
+{
+	out->tried++;
+	if (!fails_as_reported(env2, p, scratch, &c->r))
+		return;
+	if (out->n >= NVMX_MAX_CHANGES) {
+		out->truncated = true;
+		return;
+	}
+	/* Releases that pass even with this difference (for the fix). */
+	if (c->kind != NVMX_CH_RELEASE) {
+		struct nvmx_env e = *env2;
+		struct nvmx_result r;
+		for (unsigned i = 0; i < nvmx_kernel_count() && i < 64; i++) {
+			e.kernel = nvmx_kernel_at(i);
+			if (c->kind == NVMX_CH_PARAM && !nvmx_kernel_has_param(e.kernel, c->param))
+				continue;
+			if (!nvmx_probe_fails(&e, p, scratch, &r))
+				c->releases_ok |= UINT64_C(1) << i;
+		}
+	}
+	out->c[out->n++] = *c;
+}
+
+/* The host MSR bits a write relies on (MSR layout), that the host has. */
+static uint64_t relied_bits(const struct nvmx_env *env, const struct nvmx_probe *p)
+{
+	if (p->feature)
+		return UINT64_C(1) << p->bit;
+	enum nvmx_msr_id id = p->id;
+	uint64_t host = nvmx_msrs_get(&env->host.msrs, id);
+	switch (id) {
+	case NVMX_TRUE_PINBASED: case NVMX_TRUE_PROCBASED: case NVMX_TRUE_EXIT:
+	case NVMX_TRUE_ENTRY: case NVMX_PROCBASED2:
+		return p->value & host & UINT64_C(0xffffffff00000000);
+	case NVMX_MISC: case NVMX_EPT_VPID_CAP: case NVMX_VMFUNC:
+		return p->value & host;
+	default:
+		return 0;
+	}
+}
+
+void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
+		     const struct nvmx_probe *p, struct nvmx_kvm *scratch)
+{
+	struct nvmx_result r;
+	*out = (struct nvmx_would_fail){ 0 };
+	if (nvmx_probe_fails(env, p, scratch, &r))
+		return;		/* it fails already: explain the failure, not this */
+	struct nvmx_env e;
+	struct nvmx_change c;
+
+	if (!p->feature) {
+		/* The guest as QEMU sets it up: the given CPUID, else the host's own. */
+		struct nvmx_env g = *env;
+		if (!g.cpuid_set) {
+			g.cpuid_set = true;
+			g.cpuid = env->host.features;
+			g.pmu_version = 2;
+		}
+		bool guest_ok = !nvmx_probe_fails(&g, p, scratch, &r);
+
+		e = *env;
+		if (!(e.state & NVMX_STATE_EVMCS)) {
+			e.state |= NVMX_STATE_EVMCS;
+			c = (struct nvmx_change){ .kind = NVMX_CH_STATE_EVMCS };
+			keep(out, &e, p, scratch, &c);
+		}
+		if (guest_ok && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
+			e = g;
+			e.cpuid &= ~NVMX_FEAT(NVMX_F_MPX);
+			c = (struct nvmx_change){ .kind = NVMX_CH_GUEST_NO_MPX };
+			keep(out, &e, p, scratch, &c);
+		}
+		if (guest_ok && g.pmu_version) {
+			e = g;
+			e.pmu_version = 0;
+			c = (struct nvmx_change){ .kind = NVMX_CH_GUEST_NO_PMU };
+			keep(out, &e, p, scratch, &c);
+		}
+	}
+	/* Parameters, flipped from their effective value on this release. */
+	nvmx_probe_fails(env, p, scratch, &r);
+	struct nvmx_params eff = scratch->params;
+	for (unsigned i = 0; i < NFLIP; i++) {
+		enum nvmx_param q = flip_params[i];
+		if (!nvmx_kernel_has_param(env->kernel, q))
+			continue;
+		e = *env;
+		e.params.val[q] = eff.val[q] ? 0 : 1;
+		e.params.given |= 1u << q;
+		c = (struct nvmx_change){ .kind = NVMX_CH_PARAM, .param = q, .param_value = e.params.val[q] };
+		keep(out, &e, p, scratch, &c);
+	}
+	if (!p->feature && !(env->state & NVMX_STATE_HAS_RUN)) {
+		e = *env;
+		e.state |= NVMX_STATE_HAS_RUN;
+		c = (struct nvmx_change){ .kind = NVMX_CH_STATE_HAS_RUN };
+		keep(out, &e, p, scratch, &c);
+	}
+	if (!env->host.hyperv_evmcs) {
+		e = *env;
+		e.host.hyperv_evmcs = true;
+		c = (struct nvmx_change){ .kind = NVMX_CH_HOST_HYPERV };
+		keep(out, &e, p, scratch, &c);
+	}
+	/* An outer hypervisor (a cloud VM, VMware, Hyper-V) that hides one bit. */
+	uint64_t bits = relied_bits(env, p);
+	enum nvmx_msr_id twin = nvmx_msr_desc(p->id)->twin;
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((bits >> b) & 1))
+			continue;
+		e = *env;
+		uint64_t m = ~(UINT64_C(1) << b);
+		if (nvmx_msrs_has(&e.host.msrs, p->id))
+			e.host.msrs.val[p->id] &= m;
+		if (twin != p->id && nvmx_msrs_has(&e.host.msrs, twin))
+			e.host.msrs.val[twin] &= m;
+		c = (struct nvmx_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = p->id, .hide_bit = b };
+		keep(out, &e, p, scratch, &c);
+	}
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		if (nvmx_kernel_at(i) == env->kernel)
+			continue;
+		e = *env;
+		e.kernel = nvmx_kernel_at(i);
+		c = (struct nvmx_change){ .kind = NVMX_CH_RELEASE, .kernel = e.kernel };
+		keep(out, &e, p, scratch, &c);
+	}
+}
+
+static const char *hide_name(const struct nvmx_change *c)
+{
+	return nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), c->hide_id, c->hide_bit);
+}
+
+size_t nvmx_change_key(const struct nvmx_change *c, char *buf, size_t n)
+{
+	struct fmt f = fmt_init(buf, n);
+	switch (c->kind) {
+	case NVMX_CH_STATE_EVMCS: fmt_str(&f, "state:evmcs"); break;
+	case NVMX_CH_STATE_HAS_RUN: fmt_str(&f, "state:has-run"); break;
+	case NVMX_CH_GUEST_NO_MPX: fmt_str(&f, "guest-cpuid:-mpx"); break;
+	case NVMX_CH_GUEST_NO_PMU: fmt_str(&f, "guest-cpuid:no-pmu"); break;
+	case NVMX_CH_HOST_HYPERV: fmt_str(&f, "host:hyperv-evmcs"); break;
+	case NVMX_CH_PARAM:
+		fmt_str(&f, "param:");
+		fmt_str(&f, nvmx_param_name(c->param));
+		fmt_str(&f, "=");
+		fmt_uint(&f, (uint64_t)c->param_value);
+		break;
+	case NVMX_CH_HOST_HIDES:
+		fmt_str(&f, "host-hides:");
+		if (hide_name(c)) {
+			fmt_str(&f, hide_name(c));
+		} else {
+			fmt_hex(&f, nvmx_msr_index(c->hide_id));
+			fmt_str(&f, ":");
+			fmt_uint(&f, c->hide_bit);
+		}
+		break;
+	case NVMX_CH_RELEASE:
+		fmt_str(&f, "release:");
+		fmt_str(&f, nvmx_kernel_name(c->kernel));
+		break;
+	}
+	return f.len;
+}
+
+size_t nvmx_change_describe(const struct nvmx_change *c, char *buf, size_t n)
+{
+	struct fmt f = fmt_init(buf, n);
+	switch (c->kind) {
+	case NVMX_CH_STATE_EVMCS:
+		fmt_str(&f, "L1 enables the enlightened VMCS (QEMU hv-evmcs, also turned on by hv-passthrough)");
+		break;
+	case NVMX_CH_STATE_HAS_RUN:
+		fmt_str(&f, "the write comes after the vCPU ran (a reset or a late restore)");
+		break;
+	case NVMX_CH_GUEST_NO_MPX:
+		fmt_str(&f, "the guest CPUID has no MPX (-cpu ...,-mpx; libvirt <feature policy='disable' name='mpx'/>)");
+		break;
+	case NVMX_CH_GUEST_NO_PMU:
+		fmt_str(&f, "the guest has no PMU (-cpu ...,pmu=off)");
+		break;
+	case NVMX_CH_HOST_HYPERV:
+		fmt_str(&f, "KVM itself runs on Hyper-V with the enlightened VMCS (Azure, WSL2, Hyper-V VMs)");
+		break;
+	case NVMX_CH_PARAM:
+		fmt_str(&f, "kvm_intel ");
+		fmt_str(&f, nvmx_param_name(c->param));
+		fmt_str(&f, "=");
+		fmt_uint(&f, (uint64_t)c->param_value);
+		break;
+	case NVMX_CH_HOST_HIDES:
+		fmt_str(&f, "KVM runs in a VM whose hypervisor hides ");
+		fmt_str(&f, hide_name(c) ? hide_name(c) : "bit ");
+		if (!hide_name(c))
+			fmt_uint(&f, c->hide_bit);
+		fmt_str(&f, " of ");
+		fmt_hex(&f, nvmx_msr_index(c->hide_id));
+		fmt_str(&f, " (a cloud VM, VMware, VirtualBox)");
+		break;
+	case NVMX_CH_RELEASE:
+		fmt_str(&f, "KVM ");
+		fmt_str(&f, nvmx_kernel_name(c->kernel));
+		break;
+	}
+	return f.len;
+}
+
+/*
+ * Before the oldest row (5.10), enabling eVMCS for a vCPU also narrowed that
+ * vCPU's own control MSRs, and restores were checked against them; the lists
+ * are the eVMCS denylists of that time (spec: kvm-nested-vmx.md, eVMCS).
+ */
+static uint64_t pre510_evmcs_narrowed(enum nvmx_msr_id id)
+{
+	switch (id) {
+	case NVMX_TRUE_PINBASED: return (uint64_t)0xC0 << 32;
+	case NVMX_PROCBASED2: return (uint64_t)0x02026701 << 32;
+	case NVMX_TRUE_EXIT: return (uint64_t)0x1000 << 32;
+	case NVMX_TRUE_ENTRY: return (uint64_t)0x2000 << 32;
+	case NVMX_VMFUNC: return 1;
+	default: return 0;
+	}
+}
+
+size_t nvmx_prehistory_note(uint32_t version, const struct nvmx_probe *p, char *buf, size_t n)
+{
+	struct fmt f = fmt_init(buf, n);
+	if (!nvmx_kernel_count() || version >= nvmx_kernel_version(nvmx_kernel_at(0)) || p->feature)
+		return 0;
+	uint64_t narrowed = p->value & pre510_evmcs_narrowed(p->id);
+	if (!narrowed)
+		return 0;
+	fmt_str(&f, "releases older than the oldest row (5.4 and older) cut the vCPU's own ");
+	fmt_str(&f, nvmx_msr_desc(p->id)->sdm);
+	fmt_str(&f, " down when L1 enabled the enlightened VMCS (QEMU hv-evmcs, part of hv-passthrough) "
+		    "and checked writes against the vCPU's values: with hv-evmcs they reject this write "
+		    "for ");
+	if (is_control(p->id))
+		fmt_bits(&f, (int)p->id, narrowed >> 32, 32);
+	else
+		fmt_bits(&f, (int)p->id, narrowed, 0);
+	fmt_str(&f, "; later releases filter only L1's reads");
+	return f.len;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx_would_fail: each difference it lists must really turn an accepted
+ * write (or an offered feature) into a failure, checked here against the
+ * restore model directly and against kernel facts stated in the comments.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "nvmx/io.h"
+#include "nvmx/report.h"
+
+static const char *dir(void)
+{
+	const char *d = getenv("NVMX_DATA");
+	return d && *d ? d : "data/hosts";
+}
+
+static bool load(const char *name, struct nvmx_hostfile *hf)
+{
+	char path[512];
+	struct nvmx_diag d;
+	snprintf(path, sizeof(path), "%s/%s", dir(), name);
+	return nvmx_hostfile_read(path, hf, &d) == 0;
+}
+
+static const struct nvmx_change *find(const struct nvmx_would_fail *wf, const char *key)
+{
+	char k[128];
+	for (unsigned i = 0; i < wf->n; i++) {
+		nvmx_change_key(&wf->c[i], k, sizeof(k));
+		if (!strcmp(k, key))
+			return &wf->c[i];
+	}
+	return NULL;
+}
+
+static void env_for(struct nvmx_env *e, const struct nvmx_hostfile *hf, const char *rel)
+{
+	memset(e, 0, sizeof(*e));
+	e->host = hf->host;
+	e->kernel = nvmx_kernel_find(rel);
+	nvmx_params_default(e->kernel, &e->params);
+	e->params.given = 0;
+}
+
+int main(void)
+{
+	static struct nvmx_hostfile hf;
+	static struct nvmx_kvm kvm;
+	static struct nvmx_would_fail wf;
+	struct nvmx_env e;
+	struct nvmx_result r;
+
+	/*
+	 * 5.10 clears the BNDCFGS entry/exit controls from a vCPU whose CPUID
+	 * lacks MPX and checks restores against the vCPU; 6.0 checks against
+	 * KVM's maximum.  QEMU's host value with exit bit 23 is then refused.
+	 */
+	if (!tap_ok(load("intel-core-i9-10900k.msrs", &hf), "read the i9-10900K"))
+		return tap_done();
+	env_for(&e, &hf, "5.10");
+	struct nvmx_probe w = { .index = 0x48f, .value = 0xffffff00036dfbull, .id = NVMX_TRUE_EXIT };
+	tap_ok(!nvmx_probe_fails(&e, &w, &kvm, &r), "5.10 accepts 0x48f=0xffffff00036dfb on a fresh vCPU");
+	nvmx_would_fail(&wf, &e, &w, &kvm);
+	const struct nvmx_change *c = find(&wf, "guest-cpuid:-mpx");
+	tap_ok(c && c->r.reason == NVMX_R_ALLOWED1_ADDED && c->r.bits == UINT64_C(1) << 55,
+	       "a guest without MPX: exit control 23 (MSR bit 55) refused");
+	tap_ok(c && !(c->releases_ok & 1) && ((c->releases_ok >> 3) & 1),
+	       "... 5.10 still refuses it then, 6.0 (row 3) accepts it");
+	/* Every listed difference reproduces the failure when applied by hand. */
+	struct nvmx_env g = e;
+	g.cpuid_set = true;
+	g.cpuid = hf.host.features & ~NVMX_FEAT(NVMX_F_MPX);
+	g.pmu_version = 2;
+	tap_ok(nvmx_probe_fails(&g, &w, &kvm, &r), "applied by hand, the no-MPX guest is refused");
+	tap_ok(!find(&wf, "state:has-run"), "a write after KVM_RUN is not refused by 5.10 (no has-run entry)");
+	tap_ok(wf.c[0].kind <= NVMX_CH_GUEST_NO_PMU, "vCPU and guest differences come first");
+
+	/* An already-failing write gets no search. */
+	g.cpuid |= 0;
+	struct nvmx_would_fail wf2;
+	nvmx_would_fail(&wf2, &g, &w, &kvm);
+	tap_ok(wf2.n == 0 && wf2.tried == 0, "a failing write is explained, not searched");
+
+	/* Posted interrupts on a Broadwell-EP: enable_apicv=0 takes them away (docs/qemu.md). */
+	if (!tap_ok(load("intel-xeon-e5-2620-v4.msrs", &hf), "read the E5-2620 v4"))
+		return tap_done();
+	env_for(&e, &hf, "6.1");
+	struct nvmx_probe pi = { .index = 0x48d, .value = 0xff00000016ull, .id = NVMX_TRUE_PINBASED };
+	nvmx_would_fail(&wf, &e, &pi, &kvm);
+	c = find(&wf, "param:enable_apicv=0");
+	tap_ok(c && c->r.bits == UINT64_C(1) << 39, "enable_apicv=0 refuses posted interrupts (bit 39)");
+	c = find(&wf, "host-hides:vmx-posted-intr");
+	tap_ok(c != NULL, "an outer hypervisor hiding posted interrupts refuses it too");
+	tap_ok(!find(&wf, "host-hides:0x48d:33") && !find(&wf, "host-hides:0x48d:34"),
+	       "hiding always-on bits 1 and 2 (MSR bits 33, 34) reproduces nothing: KVM sets them whatever the host says");
+	/* The feature itself, as QEMU's warning names it. */
+	struct nvmx_probe fp = { .feature = true, .index = 0x48d, .id = NVMX_TRUE_PINBASED, .bit = 39 };
+	tap_ok(!nvmx_probe_fails(&e, &fp, &kvm, &r), "6.1 offers vmx-posted-intr on the E5-2620 v4");
+	nvmx_would_fail(&wf, &e, &fp, &kvm);
+	tap_ok(find(&wf, "param:enable_apicv=0") && find(&wf, "host-hides:vmx-posted-intr"),
+	       "the warning is reproduced by enable_apicv=0 and by a hiding hypervisor");
+	tap_ok(!find(&wf, "param:nested=0"), "nested=0 is not offered as a cause (another symptom)");
+
+	/* Ivy Bridge desktop: no posted interrupts at all. */
+	if (!tap_ok(load("intel-core-i7-3770k.msrs", &hf), "read the i7-3770K"))
+		return tap_done();
+	env_for(&e, &hf, "5.10");
+	tap_ok(nvmx_probe_fails(&e, &fp, &kvm, &r) && r.reason == NVMX_R_ALLOWED1_ADDED,
+	       "5.10 on an i7-3770K does not offer vmx-posted-intr");
+
+	/* Keys and texts. */
+	char k[128];
+	struct nvmx_change ch = { .kind = NVMX_CH_RELEASE, .kernel = nvmx_kernel_find("6.1") };
+	nvmx_change_key(&ch, k, sizeof(k));
+	tap_ok(!strcmp(k, "release:6.1"), "release key (%s)", k);
+	ch = (struct nvmx_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = NVMX_EPT_VPID_CAP, .hide_bit = 3 };
+	nvmx_change_key(&ch, k, sizeof(k));
+	tap_ok(!strcmp(k, "host-hides:0x48c:3"), "an unnamed bit keys by index and bit (%s)", k);
+
+	/* Before the oldest row: the eVMCS narrowing of 5.4 (pin bits 6, 7). */
+	char note[512];
+	struct nvmx_probe p7 = { .index = 0x48d, .value = 0x7f00000016ull, .id = NVMX_TRUE_PINBASED };
+	tap_ok(nvmx_prehistory_note(0x050400, &p7, note, sizeof(note)) && strstr(note, "bit 6 "),
+	       "5.4 with hv-evmcs: the preemption timer (bit 6) is cut");
+	struct nvmx_probe p3 = { .index = 0x48d, .value = 0x3f00000016ull, .id = NVMX_TRUE_PINBASED };
+	tap_ok(!nvmx_prehistory_note(0x050400, &p3, note, sizeof(note)), "nothing to say without bits 6, 7");
+	tap_ok(!nvmx_prehistory_note(0x050a00, &p7, note, sizeof(note)), "5.10 is a row: no note");
+	return tap_done();
+}
