@@ -18,6 +18,7 @@
 #include "vcpu_opts.h"
 #include "nvmx/io.h"
 #include "nvmx/qemu.h"
+#include "nvmx/scenario.h"
 
 #define CMD "explain"
 #define MAX_WRITES 16
@@ -572,10 +573,12 @@ int cmd_explain(int argc, char **argv)
 					.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
 		/* A vCPU state, quirk or policy changes the verdict: as nvmx restore decides. */
 		if (vo.state || vo.quirks_disabled || vo.policy != NVMX_POLICY_STRICT) {
+			static struct nvmx_scenario sc;
 			static struct nvmx_vcpu vcpu;
-			static struct nvmx_revoke revoke;
-			if (vcpu_opts_apply(&vo, CMD, &hf, &kvm, &vcpu, &revoke))
+			nvmx_scenario_init(&sc, &hf.host, ko.hyperv_evmcs, ko.kernel, &ko.params);
+			if (vcpu_opts_apply(&vo, CMD, &hf, &sc))
 				return EXIT_USAGE;
+			nvmx_scenario_vcpu(&sc, &vcpu);
 			rp->ex.r = nvmx_vcpu_set_msr(&vcpu, p.index, p.value);
 		}
 		if (rp->ex.r.rc)

@@ -21,6 +21,7 @@
 #include "scenario.h"
 #include "nested_state.h"
 #include "qemu.h"
+#include "report.h"
 #include "fleet.h"
 #include "io.h"
 
