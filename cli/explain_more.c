@@ -32,7 +32,7 @@ static size_t flags_for(const struct nvmx_result *r, char *buf, size_t n)
 	return len < n ? len : n - 1;
 }
 
-static const char *undo_text(const struct nvmx_change *c, char *buf, size_t n)
+static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	switch (c->kind) {
 	case NVMX_CH_STATE_EVMCS:
@@ -57,7 +57,7 @@ static const char *undo_text(const struct nvmx_change *c, char *buf, size_t n)
 	return "";
 }
 
-static void releases_ok_list(const struct nvmx_change *c, char *buf, size_t n)
+static void releases_ok_list(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	size_t len = 0;
 	buf[0] = 0;
@@ -67,7 +67,7 @@ static void releases_ok_list(const struct nvmx_change *c, char *buf, size_t n)
 						nvmx_kernel_name(nvmx_kernel_at(i)));
 }
 
-static void rejected_text(const struct nvmx_probe *p, const struct nvmx_change *c, char *buf, size_t n)
+static void rejected_text(const struct nvmx_probe *p, const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	if (!p->feature) {
 		char why[CLI_REASON_MAX];
@@ -94,12 +94,12 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 	       "accepted here, but KVM rejects it");
 	unsigned rank = 0, nrel = 0;
 	for (unsigned i = 0; i < wf->n; i++) {
-		const struct nvmx_change *c = &wf->c[i];
+		const struct nvmx_env_change *c = &wf->c[i];
 		if (c->kind == NVMX_CH_RELEASE) {
 			nrel++;
 			continue;
 		}
-		nvmx_change_describe(c, d, sizeof(d));
+		nvmx_env_change_describe(c, d, sizeof(d));
 		rejected_text(p, c, why, sizeof(why));
 		printf("  %u. %s\n     %s\n     fix: %s", ++rank, d, why, undo_text(c, undo, sizeof(undo)));
 		if (!p->feature && flags_for(&c->r, flags, sizeof(flags)))
@@ -130,9 +130,9 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 	char d[512], key[128], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
 	putchar('[');
 	for (unsigned i = 0; i < wf->n; i++) {
-		const struct nvmx_change *c = &wf->c[i];
-		nvmx_change_describe(c, d, sizeof(d));
-		nvmx_change_key(c, key, sizeof(key));
+		const struct nvmx_env_change *c = &wf->c[i];
+		nvmx_env_change_describe(c, d, sizeof(d));
+		nvmx_env_change_key(c, key, sizeof(key));
 		rejected_text(p, c, why, sizeof(why));
 		printf("%s{\"key\":", i ? "," : "");
 		cli_json_str(stdout, key);
@@ -173,7 +173,7 @@ void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fai
 {
 	char key[128];
 	for (unsigned i = 0; i < wf->n; i++) {
-		nvmx_change_key(&wf->c[i], key, sizeof(key));
+		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
 		explain_key_add(k, key);
 	}
 }

@@ -75,12 +75,12 @@ static bool fails_as_reported(const struct nvmx_env *env, const struct nvmx_prob
 }
 
 static void keep(struct nvmx_would_fail *out, const struct nvmx_env *env2,
-		 const struct nvmx_probe *p, struct nvmx_kvm *scratch, struct nvmx_change *c)
+		 const struct nvmx_probe *p, struct nvmx_kvm *scratch, struct nvmx_env_change *c)
 {
 	out->tried++;
 	if (!fails_as_reported(env2, p, scratch, &c->r))
 		return;
-	if (out->n >= NVMX_MAX_CHANGES) {
+	if (out->n >= NVMX_MAX_ENV_CHANGES) {
 		out->truncated = true;
 		return;
 	}
@@ -125,7 +125,7 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 	if (nvmx_probe_fails(env, p, scratch, &r))
 		return;		/* it fails already: explain the failure, not this */
 	struct nvmx_env e;
-	struct nvmx_change c;
+	struct nvmx_env_change c;
 
 	if (!p->feature) {
 		/* The guest as QEMU sets it up: the given CPUID, else the host's own. */
@@ -140,19 +140,19 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		e = *env;
 		if (!(e.state & NVMX_STATE_EVMCS)) {
 			e.state |= NVMX_STATE_EVMCS;
-			c = (struct nvmx_change){ .kind = NVMX_CH_STATE_EVMCS };
+			c = (struct nvmx_env_change){ .kind = NVMX_CH_STATE_EVMCS };
 			keep(out, &e, p, scratch, &c);
 		}
 		if (guest_ok && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
 			e = g;
 			e.cpuid &= ~NVMX_FEAT(NVMX_F_MPX);
-			c = (struct nvmx_change){ .kind = NVMX_CH_GUEST_NO_MPX };
+			c = (struct nvmx_env_change){ .kind = NVMX_CH_GUEST_NO_MPX };
 			keep(out, &e, p, scratch, &c);
 		}
 		if (guest_ok && g.pmu_version) {
 			e = g;
 			e.pmu_version = 0;
-			c = (struct nvmx_change){ .kind = NVMX_CH_GUEST_NO_PMU };
+			c = (struct nvmx_env_change){ .kind = NVMX_CH_GUEST_NO_PMU };
 			keep(out, &e, p, scratch, &c);
 		}
 	}
@@ -166,19 +166,19 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		e = *env;
 		e.params.val[q] = eff.val[q] ? 0 : 1;
 		e.params.given |= 1u << q;
-		c = (struct nvmx_change){ .kind = NVMX_CH_PARAM, .param = q, .param_value = e.params.val[q] };
+		c = (struct nvmx_env_change){ .kind = NVMX_CH_PARAM, .param = q, .param_value = e.params.val[q] };
 		keep(out, &e, p, scratch, &c);
 	}
 	if (!p->feature && !(env->state & NVMX_STATE_HAS_RUN)) {
 		e = *env;
 		e.state |= NVMX_STATE_HAS_RUN;
-		c = (struct nvmx_change){ .kind = NVMX_CH_STATE_HAS_RUN };
+		c = (struct nvmx_env_change){ .kind = NVMX_CH_STATE_HAS_RUN };
 		keep(out, &e, p, scratch, &c);
 	}
 	if (!env->host.hyperv_evmcs) {
 		e = *env;
 		e.host.hyperv_evmcs = true;
-		c = (struct nvmx_change){ .kind = NVMX_CH_HOST_HYPERV };
+		c = (struct nvmx_env_change){ .kind = NVMX_CH_HOST_HYPERV };
 		keep(out, &e, p, scratch, &c);
 	}
 	/* An outer hypervisor (a cloud VM, VMware, Hyper-V) that hides one bit. */
@@ -193,7 +193,7 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 			e.host.msrs.val[p->id] &= m;
 		if (twin != p->id && nvmx_msrs_has(&e.host.msrs, twin))
 			e.host.msrs.val[twin] &= m;
-		c = (struct nvmx_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = p->id, .hide_bit = b };
+		c = (struct nvmx_env_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = p->id, .hide_bit = b };
 		keep(out, &e, p, scratch, &c);
 	}
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
@@ -201,17 +201,17 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 			continue;
 		e = *env;
 		e.kernel = nvmx_kernel_at(i);
-		c = (struct nvmx_change){ .kind = NVMX_CH_RELEASE, .kernel = e.kernel };
+		c = (struct nvmx_env_change){ .kind = NVMX_CH_RELEASE, .kernel = e.kernel };
 		keep(out, &e, p, scratch, &c);
 	}
 }
 
-static const char *hide_name(const struct nvmx_change *c)
+static const char *hide_name(const struct nvmx_env_change *c)
 {
 	return nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), c->hide_id, c->hide_bit);
 }
 
-size_t nvmx_change_key(const struct nvmx_change *c, char *buf, size_t n)
+size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	struct fmt f = fmt_init(buf, n);
 	switch (c->kind) {
@@ -244,7 +244,7 @@ size_t nvmx_change_key(const struct nvmx_change *c, char *buf, size_t n)
 	return f.len;
 }
 
-size_t nvmx_change_describe(const struct nvmx_change *c, char *buf, size_t n)
+size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	struct fmt f = fmt_init(buf, n);
 	switch (c->kind) {

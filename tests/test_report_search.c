@@ -24,11 +24,11 @@ static bool load(const char *name, struct nvmx_hostfile *hf)
 	return nvmx_hostfile_read(path, hf, &d) == 0;
 }
 
-static const struct nvmx_change *find(const struct nvmx_would_fail *wf, const char *key)
+static const struct nvmx_env_change *find(const struct nvmx_would_fail *wf, const char *key)
 {
 	char k[128];
 	for (unsigned i = 0; i < wf->n; i++) {
-		nvmx_change_key(&wf->c[i], k, sizeof(k));
+		nvmx_env_change_key(&wf->c[i], k, sizeof(k));
 		if (!strcmp(k, key))
 			return &wf->c[i];
 	}
@@ -63,7 +63,7 @@ int main(void)
 	struct nvmx_probe w = { .index = 0x48f, .value = 0xffffff00036dfbull, .id = NVMX_TRUE_EXIT };
 	tap_ok(!nvmx_probe_fails(&e, &w, &kvm, &r), "5.10 accepts 0x48f=0xffffff00036dfb on a fresh vCPU");
 	nvmx_would_fail(&wf, &e, &w, &kvm);
-	const struct nvmx_change *c = find(&wf, "guest-cpuid:-mpx");
+	const struct nvmx_env_change *c = find(&wf, "guest-cpuid:-mpx");
 	tap_ok(c && c->r.reason == NVMX_R_ALLOWED1_ADDED && c->r.bits == UINT64_C(1) << 55,
 	       "a guest without MPX: exit control 23 (MSR bit 55) refused");
 	tap_ok(c && !(c->releases_ok & 1) && ((c->releases_ok >> 3) & 1),
@@ -112,11 +112,11 @@ int main(void)
 
 	/* Keys and texts. */
 	char k[128];
-	struct nvmx_change ch = { .kind = NVMX_CH_RELEASE, .kernel = nvmx_kernel_find("6.1") };
-	nvmx_change_key(&ch, k, sizeof(k));
+	struct nvmx_env_change ch = { .kind = NVMX_CH_RELEASE, .kernel = nvmx_kernel_find("6.1") };
+	nvmx_env_change_key(&ch, k, sizeof(k));
 	tap_ok(!strcmp(k, "release:6.1"), "release key (%s)", k);
-	ch = (struct nvmx_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = NVMX_EPT_VPID_CAP, .hide_bit = 3 };
-	nvmx_change_key(&ch, k, sizeof(k));
+	ch = (struct nvmx_env_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = NVMX_EPT_VPID_CAP, .hide_bit = 3 };
+	nvmx_env_change_key(&ch, k, sizeof(k));
 	tap_ok(!strcmp(k, "host-hides:0x48c:3"), "an unnamed bit keys by index and bit (%s)", k);
 
 	/* Before the oldest row: the eVMCS narrowing of 5.4 (pin bits 6, 7). */

@@ -76,7 +76,7 @@ struct nvmx_probe {
 bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
 		      struct nvmx_kvm *scratch, struct nvmx_result *r);
 
-enum nvmx_change_kind {
+enum nvmx_env_change_kind {
 	NVMX_CH_STATE_EVMCS,	/* L1 enabled eVMCS (Hyper-V enlightenments: hv-evmcs) */
 	NVMX_CH_GUEST_NO_MPX,	/* the guest CPUID lacks MPX (-mpx) */
 	NVMX_CH_GUEST_NO_PMU,	/* the guest has no PMU (pmu=off) */
@@ -87,8 +87,8 @@ enum nvmx_change_kind {
 	NVMX_CH_RELEASE,	/* another KVM release */
 };
 
-struct nvmx_change {
-	enum nvmx_change_kind kind;
+struct nvmx_env_change {
+	enum nvmx_env_change_kind kind;
 	enum nvmx_param param;		/* PARAM */
 	int64_t param_value;
 	enum nvmx_msr_id hide_id;	/* HOST_HIDES: the host MSR and bit (MSR layout) */
@@ -98,13 +98,13 @@ struct nvmx_change {
 	uint64_t releases_ok;		/* bit i: nvmx_kernel_at(i) passes under the change */
 };
 
-#define NVMX_MAX_CHANGES 96
+#define NVMX_MAX_ENV_CHANGES 96
 
 struct nvmx_would_fail {
 	unsigned n;			/* changes that make the probe fail, most likely first */
 	unsigned tried;			/* changes evaluated */
 	bool truncated;
-	struct nvmx_change c[NVMX_MAX_CHANGES];
+	struct nvmx_env_change c[NVMX_MAX_ENV_CHANGES];
 };
 
 /*
@@ -118,9 +118,9 @@ struct nvmx_would_fail {
 void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		     const struct nvmx_probe *p, struct nvmx_kvm *scratch);
 /* "state:evmcs", "guest-cpuid:-mpx", "param:enable_apicv=0", "host-hides:0x48d:39", "release:5.10". */
-size_t nvmx_change_key(const struct nvmx_change *c, char *buf, size_t n);
+size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n);
 /* "L1 enables the enlightened VMCS (hv-evmcs)", "kvm_intel enable_apicv=0", ... */
-size_t nvmx_change_describe(const struct nvmx_change *c, char *buf, size_t n);
+size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size_t n);
 
 /*
  * Releases older than every row: what is known about them for this probe
