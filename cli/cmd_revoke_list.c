@@ -15,7 +15,7 @@ int cmd_revoke_list(int argc, char **argv)
 	static struct nvmx_revoke r;
 	/* union over hosts: bit -> hosts needing it, releases that offered it */
 	static unsigned need[NVMX_MSR_COUNT][32];
-	static uint32_t by[NVMX_MSR_COUNT][32];
+	static bool by[NVMX_MSR_COUNT][32][NVMX_MAX_KERNELS];
 	static const char *example[NVMX_MSR_COUNT][32];
 	struct kvm_opts o;
 	const struct nvmx_kernel *since = NULL;
@@ -66,7 +66,8 @@ int cmd_revoke_list(int argc, char **argv)
 						example[id][b] = hosts[h].name;
 						total++;
 					}
-					by[id][b] |= r.offered_by[id][b];
+					for (unsigned k = 0; k < nvmx_kernel_count(); k++)
+						by[id][b][k] |= nvmx_revoke_offered_by(&r, (enum nvmx_msr_id)id, b, k);
 				}
 	}
 
@@ -101,7 +102,7 @@ int cmd_revoke_list(int argc, char **argv)
 			}
 			bool f2 = true;
 			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
-				if ((by[id][b] >> k) & 1) {
+				if (by[id][b][k]) {
 					const char *n = nvmx_kernel_name(nvmx_kernel_at(k));
 					if (json)
 						printf("%s\"%s\"", f2 ? "" : ",", n);

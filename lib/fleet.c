@@ -43,7 +43,7 @@ void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *
 	if (fh->usable)
 		nvmx_revoke_compute(&fh->revoke, h, fh->kvm.kernel, &fh->kvm.params, NULL);
 	else
-		fh->revoke = (struct nvmx_revoke){ { 0 }, { { 0 } } };
+		fh->revoke = (struct nvmx_revoke){ { 0 }, { { { 0 } } } };
 	fh->has_revoke = true;
 }
 

@@ -22,8 +22,9 @@
 #define PARAMS_60 (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) | \
 		   P(ERROR_ON_INCONSISTENT))
 
-/* 6.12+: pt_mode is registered only with CONFIG_BROKEN (aa0d42cacf09, read in the
- * 6.12.0 and 6.18.2 trees); the conformance cases never set it for these rows. */
+/* 6.11.11 and 6.12+: pt_mode is registered only with CONFIG_BROKEN (aa0d42cacf09,
+ * read in the 6.11.11, 6.12.0 and 6.18.2 trees); the conformance cases never set it
+ * for these rows. */
 #define PARAMS_612 (PARAMS_60 & ~P(PT_MODE))
 
 /* eVMCS v1 denylists (<=6.0), written as keep-masks. */
@@ -197,6 +198,70 @@ static const struct nvmx_change ch_85434c3c73fc = {
 	2, { SET(perf_erratum_in_cfg, true), SET(perf_erratum_vendor, true) },
 };
 
+static const struct nvmx_change ch_f8ae08f9789a = {
+	"f8ae08f9789a", "KVM: nVMX: Let userspace set nVMX MSR to any _host_ supported value",
+	"restores are checked against KVM's maximum (vmcs_config.nested), not the vCPU's current "
+	"values: clearing a bit and writing it back is accepted",
+	1, { SET(restore_vs_vcpu, false) },
+};
+
+static const struct nvmx_change ch_evmcs_filter_all = {
+	"5.15-rc (stable 5.10.84)",
+	"KVM: nVMX: Filter out all unsupported controls when eVMCS was activated",
+	"L1 with eVMCS reads 0x481, 0x48b and 0x491 without every control eVMCS v1 cannot carry "
+	"(posted interrupts, preemption timer; APIC virtualization, PML, VMFUNC, shadow VMCS, TSC "
+	"scaling, PLE; EPTP switching), not only without APIC-access virtualization",
+	3, { SET(evmcs_read.keep.pin, ~EVMCS_DENY_PIN), SET(evmcs_read.keep.proc2, ~EVMCS_DENY_PROC2),
+	     SET(evmcs_read.keep.vmfunc, ~UINT64_C(1)) },
+};
+
+static const struct nvmx_change ch_f80ae0ef089a = {
+	"f80ae0ef089a", "KVM: nVMX: Also filter MSR_IA32_VMX_TRUE_PINBASED_CTLS when eVMCS",
+	"the L1 eVMCS read filter covers 0x48d as well as 0x481",
+	1, { SET(evmcs_read.pin_true_too, true) },
+};
+
+static const struct nvmx_change ch_7a601e2cf615 = {
+	"7a601e2cf615", "KVM: nVMX: eVMCS: Filter out VM_EXIT_SAVE_VMX_PREEMPTION_TIMER",
+	"save-preemption-timer (exit bit 22) hidden from L1 with eVMCS and, on Hyper-V, dropped "
+	"from KVM's own vmcs_config",
+	2, { CLEAR(evmcs_read.keep.exit, EXIT_SAVE_PREEMPT), CLEAR(evmcs_cfg_keep.exit, EXIT_SAVE_PREEMPT) },
+};
+
+static const struct nvmx_change ch_1c1a41497ab8 = {
+	"1c1a41497ab8", "KVM: VMX: fully disable SGX if SECONDARY_EXEC_ENCLS_EXITING unavailable",
+	"sgx is cleared where the hardware has no ENCLS exiting, so L1 is no longer offered "
+	"ENCLS exiting (0x48b bit 47) on such hosts",
+	1, { SET(sgx_needs_encls, true) },
+};
+
+static const struct nvmx_change ch_a910b5ab6b25 = {
+	"a910b5ab6b25", "KVM: nVMX: Set UMIP bit CR4_FIXED1 MSR when emulating UMIP",
+	"CR4_FIXED1 (0x489) gains UMIP (bit 11) where KVM emulates UMIP",
+	1, { SET(umip_cr4_fixed1, true) },
+};
+
+static const struct nvmx_change ch_088b8eeb25ec = {
+	"088b8eeb25ec", "KVM: x86: Quirk initialization of feature MSRs to KVM's max configuration",
+	"KVM_X86_QUIRK_STUFF_FEATURE_MSRS exists (default on: nothing changes); with it disabled a "
+	"fresh vCPU's VMX MSRs are 0 and KVM_SET_CPUID2 no longer adjusts 0x48b",
+	1, { SET(stuff_quirk, true) },
+};
+
+static const struct nvmx_change ch_f8ade833b733 = {
+	"f8ade833b733", "KVM: x86: Explicitly configure supported XSS from {svm,vmx}_set_cpu_caps()",
+	"KVM's XSS caps are settled before the nested MSRs: without CET state in host IA32_XSS "
+	"L1 is no longer offered the load-CET-state entry/exit controls",
+	1, { SET(cet, CET_NEEDS_XSS) },
+};
+
+static const struct nvmx_change ch_rhel_pt_mode = {
+	"RHEL 9.6: no aa0d42cacf09",
+	"pt_mode stays a kvm_intel parameter (the CONFIG_BROKEN burial is not backported)",
+	"pt_mode can be given again; the nested MSRs do not change",
+	1, { OR(params, P(PT_MODE)) },
+};
+
 /* The upstream rows' bodies, by name; a derived row starts from one. */
 #define R_5_10 \
 	.params = PARAMS_BASE, \
@@ -296,7 +361,7 @@ static const struct nvmx_change ch_85434c3c73fc = {
 	.cr4_lam = true
 
 #define R_6_11_11 \
-	.params = PARAMS_60, \
+	.params = PARAMS_612, \
 	SETUP_611
 
 #define R_6_12 \
@@ -360,7 +425,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_5_19,
 	},
 	{
-		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002,
+		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002, .verified = NVMX_VERIFIED_READ,
 		.tree = "Dima-diep/linux-6.0 @ 60a7cfc764a0, 6.0.0",
 		.summary = "nested MSRs still from the raw hardware MSRs, but restore checked "
 			   "against KVM's maximum; tertiary controls, NOTIFY exiting and "
@@ -381,7 +446,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_1,
 	},
 	{
-		.name = "6.0.19", .version = KV(6, 0, 19), .date = 20230112,
+		.name = "6.0.19", .version = KV(6, 0, 19), .date = 20230112, .verified = NVMX_VERIFIED_READ,
 		.tree = "RahulBoipai/linux-6.0.19 @ 22e9f0024734, 6.0.19",
 		.summary = "6.0 with the stable backports: USR_WAIT_PAUSE offered to L1 "
 			   "(31de69f4eea7, from 6.0.18) and sgx cleared without ENCLS exiting "
@@ -389,14 +454,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_0_19,
 	},
 	{
-		.name = "6.2.1", .version = KV(6, 2, 1), .date = 20230225,
+		.name = "6.2.1", .version = KV(6, 2, 1), .date = 20230225, .verified = NVMX_VERIFIED_READ,
 		.tree = "daniellucs2002/linux-6.2.1-customized @ 52c70098cb4d, 6.2.1",
 		.summary = "L1 gets USR_WAIT_PAUSE (31de69f4eea7); CPUID stuffing bounded by "
 			   "KVM's maximum (a0860d68a25d); otherwise 6.1 [6.2.1 tree, read]",
 		R_6_2_1,
 	},
 	{
-		.name = "6.3.8", .version = KV(6, 3, 8), .date = 20230614,
+		.name = "6.3.8", .version = KV(6, 3, 8), .date = 20230614, .verified = NVMX_VERIFIED_READ,
 		.tree = "SToPire/linux-6.3.8 @ 15edfdde6504, 6.3.8",
 		.summary = "on Hyper-V vmcs_config trimmed to the eVMCS allowlists; L1's eVMCS "
 			   "read filter becomes the allowlist (primary controls too, VMFUNC 0); "
@@ -404,14 +469,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_3_8,
 	},
 	{
-		.name = "6.4", .version = KV(6, 4, 0), .date = 20230625,
+		.name = "6.4", .version = KV(6, 4, 0), .date = 20230625, .verified = NVMX_VERIFIED_READ,
 		.tree = "julianw1010/WASP-linux-6.4.0 @ 6e5f9d87eda5, 6.4.0",
 		.summary = "writes after KVM_RUN with a different value refused, same value "
 			   "ignored (0094f62c7eaa) [6.4.0 tree, read]",
 		R_6_4,
 	},
 	{
-		.name = "6.5", .version = KV(6, 5, 0), .date = 20230827,
+		.name = "6.5", .version = KV(6, 5, 0), .date = 20230827, .verified = NVMX_VERIFIED_READ,
 		.tree = "sndrzt/linux-6.5 @ f5744aac0f31, 6.5.0",
 		.summary = "UMIP in CR4_FIXED1 only when the host lacks it [6.5.0 tree, read]",
 		R_6_5,
@@ -425,17 +490,41 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_6,
 	},
 	{
-		.name = "6.8", .version = KV(6, 8, 0), .date = 20240310,
+		.name = "6.8", .version = KV(6, 8, 0), .date = 20240310, .verified = NVMX_VERIFIED_READ,
 		.tree = "sndrzt/linux-6.8 @ 3bc197e7cf3c, 6.8.0",
 		.summary = "CR4.LAM_SUP in the vCPU's CR4_FIXED1 follows guest CPUID (LAM) "
 			   "[6.8.0 tree, read]",
 		R_6_8,
 	},
 	{
-		.name = "6.9", .version = KV(6, 9, 0), .date = 20240512,
+		.name = "ubuntu-24.04", .version = KV(6, 8, 0), .date = 20240425, .verified = NVMX_VERIFIED_READ,
+		.distro = "Ubuntu 24.04 LTS (GA)", .release = "6.8.0-31", .aliases = "noble",
+		.base = "6.8",
+		.tree = "sndrzt/linux-6.8 @ f116ff45a2ca (Ubuntu 6.8.0-31; vmx/ identical to 6.8.0)",
+		.summary = "Ubuntu 24.04's GA kernel (6.8.0-31): nested values and checks as 6.8",
+		R_6_8,
+	},
+	{
+		.name = "6.9", .version = KV(6, 9, 0), .date = 20240512, .verified = NVMX_VERIFIED_READ,
 		.tree = "ec-jt/linux-6.9.0 @ dd616aa63e4f, 6.9.0",
 		.summary = "nested values and checks as 6.8 [6.9.0 tree, read]",
 		R_6_9,
+	},
+	{
+		.name = "ubuntu-22.04-hwe", .version = KV(6, 8, 0), .date = 20240912, .verified = NVMX_VERIFIED_READ,
+		.distro = "Ubuntu 22.04 LTS (HWE)", .release = "6.8.0-N",
+		.base = "ubuntu-24.04",
+		.tree = "the 24.04 GA kernel it is built from (sndrzt/linux-6.8 @ f116ff45a2ca)",
+		.summary = "Ubuntu 22.04.5's HWE kernel: 24.04's 6.8",
+		R_6_8,
+	},
+	{
+		.name = "rhel-9.4", .version = KV(5, 14, 0), .date = 20241112, .verified = NVMX_VERIFIED_READ,
+		.distro = "RHEL 9.4 (AlmaLinux, Rocky)", .release = "5.14.0-427.42.1.el9_4",
+		.base = "6.6",
+		.tree = "mkuron/almalinux-kernel @ 4f3c6cb80cb5 (vmx/ = 6.6.0's; date estimated)",
+		.summary = "RHEL 9.4's 5.14.0-427: KVM is 6.6.0's (nested values and checks as 6.6)",
+		R_6_6,
 	},
 	{
 		.name = "6.12", .version = KV(6, 12, 0), .date = 20241117, .verified = NVMX_VERIFIED_CONFORMANCE,
@@ -445,14 +534,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_12,
 	},
 	{
-		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205,
+		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205, .verified = NVMX_VERIFIED_READ,
 		.tree = "segzix/linux-6.11.11 @ 323e1467a22a, 6.11.11",
 		.summary = "same-value writes after KVM_RUN go through the normal checks; "
 			   "EPT-violation #VE optional but never used [6.11.11 tree, read]",
 		R_6_11_11,
 	},
 	{
-		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313,
+		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313, .verified = NVMX_VERIFIED_READ,
 		.tree = "ChenRuiwei/linux-6.13.7 @ f442e55ae5d6, 6.13.7",
 		.summary = "KVM_X86_QUIRK_STUFF_FEATURE_MSRS (disabled: vCPU starts with zero "
 			   "VMX MSRs, no CPUID stuffing); PERF_GLOBAL_CTRL erratum back in "
@@ -460,17 +549,70 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_13_7,
 	},
 	{
-		.name = "6.14", .version = KV(6, 14, 0), .date = 20250324,
+		.name = "6.14", .version = KV(6, 14, 0), .date = 20250324, .verified = NVMX_VERIFIED_READ,
 		.tree = "perishh/linux-6.14 @ 16b95dcdf585, 6.14.0",
 		.summary = "nested values and checks as 6.13 [6.14.0 tree, read]",
 		R_6_14,
 	},
 	{
-		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928,
+		.name = "6.6.87", .version = KV(6, 6, 87), .date = 20250420, .verified = NVMX_VERIFIED_READ,
+		.base = "6.6", .changes = { &ch_aa0d42cacf09 },
+		.tree = "Yunbaby8/linux-6.6.87-lab @ 7fe0c4ed5035 (date estimated)",
+		.summary = "6.6.y stable line: no pt_mode parameter; nested values and checks as 6.6",
+		R_6_6,
+		.params = PARAMS_60 & ~P(PT_MODE),
+	},
+	{
+		.name = "rhel-9.5", .version = KV(5, 14, 0), .date = 20250429, .verified = NVMX_VERIFIED_READ,
+		.distro = "RHEL 9.5 (AlmaLinux, Rocky)", .release = "5.14.0-503.40.1.el9_5",
+		.base = "6.8",
+		.tree = "mkuron/almalinux-kernel @ 6ce8c56cba55 (date estimated)",
+		.summary = "RHEL 9.5's 5.14.0-503: 6.8's KVM plus 6.10's EPT-violation #VE plumbing, "
+			   "which without CONFIG_KVM_INTEL_PROVE_VE changes no value",
+		R_6_8,
+	},
+	{
+		.name = "6.12.33", .version = KV(6, 12, 33), .date = 20250619, .verified = NVMX_VERIFIED_READ,
+		.base = "6.12", .changes = { &ch_85434c3c73fc },
+		.tree = "tes-rep/linux-6.12.y @ 445e77df6f0d; wishday/linux-6.12.y @ 21ae40e85ea7 "
+			"(6.12.19) the same (date: Debian's 6.12.33-1 upload)",
+		.summary = "6.12.y stable line: the PERF_GLOBAL_CTRL erratum back in setup_vmcs_config",
+		R_6_12,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
+	},
+	{
+		.name = "rhel-9.6", .version = KV(5, 14, 0), .date = 20250805, .verified = NVMX_VERIFIED_READ,
+		.distro = "RHEL 9.6 (AlmaLinux, Rocky)", .release = "5.14.0-570.32.1.el9_6",
+		.base = "6.11.11", .changes = { &ch_rhel_pt_mode },
+		.tree = "mkuron/almalinux-kernel @ a29d65115b42 (date estimated)",
+		.summary = "RHEL 9.6's 5.14.0-570: 6.11.11's KVM with the pt_mode parameter kept",
+		R_6_11_11,
+		.params = PARAMS_60,
+	},
+	{
+		.name = "rhel-10.0", .version = KV(6, 12, 0), .date = 20250807, .verified = NVMX_VERIFIED_READ,
+		.distro = "RHEL 10.0 (AlmaLinux, Rocky)", .release = "6.12.0-55.24.1.el10_0",
+		.base = "6.12",
+		.tree = "mkuron/almalinux-kernel @ da382d9450a9 (no 6.12.y erratum revert; date estimated)",
+		.summary = "RHEL 10.0's 6.12.0-55: nested values and checks as 6.12.0",
+		R_6_12,
+	},
+	{
+		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928, .verified = NVMX_VERIFIED_READ,
 		.tree = "busysteve/linux-6.17.0-rust-ported-c @ 1e9822c103f8, 6.17.0 (KVM files pristine)",
 		.summary = "nested values and checks as 6.13; entry/exit pair check finishes "
 			   "all pairs before failing (same outcome) [6.17.0 tree, read]",
 		R_6_17,
+	},
+	{
+		.name = "6.1.158", .version = KV(6, 1, 158), .date = 20251109, .verified = NVMX_VERIFIED_READ,
+		.base = "6.1", .changes = { &ch_31de69f4eea7, &ch_aa0d42cacf09 },
+		.tree = "HDevices/linux-6.1.158 @ 71dd535994d7 (date: Debian's 6.1.158-1 upload)",
+		.summary = "6.1.y stable line: USR_WAIT_PAUSE offered to L1, no pt_mode parameter",
+		R_6_1,
+		.proc2_mask = UINT32_C(0x06111b5c),
+		.params = (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
+			   P(ERROR_ON_INCONSISTENT)) & ~P(PT_MODE),
 	},
 	{
 		.name = "6.18.2", .version = KV(6, 18, 2), .date = 20251218, .verified = NVMX_VERIFIED_CONFORMANCE,
@@ -482,7 +624,15 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_18_2,
 	},
 	{
-		.name = "6.19.9", .version = KV(6, 19, 9), .date = 20260319,
+		.name = "ubuntu-24.04-hwe", .version = KV(6, 17, 0), .date = 20260212, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Ubuntu 24.04 LTS (HWE)", .release = "6.17.0-N",
+		.base = "6.17",
+		.tree = "no Ubuntu 6.17.0-N tree found: modelled as upstream 6.17 (not verified)",
+		.summary = "Ubuntu 24.04.4's HWE kernel as upstream 6.17",
+		R_6_17,
+	},
+	{
+		.name = "6.19.9", .version = KV(6, 19, 9), .date = 20260319, .verified = NVMX_VERIFIED_READ,
 		.tree = "AlfredoFerreira04/scheduler-linux-6.19.9-env @ 2537048804c9, 6.19.9",
 		.summary = "as 6.18.2, but CET for L1 needs CET state in host IA32_XSS "
 			   "(kvm_setup_xss_caps() from vmx_set_cpu_caps(), as in 7.0) "
@@ -498,37 +648,128 @@ static const struct nvmx_kernel kernels[] = {
 		R_7_0,
 	},
 	{
+		.name = "6.18.26", .version = KV(6, 18, 26), .date = 20260425, .verified = NVMX_VERIFIED_READ,
+		.base = "6.18.2", .changes = { &ch_f8ade833b733 },
+		.tree = "nickfox-taterli/nanopi-r5c-linux-6.18.26 @ aa1ac7b60845 (date estimated)",
+		.summary = "6.18.y stable line: CET for L1 needs CET state in host IA32_XSS (as 7.0)",
+		R_6_18_2,
+		.cet = CET_NEEDS_XSS,
+	},
+	{
+		.name = "pve-9.0", .version = KV(6, 14, 11), .date = 20260515, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Proxmox VE 9.0", .release = "6.14.11-9-pve",
+		.base = "6.14",
+		.tree = "proxmox/pve-kernel trixie-6.14 @ c4e4dcb: no VMX capability patch; base not "
+			"public: modelled as 6.14",
+		.summary = "Proxmox VE 9.0's 6.14.11-pve as upstream 6.14 (patches read, base not found)",
+		R_6_14,
+	},
+	{
+		.name = "5.15.215", .version = KV(5, 15, 215), .date = 20260610, .verified = NVMX_VERIFIED_READ,
+		.base = "5.15",
+		.changes = { &ch_31de69f4eea7, &ch_a910b5ab6b25, &ch_f8ae08f9789a, &ch_1c1a41497ab8,
+			     &ch_f80ae0ef089a, &ch_7a601e2cf615, &ch_aa0d42cacf09 },
+		.tree = "unifreq/linux-5.15.y @ 5c88653f6cce (stable imports only; date estimated)",
+		.summary = "5.15.y stable line: USR_WAIT_PAUSE offered, UMIP in CR4_FIXED1 when emulated, "
+			   "restores against KVM's maximum, ENCLS exiting only where the hardware has it, "
+			   "eVMCS filter on TRUE_PINBASED and save-preemption-timer, no pt_mode",
+		R_5_15,
+		.proc2_mask = UINT32_C(0x06111b5c),
+		.umip_cr4_fixed1 = true,
+		.restore_vs_vcpu = false,
+		.sgx_needs_encls = true,
+		.evmcs_read.pin_true_too = true,
+		.evmcs_read.keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.evmcs_cfg_keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.params = (PARAMS_BASE & ~P(PT_MODE)) | P(SGX),
+	},
+	{
+		.name = "ubuntu-22.04", .version = KV(5, 15, 215), .date = 20260610, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Ubuntu 22.04 LTS (GA)", .release = "5.15.0-N", .aliases = "jammy",
+		.base = "5.15.215",
+		.tree = "no Ubuntu 5.15.0-N tree found: modelled as the 5.15.y stable line it tracks",
+		.summary = "Ubuntu 22.04's GA kernel as the 5.15.y stable line (5.15.215): not 5.15.0, "
+			   "whose ENCLS-exiting offer breaks 5.15 -> 6.1 upgrades",
+		R_5_15,
+		.proc2_mask = UINT32_C(0x06111b5c),
+		.umip_cr4_fixed1 = true,
+		.restore_vs_vcpu = false,
+		.sgx_needs_encls = true,
+		.evmcs_read.pin_true_too = true,
+		.evmcs_read.keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.evmcs_cfg_keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.params = (PARAMS_BASE & ~P(PT_MODE)) | P(SGX),
+	},
+	{
 		.name = "7.1.3", .version = KV(7, 1, 3), .date = 20260702, .verified = NVMX_VERIFIED_CONFORMANCE,
 		.tree = "rikudousennin22/linux-7.1.3 @ 5e6bc1446adb, 7.1.3",
 		.summary = "`cet` module parameter (cleared without the load-CET-state "
 			   "entry control); nested values as 7.0 [7.1.3; conformance data]",
 		R_7_1_3,
 	},
-
-	/* ---- distribution and stable rows: a base row plus named changes ---- */
 	{
-		.name = "debian-12", .version = KV(6, 1, 192), .date = 20261126,
-		.distro = "Debian 12 (bookworm)", .aliases = "bookworm",
+		.name = "7.1.5", .version = KV(7, 1, 5), .date = 20260716, .verified = NVMX_VERIFIED_READ,
+		.base = "7.1.3",
+		.tree = "danayer/linux-7.1.5 @ 9d1745cf8134 (date estimated)",
+		.summary = "7.1.y stable line: nested values and checks as 7.1.3",
+		R_7_1_3,
+	},
+	{
+		.name = "pve-9.1", .version = KV(6, 17, 13), .date = 20260728, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Proxmox VE 9.1", .release = "6.17.13-21-pve",
+		.base = "6.17",
+		.tree = "proxmox/pve-kernel trixie-6.17 @ 74c6afb: no VMX capability patch; base not "
+			"public: modelled as 6.17",
+		.summary = "Proxmox VE 9.1's 6.17.13-pve as upstream 6.17 (patches read, base not found)",
+		R_6_17,
+	},
+	{
+		.name = "debian-11", .version = KV(5, 10, 262), .date = 20260731, .verified = NVMX_VERIFIED_READ,
+		.distro = "Debian 11 (bullseye)", .release = "5.10.262-1", .aliases = "bullseye",
+		.base = "5.10",
+		.changes = { &ch_f8ae08f9789a, &ch_evmcs_filter_all, &ch_f80ae0ef089a, &ch_7a601e2cf615,
+			     &ch_aa0d42cacf09 },
+		.tree = "Debian linux-source-5.10 5.10.262-1 (bullseye-security)",
+		.summary = "Debian 11's 5.10.262: 5.10's nested values, restores checked against KVM's "
+			   "maximum, L1's eVMCS read filter as 5.19's, no pt_mode",
+		R_5_10,
+		.restore_vs_vcpu = false,
+		.evmcs_read = READ_FILTER_519,
+		.evmcs_cfg_keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.params = PARAMS_BASE & ~P(PT_MODE),
+	},
+	{
+		.name = "pve-8", .version = KV(6, 8, 12), .date = 20260818, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Proxmox VE 8", .release = "6.8.12-43-pve", .aliases = "pve-8.4",
+		.base = "6.8",
+		.tree = "proxmox/pve-kernel bookworm-6.8 @ b187eb7: its patches change no VMX "
+			"capability; the Ubuntu 6.8 base + stable is not public: modelled as 6.8",
+		.summary = "Proxmox VE 8's 6.8.12-pve as upstream 6.8 (patches read, base not found)",
+		R_6_8,
+	},
+	{
+		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261120, .verified = NVMX_VERIFIED_READ,
+		.distro = "Debian 13 (trixie)", .release = "6.12.118-1", .aliases = "trixie",
+		.base = "6.12", .changes = { &ch_85434c3c73fc, &ch_088b8eeb25ec },
+		.tree = "Debian linux-source-6.12 6.12.118-1 (trixie-security)",
+		.summary = "Debian 13's 6.12.118: 6.12 with the 6.12.y revert that puts the "
+			   "PERF_GLOBAL_CTRL erratum back into setup_vmcs_config, and the "
+			   "STUFF_FEATURE_MSRS quirk (6.12.85)",
+		R_6_12,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
+		.stuff_quirk = true,
+	},
+	{
+		.name = "debian-12", .version = KV(6, 1, 192), .date = 20261126, .verified = NVMX_VERIFIED_READ,
+		.distro = "Debian 12 (bookworm)", .release = "6.1.192-3", .aliases = "bookworm",
 		.base = "6.1", .changes = { &ch_31de69f4eea7, &ch_aa0d42cacf09 },
-		.tree = "HDevices/linux-6.1.158 @ 71dd535994d7 (6.1.158 = Debian ABI 6.1.0-41); "
-			"Debian 6.1.192-3 changelog lists both changes (6.1.4-1, 6.1.119-1)",
+		.tree = "Debian linux-source-6.1 6.1.192-3 (bookworm-security)",
 		.summary = "Debian 12's 6.1.192: 6.1 with the stable backports that change nested "
 			   "VMX: USR_WAIT_PAUSE offered to L1, no pt_mode parameter",
 		R_6_1,
 		.proc2_mask = UINT32_C(0x06111b5c),
 		.params = (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
 			   P(ERROR_ON_INCONSISTENT)) & ~P(PT_MODE),
-	},
-	{
-		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261128,
-		.distro = "Debian 13 (trixie)", .aliases = "trixie",
-		.base = "6.12", .changes = { &ch_85434c3c73fc },
-		.tree = "tes-rep/linux-6.12.y @ 445e77df6f0d (6.12.33); Debian 6.12.118-1 "
-			"changelog lists no further nested VMX capability change",
-		.summary = "Debian 13's 6.12.118: 6.12 with the 6.12.y revert that puts the "
-			   "PERF_GLOBAL_CTRL erratum back into setup_vmcs_config",
-		R_6_12,
-		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
 	},
 };
 
@@ -575,6 +816,11 @@ const char *nvmx_kernel_distro(const struct nvmx_kernel *k)
 	return k->distro;
 }
 
+const char *nvmx_kernel_release(const struct nvmx_kernel *k)
+{
+	return k->release;
+}
+
 const char *nvmx_kernel_aliases(const struct nvmx_kernel *k)
 {
 	return k->aliases;
@@ -616,8 +862,10 @@ const char *nvmx_kernel_verified(const struct nvmx_kernel *k)
 		return "conformance data";
 	case NVMX_VERIFIED_HARNESS:
 		return "kernel harness";
-	default:
+	case NVMX_VERIFIED_READ:
 		return "read from tree";
+	default:
+		return "not verified (no tree: modelled as its base)";
 	}
 }
 
@@ -671,6 +919,7 @@ int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out)
 	out->summary = row->summary;
 	out->date = row->date;
 	out->distro = row->distro;
+	out->release = row->release;
 	out->aliases = row->aliases;
 	out->base = row->base;
 	for (unsigned c = 0; c < NVMX_MAX_CHANGES; c++)

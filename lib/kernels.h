@@ -81,12 +81,13 @@ struct nvmx_change {
 #define OR(f, v)    EDIT_(f, EDIT_OR, v)
 #define CLEAR(f, v) EDIT_(f, EDIT_CLEAR, v)
 
-#define NVMX_MAX_CHANGES 8
+#define NVMX_MAX_CHANGES 12
 
 /* How a row's facts were established. */
 enum nvmx_verified {
-	NVMX_VERIFIED_READ,		/* read in the tree, checked by tests/test_kernel_rows.c
-					 * (the default: a row claims no more unless it says so) */
+	NVMX_VERIFIED_NONE,		/* no tree: modelled as its base (the default: a row
+					 * claims no more unless it says so) */
+	NVMX_VERIFIED_READ,		/* read in the tree, checked by tests/test_*_rows.c */
 	NVMX_VERIFIED_HARNESS,		/* kernel harness cases run on the row's own tree */
 	NVMX_VERIFIED_CONFORMANCE,	/* conformance/ cases, outputs of the real kernel functions */
 };
@@ -103,6 +104,7 @@ struct nvmx_kernel {
 	/* Identity and lineage (not read by the derivation). */
 	uint32_t date;			/* release date, YYYYMMDD: "older" means released before */
 	const char *distro;		/* "Debian 12 (bookworm)", or NULL for an upstream release */
+	const char *release;		/* the distribution's version ("6.1.192-3"), or NULL */
 	const char *aliases;		/* other names, space-separated ("bookworm"), or NULL */
 	const char *base;		/* the row this one is derived from, or NULL */
 	const struct nvmx_change *changes[NVMX_MAX_CHANGES];	/* applied to base, in order */

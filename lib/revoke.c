@@ -12,6 +12,24 @@ static const enum nvmx_msr_id revocable[] = {
 	NVMX_TRUE_PINBASED, NVMX_TRUE_PROCBASED, NVMX_TRUE_EXIT, NVMX_TRUE_ENTRY, NVMX_PROCBASED2,
 };
 
+/* Index of id in revocable[], or -1. */
+static int revoke_slot(enum nvmx_msr_id id)
+{
+	for (unsigned r = 0; r < sizeof(revocable) / sizeof(revocable[0]); r++)
+		if (revocable[r] == id)
+			return (int)r;
+	return -1;
+}
+
+bool nvmx_revoke_offered_by(const struct nvmx_revoke *r, enum nvmx_msr_id id, unsigned bit,
+			    unsigned kernel)
+{
+	int s = revoke_slot(id);
+	if (s < 0 || bit >= 32 || kernel >= NVMX_MAX_KERNELS)
+		return false;
+	return (r->offered_by[s][bit][kernel / 64] >> (kernel % 64)) & 1;
+}
+
 unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 			     const struct nvmx_kernel *dest, const struct nvmx_params *p,
 			     const struct nvmx_kernel *since)
@@ -20,11 +38,11 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 	struct nvmx_params op;
 	unsigned count = 0;
 
-	*out = (struct nvmx_revoke){ { 0 }, { { 0 } } };
+	*out = (struct nvmx_revoke){ { 0 }, { { { 0 } } } };
 	nvmx_kvm_load(&dst, h, dest, p);
 	if (dst.status != NVMX_LOAD_OK || !dst.nested)
 		return 0;
-	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+	for (unsigned i = 0; i < nvmx_kernel_count() && i < NVMX_MAX_KERNELS; i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
 		if (!nvmx_kernel_older(k, dest) || (since && nvmx_kernel_older(k, since)))
 			continue;
@@ -41,7 +59,7 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 					if (!((out->hi[id] >> b) & 1))
 						count++;
 					out->hi[id] |= UINT32_C(1) << b;
-					out->offered_by[id][b] |= UINT32_C(1) << i;
+					out->offered_by[r][b][i / 64] |= UINT64_C(1) << (i % 64);
 				}
 		}
 	}

@@ -130,6 +130,8 @@ static void test_table(void)
 		if (nvmx_kernel_older(nvmx_kernel_at(j), nvmx_kernel_at(j - 1)))
 			bad++;
 	tap_ok(!bad, "the table is in release-date order (%u rows)", nvmx_kernel_count());
+	tap_ok(nvmx_kernel_count() <= NVMX_MAX_KERNELS, "%u rows fit the revoke list's release sets (%d)",
+	       nvmx_kernel_count(), NVMX_MAX_KERNELS);
 	tap_ok(!strcmp(nvmx_kernel_name(nvmx_kernel_default()), "7.1.3"),
 	       "the default row is the newest upstream release, 7.1.3 (got %s)",
 	       nvmx_kernel_name(nvmx_kernel_default()));

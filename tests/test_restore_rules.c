@@ -299,11 +299,14 @@ static void revoke_policies(void)
 	tap_ok(set(&dst, 0x48b, p2, NULL) == EINVAL_RC, "strict 6.1 rejects it");
 	unsigned n = nvmx_revoke_compute(&rl, &hf.host, dst.kernel, &dst.params, NULL);
 	tap_ok(n >= 1 && (rl.hi[NVMX_PROCBASED2] >> 15 & 1), "6.1's revoke list has ENCLS exiting");
-	uint32_t by519 = 0;
-	for (unsigned k = 0; k < nvmx_kernel_count(); k++)
+	bool by519 = false, by61 = false;
+	for (unsigned k = 0; k < nvmx_kernel_count(); k++) {
 		if (!strcmp(nvmx_kernel_name(nvmx_kernel_at(k)), "5.19"))
-			by519 = UINT32_C(1) << k;
-	tap_ok(rl.offered_by[NVMX_PROCBASED2][15] & by519, "... offered by 5.19");
+			by519 = nvmx_revoke_offered_by(&rl, NVMX_PROCBASED2, 15, k);
+		if (!strcmp(nvmx_kernel_name(nvmx_kernel_at(k)), "6.1"))
+			by61 = nvmx_revoke_offered_by(&rl, NVMX_PROCBASED2, 15, k);
+	}
+	tap_ok(by519 && !by61, "... offered by 5.19 (not by 6.1 itself)");
 
 	nvmx_vcpu_init(&v, &dst, 0);
 	v.policy = NVMX_POLICY_REVOKE_KEEP;

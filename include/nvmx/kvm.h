@@ -30,6 +30,8 @@ uint32_t nvmx_kernel_date(const struct nvmx_kernel *k);		/* YYYYMMDD */
 /* Distribution rows: "Debian 12 (bookworm)"; NULL for an upstream release. */
 const char *nvmx_kernel_distro(const struct nvmx_kernel *k);
 const char *nvmx_kernel_aliases(const struct nvmx_kernel *k);	/* space-separated, or NULL */
+/* The distribution's own version ("6.1.192-3", "5.14.0-570.32.1.el9_6"), or NULL. */
+const char *nvmx_kernel_release(const struct nvmx_kernel *k);
 /* The row a distribution or stable row is derived from, and its changes. */
 const struct nvmx_kernel *nvmx_kernel_base(const struct nvmx_kernel *k);
 unsigned nvmx_kernel_change_count(const struct nvmx_kernel *k);

@@ -19,12 +19,23 @@ enum nvmx_policy {
 	NVMX_POLICY_REVOKE_CLEAR,	/* accepted, hidden from L1 */
 };
 
+/* Release rows the library can hold (nvmx_kernel_count() <= this; a test checks). */
+#define NVMX_MAX_KERNELS 256
+/* The control MSRs a revoke list covers: TRUE_PINBASED, TRUE_PROCBASED, TRUE_EXIT,
+ * TRUE_ENTRY, PROCBASED2 (nvmx_revoke_slot). */
+#define NVMX_REVOKE_MSRS 5
+
 /* Bits a release accepts back although it no longer offers them. */
 struct nvmx_revoke {
 	uint32_t hi[NVMX_MSR_COUNT];	/* allowed-1 bits per control MSR (hi half) */
-	/* For each control MSR and bit: which releases (nvmx_kernel_at index) offered it. */
-	uint32_t offered_by[NVMX_MSR_COUNT][32];
+	/* For each revocable MSR and bit: which releases (nvmx_kernel_at index, a
+	 * bit each) offered it; read it with nvmx_revoke_offered_by(). */
+	uint64_t offered_by[NVMX_REVOKE_MSRS][32][NVMX_MAX_KERNELS / 64];
 };
+
+/* Did release row `kernel` (an nvmx_kernel_at index) offer allowed-1 bit `bit` of id? */
+bool nvmx_revoke_offered_by(const struct nvmx_revoke *r, enum nvmx_msr_id id, unsigned bit,
+			    unsigned kernel);
 
 enum nvmx_vcpu_state {
 	NVMX_STATE_HAS_RUN = 1 << 0,	/* KVM_RUN happened */
