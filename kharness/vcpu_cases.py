@@ -31,7 +31,7 @@ NONRESTORABLE = [0x481, 0x482, 0x483, 0x484, 0x487, 0x489]
 CONTROLS = [0x48b, 0x48d, 0x48e, 0x48f, 0x490]
 M64 = (1 << 64) - 1
 # the kinds kcases.py runs through kind_files()
-KINDS = ("restore", "cross")
+KINDS = ("restore", "cross", "cpuid", "guestread")
 
 # Host samples of the conformance data (the data's own choice, kept so a
 # tree without data gets the same hosts). With --hosts-from the sample of an
@@ -361,6 +361,119 @@ def cross_lines(kc, binary, kernel, source, source_derived, jobs, hosts_dir, syn
     return out
 
 
+def env_cases(kc, binary, cases, jobs):
+    """cases: [(name, host path, params, env, extra)] -> results of kind vcpu by name."""
+    inputs = []
+    for name, path, params, env, extra in cases:
+        meta, msrs, _ = kc.read_host(path)
+        inputs.append(kc.case_input(name, 'vcpu', meta, msrs, params, env, extra))
+    return kc.run_batches(binary, inputs, jobs)
+
+
+def writes_args(writes):
+    return ['write 0x%x 0x%x' % (i, v) for i, v in writes]
+
+
+def cpuid_lines(kc, binary, kernel, jobs, hosts_dir, synthetic_dir, hosts_from=None, nostuff=False):
+    """cpuid-V: per host and guest CPUID set, the vCPU right after KVM_SET_CPUID2,
+    then the writes of cpuid_plan() on fresh vCPUs with the same CPUID."""
+    hosts = (plan_keys(hosts_from, lambda d: d['host']) if hosts_from
+             else [h + '.msrs' for h in CPUID_HOSTS])
+    if hosts_from:
+        nostuff = any('"none-nostuff"' in l for l in open(hosts_from))
+    sets = CPUID_SETS + ([CPUID_SET_NOSTUFF] if nostuff else [])
+    der = derive_values(kc, binary, [(h, {}, host_path(h, hosts_dir, synthetic_dir)) for h in hosts], jobs)
+    first = []
+    for h in hosts:
+        for cs, env in sets:
+            first.append(('%s/%s/after-set-cpuid' % (h, cs), host_path(h, hosts_dir, synthetic_dir), {},
+                          env, []))
+    res1 = env_cases(kc, binary, first, jobs)
+    todo = []
+    for h in hosts:
+        n = der[(h, '{}')]
+        for cs, env in sets:
+            r = res1.get('%s/%s/after-set-cpuid' % (h, cs), {'kh_error': 'no result'})
+            after = nested_of(r['after_set_cpuid']) if r.get('after_set_cpuid') else None
+            if n is None:
+                plan = [('after-set-cpuid', [])]
+            else:
+                plan = cpuid_plan(n, after)
+            for case, writes in plan:
+                todo.append(('%s/%s/%s' % (h, cs, case), h, cs, env, case, writes))
+    res = env_cases(kc, binary, [(t[0], host_path(t[1], hosts_dir, synthetic_dir), {}, t[3],
+                                  writes_args(t[5])) for t in todo if t[4] != 'after-set-cpuid'], jobs)
+    res.update({k: v for k, v in res1.items()})
+    out = []
+    for name, h, cs, env, case, writes in todo:
+        r = res.get(name, {'kh_error': 'no result'})
+        line = {'case': name, 'kernel': kernel, 'host': h, 'params': {}, 'env': dict(env)}
+        if 'kh_error' in r:
+            line['kh_error'] = r['kh_error']
+            out.append(line)
+            continue
+        line['load_ok'] = bool(r.get('load_ok'))
+        if case == 'after-set-cpuid':
+            line['after_set_cpuid'] = r.get('after_set_cpuid')
+        full = vcpu_line({}, r, writes)
+        line['writes'] = full.get('writes', [])
+        line['final'] = full.get('final', {})
+        if 'kh_error' in full:
+            line['kh_error'] = full['kh_error']
+        line['cpuid_set'] = cs
+        out.append(line)
+    return out
+
+
+GUESTREAD_ENV = {'guest_cpuid': 'host', 'pmu_version': 2}
+
+
+def guestread_lines(kc, binary, kernel, jobs, hosts_dir, synthetic_dir, hosts_from=None):
+    """guestread-V: what L1 reads (and KVM_GET_MSRS), with and without eVMCS,
+    on bare metal and on Hyper-V, after KVM_SET_CPUID2 (host flags, PMU v2);
+    a few hosts also after a QEMU-order restore of the derived values."""
+    if hosts_from:
+        hosts = plan_keys(hosts_from, lambda d: d['host'])
+        qr = set(plan_keys(hosts_from, lambda d: d['host'] if d['case'].endswith('after-qemu-restore') else None))
+    else:
+        hosts = [h + '.msrs' for h in GUESTREAD_HOSTS]
+        qr = {h + '.msrs' for h in GUESTREAD_RESTORE_HOSTS}
+    der = derive_values(kc, binary, [(h, {}, host_path(h, hosts_dir, synthetic_dir)) for h in hosts], jobs)
+    # the data's order: every host's reads first, then the restore-first ones
+    reads, restores = [], []
+    for h in hosts:
+        n = der[(h, '{}')]
+        for case, writes, hv in guestread_plan(n or {i: 0 for i in RESTORABLE}, h in qr and n is not None):
+            env = dict({'hyperv_evmcs': 1} if hv else {}, **GUESTREAD_ENV)
+            (restores if writes else reads).append(('%s/%s' % (h, case), h, env, writes))
+    todo = reads + restores
+    res = env_cases(kc, binary, [(t[0], host_path(t[1], hosts_dir, synthetic_dir), {}, t[2],
+                                  writes_args(t[3]) + ['reads']) for t in todo], jobs)
+    out = []
+    for name, h, env, writes in todo:
+        r = res.get(name, {'kh_error': 'no result'})
+        line = {'case': name, 'kernel': kernel, 'host': h, 'params_requested': {}, 'env': env}
+        if 'kh_error' in r:
+            line['kh_error'] = r['kh_error']
+            out.append(line)
+            continue
+        line['load_ok'] = bool(r.get('load_ok'))
+        line['load_rc'] = r.get('load_rc')
+        if 'kvm_using_evmcs' in r:
+            line['kvm_using_evmcs'] = r['kvm_using_evmcs']
+        line['nested'] = r.get('nested')
+        line['after_set_cpuid'] = r.get('after_set_cpuid')
+        full = vcpu_line({}, r, writes)
+        # guestread lines also carry each write's return value (0, -EINVAL)
+        line['writes'] = [dict(w, ret=g.get('ret')) for w, g in zip(full.get('writes', []), r.get('writes') or [])]
+        if writes:
+            line['final'] = {k: v for k, v in (r.get('vcpu') or {}).items() if int(k, 16) <= 0x491}
+        line['reads'] = r.get('reads')
+        line['kernel_log'] = r.get('kernel_log', [])
+        out.append(line)
+    return out
+
+
 def version_of(label):
     """A release label as a tuple for ordering (6.18.2 -> (6, 18, 2))."""
     try:
@@ -407,6 +520,11 @@ def kind_files(kc, a, kind):
                 kc, a.bin, a.kernel, src, load_derived(cases_dir, src), a.jobs, a.hosts,
                 a.synthetic, singles, ref if have_ref else None)
         return out
+    if kind in ('cpuid', 'guestread'):
+        ref = os.path.join(cases_dir, '%s-%s.jsonl' % (kind, a.kernel))
+        fn = cpuid_lines if kind == 'cpuid' else guestread_lines
+        return {'%s-%s.jsonl' % (kind, a.kernel): fn(kc, a.bin, a.kernel, a.jobs, a.hosts, a.synthetic,
+                                                     ref if os.path.exists(ref) else None)}
     raise ValueError('no vCPU kind %s' % kind)
 
 

@@ -10,21 +10,100 @@
 #ifndef KH_VCPU_H
 #define KH_VCPU_H
 
-struct kvm { int kh_unused; };
+/* the VM: no dirty logging, no bus-lock detection or notify exits enabled, PAUSE intercepted */
+struct kh_kvm_arch {
+	int cpu_dirty_logging_count;
+	bool bus_lock_detection_enabled;
+	bool pause_in_guest;
+	u64 disabled_quirks;
+};
+struct kvm { struct kh_kvm_arch arch; };
+
+/* Hyper-V enlightenments of the vCPU (L1 reads with eVMCS): the nested-features EBX */
+struct kh_hv_cpuid_cache { u32 nested_ebx; };
+struct kvm_vcpu_hv { struct kh_hv_cpuid_cache cpuid_cache; };
+
+struct kh_vcpu_arch {
+	struct kvm_cpuid_entry2 *cpuid_entries;	/* the KVM_SET_CPUID2 table */
+	int cpuid_nent;
+	bool xsaves_enabled;
+	bool hyperv_enabled;			/* guest CPUID has the Hyper-V leaves */
+	struct kvm_vcpu_hv *hyperv;
+};
 
 struct kvm_vcpu {
 	struct kvm *kvm;
+	struct kh_vcpu_arch arch;
 };
 
 #ifndef KH_HAS_struct_vcpu_vmx
 struct kh_nested_vmx {
 	bool vmxon;
+	bool enlightened_vmcs_enabled;		/* KVM_CAP_HYPERV_ENLIGHTENED_VMCS */
 	struct nested_vmx_msrs msrs;
 };
 
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
+	int vpid;				/* a VPID was allocated (enable_vpid) */
+	u64 msr_ia32_feature_control_valid_bits;
 	struct kh_nested_vmx nested;
 };
 #endif
+
+/*
+ * The guest CPUID as KVM keeps it (vcpu->arch.cpuid_entries) and the kernel's
+ * lookups over it: kvm_find_cpuid_entry[_index]() return the entry for a
+ * leaf (and subleaf where it is significant); guest_cpuid_has() tests one
+ * X86_FEATURE_* bit in the entry and register its word stands for
+ * (kh_word_cpuid(), the hardware-defined words of cpufeatures.h).
+ */
+#define KH_ANY_INDEX 0xffffffffu
+struct kvm_cpuid_entry2 *kh_find_cpuid(struct kvm_vcpu *vcpu, u32 function, u32 index);
+bool kh_guest_cpuid_has(struct kvm_vcpu *vcpu, unsigned int x86_feature);
+#ifndef KH_HAS_kvm_find_cpuid_entry
+#define kvm_find_cpuid_entry(vcpu, fn, ...) kh_find_cpuid(vcpu, fn, KH_ANY_INDEX)
+#endif
+#ifndef KH_HAS_kvm_find_cpuid_entry_index
+#define kvm_find_cpuid_entry_index(vcpu, fn, idx) kh_find_cpuid(vcpu, fn, idx)
+#endif
+#ifndef KH_HAS_guest_cpuid_has
+#define guest_cpuid_has(vcpu, f) kh_guest_cpuid_has(vcpu, f)
+#endif
+#ifndef feature_bit
+#define feature_bit(name) (1u << (X86_FEATURE_##name & 31))
+#endif
+
+/* no APICv on this vCPU (lapic_in_kernel: kh_kvm.h) */
+static inline bool kvm_vcpu_apicv_active(struct kvm_vcpu *vcpu) { (void)vcpu; return false; }
+static inline bool kvm_pause_in_guest(struct kvm *kvm) { return kvm->arch.pause_in_guest; }
+static inline bool kvm_notify_vmexit_enabled(struct kvm *kvm) { (void)kvm; return false; }
+static inline struct kvm_vcpu_hv *to_hv_vcpu(struct kvm_vcpu *vcpu) { return vcpu->arch.hyperv; }
+/* KVM's own supported-CPUID words: only XFD is asked for here (MSR interception) */
+static inline bool kh_kvm_cpu_cap_has(unsigned int f) { (void)f; return false; }
+#ifndef KH_HAS_kvm_cpu_cap_has
+#define kvm_cpu_cap_has(f) kh_kvm_cpu_cap_has(f)
+#endif
+
+/*
+ * What vmx_vcpu_after_set_cpuid() does besides the nested MSRs: VMCS writes
+ * (the secondary controls of the vCPU's own VMCS, CR4 guest/host mask,
+ * exception bitmap, ENCLS bitmap), user-return and Intel PT MSRs, MSR
+ * interception. None of it feeds a nested MSR, so they are empty here; the
+ * values computed for them (vmx_secondary_exec_control(), which also stuffs
+ * the nested PROCBASED_CTLS2) are still computed, by the kernel's code.
+ */
+struct vmx_uret_msr;
+#define MSR_TYPE_R 1
+#define MSR_TYPE_W 2
+#define MSR_TYPE_RW 3
+static inline void vmx_setup_uret_msrs(struct vcpu_vmx *vmx) { (void)vmx; }
+static inline void vmcs_set_secondary_exec_control(struct vcpu_vmx *vmx, u32 ctl) { (void)vmx; (void)ctl; }
+static inline void update_intel_pt_cfg(struct kvm_vcpu *vcpu) { (void)vcpu; }
+static inline struct vmx_uret_msr *vmx_find_uret_msr(struct vcpu_vmx *vmx, u32 msr) { (void)vmx; (void)msr; return NULL; }
+static inline void vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, struct vmx_uret_msr *m, u64 d) { (void)vmx; (void)m; (void)d; }
+static inline void vmx_set_intercept_for_msr(struct kvm_vcpu *vcpu, u32 msr, int type, bool value) { (void)vcpu; (void)msr; (void)type; (void)value; }
+static inline void set_cr4_guest_host_mask(struct vcpu_vmx *vmx) { (void)vmx; }
+static inline void vmx_write_encls_bitmap(struct kvm_vcpu *vcpu, void *vmcs12) { (void)vcpu; (void)vmcs12; }
+static inline void vmx_update_exception_bitmap(struct kvm_vcpu *vcpu) { (void)vcpu; }
 #endif
