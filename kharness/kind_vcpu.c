@@ -159,9 +159,19 @@ static void kh_guest_cpuid(struct kvm_vcpu *vcpu, const char *spec, int pmu_vers
  * initiated) read is filtered when L1 enabled eVMCS. The tests and the filter
  * are the tree's own functions.
  */
+/* the "vCPU may use VMX" test of vmx_get_msr()/vmx_set_msr() */
+static bool kh_vmx_allowed(struct kvm_vcpu *vcpu)
+{
+#if KH_LAYOUT >= 606
+	return guest_can_use(vcpu, X86_FEATURE_VMX);
+#else
+	return nested_vmx_allowed(vcpu);
+#endif
+}
+
 static int kh_read_vmx_msr(struct kvm_vcpu *vcpu, u32 idx, u64 *data, bool host_initiated)
 {
-	if (!nested_vmx_allowed(vcpu))
+	if (!kh_vmx_allowed(vcpu))
 		return 1;
 	if (vmx_get_vmx_msr(&to_vmx(vcpu)->nested.msrs, idx, data))
 		return 1;
@@ -257,7 +267,7 @@ static int kind_vcpu(const struct kh_case *c)
 		if (have)
 			ret = 0;
 #ifdef KH_HAS_vmx_vcpu_after_set_cpuid
-		if (have && spec && !nested_vmx_allowed(vcpu))
+		if (have && spec && !kh_vmx_allowed(vcpu))
 			ret = 1;
 #endif
 		if (have && ret == 0)

@@ -17,7 +17,11 @@ struct kh_kvm_arch {
 	bool pause_in_guest;
 	u64 disabled_quirks;
 };
-struct kvm { struct kh_kvm_arch arch; };
+struct kvm { struct kh_kvm_arch arch; atomic_t nr_memslots_dirty_logging; };
+
+#ifndef atomic_read
+#define atomic_read(v) ((v)->counter)
+#endif
 
 /* Hyper-V enlightenments of the vCPU (L1 reads with eVMCS): the nested-features EBX */
 struct kh_hv_cpuid_cache { u32 nested_ebx; };
@@ -29,6 +33,7 @@ struct kh_vcpu_arch {
 	bool xsaves_enabled;
 	bool hyperv_enabled;			/* guest CPUID has the Hyper-V leaves */
 	struct kvm_vcpu_hv *hyperv;
+	unsigned long kh_governed[4];		/* governed features (6.6-6.12) in use */
 };
 
 struct kvm_vcpu {
@@ -67,9 +72,31 @@ bool kh_guest_cpuid_has(struct kvm_vcpu *vcpu, unsigned int x86_feature);
 #ifndef KH_HAS_kvm_find_cpuid_entry_index
 #define kvm_find_cpuid_entry_index(vcpu, fn, idx) kh_find_cpuid(vcpu, fn, idx)
 #endif
-#ifndef KH_HAS_guest_cpuid_has
+#undef guest_cpuid_has
 #define guest_cpuid_has(vcpu, f) kh_guest_cpuid_has(vcpu, f)
+
+/*
+ * 6.6-6.12's governed features (cpuid.h, governed_features.h): a feature KVM
+ * supports and the guest CPUID has, recorded at KVM_SET_CPUID2; only XSAVES,
+ * VMX and LAM (6.12) of the tree's list are ever asked for on Intel.
+ */
+static inline int kh_governed_slot(unsigned int f)
+{
+	return f == X86_FEATURE_XSAVES ? 0 : f == X86_FEATURE_VMX ? 1 :
+#ifdef X86_FEATURE_LAM
+	       f == X86_FEATURE_LAM ? 2 :
 #endif
+	       f == X86_FEATURE_GBPAGES ? 3 : -1;
+}
+#define kvm_is_governed_feature(f) (kh_governed_slot(f) >= 0)
+static inline void kvm_governed_feature_set(struct kvm_vcpu *vcpu, unsigned int f)
+{
+	if (kh_governed_slot(f) >= 0)
+		vcpu->arch.kh_governed[kh_governed_slot(f)] = 1;
+}
+#define kvm_governed_feature_check_and_set(vcpu, f) \
+	do { if (kvm_cpu_cap_has(f) && guest_cpuid_has(vcpu, f)) kvm_governed_feature_set(vcpu, f); } while (0)
+#define guest_can_use(vcpu, f) (kh_governed_slot(f) >= 0 && (vcpu)->arch.kh_governed[kh_governed_slot(f)])
 #ifndef feature_bit
 #define feature_bit(name) (1u << (X86_FEATURE_##name & 31))
 #endif
@@ -79,11 +106,7 @@ static inline bool kvm_vcpu_apicv_active(struct kvm_vcpu *vcpu) { (void)vcpu; re
 static inline bool kvm_pause_in_guest(struct kvm *kvm) { return kvm->arch.pause_in_guest; }
 static inline bool kvm_notify_vmexit_enabled(struct kvm *kvm) { (void)kvm; return false; }
 static inline struct kvm_vcpu_hv *to_hv_vcpu(struct kvm_vcpu *vcpu) { return vcpu->arch.hyperv; }
-/* KVM's own supported-CPUID words: only XFD is asked for here (MSR interception) */
-static inline bool kh_kvm_cpu_cap_has(unsigned int f) { (void)f; return false; }
-#ifndef KH_HAS_kvm_cpu_cap_has
-#define kvm_cpu_cap_has(f) kh_kvm_cpu_cap_has(f)
-#endif
+static inline bool guest_has_pred_cmd_msr(struct kvm_vcpu *vcpu) { (void)vcpu; return false; }
 
 /*
  * What vmx_vcpu_after_set_cpuid() does besides the nested MSRs: VMCS writes
