@@ -36,6 +36,7 @@ int cmd_upgrade(int argc, char **argv);
 int cmd_revoke_list(int argc, char **argv);
 int cmd_qemu_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_inventory_line(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_pools(int argc, char **argv);

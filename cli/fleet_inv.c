@@ -525,7 +525,7 @@ static const struct nvmx_hostfile *find_dump(struct inv *in, const struct json_n
 }
 
 static const char *const inv_keys[] = {
-	"name", "dump", "msrs", "kvm", "params", "hyperv_evmcs",
+	"name", "dump", "msrs", "kvm", "uname", "params", "hyperv_evmcs",
 	/* identity of an inline host, as in a JSON dump */
 	"vendor", "family", "model", "stepping", "cpuid.features", "source",
 };
@@ -564,7 +564,7 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 			known = c->key_len == strlen(inv_keys[k]) && !memcmp(c->key, inv_keys[k], c->key_len);
 		if (!known)
 			return inv_error(in, "unknown key \"%.*s\" (expected name, dump or msrs, kvm, "
-					 "params, hyperv_evmcs)", (int)c->key_len, c->key);
+					 "uname, params, hyperv_evmcs)", (int)c->key_len, c->key);
 	}
 	char name[128];
 	const struct json_node *v = json_get(root, "name");
@@ -580,6 +580,15 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, rel, sizeof(rel)) < 0 ||
 		    !(k = nvmx_kernel_find(rel)))
 			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
+	}
+	/* The running kernel (nvmx inventory-line): its row, when "kvm" does not name one. */
+	if ((v = json_get(root, "uname")) && !json_get(root, "kvm")) {
+		char un[128];
+		if (!json_is(v, JSON_STRING) || json_str_copy(v, un, sizeof(un)) <= 0)
+			return inv_error(in, "\"uname\" must be a kernel release string");
+		if (!(k = nvmx_kernel_for_uname(un)))
+			return inv_error(in, "kernel %s is older than every modelled release (the oldest "
+					 "is %s): give \"kvm\"", un, nvmx_kernel_name(nvmx_kernel_at(0)));
 	}
 	bool hyperv = false;
 	if ((v = json_get(root, "hyperv_evmcs"))) {

@@ -134,6 +134,19 @@ const struct cmd nvmx_cmds[] = {
 	  "release:R, kernel-not-modelled, before-oldest-row:evmcs, out-of-scope:0xN,\n"
 	  "not-offered, tcg, assert-only.\n"
 	  "Exit 0 when this KVM accepts every write, 1 when it rejects one, 2 on bad input.\n" },
+	{ "inventory-line", cmd_inventory_line, "this host as one line of a fleet inventory (run on each host)",
+	  "usage: nvmx inventory-line --live [--root DIR] [--cpu N] [--name NAME]\n"
+	  "\n"
+	  "Prints one JSON line for an inventory (docs/fleet.md): the host's name\n"
+	  "(<root>/proc/sys/kernel/hostname or --name), its VMX MSRs and identity from\n"
+	  "<root>/dev/cpu/N/msr and /proc/cpuinfo, the running kernel (uname, and the\n"
+	  "release row it maps to as kvm), kvm_intel's parameters from sysfs, and\n"
+	  "hyperv_evmcs (kvm_intel's enlightened_vmcs reads Y only when KVM runs on\n"
+	  "Hyper-V and uses it).  A fleet inventory is one loop:\n"
+	  "  for h in $(cat hosts); do ssh \"$h\" nvmx inventory-line --live; done > fleet.jsonl\n"
+	  "The line also reads as a host wherever a host is taken.  Warns on stderr when\n"
+	  "the kernel is older than every row or the host is itself a VM.\n"
+	  "Exit 0, 2 on bad arguments, 3 when a live source is unavailable.\n" },
 	{ "baseline", cmd_baseline, "the richest VMX MSR values every host of a fleet accepts",
 	  "usage: nvmx baseline HOST[@RELEASE]... [--kvm RELEASE] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "         [--inventory FILE.jsonl]... [--format msrs|json|qemu|libvirt] [--skip-unusable]\n"

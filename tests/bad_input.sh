@@ -488,6 +488,12 @@ row explain-9 2 "--uname 'x'" "$A" "--uname not a kernel release" -- explain bad
 row explain-10 2 "a log or writes, not both" "$A" "a log and writes" -- explain bad/one.log 0x48d=0x1 --host $H $K
 row explain-11 2 "one log at a time" "$A" "two logs" -- explain bad/one.log bad/quiet.log --host $H $K
 
+# -- inventory-line -----------------------------------------------------------------------------
+A="inventory-line"
+row invline-1 2 "--live is required" "$A" "no --live" -- inventory-line
+row invline-2 2 "unknown argument 'x'" "$A" "an extra argument" -- inventory-line --live x
+row invline-3 2 "--cpu needs a CPU number" "$A" "--cpu not a number" -- inventory-line --live --cpu x
+
 # -- baseline, matrix, pools, fleet-gen (docs/fleet.md) ------------------------------------------
 A="baseline"
 row baseline-1 2 "no hosts given" "$A" "no HOST" -- baseline

@@ -73,6 +73,9 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 		       struct nvmx_diag *diag);
 int nvmx_live_read_kvm(const char *root, struct nvmx_msrs *out, struct nvmx_diag *diag);
 
+/* <root>/proc/sys/kernel/hostname into buf; 0, or -1 with diag->error. */
+int nvmx_live_read_hostname(const char *root, char *buf, size_t n, struct nvmx_diag *diag);
+
 /*
  * A log excerpt for nvmx_report_scan() ("-": standard input): the whole text,
  * NUL-terminated, malloc'd; NULL with diag->error (unreadable, over 16 MiB,

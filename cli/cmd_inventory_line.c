@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx inventory-line --live: this host as one line of a fleet inventory
+ * (docs/fleet.md): its VMX MSRs and identity, the running kernel, kvm_intel's
+ * parameters and whether KVM runs on Hyper-V with the enlightened VMCS -- so
+ * that a fleet inventory is one loop over ssh:
+ *
+ *   for h in $(cat hosts); do ssh "$h" nvmx inventory-line --live; done > fleet.jsonl
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "live.h"
+
+#define CMD "inventory-line"
+
+int cmd_inventory_line(int argc, char **argv)
+{
+	struct live l = { .root = "" };
+	bool live = false;
+	const char *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		int r = live_parse(&l, &live, CMD, argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (!strcmp(argv[i], "--name")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(CMD, "--name needs a value");
+			name = argv[++i];
+		} else {
+			return cli_usage_error(CMD, "unknown argument '%s'", argv[i]);
+		}
+	}
+	if (!live)
+		return cli_usage_error(CMD, "--live is required (this command reads the running host)");
+
+	static struct nvmx_hostfile hf;
+	static struct nvmx_live_kvm lk;
+	struct nvmx_diag d;
+	memset(&d, 0, sizeof(d));
+	if (nvmx_live_read_cpu(l.root, l.cpu, &hf, &d)) {
+		fprintf(stderr, "nvmx %s: %s\n", CMD, d.error);
+		return EXIT_SYSTEM;
+	}
+	memset(&d, 0, sizeof(d));
+	if (nvmx_live_read_kvm_params(l.root, &lk, &d)) {
+		fprintf(stderr, "nvmx %s: %s\n", CMD, d.error);
+		return EXIT_SYSTEM;
+	}
+	char host[256];
+	if (!name) {
+		memset(&d, 0, sizeof(d));
+		name = nvmx_live_read_hostname(l.root, host, sizeof(host), &d) ? "localhost" : host;
+	}
+	const struct nvmx_kernel *k = nvmx_kernel_for_uname(lk.release);
+	bool hyperv = false;
+	for (unsigned i = 0; i < lk.nparams; i++)
+		if (nvmx_param_lookup(lk.name[i]) == NVMX_P_ENLIGHTENED_VMCS)
+			hyperv = !strcmp(lk.value[i], "Y") || !strcmp(lk.value[i], "1");
+	/* What the line cannot hold goes to stderr: the reader of the inventory needs to know. */
+	if (!k)
+		fprintf(stderr, "nvmx %s: warning: kernel %s is older than every modelled release "
+			"(the oldest is %s): the line carries \"uname\" only\n", CMD, lk.release,
+			nvmx_kernel_name(nvmx_kernel_at(0)));
+	if (strstr(hf.flags, "hypervisor") && !hyperv)
+		fprintf(stderr, "nvmx %s: warning: this host is itself a virtual machine: its VMX MSRs "
+			"are the outer hypervisor's offer, not the processor's\n", CMD);
+
+	printf("{\"name\":");
+	cli_json_str(stdout, name);
+	printf(",\"uname\":");
+	cli_json_str(stdout, lk.release);
+	if (k) {
+		printf(",\"kvm\":");
+		cli_json_str(stdout, nvmx_kernel_name(k));
+	}
+	if (hf.has_identity) {
+		printf(",\"vendor\":");
+		cli_json_str(stdout, hf.host.vendor);
+		printf(",\"family\":%u,\"model\":%u,\"stepping\":%u", hf.host.family, hf.host.model,
+		       hf.host.stepping);
+	}
+	if (hf.has_flags) {
+		printf(",\"cpuid.features\":");
+		cli_json_str(stdout, hf.flags);
+	}
+	printf(",\"params\":{");
+	const char *sep = "";
+	for (unsigned i = 0; k && i < lk.nparams; i++) {
+		int p = nvmx_param_lookup(lk.name[i]);
+		if (p < 0 || p == NVMX_P_ENLIGHTENED_VMCS || !nvmx_kernel_has_param(k, (enum nvmx_param)p))
+			continue;
+		printf("%s", sep);
+		cli_json_str(stdout, lk.name[i]);
+		putchar(':');
+		cli_json_str(stdout, lk.value[i]);
+		sep = ",";
+	}
+	printf("},\"hyperv_evmcs\":%s,\"msrs\":{", hyperv ? "true" : "false");
+	sep = "";
+	for (int i = 0; i < NVMX_MSR_COUNT; i++) {
+		if (!nvmx_msrs_has(&hf.host.msrs, (enum nvmx_msr_id)i))
+			continue;
+		printf("%s\"%s\":\"0x%016llx\"", sep, nvmx_io_msr_name((enum nvmx_msr_id)i),
+		       (unsigned long long)hf.host.msrs.val[i]);
+		sep = ",";
+	}
+	printf("}}\n");
+	return EXIT_OK;
+}

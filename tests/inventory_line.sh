@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# nvmx inventory-line --live on fake /dev, /proc and /sys trees (the MSR
+# device fixture holds MSR n at byte offset 8*n): the line carries the dump,
+# the kernel, the parameters and the Hyper-V environment, and a fleet reads it.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+nvmx=${NVMX:-$here/build/nvmx}
+case $nvmx in /*) ;; *) nvmx=$here/$nvmx ;; esac
+dump=$here/data/hosts/intel-xeon-platinum-8180.msrs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi; }
+jq_() { python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$@"; }
+
+mkroot() {	# mkroot DIR RELEASE EXTRA-CPU-FLAGS [PARAM=VALUE...]
+	local r=$1 rel=$2 extra=$3; shift 3
+	mkdir -p "$r/dev/cpu/0" "$r/proc/sys/kernel" "$r/sys/module/kvm_intel/parameters"
+	echo "$rel" > "$r/proc/sys/kernel/osrelease"
+	echo "node-${r##*/}" > "$r/proc/sys/kernel/hostname"
+	python3 - "$dump" "$r" "$extra" <<'PY'
+import sys, struct
+dump, root, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+names = ["BASIC","PINBASED_CTLS","PROCBASED_CTLS","EXIT_CTLS","ENTRY_CTLS","MISC","CR0_FIXED0",
+         "CR0_FIXED1","CR4_FIXED0","CR4_FIXED1","VMCS_ENUM","PROCBASED_CTLS2","EPT_VPID_CAP",
+         "TRUE_PINBASED_CTLS","TRUE_PROCBASED_CTLS","TRUE_EXIT_CTLS","TRUE_ENTRY_CTLS","VMFUNC",
+         "PROCBASED_CTLS3","EXIT_CTLS2"]
+vals, ident = {}, {}
+for line in open(dump):
+    line = line.split("#")[0].strip()
+    if "=" not in line: continue
+    k, v = [x.strip() for x in line.split("=", 1)]
+    if k.startswith("IA32_VMX_"): vals[0x480 + names.index(k[9:])] = int(v, 16)
+    else: ident[k] = v
+with open(root + "/dev/cpu/0/msr", "wb") as f:
+    for idx, v in vals.items():
+        f.seek(8 * idx); f.write(struct.pack("<Q", v))
+with open(root + "/proc/cpuinfo", "w") as f:
+    f.write("processor\t: 0\nvendor_id\t: %s\ncpu family\t: %s\nmodel\t\t: %s\n"
+            "model name\t: %s\nstepping\t: %s\nflags\t\t: %s %s\n\n" % (ident["vendor"],
+            ident["family"], ident["model"], ident["name"], ident["stepping"], ident["cpuid.features"], extra))
+PY
+	for p in nested=Y ept=Y vpid=Y unrestricted_guest=Y enable_apicv=Y enlightened_vmcs=N dump_invalid_vmcs=N "$@"; do
+		echo "${p#*=}" > "$r/sys/module/kvm_intel/parameters/${p%%=*}"
+	done
+}
+
+mkroot "$tmp/a" 6.1.0-18-amd64 "" ept=N
+"$nvmx" inventory-line --live --root "$tmp/a" > "$tmp/a.jsonl" 2>"$tmp/err"; rc=$?
+ok "a host's line (exit $rc), nothing on stderr" '[ $rc = 0 ] && [ ! -s "$tmp/err" ] && [ $(wc -l < "$tmp/a.jsonl") = 1 ]'
+ok "name, uname and its row" '[ "$(jq_ "$tmp/a.jsonl" "(d[\"name\"], d[\"uname\"], d[\"kvm\"])")" = "('"'"'node-a'"'"', '"'"'6.1.0-18-amd64'"'"', '"'"'6.1'"'"')" ]'
+ok "parameters: ept=N carried, unknown dump_invalid_vmcs and enlightened_vmcs left out" \
+	'[ "$(jq_ "$tmp/a.jsonl" "(d[\"params\"][\"ept\"], \"dump_invalid_vmcs\" in d[\"params\"], \"enlightened_vmcs\" in d[\"params\"], d[\"hyperv_evmcs\"])")" = "('"'"'N'"'"', False, False, False)" ]'
+ok "the MSRs are the dump's" '[ "$(jq_ "$tmp/a.jsonl" "d[\"msrs\"][\"IA32_VMX_TRUE_PINBASED_CTLS\"]")" = "$(sed -n "s/^IA32_VMX_TRUE_PINBASED_CTLS = 0x0*\(.*\)/\1/p" "$dump" | sed "s/^/0x/;s/^0x/0x/" | python3 -c "import sys; print(\"0x%016x\" % int(sys.stdin.read(),16))")" ]'
+"$nvmx" derive "$tmp/a.jsonl" --kvm 6.1 --param ept=0 --json > "$tmp/d1.json"; rc1=$?
+"$nvmx" derive "$dump" --kvm 6.1 --param ept=0 --json > "$tmp/d2.json"; rc2=$?
+ok "the line reads as a host: derive gives what the dump gives" '[ $rc1 = 0 ] && [ $rc2 = 0 ] && [ "$(python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); print(a[\"nested\"] is not None and [a[k] for k in (\"nested\",\"vmcs_config\",\"params_effective\")]==[b[k] for k in (\"nested\",\"vmcs_config\",\"params_effective\")])" "$tmp/d1.json" "$tmp/d2.json")" = True ]'
+out=$("$nvmx" baseline --inventory "$tmp/a.jsonl" --format json 2>&1); rc=$?
+ok "a fleet reads the line (baseline exit $rc)" '[ $rc = 0 ]'
+
+mkroot "$tmp/b" 6.6.30 "" enlightened_vmcs=Y
+"$nvmx" inventory-line --live --root "$tmp/b" --name hv1 > "$tmp/b.jsonl" 2>"$tmp/err"
+ok "enlightened_vmcs=Y: hyperv_evmcs true; --name wins" '[ "$(jq_ "$tmp/b.jsonl" "(d[\"name\"], d[\"hyperv_evmcs\"], d[\"kvm\"])")" = "('"'"'hv1'"'"', True, '"'"'6.6'"'"')" ]'
+
+mkroot "$tmp/c" 5.4.0-131-generic hypervisor
+"$nvmx" inventory-line --live --root "$tmp/c" > "$tmp/c.jsonl" 2>"$tmp/err"; rc=$?
+ok "a 5.4 kernel: uname only, with a warning (exit $rc)" '[ $rc = 0 ] && grep -q "5.4.0-131-generic is older than every modelled release" "$tmp/err" && [ "$(jq_ "$tmp/c.jsonl" "\"kvm\" in d")" = False ]'
+ok "a host that is itself a VM is said to be one" 'grep -q "itself a virtual machine" "$tmp/err"'
+out=$("$nvmx" baseline --inventory "$tmp/c.jsonl" 2>&1); rc=$?
+ok "a fleet refuses the 5.4 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"5.4.0-131-generic is older than every modelled release"* ]]'
+
+rm -rf "$tmp/a/sys/module/kvm_intel"
+"$nvmx" inventory-line --live --root "$tmp/a" >"$tmp/out" 2>"$tmp/err"; rc=$?
+ok "kvm_intel not loaded: exit 3, nothing on stdout" '[ $rc = 3 ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]'
+echo "1..$n"
+exit $fail
