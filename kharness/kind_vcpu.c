@@ -91,6 +91,18 @@ bool kh_guest_cpuid_has(struct kvm_vcpu *vcpu, unsigned int f)
 	return e && (*kh_cpuid_reg(e, reg) >> (f % 32) & 1);
 }
 
+/* 5.10 clears INVPCID from the guest's CPUID where the host cannot do it */
+void kh_guest_cpuid_clear(struct kvm_vcpu *vcpu, unsigned int f)
+{
+	u32 fn, idx;
+	int reg;
+	if (!kh_word_cpuid(f / 32, &fn, &idx, &reg))
+		return;
+	struct kvm_cpuid_entry2 *e = kh_find_cpuid(vcpu, fn, idx);
+	if (e)
+		*kh_cpuid_reg(e, reg) &= ~(1u << (f % 32));
+}
+
 static struct kvm_cpuid_entry2 *kh_cpuid_entry(struct kvm_vcpu *vcpu, u32 fn, u32 idx)
 {
 	struct kvm_cpuid_entry2 *e = kh_find_cpuid(vcpu, fn, idx);
@@ -159,6 +171,47 @@ static void kh_guest_cpuid(struct kvm_vcpu *vcpu, const char *spec, int pmu_vers
  * initiated) read is filtered when L1 enabled eVMCS. The tests and the filter
  * are the tree's own functions.
  */
+/* the vPMU, as far as the nested controls ask (5.x; see kh_vcpu.h) */
+bool intel_is_valid_msr(struct kvm_vcpu *vcpu, u32 msr)
+{
+	return msr == MSR_CORE_PERF_GLOBAL_CTRL && vcpu->arch.kh_pmu_version > 1;
+}
+static struct kh_pmu_ops kh_intel_pmu_ops = { .is_valid_msr = intel_is_valid_msr };
+struct kh_vcpu_x86_ops kh_x86_ops = { .pmu_ops = &kh_intel_pmu_ops };
+
+/*
+ * kvm_pmu_refresh() -> intel_pmu_refresh() up to its call into the nested
+ * MSRs (5.x; 6.0+ no longer touch them): nothing without a leaf 0xA (5.19:
+ * or with the VM's PMU disabled), the version from its EAX, nothing for
+ * version 0, then the tree's nested_vmx_pmu_entry_exit_ctls_update() /
+ * nested_vmx_pmu_refresh(). Runs before the vendor after-CPUID hook, as
+ * kvm_vcpu_after_set_cpuid() calls them.
+ */
+static void kh_pmu_refresh(struct kvm_vcpu *vcpu)
+{
+#if KH_LAYOUT < 600
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0xa, 0);
+	vcpu->arch.kh_pmu_version = 0;
+#if KH_LAYOUT >= 519
+	if (!e || !enable_pmu)
+		return;
+#else
+	if (!e)
+		return;
+#endif
+	vcpu->arch.kh_pmu_version = e->eax & 0xff;
+	if (!vcpu->arch.kh_pmu_version)
+		return;
+#ifdef KH_HAS_nested_vmx_pmu_refresh
+	nested_vmx_pmu_refresh(vcpu, intel_is_valid_msr(vcpu, MSR_CORE_PERF_GLOBAL_CTRL));
+#else
+	nested_vmx_pmu_entry_exit_ctls_update(vcpu);
+#endif
+#else
+	(void)vcpu;
+#endif
+}
+
 /* the "vCPU may use VMX" test of vmx_get_msr()/vmx_set_msr() */
 static bool kh_vmx_allowed(struct kvm_vcpu *vcpu)
 {
@@ -175,8 +228,13 @@ static int kh_read_vmx_msr(struct kvm_vcpu *vcpu, u32 idx, u64 *data, bool host_
 		return 1;
 	if (vmx_get_vmx_msr(&to_vmx(vcpu)->nested.msrs, idx, data))
 		return 1;
+#if KH_LAYOUT < 600
+	if (!host_initiated && to_vmx(vcpu)->nested.enlightened_vmcs_enabled)
+		nested_evmcs_filter_control_msr(idx, data);
+#else
 	if (!host_initiated && guest_cpuid_has_evmcs(vcpu))
 		nested_evmcs_filter_control_msr(vcpu, idx, data);
+#endif
 	return 0;
 }
 
@@ -248,7 +306,8 @@ static int kind_vcpu(const struct kh_case *c)
 		if (have) {
 			kh_guest_cpuid(vcpu, spec, pmu ? atoi(pmu) : 0);
 #ifdef KH_HAS_vmx_vcpu_after_set_cpuid
-			/* KVM_SET_CPUID2: the vendor part of kvm_vcpu_after_set_cpuid() */
+			/* KVM_SET_CPUID2: kvm_vcpu_after_set_cpuid()'s vPMU refresh, then its vendor part */
+			kh_pmu_refresh(vcpu);
 			vmx_vcpu_after_set_cpuid(vcpu);
 #endif
 			kh_json_vmx_msrs("after_set_cpuid", &kh_vmx.nested.msrs);

@@ -34,6 +34,7 @@ struct kh_vcpu_arch {
 	bool hyperv_enabled;			/* guest CPUID has the Hyper-V leaves */
 	struct kvm_vcpu_hv *hyperv;
 	unsigned long kh_governed[4];		/* governed features (6.6-6.12) in use */
+	unsigned int kh_pmu_version;		/* the vPMU's version after its refresh (5.x) */
 };
 
 struct kvm_vcpu {
@@ -51,6 +52,7 @@ struct kh_nested_vmx {
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
 	int vpid;				/* a VPID was allocated (enable_vpid) */
+	u32 secondary_exec_control;		/* 5.10's vmx_compute_secondary_exec_control() */
 	u64 msr_ia32_feature_control_valid_bits;
 	struct kh_nested_vmx nested;
 };
@@ -66,6 +68,8 @@ struct vcpu_vmx {
 #define KH_ANY_INDEX 0xffffffffu
 struct kvm_cpuid_entry2 *kh_find_cpuid(struct kvm_vcpu *vcpu, u32 function, u32 index);
 bool kh_guest_cpuid_has(struct kvm_vcpu *vcpu, unsigned int x86_feature);
+void kh_guest_cpuid_clear(struct kvm_vcpu *vcpu, unsigned int x86_feature);
+#define guest_cpuid_clear(vcpu, f) kh_guest_cpuid_clear(vcpu, f)
 #ifndef KH_HAS_kvm_find_cpuid_entry
 #define kvm_find_cpuid_entry(vcpu, fn, ...) kh_find_cpuid(vcpu, fn, KH_ANY_INDEX)
 #endif
@@ -121,7 +125,10 @@ struct vmx_uret_msr;
 #define MSR_TYPE_W 2
 #define MSR_TYPE_RW 3
 static inline void vmx_setup_uret_msrs(struct vcpu_vmx *vmx) { (void)vmx; }
-static inline void vmcs_set_secondary_exec_control(struct vcpu_vmx *vmx, u32 ctl) { (void)vmx; (void)ctl; }
+/* one argument in 5.10, two later: the value is computed by the caller either way */
+static inline void kh_vmcs_set_secondary_exec_control(struct vcpu_vmx *vmx, ...) { (void)vmx; }
+#define vmcs_set_secondary_exec_control(...) kh_vmcs_set_secondary_exec_control(__VA_ARGS__)
+#define update_exception_bitmap(vcpu) vmx_update_exception_bitmap(vcpu)
 static inline void update_intel_pt_cfg(struct kvm_vcpu *vcpu) { (void)vcpu; }
 static inline struct vmx_uret_msr *vmx_find_uret_msr(struct vcpu_vmx *vmx, u32 msr) { (void)vmx; (void)msr; return NULL; }
 static inline void vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, struct vmx_uret_msr *m, u64 d) { (void)vmx; (void)m; (void)d; }
@@ -129,4 +136,14 @@ static inline void vmx_set_intercept_for_msr(struct kvm_vcpu *vcpu, u32 msr, int
 static inline void set_cr4_guest_host_mask(struct vcpu_vmx *vmx) { (void)vmx; }
 static inline void vmx_write_encls_bitmap(struct kvm_vcpu *vcpu, void *vmcs12) { (void)vcpu; (void)vmcs12; }
 static inline void vmx_update_exception_bitmap(struct kvm_vcpu *vcpu) { (void)vcpu; }
+/*
+ * 5.10/5.15's nested_vmx_pmu_entry_exit_ctls_update() asks the vPMU through
+ * kvm_x86_ops.pmu_ops->is_valid_msr(): a variable of that name (the struct tag
+ * kh_x86_ops is another namespace) whose is_valid_msr answers as
+ * intel_is_valid_msr() does for MSR_CORE_PERF_GLOBAL_CTRL: version > 1.
+ */
+struct kh_pmu_ops { bool (*is_valid_msr)(struct kvm_vcpu *vcpu, u32 msr); };
+struct kh_vcpu_x86_ops { struct kh_pmu_ops *pmu_ops; };
+extern struct kh_vcpu_x86_ops kh_x86_ops;
+bool intel_is_valid_msr(struct kvm_vcpu *vcpu, u32 msr);
 #endif
