@@ -104,7 +104,7 @@ static const struct nvmx_field ept_vpid_fields[] = {
 	EPT(20, "INVEPT", "VMX_EPT_INVEPT_BIT", "vmx-invept", "the INVEPT instruction"),
 	EPT(21, "EPT accessed and dirty flags", "VMX_EPT_AD_BIT", "vmx-eptad",
 	    "EPT entries carry accessed and dirty flags"),
-	EPT(22, "Advanced VM-exit information for EPT violations", NULL,
+	EPT(22, "Advanced VM-exit information for EPT violations", "VMX_EPT_ADVANCED_VMEXIT_INFO_BIT",
 	    "vmx-ept-advanced-exitinfo", "EPT-violation exits report more about the access"),
 	EPT(23, "Supervisor shadow-stack control", NULL, NULL,
 	    "EPT entries may mark supervisor shadow-stack pages"),

@@ -262,6 +262,67 @@ static const struct nvmx_change ch_rhel_pt_mode = {
 	1, { OR(params, P(PT_MODE)) },
 };
 
+/*
+ * The MBEC series: mainline 7.2 merged it; Proxmox VE 9.2 carries it as
+ * patches 0034-0039 over 7.0 (0037 is MMU only).  Each patch once as edits,
+ * named both ways.
+ */
+#define MBEC_0034 3, { OR(opt_proc2, P2_MBEC), OR(params, P(MBEC)), SET(cfg_mbec_needs_ept, true) }
+#define MBEC_0034_EFFECT "SECONDARY_EXEC_MODE_BASED_EPT_EXEC optional in vmcs_config; new `mbec` " \
+	"parameter (default 1), cleared without MBEC or EPT"
+#define MBEC_0035 1, { OR(nested_ept_extra, EPT_ADV_EXIT) }
+#define MBEC_0035_EFFECT "L1's IA32_VMX_EPT_VPID_CAP gains bit 22 (advanced EPT-violation exit " \
+	"info) where the host has it, with ept=1"
+#define MBEC_0036 1, { SET(cfg_mbec_needs_advinfo, true) }
+#define MBEC_0036_EFFECT "MBEC dropped from vmcs_config when the host lacks advanced EPT-violation " \
+	"exit info (EPT_VPID_CAP bit 22)"
+#define MBEC_0038 1, { SET(nested_mbec, true) }
+#define MBEC_0038_EFFECT "L1's PROCBASED_CTLS2 gains MBEC (allowed-1 bit 22, MSR bit 54) with ept=1 " \
+	"and mbec=1"
+#define MBEC_0039 2, { OR(evmcs_cfg_keep.proc2, P2_MBEC), OR(evmcs_read.keep.proc2, P2_MBEC) }
+#define MBEC_0039_EFFECT "MBEC allowed with eVMCS: kept in KVM's vmcs_config on Hyper-V and in L1's " \
+	"eVMCS reads of 0x48b"
+
+static const struct nvmx_change ch_a0bdba68547c = {
+	"a0bdba68547c", "KVM: VMX: enable use of MBEC", MBEC_0034_EFFECT, MBEC_0034 };
+static const struct nvmx_change ch_f899ebca4435 = {
+	"f899ebca4435", "KVM: nVMX: pass advanced EPT violation vmexit info to guest",
+	MBEC_0035_EFFECT, MBEC_0035 };
+static const struct nvmx_change ch_9f4442eb1553 = {
+	"9f4442eb1553", "KVM: nVMX: pass PFERR_USER_MASK to MMU on EPT violations",
+	MBEC_0036_EFFECT, MBEC_0036 };
+static const struct nvmx_change ch_6ee40dc40a84 = {
+	"6ee40dc40a84", "KVM: nVMX: advertise MBEC to nested guests", MBEC_0038_EFFECT, MBEC_0038 };
+static const struct nvmx_change ch_57c45de75dc1 = {
+	"57c45de75dc1", "KVM: nVMX: allow MBEC with EVMCS", MBEC_0039_EFFECT, MBEC_0039 };
+
+static const struct nvmx_change pve_0034 = {
+	"0034-KVM-VMX-enable-use-of-MBEC.patch", "KVM: VMX: enable use of MBEC (a0bdba68547c)",
+	MBEC_0034_EFFECT, MBEC_0034 };
+static const struct nvmx_change pve_0035 = {
+	"0035-KVM-nVMX-pass-advanced-EPT-violation-vmexit-info-to-.patch",
+	"KVM: nVMX: pass advanced EPT violation vmexit info to guest (f899ebca4435)",
+	MBEC_0035_EFFECT, MBEC_0035 };
+static const struct nvmx_change pve_0036 = {
+	"0036-KVM-nVMX-pass-PFERR_USER_MASK-to-MMU-on-EPT-violatio.patch",
+	"KVM: nVMX: pass PFERR_USER_MASK to MMU on EPT violations (9f4442eb1553)",
+	MBEC_0036_EFFECT, MBEC_0036 };
+static const struct nvmx_change pve_0038 = {
+	"0038-KVM-nVMX-advertise-MBEC-to-nested-guests.patch",
+	"KVM: nVMX: advertise MBEC to nested guests (6ee40dc40a84)", MBEC_0038_EFFECT, MBEC_0038 };
+static const struct nvmx_change pve_0039 = {
+	"0039-KVM-nVMX-allow-MBEC-with-EVMCS.patch", "KVM: nVMX: allow MBEC with EVMCS (57c45de75dc1)",
+	MBEC_0039_EFFECT, MBEC_0039 };
+
+/* The compiled form of the series (checked against the edits above). */
+#define MBEC_ROW(params_, evmcs_read_proc2)						\
+	.opt_proc2 = UINT32_C(0xc71fffff) | P2_MBEC,					\
+	.params = (params_) | P(MBEC),							\
+	.cfg_mbec_needs_ept = true, .cfg_mbec_needs_advinfo = true,			\
+	.nested_ept_extra = EPT_ADV_EXIT, .nested_mbec = true,				\
+	.evmcs_cfg_keep.proc2 = EVMCS_ALLOW_PROC2 | P2_MBEC,				\
+	.evmcs_read.keep.proc2 = (evmcs_read_proc2) | P2_MBEC
+
 /* The upstream rows' bodies, by name; a derived row starts from one. */
 #define R_5_10 \
 	.params = PARAMS_BASE, \
@@ -746,6 +807,40 @@ static const struct nvmx_kernel kernels[] = {
 			"capability; the Ubuntu 6.8 base + stable is not public: modelled as 6.8",
 		.summary = "Proxmox VE 8's 6.8.12-pve as upstream 6.8 (patches read, base not found)",
 		R_6_8,
+	},
+	{
+		.name = "pve-9.2", .version = KV(7, 0, 14), .date = 20260822, .verified = NVMX_VERIFIED_READ,
+		.distro = "Proxmox VE 9.2", .release = "7.0.14-14-pve",
+		.base = "7.0", .changes = { &pve_0034, &pve_0035, &pve_0036, &pve_0038, &pve_0039 },
+		.tree = "upstream 7.0.0 + proxmox/pve-kernel @ 6e44995b70ad patches 0020-0039; Proxmox's "
+			"Ubuntu 7.0 base is not public (its nested.c, capabilities.h, vmx.h and "
+			"hyperv_evmcs.h are 7.0.0's, its vmx.c is not)",
+		.summary = "Proxmox VE 9.2's 7.0.14-pve: 7.0 with the MBEC series as patches: L1 is "
+			   "offered MBEC and advanced EPT-violation exit info, new `mbec` parameter",
+		R_7_0,
+		MBEC_ROW(PARAMS_612 | P(MEDIATED_PMU), EVMCS_ALLOW_PROC2 & ~P2_TSC_SCALING),
+	},
+	{
+		.name = "7.2.13", .version = KV(7, 2, 13), .date = 20261028, .verified = NVMX_VERIFIED_READ,
+		.base = "7.1.3",
+		.changes = { &ch_a0bdba68547c, &ch_f899ebca4435, &ch_9f4442eb1553, &ch_6ee40dc40a84,
+			     &ch_57c45de75dc1 },
+		.tree = "Debian linux-source-7.2 7.2.13-1 (no 7.2.0 tree; compared with 7.1.3; date: "
+			"Debian's upload)",
+		.summary = "7.2 (7.2.13): 7.1.3 with the MBEC series merged in mainline 7.2: L1 is "
+			   "offered MBEC and advanced EPT-violation exit info, new `mbec` parameter",
+		R_7_1_3,
+		MBEC_ROW(PARAMS_612 | P(MEDIATED_PMU) | P(CET), EVMCS_ALLOW_PROC2 & ~P2_TSC_SCALING),
+	},
+	{
+		.name = "debian-unstable", .version = KV(7, 2, 13), .date = 20261028,
+		.verified = NVMX_VERIFIED_READ,
+		.distro = "Debian unstable (sid)", .release = "7.2.13-1", .aliases = "sid",
+		.base = "7.2.13",
+		.tree = "Debian linux-source-7.2 7.2.13-1",
+		.summary = "Debian unstable's 7.2.13: nested values and checks as 7.2.13",
+		R_7_1_3,
+		MBEC_ROW(PARAMS_612 | P(MEDIATED_PMU) | P(CET), EVMCS_ALLOW_PROC2 & ~P2_TSC_SCALING),
 	},
 	{
 		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261120, .verified = NVMX_VERIFIED_READ,

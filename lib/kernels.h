@@ -144,6 +144,13 @@ struct nvmx_kernel {
 	bool umip_only_without_host;	/* 6.5+: ... only if the host lacks UMIP */
 	enum vmcs_enum_rule vmcs_enum;
 	uint64_t vmcs_enum_value;
+	/* The MBEC series (mainline 7.2; Proxmox 7.0.x patches 0034-0039). */
+	bool cfg_mbec_needs_ept;	/* a0bdba68547c: MBEC (opt_proc2 bit 22) dropped with
+					 * inconsistent EPT caps; `mbec` cleared without MBEC or EPT */
+	bool cfg_mbec_needs_advinfo;	/* 9f4442eb1553: ... and without advanced EPT-violation
+					 * exit info (EPT_VPID_CAP bit 22) */
+	uint32_t nested_ept_extra;	/* f899ebca4435: EPT caps passed to L1 beyond the usual set */
+	bool nested_mbec;		/* 6ee40dc40a84: MBEC offered to L1 with ept and mbec */
 
 	/* vCPU: restore, reads, CPUID */
 	bool restore_vs_vcpu;		/* <=5.19: writes checked against the vCPU's V, not N */

@@ -84,11 +84,13 @@ void nvmx_nested_setup(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 
 	if (p[NVMX_P_EPT]) {
 		n->proc2_hi |= P2_EPT;
-		n->ept_caps = (c->ept & NESTED_EPT_MASK) | NESTED_EPT_FORCE;
+		n->ept_caps = (c->ept & (NESTED_EPT_MASK | k->nested_ept_extra)) | NESTED_EPT_FORCE;
 		if (p[NVMX_P_EPTAD]) {
 			n->proc2_hi |= P2_PML;
 			n->ept_caps |= EPT_AD;
 		}
+		if (k->nested_mbec && p[NVMX_P_MBEC])
+			n->proc2_hi |= P2_MBEC;
 		if (c->proc2 & P2_VMFUNC)
 			n->vmfunc = 1;	/* EPTP switching */
 	}

@@ -33,6 +33,7 @@ static const struct {
 	[NVMX_P_PLE_WINDOW_GROW] = { "ple_window_grow", 2, PT_UINT },
 	[NVMX_P_PLE_WINDOW_SHRINK] = { "ple_window_shrink", 0, PT_UINT },
 	[NVMX_P_PLE_WINDOW_MAX] = { "ple_window_max", 4294967295, PT_UINT },
+	[NVMX_P_MBEC] = { "mbec", 1, PT_BOOL },
 };
 
 static bool str_eq(const char *a, const char *b)

@@ -112,6 +112,8 @@ static bool setup_vmcs_config(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 			return false;
 		}
 		c->ept = 0;
+		if (k->cfg_mbec_needs_ept)
+			c->proc2 &= ~P2_MBEC;
 	}
 	if (!(c->proc2 & P2_VPID) && c->vpid) {
 		if (strict) {
@@ -120,6 +122,9 @@ static bool setup_vmcs_config(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 		}
 		c->vpid = 0;
 	}
+	/* MBEC is virtualized only with the access type the advanced exit info gives. */
+	if (k->cfg_mbec_needs_advinfo && !(c->ept & EPT_ADV_EXIT))
+		c->proc2 &= ~P2_MBEC;
 	if (k->cfg_encls_needs_sgx && !(h->features & NVMX_FEAT(NVMX_F_SGX)))
 		c->proc2 &= ~P2_ENCLS;
 	if (k->opt_proc3 && (c->proc & PROC_TERTIARY))
@@ -202,6 +207,8 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	bool ept = p->val[NVMX_P_EPT];
 	clamp(p, NVMX_P_EPTAD, ept && (c->ept & EPT_AD));
 	clamp(p, NVMX_P_UNRESTRICTED_GUEST, ept && (c->proc2 & P2_UNRESTRICTED));
+	if (k->cfg_mbec_needs_ept)
+		clamp(p, NVMX_P_MBEC, ept && (c->proc2 & P2_MBEC));
 	clamp(p, NVMX_P_FLEXPRIORITY, (c->proc & PROC_TPR_SHADOW) && (c->proc2 & P2_VAPIC));
 	clamp(p, NVMX_P_VNMI, c->pin & PIN_VIRTUAL_NMIS);
 	clamp(p, NVMX_P_ENABLE_APICV, (c->proc2 & P2_APIC_REG) && (c->proc2 & P2_VID) &&

@@ -53,6 +53,7 @@
 #define P2_EPT_VE		BIT32(18)
 #define P2_PT_CONCEAL		BIT32(19)
 #define P2_XSAVES		BIT32(20)
+#define P2_MBEC			BIT32(22)	/* mode-based execute control for EPT */
 #define P2_PT_USE_GPA		BIT32(24)
 #define P2_TSC_SCALING		BIT32(25)
 #define P2_USR_WAIT_PAUSE	BIT32(26)
@@ -126,6 +127,7 @@
 #define EPT_1G			BIT32(17)
 #define EPT_INVEPT		BIT32(20)
 #define EPT_AD			BIT32(21)
+#define EPT_ADV_EXIT		BIT32(22)	/* advanced VM-exit information for EPT violations */
 #define EPT_INVEPT_CONTEXT	BIT32(25)
 #define EPT_INVEPT_GLOBAL	BIT32(26)
 #define VPID_INVVPID		BIT32(0)

@@ -100,6 +100,15 @@ static const struct {
 	{ "pve-8", "6.8.12", "Proxmox VE 8", "6.8", "", 20260818 },
 	{ "pve-9.0", "6.14.11", "Proxmox VE 9.0", "6.14", "", 20260515 },
 	{ "pve-9.1", "6.17.13", "Proxmox VE 9.1", "6.17", "", 20260728 },
+	{ "pve-9.2", "7.0.14", "Proxmox VE 9.2", "7.0", "0034-KVM-VMX-enable-use-of-MBEC.patch "
+	  "0035-KVM-nVMX-pass-advanced-EPT-violation-vmexit-info-to-.patch "
+	  "0036-KVM-nVMX-pass-PFERR_USER_MASK-to-MMU-on-EPT-violatio.patch "
+	  "0038-KVM-nVMX-advertise-MBEC-to-nested-guests.patch 0039-KVM-nVMX-allow-MBEC-with-EVMCS.patch",
+	  20260822 },
+	/* Mainline 7.2 merged the series Proxmox carries (the patches' cherry-pick lines). */
+	{ "7.2.13", "7.2.13", NULL, "7.1.3", "a0bdba68547c f899ebca4435 9f4442eb1553 6ee40dc40a84 "
+	  "57c45de75dc1", 20261028 },
+	{ "debian-unstable", "7.2.13", "Debian unstable (sid)", "7.2.13", "", 20261028 },
 };
 
 static void test_identity(void)
@@ -111,7 +120,7 @@ static void test_identity(void)
 	       "every derived row has a literal identity here (%u rows)", nderived);
 	for (unsigned r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		const struct nvmx_kernel *k = K(rows[r].name);
-		char v[32], ids[256] = "";
+		char v[32], ids[1024] = "";
 		for (unsigned c = 0; c < nvmx_kernel_change_count(k); c++) {
 			const char *id, *title, *effect;
 			nvmx_kernel_change(k, c, &id, &title, &effect);
@@ -288,13 +297,99 @@ static void test_backports(void)
 		       "%s: pt_mode %s a kvm_intel parameter", pt[i].rel, pt[i].has ? "is" : "is not");
 }
 
-/* ---- every dump: a row differs from its base only where its changes say ----- */
-
 static int ends_msrs(const struct dirent *e)
 {
 	size_t n = strlen(e->d_name);
 	return n > 5 && !strcmp(e->d_name + n - 5, ".msrs");
 }
+
+/* ---- MBEC (7.2, Proxmox VE 9.2) ------------------------------------------------ */
+
+static uint64_t raw(const struct nvmx_host *h, enum nvmx_msr_id id)
+{
+	return nvmx_msrs_get(&h->msrs, id);
+}
+
+static void test_mbec(void)
+{
+	struct nvmx_host h;
+	struct nvmx_kvm kvm;
+	struct nvmx_params p;
+	dump_host("intel-core-i7-1365u.msrs", &h);	/* MBEC and advanced exit info */
+	tap_ok((raw(&h, NVMX_PROCBASED2) & BIT(54)) && (raw(&h, NVMX_EPT_VPID_CAP) & BIT(22)),
+	       "i7-1365U: the hardware has MBEC and advanced EPT-violation exit info");
+	static const struct { const char *rel, *param, *value; bool mbec, adv, cfg; } r[] = {
+		{ "7.0", NULL, NULL, false, false, false },
+		{ "7.1.3", NULL, NULL, false, false, false },
+		{ "pve-9.2", NULL, NULL, true, true, true },
+		{ "7.2.13", NULL, NULL, true, true, true },
+		{ "pve-9.2", "mbec", "0", false, true, true },	/* mbec=0: not for L1, still in vmcs_config */
+		/* ept=0: neither for L1 (mbec cleared); vmcs_config keeps the hardware's MBEC */
+		{ "7.2.13", "ept", "0", false, false, true },
+	};
+	for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		const struct nvmx_kernel *k = K(r[i].rel);
+		nvmx_params_default(k, &p);
+		if (r[i].param && nvmx_params_set(k, &p, r[i].param, r[i].value)) {
+			tap_ok(0, "%s has no %s", r[i].rel, r[i].param);
+			continue;
+		}
+		nvmx_kvm_load(&kvm, &h, k, &p);
+		tap_ok(loaded(&kvm) && !!(N(&kvm, NVMX_PROCBASED2) & BIT(54)) == r[i].mbec &&
+		       !!(N(&kvm, NVMX_EPT_VPID_CAP) & BIT(22)) == r[i].adv &&
+		       !!(kvm.cfg.proc2 & BIT(22)) == r[i].cfg,
+		       "i7-1365U on %s%s%s%s: MBEC %s L1, advanced exit info %s L1, MBEC %s vmcs_config",
+		       r[i].rel, r[i].param ? " " : "", r[i].param ? r[i].param : "",
+		       r[i].param ? "=0" : "", r[i].mbec ? "offered to" : "not offered to",
+		       r[i].adv ? "offered to" : "not offered to", r[i].cfg ? "in" : "not in");
+	}
+	tap_ok(nvmx_kernel_has_param(K("pve-9.2"), NVMX_P_MBEC) && nvmx_kernel_has_param(K("7.2.13"), NVMX_P_MBEC) &&
+	       !nvmx_kernel_has_param(K("7.1.3"), NVMX_P_MBEC) && !nvmx_kernel_has_param(K("7.0"), NVMX_P_MBEC),
+	       "the mbec parameter exists in pve-9.2 and 7.2.13, not in 7.0 or 7.1.3");
+	nvmx_params_default(K("pve-9.2"), &p);
+	tap_ok(p.val[NVMX_P_MBEC] == 1, "mbec defaults to 1");
+
+	/* 9f4442eb1553: MBEC without advanced exit info is dropped from vmcs_config. */
+	struct nvmx_host noadv = h;
+	nvmx_msrs_set(&noadv.msrs, NVMX_EPT_VPID_CAP, raw(&h, NVMX_EPT_VPID_CAP) & ~BIT(22));
+	nvmx_kvm_load(&kvm, &noadv, K("pve-9.2"), NULL);
+	tap_ok(loaded(&kvm) && !(kvm.cfg.proc2 & BIT(22)) && !(N(&kvm, NVMX_PROCBASED2) & BIT(54)) &&
+	       kvm.params.val[NVMX_P_MBEC] == 0,
+	       "i7-1365U without advanced exit info on pve-9.2: no MBEC in vmcs_config, for L1, mbec=0");
+
+	/* 57c45de75dc1 / 0039: with eVMCS (KVM on Hyper-V, L1 with eVMCS) MBEC stays. */
+	struct nvmx_host hv = h;
+	hv.hyperv_evmcs = true;
+	static const struct { const char *rel; bool mbec; } ev[] = { { "7.0", false }, { "pve-9.2", true } };
+	for (unsigned i = 0; i < 2; i++) {
+		struct nvmx_vcpu v;
+		nvmx_kvm_load(&kvm, &hv, K(ev[i].rel), NULL);
+		nvmx_vcpu_init(&v, &kvm, 0);
+		nvmx_vcpu_set_cpuid(&v, hv.features | NVMX_FEAT(nvmx_feature_lookup("hypervisor")), 2);
+		v.state = NVMX_STATE_EVMCS;
+		tap_ok(loaded(&kvm) && kvm.using_evmcs && !!(kvm.cfg.proc2 & BIT(22)) == ev[i].mbec &&
+		       !!(gread(&v, NVMX_PROCBASED2) & BIT(54)) == ev[i].mbec,
+		       "i7-1365U under Hyper-V on %s: MBEC %s KVM's vmcs_config and L1's eVMCS read",
+		       ev[i].rel, ev[i].mbec ? "kept in" : "not in");
+	}
+
+	/* The counts the sweep expects, from the raw dumps. */
+	struct dirent **ents;
+	int n = scandir("data/hosts", &ents, ends_msrs, alphasort);
+	unsigned mbec = 0, both = 0;
+	for (int i = 0; i < n; i++) {
+		dump_host(ents[i]->d_name, &h);
+		mbec += !!(raw(&h, NVMX_PROCBASED2) & BIT(54));
+		both += (raw(&h, NVMX_PROCBASED2) & BIT(54)) && (raw(&h, NVMX_EPT_VPID_CAP) & BIT(22));
+		free(ents[i]);
+	}
+	free(ents);
+	tap_ok(mbec == 115 && both == 113, "dumps: %u with MBEC (115 expected), %u of them with advanced "
+	       "exit info (113)", mbec, both);
+}
+
+/* ---- every dump: a row differs from its base only where its changes say ----- */
+
 
 /*
  * Literal expectations: the bits of the nested MSRs (KVM_GET_MSRS of a
@@ -332,6 +427,10 @@ static const struct expect {
 	{ "pve-8", "6.8", 0, { { 0, 0, false, 0 } } },
 	{ "pve-9.0", "6.14", 0, { { 0, 0, false, 0 } } },
 	{ "pve-9.1", "6.17", 0, { { 0, 0, false, 0 } } },
+	/* MBEC: 115 of the dumps have it, 113 of those advanced EPT-violation exit info. */
+	{ "pve-9.2", "7.0", 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
+	{ "7.2.13", "7.1.3", 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
+	{ "debian-unstable", "7.2.13", 0, { { 0, 0, false, 0 } } },
 };
 #define NEXPECT (sizeof(expect) / sizeof(expect[0]))
 
@@ -419,6 +518,7 @@ int main(void)
 	test_debian12();
 	test_debian13();
 	test_backports();
+	test_mbec();
 	test_sweep();
 	return tap_done();
 }
