@@ -296,8 +296,14 @@ static int kind_vcpu(const struct kh_case *c)
 	else
 		kh_json_null("nested");
 	struct kvm_vcpu *vcpu = &kh_vmx.vcpu;
+	const char *quirks = kh_env(c, "disable_quirks");
+	kh_vm.arch.disabled_quirks = quirks ? strtoull(quirks, NULL, 0) : 0;
 	if (have) {
+#ifdef KVM_X86_QUIRK_STUFF_FEATURE_MSRS
+		kh_vcpu_reset(&kh_vmx, kvm_check_has_quirk(&kh_vm, KVM_X86_QUIRK_STUFF_FEATURE_MSRS));
+#else
 		kh_vcpu_reset(&kh_vmx, true);
+#endif
 		vcpu->kvm = &kh_vm;
 		vcpu->arch.hyperv = &kh_hv;
 		kh_vmx.vpid = enable_vpid ? 1 : 0;	/* allocate_vpid() gives 0 without VPID */

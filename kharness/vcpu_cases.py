@@ -500,6 +500,16 @@ def cross_sources(cases_dir, kernel, tree_version):
     return below[-1:] + above[:1]
 
 
+def has_stuff_quirk(ksrc):
+    """Whether a tree has KVM_X86_QUIRK_STUFF_FEATURE_MSRS (cpuid then also runs
+    the `none-nostuff` set, as the data does for 7.0)."""
+    try:
+        with open(os.path.join(ksrc, 'arch/x86/include/uapi/asm/kvm.h')) as f:
+            return 'KVM_X86_QUIRK_STUFF_FEATURE_MSRS' in f.read()
+    except (OSError, TypeError):
+        return False
+
+
 def kind_files(kc, a, kind):
     """The files of one vCPU kind for kcases.py: {file name: lines}.
     a: kcases's arguments (bin, kernel, jobs, hosts, synthetic, ksrc, cases)."""
@@ -520,11 +530,15 @@ def kind_files(kc, a, kind):
                 kc, a.bin, a.kernel, src, load_derived(cases_dir, src), a.jobs, a.hosts,
                 a.synthetic, singles, ref if have_ref else None)
         return out
-    if kind in ('cpuid', 'guestread'):
-        ref = os.path.join(cases_dir, '%s-%s.jsonl' % (kind, a.kernel))
-        fn = cpuid_lines if kind == 'cpuid' else guestread_lines
-        return {'%s-%s.jsonl' % (kind, a.kernel): fn(kc, a.bin, a.kernel, a.jobs, a.hosts, a.synthetic,
-                                                     ref if os.path.exists(ref) else None)}
+    if kind == 'cpuid':
+        ref = os.path.join(cases_dir, 'cpuid-%s.jsonl' % a.kernel)
+        return {'cpuid-%s.jsonl' % a.kernel: cpuid_lines(
+            kc, a.bin, a.kernel, a.jobs, a.hosts, a.synthetic, ref if os.path.exists(ref) else None,
+            nostuff=has_stuff_quirk(a.ksrc))}
+    if kind == 'guestread':
+        ref = os.path.join(cases_dir, 'guestread-%s.jsonl' % a.kernel)
+        return {'guestread-%s.jsonl' % a.kernel: guestread_lines(
+            kc, a.bin, a.kernel, a.jobs, a.hosts, a.synthetic, ref if os.path.exists(ref) else None)}
     raise ValueError('no vCPU kind %s' % kind)
 
 

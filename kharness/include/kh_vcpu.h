@@ -101,12 +101,22 @@ static inline void kvm_governed_feature_set(struct kvm_vcpu *vcpu, unsigned int 
 #define kvm_governed_feature_check_and_set(vcpu, f) \
 	do { if (kvm_cpu_cap_has(f) && guest_cpuid_has(vcpu, f)) kvm_governed_feature_set(vcpu, f); } while (0)
 #define guest_can_use(vcpu, f) (kh_governed_slot(f) >= 0 && (vcpu)->arch.kh_governed[kh_governed_slot(f)])
+#if KH_LAYOUT < 614
+/* 6.12.y trees (Debian's 6.12.118) carry 6.14's names for the same governed features */
+#define guest_cpu_cap_set(vcpu, f) kvm_governed_feature_set(vcpu, f)
+#define guest_cpu_cap_check_and_set(vcpu, f) kvm_governed_feature_check_and_set(vcpu, f)
+#define guest_cpu_cap_has(vcpu, f) guest_can_use(vcpu, f)
+#endif
 #ifndef feature_bit
 #define feature_bit(name) (1u << (X86_FEATURE_##name & 31))
 #endif
 
 /* no APICv on this vCPU (lapic_in_kernel: kh_kvm.h) */
 static inline bool kvm_vcpu_apicv_active(struct kvm_vcpu *vcpu) { (void)vcpu; return false; }
+#ifndef KH_HAS_kvm_check_has_quirk
+/* x86.h's: a quirk is on unless the VMM disabled it (KVM_CAP_DISABLE_QUIRKS2) */
+static inline bool kvm_check_has_quirk(struct kvm *kvm, u64 quirk) { return !(kvm->arch.disabled_quirks & quirk); }
+#endif
 static inline bool kvm_pause_in_guest(struct kvm *kvm) { return kvm->arch.pause_in_guest; }
 static inline bool kvm_notify_vmexit_enabled(struct kvm *kvm) { (void)kvm; return false; }
 static inline struct kvm_vcpu_hv *to_hv_vcpu(struct kvm_vcpu *vcpu) { return vcpu->arch.hyperv; }
