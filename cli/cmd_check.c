@@ -6,6 +6,7 @@
 #include <string.h>
 #include "print.h"
 #include "side.h"
+#include "opts.h"
 #include "nvmx/nested_state.h"
 
 struct check {
@@ -383,42 +384,50 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 		printf("  - nothing nvmx knows of: the values conflict with this KVM's fixed rules\n");
 }
 
+static int opt_order(void *ctx, const struct opt *o, const char *v)
+{
+	(void)o;
+	return parse_order(ctx, v);
+}
+
+/* Both sides' options: --from-host/--from-kvm/--from-... and --to/--kvm/... */
+static int more_sides(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	struct check *c = ctx;
+	int r = side_parse(&c->src, cmd, "from-", "from-host", argc, argv, i);
+	return r ? r : side_parse(&c->dst, cmd, "", "to", argc, argv, i);
+}
+
+static int operand_saved(void *ctx, const char *arg)
+{
+	struct check *c = ctx;
+	if (c->saved_path)
+		return cli_usage_error("check", "more than one saved state given ('%s')", arg);
+	c->saved_path = arg;
+	return 0;
+}
+
+const struct opt check_opts[] = {
+	OPT_STRING("nested-state", NULL, "FILE", struct check, ns_path,
+		   "a KVM_GET_NESTED_STATE blob of the VM"),
+	OPT_CALL("order", NULL, "ORDER", opt_order,
+		 "the order of the writes: qemu (default), ascending or MSR,MSR,..."),
+	OPT_FLAG("json", NULL, struct check, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_check(int argc, char **argv)
 {
 	static struct check c;
 	memset(&c, 0, sizeof(c));
 	side_init(&c.src);
 	side_init(&c.dst);
-	bool json = false;
 	parse_order(&c, "qemu");
 
-	for (int i = 1; i < argc; i++) {
-		int r = side_parse(&c.src, "check", "from-", "from-host", argc, argv, &i);
-		if (!r)
-			r = side_parse(&c.dst, "check", "", "to", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--nested-state")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("check", "--nested-state needs a KVM_GET_NESTED_STATE blob");
-			c.ns_path = argv[++i];
-		} else if (!strcmp(argv[i], "--order")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("check", "--order needs qemu, ascending or MSR,MSR,...");
-			if (parse_order(&c, argv[++i]))
-				return EXIT_USAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("check", "unknown option '%s'", argv[i]);
-		} else if (!c.saved_path) {
-			c.saved_path = argv[i];
-		} else {
-			return cli_usage_error("check", "more than one saved state given ('%s')", argv[i]);
-		}
-	}
+	int prc = opts_parse("check", check_opts, &c, more_sides, operand_saved, argc, argv);
+	if (prc)
+		return prc;
+	bool json = c.json;
 	if (c.saved_path && c.src.host_path)
 		return cli_usage_error("check", "give the saved VMX MSRs (a file) or --from-host H "
 				       "--from-kvm R, not both");

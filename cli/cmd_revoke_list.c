@@ -5,9 +5,50 @@
  */
 #include <string.h>
 #include "kvmopts.h"
+#include "opts.h"
 #include "print.h"
 
 #define MAX_HOSTS 4096
+
+struct revoke_args {
+	struct kvm_opts *ko;
+	const struct nvmx_kernel *since;
+	bool json;
+	struct nvmx_hostfile *hosts;
+	unsigned nhosts;
+};
+
+static int opt_since(void *ctx, const struct opt *o, const char *v)
+{
+	struct revoke_args *ra = ctx;
+	(void)o;
+	if (!(ra->since = nvmx_kernel_find(v)))
+		return cli_usage_error("revoke-list", "--since needs a release (see 'nvmx kernels')");
+	return 0;
+}
+
+static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	return kvmopts_parse(((struct revoke_args *)ctx)->ko, cmd, "", argc, argv, i);
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	struct revoke_args *ra = ctx;
+	if (ra->nhosts >= MAX_HOSTS)
+		return cli_usage_error("revoke-list", "more than %d hosts", MAX_HOSTS);
+	int rc = cli_load_host("revoke-list", arg, &ra->hosts[ra->nhosts]);
+	if (!rc)
+		ra->nhosts++;
+	return rc;
+}
+
+const struct opt revoke_list_opts[] = {
+	OPT_CALL("since", "revoke-since", "OLDER", opt_since,
+		 "only releases from OLDER on (as restore --revoke-since)"),
+	OPT_FLAG("json", NULL, struct revoke_args, json, "one JSON document"),
+	OPT_END,
+};
 
 int cmd_revoke_list(int argc, char **argv)
 {
@@ -23,30 +64,14 @@ int cmd_revoke_list(int argc, char **argv)
 	bool json = false;
 	memset(&o, 0, sizeof(o));
 
-	for (int i = 1; i < argc; i++) {
-		int rc = kvmopts_parse(&o, "revoke-list", "", argc, argv, &i);
-		if (rc < 0)
-			return EXIT_USAGE;
-		if (rc)
-			continue;
-		if (!strcmp(argv[i], "--since")) {
-			if (i + 1 >= argc || !(since = nvmx_kernel_find(argv[i + 1])))
-				return cli_usage_error("revoke-list", "--since needs a release (see 'nvmx kernels')");
-			i++;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("revoke-list", "unknown option '%s'", argv[i]);
-		} else {
-			if (nhosts >= MAX_HOSTS)
-				return cli_usage_error("revoke-list", "more than %d hosts", MAX_HOSTS);
-			if ((rc = cli_load_host("revoke-list", argv[i], &hosts[nhosts])))
-				return rc;
-			nhosts++;
-		}
-	}
-	int rc = kvmopts_finish(&o, "revoke-list", "");
+	struct revoke_args ra = { &o, NULL, false, hosts, 0 };
+	int rc = opts_parse("revoke-list", revoke_list_opts, &ra, more_kvm, operand_host, argc, argv);
 	if (rc)
+		return rc;
+	since = ra.since;
+	json = ra.json;
+	nhosts = ra.nhosts;
+	if ((rc = kvmopts_finish(&o, "revoke-list", "")))
 		return rc;
 	if (!nhosts)
 		return cli_usage_error("revoke-list", "give at least one HOST");

@@ -80,6 +80,8 @@ const struct opt *opts_table(const char *cmd)
 {
 	static const struct { const char *cmd; const struct opt *t; } tables[] = {
 		{ "upgrade", upgrade_opts },
+		{ "revoke-list", revoke_list_opts },
+		{ "check", check_opts },
 	};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (!strcmp(tables[i].cmd, cmd))

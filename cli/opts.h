@@ -46,7 +46,7 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 void opts_help(FILE *f, const struct opt *table);
 
 /* The commands' tables, and the table of a command (NULL: not converted yet). */
-extern const struct opt upgrade_opts[];
+extern const struct opt upgrade_opts[], revoke_list_opts[], check_opts[];
 const struct opt *opts_table(const char *cmd);
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# nvmx upgrade parses with its option table: --opt VALUE and --opt=VALUE, the
-# old spelling --to-kvm as an alias of --kvm, --all --json as one JSON
-# document whose counts are the text summary's, and --help listing the table.
+# Commands that parse with an option table (cli/opts.c): --opt VALUE and
+# --opt=VALUE alike, old spellings as aliases, --help listing the table.
+# upgrade: --to-kvm is the alias of --kvm, --all --json is one JSON document
+# whose counts are the text summary's.  revoke-list: --since=R, --revoke-since.
+# check: --order=ORDER, --nested-state=FILE.
 . "$(dirname "$0")/lib.sh"
 J=$hosts/intel-celeron-j6412.msrs C=$hosts/centaur-es-cns-0040672.msrs
 
@@ -25,4 +27,15 @@ PY
 t_ok "--help lists the option table with the alias" grep -q -- '--kvm NEW .*(also --to-kvm)' "$tmp/help"
 "$nvmx" upgrade --from-kvm 6.1 --kvm 6.6 --all=yes "$J" 2>"$tmp/err"; rc=$?
 t_ok "a flag given a value is bad input (exit $rc)" bash -c "[ $rc = 2 ] && grep -q -- '--all takes no value' '$tmp/err'"
+a=$("$nvmx" revoke-list --kvm 6.1 --since 5.15 "$J" "$C" --json)
+b=$("$nvmx" revoke-list --kvm=6.1 --revoke-since=5.15 "$J" "$C" --json)
+t_ok "revoke-list --since=R and --revoke-since=R say what --since R says" [ "$a" = "$b" ]
+t_ok "... a non-empty list (ENCLS exiting)" grep -q 'SECONDARY_EXEC_ENCLS_EXITING' <<<"$a"
+a=$("$nvmx" check --from-host "$C" --from-kvm 5.19 --to "$C" --kvm 6.1 --order ascending --json)
+b=$("$nvmx" check --from-host="$C" --from-kvm=5.19 --to="$C" --kvm=6.1 --order=ascending --json)
+t_ok "check --order=ascending (and every option with =) says what --order ascending says" [ "$a" = "$b" ]
+t_ok "... which is the ascending order (BASIC first)" grep -q '"msrs":\[{"msr":"IA32_VMX_BASIC"' <<<"$a"
+for c in upgrade revoke-list check; do
+	t_ok "$c --help lists its option table" grep -q "^options (a value follows" <<<"$("$nvmx" "$c" --help)"
+done
 t_done
