@@ -31,6 +31,9 @@ int cmd_derive(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* check --cpu: the QEMU migration (cmd_check_qemu.c). */
+bool check_wants_cpu(int argc, char **argv);
+int cmd_check_qemu(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
 int cmd_revoke_list(int argc, char **argv);

@@ -256,7 +256,8 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 			const struct nvmx_vcpu *v, const struct nvmx_remedies *fx, const struct ns_verdict *nv)
 {
 	char why[CLI_REASON_MAX];
-	printf("{\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\",\"destination\":{\"host\":",
+	printf("{\"semantics\":\"saved-msrs\",\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\","
+	       "\"destination\":{\"host\":",
 	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
 	cli_json_str(stdout, c->dst.hf.name);
 	printf(",\"kvm\":");
@@ -312,6 +313,8 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 			const struct nvmx_vcpu *v, const struct nvmx_remedies *fx)
 {
 	char why[CLI_REASON_MAX];
+	printf("semantics: saved-msrs (the VMM writes back the VMX MSRs it saved; QEMU does not:\n"
+	       "give the VM's -cpu with --cpu for QEMU's migration)\n");
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
 	       nvmx_kernel_name(c->dst.sc.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
 	printf("verdict: %s\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
@@ -331,9 +334,8 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 	}
 	if (m->first_failure >= 0) {
 		const struct nvmx_write *w = &m->writes[m->first_failure];
-		printf("\nIn one KVM_SET_MSRS batch KVM stops at the first rejected entry; QEMU would print:\n"
-		       "  error: failed to set MSR 0x%x to 0x%llx\n", nvmx_msr_index(w->id),
-		       (unsigned long long)w->value);
+		printf("\nA VMM writing them in one KVM_SET_MSRS batch stops at the first rejected "
+		       "entry:\n  0x%x = 0x%llx\n", nvmx_msr_index(w->id), (unsigned long long)w->value);
 	}
 	if (m->migratable) {
 		bool same = true;
@@ -418,6 +420,9 @@ const struct opt check_opts[] = {
 
 int cmd_check(int argc, char **argv)
 {
+	/* A -cpu makes it QEMU's migration: the destination rebuilds the MSRs. */
+	if (check_wants_cpu(argc, argv))
+		return cmd_check_qemu(argc, argv);
 	static struct check c;
 	memset(&c, 0, sizeof(c));
 	side_init(&c.src);

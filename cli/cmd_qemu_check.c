@@ -9,6 +9,8 @@
 #include "kvmopts.h"
 #include "vcpu_opts.h"
 #include "nvmx/qemu.h"
+#include "nvmx/qemu_migrate.h"
+#include "print.h"
 
 #define CMD "qemu-check"
 #define MAX_ALSO 16
@@ -27,6 +29,7 @@ struct also {
 	struct nvmx_qemu_plan dplan;	/* what QEMU there would build itself */
 	struct nvmx_qemu_replay drep;
 	bool same_values;
+	struct nvmx_qemu_migration mig;	/* the qemu semantics: the same -cpu started there */
 };
 
 static void print_features(FILE *f, uint64_t feats)
@@ -157,6 +160,7 @@ static void check_also(struct also *a, const struct kvm_opts *ko, const struct n
 	denv.kvm = &a->kvm;
 	denv.host = &a->qh;
 	nvmx_qemu_run(&denv, cpu, &a->dplan, &a->drep);
+	nvmx_qemu_migrate(&a->mig, src, &denv, cpu, NULL);
 	a->same_values = a->dplan.nwrites == plan->nwrites;
 	for (unsigned i = 0; a->same_values && i < plan->nwrites; i++)
 		a->same_values = a->dplan.writes[i].index == plan->writes[i].index &&
@@ -267,12 +271,71 @@ static void json_bits(const struct nvmx_qemu_release *r, const struct nvmx_qword
 	putchar(']');
 }
 
+/* --also under the qemu semantics: the same -cpu started there, what L1 then reads. */
+static void also_qemu_text(const struct also *a, bool starts)
+{
+	const struct nvmx_qemu_migration *m = &a->mig;
+	printf("migrate to %s under KVM %s (semantics qemu: QEMU there builds the MSRs from the "
+	       "same -cpu): ", a->hf.name, nvmx_kernel_name(a->kernel));
+	if (!starts) {
+		printf("no: the VM does not start here\n");
+		return;
+	}
+	if (!m->dst.starts) {
+		printf("no, the same -cpu does not start there\n");
+		char line[512];
+		for (unsigned i = 0; nvmx_qemu_message(&m->dst.plan, &m->dst.rep, i, line, sizeof(line)); i++)
+			printf("  %s\n", line);
+		return;
+	}
+	if (!m->nchanged) {
+		printf("yes, it starts there and L1 reads the same VMX MSRs\n");
+		return;
+	}
+	printf("no, it starts there but L1 reads %u VMX MSR%s differently:\n", m->nchanged,
+	       m->nchanged == 1 ? "" : "s");
+	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+		enum nvmx_msr_id e = (enum nvmx_msr_id)id;
+		uint64_t g = m->gone[id], p = m->appeared[id];
+		if (!g && !p && !(m->presence_changed >> id & 1))
+			continue;
+		bool ctl = nvmx_msr_desc(e)->layout == NVMX_LAYOUT_CONTROLS;
+		printf("  %s:", nvmx_msr_desc(e)->sdm);
+		if (!ctl) {
+			if (m->presence_changed >> id & 1)
+				printf(" readable on one side only\n");
+			else {
+				printf(" 0x%llx -> 0x%llx (", (unsigned long long)m->src.l1.val[id],
+				       (unsigned long long)m->dst.l1.val[id]);
+				print_field_names(stdout, e, g | p);
+				printf(")\n");
+			}
+			continue;
+		}
+		if (ctl ? nvmx_hi(g) : g) {
+			printf(" vanish ");
+			print_bit_names(stdout, e, ctl ? nvmx_hi(g) : g, ctl ? 32 : 0);
+		}
+		if (ctl ? nvmx_hi(p) : p) {
+			printf(" appear ");
+			print_bit_names(stdout, e, ctl ? nvmx_hi(p) : p, ctl ? 32 : 0);
+		}
+		if (ctl && (nvmx_lo(g) | nvmx_lo(p))) {
+			printf(" must-be-1 changes ");
+			print_bit_names(stdout, e, nvmx_lo(g) | nvmx_lo(p), 0);
+		}
+		if (m->presence_changed >> id & 1)
+			printf(" readable on one side only");
+		putchar('\n');
+	}
+}
+
 int cmd_qemu_check(int argc, char **argv)
 {
 	struct kvm_opts ko;
 	static struct also also[MAX_ALSO];
 	unsigned nalso = 0;
-	const char *spec = NULL, *to = NULL, *guest_cpuid = NULL, *qemu = NULL;
+	const char *spec = NULL, *to = NULL, *guest_cpuid = NULL, *qemu = NULL, *sem_s = NULL;
 	bool json = false, list = false;
 	memset(&ko, 0, sizeof(ko));
 
@@ -299,6 +362,8 @@ int cmd_qemu_check(int argc, char **argv)
 			guest_cpuid = a + 14;
 		else if (!strcmp(a, "--qemu"))
 			dst = &qemu;
+		else if (!strcmp(a, "--semantics"))
+			dst = &sem_s;
 		else if (!strncmp(a, "--qemu=", 7))
 			qemu = a + 7;
 		else if (!strcmp(a, "--also") || !strncmp(a, "--also=", 7)) {
@@ -342,6 +407,13 @@ int cmd_qemu_check(int argc, char **argv)
 			nvmx_qemu_release_at(1)->name, nvmx_qemu_release_default()->name,
 			nvmx_qemu_release_at(0)->name);
 		return EXIT_USAGE;
+	}
+	enum nvmx_semantics sem = NVMX_SEM_QEMU;
+	if (sem_s) {
+		int sv = nvmx_semantics_parse(sem_s);
+		if (sv < 0)
+			return cli_usage_error(CMD, "--semantics: qemu or saved-msrs");
+		sem = (enum nvmx_semantics)sv;
 	}
 	int rc = kvmopts_finish(&ko, CMD, "");
 	if (rc)
@@ -498,9 +570,13 @@ int cmd_qemu_check(int argc, char **argv)
 			cli_json_str(stdout, a->hf.name);
 			printf(",\"kernel\":");
 			cli_json_str(stdout, nvmx_kernel_name(a->kernel));
-			printf(",\"kvm_loaded\":%s,\"migratable\":%s,\"writes\":[",
-			       a->kvm.status == NVMX_LOAD_OK ? "true" : "false",
-			       starts && !a->rejected ? "true" : "false");
+			bool mok = sem == NVMX_SEM_QEMU ? starts && a->mig.verdict == NVMX_QMIG_SAFE
+							: starts && !a->rejected;
+			printf(",\"kvm_loaded\":%s,\"semantics\":\"%s\",\"migratable\":%s,"
+			       "\"qemu_verdict\":\"%s\",\"l1_changes\":%u,\"writes\":[",
+			       a->kvm.status == NVMX_LOAD_OK ? "true" : "false", nvmx_semantics_name(sem),
+			       mok ? "true" : "false", nvmx_qmig_verdict_name(a->mig.verdict),
+			       a->mig.nchanged);
 			for (unsigned w = 0; w < plan.nwrites; w++) {
 				printf("%s{\"index\":\"0x%x\",", w ? "," : "", plan.writes[w].index);
 				json_result(&a->r[w]);
@@ -610,7 +686,12 @@ int cmd_qemu_check(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < nalso; i++) {
 		struct also *a = &also[i];
-		printf("migrate to %s under KVM %s: ", a->hf.name, nvmx_kernel_name(a->kernel));
+		if (sem == NVMX_SEM_QEMU) {
+			also_qemu_text(a, starts);
+			continue;
+		}
+		printf("migrate to %s under KVM %s (semantics saved-msrs: the VMM writes back these "
+		       "values): ", a->hf.name, nvmx_kernel_name(a->kernel));
 		if (a->kvm.status != NVMX_LOAD_OK)
 			printf("no: kvm_intel does not load there\n");
 		else if (!plan.nwrites)

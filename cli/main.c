@@ -59,7 +59,19 @@ const struct cmd nvmx_cmds[] = {
 	  "--nested-state FILE: a KVM_GET_NESTED_STATE blob; a dropped or revoked control the\n"
 	  "live vmcs12 uses makes the migration unsafe under every policy.\n"
 	  "Prints the verdict per MSR with the offending bits by SDM, Linux and QEMU names, what\n"
-	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n" },
+	  "L1 will read afterwards, and fixes that work.  Exit 0 migratable, 1 not, 2 bad input.\n"
+	  "This answers the saved-msrs question (a VMM writing back what it saved).\n"
+	  "\n"
+	  "       nvmx check --cpu \"MODEL,+vmx,...\" [--qemu VER] --from-host HOST --from-kvm RELEASE\n"
+	  "                  --to HOST --kvm RELEASE [--nested-state FILE] [--semantics S] [--json]\n"
+	  "\n"
+	  "With --cpu (QEMU's -cpu) the default semantics is qemu: QEMU does not migrate the\n"
+	  "VMX MSRs, the destination QEMU builds them again from the same -cpu.  Says whether\n"
+	  "that -cpu starts on the destination (filtering, enforce, failed to set MSR), every\n"
+	  "VMX MSR bit L1 reads differently there, and with --nested-state whether the live\n"
+	  "vmcs12 still fits.  Verdict safe / L1-visible change / fails, and a vmx-...=off list\n"
+	  "for new VMs, re-checked.  --semantics saved-msrs writes the source vCPU's values back\n"
+	  "instead.  --qemu x.y or x.y.z (default the newest).  Exit 0 safe, 1 otherwise.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
 	  "usage: nvmx upgrade --from-kvm OLD --kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
 	  "       nvmx upgrade --all [--releases A,B,...] [--markdown|--json] HOST...\n"
@@ -89,7 +101,7 @@ const struct cmd nvmx_cmds[] = {
 	{ "qemu-check", cmd_qemu_check, "would QEMU -cpu MODEL start (and migrate) on a host under a KVM release",
 	  "usage: nvmx qemu-check -cpu MODEL[,FLAG]... --to HOST --kvm RELEASE [--param NAME=VALUE]...\n"
 	  "         [--hyperv-evmcs] [--guest-cpuid SPEC] [--qemu VERSION] [--also HOST@RELEASE]...\n"
-	  "         [--json]\n"
+	  "         [--semantics qemu|saved-msrs] [--json]\n"
 	  "       nvmx qemu-check --list [--json]\n"
 	  "\n"
 	  "Replays QEMU on HOST under KVM RELEASE: the model's vmx-* feature words (its\n"
@@ -100,9 +112,10 @@ const struct cmd nvmx_cmds[] = {
 	  "and each checked as RELEASE checks it.  Prints whether the VM starts, the\n"
 	  "first failure as QEMU prints it, every rejected MSR with the offending bits\n"
 	  "by name, and the shortest vmx-...=off list that makes it start, verified by\n"
-	  "a re-run.  --also writes the same values to a fresh vCPU on another host and\n"
-	  "release: could the running VM live-migrate there.  The guest CPUID is the\n"
-	  "model's; --guest-cpuid SPEC (host|none|empty, then ,+flag/,-flag) replaces\n"
+	  "a re-run.  --also: could the running VM live-migrate to another host and release;\n"
+	  "by default (--semantics qemu) yes only when the same -cpu starts there and L1\n"
+	  "reads the same VMX MSRs; saved-msrs writes the running VM's values there instead.\n"
+	  "The guest CPUID is the model's; --guest-cpuid SPEC (host|none|empty, then ,+flag/,-flag) replaces\n"
 	  "what KVM_SET_CPUID2 gets.  --qemu: x.y or x.y.z, 4.2 to 10.1 (default; 4.1: older).\n"
 	  "--list prints the named models, their versions and the QEMU releases.\n"
 	  "Exit 0 when the VM starts, 1 when it does not, 2 on bad input.\n" },

@@ -115,3 +115,29 @@ bool migration_uses_revoke(const struct nvmx_migration *m)
 			return true;
 	return false;
 }
+
+void print_field_names(FILE *f, enum nvmx_msr_id id, uint64_t bits)
+{
+	const struct nvmx_field *prev = NULL;
+	bool first = true;
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((bits >> b) & 1))
+			continue;
+		const struct nvmx_field *fld = nvmx_field_at(id, b);
+		if (fld && fld == prev)
+			continue;	/* a multi-bit field is named once */
+		prev = fld;
+		fprintf(f, "%s", first ? "" : ", ");
+		first = false;
+		if (fld && fld->linux_name)
+			fprintf(f, "%s", fld->linux_name);
+		else if (fld && fld->sdm)
+			fprintf(f, "%s", fld->sdm);
+		else
+			fprintf(f, "bit %u", b);
+		if (fld && fld->qemu)
+			fprintf(f, " (%s)", fld->qemu);
+	}
+	if (first)
+		fprintf(f, "(none)");
+}

@@ -9,6 +9,8 @@
 void print_msrs_json(FILE *f, const struct nvmx_msrs *m);
 /* Names of set bits, e.g. "SECONDARY_EXEC_ENABLE_EPT (vmx-ept), ...". */
 void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift);
+/* Names of the fields the set bits (MSR layout) fall in, a multi-bit field once. */
+void print_field_names(FILE *f, enum nvmx_msr_id id, uint64_t bits);
 /* One MSR per line with its allowed-1 / must-be-1 controls by name. */
 void print_msrs_text(FILE *f, const struct nvmx_msrs *m, const char *indent);
 /* Every VMX MSR of a vCPU as userspace (guest=false) or L1 reads it; null where it fails. */

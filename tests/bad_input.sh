@@ -442,6 +442,10 @@ row check-8 2 "'--frob'" "$A" "unknown option" -- check $H --to $H $K --frob
 row check-9 2 "--policy must be strict" "$A" "--policy unknown" -- check $H --to $H $K --policy x
 row check-10 2 "unknown flag 'x'" "$A" "--from-state unknown flag" -- check --from-host $H --from-kvm 6.1 --from-state x --to $H $K
 row check-11 2 "--from-policy: a restore policy applies to the destination" "$A" "--from-policy (the source has no restore policy)" -- check --from-host $H --from-kvm 6.1 --from-policy revoke-keep --to $H $K
+row check-12 2 "--semantics: qemu or saved-msrs" "$A" "--cpu with --semantics unknown" -- check --cpu Haswell,+vmx --semantics x --from-host $H --from-kvm 6.1 --to $H $K
+row check-13 2 "not in QEMU 9.2" "$A" "--cpu a model the QEMU release lacks" -- check --cpu YongFeng,+vmx --qemu 9.2 --from-host $H --from-kvm 6.1 --to $H $K
+row check-14 2 "the source is --from-host" "$A" "--cpu with a SAVED file" -- check $H --cpu Haswell,+vmx --to $H $K
+row check-15 2 "unknown QEMU release '4.0'" "$A" "--cpu with --qemu unknown" -- check --cpu Haswell,+vmx --qemu 4.0 --from-host $H --from-kvm 6.1 --to $H $K
 
 # -- upgrade ---------------------------------------------------------------------------------
 A="upgrade"
@@ -470,6 +474,7 @@ row qemu-4 2 "--kvm RELEASE is required" "$A" "no --kvm" -- qemu-check -cpu Skyl
 row qemu-5 2 "'--frob'" "$A" "unknown option" -- qemu-check -cpu Skylake-Server --to $H $K --frob
 row qemu-6 2 "unknown QEMU release 'x'" "$A" "--qemu unknown version" -- qemu-check -cpu Skylake-Server --to $H $K --qemu x
 row qemu-7 2 "--also" "$A" "--also without @RELEASE" -- qemu-check -cpu Skylake-Server --to $H $K --also $H
+row qemu-8 2 "--semantics: qemu or saved-msrs" "$A" "--semantics unknown" -- qemu-check -cpu Skylake-Server --to $H $K --semantics x
 
 # -- explain ------------------------------------------------------------------------------------
 A="explain"

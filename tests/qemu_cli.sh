@@ -111,6 +111,25 @@ j=$("$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" 
 ok $? "qemu-check with --also starts (exit 0)"
 [ "$(jget also.0.migratable <<<"$j")" = false ] && [ "$(jget also.1.migratable <<<"$j")" = true ]
 ok $? "E3-1245 v3 under 6.6 rejects the values, the Platinum 8180 under 5.10 takes them"
+# Under the qemu semantics (the default) a yes needs the same -cpu to start there and give
+# L1 the same MSRs: never yes while QEMU there would write different values.
+for spec in "host,vmx-encls-exit=off" "Haswell,+vmx" "Skylake-Server,+vmx" "host"; do
+	j=$("$NVMX" qemu-check -cpu "$spec" --to "$BDW" --kvm 6.1 --also "$X8180@6.8" \
+		--also "$E3@6.6" --also "$BDW@5.15" --json)
+	python3 -c 'import json,sys
+d=json.loads(sys.stdin.read())
+bad=[a["host"] for a in d["also"] if a["semantics"]=="qemu" and a["migratable"]
+     and not (a["same_cpu_starts"] and a["same_cpu_same_values"] and a["l1_changes"]==0)]
+sys.exit(1 if bad else 0)' <<<"$j"
+	ok $? "-cpu $spec: no --also says yes while QEMU there writes other values or L1 reads others"
+done
+out=$("$NVMX" qemu-check -cpu host,vmx-encls-exit=off --to "$BDW" --kvm 6.1 --also "$X8180@6.8")
+grep -q "Platinum 8180 under KVM 6.8 (semantics qemu.*): no, it starts there but L1 reads" <<<"$out"
+ok $? "the report's case: -cpu host,vmx-encls-exit=off to a Platinum 8180 under 6.8 is a no"
+j=$("$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" --semantics saved-msrs --json)
+[ "$(jget also.0.semantics <<<"$j")" = saved-msrs ] && [ "$(jget also.0.migratable <<<"$j")" = false ]
+ok $? "--semantics saved-msrs: the written-back values decide"
+status 2 "--semantics unknown" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --semantics x
 
 # nested=0: the VM starts without VMX; with enforce it does not.
 status 0 "nested=0: starts without VMX" -- \

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmx check --cpu SPEC: the live migration of a QEMU VM.  QEMU does not
+ * carry the VMX MSRs: the destination QEMU builds them from the same -cpu.
+ * The verdict is nvmx_qemu_migrate()'s (lib/qemu_migrate.c); this file
+ * parses, loads both sides and prints.  --semantics saved-msrs asks the
+ * other question instead: a VMM that writes back what the source vCPU had.
+ */
+#include <string.h>
+#include "print.h"
+#include "side.h"
+#include "nvmx/qemu_migrate.h"
+
+#define CMD "check"
+
+struct qcheck {
+	struct side src, dst;
+	const char *spec, *qemu, *ns_path;
+	enum nvmx_semantics sem;
+	bool json;
+	struct nvmx_nested_state ns;
+	struct nvmx_qemu_cpu cpu;
+	const struct nvmx_qemu_release *rel;
+	struct nvmx_qemu_host sqh, dqh;
+	struct nvmx_qemu_env senv, denv;
+	struct nvmx_qemu_migration m;
+	struct nvmx_qmig_fix fix;
+	/* saved-msrs */
+	struct nvmx_msrs saved;
+	struct nvmx_vcpu dvcpu;
+	struct nvmx_migration sm;
+};
+
+bool check_wants_cpu(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "-cpu"))
+			return true;
+	return false;
+}
+
+static const char *item_text(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
+{
+	switch (it->kind) {
+	case NVMX_QFIX_VMX_MINUS:
+	case NVMX_QFIX_CPUID_MINUS:
+		snprintf(buf, n, "-%s", it->name);
+		break;
+	default:
+		snprintf(buf, n, "%s=off", it->name);
+		break;
+	}
+	return buf;
+}
+
+static void fixed_spec(const struct qcheck *q, char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "%s", q->spec);
+	for (unsigned i = 0; i < q->fix.n && len < n; i++) {
+		char t[96];
+		len += (size_t)snprintf(buf + len, n - len, ",%s", item_text(&q->fix.item[i], t, sizeof(t)));
+	}
+}
+
+/* Changed bits of MSR id, named: allowed-1 and must-be-1 halves of a control MSR. */
+static void print_change(enum nvmx_msr_id id, uint64_t bits, const char *what)
+{
+	const struct nvmx_msr_desc *d = nvmx_msr_desc(id);
+	if (!bits)
+		return;
+	if (d->layout == NVMX_LAYOUT_CONTROLS) {
+		if (nvmx_hi(bits)) {
+			printf("      may be 1, %s: ", what);
+			print_bit_names(stdout, id, nvmx_hi(bits), 32);
+			putchar('\n');
+		}
+		if (nvmx_lo(bits)) {
+			printf("      must be 1, %s: ", what);
+			print_bit_names(stdout, id, nvmx_lo(bits), 0);
+			putchar('\n');
+		}
+		return;
+	}
+	printf("      %s: ", what);
+	print_field_names(stdout, id, bits);	/* a field that changes value: in both lines */
+	putchar('\n');
+}
+
+static void json_bits(enum nvmx_msr_id id, uint64_t bits)
+{
+	bool first = true;
+	bool ctl = nvmx_msr_desc(id)->layout == NVMX_LAYOUT_CONTROLS;
+	putchar('[');
+	for (unsigned b = 0; b < 64; b++) {
+		if (!(bits >> b & 1))
+			continue;
+		const struct nvmx_field *f = nvmx_field_at(id, b);
+		printf("%s{\"bit\":%u,\"half\":\"%s\",\"name\":", first ? "" : ",", ctl ? b % 32 : b,
+		       ctl ? (b >= 32 ? "allowed-1" : "allowed-0") : "field");
+		cli_json_str(stdout, f && f->linux_name ? f->linux_name : f && f->sdm ? f->sdm : "");
+		printf(",\"qemu\":");
+		if (f && f->qemu)
+			cli_json_str(stdout, f->qemu);
+		else
+			printf("null");
+		putchar('}');
+		first = false;
+	}
+	putchar(']');
+}
+
+static const char *side_name(const struct side *s)
+{
+	return s->hf.name;
+}
+
+static void print_qemu_lines(const struct nvmx_qmig_side *s, const char *indent)
+{
+	char line[512];
+	for (unsigned i = 0; nvmx_qemu_message(&s->plan, &s->rep, i, line, sizeof(line)); i++)
+		printf("%s%s\n", indent, line);
+}
+
+static void report_qemu_text(const struct qcheck *q)
+{
+	const struct nvmx_qemu_migration *m = &q->m;
+	printf("semantics: qemu (the destination QEMU rebuilds the VMX MSRs from the same -cpu;\n"
+	       "they are not in QEMU's migration stream)\n");
+	printf("QEMU %s -cpu %s: %s, KVM %s -> %s, KVM %s\n", q->rel->name, q->spec, side_name(&q->src),
+	       nvmx_kernel_name(q->src.sc.kvm.kernel), side_name(&q->dst),
+	       nvmx_kernel_name(q->dst.sc.kvm.kernel));
+	printf("source: %s\n", m->src.starts ? "the VM starts" : "the VM does not start there");
+	if (!m->src.starts)
+		print_qemu_lines(&m->src, "  ");
+	printf("destination: %s\n", m->dst.starts ? "the same -cpu starts" : "the same -cpu does not start");
+	if (!m->dst.starts || m->dst.plan.stop || m->dst.rep.nrejected)
+		print_qemu_lines(&m->dst, "  ");
+	else {
+		char line[512];
+		unsigned n = 0;
+		while (nvmx_qemu_message(&m->dst.plan, &m->dst.rep, n, line, sizeof(line)))
+			n++;
+		if (n) {
+			printf("  QEMU prints there:\n");
+			print_qemu_lines(&m->dst, "    ");
+		}
+	}
+	if (m->src.starts && m->dst.starts) {
+		if (!m->nchanged) {
+			printf("what L1 reads: the same VMX MSRs on both sides\n");
+		} else {
+			printf("what L1 reads, source -> destination (%u MSR%s change):\n", m->nchanged,
+			       m->nchanged == 1 ? "" : "s");
+			for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+				enum nvmx_msr_id e = (enum nvmx_msr_id)id;
+				bool a = nvmx_msrs_has(&m->src.l1, e), b = nvmx_msrs_has(&m->dst.l1, e);
+				if (a == b && (!a || m->src.l1.val[id] == m->dst.l1.val[id]))
+					continue;
+				printf("  %-30s ", nvmx_msr_desc(e)->sdm);
+				if (a)
+					printf("0x%016llx", (unsigned long long)m->src.l1.val[id]);
+				else
+					printf("(#GP)");
+				printf(" -> ");
+				if (b)
+					printf("0x%016llx\n", (unsigned long long)m->dst.l1.val[id]);
+				else
+					printf("(#GP)\n");
+				print_change(e, m->gone[id], "vanish");
+				print_change(e, m->appeared[id], "appear");
+			}
+		}
+	}
+	if (m->nested) {
+		char buf[2048];
+		printf("nested state (%s): %s\n", q->ns_path, nvmx_ns_state_name(q->ns.state));
+		if (!m->ns.applicable)
+			printf("  no vmcs12 in it: nothing of L1's controls to check\n");
+		else if (!m->ns.nbad)
+			printf("  the live vmcs12 uses only controls the destination vCPU offers\n");
+		else {
+			nvmx_ns_check_describe(&m->ns, buf, sizeof(buf));
+			printf("  %s\n", buf);
+		}
+	}
+	printf("verdict: %s\n", m->verdict == NVMX_QMIG_SAFE ? "safe" :
+	       m->verdict == NVMX_QMIG_CHANGE ? "L1-visible change (it starts, but L1's VMX MSRs change "
+						"under a running L1 hypervisor)" : "fails");
+	if (m->verdict == NVMX_QMIG_FAILS) {
+		if (!m->src.starts)
+			printf("  - the -cpu does not start on the source: no such VM runs there\n");
+		if (m->src.starts && !m->dst.starts)
+			printf("  - the destination QEMU %s: the migration fails, the VM stays on the "
+			       "source\n", m->dst.plan.stop == NVMX_QSTOP_ENFORCE ? "refuses the CPU (enforce)"
+			       : m->dst.plan.stop == NVMX_QSTOP_NO_KVM ? "has no KVM" : "aborts on KVM_SET_MSRS");
+		if (m->nested && m->ns.nbad)
+			printf("  - the live vmcs12 uses controls the destination lacks: %s\n",
+			       m->ns.set_fails ? "KVM_SET_NESTED_STATE fails" : "the next VM entry fails");
+	}
+	if (m->verdict == NVMX_QMIG_SAFE)
+		return;
+	char spec[4600];
+	fixed_spec(q, spec, sizeof(spec));
+	if (q->fix.found && q->fix.n)
+		printf("fix, for VMs started from now on: -cpu %s (verified: starts on both sides, "
+		       "L1 reads the same VMX MSRs)\n", spec);
+	else if (!q->fix.found)
+		printf("no vmx-* flag list makes the two sides agree%s%s\n",
+		       q->fix.stuck >= 0 ? ": still differs: " : "",
+		       q->fix.stuck >= 0 ? nvmx_msr_desc((enum nvmx_msr_id)q->fix.stuck)->sdm : "");
+}
+
+static void side_json(const char *key, const struct nvmx_qmig_side *s, const struct side *sd)
+{
+	char line[512];
+	printf("\"%s\":{\"host\":", key);
+	cli_json_str(stdout, sd->hf.name);
+	printf(",\"kvm\":");
+	cli_json_str(stdout, nvmx_kernel_name(sd->sc.kvm.kernel));
+	printf(",\"starts\":%s,\"qemu_prints\":[", s->starts ? "true" : "false");
+	for (unsigned i = 0; nvmx_qemu_message(&s->plan, &s->rep, i, line, sizeof(line)); i++) {
+		if (i)
+			putchar(',');
+		cli_json_str(stdout, line);
+	}
+	printf("],\"l1_reads\":");
+	print_msrs_json(stdout, &s->l1);
+	putchar('}');
+}
+
+static void report_qemu_json(const struct qcheck *q)
+{
+	const struct nvmx_qemu_migration *m = &q->m;
+	printf("{\"semantics\":\"qemu\",\"qemu\":");
+	cli_json_str(stdout, q->rel->name);
+	printf(",\"cpu\":");
+	cli_json_str(stdout, q->spec);
+	printf(",\"verdict\":\"%s\",", nvmx_qmig_verdict_name(m->verdict));
+	side_json("source", &m->src, &q->src);
+	putchar(',');
+	side_json("destination", &m->dst, &q->dst);
+	printf(",\"changes\":[");
+	bool first = true;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+		enum nvmx_msr_id e = (enum nvmx_msr_id)id;
+		if (!m->gone[id] && !m->appeared[id] && !(m->presence_changed >> id & 1))
+			continue;
+		printf("%s{\"msr\":\"%s\",\"vanish\":", first ? "" : ",", nvmx_msr_desc(e)->sdm);
+		json_bits(e, m->gone[id]);
+		printf(",\"appear\":");
+		json_bits(e, m->appeared[id]);
+		printf(",\"presence_changed\":%s}", m->presence_changed >> id & 1 ? "true" : "false");
+		first = false;
+	}
+	printf("]");
+	if (m->nested) {
+		char buf[2048];
+		nvmx_ns_check_describe(&m->ns, buf, sizeof(buf));
+		printf(",\"nested_state\":{\"state\":\"%s\",\"vmcs12\":%s,\"fits\":%s,\"surfaces\":\"%s\","
+		       "\"findings\":", nvmx_ns_state_name(q->ns.state),
+		       m->ns.applicable ? "true" : "false", m->ns.nbad ? "false" : "true",
+		       nvmx_ns_when_name(m->ns.when));
+		cli_json_str(stdout, m->ns.nbad ? buf : "");
+		putchar('}');
+	}
+	printf(",\"fix\":");
+	if (m->verdict == NVMX_QMIG_SAFE || !q->fix.found) {
+		printf("null");
+	} else {
+		char spec[4600];
+		fixed_spec(q, spec, sizeof(spec));
+		printf("{\"cpu\":");
+		cli_json_str(stdout, spec);
+		printf(",\"verified\":true}");
+	}
+	printf("}\n");
+}
+
+/* saved-msrs: the source vCPU's values written back into a fresh destination vCPU. */
+static void report_saved_text(struct qcheck *q)
+{
+	char why[CLI_REASON_MAX];
+	printf("semantics: saved-msrs (the VMM writes back the VMX MSRs it saved on the source)\n");
+	printf("source: QEMU %s -cpu %s on %s, KVM %s: %s\n", q->rel->name, q->spec, side_name(&q->src),
+	       nvmx_kernel_name(q->src.sc.kvm.kernel), q->m.src.starts ? "starts" : "does not start");
+	printf("destination: %s, KVM %s\n", side_name(&q->dst), nvmx_kernel_name(q->dst.sc.kvm.kernel));
+	for (unsigned i = 0; i < q->sm.nwrites; i++) {
+		const struct nvmx_write *w = &q->sm.writes[i];
+		printf("  %-30s 0x%016llx  %s\n", nvmx_msr_desc(w->id)->sdm, (unsigned long long)w->value,
+		       w->r.rc ? "REJECTED" : "accepted");
+		if (w->r.rc) {
+			nvmx_result_describe(&w->r, why, sizeof(why));
+			printf("      %s\n", why);
+		}
+	}
+	printf("verdict: %s\n", q->sm.migratable && q->m.src.starts ? "MIGRATABLE" : "NOT MIGRATABLE");
+}
+
+static void report_saved_json(struct qcheck *q)
+{
+	printf("{\"semantics\":\"saved-msrs\",\"qemu\":");
+	cli_json_str(stdout, q->rel->name);
+	printf(",\"cpu\":");
+	cli_json_str(stdout, q->spec);
+	printf(",\"source_starts\":%s,\"migratable\":%s,\"msrs\":[", q->m.src.starts ? "true" : "false",
+	       q->sm.migratable && q->m.src.starts ? "true" : "false");
+	for (unsigned i = 0; i < q->sm.nwrites; i++) {
+		const struct nvmx_write *w = &q->sm.writes[i];
+		printf("%s{\"msr\":\"%s\",\"value\":", i ? "," : "", nvmx_msr_desc(w->id)->sdm);
+		cli_json_hex(stdout, w->value);
+		printf(",\"accepted\":%s,\"rule\":\"%s\"}", w->r.rc ? "false" : "true",
+		       nvmx_reason_name(w->r.reason));
+	}
+	printf("]}\n");
+}
+
+static int load_side(struct qcheck *q, struct side *s, const char *prefix, struct nvmx_qemu_host *qh,
+		     struct nvmx_qemu_env *env)
+{
+	int rc = side_load(s, CMD, prefix, NULL);
+	if (rc)
+		return rc;
+	nvmx_qemu_host_from_kvm(qh, &s->sc.kvm, &s->sc.host);
+	*env = (struct nvmx_qemu_env){ &s->sc.kvm, qh, q->rel, false, 0 };
+	return 0;
+}
+
+int cmd_check_qemu(int argc, char **argv)
+{
+	static struct qcheck q;
+	memset(&q, 0, sizeof(q));
+	side_init(&q.src);
+	side_init(&q.dst);
+	q.sem = NVMX_SEM_QEMU;
+	for (int i = 1; i < argc; i++) {
+		int r = side_parse(&q.src, CMD, "from-", "from-host", argc, argv, &i);
+		if (!r)
+			r = side_parse(&q.dst, CMD, "", "to", argc, argv, &i);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		const char *a = argv[i];
+		bool has = i + 1 < argc;
+		if (!strcmp(a, "--json")) {
+			q.json = true;
+		} else if (!strcmp(a, "--cpu") || !strcmp(a, "-cpu")) {
+			if (!has)
+				return cli_usage_error(CMD, "--cpu needs a QEMU -cpu string (MODEL[,FLAG]...)");
+			q.spec = argv[++i];
+		} else if (!strcmp(a, "--qemu")) {
+			if (!has)
+				return cli_usage_error(CMD, "--qemu needs a QEMU release (x.y or x.y.z)");
+			q.qemu = argv[++i];
+		} else if (!strcmp(a, "--semantics")) {
+			int s = has ? nvmx_semantics_parse(argv[i + 1]) : -1;
+			if (s < 0)
+				return cli_usage_error(CMD, "--semantics: qemu or saved-msrs");
+			q.sem = (enum nvmx_semantics)s;
+			i++;
+		} else if (!strcmp(a, "--nested-state")) {
+			if (!has)
+				return cli_usage_error(CMD, "--nested-state needs a KVM_GET_NESTED_STATE blob");
+			q.ns_path = argv[++i];
+		} else {
+			return cli_usage_error(CMD, "with --cpu: unknown or unsupported argument '%s' "
+					       "(the source is --from-host H --from-kvm R)", a);
+		}
+	}
+	if (!q.src.host_path)
+		return cli_usage_error(CMD, "with --cpu the source is --from-host H --from-kvm R");
+	if (!q.dst.host_path)
+		return cli_usage_error(CMD, "--to HOST is required");
+	q.rel = q.qemu ? nvmx_qemu_release_find(q.qemu) : nvmx_qemu_release_default();
+	if (!q.rel)
+		return cli_usage_error(CMD, "unknown QEMU release '%s': give x.y or x.y.z, %s to %s",
+				       q.qemu, nvmx_qemu_release_at(1)->name,
+				       nvmx_qemu_release_default()->name);
+	char err[256];
+	if (nvmx_qemu_cpu_parse(&q.cpu, q.rel, q.spec, err, sizeof(err)))
+		return cli_usage_error(CMD, "--cpu %s: %s", q.spec, err);
+	if (q.ns_path) {
+		static unsigned char blob[NVMX_NS_MAX_SIZE];
+		char msg[256];
+		struct nvmx_ns_error e = { .msg = msg, .msg_size = sizeof(msg) };
+		if (nvmx_nested_state_load(q.ns_path, blob, sizeof(blob), &q.ns, &e))
+			return cli_usage_error(CMD, "%s", msg);
+	}
+	int rc;
+	if ((rc = load_side(&q, &q.src, "from-", &q.sqh, &q.senv)) ||
+	    (rc = load_side(&q, &q.dst, "", &q.dqh, &q.denv)))
+		return rc;
+
+	nvmx_qemu_migrate(&q.m, &q.senv, &q.denv, &q.cpu, q.ns_path ? &q.ns : NULL);
+	if (q.sem == NVMX_SEM_SAVED_MSRS) {
+		/* The destination vCPU as QEMU creates it (same CPUID), then the saved values. */
+		nvmx_vcpu_save(&q.m.src.vcpu, &q.saved);
+		nvmx_qemu_vcpu(&q.dvcpu, &q.denv, &q.m.dst.plan);
+		nvmx_migrate(&q.sm, &q.dvcpu, &q.saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+		if (q.json)
+			report_saved_json(&q);
+		else
+			report_saved_text(&q);
+		return q.sm.migratable && q.m.src.starts ? EXIT_OK : EXIT_NO;
+	}
+	if (q.m.verdict != NVMX_QMIG_SAFE)
+		nvmx_qemu_migrate_fix(&q.fix, &q.senv, &q.denv, &q.cpu, q.ns_path ? &q.ns : NULL);
+	if (q.json)
+		report_qemu_json(&q);
+	else
+		report_qemu_text(&q);
+	return q.m.verdict == NVMX_QMIG_SAFE ? EXIT_OK : EXIT_NO;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Live migration of a QEMU VM, as QEMU does it: the VMX capability MSRs are
+ * not in QEMU's migration stream.  The destination QEMU starts with the same
+ * -cpu and builds them again from the model, the vmx-* flags and what the
+ * destination KVM offers (qemu.h), then writes them to fresh vCPUs before
+ * the incoming state (and KVM_SET_NESTED_STATE) arrives.  So the questions
+ * are: does that -cpu start on the destination, does L1 read the same VMX
+ * MSRs there as on the source, and does the live vmcs12 still fit them.
+ *
+ * A VMM that saves the MSRs and writes them back (migrate.h, nvmx check
+ * without --cpu) answers a different question; enum nvmx_semantics names
+ * which one a verdict answers.  Pure: no I/O, no allocation.
+ */
+#ifndef NVMX_QEMU_MIGRATE_H
+#define NVMX_QEMU_MIGRATE_H
+
+#include "qemu.h"
+#include "nested_state.h"
+
+/* Which migration a verdict is about. */
+enum nvmx_semantics {
+	NVMX_SEM_QEMU,		/* the destination rebuilds the MSRs from the VM's -cpu */
+	NVMX_SEM_SAVED_MSRS,	/* the VMM writes back the values it saved on the source */
+};
+const char *nvmx_semantics_name(enum nvmx_semantics s);	/* "qemu", "saved-msrs" */
+/* "qemu" or "saved-msrs" (case-insensitive); -1 when neither. */
+int nvmx_semantics_parse(const char *s);
+
+enum nvmx_qmig_verdict {
+	NVMX_QMIG_SAFE,		/* starts, L1 reads the same MSRs, the vmcs12 fits */
+	NVMX_QMIG_CHANGE,	/* starts, but L1's VMX MSRs change under it */
+	NVMX_QMIG_FAILS,	/* the destination QEMU does not start, or the nested state
+				 * does not restore / the next VM entry fails */
+};
+const char *nvmx_qmig_verdict_name(enum nvmx_qmig_verdict v);	/* "safe", "l1-visible-change", "fails" */
+
+/* The VMX MSRs L1 can read (0x480..0x493) and what each side gives it. */
+struct nvmx_qmig_side {
+	struct nvmx_qemu_plan plan;
+	struct nvmx_qemu_replay rep;
+	bool starts;
+	struct nvmx_vcpu vcpu;		/* after QEMU's writes */
+	struct nvmx_msrs l1;		/* what L1's RDMSR returns (absent: #GP) */
+};
+
+struct nvmx_qemu_migration {
+	enum nvmx_qmig_verdict verdict;
+	struct nvmx_qmig_side src, dst;
+	/* L1-visible changes, per MSR: bits set on one side only. */
+	uint64_t gone[NVMX_MSR_COUNT];		/* set on the source, clear on the destination */
+	uint64_t appeared[NVMX_MSR_COUNT];	/* clear on the source, set on the destination */
+	uint32_t presence_changed;		/* MSRs L1 can read on one side only (bit = id) */
+	unsigned nchanged;			/* MSRs with any change */
+	/* With a nested state: its vmcs12 against the destination vCPU's MSRs. */
+	bool nested;
+	struct nvmx_ns_check ns;
+};
+
+/*
+ * Start cpu on src (it must start there for the question to make sense:
+ * src.starts says), start the same cpu on dst, compare what L1 reads, and
+ * check ns (NULL: none) against the destination vCPU.  Both environments
+ * use the same QEMU release (the VM's machine keeps its -cpu meaning).
+ */
+void nvmx_qemu_migrate(struct nvmx_qemu_migration *out, const struct nvmx_qemu_env *src,
+		       const struct nvmx_qemu_env *dst, const struct nvmx_qemu_cpu *cpu,
+		       const struct nvmx_nested_state *ns);
+
+/*
+ * Flags for VMs started from now on: vmx-*=off (or -flag) items that make
+ * the same -cpu start on both sides with identical L1-visible VMX MSRs,
+ * found by removing what one side lacks and verified by a re-run of
+ * nvmx_qemu_migrate, which `check` holds.  A running L1's vmcs12 was made
+ * under the old -cpu, so the search does not use ns: the flags are for VMs
+ * started from now on.
+ */
+struct nvmx_qmig_fix {
+	bool found;		/* check.verdict is SAFE with the items applied */
+	unsigned n;
+	struct nvmx_qemu_fix_item item[NVMX_QEMU_MAX_FIX];
+	struct nvmx_qemu_migration check;	/* the re-run with the items */
+	/* What no vmx-* flag can remove, when !found: one MSR id that still differs, or -1. */
+	int stuck;
+};
+void nvmx_qemu_migrate_fix(struct nvmx_qmig_fix *out, const struct nvmx_qemu_env *src,
+			   const struct nvmx_qemu_env *dst, const struct nvmx_qemu_cpu *cpu,
+			   const struct nvmx_nested_state *ns);
+
+#endif
