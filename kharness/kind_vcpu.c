@@ -212,10 +212,42 @@ static void kh_pmu_refresh(struct kvm_vcpu *vcpu)
 #endif
 }
 
+/*
+ * 6.14+'s kvm_vcpu_after_set_cpuid() starts by computing the vCPU's
+ * capabilities: for each hardware-defined word whose leaf the guest CPUID
+ * has, KVM's supported CPUID plus what it emulates for that leaf
+ * (cpuid_func_emulated(), the tree's), within the guest's bits.
+ */
+static void kh_vcpu_caps(struct kvm_vcpu *vcpu)
+{
+#if KH_LAYOUT >= 614
+	memset(vcpu->arch.cpu_caps, 0, sizeof(vcpu->arch.cpu_caps));
+	for (unsigned int w = 0; w < 32; w++) {
+		u32 fn, idx;
+		int reg;
+		if (!kh_word_cpuid(w, &fn, &idx, &reg))
+			continue;
+		struct kvm_cpuid_entry2 *e = kh_find_cpuid(vcpu, fn, idx), emulated;
+		if (!e)
+			continue;
+		cpuid_func_emulated(&emulated, fn, true);
+		u32 kvm = 0;
+		for (unsigned int b = 0; b < 32; b++)
+			if (kvm_cpu_cap_has(w * 32 + b))
+				kvm |= 1u << b;
+		vcpu->arch.cpu_caps[w] = (kvm | *kh_cpuid_reg(&emulated, reg)) & *kh_cpuid_reg(e, reg);
+	}
+#else
+	(void)vcpu;
+#endif
+}
+
 /* the "vCPU may use VMX" test of vmx_get_msr()/vmx_set_msr() */
 static bool kh_vmx_allowed(struct kvm_vcpu *vcpu)
 {
-#if KH_LAYOUT >= 606
+#if KH_LAYOUT >= 614
+	return guest_cpu_cap_has(vcpu, X86_FEATURE_VMX);
+#elif KH_LAYOUT >= 606
 	return guest_can_use(vcpu, X86_FEATURE_VMX);
 #else
 	return nested_vmx_allowed(vcpu);
@@ -231,6 +263,9 @@ static int kh_read_vmx_msr(struct kvm_vcpu *vcpu, u32 idx, u64 *data, bool host_
 #if KH_LAYOUT < 600
 	if (!host_initiated && to_vmx(vcpu)->nested.enlightened_vmcs_enabled)
 		nested_evmcs_filter_control_msr(idx, data);
+#elif KH_LAYOUT >= 614
+	if (!host_initiated && guest_cpu_cap_has_evmcs(vcpu))
+		nested_evmcs_filter_control_msr(vcpu, idx, data);
 #else
 	if (!host_initiated && guest_cpuid_has_evmcs(vcpu))
 		nested_evmcs_filter_control_msr(vcpu, idx, data);
@@ -313,6 +348,7 @@ static int kind_vcpu(const struct kh_case *c)
 			kh_guest_cpuid(vcpu, spec, pmu ? atoi(pmu) : 0);
 #ifdef KH_HAS_vmx_vcpu_after_set_cpuid
 			/* KVM_SET_CPUID2: kvm_vcpu_after_set_cpuid()'s vPMU refresh, then its vendor part */
+			kh_vcpu_caps(vcpu);
 			kh_pmu_refresh(vcpu);
 			vmx_vcpu_after_set_cpuid(vcpu);
 #endif

@@ -35,6 +35,7 @@ struct kh_vcpu_arch {
 	struct kvm_vcpu_hv *hyperv;
 	unsigned long kh_governed[4];		/* governed features (6.6-6.12) in use */
 	unsigned int kh_pmu_version;		/* the vPMU's version after its refresh (5.x) */
+	u32 cpu_caps[32];			/* 6.14+: the vCPU's capabilities, by word */
 };
 
 struct kvm_vcpu {
@@ -106,6 +107,12 @@ static inline void kvm_governed_feature_set(struct kvm_vcpu *vcpu, unsigned int 
 #define guest_cpu_cap_set(vcpu, f) kvm_governed_feature_set(vcpu, f)
 #define guest_cpu_cap_check_and_set(vcpu, f) kvm_governed_feature_check_and_set(vcpu, f)
 #define guest_cpu_cap_has(vcpu, f) guest_can_use(vcpu, f)
+#else
+/* 6.14+: every feature, from vcpu->arch.cpu_caps (cpuid.h's accessors) */
+#define guest_cpu_cap_has(vcpu, f) (((vcpu)->arch.cpu_caps[(f) / 32] >> ((f) % 32)) & 1)
+#define guest_cpu_cap_set(vcpu, f) ((vcpu)->arch.cpu_caps[(f) / 32] |= 1u << ((f) % 32))
+#define guest_cpu_cap_clear(vcpu, f) ((vcpu)->arch.cpu_caps[(f) / 32] &= ~(1u << ((f) % 32)))
+#define guest_cpu_cap_change(vcpu, f, on) do { if (on) guest_cpu_cap_set(vcpu, f); else guest_cpu_cap_clear(vcpu, f); } while (0)
 #endif
 #ifndef feature_bit
 #define feature_bit(name) (1u << (X86_FEATURE_##name & 31))
