@@ -11,8 +11,10 @@
 struct kh_x86_ops KH_X86_OPS = { .name = "kvm_intel" };
 struct kh_x86_ops KH_INIT_OPS = {
 	.name = "kvm_intel",
-#if KH_LAYOUT < 602
+#ifdef KH_HAS_cpu_has_kvm_support
 	.cpu_has_kvm_support = cpu_has_kvm_support,
+#endif
+#ifdef KH_HAS_vmx_disabled_by_bios
 	.disabled_by_bios = vmx_disabled_by_bios,
 #endif
 	.check_processor_compatibility = vmx_check_processor_compat,
@@ -56,17 +58,19 @@ static void kh_init_pmu_capability(void)
 #endif
 }
 
-#if KH_LAYOUT < 602
-/* 5.x-6.1: kvm_init() -> kvm_arch_init() -> kvm_arch_hardware_setup() -> compat check */
-int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module)
+/*
+ * What KVM's common code does around the vendor setup, in the order it does it:
+ * VMX present and not disabled by firmware (where the vendor still has those
+ * ops), KVM's XCR0 and PMU capability, the vendor hardware_setup(), the per-CPU
+ * compatibility check (one CPU).
+ */
+static int kh_vendor_setup(struct kh_x86_ops *ops)
 {
-	struct kh_x86_ops *ops = opaque;
-	(void)vcpu_size; (void)vcpu_align; (void)module;
-	if (!ops->cpu_has_kvm_support()) {
+	if (ops->cpu_has_kvm_support && !ops->cpu_has_kvm_support()) {
 		pr_err_ratelimited("kvm: no hardware support\n");
 		return -EOPNOTSUPP;
 	}
-	if (ops->disabled_by_bios()) {
+	if (ops->disabled_by_bios && ops->disabled_by_bios()) {
 		pr_err_ratelimited("kvm: disabled by bios\n");
 		return -EOPNOTSUPP;
 	}
@@ -77,28 +81,24 @@ int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module
 		return r;
 	return ops->check_processor_compatibility();
 }
-#endif
 
-#if KH_LAYOUT >= 602
-/*
- * 6.2+: vmx_init() -> kvm_x86_vendor_init(): PMU capability, the vendor
- * hardware_setup(), the per-CPU compatibility check; then kvm_init() (no
- * bearing on the MSRs).
- */
+#ifdef KH_VENDOR_INIT
+/* 6.2+ (and stable lines that took it, e.g. 6.1.y): vmx_init() -> kvm_x86_vendor_init(), then kvm_init() */
 int kvm_x86_vendor_init(struct kh_x86_ops *ops)
 {
-	kh_set_supported_xcr0();
-	kh_init_pmu_capability();
-	int r = ops->hardware_setup();
-	if (r)
-		return r;
-	return ops->check_processor_compatibility();
+	return kh_vendor_setup(ops);
 }
 
-int kvm_init(unsigned vcpu_size, unsigned vcpu_align, void *module)
+int kvm_init()
+{
+	return 0;
+}
+#else
+/* before: kvm_init(ops, ...) -> kvm_arch_init() -> kvm_arch_hardware_setup() -> compat check */
+int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module)
 {
 	(void)vcpu_size; (void)vcpu_align; (void)module;
-	return 0;
+	return kh_vendor_setup(opaque);
 }
 #endif
 
@@ -107,7 +107,10 @@ static int kh_load(void)
 	return vmx_init();
 }
 
-#ifndef KH_USING_EVMCS
+/* the static key KVM sets when it uses eVMCS itself: renamed in 6.6 */
+#if defined(KH_HAS_DEFINE_STATIC_KEY_FALSE___kvm_is_using_evmcs)
+#define KH_USING_EVMCS() static_branch_unlikely(&__kvm_is_using_evmcs)
+#else
 #define KH_USING_EVMCS() static_branch_unlikely(&enable_evmcs)
 #endif
 #if KH_HAS_CONF_NESTED

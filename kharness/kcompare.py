@@ -39,7 +39,8 @@ def main():
     ap.add_argument('ref')
     ap.add_argument('got')
     ap.add_argument('--show', type=int, default=3)
-    ap.add_argument('--ignore', default='', help='comma-separated fields not compared')
+    ap.add_argument('--ignore', default='',
+                    help='comma-separated fields not compared; FIELD.KEY for one key of an object field')
     a = ap.parse_args()
     ref, got = load(a.ref), load(a.got)
     ignore = set(filter(None, a.ignore.split(',')))
@@ -54,9 +55,13 @@ def main():
         for k in sorted(set(r) | set(g)):
             if k in ignore:
                 continue
-            if r.get(k, '(absent)') != g.get(k, '(absent)'):
+            rv, gv = r.get(k, '(absent)'), g.get(k, '(absent)')
+            drop = [x.split('.', 1)[1] for x in ignore if x.startswith(k + '.')]
+            if drop and isinstance(rv, dict) and isinstance(gv, dict):
+                rv = {x: v for x, v in rv.items() if x not in drop}
+                gv = {x: v for x, v in gv.items() if x not in drop}
+            if rv != gv:
                 ok = False
-                rv, gv = r.get(k, '(absent)'), g.get(k, '(absent)')
                 if isinstance(rv, dict) and isinstance(gv, dict):
                     sub = {x: (rv.get(x), gv.get(x)) for x in set(rv) | set(gv) if rv.get(x) != gv.get(x)}
                     diffs[k].append((name, sub, None))

@@ -409,17 +409,29 @@ def build(tree, recipe, outdir):
     params = []
     features = []
     seen_files = []
+    skipping = False
     rel = None
     section_override = None
     for n, parts in recipe:
         key, args = parts[0], parts[1:]
+        if skipping and key not in ('from', 'from?', 'set', 'setif', 'detect', 'layout', 'include'):
+            continue
         try:
             if key in ('detect', 'layout', 'include'):
                 continue
             if key == 'set':
                 sets.append(' '.join(args))
-            elif key == 'from':
+            elif key == 'setif':
+                # setif FILE REGEX MACRO [VALUE]: set MACRO when FILE has a line matching REGEX
+                if tree.exists(args[0]) and re.search(args[1], tree.read(args[0]), re.M):
+                    sets.append(' '.join(args[2:] if len(args) > 3 else args[2:] + ['1']))
+            elif key in ('from', 'from?'):
+                # `from? FILE`: a file only some trees of the layout have; the
+                # item lines up to the next `from` are skipped without it
                 rel = args[0]
+                skipping = key == 'from?' and not tree.exists(rel)
+                if skipping:
+                    continue
                 if not tree.exists(rel):
                     raise RecipeError('no file %s' % rel)
                 seen_files.append(rel)

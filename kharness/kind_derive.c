@@ -10,7 +10,7 @@
 static void kh_json_vmcs_config(void)
 {
 	kh_json_open("vmcs_config");
-#if KH_LAYOUT >= 612
+#ifdef KH_CONF_BASIC64
 	kh_json_hex64("basic", vmcs_config.basic);
 #else
 	kh_json_hex("revision_id", (u32)vmcs_config.revision_id);

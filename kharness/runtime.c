@@ -23,6 +23,9 @@ bool allow_smaller_maxphyaddr;
 #endif
 static unsigned long kh_feature_bits[64];
 int (*kvm_vmx_exit_handlers[128])(struct kvm_vcpu *);
+#ifndef KH_HAS_vmx_nested_ops
+struct kh_nested_ops vmx_nested_ops;
+#endif
 
 /* a page for what setup code allocates (bitmaps); one case runs per process */
 void *kh_page(void)

@@ -164,6 +164,7 @@ _Noreturn void kh_bug(const char *file, int line);
 #define KERN_DEBUG KERN_SOH "7"
 #define printk(...) kh_printk(__VA_ARGS__)
 #define KH_ONCE(stmt) ({ static bool kh_done_; bool kh_first_ = !kh_done_; kh_done_ = true; if (kh_first_) { stmt; } })
+#define pr_crit(...) kh_log(KH_ERR, __VA_ARGS__)
 #define pr_err(...) kh_log(KH_ERR, __VA_ARGS__)
 #define pr_warn(...) kh_log(KH_WARN, __VA_ARGS__)
 #define pr_warning(...) kh_log(KH_WARN, __VA_ARGS__)

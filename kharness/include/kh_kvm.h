@@ -79,6 +79,10 @@ struct kh_x86_ops {
 #define kvm_x86_ops kh_x86_ops
 #define kvm_x86_init_ops kh_x86_ops
 
+/* nested ops table: only its `enabled` flag is set at setup (7.2) */
+struct kh_nested_ops { bool enabled; };
+extern struct kh_nested_ops vmx_nested_ops;
+
 /* the names of the vendor's ops tables and setup function in this layout */
 #ifndef KH_X86_OPS
 #define KH_X86_OPS vmx_x86_ops
@@ -126,6 +130,8 @@ void *kh_page(void);
 #define handle_vmwrite NULL
 #define handle_vmxoff NULL
 #define handle_vmxon NULL
+#define handle_vmoff NULL
+#define handle_vmon NULL
 #define handle_invept NULL
 #define handle_invvpid NULL
 #define handle_vmfunc NULL

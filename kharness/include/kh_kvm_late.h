@@ -3,12 +3,9 @@
 #ifndef KH_KVM_LATE_H
 #define KH_KVM_LATE_H
 extern struct kh_x86_ops KH_X86_OPS, KH_INIT_OPS;
-#if KH_LAYOUT < 602
-int kvm_init(void *opaque, unsigned vcpu_size, unsigned vcpu_align, void *module);
-#else
-int kvm_init(unsigned vcpu_size, unsigned vcpu_align, void *module);
+/* unprototyped: kvm_init() took the ops first before 6.2, not after */
+int kvm_init();
 int kvm_x86_vendor_init(struct kh_x86_ops *ops);
-#endif
 /* the vCPU the vCPU kinds run on (kind_vcpu.c) */
 #include "kh_vcpu.h"
 /* vmcs12 layout self-check (a build-time assertion in the kernel): not needed here */
