@@ -225,6 +225,8 @@ int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_
 	int rc;
 	if (i < len && buf[i] == '{')
 		rc = nvmx_hostfile_parse_json(label, buf, len, out, diag);
+	else if (io_is_vmxcap(buf, len))
+		rc = io_parse_vmxcap(label, buf, len, out, diag);
 	else
 		rc = nvmx_hostfile_parse_text(label, buf, len, out, diag);
 	free(buf);

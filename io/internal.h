@@ -29,6 +29,11 @@ uint64_t io_features_from_text(const char *s, size_t len);
  */
 char *io_read_all(const char *path, size_t max, size_t *len, int *err);
 
+/* QEMU's vmxcap output: detection and the reader (io/hostfile_vmxcap.c). */
+bool io_is_vmxcap(const char *buf, size_t len);
+int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		    struct nvmx_diag *d);
+
 /* The .msrs text reader; allow_no_msrs accepts a file that lists none. */
 int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		  struct nvmx_diag *diag, bool allow_no_msrs);

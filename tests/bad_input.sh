@@ -294,6 +294,15 @@ row text-33 2 "bad/evmcs-bool.msrs:1:" "$A" "hyperv_evmcs not a boolean" -- deco
 row text-34 2 "bad/long-value.msrs:1:" "$A" "value longer than its field" -- decode bad/long-value.msrs
 row text-35 2 "<stdin>: empty file" "$A" "empty standard input ('-')" -- decode -
 
+# -- QEMU's vmxcap output (a partial host; decode shown) -------------------------------------------
+A="vmxcap reader"
+printf 'Basic VMX Information\n  Hex: 0xda040000000004\npin-based controls\n  NMI exiting                              maybe\n' >bad/state.vmxcap
+printf 'Basic VMX Information\n  Revision                                 4\npin-based controls\n  NMI exiting                              yes\n' >bad/nohex.vmxcap
+printf 'Basic VMX Information\n  Hex: 0xda040000000004\nSomething else\n' >bad/section.vmxcap
+row vmxcap-1 2 "bad/state.vmxcap:4: state 'maybe'" "$A" "a control state vmxcap never prints" -- decode bad/state.vmxcap
+row vmxcap-2 2 "bad/nohex.vmxcap: no 'Hex:' line" "$A" "BASIC without its Hex: line" -- decode bad/nohex.vmxcap
+row vmxcap-3 2 "bad/section.vmxcap:3:" "$A" "a section vmxcap does not print" -- decode bad/section.vmxcap
+
 # -- JSON host ---------------------------------------------------------------------
 A="JSON host"
 row json-1 2 "bad/syntax.json:1:" "$A" "trailing comma" -- decode bad/syntax.json

@@ -27,11 +27,13 @@ struct nvmx_hostfile {
 	char source[512];	/* "# source:" header, if any */
 	bool has_identity;	/* vendor/family/model given */
 	bool has_flags;		/* cpuid.features given */
+	bool partial;		/* rebuilt from an input that lacks some values (vmxcap) */
+	char partial_note[512];	/* what is missing and what it could change */
 };
 
 /*
- * Read a host from a file: `.msrs` text, or JSON (as `nvmx decode --json`
- * prints it), chosen by content.  Returns 0, or -1 with diag->error set.
+ * Read a host from a file: `.msrs` text, JSON (as `nvmx decode --json`
+ * prints it) or QEMU's vmxcap output (a partial host), chosen by content.  Returns 0, or -1 with diag->error set.
  */
 int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_diag *diag);
 int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,
