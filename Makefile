@@ -114,12 +114,14 @@ include fuzz/fuzz.mk bench/bench.mk kharness/kharness.mk
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include/nvmx $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/include/nvmx $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/nvmx/hosts
 	install -m 755 $(O)/nvmx $(DESTDIR)$(PREFIX)/bin/nvmx
 	install -m 644 $(O)/libnvmx.a $(DESTDIR)$(PREFIX)/lib/libnvmx.a
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/nvmx/
 	install -m 644 $(O)/libnvmx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/libnvmx.pc
 	install -m 644 docs/nvmx.1 $(DESTDIR)$(PREFIX)/share/man/man1/nvmx.1
+	install -m 644 data/hosts/*.msrs data/README.md $(DESTDIR)$(PREFIX)/share/nvmx/hosts/
 
 clean:
 	rm -rf build build-asan

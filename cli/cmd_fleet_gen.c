@@ -9,9 +9,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "datadir.h"
 
 struct gen_rng { uint64_t s; };
 
@@ -36,7 +38,8 @@ static const char *const variations[] = {
 
 struct dump {
 	char file[256];
-	char path[512];
+	char path[4400];
+	char written[4096];	/* what the inventory names: see below */
 	struct nvmx_hostfile *hf;
 	bool any_usable;	/* some release loads with nested=1 on defaults */
 	double weight;
@@ -126,7 +129,11 @@ int cmd_fleet_gen(int argc, char **argv)
 {
 	unsigned long long hosts = 0, seed = 1;
 	unsigned long models = 24, profiles = 0;
-	const char *out_path = NULL, *dir = "data/hosts";
+	const char *out_path = NULL, *dir;
+	char dirbuf[4096];
+	/* --dumps (taken by main for every command), else the bundled dumps. */
+	if (!(dir = cli_hosts_dir(dirbuf, sizeof(dirbuf))))
+		dir = "data/hosts";
 	bool inline_msrs = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -135,17 +142,13 @@ int cmd_fleet_gen(int argc, char **argv)
 			continue;
 		}
 		if (strcmp(a, "--hosts") && strcmp(a, "--seed") && strcmp(a, "--out") &&
-		    strcmp(a, "--models") && strcmp(a, "--profiles") && strcmp(a, "--dumps"))
+		    strcmp(a, "--models") && strcmp(a, "--profiles"))
 			return cli_usage_error("fleet-gen", "unknown option '%s'", a);
 		if (i + 1 >= argc)
 			return cli_usage_error("fleet-gen", "%s needs a value", a);
 		const char *v = argv[++i];
 		if (!strcmp(a, "--out")) {
 			out_path = v;
-			continue;
-		}
-		if (!strcmp(a, "--dumps")) {
-			dir = v;
 			continue;
 		}
 		char *end;
@@ -186,6 +189,24 @@ int cmd_fleet_gen(int argc, char **argv)
 		free(ents[i]);
 	}
 	free(ents);
+	/*
+	 * The path the inventory names: the bare file name when a reader anywhere
+	 * finds it among the bundled dumps, else the absolute path, so the
+	 * inventory reads the same from any directory.
+	 */
+	const char *given_dir = cli_dumps_dir;
+	cli_dumps_dir = NULL;
+	for (int i = 0; i < nd; i++) {
+		char found[4096], a[PATH_MAX], b[PATH_MAX];
+		if (cli_find_dump(d[i].file, found, sizeof(found)) && realpath(found, a) &&
+		    realpath(d[i].path, b) && !strcmp(a, b))
+			snprintf(d[i].written, sizeof(d[i].written), "%s", d[i].file);
+		else if (realpath(d[i].path, b))
+			snprintf(d[i].written, sizeof(d[i].written), "%s", b);
+		else
+			snprintf(d[i].written, sizeof(d[i].written), "%s", d[i].path);
+	}
+	cli_dumps_dir = given_dir;
 	for (int i = 0; i < nd && !rc; i++) {
 		d[i].hf = malloc(sizeof(*d[i].hf));
 		if (!d[i].hf)
@@ -286,7 +307,7 @@ int cmd_fleet_gen(int argc, char **argv)
 		fprintf(out, "{\"name\":\"h%0*llu\"", width, h + 1);
 		if (!inline_msrs) {
 			fputs(",\"dump\":", out);
-			cli_json_str(out, d[p->dump].path);
+			cli_json_str(out, d[p->dump].written);
 		}
 		fprintf(out, ",\"kvm\":\"%s\"", nvmx_kernel_name(p->k));
 		if (p->variation >= 0 && variations[p->variation][0]) {

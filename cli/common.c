@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "datadir.h"
 #include "opts.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -33,7 +35,11 @@ bool cli_is_help(const char *arg)
 int cli_load_host(const char *cmd, const char *path, struct nvmx_hostfile *out)
 {
 	struct nvmx_diag d;
+	char bundled[4096];
 	memset(&d, 0, sizeof(d));
+	/* Not a file here: a bundled dump by name ("intel-celeron-j6412"). */
+	if (access(path, F_OK) && cli_find_dump(path, bundled, sizeof(bundled)))
+		path = bundled;
 	if (nvmx_hostfile_read(path, out, &d) < 0) {
 		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
 		return EXIT_USAGE;

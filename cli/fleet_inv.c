@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "fleet.h"
+#include "datadir.h"
 #include "../io/json.h"
 
 struct fleet_dump {
@@ -469,6 +470,10 @@ static const struct nvmx_hostfile *find_dump(struct inv *in, const struct json_n
 	snprintf(resolved, sizeof(resolved), "%s", path);
 	if (path[0] != '/' && stat(resolved, &st) && in->dir[0])
 		snprintf(resolved, sizeof(resolved), "%s/%s", in->dir, path);
+	/* A bare file name: a bundled dump (fleet-gen writes those so). */
+	char bundled[4096];
+	if (stat(resolved, &st) && cli_find_dump(path, bundled, sizeof(bundled)))
+		snprintf(resolved, sizeof(resolved), "%s", bundled);
 	if (stat(resolved, &st)) {
 		*rc = inv_error(in, "dump '%s': %s", path, strerror(errno));
 		return NULL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 #include "cli.h"
+#include "datadir.h"
 
 const struct cmd nvmx_cmds[] = {
 	{ "decode", cmd_decode, "decode VMX capability MSRs of a host dump or a live source",
@@ -197,11 +198,12 @@ const struct cmd nvmx_cmds[] = {
 	  "usage: nvmx fleet-gen --hosts N [--seed S] [--out FILE] [--models K] [--profiles P]\n"
 	  "         [--dumps DIR] [--inline]\n"
 	  "\n"
-	  "K processor models from DIR (default data/hosts, 24 models), P deployments (a model,\n"
-	  "a KVM release, mostly default parameters; default 2.5 per model), long-tailed sizes;\n"
-	  "every deployment loads KVM with nested=1.  One JSON object per line:\n"
-	  "{\"name\":\"h000001\",\"dump\":\"data/hosts/....msrs\",\"kvm\":\"6.1\",\"params\":{...},\n"
-	  "\"hyperv_evmcs\":false}; --inline puts the MSRs in the line instead of the dump path.\n" },
+	  "K processor models from DIR (default the bundled dumps, 24 models), P deployments (a\n"
+	  "model, a KVM release, mostly default parameters; default 2.5 per model), long-tailed\n"
+	  "sizes; every deployment loads KVM with nested=1.  One JSON object per line:\n"
+	  "{\"name\":\"h000001\",\"dump\":\"intel-....msrs\",\"kvm\":\"6.1\",\"params\":{...},\n"
+	  "\"hyperv_evmcs\":false}: a bundled dump by file name, another by absolute path, so\n"
+	  "the inventory reads from any directory; --inline puts the MSRs in the line instead.\n" },
 	{ "batch", cmd_batch, "run many commands in one process, requests on standard input",
 	  "usage: nvmx batch < REQUESTS\n"
 	  "\n"
@@ -231,11 +233,30 @@ static void usage(FILE *f)
 	fprintf(f, "usage: nvmx COMMAND [ARGS]...   (nvmx COMMAND --help for details)\n\n");
 	for (const struct cmd *c = nvmx_cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nA HOST that is not a file here is looked up by name among the bundled dumps\n"
+		   "(--dumps DIR, $NVMX_DATA/hosts, PREFIX/share/nvmx/hosts).\n");
 	fprintf(f, "\nExit status: 0 ok, 1 negative verdict, 2 bad input, 3 live source unavailable.\n");
 }
 
 int main(int argc, char **argv)
 {
+	/* --dumps DIR (or =DIR), anywhere: where bundled dumps named by file name are. */
+	int kept = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--dumps")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "nvmx: --dumps needs a directory\n");
+				return EXIT_USAGE;
+			}
+			cli_dumps_dir = argv[++i];
+		} else if (!strncmp(argv[i], "--dumps=", 8)) {
+			cli_dumps_dir = argv[i] + 8;
+		} else {
+			argv[kept++] = argv[i];
+		}
+	}
+	argc = kept;
+	argv[argc] = NULL;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # make install puts the binary, library, headers, man page and pkg-config
-# file where a VMM's build expects them, and a program links against them.
+# file where a VMM's build expects them, and a program links against them;
+# the bundled dumps go to share/nvmx/hosts, where the installed nvmx finds
+# them by name from any directory (and NVMX_DATA / --dumps elsewhere).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "1..4"
+echo "1..7"
 # A build of its own, free of the sanitizer flags a calling make may pass down.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS \
 	make -s -C "$here" O="$tmp/build" install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/log" 2>&1
@@ -46,3 +48,12 @@ out=$("$tmp/vmm" 2>&1)
 [ "$out" = "0 00d8100011e57ed0" ] && echo "ok 3 - and derives the i7-6700K's nested BASIC (0x00d8100011e57ed0)" || echo "not ok 3 - got '$out'"
 grep -q '^Libs: -L${libdir} -lnvmx$' "$tmp/root/usr/lib/pkgconfig/libnvmx.pc" && grep -q '^prefix=/usr$' "$tmp/root/usr/lib/pkgconfig/libnvmx.pc"
 [ $? = 0 ] && echo "ok 4 - libnvmx.pc names the prefix and the library" || echo "not ok 4 - libnvmx.pc"
+n=$(ls "$tmp/root/usr/share/nvmx/hosts/"*.msrs 2>/dev/null | wc -l)
+want=$(ls "$here/data/hosts/"*.msrs | wc -l)
+[ "$n" = "$want" ] && echo "ok 5 - the $want bundled dumps are installed in share/nvmx/hosts" || echo "not ok 5 - $n of $want dumps installed"
+out=$(cd / && env -u NVMX_DATA "$tmp/root/usr/bin/nvmx" derive intel-xeon-platinum-8180 --kvm 6.1 2>&1 | head -n 1)
+[ "$out" = "KVM 6.1 on Intel Xeon Platinum 8180: kvm_intel loads" ] && echo "ok 6 - the installed nvmx finds a bundled dump by name from /" || echo "not ok 6 - got '$out'"
+mkdir -p "$tmp/data/hosts" && cp "$here/data/hosts/intel-celeron-j6412.msrs" "$tmp/data/hosts/only-this.msrs"
+a=$(cd / && NVMX_DATA="$tmp/data" "$tmp/root/usr/bin/nvmx" derive only-this --kvm 6.1 2>&1 | head -n 1)
+b=$(cd / && "$tmp/root/usr/bin/nvmx" --dumps "$tmp/data/hosts" derive only-this.msrs --kvm 6.1 2>&1 | head -n 1)
+[ "$a" = "KVM 6.1 on Intel Celeron J6412: kvm_intel loads" ] && [ "$a" = "$b" ] && echo "ok 7 - NVMX_DATA and --dumps name another dumps directory" || echo "not ok 7 - got '$a' / '$b'"
