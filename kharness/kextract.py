@@ -372,10 +372,19 @@ def header_text(src, rel):
 
 
 def params_of(tree, rel):
-    """Module parameters: name -> (C variable, type) from module_param*() lines."""
-    src = tree.read(rel)
+    """Module parameters: name -> (C variable, type) from the module_param*() lines
+    that the modelled configuration compiles (pt_mode is behind CONFIG_BROKEN in
+    later trees and then no parameter at all)."""
+    src, items = tree.items(rel)
     out = {}
-    for m in re.finditer(r'^\s*module_param(_named)?\s*\(([^;]*)\)\s*;', src, re.M):
+    for it in items:
+        if it.kind != 'macro' or not re.match(r'module_param(_named)?:', it.name or ''):
+            continue
+        if not all(eval_cond(c, CONFIG) is not False for c in it.conds):
+            continue
+        m = re.match(r'\s*module_param(_named)?\s*\(([^;]*)\)\s*;', src[it.start:it.end])
+        if not m:
+            continue
         args = [a.strip() for a in m.group(2).replace('\n', ' ').split(',')]
         if m.group(1):
             out[args[0]] = (args[1], args[2])
