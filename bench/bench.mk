@@ -2,7 +2,10 @@
 #
 #   make bench    per-operation costs of libnvmx and the ratio to a naive
 #                 reference in the same run (bench/bench.c, bench/reference.c),
-#                 then instruction counts with callgrind (bench/callgrind.sh)
+#                 instruction counts with callgrind (bench/callgrind.sh), then
+#                 the fleet commands on generated fleets up to a million hosts
+#                 (bench/fleet_bench.c; FLEET_BENCH_ARGS=--quick stops at 10^5)
+#   make fleet-bench   only the last
 #
 # Built from the sources with plain -O2 (no sanitizers, whatever CFLAGS says)
 # into $(O)/bench.  Not part of the test suite: CI times nothing.
@@ -23,11 +26,22 @@ $(BENCH_O)/bench: bench/bench.c bench/reference.c bench/reference.h $(BENCH_LIB_
 $(BENCH_O)/cg_driver: bench/cg_driver.c bench/reference.c bench/reference.h $(BENCH_LIB_OBJ)
 	$(BENCH_CC) $(CPPFLAGS) $(BENCH_CFLAGS) -o $@ bench/cg_driver.c bench/reference.c $(BENCH_LIB_OBJ)
 
+$(BENCH_O)/fleet_bench: bench/fleet_bench.c
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
+
 .SECONDARY: $(BENCH_LIB_OBJ)
 
-bench: $(BENCH_O)/bench $(BENCH_O)/cg_driver
+# The fleet benchmark times the real command ($(O)/nvmx) from outside.
+FLEET_BENCH_ARGS ?=
+fleet-bench: $(BENCH_O)/fleet_bench $(O)/nvmx
+	@$(BENCH_O)/fleet_bench $(O)/nvmx $(FLEET_BENCH_ARGS)
+
+bench: $(BENCH_O)/bench $(BENCH_O)/cg_driver $(BENCH_O)/fleet_bench $(O)/nvmx
 	@$(BENCH_O)/bench data/hosts
 	@echo
 	@bench/callgrind.sh $(BENCH_O)/cg_driver data/hosts
+	@echo
+	@$(BENCH_O)/fleet_bench $(O)/nvmx $(FLEET_BENCH_ARGS)
 
-.PHONY: bench
+.PHONY: bench fleet-bench

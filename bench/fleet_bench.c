@@ -6,10 +6,12 @@
  * wait4).  Two series: hosts (10^3, 10^5, 10^6 with the default fleet
  * shape) and unique profiles (10^5 hosts, more and more deployments).
  *
- *   cc -O2 -o build/fleet_bench bench/fleet_bench.c
- *   build/fleet_bench [NVMX] [--quick]      (run from the repository root)
+ *   make bench    (builds it as build/bench/fleet_bench and runs it on build/nvmx)
+ *   build/bench/fleet_bench [NVMX] [--quick]      (run from the repository root)
  *
- * Prints Markdown tables.  --quick stops at 10^5 hosts.
+ * Prints Markdown tables, then one line per command on the largest fleet:
+ * fleet_COMMAND_cpu_seconds and fleet_COMMAND_peak_rss_kb (COMMAND baseline,
+ * matrix, matrix_all for --policy all, pools).  --quick stops at 10^5 hosts.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -154,6 +156,9 @@ int main(int argc, char **argv)
 	       nvmx, ncpu, ncpu == 1 ? "" : "s");
 
 	static const unsigned long sizes[] = { 1000, 100000, 1000000 };
+	static const char *const keys[] = { "baseline", "matrix", "matrix_all", "pools" };
+	struct run last[4];
+	unsigned long last_hosts = 0;
 	printf("| hosts | unique profiles / offers | command | wall time | CPU time | hosts/s (CPU) | peak RSS |\n"
 	       "|---:|---:|---|---:|---:|---:|---:|\n");
 	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
@@ -171,6 +176,8 @@ int main(int argc, char **argv)
 		for (unsigned c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 			char *a[] = { (char *)nvmx, (char *)cmds[c][0], inv, (char *)cmds[c][1], (char *)cmds[c][2], NULL };
 			struct run r = best_of(a, 3);
+			last[c] = r;
+			last_hosts = sizes[s];
 			printf("| %lu | %lu / %lu | %s%s%s | %.3f s | %.3f s | %.0f | %.1f MB |\n", sizes[s], prof,
 			       off, cmds[c][0], cmds[c][1] ? " --policy " : "", cmds[c][1] ? cmds[c][2] : "", r.secs,
 			       r.cpu, (double)sizes[s] / (r.cpu > 0 ? r.cpu : 1e-6), (double)r.maxrss_kb / 1024.0);
@@ -203,6 +210,10 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		unlink(inv);
 	}
+	printf("\nfleet_hosts: %lu\n", last_hosts);
+	for (unsigned c = 0; c < 4; c++)
+		printf("fleet_%s_cpu_seconds: %.3f\nfleet_%s_peak_rss_kb: %ld\n", keys[c], last[c].cpu,
+		       keys[c], last[c].maxrss_kb);
 	char path[300];
 	snprintf(path, sizeof(path), "%s/pools.txt", dir);
 	unlink(path);
