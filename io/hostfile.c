@@ -64,7 +64,11 @@ void io_hostfile_init(struct nvmx_hostfile *h, const char *path)
 	if (!path)
 		return;
 	/* An over-long path is kept truncated: it only labels messages. */
-	snprintf(h->path, sizeof(h->path), "%s", path);
+	size_t plen = strlen(path);
+	if (plen >= sizeof(h->path))
+		plen = sizeof(h->path) - 1;
+	memcpy(h->path, path, plen);
+	h->path[plen] = '\0';
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	size_t n = strlen(base);
@@ -78,26 +82,7 @@ void io_hostfile_init(struct nvmx_hostfile *h, const char *path)
 
 uint64_t io_features_from_text(const char *s, size_t len)
 {
-	char word[64];
-	const char *p = s, *e = s + len;
-	uint64_t feat = 0;
-	while (p < e) {
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		const char *w = p;
-		while (p < e && *p != ' ' && *p != '\t')
-			p++;
-		size_t n = (size_t)(p - w);
-		/* No feature name is this long; such a word cannot match anyway. */
-		if (n && n < sizeof(word)) {
-			memcpy(word, w, n);
-			word[n] = '\0';
-			int f = nvmx_feature_lookup(word);
-			if (f >= 0)
-				feat |= NVMX_FEAT(f);
-		}
-	}
-	return feat;
+	return nvmx_features_from_text(s, len);
 }
 
 void io_features_from_flags(struct nvmx_hostfile *h)

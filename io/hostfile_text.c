@@ -35,7 +35,23 @@ struct text_reader {
 	unsigned msr_line[NVMX_MSR_COUNT];
 	unsigned meta_line[META_COUNT];
 	bool saw_content;
+	struct io_msr_names names;
 };
+
+/*
+ * Eight bytes all printable ASCII (0x20..0x7e)?  A byte below 0x20 borrows
+ * into its top bit when 0x20 is subtracted, one from 0x80 up has it set, and
+ * 0x7f gets it when 1 is added; a borrow or carry between bytes only starts
+ * from a byte that is itself caught, so nothing is missed (a false alarm just
+ * takes the byte-by-byte path).
+ */
+static bool printable8(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return !(((x - UINT64_C(0x2020202020202020)) | x | (x + UINT64_C(0x0101010101010101))) &
+		 UINT64_C(0x8080808080808080));
+}
 
 /* Refuse anything that is not text before looking at it line by line. */
 static int check_encoding(const char *label, const char *buf, size_t len, struct nvmx_diag *d)
@@ -43,8 +59,14 @@ static int check_encoding(const char *label, const char *buf, size_t len, struct
 	const unsigned char *p = (const unsigned char *)buf;
 	unsigned line = 1;
 	for (size_t i = 0; i < len;) {
+		while (i + 8 <= len && printable8(p + i))
+			i += 8;
+		if (i >= len)
+			break;
 		unsigned c = p[i];
-		if (c == '\n') {
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+		} else if (c == '\n') {
 			line++;
 			i++;
 		} else if (c == 0) {
@@ -114,7 +136,7 @@ static bool opens_comment(const char *s, const char *p, const char *e)
 
 static const char *comment_start(const char *s, const char *e)
 {
-	for (const char *p = s; p < e; p++)
+	for (const char *p = s; p < e && (p = memchr(p, '#', (size_t)(e - p))); p++)
 		if (opens_comment(s, p, e))
 			return p;
 	return e;
@@ -270,7 +292,7 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 	}
 	size_t vlen = (size_t)(ve - vs);
 
-	int id = nvmx_io_msr_id(key);
+	int id = io_msr_id_n(&r->names, key, klen);
 	if (id >= 0) {
 		if (r->msr_line[id]) {
 			io_error(r->d, "%s:%u: duplicate key '%s': %s already set on line %u",
@@ -281,8 +303,8 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 		char v[40];
 		const char *why;
 		uint64_t val;
-		excerpt(v, sizeof(v), vs, vlen);
 		if (io_parse_hex64n(vs, vlen, &val, &why) < 0) {
+			excerpt(v, sizeof(v), vs, vlen);
 			io_error(r->d, "%s:%u: %s value '%s': %s", r->label, r->line, key, v, why);
 			return -1;
 		}
@@ -323,6 +345,7 @@ int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hos
 	struct text_reader r = { .label = io_label(path), .out = out };
 	r.d = io_diag_begin(diag, &scratch);
 	io_hostfile_init(out, path);
+	io_msr_names_init(&r.names);
 
 	if (check_encoding(r.label, buf, len, r.d) < 0)
 		return -1;

@@ -44,6 +44,19 @@ int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hos
  */
 size_t io_utf8_seq(const unsigned char *p, size_t n);
 
+/*
+ * The catalogue's MSR names without their common "IA32_VMX_", gathered once
+ * per file read so that each key costs a length and a first-letter compare
+ * per name instead of a string compare.
+ */
+struct io_msr_names {
+	const char *rest[NVMX_MSR_COUNT];
+	unsigned char len[NVMX_MSR_COUNT];
+};
+void io_msr_names_init(struct io_msr_names *t);
+/* nvmx_io_msr_id on n bytes (no NUL needed). */
+int io_msr_id_n(const struct io_msr_names *t, const char *key, size_t n);
+
 /* nvmx_io_parse_hex64 on n bytes that need not be NUL-terminated. */
 int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why);
 

@@ -17,6 +17,12 @@ static const char *const feature_names[NVMX_F_COUNT] = {
 	[NVMX_F_LM] = "lm",
 };
 
+/* Other cpuinfo names of a feature. */
+static const struct { const char *name; enum nvmx_feature f; } aliases[] = {
+	{ "user_shstk", NVMX_F_SHSTK },	/* the kernel's name for CET shadow stacks since 6.6 */
+};
+#define NALIASES (sizeof(aliases) / sizeof(aliases[0]))
+
 static int name_eq(const char *a, const char *b)
 {
 	while (*a && *a == *b)
@@ -29,10 +35,69 @@ int nvmx_feature_lookup(const char *name)
 	for (int f = 0; f < NVMX_F_COUNT; f++)
 		if (name_eq(feature_names[f], name))
 			return f;
-	/* The kernel's cpuinfo name for CET shadow stacks since 6.6. */
-	if (name_eq(name, "user_shstk"))
-		return NVMX_F_SHSTK;
+	for (unsigned a = 0; a < NALIASES; a++)
+		if (name_eq(aliases[a].name, name))
+			return (int)aliases[a].f;
 	return -1;
+}
+
+/*
+ * A flags line has a hundred or more words and the model reads a few dozen
+ * names: hash the names once per line (open addressing, on the stack) so a
+ * word costs one hash and one compare instead of a scan of every name.
+ */
+#define SLOTS 128	/* a power of two, well over twice the names and aliases */
+
+#define FNV_BASIS 2166136261u	/* FNV-1a */
+#define FNV_PRIME 16777619u
+
+/* Entry e: feature e below NVMX_F_COUNT, else alias e - NVMX_F_COUNT. */
+static const char *entry_name(unsigned e)
+{
+	return e < NVMX_F_COUNT ? feature_names[e] : aliases[e - NVMX_F_COUNT].name;
+}
+
+static bool word_is(const char *name, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name[i] != w[i])	/* a shorter name stops at its NUL */
+			return false;
+	return name[n] == '\0';
+}
+
+uint64_t nvmx_features_from_text(const char *flags, size_t len)
+{
+	unsigned char slot[SLOTS] = { 0 };	/* entry + 1, 0 = empty */
+	for (unsigned e = 0; e < NVMX_F_COUNT + NALIASES; e++) {
+		uint32_t h = FNV_BASIS;
+		for (const char *s = entry_name(e); *s; s++)
+			h = (h ^ (unsigned char)*s) * FNV_PRIME;
+		unsigned i = h & (SLOTS - 1);
+		while (slot[i])
+			i = (i + 1) & (SLOTS - 1);
+		slot[i] = (unsigned char)(e + 1);
+	}
+	uint64_t feat = 0;
+	const char *p = flags, *end = flags + len;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *w = p;
+		uint32_t h = FNV_BASIS;	/* name_hash() while scanning the word */
+		while (p < end && *p != ' ' && *p != '\t')
+			h = (h ^ (unsigned char)*p++) * FNV_PRIME;
+		size_t n = (size_t)(p - w);
+		if (!n)
+			continue;
+		for (unsigned i = h & (SLOTS - 1); slot[i]; i = (i + 1) & (SLOTS - 1)) {
+			unsigned e = slot[i] - 1u;
+			if (word_is(entry_name(e), w, n)) {
+				feat |= NVMX_FEAT(e < NVMX_F_COUNT ? e : aliases[e - NVMX_F_COUNT].f);
+				break;
+			}
+		}
+	}
+	return feat;
 }
 
 const char *nvmx_feature_name(enum nvmx_feature f)

@@ -348,6 +348,84 @@ static void test_files(void)
 	tap_ok(rc < 0 && strstr(d.error, "bad-line.msrs:2:"), "errors carry the path: %s", d.error);
 }
 
+/* Word by word through nvmx_feature_lookup: what nvmx_features_from_text must equal. */
+static uint64_t features_slowly(const char *s)
+{
+	uint64_t f = 0;
+	char w[256];
+	while (*s) {
+		size_t sp = strspn(s, " \t");
+		s += sp;
+		size_t n = strcspn(s, " \t");
+		if (n && n < sizeof(w)) {
+			memcpy(w, s, n);
+			w[n] = 0;
+			int k = nvmx_feature_lookup(w);
+			if (k >= 0)
+				f |= NVMX_FEAT(k);
+		}
+		s += n;
+	}
+	return f;
+}
+
+/* The readers' name lookups (hashed features, MSR names by length and first letter). */
+static void test_lookups(void)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < NSDM; i++) {
+		char k[96];
+		int want = (int)(sdm[i].index - 0x480);
+		for (unsigned form = 0; form < 4; form++) {
+			snprintf(k, sizeof(k), "%s%s", form & 1 ? "MSR_" : "", sdm[i].name);
+			if (form & 2)
+				for (char *c = k; *c; c++)
+					*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+			ok &= nvmx_io_msr_id(k) == want;
+		}
+		snprintf(k, sizeof(k), "0x%x", sdm[i].index);
+		ok &= nvmx_io_msr_id(k) == want;
+		snprintf(k, sizeof(k), "%sS", sdm[i].name);
+		ok &= nvmx_io_msr_id(k) == -1;
+		snprintf(k, sizeof(k), "%.*s", (int)strlen(sdm[i].name) - 1, sdm[i].name);
+		ok &= nvmx_io_msr_id(k) == -1 || !strcmp(k, "IA32_VMX_EXIT_CTLS") ||
+		      !strcmp(k, "IA32_VMX_PROCBASED_CTLS");	/* ..._CTLS2 cut is a name too */
+	}
+	ok &= nvmx_io_msr_id("IA32_VMX_") == -1 && nvmx_io_msr_id("") == -1 &&
+	      nvmx_io_msr_id("MSR_") == -1 && nvmx_io_msr_id("IA32_VMX_BASICS") == -1 &&
+	      nvmx_io_msr_id("IA32_VMXBASIC") == -1 && nvmx_io_msr_id("0x494") == -1;
+	tap_ok(ok, "MSR keys: SDM and Linux names in any case, hex indexes; near misses refused");
+
+	/* Every dump's flags, every feature name with neighbours that are not names. */
+	size_t n;
+	char **paths = list_dumps(&n);
+	unsigned bad = 0, lines = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct nvmx_hostfile h;
+		struct nvmx_diag d;
+		if (nvmx_hostfile_read(paths[i], &h, &d) == 0 && h.has_flags) {
+			lines++;
+			bad += nvmx_features_from_text(h.flags, strlen(h.flags)) != features_slowly(h.flags);
+		}
+		free(paths[i]);
+	}
+	free(paths);
+	char text[4096] = "user_shstk\t\tshstk_ x ";
+	for (int f = 0; f < NVMX_F_COUNT; f++) {
+		const char *name = nvmx_feature_name((enum nvmx_feature)f);
+		size_t l = strlen(text);
+		snprintf(text + l, sizeof(text) - l, "%s %s_ %.*s \t%s", name, name,
+			 (int)strlen(name) - 1, name, f % 2 ? "X " : "");
+	}
+	uint64_t all = nvmx_features_from_text(text, strlen(text));
+	bad += all != features_slowly(text);
+	tap_ok(!bad && lines > 100, "nvmx_features_from_text == the names word by word (%u dumps' flags "
+	       "and a line of near misses, %u differ)", lines, bad);
+	tap_ok(all == NVMX_FEAT(NVMX_F_COUNT) - 1 &&
+	       nvmx_features_from_text("vmx", 2) == 0 && nvmx_features_from_text("vmx", 3) == NVMX_FEAT(NVMX_F_VMX),
+	       "every feature is found by its name, a word cut by the length is not");
+}
+
 int main(void)
 {
 	fx_init();
@@ -356,5 +434,6 @@ int main(void)
 	test_malformed();
 	test_accepted_forms();
 	test_files();
+	test_lookups();
 	return tap_done();
 }

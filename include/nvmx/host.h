@@ -6,6 +6,7 @@
 #ifndef NVMX_HOST_H
 #define NVMX_HOST_H
 
+#include <stddef.h>
 #include "msr.h"
 
 /*
@@ -43,6 +44,8 @@ struct nvmx_host {
 /* cpuinfo flag name <-> feature; -1 / NULL when not one the model reads. */
 int nvmx_feature_lookup(const char *cpuinfo_name);
 const char *nvmx_feature_name(enum nvmx_feature f);
+/* The features named in a cpuinfo flags line (words separated by spaces or tabs). */
+uint64_t nvmx_features_from_text(const char *flags, size_t len);
 
 /* CPUID.1:EAX rebuilt from family/model/stepping. */
 uint32_t nvmx_host_signature(const struct nvmx_host *h);
