@@ -148,19 +148,23 @@ def main():
         d = a.hosts if kind == 'derive' else a.synthetic
         hosts = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('.msrs'))
         for line in kcases.derive_lines(a.bin, label, hosts, kind, a.jobs):
-            todo.append((os.path.join(d, line['host']), line))
-    harness_errors = [l for _, l in todo if 'kh_error' in l]
+            todo.append((os.path.join(d, line['host']), line, kind))
+    harness_errors = [t[1] for t in todo if 'kh_error' in t[1]]
+    # per kind: [cases, agree], printed before the total
+    per_kind = {k: [0, 0] for k in a.kind.split(',')}
     with ThreadPoolExecutor(max_workers=a.jobs) as ex:
         clis = list(ex.map(lambda t: run_cli(a.nvmx, t[0], row, t[1]), todo))
     agree = 0
     shown = 0
-    for (path, line), (cli, cmd) in zip(todo, clis):
+    for (path, line, kind), (cli, cmd) in zip(todo, clis):
+        per_kind[kind][0] += 1
         if 'kh_error' in line:
             diffs = ['the harness failed on this case: %s' % line['kh_error']]
         else:
             diffs = compare(line, cli)
         if not diffs:
             agree += 1
+            per_kind[kind][1] += 1
             continue
         if shown < a.show:
             print('DISAGREE %s (kernel %s, nvmx --kvm %s)' % (line['case'], label, row))
@@ -182,16 +186,19 @@ def main():
             ok = [l for l in lines if 'kh_error' not in l]
             verdicts = CHECK.check_cases(ok, 'restore', a.nvmx, [a.hosts, a.synthetic], True)
             ncases += len(lines)
+            per_kind[kind][0] += len(lines)
             for line in lines:
                 if 'kh_error' in line:
                     harness_errors.append(line)
             for line, why in zip(ok, verdicts):
                 if why is None:
                     agree += 1
+                    per_kind[kind][1] += 1
                     continue
                 if shown < a.show:
                     print('DISAGREE %s %s %s %s (kernel %s, nvmx --kvm %s)' % (
-                        name, line['host'], json.dumps(line['params']), line['case'], label, row))
+                        name, line['host'], json.dumps(line.get('params', line.get('params_requested'))),
+                        line['case'], label, row))
                     for x in why.split('; '):
                         print('  ' + x)
                         for _, nv, kv in FINAL_RE.findall(x):
@@ -199,6 +206,8 @@ def main():
                 shown += 1
     if shown > a.show:
         print('... %d more disagreements' % (shown - a.show))
+    for k, (nk, ak) in per_kind.items():
+        print('kcheck: %s: %d cases, %d agree' % (k, nk, ak))
     print('kcheck: %d cases, %d agree' % (ncases, agree))
     if harness_errors:
         print('kcheck: %d cases failed in the harness' % len(harness_errors))

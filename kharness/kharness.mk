@@ -2,7 +2,7 @@
 # The kernel harness (kharness/README.md). Included from the top Makefile.
 #
 #   make kcases KSRC=DIR OUT=DIR [KIND=derive,synthetic] [KVM=LABEL]
-#   make kcheck KSRC=DIR [KVM=ROW] [KIND=...]
+#   make kcheck KSRC=DIR [KVM=ROW] [KIND=...] [KCHECK_SHOW=N disagreements printed]
 #   make kharness KSRC=DIR        just build $(O)/kh/<tree>/kharness
 #
 # The tree is never modified; what is copied from it goes under $(O)/kh/.
@@ -38,6 +38,7 @@ kcases: kharness
 
 kcheck: kharness $(O)/nvmx
 	python3 $(KH_DIR)/kcheck.py --bin $(KH_BIN) --ksrc $(KSRC) --nvmx $(O)/nvmx \
-	  $(if $(KVM),--kvm $(KVM)) --kind $(KIND) --jobs $(KH_JOBS) --tmp $(KH_TREE)/cases
+	  $(if $(KVM),--kvm $(KVM)) --kind $(KIND) --jobs $(KH_JOBS) --tmp $(KH_TREE)/cases \
+	  $(if $(KCHECK_SHOW),--show $(KCHECK_SHOW))
 
 .PHONY: kh-need-ksrc kharness kcases kcheck

@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The kernel harness in CI: Debian's own kernels, at pinned package versions
+# (scripts/kernel-src.sh), run through `make kcheck` against the release rows
+# for them, kind by kind: Debian 12's linux-source-6.1 against the debian-12
+# row, Debian 13's linux-source-6.12 against debian-13.
+#
+# One SKIP line, and only when apt cannot reach Debian's archive (exit 3 of
+# kernel-src.sh); anything else that stops a check fails the test. Two known
+# gaps are reported as TAP TODO lines, each only while its exact symptom is
+# what fails (any other failure, or another disagreement, fails the test):
+#   - a tree the harness has no recipe for yet (kextract: "no recipe matches");
+#   - the CLI keeping vnmi=1 where 6.1+ clear it (cpu_has_virtual_nmis() also
+#     needs NMI-window exiting there): params_effective.vnmi on synthetic hosts.
+# NVMX_KCHECK_KINDS overrides the kinds, NVMX_KCHECK_PAIRS the label:row pairs.
+# The sanitizer build (NVMX_CONFORMANCE_SAMPLE set) checks the vCPU kinds
+# restore and cross only: the harness is the same binary, the ASan CLI is slow.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+NVMX=${NVMX:-build/nvmx}
+O=$(dirname "$NVMX")
+kinds=${NVMX_KCHECK_KINDS:-derive synthetic restore cross cpuid guestread}
+if [ -n "${NVMX_CONFORMANCE_SAMPLE:-}" ] && [ -z "${NVMX_KCHECK_KINDS:-}" ]; then
+	kinds="restore cross"
+fi
+kinds=$(echo "$kinds" | tr ',' ' ')
+# label of scripts/kernel-src.sh : release row of lib/kernels.c
+pairs=${NVMX_KCHECK_PAIRS:-debian-6.1:debian-12 debian-6.12:debian-13}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-kcheck.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+trees=""
+for p in $pairs; do
+	label=${p%%:*}
+	tree=$(scripts/kernel-src.sh "$label" 2>"$tmp/err")
+	rc=$?
+	if [ "$rc" = 3 ]; then
+		echo "1..0 # SKIP Debian's archive cannot be reached (scripts/kernel-src.sh $label exit 3: $(tail -n 1 "$tmp/err"))"
+		exit 0
+	fi
+	if [ "$rc" != 0 ]; then
+		echo "1..1"
+		echo "not ok 1 - scripts/kernel-src.sh $label exited $rc"
+		sed 's/^/# /' "$tmp/err"
+		exit 1
+	fi
+	trees="$trees $tree"
+done
+
+n=0
+fail=0
+say() { # say OK|NOTOK DESCRIPTION [DIRECTIVE]
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2${3:+ # $3}"
+	else
+		echo "not ok $n - $2${3:+ # $3}"
+		[ -n "${3:-}" ] || fail=1
+	fi
+}
+# shellcheck disable=SC2086 # the tree paths (cache dirs) have no blanks
+set -- $trees
+for p in $pairs; do
+	label=${p%%:*}
+	row=${p#*:}
+	tree=$1
+	shift
+	what="$label ($(cut -d' ' -f2,3 "$tree/.nvmx-kernel-src" | tr ' ' =)) against row $row"
+	if ! "$NVMX" kernels --json | grep -q "\"name\":\"$row\""; then
+		say NOTOK "$what: $NVMX kernels has no row $row"
+		continue
+	fi
+	if ! make -s --no-print-directory kharness O="$O" KSRC="$tree" >"$tmp/build" 2>&1; then
+		if grep -q '^kextract: .*: no recipe matches this tree' "$tmp/build"; then
+			say NOTOK "$what: the harness has no recipe for this tree's layout yet" \
+				"TODO $(grep -m1 '^kextract:' "$tmp/build")"
+		else
+			say NOTOK "$what: the harness does not build"
+			tail -n 20 "$tmp/build" | sed 's/^/# /'
+		fi
+		continue
+	fi
+	klist=$(echo "$kinds" | tr ' ' ',')
+	nice make -s --no-print-directory kcheck O="$O" KSRC="$tree" KVM="$row" KIND="$klist" \
+		KCHECK_SHOW=100000 >"$tmp/out" 2>&1
+	rc=$?
+	# every disagreement reason kcheck printed (all of them: KCHECK_SHOW)
+	why=$(grep '^  [^ ]' "$tmp/out" | grep -v '^  nvmx: ' | sort -u)
+	for kind in $kinds; do
+		last=$(grep "^kcheck: $kind: [0-9]* cases, [0-9]* agree\$" "$tmp/out" | tail -n 1)
+		total=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\1/p')
+		agree=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\2/p')
+		if [ -n "$total" ] && [ "$total" -gt 0 ] && [ "$total" = "$agree" ]; then
+			say OK "$what, $kind: ${last#kcheck: "$kind": }"
+		elif [ -n "$total" ] && [ "$kind" = synthetic ] &&
+			[ "$why" = "  params_effective.vnmi: kernel 0, nvmx 1" ]; then
+			# the one known CLI gap, and nothing else disagrees anywhere
+			say NOTOK "$what, $kind: ${last#kcheck: "$kind": }" \
+				"TODO the CLI keeps vnmi=1 where the kernel's cpu_has_virtual_nmis() also needs NMI-window exiting"
+		else
+			say NOTOK "$what, $kind: ${last:-no kcheck summary for this kind} (kcheck exit $rc)"
+			grep -v '^make' "$tmp/out" | head -n 40 | sed 's/^/# /'
+		fi
+	done
+	if [ "$rc" != 0 ] && ! grep -q '^kcheck: [0-9]* cases, [0-9]* agree$' "$tmp/out"; then
+		say NOTOK "$what: make kcheck exited $rc without a summary"
+		tail -n 20 "$tmp/out" | sed 's/^/# /'
+	fi
+done
+echo "1..$n"
+exit $fail
