@@ -9,6 +9,8 @@
 #   make fuzz           libFuzzer targets, 15 s each (fuzz-long: 600 s; fuzz/README.md)
 #   make bench          costs and ratios to a naive reference (not in CI)
 #   make install        PREFIX=/usr/local DESTDIR=
+#   make kcases         KSRC=TREE OUT=DIR: the real KVM code's cases from a kernel tree (kharness/, GPL-2.0-only)
+#   make kcheck         KSRC=TREE [KVM=ROW]: that code against the CLI, bit by bit
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
