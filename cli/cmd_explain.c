@@ -391,17 +391,17 @@ static uint32_t uname_version(const char *s)
 	unsigned v[3] = { 0, 0, 0 };
 	for (int k = 0; k < 3; k++) {
 		if (!(*s >= '0' && *s <= '9'))
-			return k >= 2 ? (v[0] << 16 | v[1] << 8 | v[2]) : 0;
+			return k >= 2 ? (v[0] << 24 | v[1] << 16 | v[2]) : 0;
 		while (*s >= '0' && *s <= '9')
 			v[k] = v[k] * 10 + (unsigned)(*s++ - '0');
-		if (v[k] > 255)
-			v[k] = 255;
+		if (v[k] > (k == 2 ? 0xffffu : 255u))
+			v[k] = k == 2 ? 0xffffu : 255u;
 		if (*s == '.')
 			s++;
 		else
-			return k >= 1 ? (v[0] << 16 | v[1] << 8 | v[2]) : 0;
+			return k >= 1 ? (v[0] << 24 | v[1] << 16 | v[2]) : 0;
 	}
-	return v[0] << 16 | v[1] << 8 | v[2];
+	return v[0] << 24 | v[1] << 16 | v[2];
 }
 
 static void write_causes(const struct report *rp, const struct explain_env *xe, uint32_t uver,

@@ -122,10 +122,10 @@ int main(void)
 	/* Before the oldest row: the eVMCS narrowing of 5.4 (pin bits 6, 7). */
 	char note[512];
 	struct nvmx_probe p7 = { .index = 0x48d, .value = 0x7f00000016ull, .id = NVMX_TRUE_PINBASED };
-	tap_ok(nvmx_prehistory_note(0x050400, &p7, note, sizeof(note)) && strstr(note, "bit 6 "),
+	tap_ok(nvmx_prehistory_note(0x05040000u, &p7, note, sizeof(note)) && strstr(note, "bit 6 "),
 	       "5.4 with hv-evmcs: the preemption timer (bit 6) is cut");
 	struct nvmx_probe p3 = { .index = 0x48d, .value = 0x3f00000016ull, .id = NVMX_TRUE_PINBASED };
-	tap_ok(!nvmx_prehistory_note(0x050400, &p3, note, sizeof(note)), "nothing to say without bits 6, 7");
-	tap_ok(!nvmx_prehistory_note(0x050a00, &p7, note, sizeof(note)), "5.10 is a row: no note");
+	tap_ok(!nvmx_prehistory_note(0x05040000u, &p3, note, sizeof(note)), "nothing to say without bits 6, 7");
+	tap_ok(!nvmx_prehistory_note(0x050a0000u, &p7, note, sizeof(note)), "5.10 is a row: no note");
 	return tap_done();
 }
