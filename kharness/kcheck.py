@@ -136,6 +136,16 @@ def main():
     a = ap.parse_args()
     label = kcases.tree_label(a.ksrc)
     row = a.kvm or label
+    # a row the CLI does not know would make every case a disagreement: say so once
+    probe = subprocess.run([a.nvmx, 'derive', os.path.join(a.hosts, sorted(
+        f for f in os.listdir(a.hosts) if f.endswith('.msrs'))[0]), '--kvm', row, '--json'],
+        capture_output=True, text=True)
+    if probe.returncode not in (0, 1):
+        print('kcheck: %s cannot check row %s: %s' % (a.nvmx, row, probe.stderr.strip()),
+              file=sys.stderr)
+        print('kcheck: give the CLI row to compare with: KVM=ROW (`%s kernels`)' % a.nvmx,
+              file=sys.stderr)
+        return 2
     os.makedirs(a.tmp, exist_ok=True)
     todo = []
     vcpu_kinds = [k for k in a.kind.split(',') if k in vcpu_cases.KINDS]
