@@ -5,7 +5,8 @@
     kcheck.py --bin KHARNESS --ksrc TREE --nvmx NVMX [--kvm ROW] [--kind derive,synthetic]
 
 Runs the harness on the tree, then `nvmx derive HOST --kvm ROW ... --json` on
-every case (in parallel), and compares: whether kvm_intel loads, the effective
+every case (through `nvmx batch`, two processes; one process per case where the
+CLI has no batch command), and compares: whether kvm_intel loads, the effective
 module parameters, vmcs_config and every nested MSR, bit by bit. Prints
 `kcheck: N cases, M agree` and each disagreement; exit 1 on any.
 """
@@ -105,17 +106,54 @@ def compare(line, cli):
     return d
 
 
-def run_cli(nvmx, host_path, row, line):
+def cli_args(nvmx, host_path, row, line):
     cmd = [nvmx, 'derive', host_path, '--kvm', row, '--json']
     for k, v in line.get('params_requested', {}).items():
         cmd += ['--param', '%s=%s' % (k, v)]
     if (line.get('env') or {}).get('hyperv_evmcs'):
         cmd.append('--hyperv-evmcs')
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    return cmd
+
+
+def as_json(text):
     try:
-        return json.loads(p.stdout), cmd
+        return json.loads(text)
     except ValueError:
-        return None, cmd
+        return None
+
+
+def run_cli(nvmx, host_path, row, line):
+    cmd = cli_args(nvmx, host_path, row, line)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return as_json(p.stdout), cmd
+
+
+def run_cli_batch(nvmx, todo, row, jobs):
+    """The CLI on every case through `nvmx batch` (one process per job, requests
+    as JSON arrays on stdin, each answer ended by RS, its exit status and a
+    newline); None when this nvmx has no batch command."""
+    cmds = [cli_args(nvmx, t[0], row, t[1]) for t in todo]
+    chunks = [list(range(i, len(cmds), jobs)) for i in range(jobs)]
+
+    def one(idx):
+        req = ''.join(json.dumps(cmds[i][1:]) + '\n' for i in idx)
+        p = subprocess.run([nvmx, 'batch'], input=req, capture_output=True, text=True)
+        if p.returncode != 0:
+            return None
+        parts = p.stdout.split('\x1e')
+        outs = [parts[0]] + [x.split('\n', 1)[1] if '\n' in x else '' for x in parts[1:]]
+        if len(outs) != len(idx) + 1:
+            return None
+        return [(i, as_json(o)) for i, o in zip(idx, outs)]
+
+    res = [None] * len(cmds)
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        for part in ex.map(one, [c for c in chunks if c]):
+            if part is None:
+                return None
+            for i, j in part:
+                res[i] = (j, cmds[i])
+    return res
 
 
 def main():
@@ -162,8 +200,10 @@ def main():
     harness_errors = [t[1] for t in todo if 'kh_error' in t[1]]
     # per kind: [cases, agree], printed before the total
     per_kind = {k: [0, 0] for k in a.kind.split(',')}
-    with ThreadPoolExecutor(max_workers=a.jobs) as ex:
-        clis = list(ex.map(lambda t: run_cli(a.nvmx, t[0], row, t[1]), todo))
+    clis = run_cli_batch(a.nvmx, todo, row, a.jobs) if todo else []
+    if clis is None:
+        with ThreadPoolExecutor(max_workers=a.jobs) as ex:
+            clis = list(ex.map(lambda t: run_cli(a.nvmx, t[0], row, t[1]), todo))
     agree = 0
     shown = 0
     for (path, line, kind), (cli, cmd) in zip(todo, clis):
