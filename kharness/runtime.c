@@ -155,7 +155,7 @@ static void kh_vlog(enum kh_level lvl, const char *fmt, va_list ap)
 		buf[--n] = 0;
 	if (kh_klog.n < KH_MAX_LOG) {
 		kh_klog.lvl[kh_klog.n] = lvl;
-		snprintf(kh_klog.msg[kh_klog.n], sizeof(kh_klog.msg[0]), "%s", buf);
+		snprintf(kh_klog.msg[kh_klog.n], sizeof(kh_klog.msg[0]), "%.255s", buf);
 		kh_klog.n++;
 	}
 }
