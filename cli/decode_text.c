@@ -5,26 +5,92 @@
 
 #define NAME_W 50	/* wide enough for the longest SDM wording in the catalogue */
 
+/*
+ * Row building without printf: a control word prints a row per bit, and a
+ * formatted fprintf per cell cost more than all the rest of decode.  These
+ * write what "%-*s" and "%u" would.
+ */
+static char *put_padded(char *p, const char *s, size_t width)
+{
+	size_t n = strnlen(s, 400);
+	memcpy(p, s, n);
+	for (; n < width; n++)
+		p[n] = ' ';
+	return p + n;
+}
+
+static char *put_uint_padded(char *p, unsigned v, size_t width)
+{
+	char digits[12];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	for (size_t i = 0; i < n; i++)
+		p[i] = digits[n - 1 - i];
+	for (; n < width; n++)
+		p[n] = ' ';
+	return p + n;
+}
+
+/* "0x%016llx" (digits = 16) or "0x%x" (digits = 0: as many as needed). */
+static char *put_hex(char *p, uint64_t v, unsigned digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned n = 1;
+	while (n < 16 && v >> (4 * n))
+		n++;
+	if (n < digits)
+		n = digits;
+	*p++ = '0';
+	*p++ = 'x';
+	for (unsigned i = n; i-- > 0;)
+		*p++ = hex[(v >> (4 * i)) & 0xf];
+	return p;
+}
+
+/* "  %s (0x%x) = 0x%016llx" or "  %s (0x%x): absent" */
 static void print_msr_line(FILE *f, const struct nvmx_msrs *m, enum nvmx_msr_id id)
 {
 	const struct nvmx_msr_desc *d = nvmx_msr_desc(id);
-	if (nvmx_msrs_has(m, id))
-		fprintf(f, "  %s (0x%x) = 0x%016llx\n", d->sdm, d->index,
-			(unsigned long long)m->val[id]);
-	else
-		fprintf(f, "  %s (0x%x): absent\n", d->sdm, d->index);
+	char line[512], *p = line;
+	*p++ = ' ';
+	*p++ = ' ';
+	p = put_padded(p, d->sdm, 0);
+	*p++ = ' ';
+	*p++ = '(';
+	p = put_hex(p, d->index, 0);
+	*p++ = ')';
+	if (nvmx_msrs_has(m, id)) {
+		p = put_padded(p, " = ", 0);
+		p = put_hex(p, m->val[id], 16);
+	} else {
+		p = put_padded(p, ": absent", 0);
+	}
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), f);
 }
 
+/* "  0x%x  %-30s 0x%016llx" or "  0x%x  %-30s absent" */
 static void print_raw_table(FILE *f, const struct nvmx_msrs *m)
 {
 	fprintf(f, "MSR values\n");
 	for (enum nvmx_msr_id id = 0; id < NVMX_MSR_COUNT; id++) {
 		const struct nvmx_msr_desc *d = nvmx_msr_desc(id);
+		char line[512], *p = line;
+		*p++ = ' ';
+		*p++ = ' ';
+		p = put_hex(p, d->index, 0);
+		*p++ = ' ';
+		*p++ = ' ';
+		p = put_padded(p, d->sdm, 30);
+		*p++ = ' ';
 		if (nvmx_msrs_has(m, id))
-			fprintf(f, "  0x%x  %-30s 0x%016llx\n", d->index, d->sdm,
-				(unsigned long long)m->val[id]);
+			p = put_hex(p, m->val[id], 16);
 		else
-			fprintf(f, "  0x%x  %-30s absent\n", d->index, d->sdm);
+			p = put_padded(p, "absent", 0);
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
 	}
 }
 
@@ -43,28 +109,38 @@ static void print_field_msr(FILE *f, const struct nvmx_msrs *m, enum nvmx_msr_id
 		/* reserved entries only matter when set; decode_check says why */
 		if (fl[i].reserved && !raw)
 			continue;
-		char bits[16], val[128];
-		field_bits_text(&fl[i], bits, sizeof(bits));
+		char val[128];
 		if (fl[i].reserved)
 			snprintf(val, sizeof(val), "%llu", (unsigned long long)raw);
 		else
 			field_value_text(&fl[i], raw, val, sizeof(val));
-		if (fl[i].qemu)
-			fprintf(f, "  %-6s %-*s %-24s %s\n", bits, NAME_W, fl[i].sdm, val, fl[i].qemu);
-		else
-			fprintf(f, "  %-6s %-*s %s\n", bits, NAME_W, fl[i].sdm, val);
+		/* "  %-6s %-*s %s", or with QEMU's name "  %-6s %-*s %-24s %s" (bits "L" or "H:L") */
+		char line[1024], bits[16], *p = bits;
+		if (fl[i].width > 1) {
+			p = put_uint_padded(p, fl[i].lsb + fl[i].width - 1u, 0);
+			*p++ = ':';
+		}
+		p = put_uint_padded(p, fl[i].lsb, 0);
+		*p = '\0';
+		p = line;
+		*p++ = ' ';
+		*p++ = ' ';
+		p = put_padded(p, bits, 6);
+		*p++ = ' ';
+		p = put_padded(p, fl[i].sdm, NAME_W);
+		*p++ = ' ';
+		p = put_padded(p, val, fl[i].qemu ? 24 : 0);
+		if (fl[i].qemu) {
+			*p++ = ' ';
+			p = put_padded(p, fl[i].qemu, 0);
+		}
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
 	}
 	uint64_t other = unnamed_bits(id, v);
 	if (other)
 		fprintf(f, "  %-6s %-*s 0x%llx\n", "", NAME_W, "other bits set (unnamed)",
 			(unsigned long long)other);
-}
-
-static void rtrim(char *s)
-{
-	size_t n = strlen(s);
-	while (n && s[n - 1] == ' ')
-		s[--n] = '\0';
 }
 
 /* One control word: a row per control, a column per MSR that reports it. */
@@ -94,8 +170,15 @@ static void print_word(FILE *f, const struct nvmx_msrs *m, enum nvmx_word w)
 	for (unsigned c = 0; c < ncol; c++)
 		fprintf(f, " %-11s", heads[c]);
 	fprintf(f, " QEMU\n");
+	/* The field of each bit, found once (word_field scans the word's fields). */
+	const struct nvmx_field *field_of[64] = { 0 };
+	size_t nf;
+	const struct nvmx_field *fields = nvmx_word_fields(w, &nf);
+	for (size_t i = nf; i-- > 0;)	/* the first field holding a bit wins, as in word_field */
+		for (unsigned b = fields[i].lsb; b < (unsigned)fields[i].lsb + fields[i].width && b < 64; b++)
+			field_of[b] = &fields[i];
 	for (unsigned b = 0; b < word_bits(w); b++) {
-		const struct nvmx_field *fl = word_field(w, b);
+		const struct nvmx_field *fl = field_of[b];
 		enum ctl_state st[2];
 		bool interesting = false;
 		for (unsigned c = 0; c < ncol; c++) {
@@ -105,16 +188,28 @@ static void print_word(FILE *f, const struct nvmx_msrs *m, enum nvmx_word w)
 		/* unnamed bits are listed only when some MSR lets them be 1 */
 		if (!fl && !interesting)
 			continue;
-		char line[256];
-		int len = snprintf(line, sizeof(line), "  %-4u %-*s", b, NAME_W,
-				   fl ? fl->sdm : "(unnamed)");
-		for (unsigned c = 0; c < ncol && len > 0 && (size_t)len < sizeof(line); c++)
-			len += snprintf(line + len, sizeof(line) - (size_t)len, " %-11s",
-					ctl_state_name(st[c]));
-		if (fl && fl->qemu && len > 0 && (size_t)len < sizeof(line))
-			snprintf(line + len, sizeof(line) - (size_t)len, " %s", fl->qemu);
-		rtrim(line);
-		fprintf(f, "%s\n", line);
+		/* "  %-4u %-*s", then " %-11s" per column and " %s" for QEMU's name, right-trimmed */
+		const char *name = fl ? fl->sdm : "(unnamed)";
+		const char *qemu = fl && fl->qemu ? fl->qemu : NULL;
+		char line[1024];	/* catalogue names are far shorter than put_padded's cap */
+		char *start = line, *p = line;
+		*p++ = ' ';
+		*p++ = ' ';
+		p = put_uint_padded(p, b, 4);
+		*p++ = ' ';
+		p = put_padded(p, name, NAME_W);
+		for (unsigned c = 0; c < ncol; c++) {
+			*p++ = ' ';
+			p = put_padded(p, ctl_state_name(st[c]), 11);
+		}
+		if (qemu) {
+			*p++ = ' ';
+			p = put_padded(p, qemu, 0);
+		}
+		while (p > start && p[-1] == ' ')
+			p--;
+		*p++ = '\n';
+		fwrite(start, 1, (size_t)(p - start), f);
 	}
 }
 
@@ -134,8 +229,19 @@ static void print_cr(FILE *f, const struct nvmx_msrs *m, enum nvmx_word w)
 	fprintf(f, "  %-4s %-14s %-11s %s\n", "bit", cr, "state", "meaning");
 	for (size_t i = 0; i < n; i++) {
 		named |= nvmx_field_mask(&fl[i]);
-		fprintf(f, "  %-4u %-14s %-11s %s\n", fl[i].lsb, fl[i].sdm,
-			ctl_state_name(cr_state_of(m, w, fl[i].lsb)), fl[i].desc);
+		/* "  %-4u %-14s %-11s %s" */
+		char line[1024], *p = line;
+		*p++ = ' ';
+		*p++ = ' ';
+		p = put_uint_padded(p, fl[i].lsb, 4);
+		*p++ = ' ';
+		p = put_padded(p, fl[i].sdm, 14);
+		*p++ = ' ';
+		p = put_padded(p, ctl_state_name(cr_state_of(m, w, fl[i].lsb)), 11);
+		*p++ = ' ';
+		p = put_padded(p, fl[i].desc, 0);
+		*p++ = '\n';
+		fwrite(line, 1, (size_t)(p - line), f);
 	}
 	if (nvmx_msrs_has(m, f0) && (m->val[f0] & ~named))
 		fprintf(f, "  unnamed %s bits that must be 1: 0x%llx\n", cr,
