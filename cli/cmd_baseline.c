@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "fleet.h"
+#include "nvmx/qemu.h"
 #include "print.h"
 
 enum bl_format { BL_MSRS, BL_JSON, BL_QEMU, BL_LIBVIRT };
@@ -87,62 +88,25 @@ static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 	}
 }
 
-static void report_qemu(struct fleet *f, const struct nvmx_baseline *b)
+/*
+ * QEMU and libvirt: QEMU rebuilds the VMX MSRs from -cpu on every host, so
+ * the advice is one named model with flags off, verified on every profile
+ * (fleet_qemu.c), not the baseline's values.
+ */
+static void report_qemu(struct fleet *f, const struct nvmx_qemu_release *r, bool libvirt)
 {
-	printf("# nvmx baseline over %llu host%s: start VMs on each host with its line, then they\n"
-	       "# carry the baseline's VMX MSRs and restore on every other host of the fleet\n",
-	       f->nhosts, f->nhosts == 1 ? "" : "s");
-	for (unsigned i = 0; i < f->nprof; i++) {
-		const struct fleet_profile *p = &f->prof[i];
-		struct nvmx_fleet_loss l;
-		char desc[256], off[4096];
-		unsigned unnamed;
-		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
-		fleet_qemu_off(&l, off, sizeof(off), &unnamed);
-		fleet_profile_desc(p, desc, sizeof(desc));
-		printf("# %s (%s%s", p->name, desc, p->count > 1 ? ", " : "");
-		if (p->count > 1)
-			printf("%llu hosts", p->count);
-		printf(")%s\n", unnamed ? "" : "");
-		if (unnamed)
-			printf("#   %u bit%s QEMU cannot turn off by name (must-be-1 controls, CR fixed bits or\n"
-			       "#   unnamed capabilities): use the .msrs values with a VMM that writes them\n",
-			       unnamed, unnamed == 1 ? "" : "s");
-		printf("-cpu host%s%s\n", off[0] ? "," : "", off);
-	}
-	fleet_qemu_model(stdout, f, b);
-}
-
-static void report_libvirt(struct fleet *f, const struct nvmx_baseline *b)
-{
-	for (unsigned i = 0; i < f->nprof; i++) {
-		const struct fleet_profile *p = &f->prof[i];
-		struct nvmx_fleet_loss l;
-		char desc[256], off[4096];
-		unsigned unnamed;
-		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
-		fleet_qemu_off(&l, off, sizeof(off), &unnamed);
-		fleet_profile_desc(p, desc, sizeof(desc));
-		printf("<!-- %s: %s", p->name, desc);
-		if (p->count > 1)
-			printf(", %llu hosts", p->count);
-		if (unnamed)
-			printf("; %u bit%s without a feature name", unnamed, unnamed == 1 ? "" : "s");
-		printf(" -->\n<cpu mode='host-passthrough' check='none' migratable='on'>\n");
-		for (char *s = off; *s;) {
-			size_t n = strcspn(s, ",");
-			char *eq = memchr(s, '=', n);
-			printf("  <feature policy='disable' name='%.*s'/>\n", (int)(eq ? eq - s : (long)n), s);
-			s += n + (s[n] == ',');
-		}
-		printf("</cpu>\n");
-	}
+	printf("%snvmx baseline over %llu host%s for QEMU (semantics qemu: each host's QEMU builds the\n"
+	       "%sVMX MSRs from the VM's -cpu; start every VM with this and it migrates unchanged)%s\n",
+	       libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s", libvirt ? "     " : "# ",
+	       libvirt ? " -->" : "");
+	fleet_qemu_model(stdout, f, r, libvirt);
 }
 
 int cmd_baseline(int argc, char **argv)
 {
 	static struct fleet f;
 	enum bl_format fmt = BL_MSRS;
+	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
 	fleet_init(&f, "baseline");
 	for (int i = 1; i < argc; i++) {
 		int r = fleet_parse(&f, argc, argv, &i);
@@ -164,6 +128,11 @@ int cmd_baseline(int argc, char **argv)
 				return cli_usage_error("baseline", "--format: msrs, json, qemu or libvirt");
 		} else if (!strcmp(argv[i], "--json")) {
 			fmt = BL_JSON;
+		} else if (!strcmp(argv[i], "--qemu")) {
+			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
+			if (!rel || !rel->vmx_words)
+				return cli_usage_error("baseline", "--qemu: a QEMU release x.y or x.y.z, "
+						       "4.2 to %s", nvmx_qemu_release_default()->name);
 		} else {
 			return cli_usage_error("baseline", "unknown option '%s'", argv[i]);
 		}
@@ -188,8 +157,8 @@ int cmd_baseline(int argc, char **argv)
 	switch (fmt) {
 	case BL_MSRS: report_msrs(&f, &b); break;
 	case BL_JSON: report_json(&f, &b, bad); break;
-	case BL_QEMU: report_qemu(&f, &b); break;
-	case BL_LIBVIRT: report_libvirt(&f, &b); break;
+	case BL_QEMU: report_qemu(&f, rel, false); break;
+	case BL_LIBVIRT: report_qemu(&f, rel, true); break;
 	}
 	fleet_free(&f);
 	return bad ? EXIT_NO : EXIT_OK;

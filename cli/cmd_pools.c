@@ -9,6 +9,7 @@
 #include <string.h>
 #include "fleet.h"
 #include "print.h"
+#include "nvmx/qemu_migrate.h"
 
 static void print_curve(const struct fleet_pools *c, bool json)
 {
@@ -63,12 +64,55 @@ static void member_json(const struct fleet *f, unsigned i, const struct nvmx_bas
 	putchar('}');
 }
 
+/*
+ * Per pool, the -cpu (or libvirt <cpu>) QEMU VMs start with: one named model
+ * and flags off, verified by replaying QEMU on every unique profile of the
+ * pool.  Exit 1 when a pool has none.
+ */
+static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
+		       const struct nvmx_qemu_release *r, bool libvirt)
+{
+	unsigned *members = malloc((f->nprof ? f->nprof : 1) * sizeof(*members));
+	int rc = EXIT_OK;
+	if (!members)
+		return EXIT_SYSTEM;
+	printf("%snvmx pools: %llu host%s -> %u pool%s; per pool the %s QEMU VMs start with\n"
+	       "%s(semantics qemu: each host's QEMU builds the VMX MSRs from it; VMs move freely\n"
+	       "%swithin a pool)%s\n", libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s",
+	       pools->n, pools->n == 1 ? "" : "s", libvirt ? "libvirt <cpu>" : "-cpu",
+	       libvirt ? "     " : "# ", libvirt ? "     " : "# ", libvirt ? " -->" : "");
+	for (unsigned q = 0; q < pools->n; q++) {
+		unsigned n = 0;
+		char what[64];
+		static struct nvmx_qemu_fleet_fit fit;
+		for (unsigned i = 0; i < f->nprof; i++)
+			if (pools->pool_of[i] == q)
+				members[n++] = i;
+		snprintf(what, sizeof(what), "pool %u", q + 1);
+		putchar('\n');
+		fleet_qemu_advice(stdout, f, members, n, r, libvirt, what);
+		if (!fleet_qemu_fit(f, members, n, r, libvirt, &fit))
+			rc = EXIT_NO;
+		for (unsigned k = 0; k < n; k++) {
+			char desc[256];
+			fleet_profile_desc(&f->prof[members[k]], desc, sizeof(desc));
+			printf("%s  %s (%s, %llu host%s)%s\n", libvirt ? "<!--" : "#", f->prof[members[k]].name,
+			       desc, f->prof[members[k]].count, f->prof[members[k]].count == 1 ? "" : "s",
+			       libvirt ? " -->" : "");
+		}
+	}
+	free(members);
+	return rc;
+}
+
 int cmd_pools(int argc, char **argv)
 {
 	static struct fleet f;
 	static struct fleet_pools pools, curve;
 	struct nvmx_pools_opts po = { 1, UINT_MAX };
 	bool json = false;
+	int qfmt = 0;		/* 1: -cpu per pool, 2: libvirt <cpu> per pool */
+	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
 	fleet_init(&f, "pools");
 	for (int i = 1; i < argc; i++) {
 		int r = fleet_parse(&f, argc, argv, &i);
@@ -86,8 +130,17 @@ int cmd_pools(int argc, char **argv)
 				json = true;
 			else if (!strcmp(v, "text"))
 				json = false;
+			else if (!strcmp(v, "qemu"))
+				qfmt = 1;
+			else if (!strcmp(v, "libvirt"))
+				qfmt = 2;
 			else
-				return cli_usage_error("pools", "--format: text or json");
+				return cli_usage_error("pools", "--format: text, json, qemu or libvirt");
+		} else if (!strcmp(argv[i], "--qemu")) {
+			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
+			if (!rel || !rel->vmx_words)
+				return cli_usage_error("pools", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
+						       nvmx_qemu_release_default()->name);
 		} else {
 			return cli_usage_error("pools", "unknown option '%s'", argv[i]);
 		}
@@ -108,6 +161,13 @@ int cmd_pools(int argc, char **argv)
 		return rc;
 	}
 
+	if (qfmt) {
+		rc = report_qemu(&f, &pools, rel, qfmt == 2);
+		fleet_pools_free(&pools);
+		fleet_pools_free(&curve);
+		fleet_free(&f);
+		return rc;
+	}
 	if (json) {
 		printf("{\"hosts\":%llu,\"profiles\":%u,\"offers\":%u,\"target\":%u,\"max_loss\":",
 		       f.nhosts, f.nprof, pools.items, po.target);

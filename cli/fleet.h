@@ -188,10 +188,17 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		 const unsigned *rows, unsigned nrows);
 
 /*
- * The named QEMU model (cli/fleet_qemu.c) closest to the baseline that
- * starts without filtering on every host and writes values every host
- * accepts: "-cpu MODEL-vN,vmx-...=off".  Prints a comment when none fits.
+ * QEMU advice (cli/fleet_qemu.c): one named model and flags off that start
+ * without filtering on every profile of profs[] and give L1 the same VMX
+ * MSRs on all, verified by replaying QEMU release r on each; as -cpu or
+ * as libvirt <cpu>.  fleet_qemu_model() does it for the whole fleet.
  */
-void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_baseline *b);
+struct nvmx_qemu_release;
+struct nvmx_qemu_fleet_fit;
+bool fleet_qemu_fit(struct fleet *f, const unsigned *profs, unsigned n,
+		    const struct nvmx_qemu_release *r, bool libvirt, struct nvmx_qemu_fleet_fit *fit);
+void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsigned n,
+		       const struct nvmx_qemu_release *r, bool libvirt, const char *what);
+void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_qemu_release *r, bool libvirt);
 
 #endif

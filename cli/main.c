@@ -163,7 +163,8 @@ const struct cmd nvmx_cmds[] = {
 	  "Exit 0, 2 on bad arguments, 3 when a live source is unavailable.\n" },
 	{ "baseline", cmd_baseline, "the richest VMX MSR values every host of a fleet accepts",
 	  "usage: nvmx baseline HOST[@RELEASE]... [--kvm RELEASE] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
-	  "         [--inventory FILE.jsonl]... [--format msrs|json|qemu|libvirt] [--skip-unusable]\n"
+	  "         [--inventory FILE.jsonl]... [--format msrs|json|qemu|libvirt] [--qemu VER]\n"
+	  "         [--skip-unusable]\n"
 	  "\n"
 	  "HOST is a dump (or a directory of dumps), RELEASE its KVM release (default: --kvm,\n"
 	  "else the newest); --param and --hyperv-evmcs apply to every host; an inventory has\n"
@@ -171,8 +172,10 @@ const struct cmd nvmx_cmds[] = {
 	  "united; BASIC and MISC flags ANDed, sizes and limits the safe extreme; EPT_VPID_CAP\n"
 	  "and VMFUNC ANDed; CR0/CR4_FIXED0 ORed; VMCS_ENUM the smallest.  The result is\n"
 	  "restored on a fresh vCPU of every host (a rejection is a bug: exit 1).  Prints it as\n"
-	  "a .msrs dump with what each host gives up, as JSON, as QEMU -cpu lines per host,\n"
-	  "or as libvirt <cpu> elements.  Exit 1 when no baseline exists (a host runs no VMX\n"
+	  "a .msrs dump with what each host gives up, or as JSON.  qemu and libvirt: QEMU\n"
+	  "builds the MSRs from -cpu on each host, so one named model with vmx-...=off flags\n"
+	  "(or a libvirt <cpu mode='custom'>), verified by replaying QEMU --qemu VER on every\n"
+	  "profile: starts everywhere without filtering, L1 reads the same VMX MSRs.  Exit 1 when no baseline exists (a host runs no VMX\n"
 	  "guests, unless --skip-unusable; different VMCS revisions).\n" },
 	{ "matrix", cmd_matrix, "which hosts of a fleet can take which hosts' VMs, per restore policy",
 	  "usage: nvmx matrix HOST[@RELEASE]... [fleet options] [--policy strict|revoke-keep|revoke-clear|all]\n"
@@ -188,12 +191,15 @@ const struct cmd nvmx_cmds[] = {
 	  "host pair cannot migrate under the most permissive policy asked for.\n" },
 	{ "pools", cmd_pools, "partition a fleet into migration pools that lose the fewest features",
 	  "usage: nvmx pools HOST[@RELEASE]... [fleet options] [--pools K] [--max-loss N] [--json]\n"
+	  "         [--format text|json|qemu|libvirt] [--qemu VER]\n"
 	  "\n"
 	  "Greedy agglomerative merging: one pool per unique offer, then repeatedly the merge\n"
 	  "that loses the fewest host-weighted feature bits, until K pools (default 1) remain or\n"
 	  "no merge is allowed (different VMCS revisions, or a host would lose more than N bits).\n"
 	  "Each pool's baseline is verified on every member.  Prints the pools, what each\n"
-	  "member gives up, and the loss for every pool count down to one.\n" },
+	  "member gives up, and the loss for every pool count down to one.  --format qemu or\n"
+	  "libvirt: per pool one -cpu (or libvirt <cpu>) as baseline --format qemu gives it,\n"
+	  "verified on every profile of the pool (exit 1 when a pool has none).\n" },
 	{ "fleet-gen", cmd_fleet_gen, "generate a realistic fleet inventory (JSON Lines)",
 	  "usage: nvmx fleet-gen --hosts N [--seed S] [--out FILE] [--models K] [--profiles P]\n"
 	  "         [--dumps DIR] [--inline]\n"

@@ -7,6 +7,7 @@
  */
 #include "nvmx/qemu_migrate.h"
 #include "names.h"
+#include "qemu_flags.h"
 
 const char *nvmx_semantics_name(enum nvmx_semantics s)
 {
@@ -87,40 +88,9 @@ void nvmx_qemu_migrate(struct nvmx_qemu_migration *out, const struct nvmx_qemu_e
 
 /* ---- Flags for new VMs -------------------------------------------------------- */
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-static bool has_item(const struct nvmx_qmig_fix *fx, const char *name)
-{
-	for (unsigned i = 0; i < fx->n; i++)
-		if (nvmx_name_eq(fx->item[i].name, name))
-			return true;
-	return false;
-}
-
 static bool add_item(struct nvmx_qmig_fix *fx, const struct nvmx_qemu_fix_item *it)
 {
-	if (has_item(fx, it->name) || fx->n >= NVMX_QEMU_MAX_FIX)
-		return false;
-	fx->item[fx->n++] = *it;
-	return true;
-}
-
-/* The TRUE control MSR (QEMU's word) a non-TRUE one follows. */
-static enum nvmx_msr_id word_msr(enum nvmx_msr_id id)
-{
-	switch (id) {
-	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
-	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
-	case NVMX_EXIT: return NVMX_TRUE_EXIT;
-	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
-	default: return id;
-	}
+	return nvmx__qemu_flag_add(fx->item, &fx->n, it);
 }
 
 /* vmx-*=off for each feature bit set on one side only; true when one was added. */
@@ -128,28 +98,9 @@ static bool add_for_changes(struct nvmx_qmig_fix *fx, const struct nvmx_qemu_env
 			    const struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_migration *m)
 {
 	bool added = false;
-	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
-		uint64_t diff = m->gone[id] | m->appeared[id];
-		enum nvmx_msr_id wm = word_msr((enum nvmx_msr_id)id);
-		int w = nvmx_qword_of_msr(wm);
-		if (!diff || w < 0)
-			continue;
-		bool control = nvmx_qword_is_control((enum nvmx_qword)w);
-		for (unsigned b = control ? 32 : 0; b < 64; b++) {
-			if (!((diff >> b) & 1))
-				continue;
-			const char *name = nvmx_qemu_flag_for_bit(env->release, wm, b);
-			struct nvmx_qwords mask;
-			if (!name || !nvmx_qemu_prop_lookup(env->release, name, slen(name), &mask))
-				continue;
-			unsigned cb = control ? b - 32 : b;
-			struct nvmx_qemu_fix_item it = {
-				.kind = cpu->plus.w[w] >> cb & 1 ? NVMX_QFIX_VMX_MINUS : NVMX_QFIX_VMX_OFF,
-				.word = (enum nvmx_qword)w, .mask = mask.w[w], .feature = -1, .name = name,
-			};
-			added |= add_item(fx, &it);
-		}
-	}
+	for (int id = 0; id < NVMX_MSR_COUNT; id++)
+		added |= nvmx__qemu_flags_for_bits(env->release, cpu, (enum nvmx_msr_id)id,
+						   m->gone[id] | m->appeared[id], fx->item, &fx->n);
 	return added;
 }
 

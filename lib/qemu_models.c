@@ -194,9 +194,9 @@ static const struct nvmx_qemu_model models[] = {
 	/* Snowridge adds UMIP and RDPID to Denverton's flags nvmx reads. */
 	MODEL("Snowridge", "4.1", CPU_DNV | F(UMIP) | F(RDPID), W_ATOM, v_snr),
 	/* Zhaoxin: Broadwell's secondary set without RDSEED exiting; exit bit 9 in the word. */
-	MODEL("YongFeng", "10.0", CPU_YONGFENG,
-	      WORDS(P_PI, C_NHM, S_BDW & ~B(16), X_NHM | B(9), N_NHM, M_HSW, E_HSW, B_TRUE, F_SW),
-	      v_yongfeng),
+	{ .name = "YongFeng", .since = "10.0", .vendor = "CentaurHauls", .cpuid = CPU_YONGFENG,
+	  .vmx = WORDS(P_PI, C_NHM, S_BDW & ~B(16), X_NHM | B(9), N_NHM, M_HSW, E_HSW, B_TRUE, F_SW),
+	  .nversions = 1, .versions = v_yongfeng },
 };
 
 #define NMODELS (sizeof(models) / sizeof(models[0]))

@@ -520,6 +520,7 @@ row baseline-7 2 "'--frob'" "$A" "unknown option" -- baseline $H --frob
 row baseline-8 2 "empty-dir: no .msrs or .json dumps" "$A" "a directory without dumps" -- baseline empty-dir
 row baseline-9 2 "good.msrs@: unknown KVM release ''" "$A" "HOST@ with no release" -- baseline $H@
 row baseline-10 2 "unknown KVM release '9.9'" "$A" "--kvm unknown" -- baseline $H --kvm 9.9
+row baseline-11 2 "--qemu: a QEMU release" "$A" "--qemu unknown" -- baseline $H --format qemu --qemu 3.0
 A="baseline (inventory)"
 row inventory-1 2 "bad/inv-syntax.jsonl:2:" "$A" "a line that is not JSON" -- baseline --inventory bad/inv-syntax.jsonl
 row inventory-2 2 "bad/inv-key.jsonl:1: unknown key" "$A" "an unknown key" -- baseline --inventory bad/inv-key.jsonl
@@ -547,6 +548,8 @@ row pools-1 2 "no hosts given" "$A" "no HOST" -- pools
 row pools-2 2 "--pools needs a number of at least 1" "$A" "--pools 0" -- pools $H --pools 0
 row pools-3 2 "--max-loss needs a number" "$A" "--max-loss not a number" -- pools $H --max-loss x
 row pools-4 2 "'--frob'" "$A" "unknown option" -- pools $H --frob
+row pools-5 2 "--format: text, json, qemu or libvirt" "$A" "--format unknown" -- pools $H --format x
+row pools-6 2 "--qemu: a QEMU release" "$A" "--qemu before the vmx-* words" -- pools $H --format qemu --qemu 4.1
 A="fleet-gen"
 row fleetgen-1 2 "--hosts N is required" "$A" "no --hosts" -- fleet-gen
 row fleetgen-2 2 "--hosts needs a number" "$A" "--hosts not a number" -- fleet-gen --hosts x

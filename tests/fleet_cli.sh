@@ -67,17 +67,76 @@ assert d["members"][0]["loss"]["features"] > 0
 ok $? "baseline --format json: verified, one member per host, losses"
 # shellcheck disable=SC2086
 "$NVMX" baseline $H --format qemu >"$work/q.txt"
-[ "$(grep -c '^-cpu host' "$work/q.txt")" -eq 3 ] && grep -q 'vmx-ept=off' "$work/q.txt"
-ok $? "baseline --format qemu: a -cpu host,vmx-...=off line per host"
+[ "$(grep -c '^-cpu ' "$work/q.txt")" -eq 1 ] && ! grep -q '^-cpu host' "$work/q.txt" &&
+	grep -q '^# verified: replayed QEMU .* on each of the 3 unique profiles' "$work/q.txt" &&
+	grep -q '^# no host-passthrough' "$work/q.txt"
+ok $? "baseline --format qemu: one named -cpu for the fleet, verified on every profile, no host-passthrough"
+# Every ordered pair of hosts, through check --cpu (QEMU's migration): the line is safe.
+spec=$(sed -n 's/^-cpu //p' "$work/q.txt")
+pairs_ok=0
+for a in $H; do
+	for b in $H; do
+		"$NVMX" check --cpu "$spec" --from-host "${a%@*}" --from-kvm "${a##*@}" \
+			--to "${b%@*}" --kvm "${b##*@}" >/dev/null 2>&1 || pairs_ok=1
+	done
+done
+[ $pairs_ok = 0 ]
+ok $? "check --cpu says safe for the baseline's -cpu ($spec) on every ordered pair"
 # shellcheck disable=SC2086
-"$NVMX" baseline $H --format libvirt | python3 -c '
+"$NVMX" baseline $H --format libvirt >"$work/l.xml"
+python3 - "$work/l.xml" >"$work/l.cpu" <<'PY'
+import sys, xml.etree.ElementTree as ET
+cpus = ET.fromstring("<r>" + open(sys.argv[1]).read() + "</r>").findall("cpu")
+assert len(cpus) == 1
+c = cpus[0]
+assert (c.get("mode"), c.get("match"), c.get("check")) == ("custom", "exact", "full"), c.attrib
+m = c.find("model")
+assert m.get("fallback") == "forbid" and m.text
+feats = c.findall("feature")
+assert ("require", "vmx") in [(f.get("policy"), f.get("name")) for f in feats]
+off = [f.get("name") for f in feats if f.get("policy") == "disable"]
+print(",".join([m.text, "vmx=on"] + [n + "=off" for n in off]))
+PY
+[ $? = 0 ] && "$NVMX" check --cpu "$(cat "$work/l.cpu")" --from-host data/hosts/intel-core-i7-6700k.msrs \
+	--from-kvm 6.1 --to data/hosts/intel-core2-x6800.msrs --kvm 6.12 >/dev/null
+ok $? "baseline --format libvirt: <cpu mode='custom' match='exact' check='full'>, model fallback='forbid'; as -cpu it checks safe"
+# One profile: host-passthrough is offered; two differing ones: it is not.
+"$NVMX" baseline data/hosts/intel-core-i7-6700k.msrs@6.1 --format libvirt | grep -q "host-passthrough' check='none'"
+ok $? "a single-profile fleet is offered host-passthrough"
+# pools --format qemu: per pool one -cpu, each safe between the pool's members.
+P="data/hosts/intel-xeon-e5-2620-v4.msrs@6.1 data/hosts/intel-xeon-e3-1245-v3.msrs@6.6 data/hosts/intel-xeon-platinum-8180.msrs@5.15 data/hosts/intel-xeon-platinum-8180.msrs@6.8"
+# shellcheck disable=SC2086
+"$NVMX" pools $P --pools 2 --format qemu >"$work/pq.txt"; rc=$?
+python3 - "$work/pq.txt" >"$work/pq.pairs" <<'PY'
+import re, sys
+pools, cur = [], None
+for line in open(sys.argv[1]):
+    if line.startswith("# pool "):
+        cur = {"cpu": None, "members": []}; pools.append(cur)
+    elif line.startswith("-cpu ") and cur is not None:
+        cur["cpu"] = line[5:].strip()
+    elif cur is not None and (m := re.match(r"#  (\S+)@(\S+) \(", line)):
+        cur["members"].append((m.group(1), m.group(2)))
+assert len(pools) == 2 and all(p["cpu"] and p["members"] for p in pools), pools
+for p in pools:
+    for a in p["members"]:
+        for b in p["members"]:
+            print(p["cpu"], a[0], a[1], b[0], b[1])
+PY
+pr=$?
+bad=0
+while read -r cpu ha ka hb kb; do
+	"$NVMX" check --cpu "$cpu" --from-host "data/hosts/$ha.msrs" --from-kvm "$ka" \
+		--to "data/hosts/$hb.msrs" --kvm "$kb" >/dev/null 2>&1 || bad=1
+done <"$work/pq.pairs"
+[ $rc = 0 ] && [ $pr = 0 ] && [ $bad = 0 ] && [ -s "$work/pq.pairs" ]
+ok $? "pools --format qemu: each pool's -cpu checks safe between every pair of its members"
+# shellcheck disable=SC2086
+"$NVMX" pools $P --pools 2 --format libvirt | python3 -c '
 import sys, xml.etree.ElementTree as ET
 cpus = ET.fromstring("<r>" + sys.stdin.read() + "</r>").findall("cpu")
-assert len(cpus) == 3
-names = [f.get("name") for f in cpus[0].findall("feature") if f.get("policy") == "disable"]
-assert "vmx-ept" in names and all(x.startswith("vmx-") for x in names), names
-'
-ok $? "baseline --format libvirt: well-formed <cpu> elements disabling vmx-* features"
+assert len(cpus) == 2 and all(c.get("mode") == "custom" and c.find("model").get("fallback") == "forbid" for c in cpus)'
+ok $? "pools --format libvirt: one <cpu mode=custom> per pool"
 # shellcheck disable=SC2086
 "$NVMX" baseline $H >"$work/b.msrs" && "$NVMX" decode "$work/b.msrs" >/dev/null
 ok $? "the .msrs baseline reads back"

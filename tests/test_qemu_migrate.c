@@ -137,6 +137,35 @@ int main(void)
 				}
 		}
 	}
+	/* One -cpu for all six sides (last release loaded: 10.1): safe between every pair. */
+	static struct nvmx_qemu_env envs[NH * NK];
+	static struct nvmx_qemu_fleet_fit fit;
+	for (unsigned i = 0; i < NH * NK; i++)
+		envs[i] = sides[i].env;
+	const struct nvmx_qemu_release *newest = nvmx_qemu_release_find("10.1");
+	nvmx_qemu_fleet_fit(&fit, envs, NH * NK, newest, false, "GenuineIntel");
+	unsigned unsafe = 0, filtered = 0;
+	if (fit.found) {
+		struct nvmx_qemu_cpu base, cpu;
+		char err[256], spec[64];
+		snprintf(spec, sizeof(spec), "%s-v%u,vmx=on", fit.model->name, fit.version);
+		nvmx_qemu_cpu_parse(&base, newest, spec, err, sizeof(err));
+		cpu = base;
+		nvmx_qemu_fix_apply(&cpu, fit.item, fit.n);
+		for (unsigned a = 0; a < NH * NK; a++) {
+			filtered += !nvmx_qwords_empty(&m.src.plan.filtered);
+			for (unsigned b = 0; b < NH * NK; b++) {
+				nvmx_qemu_migrate(&m, &envs[a], &envs[b], &cpu, NULL);
+				unsafe += m.verdict != NVMX_QMIG_SAFE;
+				filtered += !nvmx_qwords_empty(&m.dst.plan.filtered) ||
+					    m.dst.plan.cpuid_filtered != 0;
+			}
+		}
+		tap_diag("fleet -cpu %s with %u flags, keeps %u", spec, fit.n, fit.kept);
+	}
+	tap_ok(fit.found && fit.kept > 0 && !unsafe && !filtered,
+	       "the fleet -cpu is safe on all %u ordered pairs, nothing filtered (%u unsafe, %u filtered)",
+	       NH * NK * NH * NK, unsafe, filtered);
 	tap_ok(!bad, "%u migrations agree with two independent QEMU runs (%u bad)", runs, bad);
 	tap_ok(verdicts[0] && verdicts[1] && verdicts[2],
 	       "the sample has every verdict: %u safe, %u L1-visible change, %u fails", verdicts[0],

@@ -140,6 +140,7 @@ struct nvmx_qemu_version {
 struct nvmx_qemu_model {
 	const char *name;		/* "Skylake-Server" */
 	const char *since;		/* first QEMU release with the model (v1) */
+	const char *vendor;		/* CPUID vendor it reports; NULL: "GenuineIntel" */
 	uint64_t cpuid;			/* v1 CPUID, the NVMX_FEAT() features nvmx reads */
 	struct nvmx_qwords vmx;		/* v1 VMX words, as defined (before dependencies) */
 	uint8_t nversions;		/* 1..n */

@@ -87,4 +87,38 @@ void nvmx_qemu_migrate_fix(struct nvmx_qmig_fix *out, const struct nvmx_qemu_env
 			   const struct nvmx_qemu_env *dst, const struct nvmx_qemu_cpu *cpu,
 			   const struct nvmx_nested_state *ns);
 
+/* ---- One -cpu for a pool of hosts --------------------------------------- */
+
+/*
+ * A named model and a list of -cpu flags (vmx-*=off, CPUID flags off) that,
+ * replayed with QEMU release r on every environment (one per unique host
+ * profile: host, KVM release, parameters), starts everywhere without QEMU
+ * filtering anything and gives L1 the same VMX MSRs everywhere -- so VMs
+ * started with it migrate across the pool unchanged.  Every model version
+ * the release has is tried (with libvirt_only, those libvirt can name: v1
+ * or an alias; with vendor, models reporting that CPUID vendor); the one
+ * turning off the fewest CPUID flags, then keeping the most vmx-*
+ * features, wins.
+ */
+struct nvmx_qemu_fleet_fit {
+	bool found;
+	const struct nvmx_qemu_model *model;
+	unsigned version;
+	const char *alias;		/* the version's alias, or NULL */
+	unsigned n;
+	struct nvmx_qemu_fix_item item[NVMX_QEMU_MAX_FIX];
+	unsigned kept;			/* vmx-* feature bits the guest keeps */
+	unsigned cpuid_off;		/* CPUID flags among the items */
+	unsigned tried;			/* model versions tried */
+	unsigned replays;		/* QEMU replays run (each environment, each round) */
+	struct nvmx_msrs l1;		/* what L1 reads, the same on every environment */
+	/* When !found, for the best candidate: the MSR that still differs (-1: it does not
+	 * start somewhere) and the environment where. */
+	int stuck_msr;
+	unsigned stuck_env;
+};
+void nvmx_qemu_fleet_fit(struct nvmx_qemu_fleet_fit *out, const struct nvmx_qemu_env *envs,
+			 unsigned nenv, const struct nvmx_qemu_release *r, bool libvirt_only,
+			 const char *vendor);
+
 #endif
