@@ -61,8 +61,8 @@ static void releases_ok_list(const struct nvmx_env_change *c, char *buf, size_t 
 {
 	size_t len = 0;
 	buf[0] = 0;
-	for (unsigned i = 0; i < nvmx_kernel_count() && i < 64; i++)
-		if ((c->releases_ok >> i) & 1)
+	for (unsigned i = 0; i < nvmx_kernel_count() && i < NVMX_ENV_MAX_RELEASES; i++)
+		if ((c->releases_ok[i / 64] >> (i % 64)) & 1)
 			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? " " : "",
 						nvmx_kernel_name(nvmx_kernel_at(i)));
 }

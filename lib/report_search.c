@@ -88,12 +88,12 @@ static void keep(struct nvmx_would_fail *out, const struct nvmx_env *env2,
 	if (c->kind != NVMX_CH_RELEASE) {
 		struct nvmx_env e = *env2;
 		struct nvmx_result r;
-		for (unsigned i = 0; i < nvmx_kernel_count() && i < 64; i++) {
+		for (unsigned i = 0; i < nvmx_kernel_count() && i < NVMX_ENV_MAX_RELEASES; i++) {
 			e.kernel = nvmx_kernel_at(i);
 			if (c->kind == NVMX_CH_PARAM && !nvmx_kernel_has_param(e.kernel, c->param))
 				continue;
 			if (!nvmx_probe_fails(&e, p, scratch, &r))
-				c->releases_ok |= UINT64_C(1) << i;
+				c->releases_ok[i / 64] |= UINT64_C(1) << (i % 64);
 		}
 	}
 	out->c[out->n++] = *c;

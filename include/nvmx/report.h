@@ -87,6 +87,8 @@ enum nvmx_env_change_kind {
 	NVMX_CH_RELEASE,	/* another KVM release */
 };
 
+#define NVMX_ENV_MAX_RELEASES 256
+
 struct nvmx_env_change {
 	enum nvmx_env_change_kind kind;
 	enum nvmx_param param;		/* PARAM */
@@ -95,7 +97,8 @@ struct nvmx_env_change {
 	unsigned hide_bit;
 	const struct nvmx_kernel *kernel;	/* RELEASE */
 	struct nvmx_result r;		/* the verdict under the change */
-	uint64_t releases_ok;		/* bit i: nvmx_kernel_at(i) passes under the change */
+	/* bit i % 64 of word i / 64: nvmx_kernel_at(i) passes under the change */
+	uint64_t releases_ok[NVMX_ENV_MAX_RELEASES / 64];
 };
 
 #define NVMX_MAX_ENV_CHANGES 96
@@ -125,7 +128,7 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 /*
  * Releases older than every row: what is known about them for this probe
  * (history that the rows start after).  Returns a sentence, or 0 when
- * nothing is known.  version: major << 16 | minor << 8 | patch.
+ * nothing is known.  version: as nvmx_kernel_version() encodes it.
  */
 size_t nvmx_prehistory_note(uint32_t version, const struct nvmx_probe *p, char *buf, size_t n);
 
