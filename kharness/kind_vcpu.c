@@ -247,6 +247,8 @@ static bool kh_vmx_allowed(struct kvm_vcpu *vcpu)
 {
 #if KH_LAYOUT >= 614
 	return guest_cpu_cap_has(vcpu, X86_FEATURE_VMX);
+#elif defined(KH_HAS_nested_vmx_allowed)
+	return nested_vmx_allowed(vcpu);	/* up to 6.5 */
 #elif KH_LAYOUT >= 606
 	return guest_can_use(vcpu, X86_FEATURE_VMX);
 #else
@@ -260,7 +262,7 @@ static int kh_read_vmx_msr(struct kvm_vcpu *vcpu, u32 idx, u64 *data, bool host_
 		return 1;
 	if (vmx_get_vmx_msr(&to_vmx(vcpu)->nested.msrs, idx, data))
 		return 1;
-#if KH_LAYOUT < 600
+#if KH_LAYOUT <= 600
 	if (!host_initiated && to_vmx(vcpu)->nested.enlightened_vmcs_enabled)
 		nested_evmcs_filter_control_msr(idx, data);
 #elif KH_LAYOUT >= 614
