@@ -153,6 +153,9 @@ static inline void vmx_set_intercept_for_msr(struct kvm_vcpu *vcpu, u32 msr, int
 static inline void set_cr4_guest_host_mask(struct vcpu_vmx *vmx) { (void)vmx; }
 static inline void vmx_write_encls_bitmap(struct kvm_vcpu *vcpu, void *vmcs12) { (void)vcpu; (void)vmcs12; }
 static inline void vmx_update_exception_bitmap(struct kvm_vcpu *vcpu) { (void)vcpu; }
+#ifndef KH_HAS_vmx_recalc_msr_intercepts
+static inline void vmx_recalc_msr_intercepts(struct kvm_vcpu *vcpu) { (void)vcpu; }	/* 6.17 */
+#endif
 /*
  * 5.10/5.15's nested_vmx_pmu_entry_exit_ctls_update() asks the vPMU through
  * kvm_x86_ops.pmu_ops->is_valid_msr(): a variable of that name (the struct tag
