@@ -107,11 +107,14 @@ void nvmx_target_compile(struct nvmx_target *t, const struct nvmx_vcpu *vcpu,
 	/* The gates before the rules: every write refused. */
 	if (kvm->status != NVMX_LOAD_OK || !kvm->nested ||
 	    (vcpu->cpuid_set && !(vcpu->guest_features & NVMX_FEAT(NVMX_F_VMX))) ||
-	    (vcpu->state & NVMX_STATE_VMXON)) {
+	    (vcpu->state & NVMX_STATE_VMXON))
 		refuse_all(t);
-		return;
-	}
-	compile_rules(t, vcpu);
+	else
+		compile_rules(t, vcpu);
+	/* An MSR the order does not write cannot refuse anything: (v & 0) == 0. */
+	for (unsigned id = 0; id < NVMX_MSR_COUNT; id++)
+		if (!(t->ids >> id & 1))
+			t->mask[id] = t->want[id] = 0;
 }
 
 __attribute__((noinline))
@@ -129,9 +132,15 @@ bool nvmx_target_check(const struct nvmx_target *t, const struct nvmx_msrs *save
 		return check_slow(t, saved);
 	uint32_t p = saved->present & t->ids;
 	uint64_t bad = 0;
-	for (uint32_t left = p; left; left &= left - 1) {
-		unsigned id = (unsigned)__builtin_ctz(left);
-		bad |= (saved->val[id] & t->mask[id]) ^ t->want[id];
+	if (p == t->ids) {
+		/* Everything the order writes is there (the usual case): every lane, no branches. */
+		for (unsigned id = 0; id < NVMX_MSR_COUNT; id++)
+			bad |= (saved->val[id] & t->mask[id]) ^ t->want[id];
+	} else {
+		for (uint32_t left = p; left; left &= left - 1) {
+			unsigned id = (unsigned)__builtin_ctz(left);
+			bad |= (saved->val[id] & t->mask[id]) ^ t->want[id];
+		}
 	}
 	if (bad)
 		return false;
