@@ -34,6 +34,11 @@ bool io_is_vmxcap(const char *buf, size_t len);
 int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		    struct nvmx_diag *d);
 
+/* libvirt's capabilities / domcapabilities XML (io/hostfile_virsh.c). */
+bool io_is_virsh_xml(const char *buf, size_t len);
+int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		       struct nvmx_diag *d);
+
 /* The .msrs text reader; allow_no_msrs accepts a file that lists none. */
 int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		  struct nvmx_diag *diag, bool allow_no_msrs);

@@ -303,6 +303,17 @@ row vmxcap-1 2 "bad/state.vmxcap:4: state 'maybe'" "$A" "a control state vmxcap 
 row vmxcap-2 2 "bad/nohex.vmxcap: no 'Hex:' line" "$A" "BASIC without its Hex: line" -- decode bad/nohex.vmxcap
 row vmxcap-3 2 "bad/section.vmxcap:3:" "$A" "a section vmxcap does not print" -- decode bad/section.vmxcap
 
+# -- libvirt XML (virsh capabilities / domcapabilities; a partial host) ---------------------------
+A="libvirt XML reader"
+printf "<capabilities>\n  <host>\n    <cpu>\n      <model>Haswell</model>\n      <feature name='vme'/>\n    </cpu>\n  </host>\n</capabilities>\n" >bad/novmx.xml
+printf "<domainCapabilities>\n  <cpu>\n    <mode name='host-model'>\n      <feature policy='require' name='vmx-ept'\n" >bad/cut.xml
+printf "<domainCapabilities>\n  <cpu>\n  </cpu>\n</domainCapabilities>\n" >bad/nohost.xml
+row xml-1 2 "bad/novmx.xml: no vmx-* feature" "$A" "virsh capabilities without vmx-* features" -- decode bad/novmx.xml
+row xml-2 2 "bad/cut.xml:4: unterminated <feature" "$A" "a feature element cut off" -- decode bad/cut.xml
+row xml-3 2 "bad/nohost.xml: neither a host-model CPU" "$A" "no host CPU described" -- decode bad/nohost.xml
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\nvmx flags\t: vnmi preemption_timer ept vpid\n' >bad/cpuinfo
+row text-36 2 "bad/cpuinfo: /proc/cpuinfo is not a host" "text reader" "/proc/cpuinfo given as a host" -- decode bad/cpuinfo
+
 # -- JSON host ---------------------------------------------------------------------
 A="JSON host"
 row json-1 2 "bad/syntax.json:1:" "$A" "trailing comma" -- decode bad/syntax.json
