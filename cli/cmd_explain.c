@@ -404,9 +404,18 @@ static uint32_t uname_version(const char *s)
 	return v[0] << 24 | v[1] << 16 | v[2];
 }
 
+/* The log's QEMU is 4.2, which widens 0x48B from KVM's CPUID whatever KVM lists. */
+static bool qemu_widens_ctls2(const struct explain_env *xe, const struct report *rp)
+{
+	const struct nvmx_qemu_release *r = xe->qemu ? nvmx_qemu_release_find(xe->qemu) : NULL;
+	return r && r->ctls2_workaround_always && rp->w.index == 0x48b;
+}
+
 static void write_causes(const struct report *rp, const struct explain_env *xe, uint32_t uver,
 			 struct explain_keys *k)
 {
+	if (qemu_widens_ctls2(xe, rp))
+		explain_key_add(k, "qemu:4.2-ctls2-widened");
 	char key[64], pre[1024];
 	if (rp->ex.r.rc) {
 		snprintf(key, sizeof(key), "rejected:%s", nvmx_reason_name(rp->ex.r.reason));
@@ -830,6 +839,10 @@ int cmd_explain(int argc, char **argv)
 		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
 		if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
 			printf("before the oldest row: %s\n", pre);
+		if (qemu_widens_ctls2(&xe, rp))
+			printf("QEMU %s: it widens 0x48b's allowed-1 bits from KVM's CPUID even when KVM "
+			       "lists 0x48b itself (fixed in 5.0), so this value can hold bits KVM never "
+			       "offered\n", xe.qemu);
 		if (!ex->r.rc) {
 			if (log || xe.uname)
 				explain_would_fail_text(&p, &rp->wf);

@@ -40,6 +40,14 @@ static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t 
 	case NVMX_CH_STATE_HAS_RUN:
 		return "write the VMX MSRs before the first KVM_RUN (QEMU does, at vCPU creation)";
 	case NVMX_CH_GUEST_NO_MPX:
+		/* A QEMU release that drops the BNDCFGS controls itself for such a guest. */
+		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
+			if (nvmx_qemu_release_at(i)->mpx_dep) {
+				snprintf(buf, n, "give the guest MPX (+mpx), as the host has it; or QEMU %s "
+					 "or later, which drops the BNDCFGS controls for a guest without MPX",
+					 nvmx_qemu_release_at(i)->name);
+				return buf;
+			}
 		return "give the guest MPX (+mpx), as the host has it";
 	case NVMX_CH_GUEST_NO_PMU:
 		return "give the guest a PMU (pmu=on)";
