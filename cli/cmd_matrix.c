@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fleet.h"
+#include "nvmx/qemu_migrate.h"
 #include "print.h"
 
 enum mx_format { MX_TEXT, MX_CSV, MX_JSON, MX_HTML };
@@ -111,6 +112,8 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 	printf("nvmx matrix: %llu host%s, %u unique profile%s; rows are sources (VMs started there with\n"
 	       "its own offer), columns destinations\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof,
 	       f->nprof == 1 ? "" : "s");
+	printf("semantics saved-msrs: the VMM writes back the VMX MSRs it saved (for QEMU, which\n"
+	       "rebuilds them from the VM's -cpu, give --cpu SPEC)\n");
 	if (mx->npol == 1)
 		printf("policy %s: Y migrates, . does not, - the source runs no VMX guests\n",
 		       fleet_policy_name(mx->pol[0]));
@@ -215,8 +218,8 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 static void report_json(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
 			bool reasons)
 {
-	printf("{\"hosts\":%llu,\"profiles\":%u,\"rows\":\"%s\",\"policies\":[", f->nhosts, f->nprof,
-	       r->per_host ? "hosts" : "profiles");
+	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,\"rows\":\"%s\",\"policies\":[",
+	       f->nhosts, f->nprof, r->per_host ? "hosts" : "profiles");
 	for (unsigned k = 0; k < mx->npol; k++)
 		printf("%s\"%s\"", k ? "," : "", fleet_policy_name(mx->pol[k]));
 	/* The revoke policies model a proposal no released kernel implements. */
@@ -282,6 +285,75 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 	printf("}\n");
 }
 
+/*
+ * The qemu semantics: a cell is nvmx_qemu_migrate() of the -cpu from the row's
+ * profile to the column's (the destination QEMU builds the MSRs again).
+ * Y safe, c it starts but L1's VMX MSRs change, . it fails.  Exit 1 unless
+ * every cell is Y.
+ */
+static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_qemu_cpu *cpu,
+		       const char *spec, const struct nvmx_qemu_release *rel, bool json)
+{
+	struct nvmx_qemu_host *qh = calloc(r->n ? r->n : 1, sizeof(*qh));
+	struct nvmx_qemu_env *env = calloc(r->n ? r->n : 1, sizeof(*env));
+	char *cells = calloc(r->n * r->n + 1, 1);
+	static struct nvmx_qemu_migration m;
+	unsigned long long counts[3] = { 0 };
+	if (!qh || !env || !cells) {
+		free(qh);
+		free(env);
+		free(cells);
+		return EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		unsigned p = r->prof[i];
+		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].kvm, &f->prof[p].host);
+		env[i] = (struct nvmx_qemu_env){ &f->fh[p].kvm, &qh[i], rel, false, 0 };
+	}
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->n; j++) {
+			nvmx_qemu_migrate(&m, &env[i], &env[j], cpu, NULL);
+			cells[i * r->n + j] = m.verdict == NVMX_QMIG_SAFE ? 'Y' :
+					      m.verdict == NVMX_QMIG_CHANGE ? 'c' : '.';
+			counts[m.verdict]++;
+		}
+	if (json) {
+		printf("{\"semantics\":\"qemu\",\"cpu\":");
+		cli_json_str(stdout, spec);
+		printf(",\"qemu\":\"%s\",\"rows\":[", rel->name);
+		for (size_t i = 0; i < r->n; i++) {
+			printf("%s", i ? "," : "");
+			cli_json_str(stdout, row_name(f, r, i));
+		}
+		printf("],\"pairs\":{\"safe\":%llu,\"l1_visible_change\":%llu,\"fails\":%llu},"
+		       "\"matrix\":[", counts[0], counts[1], counts[2]);
+		for (size_t i = 0; i < r->n; i++) {
+			printf("%s[", i ? "," : "");
+			for (size_t j = 0; j < r->n; j++)
+				printf("%s\"%c\"", j ? "," : "", cells[i * r->n + j]);
+			putchar(']');
+		}
+		printf("]}\n");
+	} else {
+		printf("nvmx matrix: %zu profile%s, semantics qemu: -cpu %s (QEMU %s) started on the row's\n"
+		       "profile, migrated to the column's, where QEMU builds the VMX MSRs again from it\n"
+		       "Y safe, c starts but L1's VMX MSRs change, . fails (does not start there, or\n"
+		       "not on the source)\n\n", r->n, r->n == 1 ? "" : "s", spec, rel->name);
+		for (size_t i = 0; i < r->n; i++) {
+			char desc[256];
+			printf(" %3zu  %.*s", i + 1, (int)r->n, cells + i * r->n);
+			fleet_profile_desc(&f->prof[r->prof[i]], desc, sizeof(desc));
+			printf("  %s  %s\n", row_name(f, r, i), desc);
+		}
+		printf("\nordered pairs: %llu safe, %llu L1-visible change, %llu fail\n", counts[0],
+		       counts[1], counts[2]);
+	}
+	free(qh);
+	free(env);
+	free(cells);
+	return counts[1] || counts[2] ? EXIT_NO : EXIT_OK;
+}
+
 static int parse_policy(const char *v, unsigned *pols, unsigned *n)
 {
 	if (!strcmp(v, "all")) {
@@ -307,6 +379,8 @@ int cmd_matrix(int argc, char **argv)
 	int reasons = -1;	/* -1: when at most 200 rows */
 	long limit = -1;
 	struct nvmx_pools_opts po = { 1, UINT_MAX };
+	const char *spec = NULL;
+	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
 	fleet_init(&f, "matrix");
 	for (int i = 1; i < argc; i++) {
 		int r = fleet_parse(&f, argc, argv, &i);
@@ -342,6 +416,15 @@ int cmd_matrix(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--json")) {
 			fmt = MX_JSON;
+		} else if (!strcmp(a, "--cpu") || !strcmp(a, "-cpu")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("matrix", "--cpu needs a QEMU -cpu string");
+			spec = argv[++i];
+		} else if (!strcmp(a, "--qemu")) {
+			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
+			if (!rel)
+				return cli_usage_error("matrix", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
+						       nvmx_qemu_release_default()->name);
 		} else if (!strcmp(a, "--per-host")) {
 			per_host = true;
 			f.keep_members = true;
@@ -355,6 +438,14 @@ int cmd_matrix(int argc, char **argv)
 	}
 	if (per_host && fmt == MX_HTML)
 		return cli_usage_error("matrix", "--per-host is for text, csv and json");
+	static struct nvmx_qemu_cpu cpu;
+	if (spec) {
+		char err[256];
+		if (fmt != MX_TEXT && fmt != MX_JSON)
+			return cli_usage_error("matrix", "--cpu (semantics qemu) is for text and json");
+		if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
+			return cli_usage_error("matrix", "--cpu %s: %s", spec, err);
+	}
 	int rc = fleet_load(&f);
 	bool revoke = false;
 	for (unsigned k = 0; k < npol; k++)
@@ -371,6 +462,14 @@ int cmd_matrix(int argc, char **argv)
 		rc = make_rows(&f, &r, per_host || !f.dedup, lim);
 	}
 	if (rc) {
+		fleet_matrix_free(&mx);
+		fleet_free(&f);
+		return rc;
+	}
+	if (spec) {
+		rc = report_qemu(&f, &r, &cpu, spec, rel, fmt == MX_JSON);
+		free(r.prof);
+		free(r.member);
 		fleet_matrix_free(&mx);
 		fleet_free(&f);
 		return rc;

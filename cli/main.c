@@ -180,7 +180,7 @@ const struct cmd nvmx_cmds[] = {
 	{ "matrix", cmd_matrix, "which hosts of a fleet can take which hosts' VMs, per restore policy",
 	  "usage: nvmx matrix HOST[@RELEASE]... [fleet options] [--policy strict|revoke-keep|revoke-clear|all]\n"
 	  "         [--format text|csv|json|html] [--per-host] [--limit N] [--reasons|--no-reasons]\n"
-	  "         [--pools K] [--max-loss N]\n"
+	  "         [--pools K] [--max-loss N] [--cpu SPEC [--qemu VER]]\n"
 	  "\n"
 	  "A cell is `nvmx check --from-host A --from-kvm RA --to B --kvm RB`: what a fresh vCPU\n"
 	  "on A saves, written in QEMU's order to a fresh vCPU on B.  Rows are unique profiles\n"
@@ -188,7 +188,10 @@ const struct cmd nvmx_cmds[] = {
 	  "the rejected writes of every failing cell up to 200 rows (--reasons: always).  html is a\n"
 	  "self-contained report: a heatmap whose cells show the rejected MSRs and bits, the\n"
 	  "baseline and the pools (--pools, --max-loss as for nvmx pools).  Exit 1 when some\n"
-	  "host pair cannot migrate under the most permissive policy asked for.\n" },
+	  "host pair cannot migrate under the most permissive policy asked for.  These cells\n"
+	  "answer the saved-msrs semantics (a VMM writing back what it saved); --cpu SPEC\n"
+	  "answers QEMU's (text, json): the -cpu started on the row's profile and the column's,\n"
+	  "Y safe, c L1-visible change, . fails, as nvmx check --cpu; exit 1 unless all Y.\n" },
 	{ "pools", cmd_pools, "partition a fleet into migration pools that lose the fewest features",
 	  "usage: nvmx pools HOST[@RELEASE]... [fleet options] [--pools K] [--max-loss N] [--json]\n"
 	  "         [--format text|json|qemu|libvirt] [--qemu VER]\n"

@@ -276,7 +276,10 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 			mx->pairs ? 100.0 * (double)mx->ok[k] / (double)mx->pairs : 0.0,
 			k + 1 < mx->npol ? "," : ".");
 	fprintf(out, "</p></header>\n<main>\n");
-	fprintf(out, "<section><h2>Migration matrix</h2>\n<p class=\"legend\">Rows are sources (VMs "
+	fprintf(out, "<section><h2>Migration matrix</h2>\n<p class=\"legend\" id=\"semantics\">"
+		"Semantics <b>saved-msrs</b>: the VMM writes back the VMX MSRs it saved on the source "
+		"(QEMU does not: it rebuilds them from the VM's -cpu; <code>nvmx matrix --cpu SPEC</code> "
+		"and <code>nvmx check --cpu</code> answer that).</p>\n<p class=\"legend\">Rows are sources (VMs "
 		"started with the source's own VMX MSRs), columns destinations; a cell is <code>nvmx "
 		"check --from-host A --from-kvm RA --to B --kvm RB</code>. Click a cell for the reason.<br>"
 		"<span><i class=\"sw Y\"></i>migrates</span>%s<span><i class=\"sw n\"></i>does not</span>"

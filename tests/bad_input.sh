@@ -554,6 +554,8 @@ row matrix-7 2 "--pools needs a number of at least 1" "$A" "--pools not a number
 row matrix-8 2 "--max-loss needs a number" "$A" "--max-loss negative" -- matrix $H --max-loss -1
 row matrix-9 2 "good.msrs@7.7: unknown KVM release '7.7'" "$A" "HOST@RELEASE unknown release" -- matrix $H@7.7
 row matrix-10 2 "'--frob'" "$A" "unknown option" -- matrix $H --frob
+row matrix-11 2 "--cpu (semantics qemu) is for text and json" "$A" "--cpu with --format html" -- matrix $H --cpu Haswell,+vmx --format html
+row matrix-12 2 "unknown CPU model" "$A" "--cpu unknown model" -- matrix $H --cpu Pentium9
 A="pools"
 row pools-1 2 "no hosts given" "$A" "no HOST" -- pools
 row pools-2 2 "--pools needs a number of at least 1" "$A" "--pools 0" -- pools $H --pools 0

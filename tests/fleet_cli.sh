@@ -103,6 +103,13 @@ ok $? "baseline --format libvirt: <cpu mode='custom' match='exact' check='full'>
 # One profile: host-passthrough is offered; two differing ones: it is not.
 "$NVMX" baseline data/hosts/intel-core-i7-6700k.msrs@6.1 --format libvirt | grep -q "host-passthrough' check='none'"
 ok $? "a single-profile fleet is offered host-passthrough"
+jget() {
+	python3 -c 'import json,sys
+d=json.loads(sys.stdin.read())
+for k in sys.argv[1].split("."):
+    d = d[int(k)] if k.isdigit() else d[k]
+print(json.dumps(d) if isinstance(d,(dict,list,bool)) or d is None else d)' "$1" 2>/dev/null
+}
 # pools --format qemu: per pool one -cpu, each safe between the pool's members.
 P="data/hosts/intel-xeon-e5-2620-v4.msrs@6.1 data/hosts/intel-xeon-e3-1245-v3.msrs@6.6 data/hosts/intel-xeon-platinum-8180.msrs@5.15 data/hosts/intel-xeon-platinum-8180.msrs@6.8"
 # shellcheck disable=SC2086
@@ -137,6 +144,32 @@ import sys, xml.etree.ElementTree as ET
 cpus = ET.fromstring("<r>" + sys.stdin.read() + "</r>").findall("cpu")
 assert len(cpus) == 2 and all(c.get("mode") == "custom" and c.find("model").get("fallback") == "forbid" for c in cpus)'
 ok $? "pools --format libvirt: one <cpu mode=custom> per pool"
+# matrix by semantics: the saved-msrs matrix says so; --cpu colours cells by QEMU's verdict,
+# each cell equal to check --cpu for that pair.
+# shellcheck disable=SC2086
+"$NVMX" matrix $P | grep -q '^semantics saved-msrs' && [ "$("$NVMX" matrix $P --json | jget semantics)" = saved-msrs ]
+ok $? "matrix without --cpu: semantics saved-msrs, said in text and json"
+# shellcheck disable=SC2086
+j=$("$NVMX" matrix $P --cpu Haswell,+vmx --json)
+bad=0
+i=0
+for a in $P; do
+	k=0
+	for b in $P; do
+		want=$(printf %s "$j" | jget "matrix.$i.$k")
+		v=$("$NVMX" check --cpu Haswell,+vmx --from-host "${a%@*}" --from-kvm "${a##*@}" \
+			--to "${b%@*}" --kvm "${b##*@}" --json | jget verdict)
+		case $v in safe) c=Y ;; l1-visible-change) c=c ;; *) c=. ;; esac
+		[ "$c" = "$want" ] || bad=1
+		k=$((k + 1))
+	done
+	i=$((i + 1))
+done
+[ "$(printf %s "$j" | jget semantics)" = qemu ] && [ $bad = 0 ] && [ "$(printf %s "$j" | jget pairs.l1_visible_change)" -gt 0 ]
+ok $? "matrix --cpu: semantics qemu, every cell is check --cpu's verdict for that pair"
+# shellcheck disable=SC2086
+"$NVMX" matrix $P --format html | grep -q 'id="semantics">Semantics <b>saved-msrs</b>'
+ok $? "matrix --format html says which semantics its cells answer"
 # shellcheck disable=SC2086
 "$NVMX" baseline $H >"$work/b.msrs" && "$NVMX" decode "$work/b.msrs" >/dev/null
 ok $? "the .msrs baseline reads back"
