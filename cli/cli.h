@@ -61,6 +61,18 @@ int cli_load_host(const char *cmd, const char *path, struct nvmx_hostfile *out);
 
 /* JSON string output with escaping. */
 void cli_json_str(FILE *f, const char *s);
+
+/*
+ * A kernel the user named (--kvm, --from-kvm, an inventory's "kvm" or
+ * "uname", HOST@RELEASE, the running kernel): nvmx_kernel_resolve's row;
+ * an approximation is warned about on stderr and recorded for
+ * cli_json_approximate; NULL for a refusal, said on stderr unless quiet.
+ */
+const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, bool quiet);
+int cli_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n);
+/* ,"approximate":{"asked":...,"used":...,"may_differ":[...]} when a name was approximated. */
+void cli_json_approximate(FILE *f);
+void cli_kernel_arg_reset(void);	/* per command (nvmx batch runs many) */
 /* "0x%016llx" */
 void cli_json_hex(FILE *f, uint64_t v);
 

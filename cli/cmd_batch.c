@@ -87,6 +87,7 @@ static int run_request(char **argv, int argc)
 			cli_help(stdout, c->name);
 			return EXIT_OK;
 		}
+	cli_kernel_arg_reset();
 	return c->run(argc, argv);
 }
 

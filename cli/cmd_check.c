@@ -306,6 +306,7 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 			printf("null");
 		printf(",\"policy_hypothetical\":%s}", fx->policy != NVMX_POLICY_STRICT ? "true" : "false");
 	}
+	cli_json_approximate(stdout);
 	printf("}\n");
 }
 

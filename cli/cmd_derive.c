@@ -36,6 +36,7 @@ static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kv
 	} else {
 		printf("null");
 	}
+	cli_json_approximate(stdout);
 	printf("}\n");
 }
 

@@ -157,6 +157,7 @@ int cmd_restore(int argc, char **argv)
 		print_vcpu_reads_json(stdout, &vcpu, false);
 		printf(",\"guest\":");
 		print_vcpu_reads_json(stdout, &vcpu, true);
+		cli_json_approximate(stdout);
 		printf("}\n");
 	} else {
 		printf("KVM %s on %s", nvmx_kernel_name(kvm->kernel), hf.name);

@@ -131,12 +131,9 @@ int fleet_parse(struct fleet *f, int argc, char **argv, int *i)
 	    opt_val(a, "--kernel", argc, argv, i, &v, f->cmd, &err)) {
 		if (err)
 			return -1;
-		f->kernel = nvmx_kernel_find(v);
-		if (!f->kernel) {
-			fprintf(stderr, "nvmx %s: unknown KVM release '%s' ('nvmx kernels' lists the "
-				"releases and the names they take)\n", f->cmd, v);
+		f->kernel = cli_kernel_arg(f->cmd, v, false);
+		if (!f->kernel)
 			return -1;
-		}
 		return 1;
 	}
 	if (opt_val(a, "--param", argc, argv, i, &v, f->cmd, &err)) {
@@ -582,18 +579,30 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 	const struct nvmx_kernel *k = default_kernel(f);
 	if ((v = json_get(root, "kvm"))) {
 		char rel[32];
-		if (!json_is(v, JSON_STRING) || json_str_copy(v, rel, sizeof(rel)) < 0 ||
-		    !(k = nvmx_kernel_find(rel)))
+		if (!json_is(v, JSON_STRING) || json_str_copy(v, rel, sizeof(rel)) < 0)
 			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
+		struct nvmx_kernel_match km;
+		char why[256];
+		if (nvmx_kernel_resolve(rel, &km) == NVMX_MATCH_UNKNOWN)
+			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
+		if (!km.kernel) {
+			cli_kernel_refusal(&km, rel, why, sizeof(why));
+			return inv_error(in, "\"kvm\": %s", why);
+		}
+		k = cli_kernel_arg(f->cmd, rel, true);
 	}
 	/* The running kernel (nvmx inventory-line): its row, when "kvm" does not name one. */
 	if ((v = json_get(root, "uname")) && !json_get(root, "kvm")) {
 		char un[128];
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, un, sizeof(un)) <= 0)
 			return inv_error(in, "\"uname\" must be a kernel release string");
-		if (!(k = nvmx_kernel_for_uname(un)))
-			return inv_error(in, "kernel %s is older than every modelled release (the oldest "
-					 "is %s): give \"kvm\"", un, nvmx_kernel_name(nvmx_kernel_at(0)));
+		struct nvmx_kernel_match km;
+		char why[256];
+		if (nvmx_kernel_resolve(un, &km) != NVMX_MATCH_EXACT && km.how != NVMX_MATCH_NEAREST) {
+			cli_kernel_refusal(&km, un, why, sizeof(why));
+			return inv_error(in, "%s: give \"kvm\"", why);
+		}
+		k = cli_kernel_arg(f->cmd, un, true);
 	}
 	bool hyperv = false;
 	if ((v = json_get(root, "hyperv_evmcs"))) {
@@ -729,9 +738,12 @@ int fleet_load(struct fleet *f)
 			if (at) {
 				*at = 0;
 				named = true;
-				if (!(k = nvmx_kernel_find(at + 1))) {
-					rc = cli_usage_error(f->cmd, "%s: unknown KVM release '%s' (see 'nvmx kernels')",
-							     arg, at + 1);
+				if (!(k = cli_kernel_arg(f->cmd, at + 1, true))) {
+					struct nvmx_kernel_match km;
+					char why[256];
+					nvmx_kernel_resolve(at + 1, &km);
+					cli_kernel_refusal(&km, at + 1, why, sizeof(why));
+					rc = cli_usage_error(f->cmd, "%s: %s", arg, why);
 					break;
 				}
 			}

@@ -32,12 +32,9 @@ int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 			}
 			v = argv[++*i];
 		}
-		o->kernel = nvmx_kernel_find(v);
-		if (!o->kernel) {
-			fprintf(stderr, "nvmx %s: unknown KVM release '%s' ('nvmx kernels' lists the "
-				"releases and the names they take)\n", cmd, v);
+		o->kernel = cli_kernel_arg(cmd, v, false);
+		if (!o->kernel)
 			return -1;
-		}
 		return 1;
 	}
 	if (is_opt(arg, prefix, "param", &v)) {

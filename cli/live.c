@@ -49,13 +49,15 @@ int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_h
 	}
 	snprintf(l->release, sizeof(l->release), "%s", lk.release);
 	if (!o->kernel) {
-		o->kernel = nvmx_kernel_for_uname(lk.release);
+		struct nvmx_kernel_match km;
 		l->profile_guessed = true;
-		if (!o->kernel) {
-			fprintf(stderr, "nvmx %s: no release profile for kernel %s (oldest is %s); "
-				"give --kvm\n", cmd, lk.release, nvmx_kernel_name(nvmx_kernel_at(0)));
+		if (nvmx_kernel_resolve(lk.release, &km) != NVMX_MATCH_EXACT && km.how != NVMX_MATCH_NEAREST) {
+			char why[256];
+			cli_kernel_refusal(&km, lk.release, why, sizeof(why));
+			fprintf(stderr, "nvmx %s: the running %s; give --kvm\n", cmd, why);
 			return EXIT_USAGE;
 		}
+		o->kernel = cli_kernel_arg(cmd, lk.release, true);
 	}
 	int rc = kvmopts_finish(o, cmd, "");
 	if (rc)

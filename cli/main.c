@@ -289,5 +289,6 @@ int main(int argc, char **argv)
 			cli_help(stdout, c->name);
 			return EXIT_OK;
 		}
+	cli_kernel_arg_reset();
 	return c->run(argc - 1, argv + 1);
 }

@@ -1054,8 +1054,9 @@ static const char *parse_num(const char *s, unsigned *out)
 
 /*
  * A row by its exact name ("6.2.1") or alias ("bookworm"); failing that, a
- * plain "X.Y" names the upstream row of that series, the oldest point
- * release if there are several ("6.18" is the 6.18.2 row).
+ * plain "X.Y" names the upstream or stable row of that series, the oldest
+ * point release if there are several ("6.18" is the 6.18.2 row, "7.2" the
+ * 7.2.13 row).
  */
 const struct nvmx_kernel *nvmx_kernel_find(const char *name)
 {
@@ -1085,7 +1086,7 @@ const struct nvmx_kernel *nvmx_kernel_find(const char *name)
 	uint32_t series = KV(maj, min, 0);
 	const struct nvmx_kernel *best = 0;
 	for (unsigned i = 0; i < NKERNELS; i++)
-		if (!kernels[i].base && SERIES(kernels[i].version) == series &&
+		if (!kernels[i].distro && SERIES(kernels[i].version) == series &&
 		    (!best || kernels[i].version < best->version))
 			best = &kernels[i];
 	return best;
@@ -1101,36 +1102,10 @@ const char *nvmx_kernel_summary(const struct nvmx_kernel *k)
 	return k->summary;
 }
 
-/*
- * A running kernel "6.1.0-18-amd64" maps to the newest upstream row of its
- * own series (major.minor) not newer than it; when the series has only
- * newer point releases (6.18.0 against the 6.18.2 row) to the oldest of
- * those, which is closer than the previous series; else to the newest older
- * row (6.10 runs as 6.9).  Distribution suffixes are ignored (their
- * backports are not).
- */
+/* A running kernel's row: nvmx_kernel_resolve's exact or nearest row. */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release)
 {
-	unsigned maj, min, patch = 0;
-	const char *s = parse_num(release, &maj);
-	if (!s || *s != '.' || !(s = parse_num(s + 1, &min)))
-		return 0;
-	if (*s == '.' && !parse_num(s + 1, &patch))
-		patch = 0;
-	if (maj > 255 || min > 255)
-		return 0;
-	uint32_t v = KV(maj, min, patch > 0xffff ? 0xffff : patch);
-	const struct nvmx_kernel *best = 0, *same_series = 0;
-	for (unsigned i = 0; i < NKERNELS; i++) {
-		const struct nvmx_kernel *k = &kernels[i];
-		if (k->base)
-			continue;
-		if (k->version <= v && (!best || k->version > best->version))
-			best = k;
-		if (SERIES(k->version) == SERIES(v) && (!same_series || k->version < same_series->version))
-			same_series = k;
-	}
-	if (best && SERIES(best->version) == SERIES(v))
-		return best;
-	return same_series ? same_series : best;
+	struct nvmx_kernel_match m;
+	nvmx_kernel_resolve(release, &m);
+	return m.how == NVMX_MATCH_EXACT || m.how == NVMX_MATCH_NEAREST ? m.kernel : 0;
 }

@@ -45,6 +45,32 @@ int nvmx_kernel_check_changes(const struct nvmx_kernel *k);
 /* "conformance data", "kernel harness" or "read from tree"; and the tree. */
 const char *nvmx_kernel_verified(const struct nvmx_kernel *k);
 const char *nvmx_kernel_tree(const struct nvmx_kernel *k);
+/*
+ * The names users type, for every command: a row's name or alias
+ * ("debian-12", "bookworm"), a plain version ("6.12.19", "6.10"), or a
+ * `uname -r` string ("6.1.0-41-amd64", "6.12.48+deb13-amd64",
+ * "6.8.0-45-generic", "5.14.0-570.32.1.el9_6.x86_64", "7.0.14-14-pve").
+ */
+enum nvmx_match {
+	NVMX_MATCH_EXACT,		/* kernel is the row of that kernel */
+	NVMX_MATCH_NEAREST,		/* kernel is the nearest row; may_differ says what may not hold */
+	NVMX_MATCH_UNKNOWN,		/* not a name or version nvmx understands */
+	NVMX_MATCH_TOO_OLD,		/* older than the oldest row (5.4, 4.18) */
+	NVMX_MATCH_TOO_NEW,		/* a series newer than the newest row */
+	NVMX_MATCH_NOT_MODELLED,	/* a distribution release without a row (RHEL 8.10) */
+};
+
+struct nvmx_kernel_match {
+	enum nvmx_match how;
+	const struct nvmx_kernel *kernel;	/* EXACT or NEAREST; NULL otherwise */
+	uint32_t version;			/* the kernel version understood (KV encoding), or 0 */
+	const char *distro;			/* the distribution the name says, or NULL */
+	unsigned nmay;
+	const char *may_differ[8];		/* changes the asked kernel may have or lack */
+};
+
+int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m);	/* returns m->how */
+
 /* Closest profile for a `uname -r` string ("6.1.0-18-amd64"), or NULL. */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release);
 
