@@ -101,6 +101,17 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	char model[64] = "", vendor[32] = "";
 	element_text(from, to, "model", model, sizeof(model));
 	element_text(from, to, "vendor", vendor, sizeof(vendor));
+	/* They become the host's name and vendor: printable ASCII only, as a dump's are. */
+	for (const char *s = model; *s; s++)
+		if (*s < ' ' || *s > '~') {
+			model[0] = 0;
+			break;
+		}
+	for (const char *s = vendor; *s; s++)
+		if (*s < ' ' || *s > '~') {
+			vendor[0] = 0;
+			break;
+		}
 	/*
 	 * The named model's CPUID flags, as QEMU defines the model.  Not its vmx-*
 	 * words: libvirt lists every vmx-* feature of a host-model CPU itself.

@@ -110,10 +110,17 @@ static size_t add(struct nvmx_event *out, size_t max, size_t n, const struct nvm
 	return n + 1;
 }
 
-static void copy_token(char *dst, size_t cap, const char *p, const char *end, const char *stop)
+/*
+ * Copy the name at p: letters, digits and the characters in `extra`, up to
+ * cap - 1.  Only such characters, so what is copied is printable ASCII
+ * whatever the log holds.
+ */
+static void copy_token(char *dst, size_t cap, const char *p, const char *end, const char *extra)
 {
 	size_t n = 0;
-	while (p + n < end && n + 1 < cap && !has_char(stop, p[n]) && (unsigned char)p[n] > ' ')
+	while (p + n < end && n + 1 < cap &&
+	       ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+		(p[n] >= '0' && p[n] <= '9') || (p[n] && has_char(extra, p[n]))))
 		n++;
 	copy_n(dst, p, n);
 }
@@ -171,7 +178,7 @@ static void hint_kernel(const struct cur *c, const char *p, const char *start,
 	char tmp[16];
 	if (!version_at(c, q, tmp, sizeof(tmp)))
 		return;
-	copy_token(h->kernel, sizeof(h->kernel), q, c->end, ",;'\")\\");
+	copy_token(h->kernel, sizeof(h->kernel), q, c->end, "._+~-");
 	/* "with kernel 5.0.0-36-generic..." ends a sentence. */
 	for (size_t n = slen(h->kernel); n && h->kernel[n - 1] == '.'; n--)
 		h->kernel[n - 1] = 0;
@@ -206,7 +213,7 @@ size_t nvmx_report_scan(const char *buf, size_t len, struct nvmx_event *out, siz
 		for (unsigned i = 0; i < 3; i++)
 			if (at(&c, p, fns[i])) {
 				e.kind = NVMX_EV_ASSERT;
-				copy_token(e.name, sizeof(e.name), p, c.end, ":");
+				copy_token(e.name, sizeof(e.name), p, c.end, "_");
 				e.line = line_of(buf, p);
 				n = add(out, max, n, &e);
 			}
@@ -233,7 +240,7 @@ size_t nvmx_report_scan(const char *buf, size_t len, struct nvmx_event *out, siz
 		e.index = idx;
 		e.tcg = tcg;
 		if (q < c.end && *q == '.') {
-			copy_token(e.name, sizeof(e.name), q + 1, c.end, "[\\'\"");
+			copy_token(e.name, sizeof(e.name), q + 1, c.end, "_-");
 			q++;
 			while (q < c.end && *q != ' ' && *q != '[' && *q != '\n')
 				q++;

@@ -63,6 +63,12 @@ int main(void)
 	       "'with kernel' gives the kernel (%s)", h.kernel);
 	tap_ok(!strcmp(h.qemu, "8.2.1"), "'QEMU v' gives the release (%s)", h.qemu);
 
+	/* Names keep to QEMU's property alphabet, whatever bytes follow (JSON-safe). */
+	n = scan("host doesn't support requested feature: MSR(48CH).vmx-ept-execon\xf9y [bit 0]\n"
+		 "Linux h 5.4.0-1\xff\x01 #1\n", ev, 8, &h);
+	tap_ok(n == 1 && !strcmp(ev[0].name, "vmx-ept-execon") && !strcmp(h.kernel, "5.4.0-1"),
+	       "a name or kernel stops at the first byte outside [A-Za-z0-9_-.] (%s, %s)", ev[0].name, h.kernel);
+
 	/* Room for one: the count still says how many there are. */
 	n = scan("failed to set MSR 0x48d to 0x1 failed to set MSR 0x48e to 0x2", ev, 1, NULL);
 	tap_ok(n == 2 && ev[0].index == 0x48d, "more events than room: all counted, the first kept");
