@@ -296,8 +296,13 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 		for (unsigned i = 0; i < fx->nreleases; i++)
 			printf("%s\"%s\"", i ? "," : "", nvmx_kernel_name(fx->releases[i]));
 		printf("],\"params_at_default\":[");
+		for (unsigned i = 0, n = 0; i < fx->nparams; i++)
+			if (fx->params[i].is_default)
+				printf("%s\"%s\"", n++ ? "," : "", nvmx_param_name(fx->params[i].param));
+		printf("],\"params\":[");
 		for (unsigned i = 0; i < fx->nparams; i++)
-			printf("%s\"%s\"", i ? "," : "", nvmx_param_name(fx->params[i]));
+			printf("%s\"%s=%lld\"", i ? "," : "", nvmx_param_name(fx->params[i].param),
+			       (long long)fx->params[i].value);
 		printf("]");
 		printf(",\"policy\":");
 		if (fx->policy != NVMX_POLICY_STRICT)
@@ -369,8 +374,12 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 		putchar('\n');
 	}
 	for (unsigned i = 0; i < fx->nparams; i++)
-		printf("  - kvm_intel.%s at its default on the destination\n",
-		       nvmx_param_name(fx->params[i]));
+		if (fx->params[i].is_default)
+			printf("  - kvm_intel.%s at its default on the destination\n",
+			       nvmx_param_name(fx->params[i].param));
+		else
+			printf("  - kvm_intel.%s=%lld on the destination\n",
+			       nvmx_param_name(fx->params[i].param), (long long)fx->params[i].value);
 	if (fx->policy != NVMX_POLICY_STRICT) {
 		printf("  - the revoke-list policy (--policy revoke-keep or revoke-clear) would accept it,\n"
 		       "    but %s;\n", CLI_REVOKE_HYPOTHETICAL);

@@ -29,14 +29,6 @@ struct write {
 	uint64_t value;
 };
 
-/* Bool parameters worth flipping to see whether KVM would then accept. */
-static const enum nvmx_param flip_params[] = {
-	NVMX_P_NESTED, NVMX_P_EPT, NVMX_P_VPID, NVMX_P_UNRESTRICTED_GUEST, NVMX_P_EPTAD,
-	NVMX_P_FLEXPRIORITY, NVMX_P_ENABLE_APICV, NVMX_P_ENABLE_IPIV, NVMX_P_PML,
-	NVMX_P_PREEMPTION_TIMER, NVMX_P_SGX, NVMX_P_ENLIGHTENED_VMCS, NVMX_P_SHADOW_VMCS,
-	NVMX_P_VNMI, NVMX_P_ENABLE_PMU, NVMX_P_CET, NVMX_P_MEDIATED_PMU,
-};
-#define NFLIP (sizeof(flip_params) / sizeof(flip_params[0]))
 
 static int parse_hex(const char *s, size_t len, uint64_t *out)
 {
@@ -212,35 +204,15 @@ struct report {
 	bool fixed_valid;
 	uint64_t fixed;
 	struct nvmx_qemu_explain fixed_ex;
-	const struct nvmx_kernel *releases[32];
+	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
 	unsigned nreleases;
-	const char *params[NFLIP];
-	int param_vals[NFLIP];
+	const char *params[2 * NVMX_P_COUNT];
+	long long param_vals[2 * NVMX_P_COUNT];
 	unsigned nparams;
 	char models[1024];
 	struct nvmx_would_fail wf;	/* when accepted: what would reject it */
 	unsigned line;			/* in the log, 0 for an argument */
 };
-
-static void load_with(const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
-		      const struct nvmx_kernel *k, const struct nvmx_params *base, int flip,
-		      int flip_val, struct nvmx_kvm *kvm)
-{
-	struct nvmx_params p;
-	struct nvmx_host env = hf->host;
-	if (base) {
-		p = *base;
-	} else {
-		nvmx_params_for(k, &ko->params, &p);
-	}
-	if (flip >= 0) {
-		p.val[flip] = flip_val;
-		p.given |= 1u << flip;
-	}
-	if (ko->hyperv_evmcs)
-		env.hyperv_evmcs = true;
-	nvmx_kvm_load(kvm, &env, k, &p);
-}
 
 static void models_writing(const struct write *w, char *buf, size_t n)
 {
@@ -274,7 +246,6 @@ static void models_writing(const struct write *w, char *buf, size_t n)
 static void analyse(struct report *rp, const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
 		    const struct nvmx_kvm *kvm, bool cpuid_set, uint64_t cpuid, unsigned pmu)
 {
-	static struct nvmx_kvm other;
 	struct nvmx_qemu_explain *ex = &rp->ex;
 	enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
 	nvmx_qemu_explain(ex, kvm, cpuid_set, cpuid, pmu, rp->w.index, rp->w.value);
@@ -308,26 +279,28 @@ static void analyse(struct report *rp, const struct kvm_opts *ko, const struct n
 		nvmx_qemu_explain(&rp->fixed_ex, kvm, cpuid_set, cpuid, pmu, rp->w.index, rp->fixed);
 		rp->fixed_valid = true;
 	}
-	for (unsigned i = 0; i < nvmx_kernel_count() && rp->nreleases < 32; i++) {
-		const struct nvmx_kernel *k = nvmx_kernel_at(i);
-		struct nvmx_qemu_explain e;
-		load_with(ko, hf, k, NULL, -1, 0, &other);
-		nvmx_qemu_explain(&e, &other, cpuid_set, cpuid, pmu, rp->w.index, rp->w.value);
-		if (!e.r.rc)
-			rp->releases[rp->nreleases++] = k;
-	}
-	for (unsigned i = 0; i < NFLIP; i++) {
-		enum nvmx_param p = flip_params[i];
-		if (!nvmx_kernel_has_param(kvm->kernel, p))
-			continue;
-		int now = ko->params.val[p] ? 1 : 0;
-		struct nvmx_qemu_explain e;
-		load_with(ko, hf, kvm->kernel, &ko->params, (int)p, !now, &other);
-		nvmx_qemu_explain(&e, &other, cpuid_set, cpuid, pmu, rp->w.index, rp->w.value);
-		if (!e.r.rc) {
-			rp->params[rp->nparams] = nvmx_param_name(p);
-			rp->param_vals[rp->nparams++] = !now;
-		}
+	/*
+	 * Another release, or one module parameter changed: the library's
+	 * remedies (the same search check does) for this one write into a fresh
+	 * vCPU of the VM.
+	 */
+	if (rp->w.index < NVMX_MSR_BASE || rp->w.index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
+		return;
+	static struct nvmx_scenario sc;
+	static struct nvmx_migration m;
+	static struct nvmx_vcpu v;
+	static struct nvmx_remedies fx;
+	struct nvmx_msrs one = { { 0 }, 0 };
+	kvmopts_scenario(ko, &hf->host, &sc);
+	sc.vm = (struct nvmx_vm){ cpuid_set, cpuid, pmu, 0 };
+	nvmx_msrs_set(&one, id, rp->w.value);
+	nvmx_check(&m, &v, &sc, &one, &id, 1);
+	nvmx_remedies(&fx, NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &sc, &one, &m, &id, 1);
+	for (unsigned i = 0; i < fx.nreleases && rp->nreleases < NVMX_REMEDY_MAX_RELEASES; i++)
+		rp->releases[rp->nreleases++] = fx.releases[i];
+	for (unsigned i = 0; i < fx.nparams; i++) {
+		rp->params[rp->nparams] = nvmx_param_name(fx.params[i].param);
+		rp->param_vals[rp->nparams++] = (long long)fx.params[i].value;
 	}
 }
 
@@ -678,7 +651,7 @@ int cmd_explain(int argc, char **argv)
 				printf("%s\"%s\"", k ? "," : "", nvmx_kernel_name(rp->releases[k]));
 			printf("],\"params_accepting\":[");
 			for (unsigned k = 0; k < rp->nparams; k++)
-				printf("%s\"%s=%d\"", k ? "," : "", rp->params[k], rp->param_vals[k]);
+				printf("%s\"%s=%lld\"", k ? "," : "", rp->params[k], rp->param_vals[k]);
 			printf("],\"hint\":");
 			const char *hint = ex->r.rc ? hint_for(rp, &kvm) : NULL;
 			if (hint)
@@ -871,7 +844,7 @@ int cmd_explain(int argc, char **argv)
 		if (rp->nparams) {
 			printf("  or kvm_intel parameters:");
 			for (unsigned k = 0; k < rp->nparams; k++)
-				printf(" %s=%d", rp->params[k], rp->param_vals[k]);
+				printf(" %s=%lld", rp->params[k], rp->param_vals[k]);
 			putchar('\n');
 		}
 		const char *hint = hint_for(rp, &kvm);

@@ -13,6 +13,21 @@ static bool flag_curable(enum nvmx_reason r)
 	       r == NVMX_R_MISC_FEATURE || r == NVMX_R_BITS_ADDED;
 }
 
+/* Boolean module parameters worth flipping to see whether KVM then accepts. */
+static bool flippable(enum nvmx_param p)
+{
+	switch (p) {
+	case NVMX_P_NESTED: case NVMX_P_EPT: case NVMX_P_VPID: case NVMX_P_UNRESTRICTED_GUEST:
+	case NVMX_P_EPTAD: case NVMX_P_FLEXPRIORITY: case NVMX_P_ENABLE_APICV:
+	case NVMX_P_ENABLE_IPIV: case NVMX_P_PML: case NVMX_P_PREEMPTION_TIMER: case NVMX_P_SGX:
+	case NVMX_P_ENLIGHTENED_VMCS: case NVMX_P_SHADOW_VMCS: case NVMX_P_VNMI:
+	case NVMX_P_ENABLE_PMU: case NVMX_P_CET: case NVMX_P_MEDIATED_PMU:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool listed(const char *const *v, unsigned n, const char *s)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -82,20 +97,29 @@ void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenari
 			out->releases[out->nreleases++] = k;
 	}
 
-	/* A parameter the destination changed, back at its default. */
+	/* One module parameter: back at its default, or a boolean one flipped. */
 	struct nvmx_params def;
 	nvmx_params_default(dst->kvm.kernel, &def);
 	for (int q = 0; (what & NVMX_REMEDY_PARAMS) && q < NVMX_P_COUNT; q++) {
-		if (!((dst->params.given >> q) & 1) || dst->params.val[q] == def.val[q])
-			continue;
-		alt = *dst;
-		alt.params.val[q] = def.val[q];
-		nvmx_scenario_reload(&alt, NULL);
-		if (alt.kvm.status != NVMX_LOAD_OK)
-			continue;
-		nvmx_check(&t, &v, &alt, saved, order, norder);
-		if (t.migratable)
-			out->params[out->nparams++] = (enum nvmx_param)q;
+		int64_t cand[2];
+		unsigned nc = 0;
+		if (((dst->params.given >> q) & 1) && dst->params.val[q] != def.val[q])
+			cand[nc++] = def.val[q];
+		if (flippable((enum nvmx_param)q) && nvmx_kernel_has_param(dst->kvm.kernel, (enum nvmx_param)q) &&
+		    (!nc || cand[0] != !dst->params.val[q]))
+			cand[nc++] = !dst->params.val[q];
+		for (unsigned c = 0; c < nc; c++) {
+			alt = *dst;
+			alt.params.val[q] = cand[c];
+			alt.params.given |= UINT32_C(1) << q;
+			nvmx_scenario_reload(&alt, NULL);
+			if (alt.kvm.status != NVMX_LOAD_OK)
+				continue;
+			nvmx_check(&t, &v, &alt, saved, order, norder);
+			if (t.migratable)
+				out->params[out->nparams++] = (struct nvmx_param_change){
+					(enum nvmx_param)q, cand[c], cand[c] == def.val[q] };
+		}
 	}
 
 	/* The review thread's revoke list, when the destination is strict. */

@@ -48,10 +48,18 @@ static void fixes_json(const struct nvmx_remedies *fx, char *b, size_t n)
 		append(b, n, "\"");
 	}
 	append(b, n, "],\"params_at_default\":[");
+	for (unsigned i = 0, k = 0; i < fx->nparams; i++)
+		if (fx->params[i].is_default) {
+			append(b, n, k++ ? ",\"" : "\"");
+			append(b, n, nvmx_param_name(fx->params[i].param));
+			append(b, n, "\"");
+		}
+	append(b, n, "],\"params\":[");
 	for (unsigned i = 0; i < fx->nparams; i++) {
-		append(b, n, i ? ",\"" : "\"");
-		append(b, n, nvmx_param_name(fx->params[i]));
-		append(b, n, "\"");
+		char one[96];
+		snprintf(one, sizeof(one), "%s\"%s=%lld\"", i ? "," : "",
+			 nvmx_param_name(fx->params[i].param), (long long)fx->params[i].value);
+		append(b, n, one);
 	}
 	/* the revoke list is a proposal: its remedy is marked hypothetical */
 	append(b, n, fx->policy == NVMX_POLICY_STRICT

@@ -75,8 +75,13 @@ struct nvmx_remedies {
 	/* other releases on the destination host that accept the values (strict) */
 	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
 	unsigned nreleases;
-	/* parameters the destination changed that, back at their default, accept them */
-	enum nvmx_param params[NVMX_P_COUNT];
+	/*
+	 * One module parameter changed on the destination that accepts them: a
+	 * parameter given away from its default back at the default, or a
+	 * boolean parameter flipped.
+	 */
+	struct nvmx_param_change { enum nvmx_param param; int64_t value; bool is_default; }
+		params[2 * NVMX_P_COUNT];
 	unsigned nparams;
 	/*
 	 * The revoke list (a proposal no released kernel implements): REVOKE_KEEP
