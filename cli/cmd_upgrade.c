@@ -157,7 +157,7 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 struct upgrade_args {
 	struct kvm_opts ko;
 	struct guest g;
-	const char *from_name, *to_name, *releases;
+	const char *from_name, *to_name, *releases, *path;
 	bool all, md, json;
 	uint64_t quirks;
 	struct nvmx_hostfile *hosts;
@@ -239,6 +239,8 @@ const struct opt upgrade_opts[] = {
 	OPT_FLAG("all", NULL, struct upgrade_args, all, "every older-to-newer pair of releases"),
 	OPT_STRING("releases", NULL, "A,B,...", struct upgrade_args, releases,
 		   "with --all: only these releases"),
+	OPT_STRING("path", NULL, "A,B,...", struct upgrade_args, path,
+		   "an operator's path: A->B, B->C, ... and back (B->A, ...), printed as --all does"),
 	OPT_FLAG("markdown", NULL, struct upgrade_args, md, "with --all: a markdown table"),
 	OPT_FLAG("json", NULL, struct upgrade_args, json, "one JSON document"),
 	OPT_END,
@@ -312,9 +314,15 @@ int cmd_upgrade(int argc, char **argv)
 	struct guest g = u.g;
 	const char *from_name = u.from_name, *to_name = u.to_name;
 	unsigned nhosts = u.nhosts;
-	bool all = u.all, md = u.md, json = u.json;
+	bool all = u.all || u.path, md = u.md, json = u.json;
+	if (u.releases && u.path)
+		return cli_usage_error("upgrade", "--releases and --path: choose one");
 	if (u.releases && parse_releases(u.releases, sel, &nsel))
 		return EXIT_USAGE;
+	if (u.path && parse_releases(u.path, sel, &nsel))
+		return EXIT_USAGE;
+	if (u.path && nsel < 2)
+		return cli_usage_error("upgrade", "--path needs at least two releases");
 	if (!nhosts)
 		return cli_usage_error("upgrade", "give at least one HOST");
 	if (!all && (!from_name || !to_name))
@@ -393,10 +401,23 @@ int cmd_upgrade(int argc, char **argv)
 	bool any_broken = false, first = true;
 	if (json)
 		printf("{\"pairs\":[");
-	for (unsigned a = 0; a < nsel; a++)
-		for (unsigned b = 0; b < nsel; b++) {
-			if (!nvmx_kernel_older(sel[a], sel[b]))
-				continue;	/* upgrades only: older to newer */
+	/* The pairs: every older->newer one, or along the path and back. */
+	static unsigned pa[64 * 64], pb[64 * 64];
+	unsigned np = 0;
+	if (u.path) {
+		for (unsigned i = 0; i + 1 < nsel; i++)
+			pa[np] = i, pb[np++] = i + 1;
+		for (unsigned i = nsel - 1; i > 0; i--)
+			pa[np] = i, pb[np++] = i - 1;
+	} else {
+		for (unsigned a = 0; a < nsel; a++)
+			for (unsigned b = 0; b < nsel; b++)
+				if (nvmx_kernel_older(sel[a], sel[b]))	/* upgrades only: older to newer */
+					pa[np] = a, pb[np++] = b;
+	}
+	for (unsigned p = 0; p < np; p++) {
+		unsigned a = pa[p], b = pb[p];
+		{
 			memset(&stats, 0, sizeof(stats));
 			for (unsigned h = 0; h < nhosts; h++) {
 				verdict(&hosts[h], sel[a], sel[b], &o, &g, features[h], &hv);
@@ -409,6 +430,7 @@ int cmd_upgrade(int argc, char **argv)
 				print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
 			first = false;
 		}
+	}
 	if (json)
 		printf("]}\n");
 	return any_broken ? EXIT_NO : EXIT_OK;
