@@ -137,8 +137,36 @@ def run_batches(binary, inputs, jobs):
     return res
 
 
-def derive_lines(binary, kernel, hosts, kind, jobs):
-    """derive: every host x the 8 parameter sets; synthetic: defaults, host inline."""
+def release_of(label):
+    """(major, minor) of a release label such as 6.1.192, or None (rhel-9.4)."""
+    parts = label.split('.')
+    try:
+        return int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        return None
+
+
+def data_conventions(line, release):
+    """Report one field as conformance/ reads it, where its data and the code differ.
+
+    enable_shadow_vmcs: every release's nested_vmx_hardware_setup() clears it on a
+    host without usable VMCS shadowing, but the recorded data of the releases
+    before 6.18 lists the requested value (conformance/DATA.md, "Where the
+    recorded data differs from the kernel's code"). The cases and kcheck follow
+    the data's reading there, so a tree's cases compare with the recorded files;
+    `kcases.py --code-values` writes what the code left instead. No MSR depends
+    on it."""
+    if release is None or release >= (6, 18):
+        return
+    pe, pr = line.get('params_effective'), line.get('params')
+    if pe and pr and 'enable_shadow_vmcs' in pe and 'enable_shadow_vmcs' in pr:
+        pe['enable_shadow_vmcs'] = pr['enable_shadow_vmcs']
+
+
+def derive_lines(binary, kernel, hosts, kind, jobs, release=None):
+    """derive: every host x the 8 parameter sets; synthetic: defaults, host inline.
+    release: the tree's (major, minor) for data_conventions(); None leaves the
+    code's values as they are."""
     todo = []
     sets = PARAM_SETS if kind == 'derive' else PARAM_SETS[:1]
     for path in hosts:
@@ -166,6 +194,7 @@ def derive_lines(binary, kernel, hosts, kind, jobs):
                   'vmcs_config', 'nested'):
             if k in r:
                 line[k] = r[k]
+        data_conventions(line, release)
         line['host_warnings'] = warnings
         line['kernel_log'] = r.get('kernel_log', [])
         out.append(line)
@@ -185,6 +214,8 @@ def main():
     ap.add_argument('--cases', default=os.path.join(ROOT, 'conformance', 'cases'),
                     help='reference cases: the samples and source values of the vCPU kinds')
     ap.add_argument('--cross-from', help='cross: releases whose derived values are written (default: vcpu_cases.py)')
+    ap.add_argument('--code-values', action='store_true',
+                    help="write the code's own value where conformance/ reads a field otherwise (data_conventions)")
     a = ap.parse_args()
     if not a.kernel:
         if not a.ksrc:
@@ -196,7 +227,8 @@ def main():
         d = a.hosts if kind == 'derive' else a.synthetic
         hosts = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('.msrs'))
         if kind in ('derive', 'synthetic'):
-            files = {'%s-%s.jsonl' % (kind, a.kernel): derive_lines(a.bin, a.kernel, hosts, kind, a.jobs)}
+            release = None if a.code_values else release_of(tree_label(a.ksrc) if a.ksrc else a.kernel)
+            files = {'%s-%s.jsonl' % (kind, a.kernel): derive_lines(a.bin, a.kernel, hosts, kind, a.jobs, release)}
         elif kind in vcpu_cases.KINDS:
             files = vcpu_cases.kind_files(sys.modules[__name__], a, kind)
         else:

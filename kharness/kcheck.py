@@ -195,7 +195,7 @@ def main():
             return 2
         d = a.hosts if kind == 'derive' else a.synthetic
         hosts = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('.msrs'))
-        for line in kcases.derive_lines(a.bin, label, hosts, kind, a.jobs):
+        for line in kcases.derive_lines(a.bin, label, hosts, kind, a.jobs, kcases.release_of(label)):
             todo.append((os.path.join(d, line['host']), line, kind))
     harness_errors = [t[1] for t in todo if 'kh_error' in t[1]]
     # per kind: [cases, agree], printed before the total

@@ -110,7 +110,7 @@
 	.min_exit = UINT32_C(0x8204), .opt_exit = UINT32_C(0x03fc1000), \
 	.min_entry = ENTRY_LOAD_DEBUG | ENTRY_IA32E, .opt_entry = UINT32_C(0x7e000), \
 	.cfg_encls_needs_sgx = true, .sgx_needs_encls = true,		\
-	.inconsistent_can_fail = true,					\
+	.inconsistent_can_fail = true, .vnmi_needs_nmi_window = true,	\
 	.entry_exit_pairs = 5, .nx_required = true,			\
 	.nested_from_cfg = true,					\
 	.exit_mask = UINT32_C(0x008c0200), .exit_force = UINT32_C(0x0073fdff), \

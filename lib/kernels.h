@@ -126,6 +126,8 @@ struct nvmx_kernel {
 	bool perf_erratum_in_cfg;	/* <=6.0 and 6.13+ */
 	bool perf_erratum_vendor;	/* 6.13+: Intel only */
 	bool nx_required;		/* 5.15+: no EPT needs NX */
+	bool vnmi_needs_nmi_window;	/* 6.1+: cpu_has_virtual_nmis() also wants NMI-window exiting
+					 * in vmcs_config, else vnmi reads 0 (no nested MSR changes) */
 	bool clamps_shadow_vmcs;	/* 6.18+: enable_shadow_vmcs reads 0 without VMCS shadowing,
 					 * as the conformance data has it; the trees clamp in every
 					 * release (docs/kernels.md) */

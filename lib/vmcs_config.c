@@ -210,7 +210,8 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	if (k->cfg_mbec_needs_ept)
 		clamp(p, NVMX_P_MBEC, ept && (c->proc2 & P2_MBEC));
 	clamp(p, NVMX_P_FLEXPRIORITY, (c->proc & PROC_TPR_SHADOW) && (c->proc2 & P2_VAPIC));
-	clamp(p, NVMX_P_VNMI, c->pin & PIN_VIRTUAL_NMIS);
+	clamp(p, NVMX_P_VNMI, (c->pin & PIN_VIRTUAL_NMIS) &&
+			      (!k->vnmi_needs_nmi_window || (c->proc & PROC_NMI_WINDOW)));
 	clamp(p, NVMX_P_ENABLE_APICV, (c->proc2 & P2_APIC_REG) && (c->proc2 & P2_VID) &&
 				      (c->pin & PIN_POSTED_INTR));
 	clamp(p, NVMX_P_ENABLE_IPIV, p->val[NVMX_P_ENABLE_APICV] && (c->proc3 & P3_IPI_VIRT));

@@ -6,11 +6,9 @@
 # row, Debian 13's linux-source-6.12 against debian-13.
 #
 # One SKIP line, and only when apt cannot reach Debian's archive (exit 3 of
-# kernel-src.sh); anything else that stops a check fails the test. Known gaps
-# (the list `known` below: a disagreement reason, exactly as kcheck prints it,
-# and why) turn a kind's line into a TAP TODO, and are printed on stderr too,
-# only while every disagreement of the tree is one of them; a tree the harness
-# has no recipe for yet is a TODO the same way. Anything else fails the test.
+# kernel-src.sh); anything else that stops a check, and any disagreement, fails
+# the test. Where the recorded conformance data reads a field otherwise than the
+# code (conformance/DATA.md), kcheck follows the data as kcases does.
 # NVMX_KCHECK_KINDS overrides the kinds, NVMX_KCHECK_PAIRS the label:row pairs.
 # The sanitizer build (NVMX_CONFORMANCE_SAMPLE set) checks the vCPU kinds
 # restore and cross only: the harness is the same binary, the ASan CLI is slow.
@@ -25,15 +23,6 @@ fi
 kinds=$(echo "$kinds" | tr ',' ' ')
 # label of scripts/kernel-src.sh : release row of lib/kernels.c
 pairs=${NVMX_KCHECK_PAIRS:-debian-6.1:debian-12 debian-6.12:debian-13}
-# Known gaps, reason<TAB>why. Each is a finding of the harness to fix where it
-# lies (the CLI's parameter clamps, the harness's parameter list), not in here.
-known=$(printf '%s\t%s\n' \
-	"  params_effective.vnmi: kernel 0, nvmx 1" \
-	"CLI: from 6.1 cpu_has_virtual_nmis() also needs NMI-window exiting; the CLI keeps vnmi=1" \
-	"  params_effective.enable_shadow_vmcs: kernel 0, nvmx 1" \
-	"CLI: nested_vmx_hardware_setup() clears enable_shadow_vmcs where the host has no shadow VMCS; the CLI keeps 1" \
-	"  params_effective.pt_mode: kernel 0, nvmx has no such parameter" \
-	"harness: pt_mode's module_param() sits under #ifdef CONFIG_BROKEN in 6.1.y (Debian 6.1.119-1 on), the harness still lists it")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-kcheck.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
@@ -57,13 +46,13 @@ done
 
 n=0
 fail=0
-say() { # say OK|NOTOK DESCRIPTION [DIRECTIVE]
+say() { # say OK|NOTOK DESCRIPTION
 	n=$((n + 1))
 	if [ "$1" = OK ]; then
-		echo "ok $n - $2${3:+ # $3}"
+		echo "ok $n - $2"
 	else
-		echo "not ok $n - $2${3:+ # $3}"
-		[ -n "${3:-}" ] || fail=1
+		echo "not ok $n - $2"
+		fail=1
 	fi
 }
 # shellcheck disable=SC2086 # the tree paths (cache dirs) have no blanks
@@ -79,42 +68,20 @@ for p in $pairs; do
 		continue
 	fi
 	if ! make -s --no-print-directory kharness O="$O" KSRC="$tree" >"$tmp/build" 2>&1; then
-		if grep -q '^kextract: .*: no recipe matches this tree' "$tmp/build"; then
-			say NOTOK "$what: the harness has no recipe for this tree's layout yet" \
-				"TODO $(grep -m1 '^kextract:' "$tmp/build")"
-			echo "kcheck.sh: $label: KNOWN GAP (TODO, not passed): no harness recipe for this tree" >&2
-		else
-			say NOTOK "$what: the harness does not build"
-			tail -n 20 "$tmp/build" | sed 's/^/# /'
-		fi
+		say NOTOK "$what: the harness does not build"
+		tail -n 20 "$tmp/build" | sed 's/^/# /'
 		continue
 	fi
 	klist=$(echo "$kinds" | tr ' ' ',')
 	nice make -s --no-print-directory kcheck O="$O" KSRC="$tree" KVM="$row" KIND="$klist" \
 		KCHECK_SHOW=100000 >"$tmp/out" 2>&1
 	rc=$?
-	# every disagreement reason kcheck printed (all of them: KCHECK_SHOW);
-	# gaps = the known ones among them, unknown = any other
-	why=$(grep '^  [^ ]' "$tmp/out" | grep -v '^  nvmx: ' | sort -u)
-	gaps=""
-	unknown=""
-	if [ -n "$why" ]; then
-		while IFS= read -r r; do
-			g=$(printf '%s\n' "$known" | awk -F '\t' -v r="$r" '$1 == r { print $2 }')
-			if [ -n "$g" ]; then gaps="$gaps${gaps:+; }$g"; else unknown=1; fi
-		done <<EOF_WHY
-$why
-EOF_WHY
-	fi
-	[ -n "$gaps" ] && [ -z "$unknown" ] && echo "kcheck.sh: $label: KNOWN GAP (TODO, not passed): $gaps" >&2
 	for kind in $kinds; do
 		last=$(grep "^kcheck: $kind: [0-9]* cases, [0-9]* agree\$" "$tmp/out" | tail -n 1)
 		total=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\1/p')
 		agree=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\2/p')
 		if [ -n "$total" ] && [ "$total" -gt 0 ] && [ "$total" = "$agree" ]; then
 			say OK "$what, $kind: ${last#kcheck: "$kind": }"
-		elif [ -n "$total" ] && [ "$total" -gt 0 ] && [ -n "$gaps" ] && [ -z "$unknown" ]; then
-			say NOTOK "$what, $kind: ${last#kcheck: "$kind": }" "TODO known gaps: $gaps"
 		else
 			say NOTOK "$what, $kind: ${last:-no kcheck summary for this kind} (kcheck exit $rc)"
 			grep -v '^make' "$tmp/out" | head -n 40 | sed 's/^/# /'

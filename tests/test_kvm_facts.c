@@ -391,6 +391,31 @@ static void test_perf_erratum(void)
 	}
 }
 
+/* ---- vnmi: 6.1's cpu_has_virtual_nmis() also wants NMI-window exiting ------ */
+
+static void test_vnmi_nmi_window(void)
+{
+	static struct nvmx_kvm k;
+	const struct nvmx_host *x = dump_host("intel-xeon-platinum-8180.msrs");
+	if (!tap_ok(x != NULL, "intel-xeon-platinum-8180.msrs is bundled"))
+		return;
+	/* The same processor without NMI-window exiting (primary bit 22 allowed-1):
+	 * optional in every set, so the module still loads. */
+	struct nvmx_host h = *x;
+	h.msrs.val[NVMX_PROCBASED] &= ~(UINT64_C(1) << HI(22));
+	h.msrs.val[NVMX_TRUE_PROCBASED] &= ~(UINT64_C(1) << HI(22));
+	for (unsigned r = 0; r < NREL; r++) {
+		load(&k, x, r);
+		tap_ok(loaded(&k) && k.params.val[NVMX_P_VNMI] == 1, "%s: 8180 keeps vnmi=1",
+		       rel_name[r]);
+		load(&k, &h, r);
+		int want = pre61(r) ? 1 : 0;
+		tap_ok(loaded(&k) && k.params.val[NVMX_P_VNMI] == want,
+		       "%s: 8180 without NMI-window exiting reads vnmi=%d (got %d)", rel_name[r],
+		       want, (int)k.params.val[NVMX_P_VNMI]);
+	}
+}
+
 /* ---- the seed thread: Xeon Platinum 8180, KVM on Hyper-V with eVMCS -------- */
 
 static void test_seed_thread(void)
@@ -626,6 +651,7 @@ int main(void)
 	read_dumps();
 	test_dumps();
 	test_perf_erratum();
+	test_vnmi_nmi_window();
 	test_seed_thread();
 	test_refusals();
 	for (size_t i = 0; i < ndumps; i++)
