@@ -4,6 +4,7 @@
  * restore, verified by the restore model on each host, and what each host
  * gives up for it.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "fleet.h"
 #include "nvmx/qemu.h"
@@ -34,7 +35,8 @@ static unsigned verify(struct fleet *f, const struct nvmx_baseline *b, const cha
 	return bad;
 }
 
-static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned bad)
+static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned bad,
+			const struct nvmx_qemu_release *rel)
 {
 	printf("{\"hosts\":%llu,\"profiles\":%u,\"status\":\"%s\",\"verified\":%s,"
 	       "\"timer_dropped\":%s,\"msrs\":",
@@ -42,6 +44,17 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 	       b->status == NVMX_BASELINE_OK && !bad ? "true" : "false",
 	       b->timer_dropped ? "true" : "false");
 	print_msrs_json(stdout, &b->msrs);
+	/* For QEMU the values do not travel: one -cpu, verified on every profile. */
+	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	printf(",\"qemu\":");
+	if (all) {
+		for (unsigned i = 0; i < f->nprof; i++)
+			all[i] = i;
+		fleet_qemu_json(stdout, f, all, f->nprof, rel);
+		free(all);
+	} else {
+		printf("null");
+	}
 	printf(",\"members\":[");
 	for (unsigned i = 0; i < f->nprof; i++) {
 		const struct fleet_profile *p = &f->prof[i];
@@ -156,7 +169,7 @@ int cmd_baseline(int argc, char **argv)
 	unsigned bad = verify(&f, &b, "baseline");
 	switch (fmt) {
 	case BL_MSRS: report_msrs(&f, &b); break;
-	case BL_JSON: report_json(&f, &b, bad); break;
+	case BL_JSON: report_json(&f, &b, bad, rel); break;
 	case BL_QEMU: report_qemu(&f, rel, false); break;
 	case BL_LIBVIRT: report_qemu(&f, rel, true); break;
 	}

@@ -189,6 +189,17 @@ int cmd_pools(int argc, char **argv)
 			printf("%s{\"id\":%u,\"hosts\":%llu,\"profiles\":%u,\"msrs\":", q ? "," : "", q + 1,
 			       pools.hosts[q], pools.profiles[q]);
 			print_msrs_json(stdout, &b->msrs);
+			/* QEMU's -cpu for the pool (semantics qemu), verified on its profiles. */
+			unsigned *mem = malloc((f.nprof ? f.nprof : 1) * sizeof(*mem)), nm = 0;
+			for (unsigned i = 0; mem && i < f.nprof; i++)
+				if (pools.pool_of[i] == q)
+					mem[nm++] = i;
+			printf(",\"qemu\":");
+			if (mem)
+				fleet_qemu_json(stdout, &f, mem, nm, rel);
+			else
+				printf("null");
+			free(mem);
 			printf(",\"members\":[");
 		} else {
 			printf("\npool %u: %llu host%s, %u profile%s; VMs start with:\n", q + 1, pools.hosts[q],

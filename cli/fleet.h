@@ -200,5 +200,8 @@ bool fleet_qemu_fit(struct fleet *f, const unsigned *profs, unsigned n,
 void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsigned n,
 		       const struct nvmx_qemu_release *r, bool libvirt, const char *what);
 void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_qemu_release *r, bool libvirt);
+/* The same as a JSON object: {"semantics":"qemu","cpu":"MODEL-vN,vmx=on,...","verified":...}. */
+void fleet_qemu_json(FILE *out, struct fleet *f, const unsigned *profs, unsigned n,
+		     const struct nvmx_qemu_release *r);
 
 #endif

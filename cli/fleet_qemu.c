@@ -103,6 +103,23 @@ void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsign
 			close);
 }
 
+void fleet_qemu_json(FILE *out, struct fleet *f, const unsigned *profs, unsigned n,
+		     const struct nvmx_qemu_release *r)
+{
+	static struct nvmx_qemu_fleet_fit fit;
+	char t[96];
+	fprintf(out, "{\"semantics\":\"qemu\",\"qemu\":\"%s\",\"profiles\":%u,\"verified\":", r->name, n);
+	if (!fleet_qemu_fit(f, profs, n, r, false, &fit)) {
+		fprintf(out, "false,\"cpu\":null,\"libvirt_model\":null}");
+		return;
+	}
+	fprintf(out, "true,\"replays\":%u,\"kept\":%u,\"cpu\":\"%s-v%u,vmx=on", fit.replays, fit.kept,
+		fit.model->name, fit.version);
+	for (unsigned i = 0; i < fit.n; i++)
+		fprintf(out, ",%s", item_text(&fit.item[i], t, sizeof(t)));
+	fprintf(out, "\",\"host_passthrough\":%s}", n == 1 ? "true" : "false");
+}
+
 void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_qemu_release *r, bool libvirt)
 {
 	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));

@@ -144,6 +144,14 @@ import sys, xml.etree.ElementTree as ET
 cpus = ET.fromstring("<r>" + sys.stdin.read() + "</r>").findall("cpu")
 assert len(cpus) == 2 and all(c.get("mode") == "custom" and c.find("model").get("fallback") == "forbid" for c in cpus)'
 ok $? "pools --format libvirt: one <cpu mode=custom> per pool"
+# The same -cpu in JSON: baseline's "qemu" and each pool's.
+# shellcheck disable=SC2086
+[ "$("$NVMX" baseline $H --json | jget qemu.cpu)" = "$spec" ] &&
+	"$NVMX" pools $P --pools 2 --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert all(p["qemu"]["semantics"] == "qemu" and p["qemu"]["verified"] and p["qemu"]["cpu"] for p in d["pools"])'
+ok $? "baseline and pools --json carry the verified -cpu (semantics qemu)"
 # matrix by semantics: the saved-msrs matrix says so; --cpu colours cells by QEMU's verdict,
 # each cell equal to check --cpu for that pair.
 # shellcheck disable=SC2086
