@@ -486,7 +486,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_5_19,
 	},
 	{
-		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002, .verified = NVMX_VERIFIED_READ,
+		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "Dima-diep/linux-6.0 @ 60a7cfc764a0, 6.0.0",
 		.summary = "nested MSRs still from the raw hardware MSRs, but restore checked "
 			   "against KVM's maximum; tertiary controls, NOTIFY exiting and "
@@ -507,7 +507,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_1,
 	},
 	{
-		.name = "6.0.19", .version = KV(6, 0, 19), .date = 20230112, .verified = NVMX_VERIFIED_READ,
+		.name = "6.0.19", .version = KV(6, 0, 19), .date = 20230112, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "RahulBoipai/linux-6.0.19 @ 22e9f0024734, 6.0.19",
 		.summary = "6.0 with the stable backports: USR_WAIT_PAUSE offered to L1 "
 			   "(31de69f4eea7, from 6.0.18) and sgx cleared without ENCLS exiting "
@@ -515,14 +515,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_0_19,
 	},
 	{
-		.name = "6.2.1", .version = KV(6, 2, 1), .date = 20230225, .verified = NVMX_VERIFIED_READ,
+		.name = "6.2.1", .version = KV(6, 2, 1), .date = 20230225, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "daniellucs2002/linux-6.2.1-customized @ 52c70098cb4d, 6.2.1",
 		.summary = "L1 gets USR_WAIT_PAUSE (31de69f4eea7); CPUID stuffing bounded by "
 			   "KVM's maximum (a0860d68a25d); otherwise 6.1 [6.2.1 tree, read]",
 		R_6_2_1,
 	},
 	{
-		.name = "6.3.8", .version = KV(6, 3, 8), .date = 20230614, .verified = NVMX_VERIFIED_READ,
+		.name = "6.3.8", .version = KV(6, 3, 8), .date = 20230614, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "SToPire/linux-6.3.8 @ 15edfdde6504, 6.3.8",
 		.summary = "on Hyper-V vmcs_config trimmed to the eVMCS allowlists; L1's eVMCS "
 			   "read filter becomes the allowlist (primary controls too, VMFUNC 0); "
@@ -530,14 +530,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_3_8,
 	},
 	{
-		.name = "6.4", .version = KV(6, 4, 0), .date = 20230625, .verified = NVMX_VERIFIED_READ,
+		.name = "6.4", .version = KV(6, 4, 0), .date = 20230625, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "julianw1010/WASP-linux-6.4.0 @ 6e5f9d87eda5, 6.4.0",
 		.summary = "writes after KVM_RUN with a different value refused, same value "
 			   "ignored (0094f62c7eaa) [6.4.0 tree, read]",
 		R_6_4,
 	},
 	{
-		.name = "6.5", .version = KV(6, 5, 0), .date = 20230827, .verified = NVMX_VERIFIED_READ,
+		.name = "6.5", .version = KV(6, 5, 0), .date = 20230827, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "sndrzt/linux-6.5 @ f5744aac0f31, 6.5.0",
 		.summary = "UMIP in CR4_FIXED1 only when the host lacks it [6.5.0 tree, read]",
 		R_6_5,
@@ -551,14 +551,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_6,
 	},
 	{
-		.name = "6.8", .version = KV(6, 8, 0), .date = 20240310, .verified = NVMX_VERIFIED_READ,
+		.name = "6.8", .version = KV(6, 8, 0), .date = 20240310, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "sndrzt/linux-6.8 @ 3bc197e7cf3c, 6.8.0",
 		.summary = "CR4.LAM_SUP in the vCPU's CR4_FIXED1 follows guest CPUID (LAM) "
 			   "[6.8.0 tree, read]",
 		R_6_8,
 	},
 	{
-		.name = "ubuntu-24.04", .version = KV(6, 8, 0), .date = 20240425, .verified = NVMX_VERIFIED_READ,
+		.name = "ubuntu-24.04", .version = KV(6, 8, 0), .date = 20240425, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Ubuntu 24.04 LTS (GA)", .release = "6.8.0-31", .aliases = "noble",
 		.base = "6.8",
 		.tree = "sndrzt/linux-6.8 @ f116ff45a2ca (Ubuntu 6.8.0-31; vmx/ identical to 6.8.0)",
@@ -566,7 +566,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
-		.name = "6.9", .version = KV(6, 9, 0), .date = 20240512, .verified = NVMX_VERIFIED_READ,
+		.name = "6.9", .version = KV(6, 9, 0), .date = 20240512, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "ec-jt/linux-6.9.0 @ dd616aa63e4f, 6.9.0",
 		.summary = "nested values and checks as 6.8 [6.9.0 tree, read]",
 		R_6_9,
@@ -580,7 +580,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
-		.name = "rhel-9.4", .version = KV(5, 14, 0), .date = 20241112, .verified = NVMX_VERIFIED_READ,
+		.name = "rhel-9.4", .version = KV(5, 14, 0), .date = 20241112, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 9.4 (AlmaLinux, Rocky)", .release = "5.14.0-427.42.1.el9_4",
 		.base = "6.6",
 		.tree = "mkuron/almalinux-kernel @ 4f3c6cb80cb5 (vmx/ = 6.6.0's; date estimated)",
@@ -595,14 +595,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_12,
 	},
 	{
-		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205, .verified = NVMX_VERIFIED_READ,
+		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "segzix/linux-6.11.11 @ 323e1467a22a, 6.11.11",
 		.summary = "same-value writes after KVM_RUN go through the normal checks; "
 			   "EPT-violation #VE optional but never used [6.11.11 tree, read]",
 		R_6_11_11,
 	},
 	{
-		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313, .verified = NVMX_VERIFIED_READ,
+		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "ChenRuiwei/linux-6.13.7 @ f442e55ae5d6, 6.13.7",
 		.summary = "KVM_X86_QUIRK_STUFF_FEATURE_MSRS (disabled: vCPU starts with zero "
 			   "VMX MSRs, no CPUID stuffing); PERF_GLOBAL_CTRL erratum back in "
@@ -610,7 +610,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_13_7,
 	},
 	{
-		.name = "6.14", .version = KV(6, 14, 0), .date = 20250324, .verified = NVMX_VERIFIED_READ,
+		.name = "6.14", .version = KV(6, 14, 0), .date = 20250324, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "perishh/linux-6.14 @ 16b95dcdf585, 6.14.0",
 		.summary = "nested values and checks as 6.13 [6.14.0 tree, read]",
 		R_6_14,
@@ -624,7 +624,7 @@ static const struct nvmx_kernel kernels[] = {
 		.params = PARAMS_60 & ~P(PT_MODE),
 	},
 	{
-		.name = "rhel-9.5", .version = KV(5, 14, 0), .date = 20250429, .verified = NVMX_VERIFIED_READ,
+		.name = "rhel-9.5", .version = KV(5, 14, 0), .date = 20250429, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 9.5 (AlmaLinux, Rocky)", .release = "5.14.0-503.40.1.el9_5",
 		.base = "6.8",
 		.tree = "mkuron/almalinux-kernel @ 6ce8c56cba55 (date estimated)",
@@ -633,7 +633,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
-		.name = "6.12.33", .version = KV(6, 12, 33), .date = 20250619, .verified = NVMX_VERIFIED_READ,
+		.name = "6.12.33", .version = KV(6, 12, 33), .date = 20250619, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "6.12", .changes = { &ch_85434c3c73fc },
 		.tree = "tes-rep/linux-6.12.y @ 445e77df6f0d; wishday/linux-6.12.y @ 21ae40e85ea7 "
 			"(6.12.19) the same (date: Debian's 6.12.33-1 upload)",
@@ -642,7 +642,7 @@ static const struct nvmx_kernel kernels[] = {
 		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
 	},
 	{
-		.name = "rhel-9.6", .version = KV(5, 14, 0), .date = 20250805, .verified = NVMX_VERIFIED_READ,
+		.name = "rhel-9.6", .version = KV(5, 14, 0), .date = 20250805, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 9.6 (AlmaLinux, Rocky)", .release = "5.14.0-570.32.1.el9_6",
 		.base = "6.11.11", .changes = { &ch_rhel_pt_mode },
 		.tree = "mkuron/almalinux-kernel @ a29d65115b42 (date estimated)",
@@ -651,7 +651,7 @@ static const struct nvmx_kernel kernels[] = {
 		.params = PARAMS_60,
 	},
 	{
-		.name = "rhel-10.0", .version = KV(6, 12, 0), .date = 20250807, .verified = NVMX_VERIFIED_READ,
+		.name = "rhel-10.0", .version = KV(6, 12, 0), .date = 20250807, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 10.0 (AlmaLinux, Rocky)", .release = "6.12.0-55.24.1.el10_0",
 		.base = "6.12",
 		.tree = "mkuron/almalinux-kernel @ da382d9450a9 (no 6.12.y erratum revert; date estimated)",
@@ -659,7 +659,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_12,
 	},
 	{
-		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928, .verified = NVMX_VERIFIED_READ,
+		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "busysteve/linux-6.17.0-rust-ported-c @ 1e9822c103f8, 6.17.0 (KVM files pristine)",
 		.summary = "nested values and checks as 6.13; entry/exit pair check finishes "
 			   "all pairs before failing (same outcome) [6.17.0 tree, read]",
@@ -693,7 +693,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_17,
 	},
 	{
-		.name = "6.19.9", .version = KV(6, 19, 9), .date = 20260319, .verified = NVMX_VERIFIED_READ,
+		.name = "6.19.9", .version = KV(6, 19, 9), .date = 20260319, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "AlfredoFerreira04/scheduler-linux-6.19.9-env @ 2537048804c9, 6.19.9",
 		.summary = "as 6.18.2, but CET for L1 needs CET state in host IA32_XSS "
 			   "(kvm_setup_xss_caps() from vmx_set_cpu_caps(), as in 7.0) "
@@ -709,7 +709,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_7_0,
 	},
 	{
-		.name = "6.18.26", .version = KV(6, 18, 26), .date = 20260425, .verified = NVMX_VERIFIED_READ,
+		.name = "6.18.26", .version = KV(6, 18, 26), .date = 20260425, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "6.18.2", .changes = { &ch_f8ade833b733 },
 		.tree = "nickfox-taterli/nanopi-r5c-linux-6.18.26 @ aa1ac7b60845 (date estimated)",
 		.summary = "6.18.y stable line: CET for L1 needs CET state in host IA32_XSS (as 7.0)",
@@ -769,7 +769,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_7_1_3,
 	},
 	{
-		.name = "7.1.5", .version = KV(7, 1, 5), .date = 20260716, .verified = NVMX_VERIFIED_READ,
+		.name = "7.1.5", .version = KV(7, 1, 5), .date = 20260716, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "7.1.3",
 		.tree = "danayer/linux-7.1.5 @ 9d1745cf8134 (date estimated)",
 		.summary = "7.1.y stable line: nested values and checks as 7.1.3",
@@ -956,7 +956,7 @@ const char *nvmx_kernel_verified(const struct nvmx_kernel *k)
 	case NVMX_VERIFIED_CONFORMANCE:
 		return "conformance data";
 	case NVMX_VERIFIED_HARNESS:
-		return "kernel harness";
+		return "kernel harness (derive, synthetic)";
 	case NVMX_VERIFIED_READ:
 		return "read from tree";
 	default:
