@@ -519,13 +519,26 @@ int cmd_explain(int argc, char **argv)
 	memset(&xe, 0, sizeof(xe));
 	xe.uname = uname_opt ? uname_opt : hints.kernel[0] ? hints.kernel : NULL;
 	xe.qemu = hints.qemu[0] ? hints.qemu : NULL;
-	uint32_t uver = xe.uname ? uname_version(xe.uname) : 0;
-	if (uname_opt && !uver)
+	/* The rows' own name resolution (distribution kernels, uname forms). */
+	static struct nvmx_kernel_match km;
+	memset(&km, 0, sizeof(km));
+	if (xe.uname)
+		nvmx_kernel_resolve(xe.uname, &km);
+	uint32_t uver = km.version ? km.version : xe.uname ? uname_version(xe.uname) : 0;
+	if (uname_opt && !uver && km.how == NVMX_MATCH_UNKNOWN)
 		return cli_usage_error(CMD, "--uname '%s': not a kernel release (e.g. 5.4.0-131-generic)",
 				       uname_opt);
-	xe.not_modelled = uver && uver < nvmx_kernel_version(nvmx_kernel_at(0));
-	if (!ko.kernel && uver)
-		ko.kernel = xe.not_modelled ? nvmx_kernel_at(0) : nvmx_kernel_for_uname(xe.uname);
+	xe.not_modelled = km.how == NVMX_MATCH_TOO_OLD || km.how == NVMX_MATCH_NOT_MODELLED ||
+			  (uver && uver < nvmx_kernel_version(nvmx_kernel_at(0)));
+	bool ko_given = ko.kernel != NULL;
+	if (!ko.kernel && uver) {
+		if (km.kernel)
+			ko.kernel = km.kernel;
+		else if (xe.not_modelled)
+			ko.kernel = nvmx_kernel_at(0);
+		else
+			ko.kernel = nvmx_kernel_default();
+	}
 	int rc = kvmopts_finish(&ko, CMD, "");
 	if (rc)
 		return rc;
@@ -751,12 +764,22 @@ int cmd_explain(int argc, char **argv)
 
 	if (xe.uname) {
 		printf("kernel %s%s: ", xe.uname, uname_opt ? "" : " (from the log)");
-		if (xe.not_modelled)
+		if (km.how == NVMX_MATCH_NOT_MODELLED)
+			printf("a %s release nvmx has no row for, so it is not modelled; explained under %s\n",
+			       km.distro ? km.distro : "distribution", nvmx_kernel_name(kvm.kernel));
+		else if (xe.not_modelled)
 			printf("older than every modelled release (the oldest is %s), so it is not modelled; "
 			       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_at(0)),
 			       nvmx_kernel_name(kvm.kernel));
+		else if (km.how == NVMX_MATCH_TOO_NEW && !ko_given)
+			printf("newer than every modelled release; explained under the newest, %s\n",
+			       nvmx_kernel_name(kvm.kernel));
+		else if (km.how == NVMX_MATCH_NEAREST && km.kernel == kvm.kernel)
+			printf("no row of its own; explained under the nearest, %s\n", nvmx_kernel_name(kvm.kernel));
 		else
 			printf("explained under %s\n", nvmx_kernel_name(kvm.kernel));
+		for (unsigned i = 0; km.kernel == kvm.kernel && i < km.nmay && i < 8; i++)
+			printf("  it may differ from %s in: %s\n", nvmx_kernel_name(kvm.kernel), km.may_differ[i]);
 	}
 	if (xe.qemu)
 		printf("QEMU %s (from the log)\n", xe.qemu);

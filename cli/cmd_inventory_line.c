@@ -54,16 +54,20 @@ int cmd_inventory_line(int argc, char **argv)
 		memset(&d, 0, sizeof(d));
 		name = nvmx_live_read_hostname(l.root, host, sizeof(host), &d) ? "localhost" : host;
 	}
-	const struct nvmx_kernel *k = nvmx_kernel_for_uname(lk.release);
+	/* The rows' own resolution: distribution and stable kernels have rows of their own. */
+	static struct nvmx_kernel_match km;
+	nvmx_kernel_resolve(lk.release, &km);
+	const struct nvmx_kernel *k = km.kernel;
 	bool hyperv = false;
 	for (unsigned i = 0; i < lk.nparams; i++)
 		if (nvmx_param_lookup(lk.name[i]) == NVMX_P_ENLIGHTENED_VMCS)
 			hyperv = !strcmp(lk.value[i], "Y") || !strcmp(lk.value[i], "1");
 	/* What the line cannot hold goes to stderr: the reader of the inventory needs to know. */
-	if (!k)
-		fprintf(stderr, "nvmx %s: warning: kernel %s is older than every modelled release "
-			"(the oldest is %s): the line carries \"uname\" only\n", CMD, lk.release,
-			nvmx_kernel_name(nvmx_kernel_at(0)));
+	if (!k) {
+		char why[256];
+		cli_kernel_refusal(&km, lk.release, why, sizeof(why));
+		fprintf(stderr, "nvmx %s: warning: %s: the line carries \"uname\" only\n", CMD, why);
+	}
 	if (strstr(hf.flags, "hypervisor") && !hyperv)
 		fprintf(stderr, "nvmx %s: warning: this host is itself a virtual machine: its VMX MSRs "
 			"are the outer hypervisor's offer, not the processor's\n", CMD);

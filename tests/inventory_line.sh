@@ -66,10 +66,10 @@ ok "enlightened_vmcs=Y: hyperv_evmcs true; --name wins" '[ "$(jq_ "$tmp/b.jsonl"
 
 mkroot "$tmp/c" 5.4.0-131-generic hypervisor
 "$nvmx" inventory-line --live --root "$tmp/c" > "$tmp/c.jsonl" 2>"$tmp/err"; rc=$?
-ok "a 5.4 kernel: uname only, with a warning (exit $rc)" '[ $rc = 0 ] && grep -q "5.4.0-131-generic is older than every modelled release" "$tmp/err" && [ "$(jq_ "$tmp/c.jsonl" "\"kvm\" in d")" = False ]'
+ok "a 5.4 kernel: uname only, with a warning (exit $rc)" '[ $rc = 0 ] && grep -q "5.4.0-131-generic.* is older than every modelled release" "$tmp/err" && [ "$(jq_ "$tmp/c.jsonl" "\"kvm\" in d")" = False ]'
 ok "a host that is itself a VM is said to be one" 'grep -q "itself a virtual machine" "$tmp/err"'
 out=$("$nvmx" baseline --inventory "$tmp/c.jsonl" 2>&1); rc=$?
-ok "a fleet refuses the 5.4 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"5.4.0-131-generic is older than every modelled release"* ]]'
+ok "a fleet refuses the 5.4 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"5.4.0-131-generic"*"is older than every modelled release"* ]]'
 
 rm -rf "$tmp/a/sys/module/kvm_intel"
 "$nvmx" inventory-line --live --root "$tmp/a" >"$tmp/out" 2>"$tmp/err"; rc=$?
