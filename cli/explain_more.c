@@ -84,7 +84,7 @@ static void rejected_text(const struct nvmx_probe *p, const struct nvmx_env_chan
 		return;
 	}
 	const char *f = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), p->id, p->bit);
-	snprintf(buf, n, "MSR(%XH)%s%s bit %u: %s", p->index, f ? "." : "", f ? f : "", p->bit,
+	snprintf(buf, n, "MSR(%XH)%s%s (MSR bit %u): %s", p->index, f ? "." : "", f ? f : "", p->bit,
 		 c->r.reason == NVMX_R_NO_NESTED ? "no VMX for guests at all (nested=0)"
 						 : "not offered, QEMU drops it with a warning");
 }
@@ -114,7 +114,8 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 			printf("; or -cpu ...,%s", flags);
 		releases_ok_list(c, rel, sizeof(rel));
 		if (rel[0])
-			printf("; or KVM %s, which accept%s it even then", rel, strchr(rel, ' ') ? "" : "s");
+			printf("; or KVM %s, which %s%s it even then", rel, p->feature ? "offer" : "accept",
+			       strchr(rel, ' ') ? "" : "s");
 		putchar('\n');
 	}
 	if (nrel) {
