@@ -26,7 +26,8 @@ static const char *oldest_name(void)
 {
 	const struct nvmx_kernel *o = nvmx_kernel_at(0);
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
-		if (nvmx_kernel_version(nvmx_kernel_at(i)) < nvmx_kernel_version(o))
+		if (!nvmx_kernel_distro(nvmx_kernel_at(i)) &&
+		    nvmx_kernel_version(nvmx_kernel_at(i)) < nvmx_kernel_version(o))
 			o = nvmx_kernel_at(i);
 	return nvmx_kernel_name(o);
 }
@@ -35,7 +36,8 @@ static const char *newest_name(void)
 {
 	const struct nvmx_kernel *o = nvmx_kernel_at(0);
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
-		if (nvmx_kernel_version(nvmx_kernel_at(i)) > nvmx_kernel_version(o))
+		if (!nvmx_kernel_distro(nvmx_kernel_at(i)) &&
+		    nvmx_kernel_version(nvmx_kernel_at(i)) > nvmx_kernel_version(o))
 			o = nvmx_kernel_at(i);
 	return nvmx_kernel_name(o);
 }

@@ -138,9 +138,9 @@ static void nearest(struct nvmx_kernel_match *m, uint32_t v, const char *family)
 	uint32_t oldest = 0xffffffff, newest = 0;
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
-		if (k->version < oldest)
+		if (!k->distro && k->version < oldest)	/* the modelled range: upstream rows */
 			oldest = k->version;
-		if (k->version > newest)
+		if (!k->distro && k->version > newest)
 			newest = k->version;
 		if (k->distro && !(family && distro_is(k, family)))
 			continue;

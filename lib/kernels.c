@@ -255,6 +255,15 @@ static const struct nvmx_change ch_f8ade833b733 = {
 	1, { SET(cet, CET_NEEDS_XSS) },
 };
 
+static const struct nvmx_change ch_rhel_nested_auto = {
+	"RHEL 8: nested=-1",
+	"kvm_intel.nested is a bint defaulting to -1 (auto): nested_vmx_hardware_setup() turns it on "
+	"only with EPT and VMCS shadowing",
+	"with default parameters nested is off (no nested MSRs) on hosts without usable EPT or "
+	"without the shadow-VMCS control, and with ept=0; nested=1 keeps 5.19's behaviour",
+	1, { SET(nested_auto, true) },
+};
+
 static const struct nvmx_change ch_rhel_pt_mode = {
 	"RHEL 9.6: no aa0d42cacf09",
 	"pt_mode stays a kvm_intel parameter (the CONFIG_BROKEN burial is not backported)",
@@ -657,6 +666,18 @@ static const struct nvmx_kernel kernels[] = {
 		.tree = "mkuron/almalinux-kernel @ da382d9450a9 (no 6.12.y erratum revert; date estimated)",
 		.summary = "RHEL 10.0's 6.12.0-55: nested values and checks as 6.12.0",
 		R_6_12,
+	},
+	{
+		.name = "rhel-8.10", .version = KV(4, 18, 0), .date = 20250812, .verified = NVMX_VERIFIED_READ,
+		.distro = "RHEL 8.10 (AlmaLinux, Rocky)", .release = "4.18.0-553.66.1.el8_10",
+		.base = "5.19", .changes = { &ch_1c1a41497ab8, &ch_rhel_nested_auto },
+		.tree = "mkuron/almalinux-kernel @ 7622b1caa08e (KVM is 5.19's: nested setup and restore "
+			"helpers byte-identical; date estimated)",
+		.summary = "RHEL 8.10's 4.18.0-553: 5.19's KVM with the SGX fix, and nested on by default "
+			   "only where EPT and VMCS shadowing are usable",
+		R_5_19,
+		.sgx_needs_encls = true,
+		.nested_auto = true,
 	},
 	{
 		.name = "6.17", .version = KV(6, 17, 0), .date = 20250928, .verified = NVMX_VERIFIED_HARNESS,

@@ -153,6 +153,8 @@ struct nvmx_kernel {
 					 * exit info (EPT_VPID_CAP bit 22) */
 	uint32_t nested_ept_extra;	/* f899ebca4435: EPT caps passed to L1 beyond the usual set */
 	bool nested_mbec;		/* 6ee40dc40a84: MBEC offered to L1 with ept and mbec */
+	bool nested_auto;		/* RHEL 8: `nested` defaults to -1, "auto": on iff ept and
+					 * the hardware's VMCS shadowing (with enable_shadow_vmcs) */
 
 	/* vCPU: restore, reads, CPUID */
 	bool restore_vs_vcpu;		/* <=5.19: writes checked against the vCPU's V, not N */

@@ -65,6 +65,8 @@ void nvmx_params_default(const struct nvmx_kernel *k, struct nvmx_params *p)
 {
 	for (int i = 0; i < NVMX_P_COUNT; i++)
 		p->val[i] = nvmx_kernel_has_param(k, (enum nvmx_param)i) ? param_table[i].def : 0;
+	if (k->nested_auto)
+		p->val[NVMX_P_NESTED] = -1;	/* not given: decided in hardware setup */
 	p->given = 0;
 }
 

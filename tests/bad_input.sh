@@ -414,7 +414,7 @@ row derive-14 2 "--cpu" "$A" "--cpu not a number" -- derive --live --cpu x
 row derive-15 3 "root/noparams/sys/module/kvm_intel/parameters" "$A" "--live without kvm_intel loaded" -- derive --live --root root/noparams
 row derive-16 2 "bad/too-wide.msrs:1:" "$A" "a bad HOST file" -- derive bad/too-wide.msrs $K
 row derive-17 2 "unknown KVM release 'bookwrom'" "$A" "a name that is no release" -- derive $H --kvm bookwrom
-row derive-18 2 "is a release nvmx does not model" "$A" "a distribution release without a row" -- derive $H --kvm 4.18.0-553.66.1.el8_10.x86_64
+row derive-18 2 "is a release nvmx does not model" "$A" "a distribution release without a row" -- derive $H --kvm 5.14.0-284.30.1.el9_2.x86_64
 
 # -- verify ------------------------------------------------------------------------------
 A="verify"

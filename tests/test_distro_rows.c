@@ -92,6 +92,8 @@ static const struct {
 	{ "ubuntu-22.04-hwe", "6.8.0", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "", 20240912 },
 	{ "ubuntu-24.04-hwe", "6.17.0", "Ubuntu 24.04 LTS (HWE)", "6.17", "", 20260212 },
 	/* RHEL (AlmaLinux rebuilds): the KVM each carries. */
+	{ "rhel-8.10", "4.18.0", "RHEL 8.10 (AlmaLinux, Rocky)", "5.19", "1c1a41497ab8 RHEL 8: nested=-1",
+	  20250812 },
 	{ "rhel-9.4", "5.14.0", "RHEL 9.4 (AlmaLinux, Rocky)", "6.6", "", 20241112 },
 	{ "rhel-9.5", "5.14.0", "RHEL 9.5 (AlmaLinux, Rocky)", "6.8", "", 20250429 },
 	{ "rhel-9.6", "5.14.0", "RHEL 9.6 (AlmaLinux, Rocky)", "6.11.11", "RHEL 9.6: no aa0d42cacf09", 20250805 },
@@ -228,6 +230,11 @@ static uint64_t gread(const struct nvmx_vcpu *v, enum nvmx_msr_id id)
 	return r.rc ? UINT64_C(0xdeadbeefdeadbeef) : x;
 }
 
+static uint64_t raw_msr(const struct nvmx_host *h, enum nvmx_msr_id id)
+{
+	return nvmx_msrs_get(&h->msrs, id);
+}
+
 static void test_backports(void)
 {
 	struct nvmx_host h;
@@ -285,6 +292,30 @@ static void test_backports(void)
 		tap_ok(q[i].quirk ? basic == 0 : basic == N(&kvm, NVMX_BASIC),
 		       "%s with STUFF_FEATURE_MSRS disabled: a fresh vCPU's VMX_BASIC is %s", q[i].rel,
 		       q[i].quirk ? "0 (the quirk exists)" : "KVM's (no such quirk)");
+	}
+
+	/* RHEL 8: nested defaults to auto -- on iff EPT and VMCS shadowing. */
+	struct nvmx_host ns = h;	/* Xeon 8180 without the shadow-VMCS control */
+	nvmx_msrs_set(&ns.msrs, NVMX_PROCBASED2, raw_msr(&h, NVMX_PROCBASED2) & ~BIT(32 + 14));
+	const struct { const struct nvmx_host *host; const char *what, *param; bool nested; } au[] = {
+		{ &h, "Xeon 8180", NULL, true },
+		{ &h, "Xeon 8180", "ept", false },
+		{ &ns, "Xeon 8180 without VMCS shadowing", NULL, false },
+		{ &ns, "Xeon 8180 without VMCS shadowing", "nested", true },
+	};
+	for (unsigned i = 0; i < sizeof(au) / sizeof(au[0]); i++) {
+		struct nvmx_params p;
+		nvmx_params_default(K("rhel-8.10"), &p);
+		if (au[i].param)
+			nvmx_params_set(K("rhel-8.10"), &p, au[i].param, !strcmp(au[i].param, "ept") ? "0" : "1");
+		nvmx_kvm_load(&kvm, au[i].host, K("rhel-8.10"), &p);
+		struct nvmx_kvm up;
+		nvmx_kvm_load(&up, au[i].host, K("5.19"), NULL);
+		tap_ok(kvm.status == NVMX_LOAD_OK && kvm.nested == au[i].nested && up.nested &&
+		       kvm.params.val[NVMX_P_NESTED] == au[i].nested,
+		       "rhel-8.10 on %s%s%s: nested %s (5.19: on)", au[i].what, au[i].param ? ", " : "",
+		       au[i].param ? (!strcmp(au[i].param, "ept") ? "ept=0" : "nested=1") : "",
+		       au[i].nested ? "on" : "off");
 	}
 
 	/* pt_mode: buried in 6.11.11, kept by RHEL 9.6, buried in 6.6.87, not in 6.6. */
@@ -401,36 +432,39 @@ static void test_mbec(void)
  */
 static const struct expect {
 	const char *row, *against;
+	const char *param;	/* NAME=VALUE on both, or NULL */
 	unsigned ndiff;
 	struct { enum nvmx_msr_id id; int bit; bool gained; int hosts; } diff[6];
 } expect[] = {
-	{ "6.1.158", "6.1", 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
-	{ "debian-12", "6.1", 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
-	{ "debian-12", "6.1.158", 0, { { 0, 0, false, 0 } } },
-	{ "6.6.87", "6.6", 0, { { 0, 0, false, 0 } } },
-	{ "6.12.33", "6.12", 0, { { 0, 0, false, 0 } } },
-	{ "debian-13", "6.12", 0, { { 0, 0, false, 0 } } },
-	{ "6.18.26", "6.18.2", 4, { { NVMX_EXIT, 60, false, 52 }, { NVMX_TRUE_EXIT, 60, false, 52 },
+	{ "6.1.158", "6.1", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
+	{ "debian-12", "6.1", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
+	{ "debian-12", "6.1.158", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "6.6.87", "6.6", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "6.12.33", "6.12", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "debian-13", "6.12", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "6.18.26", "6.18.2", NULL, 4, { { NVMX_EXIT, 60, false, 52 }, { NVMX_TRUE_EXIT, 60, false, 52 },
 				 { NVMX_ENTRY, 52, false, 52 }, { NVMX_TRUE_ENTRY, 52, false, 52 } } },
-	{ "5.15.215", "5.15", 3, { { NVMX_PROCBASED2, 47, false, 136 }, { NVMX_PROCBASED2, 58, true, 51 },
+	{ "5.15.215", "5.15", NULL, 3, { { NVMX_PROCBASED2, 47, false, 136 }, { NVMX_PROCBASED2, 58, true, 51 },
 				{ NVMX_CR4_FIXED1, 11, true, -1 } } },
-	{ "7.1.5", "7.1.3", 0, { { 0, 0, false, 0 } } },
-	{ "debian-11", "5.10", 0, { { 0, 0, false, 0 } } },
-	{ "ubuntu-22.04", "5.15.215", 0, { { 0, 0, false, 0 } } },
-	{ "ubuntu-24.04", "6.8", 0, { { 0, 0, false, 0 } } },
-	{ "ubuntu-22.04-hwe", "ubuntu-24.04", 0, { { 0, 0, false, 0 } } },
-	{ "ubuntu-24.04-hwe", "6.17", 0, { { 0, 0, false, 0 } } },
-	{ "rhel-9.4", "6.6", 0, { { 0, 0, false, 0 } } },
-	{ "rhel-9.5", "6.8", 0, { { 0, 0, false, 0 } } },
-	{ "rhel-9.6", "6.11.11", 0, { { 0, 0, false, 0 } } },
-	{ "rhel-10.0", "6.12", 0, { { 0, 0, false, 0 } } },
-	{ "pve-8", "6.8", 0, { { 0, 0, false, 0 } } },
-	{ "pve-9.0", "6.14", 0, { { 0, 0, false, 0 } } },
-	{ "pve-9.1", "6.17", 0, { { 0, 0, false, 0 } } },
+	{ "7.1.5", "7.1.3", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "debian-11", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-22.04", "5.15.215", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-22.04-hwe", "ubuntu-24.04", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04-hwe", "6.17", NULL, 0, { { 0, 0, false, 0 } } },
+	/* RHEL 8.10 with nested=1 (its default is auto): 5.19 with the SGX fix. */
+	{ "rhel-8.10", "5.19", "nested=1", 1, { { NVMX_PROCBASED2, 47, false, 136 } } },
+	{ "rhel-9.4", "6.6", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "rhel-9.5", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "rhel-9.6", "6.11.11", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "rhel-10.0", "6.12", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "pve-8", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "pve-9.0", "6.14", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "pve-9.1", "6.17", NULL, 0, { { 0, 0, false, 0 } } },
 	/* MBEC: 115 of the dumps have it, 113 of those advanced EPT-violation exit info. */
-	{ "pve-9.2", "7.0", 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
-	{ "7.2.13", "7.1.3", 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
-	{ "debian-unstable", "7.2.13", 0, { { 0, 0, false, 0 } } },
+	{ "pve-9.2", "7.0", NULL, 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
+	{ "7.2.13", "7.1.3", NULL, 2, { { NVMX_PROCBASED2, 54, true, 113 }, { NVMX_EPT_VPID_CAP, 22, true, 113 } } },
+	{ "debian-unstable", "7.2.13", NULL, 0, { { 0, 0, false, 0 } } },
 };
 #define NEXPECT (sizeof(expect) / sizeof(expect[0]))
 
@@ -469,8 +503,18 @@ static void test_sweep(void)
 		unsigned count[6] = { 0 }, other = 0, load_diff = 0;
 		for (int i = 0; i < n; i++) {
 			struct nvmx_kvm a, b;
-			load(&a, &hosts[i], x->against);
-			load(&b, &hosts[i], x->row);
+			struct nvmx_params pa, pb;
+			nvmx_params_default(K(x->against), &pa);
+			nvmx_params_default(K(x->row), &pb);
+			if (x->param) {
+				char name[64];
+				const char *eq = strchr(x->param, '=');
+				snprintf(name, sizeof(name), "%.*s", (int)(eq - x->param), x->param);
+				nvmx_params_set(K(x->against), &pa, name, eq + 1);
+				nvmx_params_set(K(x->row), &pb, name, eq + 1);
+			}
+			nvmx_kvm_load(&a, &hosts[i], K(x->against), &pa);
+			nvmx_kvm_load(&b, &hosts[i], K(x->row), &pb);
 			if (a.status != b.status || a.nested != b.nested) {
 				load_diff++;
 				continue;

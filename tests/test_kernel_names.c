@@ -69,7 +69,8 @@ int main(void)
 		{ "5.14.0-570.12.1.el9_6.x86_64", NVMX_MATCH_NEAREST, "rhel-9.6", NULL },
 		{ "5.14.0-427.42.1.el9_4.x86_64", NVMX_MATCH_EXACT, "rhel-9.4", NULL },
 		{ "6.12.0-55.24.1.el10_0.x86_64", NVMX_MATCH_EXACT, "rhel-10.0", NULL },
-		{ "4.18.0-553.66.1.el8_10.x86_64", NVMX_MATCH_NOT_MODELLED, NULL, NULL },
+		{ "4.18.0-553.66.1.el8_10.x86_64", NVMX_MATCH_EXACT, "rhel-8.10", NULL },
+		{ "4.18.0-477.10.1.el8_8.x86_64", NVMX_MATCH_NOT_MODELLED, NULL, NULL },
 		{ "5.14.0-284.30.1.el9_2.x86_64", NVMX_MATCH_NOT_MODELLED, NULL, NULL },
 		/* Proxmox */
 		{ "7.0.14-14-pve", NVMX_MATCH_EXACT, "pve-9.2", NULL },
