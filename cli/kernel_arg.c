@@ -46,13 +46,13 @@ int cli_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, cha
 {
 	switch (m->how) {
 	case NVMX_MATCH_TOO_OLD:
-		return snprintf(buf, n, "kernel '%s' is older than every modelled release (the oldest is %s)",
+		return snprintf(buf, n, "kernel %s is older than every modelled release (the oldest is %s)",
 				asked, oldest_name());
 	case NVMX_MATCH_TOO_NEW:
-		return snprintf(buf, n, "kernel '%s' is newer than every modelled release (the newest is %s)",
+		return snprintf(buf, n, "kernel %s is newer than every modelled release (the newest is %s)",
 				asked, newest_name());
 	case NVMX_MATCH_NOT_MODELLED:
-		return snprintf(buf, n, "kernel '%s' (%s) is a release nvmx does not model ('nvmx kernels' "
+		return snprintf(buf, n, "kernel %s (%s) is a release nvmx does not model ('nvmx kernels' "
 				"lists the rows)", asked, m->distro ? m->distro : "distribution");
 	default:
 		return snprintf(buf, n, "unknown KVM release '%s' ('nvmx kernels' lists the releases and "

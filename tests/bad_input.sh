@@ -399,7 +399,7 @@ row diff-5 2 "bad/dup-msr.msrs:2:" "$A" "a bad second source" -- diff $H bad/dup
 A="derive"
 row derive-1 2 "HOST" "$A" "no HOST" -- derive $K
 row derive-2 2 "--kvm RELEASE is required" "$A" "no --kvm" -- derive $H
-row derive-3 2 "'9.9' is newer than every modelled release" "$A" "release newer than every row" -- derive $H --kvm 9.9
+row derive-3 2 "kernel 9.9 is newer than every modelled release" "$A" "release newer than every row" -- derive $H --kvm 9.9
 row derive-4 2 "--kvm needs a release" "$A" "--kvm without its value" -- derive $H --kvm
 row derive-5 2 "'frob'" "$A" "unknown --param name" -- derive $H $K --param frob=1
 row derive-6 2 "'ept'" "$A" "--param without '='" -- derive $H $K --param ept
@@ -458,7 +458,7 @@ row check-2 2 "--to HOST is required" "$A" "no --to" -- check $H $K
 row check-3 2 "--kvm RELEASE is required" "$A" "no --kvm" -- check $H --to $H
 row check-4 2 "--order: unknown MSR 'foo'" "$A" "--order unknown MSR" -- check $H --to $H $K --order foo
 row check-5 2 "--from-kvm" "$A" "--from-host without --from-kvm" -- check --from-host $H --to $H $K
-row check-6 2 "'4.19' is older than every modelled release" "$A" "--from-kvm older than every row" -- check --from-host $H --from-kvm 4.19 --to $H $K
+row check-6 2 "kernel 4.19 is older than every modelled release" "$A" "--from-kvm older than every row" -- check --from-host $H --from-kvm 4.19 --to $H $K
 row check-7 2 "bad/dup-msr.msrs:2:" "$A" "a bad SAVED file" -- check bad/dup-msr.msrs --to $H $K
 row check-8 2 "'--frob'" "$A" "unknown option" -- check $H --to $H $K --frob
 row check-9 2 "--policy must be strict" "$A" "--policy unknown" -- check $H --to $H $K --policy x
@@ -524,7 +524,7 @@ row invline-3 2 "--cpu needs a CPU number" "$A" "--cpu not a number" -- inventor
 # -- baseline, matrix, pools, fleet-gen (docs/fleet.md) ------------------------------------------
 A="baseline"
 row baseline-1 2 "no hosts given" "$A" "no HOST" -- baseline
-row baseline-2 2 "'9.9' is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- baseline $H@9.9
+row baseline-2 2 "kernel 9.9 is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- baseline $H@9.9
 row baseline-3 2 "nope.msrs" "$A" "HOST does not exist" -- baseline nope.msrs
 row baseline-4 2 "bad/empty.msrs: empty file" "$A" "a bad HOST file" -- baseline bad/empty.msrs
 row baseline-5 2 "--format: msrs, json, qemu or libvirt" "$A" "--format unknown" -- baseline $H --format x
@@ -532,7 +532,7 @@ row baseline-6 2 "unknown kvm_intel parameter 'frob'" "$A" "--param unknown" -- 
 row baseline-7 2 "'--frob'" "$A" "unknown option" -- baseline $H --frob
 row baseline-8 2 "empty-dir: no .msrs or .json dumps" "$A" "a directory without dumps" -- baseline empty-dir
 row baseline-9 2 "good.msrs@: unknown KVM release ''" "$A" "HOST@ with no release" -- baseline $H@
-row baseline-10 2 "'9.9' is newer than every modelled release" "$A" "--kvm newer than every row" -- baseline $H --kvm 9.9
+row baseline-10 2 "kernel 9.9 is newer than every modelled release" "$A" "--kvm newer than every row" -- baseline $H --kvm 9.9
 row baseline-11 2 "--qemu: a QEMU release" "$A" "--qemu unknown" -- baseline $H --format qemu --qemu 3.0
 A="baseline (inventory)"
 row inventory-1 2 "bad/inv-syntax.jsonl:2:" "$A" "a line that is not JSON" -- baseline --inventory bad/inv-syntax.jsonl
@@ -554,7 +554,7 @@ row matrix-5 2 "--per-host is for text, csv and json" "$A" "--per-host with html
 row matrix-6 2 "bad/inv-key.jsonl:1:" "$A" "a bad inventory" -- matrix $H bad/inv-key.jsonl
 row matrix-7 2 "--pools needs a number of at least 1" "$A" "--pools not a number" -- matrix $H --pools x
 row matrix-8 2 "--max-loss needs a number" "$A" "--max-loss negative" -- matrix $H --max-loss -1
-row matrix-9 2 "good.msrs@7.7: kernel '7.7' is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- matrix $H@7.7
+row matrix-9 2 "good.msrs@7.7: kernel 7.7 is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- matrix $H@7.7
 row matrix-10 2 "'--frob'" "$A" "unknown option" -- matrix $H --frob
 row matrix-11 2 "--cpu (semantics qemu) is for text and json" "$A" "--cpu with --format html" -- matrix $H --cpu Haswell,+vmx --format html
 row matrix-12 2 "unknown CPU model" "$A" "--cpu unknown model" -- matrix $H --cpu Pentium9
