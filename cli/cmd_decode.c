@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "opts.h"
 
 struct decode_args {
 	const char *path;	/* a dump file, or NULL for a live source */
@@ -23,34 +24,39 @@ static int parse_cpu(const char *s, unsigned *out)
 	return 0;
 }
 
+static int opt_live_cpu(void *ctx, const struct opt *o, const char *v)
+{
+	struct decode_args *a = ctx;
+	(void)o;
+	a->live_cpu = true;
+	if (parse_cpu(v, &a->cpu) < 0)
+		return cli_usage_error("decode", "--live-cpu: '%s' is not a CPU number", v);
+	return 0;
+}
+
+static int operand_source(void *ctx, const char *s)
+{
+	struct decode_args *a = ctx;
+	if (a->path)
+		return cli_usage_error("decode", "one SOURCE only ('%s' and '%s')", a->path, s);
+	a->path = s;
+	return 0;
+}
+
+const struct opt decode_opts[] = {
+	OPT_CALL("live-cpu", NULL, "N", opt_live_cpu, "the running host's CPU N (/dev/cpu/N/msr)"),
+	OPT_FLAG("live-kvm", NULL, struct decode_args, live_kvm, "what the running KVM offers (/dev/kvm)"),
+	OPT_STRING("root", NULL, "DIR", struct decode_args, root, "read /dev under DIR"),
+	OPT_FLAG("json", NULL, struct decode_args, json, "one JSON document"),
+	OPT_END,
+};
+
 static int parse_args(int argc, char **argv, struct decode_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "--json")) {
-			a->json = true;
-		} else if (!strcmp(s, "--live-kvm")) {
-			a->live_kvm = true;
-		} else if (!strcmp(s, "--live-cpu") || !strcmp(s, "--root")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("decode", "%s needs an argument", s);
-			const char *v = argv[++i];
-			if (!strcmp(s, "--root")) {
-				a->root = v;
-			} else {
-				a->live_cpu = true;
-				if (parse_cpu(v, &a->cpu) < 0)
-					return cli_usage_error("decode", "--live-cpu: '%s' is not a CPU number", v);
-			}
-		} else if (s[0] == '-' && s[1]) {
-			return cli_usage_error("decode", "unknown option '%s' (see nvmx decode --help)", s);
-		} else if (a->path) {
-			return cli_usage_error("decode", "one SOURCE only ('%s' and '%s')", a->path, s);
-		} else {
-			a->path = s;
-		}
-	}
+	int rc = opts_parse("decode", decode_opts, a, NULL, operand_source, argc, argv);
+	if (rc)
+		return rc;
 	int sources = (a->path != NULL) + a->live_cpu + a->live_kvm;
 	if (sources != 1)
 		return cli_usage_error("decode", sources ? "give one source: a file, --live-cpu N or --live-kvm"

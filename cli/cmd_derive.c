@@ -83,31 +83,45 @@ static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kv
 	print_msrs_text(stdout, &n, "  ");
 }
 
+struct derive_args {
+	struct kvm_opts ko;
+	struct live l;
+	const char *host;
+	bool json, live;
+};
+
+static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	return kvmopts_parse(&((struct derive_args *)ctx)->ko, cmd, "", argc, argv, i);
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	struct derive_args *a = ctx;
+	if (a->host)
+		return cli_usage_error("derive", "more than one HOST given ('%s')", arg);
+	a->host = arg;
+	return 0;
+}
+
+const struct opt derive_opts[] = {
+	LIVE_OPTS(struct derive_args, live, l),
+	OPT_FLAG("json", NULL, struct derive_args, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_derive(int argc, char **argv)
 {
-	struct kvm_opts ko;
-	const char *host = NULL;
-	bool json = false, live = false;
-	struct live l = { "", 0, "", false };
-	memset(&ko, 0, sizeof(ko));
-
-	for (int i = 1; i < argc; i++) {
-		int r = kvmopts_parse(&ko, "derive", "", argc, argv, &i);
-		if (!r)
-			r = live_parse(&l, &live, "derive", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("derive", "unknown option '%s'", argv[i]);
-		else if (!host)
-			host = argv[i];
-		else
-			return cli_usage_error("derive", "more than one HOST given ('%s')", argv[i]);
-	}
+	static struct derive_args a;
+	memset(&a, 0, sizeof(a));
+	a.l.root = "";
+	int prc = opts_parse("derive", derive_opts, &a, more_kvm, operand_host, argc, argv);
+	if (prc)
+		return prc;
+	struct kvm_opts ko = a.ko;
+	struct live l = a.l;
+	const char *host = a.host;
+	bool json = a.json, live = a.live;
 	static struct nvmx_hostfile hf;
 	int rc;
 	if (live && host)

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "decode.h"
+#include "opts.h"
 
 /* One difference inside one MSR. */
 struct change {
@@ -233,22 +234,33 @@ static void only_list(FILE *f, bool json, const struct nvmx_msrs *in, const stru
 		fputc('\n', f);
 }
 
+struct diff_args {
+	const char *path[2];
+	bool json;
+};
+
+static int operand_source(void *ctx, const char *arg)
+{
+	struct diff_args *a = ctx;
+	if (a->path[1])
+		return cli_usage_error("diff", "two sources only (A and B)");
+	a->path[!!a->path[0]] = arg;
+	return 0;
+}
+
+const struct opt diff_opts[] = {
+	OPT_FLAG("json", NULL, struct diff_args, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_diff(int argc, char **argv)
 {
-	const char *path[2] = { NULL, NULL };
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("diff", "unknown option '%s' (see nvmx diff --help)", argv[i]);
-		else if (!path[0])
-			path[0] = argv[i];
-		else if (!path[1])
-			path[1] = argv[i];
-		else
-			return cli_usage_error("diff", "two sources only (A and B)");
-	}
+	struct diff_args args = { { NULL, NULL }, false };
+	int prc = opts_parse("diff", diff_opts, &args, NULL, operand_source, argc, argv);
+	if (prc)
+		return prc;
+	const char **path = args.path;
+	bool json = args.json;
 	if (!path[1])
 		return cli_usage_error("diff", "needs two sources: nvmx diff A B");
 

@@ -14,25 +14,28 @@
 
 #define CMD "inventory-line"
 
+struct inv_args {
+	struct live l;
+	bool live;
+	const char *name;
+};
+
+const struct opt inventory_line_opts[] = {
+	LIVE_OPTS(struct inv_args, live, l),
+	OPT_STRING("name", NULL, "NAME", struct inv_args, name,
+		   "the host's name (default: the hostname)"),
+	OPT_END,
+};
+
 int cmd_inventory_line(int argc, char **argv)
 {
-	struct live l = { .root = "" };
-	bool live = false;
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		int r = live_parse(&l, &live, CMD, argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--name")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(CMD, "--name needs a value");
-			name = argv[++i];
-		} else {
-			return cli_usage_error(CMD, "unknown argument '%s'", argv[i]);
-		}
-	}
+	struct inv_args a = { .l = { .root = "" } };
+	int prc = opts_parse(CMD, inventory_line_opts, &a, NULL, NULL, argc, argv);
+	if (prc)
+		return prc;
+	struct live l = a.l;
+	bool live = a.live;
+	const char *name = a.name;
 	if (!live)
 		return cli_usage_error(CMD, "--live is required (this command reads the running host)");
 

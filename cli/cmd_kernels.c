@@ -5,7 +5,7 @@
  * the table docs/kernels.md carries (tests/kernels_doc.sh keeps it current).
  */
 #include <string.h>
-#include "cli.h"
+#include "opts.h"
 
 static void version_str(const struct nvmx_kernel *k, char *buf, size_t n)
 {
@@ -125,17 +125,23 @@ static void print_markdown(const struct nvmx_kernel *k)
 	printf(" |\n");
 }
 
+struct kernels_args {
+	bool json, md;
+};
+
+const struct opt kernels_opts[] = {
+	OPT_FLAG("json", NULL, struct kernels_args, json, "a JSON array"),
+	OPT_FLAG("markdown", NULL, struct kernels_args, md, "the table of docs/kernels.md"),
+	OPT_END,
+};
+
 int cmd_kernels(int argc, char **argv)
 {
-	bool json = false, md = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (!strcmp(argv[i], "--markdown"))
-			md = true;
-		else
-			return cli_usage_error("kernels", "unknown argument '%s'", argv[i]);
-	}
+	struct kernels_args a = { false, false };
+	int prc = opts_parse("kernels", kernels_opts, &a, NULL, NULL, argc, argv);
+	if (prc)
+		return prc;
+	bool json = a.json, md = a.md;
 	if (json && md)
 		return cli_usage_error("kernels", "--json and --markdown exclude each other");
 	if (json)

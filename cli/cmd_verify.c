@@ -8,26 +8,34 @@
 #include "live.h"
 #include "print.h"
 
+struct verify_args {
+	struct kvm_opts ko;
+	struct live l;
+	bool json, live;
+};
+
+static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	return kvmopts_parse(&((struct verify_args *)ctx)->ko, cmd, "", argc, argv, i);
+}
+
+const struct opt verify_opts[] = {
+	LIVE_OPTS(struct verify_args, live, l),
+	OPT_FLAG("json", NULL, struct verify_args, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_verify(int argc, char **argv)
 {
-	struct kvm_opts ko;
-	struct live l = { "", 0, "", false };
-	bool json = false, live = false;
-	memset(&ko, 0, sizeof(ko));
-
-	for (int i = 1; i < argc; i++) {
-		int r = kvmopts_parse(&ko, "verify", "", argc, argv, &i);
-		if (!r)
-			r = live_parse(&l, &live, "verify", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else
-			return cli_usage_error("verify", "unknown argument '%s'", argv[i]);
-	}
+	static struct verify_args args;
+	memset(&args, 0, sizeof(args));
+	args.l.root = "";
+	int prc = opts_parse("verify", verify_opts, &args, more_kvm, NULL, argc, argv);
+	if (prc)
+		return prc;
+	struct kvm_opts ko = args.ko;
+	struct live l = args.l;
+	bool json = args.json, live = args.live;
 	if (!live)
 		return cli_usage_error("verify", "only --live is supported: it compares the model with "
 				       "the running KVM");

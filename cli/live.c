@@ -4,33 +4,16 @@
 #include <string.h>
 #include "live.h"
 
-int live_parse(struct live *l, bool *live, const char *cmd, int argc, char **argv, int *i)
+int live_opt_cpu(void *ctx, const struct opt *o, const char *v)
 {
-	const char *a = argv[*i];
-	if (!strcmp(a, "--live")) {
-		*live = true;
-		return 1;
-	}
-	if (strcmp(a, "--root") && strcmp(a, "--cpu"))
-		return 0;
-	if (*i + 1 >= argc) {
-		cli_usage_error(cmd, "%s needs a value", a);
-		return -1;
-	}
-	const char *v = argv[++*i];
-	if (a[2] == 'r') {
-		l->root = v;
-		return 1;
-	}
+	struct live *l = (struct live *)((char *)ctx + o->off);
 	char *end;
 	errno = 0;
 	unsigned long cpu = strtoul(v, &end, 10);
-	if (!*v || *end || errno || cpu > 65535) {
-		cli_usage_error(cmd, "--cpu needs a CPU number, not '%s'", v);
-		return -1;
-	}
+	if (!*v || *end || errno || cpu > 65535)
+		return cli_usage_error(opts_cmd(), "--cpu needs a CPU number, not '%s'", v);
 	l->cpu = (unsigned)cpu;
-	return 1;
+	return 0;
 }
 
 int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_hostfile *hf)

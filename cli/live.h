@@ -4,6 +4,7 @@
 #define NVMX_CLI_LIVE_H
 
 #include "kvmopts.h"
+#include "opts.h"
 
 struct live {
 	const char *root;	/* --root DIR, "" for the real system */
@@ -12,8 +13,14 @@ struct live {
 	bool profile_guessed;	/* release not given: the closest profile was chosen */
 };
 
-/* --live, --root DIR, --cpu N: 1 consumed, 0 not ours, -1 usage error (printed). */
-int live_parse(struct live *l, bool *live, const char *cmd, int argc, char **argv, int *i);
+/* --cpu N into the struct live at ctx + o->off. */
+int live_opt_cpu(void *ctx, const struct opt *o, const char *v);
+/* --live, --root DIR, --cpu N: table entries for a ctx `type` with a bool
+ * `live_flag` and a struct live `l`. */
+#define LIVE_OPTS(type, live_flag, l) \
+	OPT_FLAG("live", NULL, type, live_flag, "read the running host"), \
+	OPT_STRING("root", NULL, "DIR", type, l.root, "read /dev, /proc and /sys under DIR"), \
+	OPT_CALL_AT("cpu", NULL, "N", live_opt_cpu, type, l, "the CPU whose MSRs are read (default 0)")
 
 /*
  * Read the host from /dev/cpu/N/msr, the release from osrelease (unless

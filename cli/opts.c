@@ -24,9 +24,17 @@ static const struct opt *find(const struct opt *t, const char *arg, const char *
 	return NULL;
 }
 
+static const char *parsing = "";
+
+const char *opts_cmd(void)
+{
+	return parsing;
+}
+
 int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn more,
 	       int (*operand)(void *ctx, const char *arg), int argc, char **argv)
 {
+	parsing = cmd;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value;
 		const struct opt *o = find(table, arg, &value);
@@ -56,7 +64,9 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 				continue;
 		}
 		if (arg[0] == '-' && arg[1])
-			return cli_usage_error(cmd, "unknown option '%s'", arg);
+			return cli_usage_error(cmd, "unknown option '%s' (see nvmx %s --help)", arg, cmd);
+		if (!operand)
+			return cli_usage_error(cmd, "unknown argument '%s'", arg);
 		if (operand(ctx, arg))
 			return EXIT_USAGE;
 	}
@@ -82,6 +92,12 @@ const struct opt *opts_table(const char *cmd)
 		{ "upgrade", upgrade_opts },
 		{ "revoke-list", revoke_list_opts },
 		{ "check", check_opts },
+		{ "decode", decode_opts },
+		{ "diff", diff_opts },
+		{ "kernels", kernels_opts },
+		{ "derive", derive_opts },
+		{ "verify", verify_opts },
+		{ "inventory-line", inventory_line_opts },
 	};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (!strcmp(tables[i].cmd, cmd))

@@ -27,6 +27,9 @@ struct opt {
 #define OPT_STRING(name, alias, arg, type, field, help) \
 	{ name, alias, arg, help, NULL, offsetof(type, field) }
 #define OPT_CALL(name, alias, arg, fn, help) { name, alias, arg, help, fn, 0 }
+/* A handler shared by commands: it finds its field at ctx + o->off. */
+#define OPT_CALL_AT(name, alias, arg, fn, type, field, help) \
+	{ name, alias, arg, help, fn, offsetof(type, field) }
 #define OPT_END { NULL, NULL, NULL, NULL, NULL, 0 }
 
 /*
@@ -37,16 +40,21 @@ typedef int (*opt_more_fn)(void *ctx, const char *cmd, int argc, char **argv, in
 
 /*
  * Parse argv[1..argc-1]: table options, then `more`, and everything not
- * starting with "--" (or "-" alone) as an operand passed to `operand`.
+ * starting with "-" (or "-" alone) as an operand passed to `operand` (NULL: the
+ * command takes none).
  * 0, or EXIT_USAGE (printed).
  */
 int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn more,
 	       int (*operand)(void *ctx, const char *arg), int argc, char **argv);
+/* The command opts_parse is parsing for (a shared handler's error message). */
+const char *opts_cmd(void);
 /* "options:" and one line per table entry (name, value, alias, help). */
 void opts_help(FILE *f, const struct opt *table);
 
 /* The commands' tables, and the table of a command (NULL: not converted yet). */
-extern const struct opt upgrade_opts[], revoke_list_opts[], check_opts[];
+extern const struct opt upgrade_opts[], revoke_list_opts[], check_opts[], decode_opts[],
+	diff_opts[], kernels_opts[], derive_opts[], verify_opts[], inventory_line_opts[];
+
 const struct opt *opts_table(const char *cmd);
 
 #endif

@@ -384,7 +384,7 @@ row decode-3 2 "give one source" "$A" "a file and --live-kvm" -- decode $H --liv
 row decode-4 2 "'--frob'" "$A" "unknown option" -- decode $H --frob
 row decode-5 2 "--live-cpu: 'abc' is not a CPU number" "$A" "--live-cpu not a number" -- decode --live-cpu abc
 row decode-6 2 "--live-cpu: '-1' is not a CPU number" "$A" "--live-cpu negative" -- decode --live-cpu -1
-row decode-7 2 "--live-cpu needs an argument" "$A" "--live-cpu without its value" -- decode --live-cpu
+row decode-7 2 "--live-cpu needs N" "$A" "--live-cpu without its value" -- decode --live-cpu
 row decode-8 2 "--root applies to --live-cpu and --live-kvm only" "$A" "--root with a file" -- decode $H --root /
 
 # -- diff --------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ row derive-18 2 "is a release nvmx does not model" "$A" "a distribution release 
 A="verify"
 row verify-1 2 "only --live is supported" "$A" "without --live" -- verify
 row verify-2 2 "--cpu needs a CPU number, not 'x'" "$A" "--cpu not a number" -- verify --live --cpu x
-row verify-3 2 "--root needs a value" "$A" "--root without its value" -- verify --live --root
+row verify-3 2 "--root needs DIR" "$A" "--root without its value" -- verify --live --root
 row verify-4 2 "'--frob'" "$A" "unknown option" -- verify --live --frob
 row verify-5 3 "root/nocpuinfo/proc/cpuinfo" "$A" "live source unavailable" -- verify --live --root root/nocpuinfo
 
