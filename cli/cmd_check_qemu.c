@@ -171,6 +171,16 @@ static void report_qemu_text(const struct qcheck *q)
 			}
 		}
 	}
+	if (m->src.starts && m->dst.starts && (m->cpuid_gone || m->cpuid_appeared)) {
+		printf("guest CPUID, source -> destination:");
+		for (int f = 0; f < NVMX_F_COUNT; f++) {
+			if (m->cpuid_gone & NVMX_FEAT(f))
+				printf(" -%s", nvmx_feature_name((enum nvmx_feature)f));
+			if (m->cpuid_appeared & NVMX_FEAT(f))
+				printf(" +%s", nvmx_feature_name((enum nvmx_feature)f));
+		}
+		putchar('\n');
+	}
 	if (m->nested) {
 		char buf[2048];
 		printf("nested state (%s): %s\n", q->ns_path, nvmx_ns_state_name(q->ns.state));
@@ -193,6 +203,9 @@ static void report_qemu_text(const struct qcheck *q)
 			printf("  - the destination QEMU %s: the migration fails, the VM stays on the "
 			       "source\n", m->dst.plan.stop == NVMX_QSTOP_ENFORCE ? "refuses the CPU (enforce)"
 			       : m->dst.plan.stop == NVMX_QSTOP_NO_KVM ? "has no KVM" : "aborts on KVM_SET_MSRS");
+		if (m->src.starts && m->dst.starts && (m->cpuid_gone & NVMX_FEAT(NVMX_F_VMX)))
+			printf("  - QEMU there drops vmx from the guest (KVM offers none): L1 loses VMX, "
+			       "a VMX-using L1 cannot continue\n");
 		if (m->nested && m->ns.nbad)
 			printf("  - the live vmcs12 uses controls the destination lacks: %s\n",
 			       m->ns.set_fails ? "KVM_SET_NESTED_STATE fails" : "the next VM entry fails");
@@ -252,6 +265,20 @@ static void report_qemu_json(const struct qcheck *q)
 		printf(",\"presence_changed\":%s}", m->presence_changed >> id & 1 ? "true" : "false");
 		first = false;
 	}
+	printf("],\"cpuid_gone\":[");
+	bool fc = true;
+	for (int f = 0; f < NVMX_F_COUNT; f++)
+		if (m->cpuid_gone & NVMX_FEAT(f)) {
+			printf("%s\"%s\"", fc ? "" : ",", nvmx_feature_name((enum nvmx_feature)f));
+			fc = false;
+		}
+	printf("],\"cpuid_appeared\":[");
+	fc = true;
+	for (int f = 0; f < NVMX_F_COUNT; f++)
+		if (m->cpuid_appeared & NVMX_FEAT(f)) {
+			printf("%s\"%s\"", fc ? "" : ",", nvmx_feature_name((enum nvmx_feature)f));
+			fc = false;
+		}
 	printf("]");
 	if (m->nested) {
 		char buf[2048];

@@ -80,9 +80,13 @@ void nvmx_qemu_migrate(struct nvmx_qemu_migration *out, const struct nvmx_qemu_e
 		out->nested = true;
 		nvmx_nested_state_check(ns, &now, &out->ns);
 	}
-	if (!out->src.starts || !out->dst.starts || (out->nested && out->ns.nbad))
+	out->cpuid_gone = out->src.plan.cpuid & ~out->dst.plan.cpuid;
+	out->cpuid_appeared = out->dst.plan.cpuid & ~out->src.plan.cpuid;
+	/* A guest that had VMX and has none there: a running L1 hypervisor cannot go on. */
+	bool vmx_lost = out->cpuid_gone & NVMX_FEAT(NVMX_F_VMX);
+	if (!out->src.starts || !out->dst.starts || (out->nested && out->ns.nbad) || vmx_lost)
 		out->verdict = NVMX_QMIG_FAILS;
-	else if (out->nchanged)
+	else if (out->nchanged || out->cpuid_gone || out->cpuid_appeared)
 		out->verdict = NVMX_QMIG_CHANGE;
 }
 
@@ -161,8 +165,21 @@ void nvmx_qemu_migrate_fix(struct nvmx_qmig_fix *out, const struct nvmx_qemu_env
 			progress = add_start_fix(out, src, &cur);
 		else if (!m->dst.starts)
 			progress = add_start_fix(out, dst, &cur);
-		else
+		else {
 			progress = add_for_changes(out, src, &cur, m);
+			/* CPUID flags one side lacks: off for both (never vmx itself). */
+			uint64_t c = (m->cpuid_gone | m->cpuid_appeared) & ~NVMX_FEAT(NVMX_F_VMX);
+			for (int f = 0; f < NVMX_F_COUNT; f++) {
+				const char *name = nvmx_feature_name((enum nvmx_feature)f);
+				if (!(c & NVMX_FEAT(f)) || !name)
+					continue;
+				struct nvmx_qemu_fix_item it = {
+					.kind = cur.cpuid_plus & NVMX_FEAT(f) ? NVMX_QFIX_CPUID_MINUS
+									      : NVMX_QFIX_CPUID_OFF,
+					.word = NVMX_QW_PINBASED, .feature = f, .name = name };
+				progress |= add_item(out, &it);
+			}
+		}
 		if (!progress) {
 			out->stuck = first_changed(m);
 			break;

@@ -102,6 +102,11 @@ grep -q '^semantics: saved-msrs' <<<"$out" && ! grep -q 'QEMU would print' <<<"$
 	[ "$("$NVMX" check $SRC $DST --json | jget semantics)" = saved-msrs ]
 ok $? "check without --cpu: saved-msrs semantics, no QEMU error line"
 
+# A destination with nested=0: QEMU there drops vmx (the VM starts), L1 loses VMX: fails.
+out=$("$NVMX" check --cpu Haswell,+vmx $SRC $DST --param nested=0); rc=$?
+[ $rc = 1 ] && grep -q '^verdict: fails' <<<"$out" && grep -q 'guest CPUID, source -> destination: -vmx' <<<"$out"
+ok $? "destination with nested=0: L1 loses VMX, fails (rc $rc)"
+
 # 14-16: bad input.
 "$NVMX" check --cpu Haswell,+vmx --semantics both $SRC $DST >/dev/null 2>&1
 [ $? = 2 ]; ok $? "--semantics both: exit 2"

@@ -69,8 +69,11 @@ static bool agrees(const struct nvmx_qemu_migration *m, const struct side *a,
 		if (m->gone[id] != (x & ~y) || m->appeared[id] != (y & ~x))
 			return false;
 	}
-	enum nvmx_qmig_verdict want = !ra.starts || !rb.starts ? NVMX_QMIG_FAILS
-				      : changed ? NVMX_QMIG_CHANGE : NVMX_QMIG_SAFE;
+	/* The guest CPUID QEMU gives: losing vmx fails, any other difference is a change. */
+	uint64_t cd = pa.cpuid ^ pb.cpuid;
+	bool vmx_lost = (pa.cpuid & ~pb.cpuid) & NVMX_FEAT(NVMX_F_VMX);
+	enum nvmx_qmig_verdict want = !ra.starts || !rb.starts || vmx_lost ? NVMX_QMIG_FAILS
+				      : changed || cd ? NVMX_QMIG_CHANGE : NVMX_QMIG_SAFE;
 	return m->verdict == want && m->nchanged == changed && m->src.starts == ra.starts &&
 	       m->dst.starts == rb.starts;
 }

@@ -51,6 +51,8 @@ struct nvmx_qemu_migration {
 	uint64_t gone[NVMX_MSR_COUNT];		/* set on the source, clear on the destination */
 	uint64_t appeared[NVMX_MSR_COUNT];	/* clear on the source, set on the destination */
 	uint32_t presence_changed;		/* MSRs L1 can read on one side only (bit = id) */
+	/* Guest CPUID flags (NVMX_FEAT) QEMU gives on one side only; losing vmx fails. */
+	uint64_t cpuid_gone, cpuid_appeared;
 	unsigned nchanged;			/* MSRs with any change */
 	/* With a nested state: its vmcs12 against the destination vCPU's MSRs. */
 	bool nested;
