@@ -9,6 +9,7 @@
 #include "fleet.h"
 #include "nvmx/qemu_migrate.h"
 #include "print.h"
+#include "vcpu_opts.h"
 
 enum mx_format { MX_TEXT, MX_CSV, MX_JSON, MX_HTML };
 
@@ -20,6 +21,39 @@ struct rows {
 	size_t omitted;		/* profiles not shown (text/html limit) */
 	unsigned long long omitted_hosts;
 };
+
+/*
+ * The VM's properties (--guest-cpuid, --pmu-version, --disable-quirks), the
+ * same on every host as in nvmx check: 1 consumed, 0 not ours, -1 error.
+ */
+static int parse_vm(struct vcpu_opts *vo, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "--guest-cpuid", "--pmu-version", "--disable-quirks" };
+	const char *a = argv[*i];
+	for (unsigned n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		size_t l = strlen(names[n]);
+		if (!strncmp(a, names[n], l) && (!a[l] || a[l] == '='))
+			return vcpu_opts_parse(vo, "matrix", "", argc, argv, i);
+	}
+	return 0;
+}
+
+/* The VM of every cell; "host" would name one host's CPUID of many. 0 or EXIT_USAGE. */
+static int apply_vm(const struct vcpu_opts *vo, struct nvmx_vm *vm)
+{
+	uint64_t features = 0;
+	if (vo->guest_cpuid) {
+		static const struct nvmx_hostfile none;
+		if (!strncmp(vo->guest_cpuid, "host", 4) && strchr(",", vo->guest_cpuid[4]))
+			return cli_usage_error("matrix", "--guest-cpuid host: a fleet has many hosts' "
+					       "CPUIDs; give the VM's (none|empty[,+flag|,-flag]...)");
+		if (guest_cpuid_parse("matrix", vo->guest_cpuid, &none, &features))
+			return EXIT_USAGE;
+	}
+	*vm = (struct nvmx_vm){ vo->guest_cpuid != NULL, features, vo->pmu_version,
+				vo->quirks_disabled };
+	return 0;
+}
 
 static const char *row_name(const struct fleet *f, const struct rows *r, size_t i)
 {
@@ -307,8 +341,8 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		unsigned p = r->prof[i];
-		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].kvm, &f->prof[p].host);
-		env[i] = (struct nvmx_qemu_env){ &f->fh[p].kvm, &qh[i], rel, false, 0 };
+		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].s.kvm, &f->prof[p].host);
+		env[i] = (struct nvmx_qemu_env){ &f->fh[p].s.kvm, &qh[i], rel, false, 0 };
 	}
 	for (size_t i = 0; i < r->n; i++)
 		for (size_t j = 0; j < r->n; j++) {
@@ -381,11 +415,15 @@ int cmd_matrix(int argc, char **argv)
 	struct nvmx_pools_opts po = { 1, UINT_MAX };
 	const char *spec = NULL;
 	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
+	struct vcpu_opts vo;
+	vcpu_opts_init(&vo);
 	fleet_init(&f, "matrix");
 	for (int i = 1; i < argc; i++) {
 		int r = fleet_parse(&f, argc, argv, &i);
 		if (!r)
 			r = fleet_pools_parse(&po, "matrix", argc, argv, &i);
+		if (!r)
+			r = parse_vm(&vo, argc, argv, &i);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
@@ -438,6 +476,8 @@ int cmd_matrix(int argc, char **argv)
 	}
 	if (per_host && fmt == MX_HTML)
 		return cli_usage_error("matrix", "--per-host is for text, csv and json");
+	if (apply_vm(&vo, &f.vm))
+		return EXIT_USAGE;
 	static struct nvmx_qemu_cpu cpu;
 	if (spec) {
 		char err[256];

@@ -50,6 +50,7 @@ struct fleet {
 	bool keep_members;
 	bool progress;			/* stderr is a terminal and not --no-progress */
 	bool skip_unusable;
+	struct nvmx_vm vm;		/* the VM's properties, on every member (default: none) */
 	struct fleet_operand { const char *arg; bool inventory; } *operands;
 	unsigned noperands, capoperands;	/* HOST[@RELEASE], DIR[@RELEASE], inventories */
 

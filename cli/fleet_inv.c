@@ -834,7 +834,7 @@ static bool same_restore(const struct fleet *f, unsigned a, unsigned b, unsigned
 
 static void describe_unusable(const struct fleet *f, unsigned i, char *buf, size_t n)
 {
-	const struct nvmx_kvm *kvm = &f->fh[i].kvm;
+	const struct nvmx_kvm *kvm = &f->fh[i].s.kvm;
 	if (kvm->status != NVMX_LOAD_OK) {
 		char why[512];
 		nvmx_kvm_describe_failure(kvm, why, sizeof(why));
@@ -853,9 +853,9 @@ int fleet_compute(struct fleet *f, bool revoke, bool need_usable)
 	f->unusable_hosts = 0;
 	for (unsigned i = 0; i < f->nprof; i++) {
 		struct fleet_profile *p = &f->prof[i];
-		nvmx_fleet_host_init(&f->fh[i], &p->host, p->kernel, &p->params);
+		nvmx_fleet_host_init(&f->fh[i], &p->host, p->kernel, &p->params, &f->vm);
 		if (revoke)
-			nvmx_fleet_host_revoke(&f->fh[i], &p->host);
+			nvmx_fleet_host_revoke(&f->fh[i]);
 		if (!f->fh[i].usable) {
 			f->unusable++;
 			f->unusable_hosts += p->count;

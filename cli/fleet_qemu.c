@@ -34,8 +34,8 @@ bool fleet_qemu_fit(struct fleet *f, const unsigned *profs, unsigned n,
 	}
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = profs[k];
-		nvmx_qemu_host_from_kvm(&qh[k], &f->fh[i].kvm, &f->prof[i].host);
-		env[k] = (struct nvmx_qemu_env){ &f->fh[i].kvm, &qh[k], r, false, 0 };
+		nvmx_qemu_host_from_kvm(&qh[k], &f->fh[i].s.kvm, &f->prof[i].host);
+		env[k] = (struct nvmx_qemu_env){ &f->fh[i].s.kvm, &qh[k], r, false, 0 };
 	}
 	/* Models of the fleet's CPUID vendor when every host has the same one. */
 	const char *vendor = n ? f->prof[profs[0]].host.vendor : NULL;

@@ -61,7 +61,7 @@ static void read_member(struct fuzz_in *in, struct nvmx_fleet_host *fh, unsigned
 			       which >= NVMX_P_PLE_GAP ? (int64_t)v : (int64_t)(v & 1);
 		p.given |= UINT32_C(1) << which;
 	}
-	nvmx_fleet_host_init(fh, &h, k, &p);
+	nvmx_fleet_host_init(fh, &h, k, &p, NULL);
 	*weight = 1 + fin_u8(in) % 4;
 }
 
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct nvmx_write *x = &mig.writes[mig.first_failure];
 			nvmx_result_describe(&x->r, why, sizeof(why));
 			FUZZ_CHECK(0, "member %u of %u (release %s) refuses the baseline's %s 0x%llx: %s", i, n,
-				   nvmx_kernel_name(m[i].kvm.kernel), nvmx_msr_desc(x->id)->sdm,
+				   nvmx_kernel_name(m[i].s.kvm.kernel), nvmx_msr_desc(x->id)->sdm,
 				   (unsigned long long)x->value, why);
 		}
 		struct nvmx_fleet_features of;

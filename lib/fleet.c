@@ -28,39 +28,26 @@ static bool is_control(enum nvmx_msr_id id)
 /* ---- Members -------------------------------------------------------------- */
 
 void nvmx_fleet_host_init(struct nvmx_fleet_host *fh, const struct nvmx_host *h,
-			  const struct nvmx_kernel *k, const struct nvmx_params *p)
+			  const struct nvmx_kernel *k, const struct nvmx_params *p,
+			  const struct nvmx_vm *vm)
 {
-	struct nvmx_vcpu v;
-	fh->has_revoke = false;
-	nvmx_kvm_load(&fh->kvm, h, k, p);
-	fh->usable = fh->kvm.status == NVMX_LOAD_OK && fh->kvm.nested;
-	nvmx_vcpu_init(&v, &fh->kvm, 0);
-	nvmx_vcpu_save(&v, &fh->offer);
+	nvmx_scenario_init(&fh->s, h, false, k, p);
+	if (vm)
+		fh->s.vm = *vm;
+	fh->usable = nvmx_scenario_usable(&fh->s);
+	nvmx_scenario_save(&fh->s, &fh->offer);
 }
 
-void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *h)
+void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh)
 {
-	if (fh->usable)
-		nvmx_revoke_compute(&fh->revoke, h, fh->kvm.kernel, &fh->kvm.params, NULL);
-	else
-		fh->revoke = (struct nvmx_revoke){ { 0 }, { { { 0 } } } };
-	fh->has_revoke = true;
-}
-
-/* A fresh vCPU of dst under policy, as every fleet verdict writes into. */
-static void fleet_vcpu(struct nvmx_vcpu *v, const struct nvmx_fleet_host *dst, enum nvmx_policy policy)
-{
-	nvmx_vcpu_init(v, &dst->kvm, 0);
-	v->policy = policy;
-	if (policy != NVMX_POLICY_STRICT && dst->usable && dst->has_revoke)
-		v->revoke = &dst->revoke;
+	nvmx_scenario_revoke(&fh->s);
 }
 
 void nvmx_fleet_restore(struct nvmx_migration *out, const struct nvmx_fleet_host *dst,
 			const struct nvmx_msrs *saved, enum nvmx_policy policy)
 {
 	struct nvmx_vcpu v;
-	fleet_vcpu(&v, dst, policy);
+	nvmx_scenario_vcpu_as(&dst->s, &v, policy);
 	nvmx_migrate(out, &v, saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
 }
 
@@ -68,7 +55,7 @@ void nvmx_fleet_target(struct nvmx_target *t, const struct nvmx_fleet_host *dst,
 		       enum nvmx_policy policy)
 {
 	struct nvmx_vcpu v;
-	fleet_vcpu(&v, dst, policy);
+	nvmx_scenario_vcpu_as(&dst->s, &v, policy);
 	nvmx_target_compile(t, &v, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
 }
 
@@ -218,6 +205,12 @@ static bool caps_equal(const struct nvmx_caps *a, const struct nvmx_caps *b)
 	       a->vpid_caps == b->vpid_caps && a->vmfunc == b->vmfunc;
 }
 
+/* A VM with its own CPUID or quirks: its vCPUs depend on more than KVM's MSRs. */
+static bool vm_plain(const struct nvmx_fleet_host *fh)
+{
+	return !fh->s.vm.cpuid_set && !fh->s.vm.quirks_disabled;
+}
+
 /*
  * A fresh vCPU without KVM_SET_CPUID2, state or disabled quirks, written
  * each restorable MSR once: nvmx_vcpu_set_msr then reads only whether KVM
@@ -225,19 +218,36 @@ static bool caps_equal(const struct nvmx_caps *a, const struct nvmx_caps *b)
  * 6.0 writes are checked against the vCPU's own values, which for an MSR not
  * yet written are the same), and the revoke list.  The release's other
  * rules (freezing after KVM_RUN, the VMXON check, CPUID stuffing) need state
- * a fresh vCPU does not have.  tests/test_fleet.c checks this equivalence
- * against direct restores.
+ * a fresh vCPU does not have.  With a guest CPUID or disabled quirks the
+ * vCPU's own values differ from KVM's and the release's rules read the
+ * CPUID: then the release, the VM and the vCPU's values count too.
+ * tests/test_fleet.c checks this equivalence against direct restores.
  */
 uint64_t nvmx_fleet_restore_hash(const struct nvmx_fleet_host *fh, enum nvmx_policy policy)
 {
 	uint64_t h = mix(0x7265, fh->usable);
 	if (!fh->usable)
 		return h;
-	h = caps_hash(h, &fh->kvm.caps);
-	if (policy != NVMX_POLICY_STRICT && fh->has_revoke)
+	h = caps_hash(h, &fh->s.kvm.caps);
+	if (policy != NVMX_POLICY_STRICT && fh->s.has_revoke)
 		for (int id = 0; id < NVMX_MSR_COUNT; id++)
-			h = mix(h, fh->revoke.hi[id]);
+			h = mix(h, fh->s.revoke.hi[id]);
+	if (!vm_plain(fh)) {
+		struct nvmx_vcpu v;
+		nvmx_scenario_vcpu_as(&fh->s, &v, NVMX_POLICY_STRICT);
+		h = mix(h, (uint64_t)(uintptr_t)fh->s.kvm.kernel);
+		h = mix(h, fh->s.vm.guest_features);
+		h = mix(h, (uint64_t)fh->s.vm.pmu_version << 1 | fh->s.vm.cpuid_set);
+		h = mix(h, fh->s.vm.quirks_disabled);
+		h = caps_hash(h, &v.v);
+	}
 	return h;
+}
+
+static bool vm_equal(const struct nvmx_vm *a, const struct nvmx_vm *b)
+{
+	return a->cpuid_set == b->cpuid_set && a->guest_features == b->guest_features &&
+	       a->pmu_version == b->pmu_version && a->quirks_disabled == b->quirks_disabled;
 }
 
 bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_fleet_host *b,
@@ -247,15 +257,26 @@ bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_
 		return false;
 	if (!a->usable)
 		return true;
-	if (!caps_equal(&a->kvm.caps, &b->kvm.caps))
+	if (!caps_equal(&a->s.kvm.caps, &b->s.kvm.caps))
 		return false;
 	if (policy != NVMX_POLICY_STRICT) {
-		if (a->has_revoke != b->has_revoke)
+		if (a->s.has_revoke != b->s.has_revoke)
 			return false;
-		if (a->has_revoke)
+		if (a->s.has_revoke)
 			for (int id = 0; id < NVMX_MSR_COUNT; id++)
-				if (a->revoke.hi[id] != b->revoke.hi[id])
+				if (a->s.revoke.hi[id] != b->s.revoke.hi[id])
 					return false;
+	}
+	if (vm_plain(a) != vm_plain(b) || !vm_equal(&a->s.vm, &b->s.vm))
+		return false;
+	if (!vm_plain(a)) {
+		struct nvmx_vcpu va, vb;
+		if (a->s.kvm.kernel != b->s.kvm.kernel)
+			return false;
+		nvmx_scenario_vcpu_as(&a->s, &va, NVMX_POLICY_STRICT);
+		nvmx_scenario_vcpu_as(&b->s, &vb, NVMX_POLICY_STRICT);
+		if (!caps_equal(&va.v, &vb.v))
+			return false;
 	}
 	return true;
 }

@@ -19,6 +19,7 @@ void nvmx_scenario_init(struct nvmx_scenario *s, const struct nvmx_host *h, bool
 	s->state = 0;
 	s->policy = NVMX_POLICY_STRICT;
 	s->revoke_since = NULL;
+	s->has_revoke = false;
 	nvmx_kvm_load(&s->kvm, &s->host, k, &s->params);
 }
 
@@ -30,6 +31,7 @@ void nvmx_scenario_reload(struct nvmx_scenario *s, const struct nvmx_kernel *k)
 	} else {
 		k = s->kvm.kernel;
 	}
+	s->has_revoke = false;
 	nvmx_kvm_load(&s->kvm, &s->host, k, &s->params);
 }
 
@@ -38,18 +40,34 @@ bool nvmx_scenario_usable(const struct nvmx_scenario *s)
 	return s->kvm.status == NVMX_LOAD_OK && s->kvm.nested;
 }
 
-void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v)
+void nvmx_scenario_revoke(struct nvmx_scenario *s)
+{
+	/* The same module parameters as requested, in the same environment. */
+	if (s->kvm.status == NVMX_LOAD_OK)
+		nvmx_revoke_compute(&s->revoke, &s->host, s->kvm.kernel, &s->params, s->revoke_since);
+	else
+		s->revoke = (struct nvmx_revoke){ { 0 }, { { { 0 } } } };
+	s->has_revoke = true;
+}
+
+void nvmx_scenario_vcpu_as(const struct nvmx_scenario *s, struct nvmx_vcpu *v,
+			   enum nvmx_policy policy)
 {
 	nvmx_vcpu_init(v, &s->kvm, s->vm.quirks_disabled);
 	if (s->vm.cpuid_set)
 		nvmx_vcpu_set_cpuid(v, s->vm.guest_features, s->vm.pmu_version);
 	v->state = s->state;
-	v->policy = s->policy;
-	if (s->policy != NVMX_POLICY_STRICT && s->kvm.status == NVMX_LOAD_OK) {
-		/* The same module parameters as requested, in the same environment. */
-		nvmx_revoke_compute(&s->revoke, &s->host, s->kvm.kernel, &s->params, s->revoke_since);
+	v->policy = policy;
+	if (policy != NVMX_POLICY_STRICT && s->has_revoke && s->kvm.status == NVMX_LOAD_OK)
 		v->revoke = &s->revoke;
-	}
+}
+
+void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v)
+{
+	/* Recomputed each time: the caller may have changed params or revoke_since. */
+	if (s->policy != NVMX_POLICY_STRICT && s->kvm.status == NVMX_LOAD_OK)
+		nvmx_scenario_revoke(s);
+	nvmx_scenario_vcpu_as(s, v, s->policy);
 }
 
 void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved)

@@ -78,6 +78,39 @@ done
 [ "$bad" -eq 0 ] && [ "$yes" -gt 0 ] && [ "$yes" -lt "$cells" ]
 ok $? "every matrix cell is nvmx check's verdict ($cells cells over: $policies; $yes migratable, $bad differ)"
 
+# The VM's properties (guest CPUID, PMU version, quirks) apply to both sides of
+# every cell, as in nvmx check: each cell is check's verdict with the same
+# options, and the properties change some cells (or the test could not fail).
+plain=$(awk -F, '$13 == "strict" { print $1, $7, $14 }' "$work/m.csv")
+for vm in "--guest-cpuid=empty,+vmx,+pdcm --pmu-version 2" "--disable-quirks 0x100"; do
+	# shellcheck disable=SC2086 # the options are meant to split into words
+	"$NVMX" matrix --inventory "$work/fleet.jsonl" --per-host --format csv $vm >"$work/vm.csv"
+	rc=$?
+	cells=0
+	bad=0
+	yes=0
+	for a in a b c d e f g h i; do
+		for b in a b c d e f g h i; do
+			want=$(awk -F, -v a="\"$a\"" -v b="\"$b\"" '$1 == a && $7 == b { print $14 }' "$work/vm.csv")
+			# shellcheck disable=SC2046,SC2086
+			got=$("$NVMX" check $(opts "$a" from-) $(opts "$b" "") $vm --json |
+				grep -o '"migratable":[a-z]*' | head -n 1 | cut -d: -f2)
+			cells=$((cells + 1))
+			[ "$got" = true ] && yes=$((yes + 1))
+			if [ "$want" != "$got" ]; then
+				bad=$((bad + 1))
+				echo "# $a -> $b ($vm): matrix says '$want', nvmx check says '$got'"
+			fi
+		done
+	done
+	changed=$(awk -F, 'NR > 1 { print $1, $7, $14 }' "$work/vm.csv" | grep -vcxF "$plain")
+	[ "$rc" -le 1 ] && [ "$bad" -eq 0 ] && [ "$yes" -gt 0 ] && [ "$changed" -gt 0 ]
+	ok $? "matrix $vm: every cell is nvmx check $vm ($cells cells, $yes migratable, $bad differ; $changed cells differ from the VM without properties)"
+done
+"$NVMX" matrix --inventory "$work/fleet.jsonl" --guest-cpuid host >/dev/null 2>"$work/err"
+[ $? -eq 2 ] && grep -q "guest-cpuid host" "$work/err"
+ok $? "matrix --guest-cpuid host: refused (exit 2), a fleet has many CPUIDs"
+
 # Revoke policies only ever add verdicts: strict <= revoke-keep.
 awk -F, 'NR > 1 { v[$1 "," $7 "," $13] = $14 }
 	END { for (k in v) { split(k, p, ","); if (p[3] == "strict" && v[k] == "true" &&

@@ -72,6 +72,25 @@ static const char *const tweaks[] = {
 	"ept=0", "enable_apicv=0", "pml=0", "preemption_timer=0", "vpid=0", "enable_shadow_vmcs=0",
 };
 
+/*
+ * The VM of the fleet (the same on every member, as a VMM gives it the same
+ * CPUID wherever it runs), or none: no KVM_SET_CPUID2, no quirks disabled.
+ */
+static struct nvmx_vm fleet_vm;
+static bool use_vm;
+
+/* A random VM: a dump's CPUID (sometimes without VMX), a PMU version, the stuffing quirk off. */
+static void draw_vm(void)
+{
+	fleet_vm.cpuid_set = rnd() % 4 != 0;
+	fleet_vm.guest_features = dumps[rnd() % ndumps].host.features;
+	if (rnd() % 8 == 0)
+		fleet_vm.guest_features &= ~NVMX_FEAT(NVMX_F_VMX);
+	fleet_vm.pmu_version = (unsigned)(rnd() % 6);
+	fleet_vm.quirks_disabled = rnd() % 3 == 0 ? NVMX_QUIRK_STUFF_FEATURE_MSRS : 0;
+	use_vm = true;
+}
+
 static bool draw(struct member *m, bool revoke)
 {
 	for (int tries = 0; tries < 50; tries++) {
@@ -87,11 +106,11 @@ static bool draw(struct member *m, bool revoke)
 		} else if (t == 15) {
 			m->host.hyperv_evmcs = true;
 		}
-		nvmx_fleet_host_init(&m->fh, &m->host, m->k, &m->p);
+		nvmx_fleet_host_init(&m->fh, &m->host, m->k, &m->p, use_vm ? &fleet_vm : NULL);
 		if (!m->fh.usable)
 			continue;
 		if (revoke)
-			nvmx_fleet_host_revoke(&m->fh, &m->host);
+			nvmx_fleet_host_revoke(&m->fh);
 		return true;
 	}
 	return false;
@@ -126,7 +145,7 @@ static bool moves(const struct nvmx_fleet_host *a, const struct nvmx_fleet_host 
 	struct nvmx_vcpu va;
 	struct nvmx_migration m;
 	struct nvmx_msrs saved;
-	nvmx_vcpu_init(&va, &a->kvm, 0);
+	nvmx_scenario_vcpu_as(&a->s, &va, NVMX_POLICY_STRICT);
 	nvmx_migrate(&m, &va, v, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
 	if (!m.migratable)
 		return false;
@@ -210,6 +229,9 @@ static void test_restore_classes(unsigned rounds)
 	};
 	unsigned same_pairs = 0, checks = 0, bad = 0, bad_hash = 0;
 	for (unsigned t = 0; t < rounds; t++) {
+		use_vm = false;
+		if (t % 2)
+			draw_vm();
 		unsigned n = draw_fleet(MAX_FLEET, true);
 		for (unsigned a = 0; a < n; a++)
 			for (unsigned b = 0; b < n; b++)
@@ -244,6 +266,9 @@ static void test_target_is_restore(unsigned rounds)
 	unsigned checks = 0, bad = 0, yes = 0;
 	static struct nvmx_target t;
 	for (unsigned r = 0; r < rounds; r++) {
+		use_vm = false;
+		if (r % 2)
+			draw_vm();
 		unsigned n = draw_fleet(MAX_FLEET, true);
 		for (unsigned b = 0; b < n; b++)
 			for (unsigned p = 0; p < 3; p++) {
@@ -258,34 +283,61 @@ static void test_target_is_restore(unsigned rounds)
 				}
 			}
 	}
+	use_vm = false;
 	tap_ok(!bad && yes && yes < checks, "compiled destinations give the restore model's verdict: "
 	       "%u checks (%u migratable), %u differ", checks, yes, bad);
 }
 
-/* The fleet verdict is nvmx_migrate of the source's saved fresh vCPU, as `nvmx check` does it. */
+/*
+ * The fleet verdict is `nvmx check`'s: the source's saved fresh vCPU of the
+ * VM (scenario.h, built here apart from the fleet) checked into a fresh vCPU
+ * of the same VM on the destination -- strict through nvmx_check, the revoke
+ * policy with the destination's revoke list computed directly.
+ */
 static void test_restore_is_check(unsigned rounds)
 {
-	unsigned checks = 0, bad = 0;
+	static struct nvmx_scenario src, dst;
+	static struct nvmx_revoke rev;
+	unsigned checks = 0, bad = 0, yes = 0, vm_checks = 0;
 	for (unsigned t = 0; t < rounds; t++) {
+		use_vm = false;
+		if (t % 2)
+			draw_vm();
 		unsigned n = draw_fleet(8, true);
-		for (unsigned a = 0; a < n; a++)
-			for (unsigned b = 0; b < n; b++) {
-				struct nvmx_vcpu vs, vd;
+		for (unsigned b = 0; b < n; b++) {
+			nvmx_scenario_init(&dst, &fleet[b].host, false, fleet[b].k, &fleet[b].p);
+			if (use_vm)
+				dst.vm = fleet_vm;
+			nvmx_revoke_compute(&rev, &fleet[b].host, fleet[b].k, &fleet[b].p, NULL);
+			for (unsigned a = 0; a < n; a++) {
+				struct nvmx_vcpu v;
 				struct nvmx_msrs saved;
-				struct nvmx_migration m1, m2;
-				nvmx_vcpu_init(&vs, &fleet[a].fh.kvm, 0);
-				nvmx_vcpu_save(&vs, &saved);
-				nvmx_vcpu_init(&vd, &fleet[b].fh.kvm, 0);
-				vd.policy = NVMX_POLICY_REVOKE_KEEP;
-				vd.revoke = &fleet[b].fh.revoke;
-				nvmx_migrate(&m1, &vd, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
-				nvmx_fleet_restore(&m2, &fleet[b].fh, &fleet[a].fh.offer, NVMX_POLICY_REVOKE_KEEP);
-				checks++;
-				bad += m1.migratable != m2.migratable;
+				struct nvmx_migration m1, m2, k1, k2;
+				nvmx_scenario_init(&src, &fleet[a].host, false, fleet[a].k, &fleet[a].p);
+				if (use_vm)
+					src.vm = fleet_vm;
+				nvmx_scenario_save(&src, &saved);
+				nvmx_check(&m1, &v, &dst, &saved, NULL, 0);
+				nvmx_fleet_restore(&m2, &fleet[b].fh, &fleet[a].fh.offer, NVMX_POLICY_STRICT);
+				nvmx_vcpu_init(&v, &dst.kvm, use_vm ? fleet_vm.quirks_disabled : 0);
+				if (use_vm && fleet_vm.cpuid_set)
+					nvmx_vcpu_set_cpuid(&v, fleet_vm.guest_features, fleet_vm.pmu_version);
+				v.policy = NVMX_POLICY_REVOKE_KEEP;
+				v.revoke = &rev;
+				nvmx_migrate(&k1, &v, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+				nvmx_fleet_restore(&k2, &fleet[b].fh, &fleet[a].fh.offer, NVMX_POLICY_REVOKE_KEEP);
+				checks += 2;
+				vm_checks += use_vm ? 2 : 0;
+				yes += m1.migratable + k1.migratable;
+				bad += (m1.migratable != m2.migratable) + (k1.migratable != k2.migratable) +
+				       !nvmx_fleet_msrs_equal(&saved, &fleet[a].fh.offer);
 			}
+		}
 	}
-	tap_ok(checks && !bad, "nvmx_fleet_restore is the check of a saved fresh vCPU: %u pairs, %u differ",
-	       checks, bad);
+	use_vm = false;
+	tap_ok(checks && vm_checks && yes && yes < checks && !bad,
+	       "nvmx_fleet_restore is nvmx check of the same VM (guest CPUID, PMU, quirks on both "
+	       "sides): %u checks (%u with a VM, %u migratable), %u differ", checks, vm_checks, yes, bad);
 }
 
 static void test_pools(unsigned rounds)
@@ -404,7 +456,7 @@ static void test_fold_rules(void)
 	const struct nvmx_kernel *k = nvmx_kernel_at(0);
 	nvmx_params_default(k, &p);
 	nvmx_params_set(k, &p, "nested", "0");
-	nvmx_fleet_host_init(&off, &h, k, &p);
+	nvmx_fleet_host_init(&off, &h, k, &p, NULL);
 	nvmx_baseline_init(&bl);
 	nvmx_baseline_add_msrs(&bl, &a, 1);
 	nvmx_baseline_add(&bl, &off, 1);

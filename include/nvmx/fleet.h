@@ -14,28 +14,34 @@
 
 #include <stddef.h>
 #include "migrate.h"
+#include "scenario.h"
 #include "verdict.h"
 
 /* ---- Members -------------------------------------------------------------- */
 
-/* One host of a fleet as the fleet functions see it (one per unique profile). */
+/*
+ * One host of a fleet as the fleet functions see it (one per unique
+ * profile): a scenario (scenario.h), so a fleet's vCPUs are built by the
+ * same builder as `nvmx check`'s and the two agree by construction.
+ */
 struct nvmx_fleet_host {
-	struct nvmx_kvm kvm;		/* kvm_intel of the release, loaded on the host */
+	struct nvmx_scenario s;		/* host, release, parameters, the VM; s.kvm: kvm_intel */
 	bool usable;			/* loaded and nested=1: it runs VMs with VMX */
-	struct nvmx_msrs offer;		/* what a VM started here carries: nvmx_vcpu_save
-					 * of a fresh vCPU (no KVM_SET_CPUID2) */
-	bool has_revoke;
-	struct nvmx_revoke revoke;	/* for the revoke policies (nvmx_fleet_host_revoke) */
+	struct nvmx_msrs offer;		/* what a VM started here carries: nvmx_scenario_save
+					 * of a fresh vCPU of the VM */
 };
 
 /*
  * Load release k with parameters p (NULL: defaults) on host h -- whose
- * hyperv_evmcs is the environment -- and take the offer.
+ * hyperv_evmcs is the environment -- for a VM with properties vm (NULL: no
+ * KVM_SET_CPUID2, no quirks disabled; the same VM on every member) and take
+ * the offer.
  */
 void nvmx_fleet_host_init(struct nvmx_fleet_host *fh, const struct nvmx_host *h,
-			  const struct nvmx_kernel *k, const struct nvmx_params *p);
+			  const struct nvmx_kernel *k, const struct nvmx_params *p,
+			  const struct nvmx_vm *vm);
 /* Compute the revoke list (as `nvmx check --policy revoke-*` does: every older release). */
-void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh, const struct nvmx_host *h);
+void nvmx_fleet_host_revoke(struct nvmx_fleet_host *fh);
 
 /*
  * Write `saved` in QEMU's order (nvmx_order_qemu) into a fresh vCPU of dst
@@ -53,7 +59,8 @@ void nvmx_fleet_target(struct nvmx_target *t, const struct nvmx_fleet_host *dst,
 /*
  * Restore equivalence: two members whose fresh vCPUs give the same verdict
  * for every saved state under `policy` (same usability, same nested MSRs,
- * and for the revoke policies the same revoke list).  The hash agrees with
+ * for the revoke policies the same revoke list, and with VM properties the
+ * same release, VM and vCPU values after KVM_SET_CPUID2).  The hash agrees with
  * it; seed chains hashes.  Lets a fleet check each destination class once.
  */
 bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_fleet_host *b,

@@ -32,6 +32,7 @@ struct nvmx_scenario {
 	uint32_t state;			/* enum nvmx_vcpu_state bits */
 	enum nvmx_policy policy;
 	const struct nvmx_kernel *revoke_since;	/* revoke list: releases from here on (NULL all) */
+	bool has_revoke;		/* revoke holds the list of the current load */
 	struct nvmx_revoke revoke;	/* filled by nvmx_scenario_vcpu for the revoke policies */
 };
 
@@ -52,6 +53,15 @@ bool nvmx_scenario_usable(const struct nvmx_scenario *s);
  * s->revoke, which the vCPU points to (s must outlive it).
  */
 void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v);
+/*
+ * For one scenario asked under several policies (fleets): compute the revoke
+ * list once (empty when KVM does not load), then build vCPUs under `policy`
+ * without recomputing it.  nvmx_scenario_vcpu(s, v) is these two with
+ * s->policy.  The revoke policies need nvmx_scenario_revoke first.
+ */
+void nvmx_scenario_revoke(struct nvmx_scenario *s);
+void nvmx_scenario_vcpu_as(const struct nvmx_scenario *s, struct nvmx_vcpu *v,
+			   enum nvmx_policy policy);
 /* What a VMM saves from a fresh vCPU of the VM (KVM_GET_MSRS). */
 void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved);
 
