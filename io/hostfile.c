@@ -211,14 +211,8 @@ int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_
 	if (i < len && buf[i] == '{')
 		rc = nvmx_hostfile_parse_json(label, buf, len, out, diag);
 	else if (len - i > 10 && !memcmp(buf + i, "processor", 9) && (buf[i + 9] == '\t' || buf[i + 9] == ' ')) {
-		/*
-		 * /proc/cpuinfo: its "vmx flags" name a few controls and hide the rest
-		 * (the kernel prints only some of them), too little to model KVM on.
-		 */
-		io_error(diag, "%s: /proc/cpuinfo is not a host: its vmx flags leave out most VMX "
-			 "controls; give QEMU's vmxcap output, a dump, or run nvmx inventory-line --live",
-			 label);
-		rc = -1;
+		/* /proc/cpuinfo: a partial host from its vmx flags line. */
+		rc = io_parse_cpuinfo(label, buf, len, out, diag);
 	} else if (io_is_virsh_xml(buf + i, len - i))
 		rc = io_parse_virsh_xml(label, buf, len, out, diag);
 	else if (io_is_vmxcap(buf, len))

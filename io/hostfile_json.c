@@ -79,11 +79,12 @@ static int get_uint(struct json_reader *r, const struct json_node *obj, const ch
 	return 0;
 }
 
-static int read_msrs(struct json_reader *r, const struct json_node *msrs)
+static int read_msrs(struct json_reader *r, const struct json_node *msrs, const char *what,
+		     struct nvmx_msrs *dst)
 {
 	char key[64], val[64];
 	if (!json_is(msrs, JSON_OBJECT))
-		return err_at(r, msrs, "msrs", "must be an object of \"NAME\": \"0x...\"");
+		return err_at(r, msrs, what, "must be an object of \"NAME\": \"0x...\"");
 	const struct json_node *seen[NVMX_MSR_COUNT] = { 0 };
 	for (const struct json_node *m = json_child(msrs); m; m = json_next(m)) {
 		if (json_key_copy(m, key, sizeof(key)) < 0) {
@@ -113,7 +114,7 @@ static int read_msrs(struct json_reader *r, const struct json_node *msrs)
 			io_error(r->d, "%s:%u:%u: %s value: %s", r->label, m->line, m->col, key, why);
 			return -1;
 		}
-		nvmx_msrs_set(&r->out->host.msrs, (enum nvmx_msr_id)id, v);
+		nvmx_msrs_set(dst, (enum nvmx_msr_id)id, v);
 	}
 	return 0;
 }
@@ -153,8 +154,24 @@ static int read_host(struct json_reader *r, const struct json_node *root)
 			 "not a host", r->label);
 		return -1;
 	}
-	if (read_msrs(r, msrs) < 0)
+	if (read_msrs(r, msrs, "msrs", &host->msrs) < 0)
 		return -1;
+	/* A partial host written by nvmx (decode --json) stays partial when read back. */
+	char note[sizeof(h->partial_note)];
+	bool has_note;
+	if (get_text(r, root, "partial", note, sizeof(note), &has_note) < 0)
+		return -1;
+	if (has_note) {
+		h->partial = true;
+		memcpy(h->partial_note, note, sizeof(note));
+		const struct json_node *unk = json_get(root, "unknown");
+		struct nvmx_msrs u = { 0 };
+		if (unk && read_msrs(r, unk, "unknown", &u) < 0)
+			return -1;
+		for (int i = 0; i < NVMX_MSR_COUNT; i++)
+			h->unknown[i] = nvmx_msrs_has(&u, (enum nvmx_msr_id)i) ? u.val[i] : 0;
+		io_warn(r->d, "%s: partial host: %s", r->label, h->partial_note);
+	}
 	if (!host->msrs.present) {
 		io_error(r->d, "%s:%u:%u: \"msrs\" holds no VMX MSR values", r->label, msrs->line,
 			 msrs->col);
@@ -224,5 +241,20 @@ void nvmx_hostfile_write_json(FILE *f, const struct nvmx_hostfile *h)
 			(unsigned long long)host->msrs.val[i]);
 		sep = ",";
 	}
-	fputs("}}", f);
+	fputc('}', f);
+	if (h->partial) {
+		fputs(",\"partial\":", f);
+		json_write_str(f, h->partial_note);
+		fputs(",\"unknown\":{", f);
+		sep = "";
+		for (int i = 0; i < NVMX_MSR_COUNT; i++) {
+			if (!h->unknown[i] || !nvmx_msrs_has(&host->msrs, (enum nvmx_msr_id)i))
+				continue;
+			fprintf(f, "%s\"%s\":\"0x%016llx\"", sep, nvmx_io_msr_name((enum nvmx_msr_id)i),
+				(unsigned long long)h->unknown[i]);
+			sep = ",";
+		}
+		fputc('}', f);
+	}
+	fputc('}', f);
 }

@@ -39,6 +39,10 @@ bool io_is_virsh_xml(const char *buf, size_t len);
 int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		       struct nvmx_diag *d);
 
+/* /proc/cpuinfo with its "vmx flags" line (io/hostfile_cpuinfo.c). */
+int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		     struct nvmx_diag *d);
+
 /* The .msrs text reader; allow_no_msrs accepts a file that lists none. */
 int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		  struct nvmx_diag *diag, bool allow_no_msrs);

@@ -311,8 +311,15 @@ printf "<domainCapabilities>\n  <cpu>\n  </cpu>\n</domainCapabilities>\n" >bad/n
 row xml-1 2 "bad/novmx.xml: no vmx-* feature" "$A" "virsh capabilities without vmx-* features" -- decode bad/novmx.xml
 row xml-2 2 "bad/cut.xml:4: unterminated <feature" "$A" "a feature element cut off" -- decode bad/cut.xml
 row xml-3 2 "bad/nohost.xml: neither a host-model CPU" "$A" "no host CPU described" -- decode bad/nohost.xml
-printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\nvmx flags\t: vnmi preemption_timer ept vpid\n' >bad/cpuinfo
-row text-36 2 "bad/cpuinfo: /proc/cpuinfo is not a host" "text reader" "/proc/cpuinfo given as a host" -- decode bad/cpuinfo
+
+# -- /proc/cpuinfo with its vmx flags line (a partial host) -----------------------------------------
+A="cpuinfo reader"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\n\nprocessor\t: 1\n' >bad/noline.cpuinfo
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu lm\nvmx flags\t: vnmi ept\n' >bad/novmx.cpuinfo
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\nvmx flags\t: vnmi apicv vtpr vid\n' >bad/aggr.cpuinfo
+row cpuinfo-1 2 "bad/noline.cpuinfo: /proc/cpuinfo has no 'vmx flags' line" "$A" "a kernel before 5.6 (no vmx flags line)" -- decode bad/noline.cpuinfo
+row cpuinfo-2 2 "bad/novmx.cpuinfo: /proc/cpuinfo without the 'vmx' flag" "$A" "VMX absent or hidden" -- decode bad/novmx.cpuinfo
+row cpuinfo-3 2 "bad/aggr.cpuinfo:4: vmx flags: 'apicv' without all of its parts" "$A" "an aggregate flag without its parts" -- decode bad/aggr.cpuinfo
 
 # -- JSON host ---------------------------------------------------------------------
 A="JSON host"

@@ -29,11 +29,16 @@ struct nvmx_hostfile {
 	bool has_flags;		/* cpuid.features given */
 	bool partial;		/* rebuilt from an input that lacks some values (vmxcap) */
 	char partial_note[512];	/* what is missing and what it could change */
+	/*
+	 * Bits whose value the input does not give (a partial host from
+	 * /proc/cpuinfo's vmx flags): the host holds an assumption there.
+	 */
+	uint64_t unknown[NVMX_MSR_COUNT];
 };
 
 /*
  * Read a host from a file: `.msrs` text, JSON (as `nvmx decode --json`
- * prints it) or QEMU's vmxcap output (a partial host), chosen by content.  Returns 0, or -1 with diag->error set.
+ * prints it), QEMU's vmxcap output, libvirt XML or /proc/cpuinfo's vmx flags (partial hosts), chosen by content.  Returns 0, or -1 with diag->error set.
  */
 int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_diag *diag);
 int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /proc/cpuinfo as a host.  Since Linux 5.6 (CONFIG_X86_VMX_FEATURE_NAMES)
+ * each processor block has a "vmx flags" line: the kernel reads the control
+ * MSRs' allowed-1 halves, EPT_VPID_CAP and VMFUNC at boot and prints a name
+ * for some of the bits.  A printed name says the bit is 1; a name the kernel
+ * knows but did not print says it is 0; every other bit is unknown.  The host
+ * built here has the known bits as read, the unknown ones at the least KVM
+ * needs to load (its required controls and the SDM's default1 bits) and
+ * records the unknown ones in unknown[], so answers can say what they could
+ * change.  BASIC and MISC are placeholders; CR0/CR4_FIXED and VMCS_ENUM are
+ * absent.  The "flags" line gives the real CPUID features.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "nvmx/catalog.h"
+
+/*
+ * Names printed in "vmx flags" and the bit each stands for.  `since` is the
+ * first kernel generation printing the name: 0 = every kernel with the line,
+ * 1 = 6.0 on (notify_vm_exiting, ipi_virt), 2 = 6.10 on (ept_5level,
+ * ept_violation_ve).  An older kernel cannot print a newer name, so its
+ * absence is only news when the kernel is known to be new enough.
+ */
+struct vmx_name {
+	const char *name;
+	enum nvmx_msr_id msr;
+	unsigned bit;
+	unsigned since;
+};
+
+static const struct vmx_name vmx_names[] = {
+	{ "vnmi", NVMX_PINBASED, 32 + 5, 0 },
+	{ "preemption_timer", NVMX_PINBASED, 32 + 6, 0 },
+	{ "posted_intr", NVMX_PINBASED, 32 + 7, 0 },
+	{ "invvpid", NVMX_EPT_VPID_CAP, 32, 0 },
+	{ "ept_x_only", NVMX_EPT_VPID_CAP, 0, 0 },
+	{ "ept_ad", NVMX_EPT_VPID_CAP, 21, 0 },
+	{ "ept_1gb", NVMX_EPT_VPID_CAP, 17, 0 },
+	{ "ept_5level", NVMX_EPT_VPID_CAP, 7, 2 },
+	{ "eptp_switching", NVMX_VMFUNC, 0, 0 },
+	{ "tsc_offset", NVMX_PROCBASED, 32 + 3, 0 },
+	{ "vtpr", NVMX_PROCBASED, 32 + 21, 0 },
+	{ "mtf", NVMX_PROCBASED, 32 + 27, 0 },
+	{ "vapic", NVMX_PROCBASED2, 32 + 0, 0 },
+	{ "ept", NVMX_PROCBASED2, 32 + 1, 0 },
+	{ "vpid", NVMX_PROCBASED2, 32 + 5, 0 },
+	{ "unrestricted_guest", NVMX_PROCBASED2, 32 + 7, 0 },
+	{ "vapic_reg", NVMX_PROCBASED2, 32 + 8, 0 },
+	{ "vid", NVMX_PROCBASED2, 32 + 9, 0 },
+	{ "ple", NVMX_PROCBASED2, 32 + 10, 0 },
+	{ "shadow_vmcs", NVMX_PROCBASED2, 32 + 14, 0 },
+	{ "pml", NVMX_PROCBASED2, 32 + 17, 0 },
+	{ "ept_violation_ve", NVMX_PROCBASED2, 32 + 18, 2 },
+	{ "ept_mode_based_exec", NVMX_PROCBASED2, 32 + 22, 0 },
+	{ "tsc_scaling", NVMX_PROCBASED2, 32 + 25, 0 },
+	{ "usr_wait_pause", NVMX_PROCBASED2, 32 + 26, 0 },
+	{ "notify_vm_exiting", NVMX_PROCBASED2, 32 + 31, 1 },
+	{ "ipi_virt", NVMX_PROCBASED3, 4, 1 },
+};
+#define NNAMES (sizeof(vmx_names) / sizeof(vmx_names[0]))
+
+/* The kernel's aggregates: printed exactly when all their parts are. */
+static const struct {
+	const char *name;
+	const char *parts[4];
+} aggregates[] = {
+	{ "flexpriority", { "vtpr", "vapic", 0, 0 } },
+	{ "apicv", { "vtpr", "vapic_reg", "vid", "posted_intr" } },
+};
+
+/* The SDM's default1 classes (reserved to 1 in the non-TRUE MSRs). */
+#define PIN_DEFAULT1 0x00000016u
+#define PROC_DEFAULT1 0x0401e172u
+#define EXIT_DEFAULT1 0x00036dffu
+#define ENTRY_DEFAULT1 0x000011ffu
+/*
+ * Controls KVM refuses to load without (setup_vmcs_config's required sets,
+ * the union over the releases): assumed where the line cannot tell, since a
+ * host without them runs no KVM at all.
+ */
+#define KVM_MIN_PIN 0x00000009u
+#define KVM_MIN_PROC 0x21998e8cu
+#define KVM_MIN_EXIT 0x00008204u
+#define KVM_MIN_ENTRY 0x00000204u
+
+static bool word_in(const char *list, size_t len, const char *w)
+{
+	size_t wl = strlen(w);
+	for (size_t i = 0; i < len;) {
+		while (i < len && (list[i] == ' ' || list[i] == '\t'))
+			i++;
+		size_t j = i;
+		while (j < len && list[j] != ' ' && list[j] != '\t')
+			j++;
+		if (j - i == wl && !memcmp(list + i, w, wl))
+			return true;
+		i = j;
+	}
+	return false;
+}
+
+/* Value of "key<tabs>: value" when the line's key is `key`, else NULL. */
+static const char *key_value(const char *line, size_t n, const char *key, size_t *vlen)
+{
+	size_t kl = strlen(key);
+	if (n < kl || memcmp(line, key, kl))
+		return NULL;
+	size_t i = kl;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i >= n || line[i] != ':')
+		return NULL;
+	i++;
+	while (i < n && line[i] == ' ')
+		i++;
+	*vlen = n - i;
+	return line + i;
+}
+
+static bool parse_uint(const char *v, size_t n, unsigned *out)
+{
+	if (!n || n > 9)
+		return false;
+	unsigned x = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	*out = x;
+	return true;
+}
+
+/* Every catalogued control bit of a control MSR's allowed-1 half. */
+static uint32_t defined_bits(enum nvmx_msr_id id)
+{
+	uint32_t m = 0;
+	for (unsigned b = 0; b < 32; b++)
+		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
+			m |= 1u << b;
+	return m;
+}
+
+int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
+		     struct nvmx_diag *d)
+{
+	const char *label = io_label(path);
+	io_hostfile_init(out, path);
+	const char *vflags = NULL, *flags = NULL, *vendor = NULL, *mname = NULL;
+	size_t vflen = 0, flen = 0, vlen = 0, mlen = 0;
+	unsigned vfline = 0, lineno = 0, fam = 0, model = 0, step = 0;
+	bool have_fam = false, have_model = false, have_step = false;
+	const char *p = buf, *end = buf + len;
+	/* The first processor's block: up to the first blank line after content. */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		lineno++;
+		size_t n = (size_t)(le - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		const char *line = p;
+		p = nl ? nl + 1 : end;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)line[i] < 0x20 && line[i] != '\t') {
+				io_error(d, "%s:%u: control character in /proc/cpuinfo text", label, lineno);
+				return -1;
+			}
+		if (!n) {
+			if (vendor || flags || vflags)
+				break;
+			continue;
+		}
+		const char *v;
+		size_t vl;
+		if ((v = key_value(line, n, "vmx flags", &vl))) {
+			vflags = v, vflen = vl, vfline = lineno;
+		} else if ((v = key_value(line, n, "flags", &vl))) {
+			flags = v, flen = vl;
+		} else if ((v = key_value(line, n, "vendor_id", &vl))) {
+			vendor = v, vlen = vl;
+		} else if ((v = key_value(line, n, "model name", &vl))) {
+			mname = v, mlen = vl;
+		} else if ((v = key_value(line, n, "cpu family", &vl))) {
+			have_fam = parse_uint(v, vl, &fam);
+		} else if ((v = key_value(line, n, "model", &vl))) {
+			have_model = parse_uint(v, vl, &model);
+		} else if ((v = key_value(line, n, "stepping", &vl))) {
+			have_step = parse_uint(v, vl, &step);
+		}
+	}
+	if (!flags || !word_in(flags, flen, "vmx")) {
+		io_error(d, "%s: /proc/cpuinfo without the 'vmx' flag: VMX is absent, disabled in the "
+			 "firmware, or hidden by a hypervisor", label);
+		return -1;
+	}
+	if (!vflags) {
+		io_error(d, "%s: /proc/cpuinfo has no 'vmx flags' line (printed by Linux 5.6 and later "
+			 "with CONFIG_X86_VMX_FEATURE_NAMES): give QEMU's vmxcap output, a dump, or run "
+			 "nvmx inventory-line --live", label);
+		return -1;
+	}
+	if (flen >= sizeof(out->flags)) {
+		io_error(d, "%s: the flags line is longer than %zu bytes", label, sizeof(out->flags) - 1);
+		return -1;
+	}
+	/* Which generation of names the printing kernel had, as far as the line shows. */
+	unsigned gen = 0;
+	for (unsigned i = 0; i < NNAMES; i++)
+		if (vmx_names[i].since > gen && word_in(vflags, vflen, vmx_names[i].name))
+			gen = vmx_names[i].since;
+	for (unsigned a = 0; a < sizeof(aggregates) / sizeof(aggregates[0]); a++) {
+		bool all = true;
+		for (unsigned k = 0; k < 4 && aggregates[a].parts[k]; k++)
+			all = all && word_in(vflags, vflen, aggregates[a].parts[k]);
+		if (all != word_in(vflags, vflen, aggregates[a].name)) {
+			io_error(d, "%s:%u: vmx flags: '%s' %s: not as a kernel prints them (it is the "
+				 "aggregate of its parts)", label, vfline, aggregates[a].name,
+				 all ? "missing though its parts are there" : "without all of its parts");
+			return -1;
+		}
+	}
+	/* Unknown words are warned about: a newer kernel may print more names. */
+	unsigned unknown_words = 0;
+	for (size_t i = 0; i < vflen;) {
+		while (i < vflen && (vflags[i] == ' ' || vflags[i] == '\t'))
+			i++;
+		size_t j = i;
+		while (j < vflen && vflags[j] != ' ' && vflags[j] != '\t')
+			j++;
+		if (j == i)
+			break;
+		bool known = false;
+		for (unsigned k = 0; k < NNAMES && !known; k++)
+			known = strlen(vmx_names[k].name) == j - i && !memcmp(vmx_names[k].name, vflags + i, j - i);
+		for (unsigned k = 0; k < 2 && !known; k++)
+			known = strlen(aggregates[k].name) == j - i && !memcmp(aggregates[k].name, vflags + i, j - i);
+		if (!known && unknown_words++ < 4)
+			io_warn(d, "%s:%u: vmx flag '%.*s' is not one nvmx maps to a bit, left out", label,
+				vfline, (int)(j - i > 40 ? 40 : j - i), vflags + i);
+		i = j;
+	}
+
+	/* Known-1, known-0 and unknown bits per MSR. */
+	uint64_t one[NVMX_MSR_COUNT] = { 0 }, known[NVMX_MSR_COUNT] = { 0 };
+	for (unsigned i = 0; i < NNAMES; i++) {
+		const struct vmx_name *x = &vmx_names[i];
+		bool set = word_in(vflags, vflen, x->name);
+		if (set)
+			one[x->msr] |= UINT64_C(1) << x->bit;
+		if (set || x->since <= gen)
+			known[x->msr] |= UINT64_C(1) << x->bit;
+	}
+	bool any2 = (uint32_t)(one[NVMX_PROCBASED2] >> 32) != 0;
+	/* Secondary (tertiary) names printed: the processor has those controls at all. */
+	if (any2)
+		one[NVMX_PROCBASED] |= UINT64_C(1) << 63, known[NVMX_PROCBASED] |= UINT64_C(1) << 63;
+	if (one[NVMX_PROCBASED3])
+		one[NVMX_PROCBASED] |= UINT64_C(1) << (32 + 17),
+			known[NVMX_PROCBASED] |= UINT64_C(1) << (32 + 17);
+
+	struct nvmx_msrs *ms = &out->host.msrs;
+	static const struct {
+		enum nvmx_msr_id msr, true_msr;
+		uint32_t default1, kvm_min;
+	} ctl[] = {
+		{ NVMX_PINBASED, NVMX_TRUE_PINBASED, PIN_DEFAULT1, KVM_MIN_PIN },
+		{ NVMX_PROCBASED, NVMX_TRUE_PROCBASED, PROC_DEFAULT1, KVM_MIN_PROC },
+		{ NVMX_EXIT, NVMX_TRUE_EXIT, EXIT_DEFAULT1, KVM_MIN_EXIT },
+		{ NVMX_ENTRY, NVMX_TRUE_ENTRY, ENTRY_DEFAULT1, KVM_MIN_ENTRY },
+	};
+	for (unsigned i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		enum nvmx_msr_id id = ctl[i].msr;
+		uint32_t k = (uint32_t)(known[id] >> 32), o = (uint32_t)(one[id] >> 32);
+		uint32_t hi = o | ctl[i].default1 | (ctl[i].kvm_min & ~k);
+		uint32_t unk = defined_bits(id) & ~k & ~ctl[i].default1 & ~ctl[i].kvm_min;
+		nvmx_msrs_set(ms, id, nvmx_mk64(ctl[i].default1, hi));
+		/* TRUE: which default1 bits may be 0 is not in the line; taken as none. */
+		nvmx_msrs_set(ms, ctl[i].true_msr, nvmx_mk64(ctl[i].default1, hi));
+		out->unknown[id] = (uint64_t)unk << 32;
+		out->unknown[ctl[i].true_msr] = ((uint64_t)unk << 32) | ctl[i].default1;
+	}
+	if (any2) {
+		uint32_t k = (uint32_t)(known[NVMX_PROCBASED2] >> 32);
+		nvmx_msrs_set(ms, NVMX_PROCBASED2, one[NVMX_PROCBASED2]);
+		out->unknown[NVMX_PROCBASED2] = (uint64_t)(defined_bits(NVMX_PROCBASED2) & ~k) << 32;
+		if (one[NVMX_PROCBASED2] & (UINT64_C(3) << 32 | UINT64_C(1) << 37)) {
+			/* EPT/VPID: the named capabilities; the rest (page-walk 4, WB, INVEPT types) unknown. */
+			/*
+			 * Assumed where unknown, as every EPT (VPID) processor so far has them
+			 * and KVM uses neither without them: 4-level walks, write-back, 2 MiB
+			 * pages, INVEPT single and all-context; INVVPID's four types.
+			 */
+			uint64_t typical = 0;
+			if (one[NVMX_PROCBASED2] & UINT64_C(1) << 33)
+				typical |= UINT64_C(1) << 6 | UINT64_C(1) << 14 | UINT64_C(1) << 16 |
+					   UINT64_C(1) << 20 | UINT64_C(1) << 25 | UINT64_C(1) << 26;
+			if (one[NVMX_EPT_VPID_CAP] & UINT64_C(1) << 32)
+				typical |= UINT64_C(0xf) << 41;
+			nvmx_msrs_set(ms, NVMX_EPT_VPID_CAP,
+				      one[NVMX_EPT_VPID_CAP] | (typical & ~known[NVMX_EPT_VPID_CAP]));
+			out->unknown[NVMX_EPT_VPID_CAP] = ~known[NVMX_EPT_VPID_CAP];
+		}
+		if (one[NVMX_VMFUNC]) {
+			nvmx_msrs_set(ms, NVMX_PROCBASED2, one[NVMX_PROCBASED2] | UINT64_C(1) << (32 + 13));
+			nvmx_msrs_set(ms, NVMX_VMFUNC, one[NVMX_VMFUNC]);
+			out->unknown[NVMX_VMFUNC] = ~known[NVMX_VMFUNC];
+		}
+	}
+	if (one[NVMX_PROCBASED3]) {
+		nvmx_msrs_set(ms, NVMX_PROCBASED3, one[NVMX_PROCBASED3]);
+		out->unknown[NVMX_PROCBASED3] = ~known[NVMX_PROCBASED3];
+	}
+	/* BASIC: TRUE controls, INS/OUTS info, 64-bit addresses; revision, size, memory type placeholders. */
+	nvmx_msrs_set(ms, NVMX_BASIC, UINT64_C(1) | (UINT64_C(0x400) << 32) | (UINT64_C(6) << 50) |
+				      (UINT64_C(1) << 54) | (UINT64_C(1) << 55));
+	out->unknown[NVMX_BASIC] = ~UINT64_C(0);
+	/*
+	 * MISC: unknown; assumed as on most processors: timer rate 5, EFER.LMA
+	 * stored on exit, HLT/shutdown/wait-for-SIPI activity states, 4 CR3 targets.
+	 */
+	nvmx_msrs_set(ms, NVMX_MISC, UINT64_C(0x000401e5));
+	out->unknown[NVMX_MISC] = ~UINT64_C(0);
+
+	memcpy(out->flags, flags, flen);
+	out->flags[flen] = 0;
+	out->has_flags = true;
+	io_features_from_flags(out);
+	if (vendor && vlen < sizeof(out->host.vendor)) {
+		memcpy(out->host.vendor, vendor, vlen);
+		out->host.vendor[vlen] = 0;
+	} else
+		snprintf(out->host.vendor, sizeof(out->host.vendor), "GenuineIntel");
+	if (have_fam && have_model && have_step) {
+		out->host.family = fam, out->host.model = model, out->host.stepping = step;
+		out->has_identity = true;
+	}
+	if (mname && mlen) {
+		size_t n = mlen < sizeof(out->name) - 1 ? mlen : sizeof(out->name) - 1, o = 0;
+		/* Printable ASCII only: the name lands in JSON output. */
+		for (size_t i = 0; i < n; i++)
+			if (mname[i] >= 0x20 && mname[i] < 0x7f)
+				out->name[o++] = mname[i];
+		out->name[o] = 0;
+	}
+	snprintf(out->source, sizeof(out->source), "/proc/cpuinfo vmx flags (partial)");
+	out->partial = true;
+	snprintf(out->partial_note, sizeof(out->partial_note),
+		 "the vmx flags name %u bits; the other controls are unknown (taken as KVM's "
+		 "required minimum; EPT/VPID and MISC as typical), BASIC is a placeholder, CR0/CR4_FIXED and VMCS_ENUM missing: "
+		 "answers that depend on an unknown bit say so%s",
+		 (unsigned)__builtin_popcountll(known[NVMX_PINBASED]) +
+			 (unsigned)__builtin_popcountll(known[NVMX_PROCBASED]) +
+			 (unsigned)__builtin_popcountll(known[NVMX_PROCBASED2]) +
+			 (unsigned)__builtin_popcountll(known[NVMX_PROCBASED3]) +
+			 (unsigned)__builtin_popcountll(known[NVMX_EPT_VPID_CAP]) +
+			 (unsigned)__builtin_popcountll(known[NVMX_VMFUNC]),
+		 gen < 2 ? "; the printing kernel may predate ept_5level/ipi_virt names, those read unknown" : "");
+	io_warn(d, "%s: partial host (/proc/cpuinfo): %s", label, out->partial_note);
+	return 0;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# /proc/cpuinfo's "vmx flags" as a host: sampled bundled dumps are printed as
+# a kernel would print their processor block (tests/cpuinfo_gen.py: the names
+# of vmxfeatures.h, the bit gathering of feat_ctl.c) and read back.  Every
+# bit a flag stands for must come back as the dump has it and be marked
+# known; the bits no flag names must be marked unknown; names an older kernel
+# cannot print must read unknown in its form; the host must say it is partial,
+# keep that through decode --json and back, and KVM's offer derived from it
+# must agree with the dump's on the bits the flags give.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+NVMX=${NVMX:-build/nvmx}
+case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+cd "$here" || exit 2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-cpuinfo.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+NVMX=$NVMX python3 - "$tmp" <<'PY'
+import glob, json, os, subprocess, sys
+tmp = sys.argv[1]
+nvmx = os.environ["NVMX"]
+sys.path.insert(0, "tests")
+gen = __import__("cpuinfo_gen")
+vg = __import__("vmxcap_gen")
+n = fail = 0
+def ok(cond, msg):
+    global n, fail
+    n += 1
+    print(("ok %d - " if cond else "not ok %d - ") % n + msg)
+    fail |= not cond
+def idx(name):
+    return 0x480 + vg.ORDER.index(name[9:])
+def host(path):
+    r = subprocess.run([nvmx, "decode", path, "--json"], capture_output=True, text=True)
+    return r.returncode, json.loads(r.stdout) if r.returncode == 0 else None, r.stderr
+def vals(obj):
+    return {idx(k): int(v, 16) for k, v in (obj or {}).items() if isinstance(v, str)}
+# Where each flag's bit lives in the MSRs (control bits in the allowed-1 half).
+WHERE = {0: None, 1: (0x482, 32), 2: (0x48b, 32), 3: (0x492, 0)}
+PIN_EPT = {5: (0x481, 37), 6: (0x481, 38), 7: (0x481, 39), 16: (0x48c, 32), 17: (0x48c, 0),
+           18: (0x48c, 21), 19: (0x48c, 17), 20: (0x48c, 7), 28: (0x491, 0)}
+def bit_of(word, bit):
+    if word == 0:
+        return PIN_EPT.get(bit)
+    m, off = WHERE[word]
+    return (m, off + bit)
+def write(dump, old=False):
+    path = os.path.join(tmp, os.path.basename(dump) + (".old" if old else "") + ".cpuinfo")
+    with open(path, "w") as f:
+        subprocess.run([sys.executable, "tests/cpuinfo_gen.py", dump] + (["--old"] if old else []),
+                       stdout=f, check=True)
+    return path
+dumps = sorted(glob.glob("data/hosts/*.msrs"))
+bad, unk_bad, old_bad, nested_bad, checked = [], [], [], [], 0
+for i, dump in enumerate(dumps):
+    if i % 6:
+        continue
+    want = vg.load(dump)
+    if not (want.get(0x482, 0) >> 63) & 1:
+        continue
+    path = write(dump)
+    rc, d, err = host(path)
+    if rc != 0 or "partial host (/proc/cpuinfo)" not in err:
+        bad.append("%s: exit %d %s" % (dump, rc, err.strip()[:120])); continue
+    checked += 1
+    got, unk = vals(d["msrs"]), vals(d.get("unknown"))
+    for word, bit, name, since in gen.NAMES:
+        where = bit_of(word, bit)
+        if not where:
+            continue
+        m, b = where
+        w = want.get(m, 0) >> b & 1
+        # A dump without the MSR has the bit 0 (the kernel reads 0 then).
+        if (got.get(m, 0) >> b & 1) != w:
+            bad.append("%s: %s (0x%x bit %d) %d" % (dump, name, m, b, w))
+        if (w or since == 0) and unk.get(m, 0) >> b & 1:
+            unk_bad.append("%s: %s marked unknown" % (dump, name))
+    # Flags a kernel of every generation prints (or that are set) are known; controls no flag names are unknown (HLT exiting is KVM-required, so assumed, not unknown).
+    if not unk.get(0x483, 0) >> (32 + 20) & 1:
+        unk_bad.append("%s: exit 'save EFER' not marked unknown" % dump)
+    if not unk.get(0x48b, 0) >> (32 + 3) & 1:
+        unk_bad.append("%s: secondary 'enable RDTSCP' not marked unknown" % dump)
+    # The form of a kernel older than 6.0: its missing newer names are unknown, not absent.
+    if i % 18 == 0:
+        rc, d2, err = host(write(dump, old=True))
+        u2 = vals(d2.get("unknown")) if d2 else {}
+        if rc != 0 or not (u2.get(0x48b, 0) >> (32 + 18) & 1) or not (u2.get(0x48c, 0) >> 7 & 1):
+            old_bad.append(dump)
+        # KVM 6.1's offer on the bits the flags give (derive runs the whole model).
+        def nested(p):
+            r = subprocess.run([nvmx, "derive", p, "--kvm", "6.1", "--json"], capture_output=True, text=True)
+            return vals(json.loads(r.stdout).get("nested")) if r.returncode == 0 else None
+        a, b = nested(dump), nested(path)
+        if a is None or b is None:
+            nested_bad.append("%s: derive failed" % dump)
+        else:
+            for word, bit, name, since in gen.NAMES:
+                where = bit_of(word, bit)
+                if where and where[0] in (0x481, 0x482, 0x48b) and \
+                        (a.get(where[0], 0) >> where[1] & 1) != (b.get(where[0], 0) >> where[1] & 1):
+                    nested_bad.append("%s: nested %s" % (dump, name))
+ok(checked >= 20, "cpuinfo form of %d dumps read back" % checked)
+ok(not bad, "every flag's bit comes back as the dump has it" + ("; " + "; ".join(bad[:5]) if bad else ""))
+ok(not unk_bad, "flagged bits are known, unflagged controls unknown" + ("; " + "; ".join(unk_bad[:5]) if unk_bad else ""))
+ok(not old_bad, "an older kernel's form leaves ept_violation_ve and ept_5level unknown" + ("; " + "; ".join(old_bad[:5]) if old_bad else ""))
+ok(not nested_bad, "KVM 6.1's offer agrees with the dump's on the flagged controls" + ("; " + "; ".join(nested_bad[:5]) if nested_bad else ""))
+# decode --json of a partial host reads back partial, with the same unknown bits.
+src = write("data/hosts/intel-xeon-platinum-8180.msrs")
+rc, d, err = host(src)
+js = os.path.join(tmp, "again.json")
+with open(js, "w") as f:
+    json.dump({k: d[k] for k in d if k not in ("decoded", "warnings", "input")}, f)
+rc2, d2, err2 = host(js)
+ok(rc2 == 0 and "partial host" in err2 and d2.get("unknown") == d.get("unknown") and d2["msrs"] == d["msrs"],
+   "decode --json of a cpuinfo host reads back partial, same MSRs and unknown bits")
+print("1..%d" % n)
+sys.exit(1 if fail else 0)
+PY
