@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include "fleet.h"
 #include "kvmopts.h"
 #include "opts.h"
 #include "vcpu_opts.h"
@@ -14,12 +15,26 @@
 
 #define MAX_HOSTS 4096
 
+/* Counts are of hosts: an inventory's profile counts as many hosts as it stands for. */
 struct pair_stats {
-	unsigned hosts, broken, fixed_by_revoke, not_loading;
+	unsigned long long hosts, broken, fixed_by_revoke, not_loading;
 	/* per MSR and bit: how many hosts break on it, and one example */
-	unsigned bit_hosts[NVMX_MSR_COUNT][64];
+	unsigned long long bit_hosts[NVMX_MSR_COUNT][64];
 	const char *bit_example[NVMX_MSR_COUNT][64];
-	unsigned other[NVMX_MSR_COUNT];	/* rejections that are not bit additions */
+	unsigned long long other[NVMX_MSR_COUNT];	/* rejections that are not bit additions */
+};
+
+/*
+ * One host, or one profile of an inventory: the host with its environment,
+ * the parameters given, the release it runs now (inventories; NULL:
+ * --from-kvm), and how many hosts it stands for.
+ */
+struct unit {
+	struct nvmx_hostfile hf;	/* hf.host has the environment applied */
+	struct nvmx_params params;	/* what was given (nvmx_params_for carries it) */
+	const struct nvmx_kernel *now;
+	unsigned long long weight;
+	uint64_t features;		/* the VM's guest CPUID on this host */
 };
 
 struct host_verdict {
@@ -36,20 +51,18 @@ static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf,
 	return g->set ? guest_cpuid_parse("upgrade", g->spec, hf, f) : 0;
 }
 
-/* One host under release k with the options' parameters, running the VM. */
-static void scenario_for(struct nvmx_scenario *s, const struct nvmx_hostfile *hf,
-			 const struct nvmx_kernel *k, const struct kvm_opts *o,
-			 const struct guest *g, uint64_t features)
+/* One host under release k with its parameters, running the VM. */
+static void scenario_for(struct nvmx_scenario *s, const struct unit *un,
+			 const struct nvmx_kernel *k, const struct guest *g)
 {
 	struct nvmx_params p;
-	nvmx_params_for(k, &o->params, &p);
-	nvmx_scenario_init(s, &hf->host, o->hyperv_evmcs, k, &p);
-	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, g->quirks };
+	nvmx_params_for(k, &un->params, &p);
+	nvmx_scenario_init(s, &un->hf.host, false, k, &p);
+	s->vm = (struct nvmx_vm){ g->set, un->features, g->pmu, g->quirks };
 }
 
-static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *from,
-		    const struct nvmx_kernel *to, const struct kvm_opts *o, const struct guest *g,
-		    uint64_t features, struct host_verdict *hv)
+static void verdict(const struct unit *un, const struct nvmx_kernel *from,
+		    const struct nvmx_kernel *to, const struct guest *g, struct host_verdict *hv)
 {
 	static struct nvmx_scenario src, dst;
 	static struct nvmx_vcpu v;
@@ -57,8 +70,8 @@ static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *fr
 	struct nvmx_msrs saved;
 
 	memset(hv, 0, sizeof(*hv));
-	scenario_for(&src, hf, from, o, g, features);
-	scenario_for(&dst, hf, to, o, g, features);
+	scenario_for(&src, un, from, g);
+	scenario_for(&dst, un, to, g);
 	hv->old_ok = nvmx_scenario_usable(&src);
 	hv->new_ok = nvmx_scenario_usable(&dst);
 	if (!hv->old_ok || !hv->new_ok)
@@ -72,29 +85,31 @@ static void verdict(const struct nvmx_hostfile *hf, const struct nvmx_kernel *fr
 	hv->revoke_ok = fx.policy != NVMX_POLICY_STRICT;
 }
 
-static void account(struct pair_stats *s, const struct host_verdict *hv, const char *name)
+static void account(struct pair_stats *s, const struct host_verdict *hv, const char *name,
+		    unsigned long long wt)
 {
-	s->hosts++;
+	s->hosts += wt;
 	if (!hv->old_ok || !hv->new_ok) {
-		s->not_loading++;
+		s->not_loading += wt;
 		return;
 	}
 	if (hv->migratable)
 		return;
-	s->broken++;
-	s->fixed_by_revoke += hv->revoke_ok;
+	s->broken += wt;
+	s->fixed_by_revoke += hv->revoke_ok ? wt : 0;
 	for (unsigned i = 0; i < hv->m.nwrites; i++) {
 		const struct nvmx_write *w = &hv->m.writes[i];
 		if (!w->r.rc)
 			continue;
 		if (!w->r.bits) {
-			s->other[w->id]++;
+			s->other[w->id] += wt;
 			continue;
 		}
 		for (unsigned b = 0; b < 64; b++)
 			if ((w->r.bits >> b) & 1) {
-				if (!s->bit_hosts[w->id][b]++)
+				if (!s->bit_hosts[w->id][b])
 					s->bit_example[w->id][b] = name;
+				s->bit_hosts[w->id][b] += wt;
 			}
 	}
 }
@@ -114,14 +129,14 @@ static void bit_label(FILE *f, enum nvmx_msr_id id, unsigned b)
 static void print_stats(const struct pair_stats *s, const char *from, const char *to, bool md)
 {
 	if (md) {
-		printf("| %s → %s | %u/%u | %u | ", from, to, s->broken, s->hosts - s->not_loading,
+		printf("| %s → %s | %llu/%llu | %llu | ", from, to, s->broken, s->hosts - s->not_loading,
 		       s->fixed_by_revoke);
 	} else {
-		printf("%s -> %s: %u of %u hosts break", from, to, s->broken, s->hosts - s->not_loading);
+		printf("%s -> %s: %llu of %llu hosts break", from, to, s->broken, s->hosts - s->not_loading);
 		if (s->not_loading)
-			printf(" (%u where a release does not load or nested is off)", s->not_loading);
+			printf(" (%llu where a release does not load or nested is off)", s->not_loading);
 		if (s->broken)
-			printf("; the revoke list (hypothetical) would fix %u", s->fixed_by_revoke);
+			printf("; the revoke list (hypothetical) would fix %llu", s->fixed_by_revoke);
 		printf("\n");
 	}
 	bool first = true;
@@ -132,20 +147,20 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 			if (md) {
 				printf("%s", first ? "" : "<br>");
 				bit_label(stdout, (enum nvmx_msr_id)id, b);
-				printf(": %u (e.g. %s)", s->bit_hosts[id][b], s->bit_example[id][b]);
+				printf(": %llu (e.g. %s)", s->bit_hosts[id][b], s->bit_example[id][b]);
 			} else {
 				printf("    ");
 				bit_label(stdout, (enum nvmx_msr_id)id, b);
-				printf(": %u hosts, e.g. %s\n", s->bit_hosts[id][b], s->bit_example[id][b]);
+				printf(": %llu hosts, e.g. %s\n", s->bit_hosts[id][b], s->bit_example[id][b]);
 			}
 			first = false;
 		}
 		if (s->other[id]) {
 			if (md)
-				printf("%s%s: %u (other rule)", first ? "" : "<br>",
+				printf("%s%s: %llu (other rule)", first ? "" : "<br>",
 				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, s->other[id]);
 			else
-				printf("    %s: %u hosts (other rule)\n",
+				printf("    %s: %llu hosts (other rule)\n",
 				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, s->other[id]);
 			first = false;
 		}
@@ -157,7 +172,7 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 struct upgrade_args {
 	struct kvm_opts ko;
 	struct guest g;
-	const char *from_name, *to_name, *releases, *path;
+	const char *from_name, *to_name, *releases, *path, *inventory;
 	bool all, md, json;
 	uint64_t quirks;
 	struct nvmx_hostfile *hosts;
@@ -236,6 +251,9 @@ const struct opt upgrade_opts[] = {
 		 "the VM's CPUID (host|none|empty[,+flag|,-flag]...), on both releases"),
 	OPT_CALL("pmu-version", NULL, "N", opt_pmu, "the VM's CPUID.0xA version"),
 	OPT_CALL("disable-quirks", NULL, "MASK", opt_quirks, "the VM's KVM_CAP_DISABLE_QUIRKS2 mask"),
+	OPT_STRING("inventory", NULL, "FILE", struct upgrade_args, inventory,
+		   "hosts of a fleet inventory (docs/fleet.md), counted by host; a line's release is OLD"
+		   " unless --from-kvm"),
 	OPT_FLAG("all", NULL, struct upgrade_args, all, "every older-to-newer pair of releases"),
 	OPT_STRING("releases", NULL, "A,B,...", struct upgrade_args, releases,
 		   "with --all: only these releases"),
@@ -264,8 +282,8 @@ static int parse_releases(const char *list, const struct nvmx_kernel **sel, unsi
 
 static void stats_json(const struct pair_stats *s, const char *from, const char *to, bool first)
 {
-	printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":%u,\"broken\":%u,"
-	       "\"not_loading\":%u,\"revoke_fixes\":%u,\"revoke_hypothetical\":true,\"bits\":[",
+	printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":%llu,\"broken\":%llu,"
+	       "\"not_loading\":%llu,\"revoke_fixes\":%llu,\"revoke_hypothetical\":true,\"bits\":[",
 	       first ? "" : ",", from, to, s->hosts - s->not_loading, s->broken, s->not_loading,
 	       s->fixed_by_revoke);
 	bool f1 = true;
@@ -279,7 +297,7 @@ static void stats_json(const struct pair_stats *s, const char *from, const char 
 			       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, ctl ? b % 32 : b,
 			       ctl ? (b >= 32 ? "allowed-1" : "allowed-0") : "field");
 			cli_json_str(stdout, fld ? (fld->linux_name ? fld->linux_name : fld->sdm) : "reserved");
-			printf(",\"hosts\":%u,\"example\":", s->bit_hosts[id][b]);
+			printf(",\"hosts\":%llu,\"example\":", s->bit_hosts[id][b]);
 			cli_json_str(stdout, s->bit_example[id][b]);
 			putchar('}');
 			f1 = false;
@@ -288,20 +306,184 @@ static void stats_json(const struct pair_stats *s, const char *from, const char 
 	f1 = true;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)
 		if (s->other[id]) {
-			printf("%s\"%s\":%u", f1 ? "" : ",", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm,
+			printf("%s\"%s\":%llu", f1 ? "" : ",", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm,
 			       s->other[id]);
 			f1 = false;
 		}
 	printf("}}");
 }
 
+/* The verdicts over the units: one pair (per host), or the pairs (--all, --path). */
+static int run(const struct upgrade_args *u, const struct guest *g, const struct unit *units,
+	       unsigned nunits, const struct nvmx_kernel **sel, unsigned nsel, bool all, bool md,
+	       bool json)
+{
+	static struct pair_stats stats;
+	static struct host_verdict hv;
+	const char *from_name = u->from_name, *to_name = u->to_name;
+
+	if (!all) {
+		const struct nvmx_kernel *to = nvmx_kernel_find(to_name);
+		bool any_broken = false;
+		memset(&stats, 0, sizeof(stats));
+		if (json) {
+			printf("{\"from\":");
+			if (from_name)
+				printf("\"%s\"", from_name);
+			else
+				printf("null");	/* each inventory line's own release */
+			printf(",\"to\":\"%s\",\"hosts\":[", to_name);
+		}
+		for (unsigned h = 0; h < nunits; h++) {
+			/* --from-kvm, else the release the inventory says the host runs. */
+			const struct nvmx_kernel *from = from_name ? nvmx_kernel_find(from_name) : units[h].now;
+			const char *name = units[h].hf.name;
+			verdict(&units[h], from, to, g, &hv);
+			account(&stats, &hv, name, units[h].weight);
+			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;
+			char why[CLI_REASON_MAX];
+			if (json) {
+				printf("%s{\"host\":", h ? "," : "");
+				cli_json_str(stdout, name);
+				printf(",\"from\":\"%s\",\"count\":%llu", nvmx_kernel_name(from),
+				       units[h].weight);
+				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,"
+				       "\"revoke_hypothetical\":%s,\"rejected\":[",
+				       hv.old_ok && hv.new_ok ? "true" : "false",
+				       hv.old_ok && hv.new_ok && hv.migratable ? "true" : "false",
+				       hv.revoke_ok ? "true" : "false", hv.revoke_ok ? "true" : "false");
+				bool first = true;
+				for (unsigned i = 0; i < hv.m.nwrites; i++)
+					if (hv.m.writes[i].r.rc) {
+						nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
+						printf("%s", first ? "" : ",");
+						cli_json_str(stdout, why);
+						first = false;
+					}
+				printf("]}");
+				continue;
+			}
+			printf("%-45s ", name);
+			if (u->inventory)
+				printf("(%llu host%s, from %s) ", units[h].weight,
+				       units[h].weight == 1 ? "" : "s", nvmx_kernel_name(from));
+			if (!hv.old_ok || !hv.new_ok) {
+				printf("n/a: KVM %s does not load or has nested=0\n",
+				       nvmx_kernel_name(!hv.old_ok ? from : to));
+				continue;
+			}
+			if (hv.migratable) {
+				printf("ok\n");
+				continue;
+			}
+			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it: hypothetical)" : "");
+			for (unsigned i = 0; i < hv.m.nwrites; i++)
+				if (hv.m.writes[i].r.rc) {
+					nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
+					printf("    %s\n", why);
+				}
+		}
+		if (json)
+			printf("]}\n");
+		else
+			print_stats(&stats, from_name ? from_name : "each host's release", to_name, false);
+		return any_broken ? EXIT_NO : EXIT_OK;
+	}
+
+	if (md && !json)
+		printf("| upgrade | hosts that break | fixed by the revoke list (hypothetical) | rejected bits: hosts (example) |\n"
+		       "|---|---|---|---|\n");
+	if (!nsel)
+		for (unsigned k = 0; k < nvmx_kernel_count() && nsel < 64; k++)
+			sel[nsel++] = nvmx_kernel_at(k);
+	bool any_broken = false, first = true;
+	if (json)
+		printf("{\"pairs\":[");
+	/* The pairs: every older->newer one, or along the path and back. */
+	static unsigned pa[64 * 64], pb[64 * 64];
+	unsigned np = 0;
+	if (u->path) {
+		for (unsigned i = 0; i + 1 < nsel; i++)
+			pa[np] = i, pb[np++] = i + 1;
+		for (unsigned i = nsel - 1; i > 0; i--)
+			pa[np] = i, pb[np++] = i - 1;
+	} else {
+		for (unsigned a = 0; a < nsel; a++)
+			for (unsigned b = 0; b < nsel; b++)
+				if (nvmx_kernel_older(sel[a], sel[b]))	/* upgrades only: older to newer */
+					pa[np] = a, pb[np++] = b;
+	}
+	for (unsigned p = 0; p < np; p++) {
+		unsigned a = pa[p], b = pb[p];
+		{
+			memset(&stats, 0, sizeof(stats));
+			for (unsigned h = 0; h < nunits; h++) {
+				verdict(&units[h], sel[a], sel[b], g, &hv);
+				account(&stats, &hv, units[h].hf.name, units[h].weight);
+			}
+			any_broken |= stats.broken > 0;
+			if (json)
+				stats_json(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), first);
+			else
+				print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
+			first = false;
+		}
+	}
+	if (json)
+		printf("]}\n");
+	return any_broken ? EXIT_NO : EXIT_OK;
+}
+
+/*
+ * The inventory's unique profiles as units (the run's --param and
+ * --hyperv-evmcs apply to them as to HOST operands).  0 or EXIT_*.
+ */
+static int load_inventory(const char *path, const struct kvm_opts *o, struct unit **units,
+			  unsigned *n)
+{
+	static struct fleet f;
+	fleet_init(&f, "upgrade");
+	char *av[] = { (char *)"--inventory", (char *)path };
+	int i = 0;
+	if (fleet_parse(&f, 2, av, &i) != 1)
+		return EXIT_USAGE;
+	f.hyperv_evmcs = o->hyperv_evmcs;
+	int rc = fleet_load(&f);
+	struct unit *u = rc ? NULL : realloc(*units, ((size_t)*n + f.nprof + 1) * sizeof(**units));
+	if (!rc && !u)
+		rc = cli_usage_error("upgrade", "out of memory");
+	if (rc) {
+		fleet_free(&f);
+		return rc;
+	}
+	for (unsigned p = 0; p < f.nprof; p++) {
+		struct unit *un = &u[(*n)++];
+		memset(un, 0, sizeof(*un));
+		un->hf.host = f.prof[p].host;
+		un->hf.has_flags = f.prof[p].host.features != 0;
+		snprintf(un->hf.name, sizeof(un->hf.name), "%s", f.prof[p].name);
+		snprintf(un->hf.path, sizeof(un->hf.path), "%s", f.prof[p].name);
+		/* The line's parameters, then the run's --param on top. */
+		un->params = f.prof[p].params;
+		for (int q = 0; q < NVMX_P_COUNT; q++)
+			if (o->params.given & (1u << q)) {
+				un->params.val[q] = o->params.val[q];
+				un->params.given |= 1u << q;
+			}
+		un->now = f.prof[p].kernel;
+		un->weight = f.prof[p].count;
+	}
+	*units = u;
+	fleet_free(&f);
+	return 0;
+}
+
 int cmd_upgrade(int argc, char **argv)
 {
 	static struct nvmx_hostfile hosts[MAX_HOSTS];
-	static struct pair_stats stats;
-	static struct host_verdict hv;
-	static uint64_t features[MAX_HOSTS];
 	static struct upgrade_args u;
+	struct unit *units = NULL;
+	unsigned nunits = 0;
 	const struct nvmx_kernel *sel[64];
 	unsigned nsel = 0;
 	memset(&u, 0, sizeof(u));
@@ -323,115 +505,35 @@ int cmd_upgrade(int argc, char **argv)
 		return EXIT_USAGE;
 	if (u.path && nsel < 2)
 		return cli_usage_error("upgrade", "--path needs at least two releases");
-	if (!nhosts)
-		return cli_usage_error("upgrade", "give at least one HOST");
-	if (!all && (!from_name || !to_name))
+	if (!nhosts && !u.inventory)
+		return cli_usage_error("upgrade", "give at least one HOST (or --inventory FILE)");
+	if (!all && (!(from_name || (u.inventory && !nhosts)) || !to_name))
 		return cli_usage_error("upgrade", "--from-kvm OLD and --kvm NEW are required (or --all)");
 	if (all && md && json)
 		return cli_usage_error("upgrade", "--markdown and --json: choose one");
-	for (unsigned h = 0; h < nhosts; h++)
-		if (guest_features(&g, &hosts[h], &features[h]))
-			return EXIT_USAGE;
 	g.quirks = u.quirks;
 	/* Parameters are checked against the newest release that has them. */
 	o.kernel = nvmx_kernel_default();
 	if ((rc = kvmopts_finish(&o, "upgrade", "")))
 		return rc;
-
-	if (!all) {
-		const struct nvmx_kernel *from = nvmx_kernel_find(from_name), *to = nvmx_kernel_find(to_name);
-		bool any_broken = false;
-		memset(&stats, 0, sizeof(stats));
-		if (json)
-			printf("{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":[", from_name, to_name);
-		for (unsigned h = 0; h < nhosts; h++) {
-			verdict(&hosts[h], from, to, &o, &g, features[h], &hv);
-			account(&stats, &hv, hosts[h].name);
-			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;
-			char why[CLI_REASON_MAX];
-			if (json) {
-				printf("%s{\"host\":", h ? "," : "");
-				cli_json_str(stdout, hosts[h].name);
-				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,"
-				       "\"revoke_hypothetical\":%s,\"rejected\":[",
-				       hv.old_ok && hv.new_ok ? "true" : "false",
-				       hv.old_ok && hv.new_ok && hv.migratable ? "true" : "false",
-				       hv.revoke_ok ? "true" : "false", hv.revoke_ok ? "true" : "false");
-				bool first = true;
-				for (unsigned i = 0; i < hv.m.nwrites; i++)
-					if (hv.m.writes[i].r.rc) {
-						nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
-						printf("%s", first ? "" : ",");
-						cli_json_str(stdout, why);
-						first = false;
-					}
-				printf("]}");
-				continue;
-			}
-			printf("%-45s ", hosts[h].name);
-			if (!hv.old_ok || !hv.new_ok) {
-				printf("n/a: KVM %s does not load or has nested=0\n",
-				       !hv.old_ok ? from_name : to_name);
-				continue;
-			}
-			if (hv.migratable) {
-				printf("ok\n");
-				continue;
-			}
-			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it: hypothetical)" : "");
-			for (unsigned i = 0; i < hv.m.nwrites; i++)
-				if (hv.m.writes[i].r.rc) {
-					nvmx_result_describe(&hv.m.writes[i].r, why, sizeof(why));
-					printf("    %s\n", why);
-				}
+	if (!(units = calloc((size_t)nhosts + 1, sizeof(*units))))
+		return cli_usage_error("upgrade", "out of memory");
+	for (unsigned h = 0; h < nhosts; h++, nunits++) {
+		units[h].hf = hosts[h];
+		units[h].hf.host.hyperv_evmcs |= o.hyperv_evmcs;
+		units[h].params = o.params;
+		units[h].weight = 1;
+	}
+	if (u.inventory && (rc = load_inventory(u.inventory, &o, &units, &nunits))) {
+		free(units);
+		return rc;
+	}
+	for (unsigned h = 0; h < nunits; h++)
+		if (guest_features(&g, &units[h].hf, &units[h].features)) {
+			free(units);
+			return EXIT_USAGE;
 		}
-		if (json)
-			printf("]}\n");
-		else
-			print_stats(&stats, from_name, to_name, false);
-		return any_broken ? EXIT_NO : EXIT_OK;
-	}
-
-	if (md && !json)
-		printf("| upgrade | hosts that break | fixed by the revoke list (hypothetical) | rejected bits: hosts (example) |\n"
-		       "|---|---|---|---|\n");
-	if (!nsel)
-		for (unsigned k = 0; k < nvmx_kernel_count() && nsel < 64; k++)
-			sel[nsel++] = nvmx_kernel_at(k);
-	bool any_broken = false, first = true;
-	if (json)
-		printf("{\"pairs\":[");
-	/* The pairs: every older->newer one, or along the path and back. */
-	static unsigned pa[64 * 64], pb[64 * 64];
-	unsigned np = 0;
-	if (u.path) {
-		for (unsigned i = 0; i + 1 < nsel; i++)
-			pa[np] = i, pb[np++] = i + 1;
-		for (unsigned i = nsel - 1; i > 0; i--)
-			pa[np] = i, pb[np++] = i - 1;
-	} else {
-		for (unsigned a = 0; a < nsel; a++)
-			for (unsigned b = 0; b < nsel; b++)
-				if (nvmx_kernel_older(sel[a], sel[b]))	/* upgrades only: older to newer */
-					pa[np] = a, pb[np++] = b;
-	}
-	for (unsigned p = 0; p < np; p++) {
-		unsigned a = pa[p], b = pb[p];
-		{
-			memset(&stats, 0, sizeof(stats));
-			for (unsigned h = 0; h < nhosts; h++) {
-				verdict(&hosts[h], sel[a], sel[b], &o, &g, features[h], &hv);
-				account(&stats, &hv, hosts[h].name);
-			}
-			any_broken |= stats.broken > 0;
-			if (json)
-				stats_json(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), first);
-			else
-				print_stats(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), md);
-			first = false;
-		}
-	}
-	if (json)
-		printf("]}\n");
-	return any_broken ? EXIT_NO : EXIT_OK;
+	rc = run(&u, &g, units, nunits, sel, nsel, all, md, json);
+	free(units);
+	return rc;
 }

@@ -483,6 +483,8 @@ row upgrade-2 2 "--kvm NEW are required" "$A" "no --kvm" -- upgrade --from-kvm 6
 row upgrade-3 2 "unknown KVM release '6.99'" "$A" "unknown release" -- upgrade --from-kvm 6.1 --to-kvm 6.99 $H
 row upgrade-4 2 "'--frob'" "$A" "unknown option" -- upgrade --from-kvm 6.1 --to-kvm 6.6 --frob $H
 row upgrade-5 2 "bad/empty.msrs: empty file" "$A" "a bad HOST file" -- upgrade --from-kvm 6.1 --to-kvm 6.6 bad/empty.msrs
+row upgrade-6 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl
+row upgrade-7 2 "--kvm NEW are required" "$A" "HOST operands besides --inventory, no --from-kvm" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl $H
 
 # -- revoke-list -------------------------------------------------------------------------------
 A="revoke-list"
