@@ -2,14 +2,18 @@
 # Conformance against the real KVM functions (conformance/cases, see
 # conformance/README.md): every case of every kind and release must agree bit
 # for bit.  NVMX_CONFORMANCE_SAMPLE=N checks N random cases per file instead
-# (the sanitizer build uses that to stay quick).  The checker sends each file's
-# commands through one `nvmx batch`; a last test plants wrong answers in a copy of
+# (the sanitizer build uses that to stay quick).  The kernel-harness cases of the
+# further trees (*.jsonl.gz) are sampled, NVMX_CONFORMANCE_GZ_SAMPLE per file
+# (default 60; 0 = all): each was checked whole against its tree with `make kcheck`
+# (kharness/VALIDATION.md).  The checker sends each file's commands through one
+# `nvmx batch`; a last test plants wrong answers in a copy of
 # a few cases and requires the batch and the one-process-per-command modes to
 # find exactly the same failures.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 nvmx=${NVMX:-$here/build/nvmx}
 sample=${NVMX_CONFORMANCE_SAMPLE:-0}
+gz_sample=${NVMX_CONFORMANCE_GZ_SAMPLE:-60}
 kinds="derive synthetic restore cross cpuid guestread"
 set -- $kinds
 echo "1..$(($# + 1))"
@@ -21,7 +25,7 @@ fi
 for k in $kinds; do
 	n=$((n + 1))
 	out=$(python3 "$here/conformance/check" --nvmx "$nvmx" --cases "$here/conformance/cases" \
-		--kind "$k" --sample "$sample" --show 5 2>&1)
+		--kind "$k" --sample "$sample" --sample-gz "$gz_sample" --show 5 2>&1)
 	last=$(printf '%s\n' "$out" | tail -n 1)
 	if printf '%s\n' "$last" | grep -Eq '^conformance: [1-9][0-9]* passed, 0 failed$'; then
 		echo "ok $n - conformance $k: ${last#conformance: }"
