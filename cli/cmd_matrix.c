@@ -326,8 +326,9 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
  * every cell is Y.
  */
 static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_qemu_cpu *cpu,
-		       const char *spec, const struct nvmx_qemu_release *rel, bool json)
+		       const char *spec, const struct nvmx_qemu_release *rel, enum mx_format fmt)
 {
+	bool json = fmt == MX_JSON;
 	struct nvmx_qemu_host *qh = calloc(r->n ? r->n : 1, sizeof(*qh));
 	struct nvmx_qemu_env *env = calloc(r->n ? r->n : 1, sizeof(*env));
 	char *cells = calloc(r->n * r->n + 1, 1);
@@ -351,7 +352,9 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 					      m.verdict == NVMX_QMIG_CHANGE ? 'c' : '.';
 			counts[m.verdict]++;
 		}
-	if (json) {
+	if (fmt == MX_HTML) {
+		report_html_qemu(stdout, f, r->prof, (unsigned)r->n, cells, counts, spec, rel, env, cpu);
+	} else if (json) {
 		printf("{\"semantics\":\"qemu\",\"cpu\":");
 		cli_json_str(stdout, spec);
 		printf(",\"qemu\":\"%s\",\"rows\":[", rel->name);
@@ -481,8 +484,8 @@ int cmd_matrix(int argc, char **argv)
 	static struct nvmx_qemu_cpu cpu;
 	if (spec) {
 		char err[256];
-		if (fmt != MX_TEXT && fmt != MX_JSON)
-			return cli_usage_error("matrix", "--cpu (semantics qemu) is for text and json");
+		if (fmt == MX_CSV)
+			return cli_usage_error("matrix", "--cpu (semantics qemu) is for text, json and html");
 		if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
 			return cli_usage_error("matrix", "--cpu %s: %s", spec, err);
 	}
@@ -507,7 +510,7 @@ int cmd_matrix(int argc, char **argv)
 		return rc;
 	}
 	if (spec) {
-		rc = report_qemu(&f, &r, &cpu, spec, rel, fmt == MX_JSON);
+		rc = report_qemu(&f, &r, &cpu, spec, rel, fmt);
 		free(r.prof);
 		free(r.member);
 		fleet_matrix_free(&mx);

@@ -187,6 +187,18 @@ int fleet_pools_parse(struct nvmx_pools_opts *o, const char *cmd, int argc, char
 void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		 const struct nvmx_baseline *b, const struct fleet_pools *pools,
 		 const unsigned *rows, unsigned nrows);
+/*
+ * The same page under semantics qemu: cells[i * nrows + j] is 'Y' safe, 'c'
+ * L1-visible change or '.' fails for -cpu spec started on rows[i] and
+ * migrated to rows[j] (env[] per row); the reason of every cell that is not
+ * safe is nvmx_qemu_migrate() run again, as check --cpu prints it.
+ */
+struct nvmx_qemu_env;
+struct nvmx_qemu_cpu;
+void report_html_qemu(FILE *out, struct fleet *f, const unsigned *rows, unsigned nrows,
+		      const char *cells, const unsigned long long counts[3], const char *spec,
+		      const struct nvmx_qemu_release *rel, const struct nvmx_qemu_env *env,
+		      const struct nvmx_qemu_cpu *cpu);
 
 /*
  * QEMU advice (cli/fleet_qemu.c): one named model and flags off that start

@@ -192,8 +192,9 @@ const struct cmd nvmx_cmds[] = {
 	  "baseline and the pools (--pools, --max-loss as for nvmx pools).  Exit 1 when some\n"
 	  "host pair cannot migrate under the most permissive policy asked for.  These cells\n"
 	  "answer the saved-msrs semantics (a VMM writing back what it saved); --cpu SPEC\n"
-	  "answers QEMU's (text, json): the -cpu started on the row's profile and the column's,\n"
-	  "Y safe, c L1-visible change, . fails, as nvmx check --cpu; exit 1 unless all Y.\n" },
+	  "answers QEMU's (text, json, html): the -cpu started on the row's profile and the\n"
+	  "column's, Y safe, c L1-visible change, . fails, as nvmx check --cpu (html: cells in\n"
+	  "those colours, each unsafe cell's reason); exit 1 unless all Y.\n" },
 	{ "pools", cmd_pools, "partition a fleet into migration pools that lose the fewest features",
 	  "usage: nvmx pools HOST[@RELEASE]... [fleet options] [--pools K] [--max-loss N] [--json]\n"
 	  "         [--format text|json|qemu|libvirt] [--qemu VER]\n"

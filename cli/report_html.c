@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fleet.h"
+#include "nvmx/qemu_migrate.h"
+#include "print.h"
 
 /* A JSON string safe inside <script>: <, > and & escaped too. */
 static void js_str(FILE *out, const char *s)
@@ -24,6 +26,20 @@ static void js_str(FILE *out, const char *s)
 			fputc(c, out);
 	}
 	fputc('"', out);
+}
+
+/* Text inside HTML elements: <, > and & escaped. */
+static void html_text(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '<')
+			fputs("&lt;", out);
+		else if (*s == '>')
+			fputs("&gt;", out);
+		else if (*s == '&')
+			fputs("&amp;", out);
+		else
+			fputc(*s, out);
 }
 
 /* ---- reasons, deduplicated by their JSON text ---------------------------------- */
@@ -193,14 +209,19 @@ static const char css[] =
 	"details{margin:2px 0}summary{cursor:pointer}ul.loss{margin:2px 0 6px 18px;padding:0}"
 	"table.msrs td{padding:1px 10px 1px 0}.muted{color:#777}";
 
-static const char script[] =
+/* The script's parts: the head, then cls/word (the cell letters' colours and words), the heatmap. */
+static const char script_head[] =
 	"(function(){\n"
 	"var D=JSON.parse(document.getElementById('data').textContent);\n"
 	"function el(t,a,s){var e=document.createElement(t);if(a)for(var k in a)e.setAttribute(k,a[k]);"
-	"if(s!==undefined)e.textContent=s;return e;}\n"
+	"if(s!==undefined)e.textContent=s;return e;}\n";
+
+static const char script_saved_words[] =
 	"var cls={Y:'Y',k:'k',c:'c','.':'n','-':'x'};\n"
 	"var word={Y:'migrates (strict)',k:'migrates only with revoke-keep',c:'migrates only with revoke-clear',"
-	"'.':'does not migrate','-':'the source runs no VMX guests'};\n"
+	"'.':'does not migrate','-':'the source runs no VMX guests'};\n";
+
+static const char script_heat[] =
 	"var t=el('table',{'class':'hm'}),hd=el('thead'),hr=el('tr');hr.appendChild(el('th'));\n"
 	"t.style.setProperty('--cs',Math.max(10,Math.min(26,Math.floor(640/Math.max(1,D.rows.length))))+'px');\n"
 	"var every=D.rows.length>40?5:1;\n"
@@ -219,6 +240,10 @@ static const char script[] =
 	"t.addEventListener('click',function(e){var c=e.target;if(!c.dataset||c.dataset.i===undefined)return;"
 	"show(+c.dataset.i,+c.dataset.j);history.replaceState(null,'','#cell='+(+c.dataset.i+1)+','+(+c.dataset.j+1));});\n"
 	"var sel=null;\n"
+	"function fromHash(){var m=/cell=(\\d+),(\\d+)/.exec(location.hash);if(m)show(+m[1]-1,+m[2]-1);}\n"
+	"window.addEventListener('hashchange',fromHash);\n";
+
+static const char script_saved[] =
 	"function show(i,j){var R=document.getElementById('reason');R.textContent='';\n"
 	" if(!(i>=0&&j>=0&&i<D.rows.length&&j<D.rows.length)){R.appendChild(el('p',{'class':'muted'},"
 	"'Cell '+(i+1)+','+(j+1)+' is not in this matrix.'));return;}\n"
@@ -240,8 +265,7 @@ static const char script[] =
 	"    d.appendChild(bt);}\n"
 	"   R.appendChild(d);}}\n"
 	"}\n"
-	"function fromHash(){var m=/cell=(\\d+),(\\d+)/.exec(location.hash);if(m)show(+m[1]-1,+m[2]-1);}\n"
-	"window.addEventListener('hashchange',fromHash);fromHash();\n"
+	"fromHash();\n"
 	"function lossList(parent,m){var d=el('details'),s=el('summary',null,m[0]+' \\u2014 '+m[1]+' ('+m[2]+' host'+(m[2]==1?'':'s')+'): loses '+m[3]+' feature bit'+(m[3]==1?'':'s'));\n"
 	" d.appendChild(s);var u=el('ul',{'class':'loss'});m[4].forEach(function(x){u.appendChild(el('li',null,x));});"
 	"if(!m[4].length)u.appendChild(el('li',null,'nothing'));d.appendChild(u);parent.appendChild(d);}\n"
@@ -383,5 +407,191 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 			}
 		fprintf(out, "]}");
 	}
-	fprintf(out, "]}</script>\n<script>\n%s</script>\n</body></html>\n", script);
+	fprintf(out, "]}</script>\n<script>\n%s%s%s%s</script>\n</body></html>\n", script_head,
+		script_saved_words, script_heat, script_saved);
+}
+
+/* ---- semantics qemu: the destination QEMU rebuilds the VMX MSRs from the -cpu ---------- */
+
+static const char script_qemu_words[] =
+	"var cls={Y:'Y',c:'c','.':'n'};\n"
+	"var word={Y:'safe',c:'L1-visible change (it starts, but L1\\u2019s VMX MSRs change)',"
+	"'.':'fails (the -cpu does not start there, or not on the source)'};\n";
+
+static const char script_qemu[] =
+	"function show(i,j){var R=document.getElementById('reason');R.textContent='';\n"
+	" if(!(i>=0&&j>=0&&i<D.rows.length&&j<D.rows.length)){R.appendChild(el('p',{'class':'muted'},"
+	"'Cell '+(i+1)+','+(j+1)+' is not in this matrix.'));return;}\n"
+	" if(sel)sel.classList.remove('sel');sel=document.getElementById('c'+i+'_'+j);if(sel)sel.classList.add('sel');\n"
+	" var a=D.rows[i],b=D.rows[j],ch=D.m[i].charAt(j);\n"
+	" R.appendChild(el('h2',null,'Cell '+(i+1)+','+(j+1)+': '+a.name+' \\u2192 '+b.name));\n"
+	" R.appendChild(el('p',null,'-cpu '+D.cpu+' (QEMU '+D.qemu+') started on '+a.desc+', migrated to '+b.desc+'.'));\n"
+	" R.appendChild(el('p',{'class':'v '+(ch=='Y'?'ok':ch=='c'?'rv':'bad')},'Verdict: '+word[ch]));\n"
+	" var w=D.why[i+','+j]||[];if(!w.length&&ch=='Y')R.appendChild(el('p',null,"
+	"'L1 reads the same VMX MSRs on both sides: nvmx check --cpu ... says safe.'));\n"
+	" w.forEach(function(x){R.appendChild(el('p',{'class':'mono'},x));});\n"
+	"}\n"
+	"fromHash();\n"
+	"})();\n";
+
+/* The lines of buf (NUL-terminated, freed here) as a JSON array of strings. */
+static void lines_json(FILE *out, char *buf)
+{
+	bool first = true;
+	fputc('[', out);
+	for (char *s = buf, *nl; s && *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (!nl)
+			nl = s + strlen(s) - 1;
+		else
+			*nl = 0;
+		fputs(first ? "" : ",", out);
+		js_str(out, s);
+		first = false;
+	}
+	fputc(']', out);
+	free(buf);
+}
+
+static void qemu_lines(FILE *m, const struct nvmx_qmig_side *s)
+{
+	char line[512];
+	for (unsigned i = 0; nvmx_qemu_message(&s->plan, &s->rep, i, line, sizeof(line)); i++)
+		fprintf(m, "  QEMU: %s\n", line);
+}
+
+static void change_lines(FILE *m, enum nvmx_msr_id id, uint64_t bits, const char *what)
+{
+	if (!bits)
+		return;
+	if (nvmx_msr_desc(id)->layout != NVMX_LAYOUT_CONTROLS) {
+		fprintf(m, "  %s: ", what);
+		print_field_names(m, id, bits);
+		fputc('\n', m);
+		return;
+	}
+	if (nvmx_hi(bits)) {
+		fprintf(m, "  may be 1, %s: ", what);
+		print_bit_names(m, id, nvmx_hi(bits), 32);
+		fputc('\n', m);
+	}
+	if (nvmx_lo(bits)) {
+		fprintf(m, "  must be 1, %s: ", what);
+		print_bit_names(m, id, nvmx_lo(bits), 0);
+		fputc('\n', m);
+	}
+}
+
+/* Why a cell is not safe, one line each, as check --cpu says it. */
+static void why_json(FILE *out, const struct nvmx_qemu_migration *q)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		exit(EXIT_USAGE);
+	if (!q->src.starts) {
+		fprintf(m, "The -cpu does not start on the source: no such VM runs there.\n");
+		qemu_lines(m, &q->src);
+	} else if (!q->dst.starts) {
+		fprintf(m, "The destination QEMU does not start the same -cpu: the migration fails, "
+			"the VM stays on the source.\n");
+		qemu_lines(m, &q->dst);
+	} else {
+		if (q->cpuid_gone & NVMX_FEAT(NVMX_F_VMX))
+			fprintf(m, "QEMU there drops vmx from the guest: L1 loses VMX.\n");
+		for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+			enum nvmx_msr_id e = (enum nvmx_msr_id)id;
+			bool a = nvmx_msrs_has(&q->src.l1, e), b = nvmx_msrs_has(&q->dst.l1, e);
+			if (a == b && (!a || q->src.l1.val[id] == q->dst.l1.val[id]))
+				continue;
+			fprintf(m, "%s: ", nvmx_msr_desc(e)->sdm);
+			if (a)
+				fprintf(m, "0x%016llx", (unsigned long long)q->src.l1.val[id]);
+			else
+				fprintf(m, "(#GP)");
+			fprintf(m, " -> ");
+			if (b)
+				fprintf(m, "0x%016llx\n", (unsigned long long)q->dst.l1.val[id]);
+			else
+				fprintf(m, "(#GP)\n");
+			change_lines(m, e, q->gone[id], "vanish");
+			change_lines(m, e, q->appeared[id], "appear");
+		}
+		if (q->cpuid_gone || q->cpuid_appeared) {
+			fprintf(m, "guest CPUID, source -> destination:");
+			for (int f = 0; f < NVMX_F_COUNT; f++) {
+				if (q->cpuid_gone & NVMX_FEAT(f))
+					fprintf(m, " -%s", nvmx_feature_name((enum nvmx_feature)f));
+				if (q->cpuid_appeared & NVMX_FEAT(f))
+					fprintf(m, " +%s", nvmx_feature_name((enum nvmx_feature)f));
+			}
+			fputc('\n', m);
+		}
+	}
+	fclose(m);
+	lines_json(out, buf);
+}
+
+void report_html_qemu(FILE *out, struct fleet *f, const unsigned *rows, unsigned nrows,
+		      const char *cells, const unsigned long long counts[3], const char *spec,
+		      const struct nvmx_qemu_release *rel, const struct nvmx_qemu_env *env,
+		      const struct nvmx_qemu_cpu *cpu)
+{
+	static struct nvmx_qemu_migration q;
+	unsigned long long pairs = counts[0] + counts[1] + counts[2];
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<title>nvmx fleet report (QEMU -cpu)</title>\n<style>%s</style></head>\n<body>\n", css);
+	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
+		f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof, f->nprof == 1 ? "" : "s");
+	if (nrows < f->nprof)
+		fprintf(out, "; the %u most common profiles are shown", nrows);
+	fprintf(out, ". Ordered pairs shown: %llu safe (%.1f%%), %llu L1-visible change, %llu fail."
+		"</p></header>\n<main>\n", counts[0],
+		pairs ? 100.0 * (double)counts[0] / (double)pairs : 0.0, counts[1], counts[2]);
+	fprintf(out, "<section><h2>Migration matrix</h2>\n<p class=\"legend\" id=\"semantics\">"
+		"Semantics <b>qemu</b>: the VM runs <code>-cpu ");
+	html_text(out, spec);
+	fprintf(out, "</code> (QEMU %s); the destination QEMU builds the VMX MSRs again from the "
+		"same -cpu and what its KVM offers (they are not in QEMU's migration stream). A cell is "
+		"<code>nvmx check --cpu SPEC --from-host A --from-kvm RA --to B --kvm RB</code>.</p>\n"
+		"<p class=\"legend\">Rows are sources, columns destinations. Click a cell for the reason."
+		"<br><span><i class=\"sw Y\"></i>safe</span><span><i class=\"sw c\"></i>L1-visible "
+		"change</span><span><i class=\"sw n\"></i>fails</span></p>\n"
+		"<div id=\"wrap\"><div id=\"heat\"></div><div id=\"reason\"><p class=\"muted\">Select a "
+		"cell.</p></div></div></section>\n"
+		"<p class=\"muted\">Per-pool -cpu and libvirt &lt;cpu&gt;: <code>nvmx pools --format "
+		"qemu|libvirt</code>. Generated by nvmx; self-contained, nothing is fetched.</p>\n</main>\n",
+		rel->name);
+	fprintf(out, "<script type=\"application/json\" id=\"data\">{\"semantics\":\"qemu\",\"cpu\":");
+	js_str(out, spec);
+	fprintf(out, ",\"qemu\":\"%s\",\"pairs\":{\"safe\":%llu,\"l1_visible_change\":%llu,"
+		"\"fails\":%llu},\"rows\":[", rel->name, counts[0], counts[1], counts[2]);
+	for (unsigned i = 0; i < nrows; i++) {
+		const struct fleet_profile *p = &f->prof[rows[i]];
+		char desc[256];
+		fleet_profile_desc(p, desc, sizeof(desc));
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		js_str(out, p->name);
+		fprintf(out, ",\"desc\":");
+		js_str(out, desc);
+		fprintf(out, ",\"hosts\":%llu}\n", p->count);
+	}
+	fprintf(out, "],\"m\":[");
+	for (unsigned i = 0; i < nrows; i++)
+		fprintf(out, "%s\"%.*s\"\n", i ? "," : "", (int)nrows, cells + (size_t)i * nrows);
+	fprintf(out, "],\"why\":{");
+	bool first = true;
+	for (unsigned i = 0; i < nrows; i++)
+		for (unsigned j = 0; j < nrows; j++) {
+			if (cells[(size_t)i * nrows + j] == 'Y')
+				continue;
+			nvmx_qemu_migrate(&q, &env[i], &env[j], cpu, NULL);
+			fprintf(out, "%s\"%u,%u\":", first ? "" : ",\n", i, j);
+			why_json(out, &q);
+			first = false;
+		}
+	fprintf(out, "}}</script>\n<script>\n%s%s%s%s</script>\n</body></html>\n", script_head,
+		script_qemu_words, script_heat, script_qemu);
 }

@@ -565,7 +565,7 @@ row matrix-7 2 "--pools needs a number of at least 1" "$A" "--pools not a number
 row matrix-8 2 "--max-loss needs a number" "$A" "--max-loss negative" -- matrix $H --max-loss -1
 row matrix-9 2 "good.msrs@7.7: kernel 7.7 is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- matrix $H@7.7
 row matrix-10 2 "'--frob'" "$A" "unknown option" -- matrix $H --frob
-row matrix-11 2 "--cpu (semantics qemu) is for text and json" "$A" "--cpu with --format html" -- matrix $H --cpu Haswell,+vmx --format html
+row matrix-11 2 "--cpu (semantics qemu) is for text, json and html" "$A" "--cpu with --format csv" -- matrix $H --cpu Haswell,+vmx --format csv
 row matrix-12 2 "unknown CPU model" "$A" "--cpu unknown model" -- matrix $H --cpu Pentium9
 row matrix-13 2 "--guest-cpuid host: a fleet has many hosts' CPUIDs" "$A" "--guest-cpuid host (one host's CPUID of many)" -- matrix $H --guest-cpuid host
 row matrix-14 2 "--pmu-version needs a number 0..255" "$A" "--pmu-version out of range" -- matrix $H --pmu-version 300

@@ -178,6 +178,42 @@ ok $? "matrix --cpu: semantics qemu, every cell is check --cpu's verdict for tha
 # shellcheck disable=SC2086
 "$NVMX" matrix $P --format html | grep -q 'id="semantics">Semantics <b>saved-msrs</b>'
 ok $? "matrix --format html says which semantics its cells answer"
+# The HTML report under --cpu, read without a browser: it says semantics qemu and the -cpu,
+# every cell is the JSON matrix's (itself check --cpu's, above), and the reason of a cell is
+# there exactly when the cell is not safe: MSR changes for 'c', a start failure for '.'.
+for spec in Haswell,+vmx Haswell,+vmx,enforce; do
+	# shellcheck disable=SC2086
+	"$NVMX" matrix $P --cpu "$spec" --json >"$work/q.json"; jrc=$?
+	# shellcheck disable=SC2086
+	"$NVMX" matrix $P --cpu "$spec" --format html >"$work/q.html"; hrc=$?
+	[ $jrc = $hrc ] && python3 -c '
+import json, re, sys
+spec, page, j = sys.argv[1], open(sys.argv[2]).read(), json.load(open(sys.argv[3]))
+assert re.search(r"id=\"semantics\">Semantics <b>qemu</b>: the VM runs <code>-cpu " + re.escape(spec.replace("&", "&amp;")) + "</code>", page)
+for w in ("safe", "L1-visible change", "fails"):
+    assert w in page, w
+d = json.loads(re.search(r"<script type=\"application/json\" id=\"data\">(.*?)</script>", page, re.S).group(1))
+assert d["semantics"] == "qemu" and d["cpu"] == spec and d["qemu"] == j["qemu"] and d["pairs"] == j["pairs"]
+assert [r["name"] for r in d["rows"]] == j["rows"]
+assert d["m"] == ["".join(r) for r in j["matrix"]], (d["m"], j["matrix"])
+seen = set()
+for i, row in enumerate(d["m"]):
+    for k, c in enumerate(row):
+        why = d["why"].get("%d,%d" % (i, k))
+        if c == "Y":
+            assert why is None
+            continue
+        assert why, (i, k)
+        seen.add(c)
+        if c == ".":
+            assert why[0].startswith("The -cpu does not start on the source") or why[0].startswith("The destination QEMU does not start"), why
+            assert any(l.startswith("  QEMU: ") for l in why), why
+        else:
+            assert re.match(r"IA32_VMX_\w+: (0x[0-9a-f]{16}|\(#GP\)) -> ", why[0]) or why[0].startswith("guest CPUID"), why
+assert seen, "no cell that is not safe"
+' "$spec" "$work/q.html" "$work/q.json"
+	ok $? "matrix --cpu $spec --format html: semantics qemu, the JSON's cells, a reason for each unsafe cell"
+done
 # shellcheck disable=SC2086
 "$NVMX" baseline $H >"$work/b.msrs" && "$NVMX" decode "$work/b.msrs" >/dev/null
 ok $? "the .msrs baseline reads back"
