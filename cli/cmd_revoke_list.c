@@ -4,6 +4,7 @@
  * although it no longer offers them, for VMs started under older releases.
  */
 #include <string.h>
+#include "fleet.h"
 #include "kvmopts.h"
 #include "opts.h"
 #include "print.h"
@@ -14,6 +15,7 @@ struct revoke_args {
 	struct kvm_opts *ko;
 	const struct nvmx_kernel *since;
 	bool json;
+	const char *inventory;
 	struct nvmx_hostfile *hosts;
 	unsigned nhosts;
 };
@@ -46,6 +48,8 @@ static int operand_host(void *ctx, const char *arg)
 const struct opt revoke_list_opts[] = {
 	OPT_CALL("since", "revoke-since", "OLDER", opt_since,
 		 "only releases from OLDER on (as restore --revoke-since)"),
+	OPT_STRING("inventory", NULL, "FILE", struct revoke_args, inventory,
+		   "hosts of a fleet inventory (docs/fleet.md), counted by host"),
 	OPT_FLAG("json", NULL, struct revoke_args, json, "one JSON document"),
 	OPT_END,
 };
@@ -55,7 +59,8 @@ int cmd_revoke_list(int argc, char **argv)
 	static struct nvmx_hostfile hosts[MAX_HOSTS];
 	static struct nvmx_revoke r;
 	/* union over hosts: bit -> hosts needing it, releases that offered it */
-	static unsigned need[NVMX_MSR_COUNT][32];
+	static unsigned long long need[NVMX_MSR_COUNT][32];
+	static struct fleet fl;
 	static bool by[NVMX_MSR_COUNT][32][NVMX_MAX_KERNELS];
 	static const char *example[NVMX_MSR_COUNT][32];
 	struct kvm_opts o;
@@ -64,7 +69,7 @@ int cmd_revoke_list(int argc, char **argv)
 	bool json = false;
 	memset(&o, 0, sizeof(o));
 
-	struct revoke_args ra = { &o, NULL, false, hosts, 0 };
+	struct revoke_args ra = { &o, NULL, false, NULL, hosts, 0 };
 	int rc = opts_parse("revoke-list", revoke_list_opts, &ra, more_kvm, operand_host, argc, argv);
 	if (rc)
 		return rc;
@@ -73,24 +78,51 @@ int cmd_revoke_list(int argc, char **argv)
 	nhosts = ra.nhosts;
 	if ((rc = kvmopts_finish(&o, "revoke-list", "")))
 		return rc;
-	if (!nhosts)
-		return cli_usage_error("revoke-list", "give at least one HOST");
+	if (!nhosts && !ra.inventory)
+		return cli_usage_error("revoke-list", "give at least one HOST (or --inventory FILE)");
 	if (since && !nvmx_kernel_older(since, o.kernel))
 		return cli_usage_error("revoke-list", "--since %s is not older than --kvm %s",
 				       nvmx_kernel_name(since), nvmx_kernel_name(o.kernel));
 
-	unsigned total = 0;
-	for (unsigned h = 0; h < nhosts; h++) {
-		struct nvmx_host host = hosts[h].host;
-		host.hyperv_evmcs = host.hyperv_evmcs || o.hyperv_evmcs;
-		nvmx_revoke_compute(&r, &host, o.kernel, &o.params, since);
+	if (ra.inventory && (rc = fleet_load_inventory(&fl, "revoke-list", ra.inventory, o.hyperv_evmcs))) {
+		fleet_free(&fl);
+		return rc;
+	}
+	/* HOST operands with the run's options, then the inventory's profiles with their own. */
+	unsigned total = 0, nunits = nhosts + (ra.inventory ? fl.nprof : 0);
+	unsigned long long weight_total = 0;
+	for (unsigned h = 0; h < nunits; h++) {
+		struct nvmx_host host;
+		struct nvmx_params p = o.params;
+		const char *name;
+		unsigned long long w = 1;
+		if (h < nhosts) {
+			host = hosts[h].host;
+			host.hyperv_evmcs = host.hyperv_evmcs || o.hyperv_evmcs;
+			name = hosts[h].name;
+		} else {
+			const struct fleet_profile *fp = &fl.prof[h - nhosts];
+			host = fp->host;	/* environment applied */
+			name = fp->name;
+			w = fp->count;
+			/* The line's parameters under --kvm's release, the run's --param on top. */
+			nvmx_params_for(o.kernel, &fp->params, &p);
+			for (int q = 0; q < NVMX_P_COUNT; q++)
+				if (o.params.given & (1u << q)) {
+					p.val[q] = o.params.val[q];
+					p.given |= 1u << q;
+				}
+		}
+		weight_total += w;
+		nvmx_revoke_compute(&r, &host, o.kernel, &p, since);
 		for (int id = 0; id < NVMX_MSR_COUNT; id++)
 			for (unsigned b = 0; b < 32; b++)
 				if ((r.hi[id] >> b) & 1) {
-					if (!need[id][b]++) {
-						example[id][b] = hosts[h].name;
+					if (!need[id][b]) {
+						example[id][b] = name;
 						total++;
 					}
+					need[id][b] += w;
 					for (unsigned k = 0; k < nvmx_kernel_count(); k++)
 						by[id][b][k] |= nvmx_revoke_offered_by(&r, (enum nvmx_msr_id)id, b, k);
 				}
@@ -100,8 +132,8 @@ int cmd_revoke_list(int argc, char **argv)
 		printf("{\"kernel\":\"%s\",\"since\":%s%s%s,\"bits\":[", nvmx_kernel_name(o.kernel),
 		       since ? "\"" : "", since ? nvmx_kernel_name(since) : "null", since ? "\"" : "");
 	} else {
-		printf("revoke list of KVM %s over %u host(s)%s%s: %u bit(s)\n", nvmx_kernel_name(o.kernel),
-		       nhosts, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", total);
+		printf("revoke list of KVM %s over %llu host(s)%s%s: %u bit(s)\n", nvmx_kernel_name(o.kernel),
+		       weight_total, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", total);
 	}
 	bool first = true;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)
@@ -115,11 +147,11 @@ int cmd_revoke_list(int argc, char **argv)
 				cli_json_str(stdout, f && f->linux_name ? f->linux_name : "");
 				printf(",\"qemu\":");
 				cli_json_str(stdout, f && f->qemu ? f->qemu : "");
-				printf(",\"hosts\":%u,\"example\":", need[id][b]);
+				printf(",\"hosts\":%llu,\"example\":", need[id][b]);
 				cli_json_str(stdout, example[id][b]);
 				printf(",\"offered_by\":[");
 			} else {
-				printf("  %s allowed-1 bit %u %s%s%s%s: %u host(s), e.g. %s; offered by",
+				printf("  %s allowed-1 bit %u %s%s%s%s: %llu host(s), e.g. %s; offered by",
 				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, b,
 				       f && f->linux_name ? f->linux_name : "?", f && f->qemu ? " (" : "",
 				       f && f->qemu ? f->qemu : "", f && f->qemu ? ")" : "", need[id][b],
@@ -140,5 +172,6 @@ int cmd_revoke_list(int argc, char **argv)
 		}
 	if (json)
 		printf("]}\n");
+	fleet_free(&fl);
 	return EXIT_OK;
 }

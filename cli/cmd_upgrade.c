@@ -442,13 +442,7 @@ static int load_inventory(const char *path, const struct kvm_opts *o, struct uni
 			  unsigned *n)
 {
 	static struct fleet f;
-	fleet_init(&f, "upgrade");
-	char *av[] = { (char *)"--inventory", (char *)path };
-	int i = 0;
-	if (fleet_parse(&f, 2, av, &i) != 1)
-		return EXIT_USAGE;
-	f.hyperv_evmcs = o->hyperv_evmcs;
-	int rc = fleet_load(&f);
+	int rc = fleet_load_inventory(&f, "upgrade", path, o->hyperv_evmcs);
 	struct unit *u = rc ? NULL : realloc(*units, ((size_t)*n + f.nprof + 1) * sizeof(**units));
 	if (!rc && !u)
 		rc = cli_usage_error("upgrade", "out of memory");

@@ -94,6 +94,11 @@ int fleet_parse(struct fleet *f, int argc, char **argv, int *i);
 /* Read every operand and inventory.  0 or an EXIT_* code (errors printed). */
 int fleet_load(struct fleet *f);
 /*
+ * One inventory alone (upgrade, revoke-list --inventory): its unique
+ * profiles in f->prof with their host counts; fleet_free(f) afterwards.
+ */
+int fleet_load_inventory(struct fleet *f, const char *cmd, const char *path, bool hyperv_evmcs);
+/*
  * Load every profile's KVM and take its offer, the revoke lists if asked,
  * and the classes.  With need_usable, a host that runs no VMX guests is an
  * error (EXIT_NO, each named) unless --skip-unusable drops those profiles.

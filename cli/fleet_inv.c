@@ -713,6 +713,14 @@ static int read_inventory(struct fleet *f, const char *path)
 	return rc;
 }
 
+int fleet_load_inventory(struct fleet *f, const char *cmd, const char *path, bool hyperv_evmcs)
+{
+	fleet_init(f, cmd);
+	add_operand(f, path, true);
+	f->hyperv_evmcs = hyperv_evmcs;
+	return fleet_load(f);
+}
+
 int fleet_load(struct fleet *f)
 {
 	int rc = check_run_params(f);

@@ -492,6 +492,7 @@ row revoke-1 2 "--kvm RELEASE is required" "$A" "no --kvm" -- revoke-list $H
 row revoke-2 2 "give at least one HOST" "$A" "no HOST" -- revoke-list $K
 row revoke-3 2 "--since" "$A" "--since unknown release" -- revoke-list $K --since 2.6 $H
 row revoke-4 2 "'--frob'" "$A" "unknown option" -- revoke-list $K --frob $H
+row revoke-5 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- revoke-list $K --inventory bad/inv-key.jsonl
 
 # -- kernels ------------------------------------------------------------------------------------
 row kernels-1 2 "unknown argument 'foo'" "kernels" "any argument but --json" -- kernels foo

@@ -4,7 +4,8 @@
 # each line with its own parameters and environment, counted by host.  The
 # counts must be those of the same hosts given one by one as HOST operands
 # (a host listed twice counts twice), each with its line's options; without
-# --from-kvm each host starts from the release its line names.
+# --from-kvm each host starts from the release its line names.  The same for
+# revoke-list --inventory: per bit, the hosts that need it.
 . "$(dirname "$0")/lib.sh"
 J=$hosts/intel-celeron-j6412.msrs
 X=$hosts/intel-xeon-platinum-8180.msrs
@@ -69,4 +70,34 @@ t_ok "... and j3 from 6.1" grep -q "^j3 6.1 1 " "$tmp/own.txt"
 "$nvmx" upgrade --inventory "$tmp/inv.jsonl" --kvm 6.12 "${vm[@]}" >"$tmp/own.out"
 t_ok "text: the summary counts hosts ('3 of 6 hosts break' style line)" \
 	grep -qE "^each host's release -> 6.12: [0-9]+ of 6 hosts break" "$tmp/own.out"
+
+# revoke-list --inventory: per bit the host counts of the operands, summed.
+cat >"$tmp/rl.jsonl" <<JSON
+{"name":"x1","dump":"$X","kvm":"6.1"}
+{"name":"x2","dump":"$X","kvm":"6.1"}
+{"name":"i1","dump":"$I","params":{"ept":"0"}}
+{"name":"j1","dump":"$J","hyperv_evmcs":true}
+JSON
+"$nvmx" revoke-list --kvm 6.6 --inventory "$tmp/rl.jsonl" --json >"$tmp/rl.json"
+"$nvmx" revoke-list --kvm 6.6 --json "$X" "$X" >"$tmp/rl1.json"
+"$nvmx" revoke-list --kvm 6.6 --json --param ept=0 "$I" >"$tmp/rl2.json"
+"$nvmx" revoke-list --kvm 6.6 --json --hyperv-evmcs "$J" >"$tmp/rl3.json"
+bits() {
+	python3 - "$@" <<'PY'
+import json, sys
+tot = {}
+for path in sys.argv[1:]:
+    for b in json.load(open(path))["bits"]:
+        k = "%s/%s" % (b["msr"], b["bit"])
+        tot[k] = tot.get(k, 0) + b["hosts"]
+print(json.dumps(tot, sort_keys=True))
+PY
+}
+want=$(bits "$tmp/rl1.json" "$tmp/rl2.json" "$tmp/rl3.json")
+got=$(bits "$tmp/rl.json")
+t_ok "revoke-list --inventory: per bit the operands' host counts, summed ($got)" test "$want" = "$got"
+t_ok "... and some bit is needed by more than one host" \
+	python3 -c 'import json,sys; sys.exit(not any(v > 1 for v in json.loads(sys.argv[1]).values()))' "$got"
+"$nvmx" revoke-list --kvm 6.6 --inventory "$tmp/rl.jsonl" >"$tmp/rl.txt"
+t_ok "text: over 4 host(s)" grep -q "^revoke list of KVM 6.6 over 4 host(s)" "$tmp/rl.txt"
 t_done
