@@ -182,8 +182,8 @@ struct upgrade_args {
 static int opt_release(void *ctx, const struct opt *o, const char *v)
 {
 	struct upgrade_args *u = ctx;
-	if (!nvmx_kernel_find(v))
-		return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", v);
+	if (!cli_kernel_arg("upgrade", v, false))	/* the names every command takes */
+		return EXIT_USAGE;
 	*(!strcmp(o->name, "from-kvm") ? &u->from_name : &u->to_name) = v;
 	return 0;
 }
@@ -267,14 +267,14 @@ const struct opt upgrade_opts[] = {
 static int parse_releases(const char *list, const struct nvmx_kernel **sel, unsigned *nsel)
 {
 	for (const char *rl = list; *rl;) {
-		char name[32];
+		char name[128];
 		size_t len = strcspn(rl, ",");
 		if (!len || len >= sizeof(name) || *nsel >= 64)
 			return cli_usage_error("upgrade", "--releases: bad list '%s'", list);
 		memcpy(name, rl, len);
 		name[len] = 0;
-		if (!(sel[(*nsel)++] = nvmx_kernel_find(name)))
-			return cli_usage_error("upgrade", "unknown KVM release '%s' (see 'nvmx kernels')", name);
+		if (!(sel[(*nsel)++] = cli_kernel_arg("upgrade", name, false)))
+			return EXIT_USAGE;
 		rl += len + (rl[len] == ',');
 	}
 	return 0;
@@ -323,7 +323,7 @@ static int run(const struct upgrade_args *u, const struct guest *g, const struct
 	const char *from_name = u->from_name, *to_name = u->to_name;
 
 	if (!all) {
-		const struct nvmx_kernel *to = nvmx_kernel_find(to_name);
+		const struct nvmx_kernel *to = nvmx_kernel_for_uname(to_name);	/* as opt_release resolved it */
 		bool any_broken = false;
 		memset(&stats, 0, sizeof(stats));
 		if (json) {
@@ -336,7 +336,7 @@ static int run(const struct upgrade_args *u, const struct guest *g, const struct
 		}
 		for (unsigned h = 0; h < nunits; h++) {
 			/* --from-kvm, else the release the inventory says the host runs. */
-			const struct nvmx_kernel *from = from_name ? nvmx_kernel_find(from_name) : units[h].now;
+			const struct nvmx_kernel *from = from_name ? nvmx_kernel_for_uname(from_name) : units[h].now;
 			const char *name = units[h].hf.name;
 			verdict(&units[h], from, to, g, &hv);
 			account(&stats, &hv, name, units[h].weight);

@@ -625,7 +625,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_14,
 	},
 	{
-		.name = "6.6.87", .version = KV(6, 6, 87), .date = 20250420, .verified = NVMX_VERIFIED_READ,
+		.name = "6.6.87", .version = KV(6, 6, 87), .date = 20250420, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "6.6", .changes = { &ch_aa0d42cacf09 },
 		.tree = "Yunbaby8/linux-6.6.87-lab @ 7fe0c4ed5035 (date estimated)",
 		.summary = "6.6.y stable line: no pt_mode parameter; nested values and checks as 6.6",
@@ -687,7 +687,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_17,
 	},
 	{
-		.name = "6.1.158", .version = KV(6, 1, 158), .date = 20251109, .verified = NVMX_VERIFIED_READ,
+		.name = "6.1.158", .version = KV(6, 1, 158), .date = 20251109, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "6.1", .changes = { &ch_31de69f4eea7, &ch_aa0d42cacf09 },
 		.tree = "HDevices/linux-6.1.158 @ 71dd535994d7 (date: Debian's 6.1.158-1 upload)",
 		.summary = "6.1.y stable line: USR_WAIT_PAUSE offered to L1, no pt_mode parameter",
@@ -747,7 +747,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_14,
 	},
 	{
-		.name = "5.15.215", .version = KV(5, 15, 215), .date = 20260610, .verified = NVMX_VERIFIED_READ,
+		.name = "5.15.215", .version = KV(5, 15, 215), .date = 20260610, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "5.15",
 		.changes = { &ch_31de69f4eea7, &ch_a910b5ab6b25, &ch_f8ae08f9789a, &ch_1c1a41497ab8,
 			     &ch_f80ae0ef089a, &ch_7a601e2cf615, &ch_aa0d42cacf09 },
@@ -806,7 +806,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_17,
 	},
 	{
-		.name = "debian-11", .version = KV(5, 10, 262), .date = 20260731, .verified = NVMX_VERIFIED_READ,
+		.name = "debian-11", .version = KV(5, 10, 262), .date = 20260731, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Debian 11 (bullseye)", .release = "5.10.262-1", .aliases = "bullseye",
 		.base = "5.10",
 		.changes = { &ch_f8ae08f9789a, &ch_evmcs_filter_all, &ch_f80ae0ef089a, &ch_7a601e2cf615,
@@ -830,7 +830,7 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
-		.name = "pve-9.2", .version = KV(7, 0, 14), .date = 20260822, .verified = NVMX_VERIFIED_READ,
+		.name = "pve-9.2", .version = KV(7, 0, 14), .date = 20260822, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 9.2", .release = "7.0.14-14-pve",
 		.base = "7.0", .changes = { &pve_0034, &pve_0035, &pve_0036, &pve_0038, &pve_0039 },
 		.tree = "upstream 7.0.0 + proxmox/pve-kernel @ 6e44995b70ad patches 0020-0039; Proxmox's "
@@ -855,7 +855,7 @@ static const struct nvmx_kernel kernels[] = {
 	},
 	{
 		.name = "debian-unstable", .version = KV(7, 2, 13), .date = 20261028,
-		.verified = NVMX_VERIFIED_READ,
+		.verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Debian unstable (sid)", .release = "7.2.13-1", .aliases = "sid",
 		.base = "7.2.13",
 		.tree = "Debian linux-source-7.2 7.2.13-1",
@@ -864,7 +864,7 @@ static const struct nvmx_kernel kernels[] = {
 		MBEC_ROW(PARAMS_612 | P(MEDIATED_PMU) | P(CET), EVMCS_ALLOW_PROC2 & ~P2_TSC_SCALING),
 	},
 	{
-		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261120, .verified = NVMX_VERIFIED_READ,
+		.name = "debian-13", .version = KV(6, 12, 118), .date = 20261120, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Debian 13 (trixie)", .release = "6.12.118-1", .aliases = "trixie",
 		.base = "6.12", .changes = { &ch_85434c3c73fc, &ch_088b8eeb25ec },
 		.tree = "Debian linux-source-6.12 6.12.118-1 (trixie-security)",
@@ -876,7 +876,7 @@ static const struct nvmx_kernel kernels[] = {
 		.stuff_quirk = true,
 	},
 	{
-		.name = "debian-12", .version = KV(6, 1, 192), .date = 20261126, .verified = NVMX_VERIFIED_READ,
+		.name = "debian-12", .version = KV(6, 1, 192), .date = 20261126, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Debian 12 (bookworm)", .release = "6.1.192-3", .aliases = "bookworm",
 		.base = "6.1", .changes = { &ch_31de69f4eea7, &ch_aa0d42cacf09 },
 		.tree = "Debian linux-source-6.1 6.1.192-3 (bookworm-security)",
@@ -977,7 +977,7 @@ const char *nvmx_kernel_verified(const struct nvmx_kernel *k)
 	case NVMX_VERIFIED_CONFORMANCE:
 		return "conformance data";
 	case NVMX_VERIFIED_HARNESS:
-		return "kernel harness (derive, synthetic)";
+		return "kernel harness";
 	case NVMX_VERIFIED_READ:
 		return "read from tree";
 	default:

@@ -480,7 +480,7 @@ row check-15 2 "unknown QEMU release '4.0'" "$A" "--cpu with --qemu unknown" -- 
 A="upgrade"
 row upgrade-1 2 "give at least one HOST" "$A" "no HOST" -- upgrade --from-kvm 6.1 --to-kvm 6.6
 row upgrade-2 2 "--kvm NEW are required" "$A" "no --kvm" -- upgrade --from-kvm 6.1 $H
-row upgrade-3 2 "unknown KVM release '6.99'" "$A" "unknown release" -- upgrade --from-kvm 6.1 --to-kvm 6.99 $H
+row upgrade-3 2 "kernel 9.9 is newer than every modelled release" "$A" "release newer than every row" -- upgrade --from-kvm 6.1 --to-kvm 9.9 $H
 row upgrade-4 2 "'--frob'" "$A" "unknown option" -- upgrade --from-kvm 6.1 --to-kvm 6.6 --frob $H
 row upgrade-5 2 "bad/empty.msrs: empty file" "$A" "a bad HOST file" -- upgrade --from-kvm 6.1 --to-kvm 6.6 bad/empty.msrs
 row upgrade-6 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl
