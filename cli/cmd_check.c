@@ -6,6 +6,7 @@
 #include <string.h>
 #include "print.h"
 #include "side.h"
+#include "partial.h"
 #include "opts.h"
 #include "nvmx/nested_state.h"
 
@@ -21,7 +22,43 @@ struct check {
 	bool json;
 	const char *ns_path;
 	struct nvmx_nested_state ns;
+	bool partial;			/* a side is a partial host with unknown bits */
+	bool partial_dep;		/* ... and they change the verdict */
+	bool mig_lo, mig_hi;		/* migratable with the unknown bits all 0 / all 1 */
 };
+
+/*
+ * A partial host (/proc/cpuinfo): check again with the unknown bits of the
+ * partial side(s) all 0 and all 1.  A source whose KVM would not load, or
+ * run nested=0, has no VM to migrate in that variant and is left out.
+ */
+static bool recheck(struct check *c, bool src_ones, bool dst_ones)
+{
+	static struct nvmx_scenario sc;
+	static struct nvmx_host h;
+	static struct nvmx_vcpu v;
+	static struct nvmx_migration m;
+	struct nvmx_msrs saved = c->saved;
+	if (c->src.host_path && partial_has_unknown(&c->src.hf)) {
+		partial_variant(&c->src.hf, src_ones, &h);
+		kvmopts_scenario(&c->src.ko, &h, &sc);
+		if (vcpu_opts_apply(&c->src.vo, "check", &c->src.hf, &sc) ||
+		    sc.kvm.status != NVMX_LOAD_OK || !sc.kvm.nested)
+			return true;
+		sc.policy = NVMX_POLICY_STRICT;
+		nvmx_scenario_save(&sc, &saved);
+	}
+	const struct nvmx_hostfile *dh = &c->dst.hf;
+	if (partial_has_unknown(dh))
+		partial_variant(dh, dst_ones, &h);
+	else
+		h = dh->host;
+	kvmopts_scenario(&c->dst.ko, &h, &sc);
+	if (vcpu_opts_apply(&c->dst.vo, "check", c->src.host_path ? &c->src.hf : dh, &sc))
+		return false;
+	nvmx_check(&m, &v, &sc, &saved, c->order, c->norder);
+	return m.migratable;
+}
 
 /* What the live nested state says about this migration. */
 struct ns_verdict {
@@ -257,8 +294,15 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 {
 	char why[CLI_REASON_MAX];
 	printf("{\"semantics\":\"saved-msrs\",\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\","
-	       "\"destination\":{\"host\":",
+	       "\"partial_host\":",
 	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
+	if (c->partial)
+		printf("{\"depends_on_unknown\":%s,\"migratable_if_unknown_0\":%s,"
+		       "\"migratable_if_unknown_1\":%s},", c->partial_dep ? "true" : "false",
+		       c->mig_lo ? "true" : "false", c->mig_hi ? "true" : "false");
+	else
+		printf("null,");
+	printf("\"destination\":{\"host\":");
 	cli_json_str(stdout, c->dst.hf.name);
 	printf(",\"kvm\":");
 	cli_json_str(stdout, nvmx_kernel_name(c->dst.sc.kvm.kernel));
@@ -323,7 +367,21 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 	       "give the VM's -cpu with --cpu for QEMU's migration)\n");
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
 	       nvmx_kernel_name(c->dst.sc.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
-	printf("verdict: %s\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
+	if (c->partial_dep) {
+		printf("verdict: NOT PROVEN: it depends on bits a partial host does not give "
+		       "(migratable %s with them all 0, %s with them all 1%s)\n",
+		       c->mig_lo ? "yes" : "no", c->mig_hi ? "yes" : "no",
+		       c->mig_lo == c->mig_hi ? ", not when the two hosts' unknown bits differ" : "");
+	} else {
+		printf("verdict: %s\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
+		if (c->partial)
+			printf("partial host: the same with its unknown bits all 0 or all 1\n");
+	}
+	for (int s = 0; s < 2 && c->partial; s++) {
+		const struct nvmx_hostfile *h = s ? &c->dst.hf : &c->src.hf;
+		if ((s || c->src.host_path) && h->partial)
+			printf("partial host %s: %s\n", h->name, h->partial_note);
+	}
 	if (m->migratable && migration_uses_revoke(m))
 		printf("hypothetical: this verdict relies on the revoke list, and %s\n",
 		       CLI_REVOKE_HYPOTHETICAL);
@@ -481,6 +539,23 @@ int cmd_check(int argc, char **argv)
 	static struct nvmx_migration m;
 	static struct nvmx_remedies fx;
 	nvmx_check(&m, &v, &c.dst.sc, &c.saved, c.order, c.norder);
+	c.partial = partial_has_unknown(&c.dst.hf) || (c.src.host_path && partial_has_unknown(&c.src.hf));
+	if (c.partial) {
+		c.mig_lo = recheck(&c, false, false);
+		c.mig_hi = recheck(&c, true, true);
+		c.partial_dep = c.mig_lo != m.migratable || c.mig_hi != m.migratable;
+		/*
+		 * Two different partial hosts need not agree on their unknown bits: the
+		 * source with more than the destination is the case that fails.
+		 */
+		if (c.src.host_path && partial_has_unknown(&c.src.hf) && partial_has_unknown(&c.dst.hf) &&
+		    strcmp(c.src.host_path, c.dst.host_path))
+			c.partial_dep |= recheck(&c, true, false) != m.migratable ||
+					 recheck(&c, false, true) != m.migratable;
+		/* Never a confident "migratable" that the unknown bits could turn. */
+		if (c.partial_dep)
+			m.migratable = false;
+	}
 	static struct ns_verdict nv;
 	if (c.ns_path) {
 		nested_verdict(&c, &m, &v, &nv);

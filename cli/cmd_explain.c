@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "explain.h"
+#include "partial.h"
 #include "kvmopts.h"
 #include "vcpu_opts.h"
 #include "nvmx/io.h"
@@ -211,6 +212,8 @@ struct report {
 	unsigned nparams;
 	char models[1024];
 	struct nvmx_would_fail wf;	/* when accepted: what would reject it */
+	bool partial_dep;		/* a partial host's unknown bits change the verdict */
+	bool rej_lo, rej_hi;		/* rejected with the unknown bits all 0 / all 1 */
 	unsigned line;			/* in the log, 0 for an argument */
 };
 
@@ -580,6 +583,24 @@ int cmd_explain(int argc, char **argv)
 			all_ok = false;
 		else
 			explain_would_fail(&xe, &p, &rp->wf);
+		/* A partial host: ask again with its unknown bits all 0 and all 1. */
+		if (partial_has_unknown(&hf)) {
+			static struct nvmx_kvm scratch;
+			static struct nvmx_env alt;
+			struct nvmx_result r;
+			bool base = nvmx_probe_fails(&xe.env, &p, &scratch, &r);
+			alt = xe.env;
+			partial_variant(&hf, false, &alt.host);
+			alt.host.hyperv_evmcs = xe.env.host.hyperv_evmcs;
+			rp->rej_lo = nvmx_probe_fails(&alt, &p, &scratch, &r);
+			partial_variant(&hf, true, &alt.host);
+			alt.host.hyperv_evmcs = xe.env.host.hyperv_evmcs;
+			rp->rej_hi = nvmx_probe_fails(&alt, &p, &scratch, &r);
+			rp->partial_dep = rp->rej_lo != base || rp->rej_hi != base;
+			/* Never a confident "accepted" that the unknown bits could turn. */
+			if (rp->partial_dep)
+				all_ok = false;
+		}
 	}
 	/* Features QEMU filtered: offered here?  If so, what would hide them. */
 	static struct nvmx_would_fail fwf[MAX_EVENTS];
@@ -605,6 +626,11 @@ int cmd_explain(int argc, char **argv)
 	if (json) {
 		printf("{\"host\":");
 		cli_json_str(stdout, hf.name);
+		printf(",\"host_partial\":");
+		if (hf.partial)
+			cli_json_str(stdout, hf.partial_note);
+		else
+			printf("null");
 		printf(",\"kernel\":");
 		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
 		printf(",\"uname\":");
@@ -672,6 +698,13 @@ int cmd_explain(int argc, char **argv)
 			else
 				printf("null");
 			struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
+			printf(",\"partial_host\":");
+			if (hf.partial)
+				printf("{\"depends_on_unknown\":%s,\"rejected_if_unknown_0\":%s,"
+				       "\"rejected_if_unknown_1\":%s}", rp->partial_dep ? "true" : "false",
+				       rp->rej_lo ? "true" : "false", rp->rej_hi ? "true" : "false");
+			else
+				printf("null");
 			printf(",\"before_oldest_row\":");
 			if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
 				cli_json_str(stdout, pre);
@@ -796,8 +829,21 @@ int cmd_explain(int argc, char **argv)
 		       (unsigned long long)rp->w.value, vo.state ? "the vCPU --state describes" : "a fresh vCPU",
 		       vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
 		nvmx_result_describe(&ex->r, why, sizeof(why));
-		if (!ex->r.rc) {
-			printf("verdict: accepted\n");
+		if (rp->partial_dep) {
+			char unk[1024];
+			partial_unknown_text(&hf, id, unk, sizeof(unk));
+			printf("verdict: depends on what %s does not give: %s as assumed, %s with the "
+			       "unknown bits all 0, %s with them all 1\n", hf.name,
+			       ex->r.rc ? "rejected" : "accepted", rp->rej_lo ? "rejected" : "accepted",
+			       rp->rej_hi ? "rejected" : "accepted");
+			printf("  partial host: %s\n", hf.partial_note);
+			if (unk[0])
+				printf("  unknown here: %s\n", unk);
+			if (ex->r.rc)
+				printf("  as assumed: %s\n", why);
+		} else if (!ex->r.rc) {
+			printf("verdict: accepted%s\n", hf.partial ? " (partial host: the same with its "
+					"unknown bits all 0 or all 1)" : "");
 		} else {
 			printf("verdict: rejected (%s, rule %s)\n",
 			       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler returns 1",

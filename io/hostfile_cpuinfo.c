@@ -143,6 +143,16 @@ static uint32_t defined_bits(enum nvmx_msr_id id)
 	return m;
 }
 
+/* Every catalogued bit of a capability MSR (reserved bits are no unknown). */
+static uint64_t catalogued(enum nvmx_msr_id id)
+{
+	uint64_t m = 0;
+	for (unsigned b = 0; b < 64; b++)
+		if (nvmx_field_at(id, b))
+			m |= UINT64_C(1) << b;
+	return m;
+}
+
 int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		     struct nvmx_diag *d)
 {
@@ -301,17 +311,17 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 				typical |= UINT64_C(0xf) << 41;
 			nvmx_msrs_set(ms, NVMX_EPT_VPID_CAP,
 				      one[NVMX_EPT_VPID_CAP] | (typical & ~known[NVMX_EPT_VPID_CAP]));
-			out->unknown[NVMX_EPT_VPID_CAP] = ~known[NVMX_EPT_VPID_CAP];
+			out->unknown[NVMX_EPT_VPID_CAP] = catalogued(NVMX_EPT_VPID_CAP) & ~known[NVMX_EPT_VPID_CAP];
 		}
 		if (one[NVMX_VMFUNC]) {
 			nvmx_msrs_set(ms, NVMX_PROCBASED2, one[NVMX_PROCBASED2] | UINT64_C(1) << (32 + 13));
 			nvmx_msrs_set(ms, NVMX_VMFUNC, one[NVMX_VMFUNC]);
-			out->unknown[NVMX_VMFUNC] = ~known[NVMX_VMFUNC];
+			out->unknown[NVMX_VMFUNC] = catalogued(NVMX_VMFUNC) & ~known[NVMX_VMFUNC];
 		}
 	}
 	if (one[NVMX_PROCBASED3]) {
 		nvmx_msrs_set(ms, NVMX_PROCBASED3, one[NVMX_PROCBASED3]);
-		out->unknown[NVMX_PROCBASED3] = ~known[NVMX_PROCBASED3];
+		out->unknown[NVMX_PROCBASED3] = catalogued(NVMX_PROCBASED3) & ~known[NVMX_PROCBASED3];
 	}
 	/* BASIC: TRUE controls, INS/OUTS info, 64-bit addresses; revision, size, memory type placeholders. */
 	nvmx_msrs_set(ms, NVMX_BASIC, UINT64_C(1) | (UINT64_C(0x400) << 32) | (UINT64_C(6) << 50) |
