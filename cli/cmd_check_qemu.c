@@ -341,6 +341,37 @@ static void report_saved_json(struct qcheck *q)
 	printf("]}\n");
 }
 
+/*
+ * The vCPU options of check without --cpu mean nothing here: QEMU derives
+ * the guest CPUID and PMU from the -cpu and sets the vCPU up its own way,
+ * writes the MSRs in its own order, and the destination rebuilds them (no
+ * restore policy applies to values it never writes back); the vCPU's state
+ * comes from --nested-state.  Silently ignoring one would answer another
+ * question than the one asked, so each is refused.  0 or EXIT_USAGE.
+ */
+static int refuse_vcpu_opts(const struct side *s, const char *prefix)
+{
+	static const struct { uint32_t bit; const char *name, *why; } opts[] = {
+		{ VO_CPUID, "guest-cpuid", "QEMU gives the guest the CPUID of the -cpu (its model "
+		  "and flags): put CPUID flags in it (e.g. ,-pcid)" },
+		{ VO_PMU, "pmu-version", "QEMU sets the PMU from the -cpu (its pmu property)" },
+		{ VO_QUIRKS, "disable-quirks", "the vCPU is set up as QEMU sets it up" },
+		{ VO_POLICY, "policy", "a restore policy is for a VMM that writes saved MSRs back; "
+		  "the destination QEMU builds them again from the -cpu" },
+		{ VO_SINCE, "revoke-since", "a restore policy is for a VMM that writes saved MSRs "
+		  "back; the destination QEMU builds them again from the -cpu" },
+	};
+	for (unsigned k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+		if (s->vo.given & opts[k].bit)
+			return cli_usage_error(CMD, "--%s%s does not apply with --cpu: %s (without "
+					       "--cpu, check answers for a VMM that saves the MSRs)",
+					       prefix, opts[k].name, opts[k].why);
+	if (s->vo.state)
+		return cli_usage_error(CMD, "--%sstate does not apply with --cpu: the vCPU's state "
+				       "is the --nested-state FILE's", prefix);
+	return 0;
+}
+
 static int load_side(struct qcheck *q, struct side *s, const char *prefix, struct nvmx_qemu_host *qh,
 		     struct nvmx_qemu_env *env)
 {
@@ -389,11 +420,16 @@ int cmd_check_qemu(int argc, char **argv)
 			if (!has)
 				return cli_usage_error(CMD, "--nested-state needs a KVM_GET_NESTED_STATE blob");
 			q.ns_path = argv[++i];
+		} else if (!strncmp(a, "--order", 7) && (!a[7] || a[7] == '=')) {
+			return cli_usage_error(CMD, "--order does not apply with --cpu: QEMU writes the "
+					       "VMX MSRs in its own order, at vCPU creation");
 		} else {
 			return cli_usage_error(CMD, "with --cpu: unknown or unsupported argument '%s' "
 					       "(the source is --from-host H --from-kvm R)", a);
 		}
 	}
+	if (refuse_vcpu_opts(&q.src, "from-") || refuse_vcpu_opts(&q.dst, ""))
+		return EXIT_USAGE;
 	if (!q.src.host_path)
 		return cli_usage_error(CMD, "with --cpu the source is --from-host H --from-kvm R");
 	if (!q.dst.host_path)

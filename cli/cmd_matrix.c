@@ -412,7 +412,7 @@ int cmd_matrix(int argc, char **argv)
 	static struct fleet f;
 	enum mx_format fmt = MX_TEXT;
 	unsigned pols[3] = { 0 }, npol = 1;
-	bool per_host = false;
+	bool per_host = false, policy_given = false;
 	int reasons = -1;	/* -1: when at most 200 rows */
 	long limit = -1;
 	struct nvmx_pools_opts po = { 1, UINT_MAX };
@@ -437,6 +437,7 @@ int cmd_matrix(int argc, char **argv)
 				return cli_usage_error("matrix", "%s needs a value", a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "--policy")) {
+				policy_given = true;
 				if (parse_policy(v, pols, &npol))
 					return cli_usage_error("matrix", "--policy: strict, revoke-keep, revoke-clear or all");
 			} else if (!strcmp(a, "--limit")) {
@@ -486,6 +487,14 @@ int cmd_matrix(int argc, char **argv)
 		char err[256];
 		if (fmt == MX_CSV)
 			return cli_usage_error("matrix", "--cpu (semantics qemu) is for text, json and html");
+		/* Under QEMU the -cpu gives the guest CPUID and PMU, and nothing is written back. */
+		if (vo.given)
+			return cli_usage_error("matrix", "--guest-cpuid, --pmu-version and --disable-quirks "
+					       "do not apply with --cpu: QEMU sets the vCPU up from the -cpu");
+		if (policy_given)
+			return cli_usage_error("matrix", "--policy does not apply with --cpu: the destination "
+					       "QEMU builds the VMX MSRs again from the -cpu, no restore policy "
+					       "applies");
 		if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
 			return cli_usage_error("matrix", "--cpu %s: %s", spec, err);
 	}

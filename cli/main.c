@@ -72,7 +72,10 @@ const struct cmd nvmx_cmds[] = {
 	  "VMX MSR bit L1 reads differently there, and with --nested-state whether the live\n"
 	  "vmcs12 still fits.  Verdict safe / L1-visible change / fails, and a vmx-...=off list\n"
 	  "for new VMs, re-checked.  --semantics saved-msrs writes the source vCPU's values back\n"
-	  "instead.  --qemu x.y or x.y.z (default the newest).  Exit 0 safe, 1 otherwise.\n" },
+	  "instead.  --qemu x.y or x.y.z (default the newest).  The -cpu gives the guest CPUID,\n"
+	  "PMU and QEMU's order: --guest-cpuid, --pmu-version, --disable-quirks, --policy,\n"
+	  "--revoke-since, --order and --state are refused with --cpu (exit 2).\n"
+	  "Exit 0 safe, 1 otherwise.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
 	  "usage: nvmx upgrade --from-kvm OLD --kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
 	  "       nvmx upgrade --all [--releases A,B,...] [--markdown|--json] HOST...\n"

@@ -475,6 +475,11 @@ row check-12 2 "--semantics: qemu or saved-msrs" "$A" "--cpu with --semantics un
 row check-13 2 "not in QEMU 9.2" "$A" "--cpu a model the QEMU release lacks" -- check --cpu YongFeng,+vmx --qemu 9.2 --from-host $H --from-kvm 6.1 --to $H $K
 row check-14 2 "the source is --from-host" "$A" "--cpu with a SAVED file" -- check $H --cpu Haswell,+vmx --to $H $K
 row check-15 2 "unknown QEMU release '4.0'" "$A" "--cpu with --qemu unknown" -- check --cpu Haswell,+vmx --qemu 4.0 --from-host $H --from-kvm 6.1 --to $H $K
+row check-16 2 "--guest-cpuid does not apply with --cpu: QEMU gives the guest the CPUID of the -cpu" "$A" "--cpu with --guest-cpuid (the -cpu gives the CPUID)" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --guest-cpuid none
+row check-17 2 "--policy does not apply with --cpu: a restore policy is for a VMM that writes saved MSRs back" "$A" "--cpu with --policy" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --policy revoke-keep
+row check-18 2 "--order does not apply with --cpu: QEMU writes the VMX MSRs in its own order" "$A" "--cpu with --order" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --order kernel
+row check-19 2 "--from-state does not apply with --cpu" "$A" "--cpu with --from-state (the state is --nested-state's)" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --from-state vmxon --to $H $K
+row check-20 2 "--pmu-version does not apply with --cpu" "$A" "--cpu with --pmu-version" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --pmu-version 2
 
 # -- upgrade ---------------------------------------------------------------------------------
 A="upgrade"
@@ -567,6 +572,8 @@ row matrix-8 2 "--max-loss needs a number" "$A" "--max-loss negative" -- matrix 
 row matrix-9 2 "good.msrs@7.7: kernel 7.7 is newer than every modelled release" "$A" "HOST@RELEASE newer than every row" -- matrix $H@7.7
 row matrix-10 2 "'--frob'" "$A" "unknown option" -- matrix $H --frob
 row matrix-11 2 "--cpu (semantics qemu) is for text, json and html" "$A" "--cpu with --format csv" -- matrix $H --cpu Haswell,+vmx --format csv
+row matrix-15 2 "--guest-cpuid, --pmu-version and --disable-quirks do not apply with --cpu" "$A" "--cpu with --guest-cpuid" -- matrix $H --cpu Haswell,+vmx --guest-cpuid none
+row matrix-16 2 "--policy does not apply with --cpu" "$A" "--cpu with --policy" -- matrix $H --cpu Haswell,+vmx --policy all
 row matrix-12 2 "unknown CPU model" "$A" "--cpu unknown model" -- matrix $H --cpu Pentium9
 row matrix-13 2 "--guest-cpuid host: a fleet has many hosts' CPUIDs" "$A" "--guest-cpuid host (one host's CPUID of many)" -- matrix $H --guest-cpuid host
 row matrix-14 2 "--pmu-version needs a number 0..255" "$A" "--pmu-version out of range" -- matrix $H --pmu-version 300
