@@ -115,41 +115,70 @@ static void report_qemu(struct fleet *f, const struct nvmx_qemu_release *r, bool
 	fleet_qemu_model(stdout, f, r, libvirt);
 }
 
+struct baseline_args {
+	struct fleet *f;
+	enum bl_format fmt;
+	const struct nvmx_qemu_release *rel;
+};
+
+static int opt_format(void *ctx, const struct opt *o, const char *v)
+{
+	struct baseline_args *a = ctx;
+	(void)o;
+	if (!strcmp(v, "msrs"))
+		a->fmt = BL_MSRS;
+	else if (!strcmp(v, "json"))
+		a->fmt = BL_JSON;
+	else if (!strcmp(v, "qemu"))
+		a->fmt = BL_QEMU;
+	else if (!strcmp(v, "libvirt"))
+		a->fmt = BL_LIBVIRT;
+	else
+		return cli_usage_error("baseline", "--format: msrs, json, qemu or libvirt");
+	return 0;
+}
+
+static int opt_json(void *ctx, const struct opt *o, const char *v)
+{
+	(void)o, (void)v;
+	((struct baseline_args *)ctx)->fmt = BL_JSON;
+	return 0;
+}
+
+static int opt_qemu(void *ctx, const struct opt *o, const char *v)
+{
+	struct baseline_args *a = ctx;
+	(void)o;
+	a->rel = nvmx_qemu_release_find(v);
+	if (!a->rel || !a->rel->vmx_words)
+		return cli_usage_error("baseline", "--qemu: a QEMU release x.y or x.y.z, "
+				       "4.2 to %s", nvmx_qemu_release_default()->name);
+	return 0;
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	return fleet_operand(((struct baseline_args *)ctx)->f, arg);
+}
+
+const struct opt baseline_opts[] = {
+	FLEET_OPTS(struct baseline_args, f),
+	OPT_CALL("format", NULL, "FORMAT", opt_format, "msrs (default), json, qemu or libvirt"),
+	OPT_CALL("json", NULL, NULL, opt_json, "one JSON document (--format json)"),
+	OPT_CALL("qemu", NULL, "VER", opt_qemu, "for qemu, libvirt: the QEMU release (default the newest)"),
+	OPT_END,
+};
+
 int cmd_baseline(int argc, char **argv)
 {
 	static struct fleet f;
-	enum bl_format fmt = BL_MSRS;
-	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
 	fleet_init(&f, "baseline");
-	for (int i = 1; i < argc; i++) {
-		int r = fleet_parse(&f, argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
-			const char *v = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[++i] : "");
-			if (!strcmp(v, "msrs"))
-				fmt = BL_MSRS;
-			else if (!strcmp(v, "json"))
-				fmt = BL_JSON;
-			else if (!strcmp(v, "qemu"))
-				fmt = BL_QEMU;
-			else if (!strcmp(v, "libvirt"))
-				fmt = BL_LIBVIRT;
-			else
-				return cli_usage_error("baseline", "--format: msrs, json, qemu or libvirt");
-		} else if (!strcmp(argv[i], "--json")) {
-			fmt = BL_JSON;
-		} else if (!strcmp(argv[i], "--qemu")) {
-			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
-			if (!rel || !rel->vmx_words)
-				return cli_usage_error("baseline", "--qemu: a QEMU release x.y or x.y.z, "
-						       "4.2 to %s", nvmx_qemu_release_default()->name);
-		} else {
-			return cli_usage_error("baseline", "unknown option '%s'", argv[i]);
-		}
-	}
+	struct baseline_args args = { &f, BL_MSRS, nvmx_qemu_release_default() };
+	int prc = opts_parse("baseline", baseline_opts, &args, NULL, operand_host, argc, argv);
+	if (prc)
+		return prc;
+	enum bl_format fmt = args.fmt;
+	const struct nvmx_qemu_release *rel = args.rel;
 	int rc = fleet_load(&f);
 	if (!rc)
 		rc = fleet_compute(&f, false, true);

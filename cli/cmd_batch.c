@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "opts.h"
 #include "../io/json.h"
 
 /* Room for one request: a restore with every write and option fits many times over. */
@@ -91,11 +91,20 @@ static int run_request(char **argv, int argc)
 	return c->run(argc, argv);
 }
 
+const struct opt batch_opts[] = { OPT_END };
+
+static int operand_none(void *ctx, const char *arg)
+{
+	(void)ctx;
+	return cli_usage_error("batch", "takes no arguments (requests come on standard input), "
+			       "got '%s'", arg);
+}
+
 int cmd_batch(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		return cli_usage_error("batch", "takes no arguments (requests come on standard input), "
-				       "got '%s'", argv[i]);
+	int prc = opts_parse("batch", batch_opts, NULL, NULL, operand_none, argc, argv);
+	if (prc)
+		return prc;
 	static char *args[BATCH_MAX_ARGS + 1];
 	static char store[BATCH_ARG_BYTES];
 	char *line = NULL;

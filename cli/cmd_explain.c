@@ -16,6 +16,7 @@
 #include "explain.h"
 #include "partial.h"
 #include "kvmopts.h"
+#include "opts.h"
 #include "vcpu_opts.h"
 #include "nvmx/io.h"
 #include "nvmx/qemu.h"
@@ -415,48 +416,66 @@ static bool is_log_arg(const char *a)
 	return !strchr(a, '=') && !strstr(a, "failed to set MSR ") && !stat(a, &st) && S_ISREG(st.st_mode);
 }
 
-int cmd_explain(int argc, char **argv)
-{
+struct explain_args {
 	struct kvm_opts ko;
 	struct vcpu_opts vo;
-	const char *host = NULL, *uname_opt = NULL, *log = NULL;
-	const char *pos[2 * MAX_WRITES];
-	unsigned npos = 0;
-	bool json = false;
-	memset(&ko, 0, sizeof(ko));
-	vcpu_opts_init(&vo);
+	const char *host, *uname_opt, *log;
+	const char **pos;
+	unsigned npos;
+	bool json;
+};
 
-	for (int i = 1; i < argc; i++) {
-		int r = kvmopts_parse(&ko, CMD, "", argc, argv, &i);
-		if (!r)
-			r = vcpu_opts_parse(&vo, CMD, "", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--host") || !strcmp(a, "--uname")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(CMD, "%s needs a value", a);
-			*(!strcmp(a, "--host") ? &host : &uname_opt) = argv[++i];
-		} else if (!strncmp(a, "--host=", 7)) {
-			host = a + 7;
-		} else if (!strncmp(a, "--uname=", 8)) {
-			uname_opt = a + 8;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else if (a[0] == '-' && a[1] == '-') {
-			return cli_usage_error(CMD, "unknown option '%s'", a);
-		} else if (is_log_arg(a)) {
-			if (log)
-				return cli_usage_error(CMD, "one log at a time ('%s' and '%s')", log, a);
-			log = a;
-		} else {
-			if (npos >= 2 * MAX_WRITES)
-				return cli_usage_error(CMD, "at most %d writes", MAX_WRITES);
-			pos[npos++] = a;
-		}
+/* A log, or a write (MSR=VALUE, MSR VALUE, QEMU's line). */
+static int operand_write(void *ctx, const char *a)
+{
+	struct explain_args *e = ctx;
+	if (is_log_arg(a)) {
+		if (e->log)
+			return cli_usage_error(CMD, "one log at a time ('%s' and '%s')", e->log, a);
+		e->log = a;
+		return 0;
 	}
+	if (e->npos >= 2 * MAX_WRITES)
+		return cli_usage_error(CMD, "at most %d writes", MAX_WRITES);
+	e->pos[e->npos++] = a;
+	return 0;
+}
+
+/* The KVM and vCPU options; a single-dash word is an operand (a value). */
+static int more_vcpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	struct explain_args *e = ctx;
+	int r = kvmopts_parse(&e->ko, cmd, "", argc, argv, i);
+	if (!r)
+		r = vcpu_opts_parse(&e->vo, cmd, "", argc, argv, i);
+	if (!r && argv[*i][0] == '-' && argv[*i][1] != '-')
+		r = operand_write(ctx, argv[*i]) ? -1 : 1;
+	return r;
+}
+
+const struct opt explain_opts[] = {
+	OPT_STRING("to", "host", "HOST", struct explain_args, host, "the host QEMU ran on"),
+	OPT_STRING("uname", NULL, "REL", struct explain_args, uname_opt,
+		   "the kernel (uname -r) that picks the release when --kvm is absent"),
+	OPT_FLAG("json", NULL, struct explain_args, json, "one JSON document"),
+	OPT_END,
+};
+
+int cmd_explain(int argc, char **argv)
+{
+	const char *pos[2 * MAX_WRITES];
+	static struct explain_args args;
+	memset(&args, 0, sizeof(args));
+	vcpu_opts_init(&args.vo);
+	args.pos = pos;
+	int prc = opts_parse(CMD, explain_opts, &args, more_vcpu, operand_write, argc, argv);
+	if (prc)
+		return prc;
+	struct kvm_opts ko = args.ko;
+	struct vcpu_opts vo = args.vo;
+	const char *host = args.host, *uname_opt = args.uname_opt, *log = args.log;
+	unsigned npos = args.npos;
+	bool json = args.json;
 	if (log && npos)
 		return cli_usage_error(CMD, "give a log or writes, not both");
 	static struct report reps[MAX_WRITES];

@@ -12,7 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "opts.h"
 #include "datadir.h"
 
 struct gen_rng { uint64_t s; };
@@ -125,48 +125,52 @@ static void write_inline(FILE *out, const struct nvmx_hostfile *hf)
 	fputc('}', out);
 }
 
+struct gen_args {
+	unsigned long long hosts, seed, models, profiles;
+	const char *out;
+	bool inline_msrs;
+};
+
+static int opt_number(void *ctx, const struct opt *o, const char *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (!*v || *end || errno || *v == '-')
+		return cli_usage_error("fleet-gen", "--%s needs a number", o->name);
+	if (!n && (!strcmp(o->name, "models") || !strcmp(o->name, "profiles")))
+		return cli_usage_error("fleet-gen", "--%s needs at least 1", o->name);
+	*(unsigned long long *)((char *)ctx + o->off) = n;
+	return 0;
+}
+
+const struct opt fleet_gen_opts[] = {
+	OPT_CALL_AT("hosts", NULL, "N", opt_number, struct gen_args, hosts, "how many hosts (lines)"),
+	OPT_CALL_AT("seed", NULL, "S", opt_number, struct gen_args, seed, "the random seed (default 1)"),
+	OPT_STRING("out", NULL, "FILE", struct gen_args, out, "write there (default: standard output)"),
+	OPT_CALL_AT("models", NULL, "K", opt_number, struct gen_args, models,
+		    "processor models drawn from the dumps (default 24)"),
+	OPT_CALL_AT("profiles", NULL, "P", opt_number, struct gen_args, profiles,
+		    "deployments (default 2.5 per model)"),
+	OPT_FLAG("inline", NULL, struct gen_args, inline_msrs, "the MSRs in each line, not a dump's name"),
+	OPT_END,
+};
+
 int cmd_fleet_gen(int argc, char **argv)
 {
-	unsigned long long hosts = 0, seed = 1;
-	unsigned long models = 24, profiles = 0;
-	const char *out_path = NULL, *dir;
+	const char *dir;
 	char dirbuf[4096];
 	/* --dumps (taken by main for every command), else the bundled dumps. */
 	if (!(dir = cli_hosts_dir(dirbuf, sizeof(dirbuf))))
 		dir = "data/hosts";
-	bool inline_msrs = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--inline")) {
-			inline_msrs = true;
-			continue;
-		}
-		if (strcmp(a, "--hosts") && strcmp(a, "--seed") && strcmp(a, "--out") &&
-		    strcmp(a, "--models") && strcmp(a, "--profiles"))
-			return cli_usage_error("fleet-gen", "unknown option '%s'", a);
-		if (i + 1 >= argc)
-			return cli_usage_error("fleet-gen", "%s needs a value", a);
-		const char *v = argv[++i];
-		if (!strcmp(a, "--out")) {
-			out_path = v;
-			continue;
-		}
-		char *end;
-		errno = 0;
-		unsigned long long n = strtoull(v, &end, 0);
-		if (!*v || *end || errno || *v == '-')
-			return cli_usage_error("fleet-gen", "%s needs a number", a);
-		if (!n && (!strcmp(a, "--models") || !strcmp(a, "--profiles")))
-			return cli_usage_error("fleet-gen", "%s needs at least 1", a);
-		if (!strcmp(a, "--hosts"))
-			hosts = n;
-		else if (!strcmp(a, "--seed"))
-			seed = n;
-		else if (!strcmp(a, "--models"))
-			models = (unsigned long)n;
-		else
-			profiles = (unsigned long)n;
-	}
+	struct gen_args g = { 0, 1, 24, 0, NULL, false };
+	int prc = opts_parse("fleet-gen", fleet_gen_opts, &g, NULL, NULL, argc, argv);
+	if (prc)
+		return prc;
+	unsigned long long hosts = g.hosts, seed = g.seed;
+	unsigned long models = (unsigned long)g.models, profiles = (unsigned long)g.profiles;
+	const char *out_path = g.out;
+	bool inline_msrs = g.inline_msrs;
 	if (!hosts || hosts > UINT64_C(100000000))
 		return cli_usage_error("fleet-gen", "--hosts N is required (1 to 100000000)");
 	if (models > 100000 || profiles > 1000000)

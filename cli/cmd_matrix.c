@@ -407,77 +407,113 @@ static int parse_policy(const char *v, unsigned *pols, unsigned *n)
 	return -1;
 }
 
+struct matrix_args {
+	struct fleet *f;
+	struct nvmx_pools_opts po;
+	enum mx_format fmt;
+	unsigned pols[3], npol;
+	bool per_host, policy_given;
+	int reasons;		/* -1: when at most 200 rows */
+	long limit;
+	const char *spec;
+	const struct nvmx_qemu_release *rel;
+	struct vcpu_opts vo;	/* the VM of every cell */
+};
+
+static int opt_matrix(void *ctx, const struct opt *o, const char *v)
+{
+	struct matrix_args *a = ctx;
+	const char *n = o->name;
+	if (!strcmp(n, "policy")) {
+		a->policy_given = true;
+		if (parse_policy(v, a->pols, &a->npol))
+			return cli_usage_error("matrix", "--policy: strict, revoke-keep, revoke-clear or all");
+	} else if (!strcmp(n, "limit")) {
+		char *end;
+		a->limit = strtol(v, &end, 10);
+		if (!*v || *end || a->limit < 1)
+			return cli_usage_error("matrix", "--limit needs a positive number");
+	} else if (!strcmp(n, "format")) {
+		if (!strcmp(v, "text"))
+			a->fmt = MX_TEXT;
+		else if (!strcmp(v, "csv"))
+			a->fmt = MX_CSV;
+		else if (!strcmp(v, "json"))
+			a->fmt = MX_JSON;
+		else if (!strcmp(v, "html"))
+			a->fmt = MX_HTML;
+		else
+			return cli_usage_error("matrix", "--format: text, csv, json or html");
+	} else if (!strcmp(n, "json")) {
+		a->fmt = MX_JSON;
+	} else if (!strcmp(n, "cpu")) {
+		a->spec = v;
+	} else if (!strcmp(n, "qemu")) {
+		if (!(a->rel = nvmx_qemu_release_find(v)))
+			return cli_usage_error("matrix", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
+					       nvmx_qemu_release_default()->name);
+	} else if (!strcmp(n, "per-host")) {
+		a->per_host = true;
+		a->f->keep_members = true;
+	} else {
+		a->reasons = !strcmp(n, "reasons");
+	}
+	return 0;
+}
+
+/* The VM's options, and QEMU's own spelling -cpu SPEC. */
+static int more_cpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	if (strcmp(argv[*i], "-cpu"))
+		return parse_vm(&((struct matrix_args *)ctx)->vo, argc, argv, i);
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "--cpu needs a QEMU -cpu string");
+		return -1;
+	}
+	((struct matrix_args *)ctx)->spec = argv[++*i];
+	return 1;
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	return fleet_operand(((struct matrix_args *)ctx)->f, arg);
+}
+
+const struct opt matrix_opts[] = {
+	FLEET_OPTS(struct matrix_args, f),
+	OPT_CALL("policy", NULL, "POLICY", opt_matrix, "strict (default), revoke-keep, revoke-clear or all"),
+	OPT_CALL("format", NULL, "FORMAT", opt_matrix, "text (default), csv, json or html"),
+	OPT_CALL("json", NULL, NULL, opt_matrix, "one JSON document (--format json)"),
+	OPT_CALL("per-host", NULL, NULL, opt_matrix, "rows and columns are hosts, not profiles"),
+	OPT_CALL("limit", NULL, "N", opt_matrix, "text, html: the N most common rows"),
+	OPT_CALL("reasons", NULL, NULL, opt_matrix, "json: every failing cell's writes, any size"),
+	OPT_CALL("no-reasons", NULL, NULL, opt_matrix, "json: no failing cell's writes"),
+	POOLS_OPTS(struct matrix_args, po),
+	OPT_CALL("cpu", NULL, "SPEC", opt_matrix, "QEMU's -cpu (also -cpu SPEC): semantics qemu"),
+	OPT_CALL("qemu", NULL, "VER", opt_matrix, "with --cpu: the QEMU release (default the newest)"),
+	OPT_END,
+};
+
 int cmd_matrix(int argc, char **argv)
 {
 	static struct fleet f;
-	enum mx_format fmt = MX_TEXT;
-	unsigned pols[3] = { 0 }, npol = 1;
-	bool per_host = false, policy_given = false;
-	int reasons = -1;	/* -1: when at most 200 rows */
-	long limit = -1;
-	struct nvmx_pools_opts po = { 1, UINT_MAX };
-	const char *spec = NULL;
-	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
-	struct vcpu_opts vo;
-	vcpu_opts_init(&vo);
 	fleet_init(&f, "matrix");
-	for (int i = 1; i < argc; i++) {
-		int r = fleet_parse(&f, argc, argv, &i);
-		if (!r)
-			r = fleet_pools_parse(&po, "matrix", argc, argv, &i);
-		if (!r)
-			r = parse_vm(&vo, argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--format") || !strcmp(a, "--policy") || !strcmp(a, "--limit")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("matrix", "%s needs a value", a);
-			const char *v = argv[++i];
-			if (!strcmp(a, "--policy")) {
-				policy_given = true;
-				if (parse_policy(v, pols, &npol))
-					return cli_usage_error("matrix", "--policy: strict, revoke-keep, revoke-clear or all");
-			} else if (!strcmp(a, "--limit")) {
-				char *end;
-				limit = strtol(v, &end, 10);
-				if (!*v || *end || limit < 1)
-					return cli_usage_error("matrix", "--limit needs a positive number");
-			} else if (!strcmp(v, "text")) {
-				fmt = MX_TEXT;
-			} else if (!strcmp(v, "csv")) {
-				fmt = MX_CSV;
-			} else if (!strcmp(v, "json")) {
-				fmt = MX_JSON;
-			} else if (!strcmp(v, "html")) {
-				fmt = MX_HTML;
-			} else {
-				return cli_usage_error("matrix", "--format: text, csv, json or html");
-			}
-		} else if (!strcmp(a, "--json")) {
-			fmt = MX_JSON;
-		} else if (!strcmp(a, "--cpu") || !strcmp(a, "-cpu")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("matrix", "--cpu needs a QEMU -cpu string");
-			spec = argv[++i];
-		} else if (!strcmp(a, "--qemu")) {
-			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
-			if (!rel)
-				return cli_usage_error("matrix", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
-						       nvmx_qemu_release_default()->name);
-		} else if (!strcmp(a, "--per-host")) {
-			per_host = true;
-			f.keep_members = true;
-		} else if (!strcmp(a, "--no-reasons")) {
-			reasons = 0;
-		} else if (!strcmp(a, "--reasons")) {
-			reasons = 1;
-		} else {
-			return cli_usage_error("matrix", "unknown option '%s'", a);
-		}
-	}
+	static struct matrix_args args;
+	args = (struct matrix_args){ &f, { 1, UINT_MAX }, MX_TEXT, { 0 }, 1, false, false, -1, -1, NULL,
+				    nvmx_qemu_release_default(), { 0 } };
+	vcpu_opts_init(&args.vo);
+	int prc = opts_parse("matrix", matrix_opts, &args, more_cpu, operand_host, argc, argv);
+	if (prc)
+		return prc;
+	enum mx_format fmt = args.fmt;
+	unsigned *pols = args.pols, npol = args.npol;
+	bool per_host = args.per_host, policy_given = args.policy_given;
+	int reasons = args.reasons;
+	long limit = args.limit;
+	struct nvmx_pools_opts po = args.po;
+	const char *spec = args.spec;
+	const struct nvmx_qemu_release *rel = args.rel;
+	struct vcpu_opts vo = args.vo;
 	if (per_host && fmt == MX_HTML)
 		return cli_usage_error("matrix", "--per-host is for text, csv and json");
 	if (apply_vm(&vo, &f.vm))

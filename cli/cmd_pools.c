@@ -105,46 +105,69 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 	return rc;
 }
 
+struct pools_args {
+	struct fleet *f;
+	struct nvmx_pools_opts po;
+	bool json;
+	int qfmt;		/* 1: -cpu per pool, 2: libvirt <cpu> per pool */
+	const struct nvmx_qemu_release *rel;
+};
+
+static int opt_format(void *ctx, const struct opt *o, const char *v)
+{
+	struct pools_args *a = ctx;
+	(void)o;
+	if (!strcmp(v, "json"))
+		a->json = true;
+	else if (!strcmp(v, "text"))
+		a->json = false;
+	else if (!strcmp(v, "qemu"))
+		a->qfmt = 1;
+	else if (!strcmp(v, "libvirt"))
+		a->qfmt = 2;
+	else
+		return cli_usage_error("pools", "--format: text, json, qemu or libvirt");
+	return 0;
+}
+
+static int opt_qemu(void *ctx, const struct opt *o, const char *v)
+{
+	struct pools_args *a = ctx;
+	(void)o;
+	a->rel = nvmx_qemu_release_find(v);
+	if (!a->rel || !a->rel->vmx_words)
+		return cli_usage_error("pools", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
+				       nvmx_qemu_release_default()->name);
+	return 0;
+}
+
+static int operand_host(void *ctx, const char *arg)
+{
+	return fleet_operand(((struct pools_args *)ctx)->f, arg);
+}
+
+const struct opt pools_opts[] = {
+	FLEET_OPTS(struct pools_args, f),
+	POOLS_OPTS(struct pools_args, po),
+	OPT_FLAG("json", NULL, struct pools_args, json, "one JSON document"),
+	OPT_CALL("format", NULL, "FORMAT", opt_format, "text (default), json, qemu or libvirt"),
+	OPT_CALL("qemu", NULL, "VER", opt_qemu, "for qemu, libvirt: the QEMU release (default the newest)"),
+	OPT_END,
+};
+
 int cmd_pools(int argc, char **argv)
 {
 	static struct fleet f;
 	static struct fleet_pools pools, curve;
-	struct nvmx_pools_opts po = { 1, UINT_MAX };
-	bool json = false;
-	int qfmt = 0;		/* 1: -cpu per pool, 2: libvirt <cpu> per pool */
-	const struct nvmx_qemu_release *rel = nvmx_qemu_release_default();
 	fleet_init(&f, "pools");
-	for (int i = 1; i < argc; i++) {
-		int r = fleet_parse(&f, argc, argv, &i);
-		if (!r)
-			r = fleet_pools_parse(&po, "pools", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--format")) {
-			const char *v = i + 1 < argc ? argv[++i] : "";
-			if (!strcmp(v, "json"))
-				json = true;
-			else if (!strcmp(v, "text"))
-				json = false;
-			else if (!strcmp(v, "qemu"))
-				qfmt = 1;
-			else if (!strcmp(v, "libvirt"))
-				qfmt = 2;
-			else
-				return cli_usage_error("pools", "--format: text, json, qemu or libvirt");
-		} else if (!strcmp(argv[i], "--qemu")) {
-			rel = i + 1 < argc ? nvmx_qemu_release_find(argv[++i]) : NULL;
-			if (!rel || !rel->vmx_words)
-				return cli_usage_error("pools", "--qemu: a QEMU release x.y or x.y.z, 4.2 to %s",
-						       nvmx_qemu_release_default()->name);
-		} else {
-			return cli_usage_error("pools", "unknown option '%s'", argv[i]);
-		}
-	}
+	struct pools_args args = { &f, { 1, UINT_MAX }, false, 0, nvmx_qemu_release_default() };
+	int prc = opts_parse("pools", pools_opts, &args, NULL, operand_host, argc, argv);
+	if (prc)
+		return prc;
+	struct nvmx_pools_opts po = args.po;
+	bool json = args.json;
+	int qfmt = args.qfmt;
+	const struct nvmx_qemu_release *rel = args.rel;
 	int rc = fleet_load(&f);
 	if (!rc)
 		rc = fleet_compute(&f, false, false);

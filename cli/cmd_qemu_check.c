@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "kvmopts.h"
+#include "opts.h"
 #include "vcpu_opts.h"
 #include "nvmx/qemu.h"
 #include "nvmx/qemu_migrate.h"
@@ -330,69 +331,78 @@ static void also_qemu_text(const struct also *a, bool starts)
 	}
 }
 
+struct qc_args {
+	struct kvm_opts ko;
+	struct also *also;
+	unsigned nalso;
+	const char *spec, *to, *guest_cpuid, *qemu, *sem_s;
+	bool json, list;
+};
+
+static int opt_also(void *ctx, const struct opt *o, const char *v)
+{
+	struct qc_args *a = ctx;
+	(void)o;
+	if (a->nalso >= MAX_ALSO)
+		return cli_usage_error(CMD, "at most %d --also hosts", MAX_ALSO);
+	if (parse_also(&a->also[a->nalso], v))
+		return EXIT_USAGE;
+	a->nalso++;
+	return 0;
+}
+
+/* The KVM options, and QEMU's own spelling -cpu SPEC (or -cpu=SPEC). */
+static int more_kvm_cpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	struct qc_args *a = ctx;
+	const char *arg = argv[*i];
+	if (!strncmp(arg, "-cpu=", 5)) {
+		a->spec = arg + 5;
+		return 1;
+	}
+	if (strcmp(arg, "-cpu"))
+		return kvmopts_parse(&a->ko, cmd, "", argc, argv, i);
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "-cpu needs a value");
+		return -1;
+	}
+	a->spec = argv[++*i];
+	return 1;
+}
+
+static int operand_none(void *ctx, const char *arg)
+{
+	(void)ctx;
+	return cli_usage_error(CMD, "unexpected argument '%s' (the host goes after --to)", arg);
+}
+
+const struct opt qemu_check_opts[] = {
+	OPT_STRING("cpu", NULL, "SPEC", struct qc_args, spec, "QEMU's -cpu MODEL[,FLAG]... (also -cpu SPEC)"),
+	OPT_STRING("to", NULL, "HOST", struct qc_args, to, "the host QEMU runs on"),
+	OPT_STRING("guest-cpuid", NULL, "SPEC", struct qc_args, guest_cpuid,
+		   "what KVM_SET_CPUID2 gets instead of the model's CPUID"),
+	OPT_STRING("qemu", NULL, "VER", struct qc_args, qemu, "the QEMU release (default the newest)"),
+	OPT_CALL("also", NULL, "HOST@RELEASE", opt_also, "could the VM live-migrate there (repeatable)"),
+	OPT_STRING("semantics", NULL, "S", struct qc_args, sem_s, "qemu (default) or saved-msrs"),
+	OPT_FLAG("list", NULL, struct qc_args, list, "the named models, versions, QEMU releases"),
+	OPT_FLAG("json", NULL, struct qc_args, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_qemu_check(int argc, char **argv)
 {
-	struct kvm_opts ko;
 	static struct also also[MAX_ALSO];
-	unsigned nalso = 0;
-	const char *spec = NULL, *to = NULL, *guest_cpuid = NULL, *qemu = NULL, *sem_s = NULL;
-	bool json = false, list = false;
-	memset(&ko, 0, sizeof(ko));
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int r = kvmopts_parse(&ko, CMD, "", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		const char **dst = NULL;
-		const char *val = NULL;
-		if (!strcmp(a, "-cpu") || !strcmp(a, "--cpu"))
-			dst = &spec;
-		else if (!strncmp(a, "--cpu=", 6) || !strncmp(a, "-cpu=", 5))
-			spec = strchr(a, '=') + 1;
-		else if (!strcmp(a, "--to"))
-			dst = &to;
-		else if (!strncmp(a, "--to=", 5))
-			to = a + 5;
-		else if (!strcmp(a, "--guest-cpuid"))
-			dst = &guest_cpuid;
-		else if (!strncmp(a, "--guest-cpuid=", 14))
-			guest_cpuid = a + 14;
-		else if (!strcmp(a, "--qemu"))
-			dst = &qemu;
-		else if (!strcmp(a, "--semantics"))
-			dst = &sem_s;
-		else if (!strncmp(a, "--qemu=", 7))
-			qemu = a + 7;
-		else if (!strcmp(a, "--also") || !strncmp(a, "--also=", 7)) {
-			if (!strcmp(a, "--also")) {
-				if (i + 1 >= argc)
-					return cli_usage_error(CMD, "--also needs HOST@RELEASE");
-				val = argv[++i];
-			} else {
-				val = a + 7;
-			}
-			if (nalso >= MAX_ALSO)
-				return cli_usage_error(CMD, "at most %d --also hosts", MAX_ALSO);
-			if (parse_also(&also[nalso], val))
-				return EXIT_USAGE;
-			nalso++;
-		} else if (!strcmp(a, "--json"))
-			json = true;
-		else if (!strcmp(a, "--list"))
-			list = true;
-		else if (a[0] == '-' && a[1])
-			return cli_usage_error(CMD, "unknown option '%s'", a);
-		else
-			return cli_usage_error(CMD, "unexpected argument '%s' (the host goes after --to)", a);
-		if (dst) {
-			if (i + 1 >= argc)
-				return cli_usage_error(CMD, "%s needs a value", a);
-			*dst = argv[++i];
-		}
-	}
+	static struct qc_args args;
+	memset(&args, 0, sizeof(args));
+	args.also = also;
+	int prc = opts_parse(CMD, qemu_check_opts, &args, more_kvm_cpu, operand_none, argc, argv);
+	if (prc)
+		return prc;
+	struct kvm_opts ko = args.ko;
+	unsigned nalso = args.nalso;
+	const char *spec = args.spec, *to = args.to, *guest_cpuid = args.guest_cpuid;
+	const char *qemu = args.qemu, *sem_s = args.sem_s;
+	bool json = args.json, list = args.list;
 	if (list)
 		return list_models(json);
 	if (!spec)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kvmopts.h"
+#include "opts.h"
 #include "print.h"
 #include "vcpu_opts.h"
 
@@ -68,39 +69,58 @@ static void print_reads_text(const struct nvmx_vcpu *vcpu)
 	}
 }
 
-int cmd_restore(int argc, char **argv)
-{
+struct restore_args {
 	struct kvm_opts ko;
 	struct vcpu_opts vo;
-	static struct write writes[MAX_WRITES];
-	unsigned nw = 0;
-	const char *host = NULL;
-	bool json = false;
-	memset(&ko, 0, sizeof(ko));
-	vcpu_opts_init(&vo);
+	struct write *writes;
+	unsigned nw;
+	const char *host;
+	bool json;
+};
 
-	for (int i = 1; i < argc; i++) {
-		int r = kvmopts_parse(&ko, "restore", "", argc, argv, &i);
-		if (!r)
-			r = vcpu_opts_parse(&vo, "restore", "", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("restore", "unknown option '%s'", argv[i]);
-		} else if (!host) {
-			host = argv[i];
-		} else {
-			if (nw >= MAX_WRITES)
-				return cli_usage_error("restore", "more than %d writes", MAX_WRITES);
-			if (parse_write(argv[i], &writes[nw]))
-				return EXIT_USAGE;
-			nw++;
-		}
+static int more_vcpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	struct restore_args *a = ctx;
+	int r = kvmopts_parse(&a->ko, cmd, "", argc, argv, i);
+	return r ? r : vcpu_opts_parse(&a->vo, cmd, "", argc, argv, i);
+}
+
+/* HOST, then MSR=VALUE writes. */
+static int operand_write(void *ctx, const char *arg)
+{
+	struct restore_args *a = ctx;
+	if (!a->host) {
+		a->host = arg;
+		return 0;
 	}
+	if (a->nw >= MAX_WRITES)
+		return cli_usage_error("restore", "more than %d writes", MAX_WRITES);
+	if (parse_write(arg, &a->writes[a->nw]))
+		return EXIT_USAGE;
+	a->nw++;
+	return 0;
+}
+
+const struct opt restore_opts[] = {
+	OPT_FLAG("json", NULL, struct restore_args, json, "one JSON document"),
+	OPT_END,
+};
+
+int cmd_restore(int argc, char **argv)
+{
+	static struct write writes[MAX_WRITES];
+	static struct restore_args a;
+	memset(&a, 0, sizeof(a));
+	vcpu_opts_init(&a.vo);
+	a.writes = writes;
+	int prc = opts_parse("restore", restore_opts, &a, more_vcpu, operand_write, argc, argv);
+	if (prc)
+		return prc;
+	struct kvm_opts ko = a.ko;
+	struct vcpu_opts vo = a.vo;
+	unsigned nw = a.nw;
+	const char *host = a.host;
+	bool json = a.json;
 	if (!host)
 		return cli_usage_error("restore", "HOST is required (a .msrs dump or JSON)");
 	int rc = kvmopts_finish(&ko, "restore", "");

@@ -10,6 +10,7 @@
 #define NVMX_CLI_FLEET_H
 
 #include "cli.h"
+#include "opts.h"
 #include "nvmx/fleet.h"
 
 struct fleet_profile {
@@ -86,11 +87,22 @@ struct fleet {
 void fleet_init(struct fleet *f, const char *cmd);
 void fleet_free(struct fleet *f);
 /*
- * Consume one of the shared options (--kvm, --param, --hyperv-evmcs,
- * --inventory, --no-dedup, --no-progress, --skip-unusable) or an operand.
- * 1 consumed, 0 not ours, -1 usage error (printed).
+ * The options every fleet command shares, for a ctx `type` holding a
+ * `struct fleet *` field `f`; fleet_operand takes HOST[@RELEASE], a
+ * directory, an inventory (.jsonl) or - (an inventory on standard input).
  */
-int fleet_parse(struct fleet *f, int argc, char **argv, int *i);
+int fleet_opt(void *ctx, const struct opt *o, const char *v);
+int fleet_operand(struct fleet *f, const char *arg);
+#define FLEET_OPTS(type, f) \
+	OPT_CALL_AT("kvm", "kernel", "RELEASE", fleet_opt, type, f, \
+		    "the release of a HOST without @RELEASE (default: the newest)"), \
+	OPT_CALL_AT("param", NULL, "NAME=VALUE", fleet_opt, type, f, "a kvm_intel parameter, every host"), \
+	OPT_CALL_AT("hyperv-evmcs", NULL, NULL, fleet_opt, type, f, \
+		    "every host's KVM runs on Hyper-V with the enlightened VMCS"), \
+	OPT_CALL_AT("inventory", NULL, "FILE", fleet_opt, type, f, "hosts, one JSON line each (- stdin)"), \
+	OPT_CALL_AT("no-dedup", NULL, NULL, fleet_opt, type, f, "one profile per host"), \
+	OPT_CALL_AT("no-progress", NULL, NULL, fleet_opt, type, f, "no progress on standard error"), \
+	OPT_CALL_AT("skip-unusable", NULL, NULL, fleet_opt, type, f, "drop hosts that run no VMX guests")
 /* Read every operand and inventory.  0 or an EXIT_* code (errors printed). */
 int fleet_load(struct fleet *f);
 /*
@@ -184,8 +196,11 @@ struct fleet_pools {
 /* Pools over the unique offers, each verified on every member profile. */
 int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p);
 void fleet_pools_free(struct fleet_pools *p);
-/* Parse --pools K / --max-loss N into o: 1 consumed, 0 not ours, -1 error. */
-int fleet_pools_parse(struct nvmx_pools_opts *o, const char *cmd, int argc, char **argv, int *i);
+/* --pools K / --max-loss N into the struct nvmx_pools_opts at ctx + o->off. */
+int fleet_pools_opt(void *ctx, const struct opt *o, const char *v);
+#define POOLS_OPTS(type, po) \
+	OPT_CALL_AT("pools", NULL, "K", fleet_pools_opt, type, po, "merge down to K pools (default 1)"), \
+	OPT_CALL_AT("max-loss", NULL, "N", fleet_pools_opt, type, po, "no host loses more than N bits")
 
 /* The HTML report (report_html.c). */
 /* rows: the profiles to show (nrows of them). */

@@ -78,27 +78,20 @@ void fleet_cell_run(const struct fleet *f, const struct fleet_matrix *mx, unsign
 
 /* ---- Pools ----------------------------------------------------------------- */
 
-int fleet_pools_parse(struct nvmx_pools_opts *o, const char *cmd, int argc, char **argv, int *i)
+int fleet_pools_opt(void *ctx, const struct opt *o, const char *v)
 {
-	bool pools = !strcmp(argv[*i], "--pools"), loss = !strcmp(argv[*i], "--max-loss");
-	if (!pools && !loss)
-		return 0;
-	if (*i + 1 >= argc) {
-		cli_usage_error(cmd, "%s needs a number", argv[*i]);
-		return -1;
-	}
+	struct nvmx_pools_opts *po = (struct nvmx_pools_opts *)((char *)ctx + o->off);
+	bool pools = !strcmp(o->name, "pools");
 	char *end;
-	const char *v = argv[++*i];
 	unsigned long n = strtoul(v, &end, 10);
-	if (!*v || *end || n > UINT_MAX - 1 || (pools && n < 1)) {
-		cli_usage_error(cmd, "%s needs a number%s", argv[*i - 1], pools ? " of at least 1" : "");
-		return -1;
-	}
+	if (!*v || *end || n > UINT_MAX - 1 || (pools && n < 1))
+		return cli_usage_error(opts_cmd(), "--%s needs a number%s", o->name,
+				       pools ? " of at least 1" : "");
 	if (pools)
-		o->target = (unsigned)n;
+		po->target = (unsigned)n;
 	else
-		o->max_loss = (unsigned)n;
-	return 1;
+		po->max_loss = (unsigned)n;
+	return 0;
 }
 
 struct root_order { unsigned root; unsigned long long weight; };

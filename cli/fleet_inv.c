@@ -106,77 +106,37 @@ static void add_operand(struct fleet *f, const char *arg, bool inventory)
 	f->operands[f->noperands++].inventory = inventory;
 }
 
-static bool opt_val(const char *arg, const char *name, int argc, char **argv, int *i,
-		    const char **val, const char *cmd, int *err)
+int fleet_opt(void *ctx, const struct opt *o, const char *v)
 {
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n) || (arg[n] && arg[n] != '='))
-		return false;
-	if (arg[n] == '=') {
-		*val = arg + n + 1;
-	} else if (*i + 1 < argc) {
-		*val = argv[++*i];
-	} else {
-		cli_usage_error(cmd, "%s needs a value", name);
-		*err = 1;
-	}
-	return true;
-}
-
-int fleet_parse(struct fleet *f, int argc, char **argv, int *i)
-{
-	const char *a = argv[*i], *v = NULL;
-	int err = 0;
-	if (opt_val(a, "--kvm", argc, argv, i, &v, f->cmd, &err) ||
-	    opt_val(a, "--kernel", argc, argv, i, &v, f->cmd, &err)) {
-		if (err)
-			return -1;
+	struct fleet *f = *(struct fleet **)((char *)ctx + o->off);
+	const char *n = o->name;
+	if (!strcmp(n, "kvm")) {
 		f->kernel = cli_kernel_arg(f->cmd, v, false);
-		if (!f->kernel)
-			return -1;
-		return 1;
+		return f->kernel ? 0 : EXIT_USAGE;
 	}
-	if (opt_val(a, "--param", argc, argv, i, &v, f->cmd, &err)) {
-		if (err)
-			return -1;
-		if (f->nparam >= sizeof(f->param_args) / sizeof(f->param_args[0])) {
-			cli_usage_error(f->cmd, "too many --param options");
-			return -1;
-		}
+	if (!strcmp(n, "param")) {
+		if (f->nparam >= sizeof(f->param_args) / sizeof(f->param_args[0]))
+			return cli_usage_error(f->cmd, "too many --param options");
 		f->param_args[f->nparam++] = v;
-		return 1;
-	}
-	if (opt_val(a, "--inventory", argc, argv, i, &v, f->cmd, &err)) {
-		if (err)
-			return -1;
+	} else if (!strcmp(n, "inventory")) {
 		add_operand(f, v, true);
-		return 1;
-	}
-	if (!strcmp(a, "--hyperv-evmcs")) {
+	} else if (!strcmp(n, "hyperv-evmcs")) {
 		f->hyperv_evmcs = true;
-		return 1;
-	}
-	if (!strcmp(a, "--no-dedup")) {
+	} else if (!strcmp(n, "no-dedup")) {
 		f->dedup = false;
 		f->keep_members = true;
-		return 1;
-	}
-	if (!strcmp(a, "--no-progress")) {
+	} else if (!strcmp(n, "no-progress")) {
 		f->progress = false;
-		return 1;
-	}
-	if (!strcmp(a, "--skip-unusable")) {
+	} else {
 		f->skip_unusable = true;
-		return 1;
 	}
-	if (!strcmp(a, "-")) {
-		add_operand(f, a, true);
-		return 1;
-	}
-	if (a[0] == '-')
-		return 0;
-	add_operand(f, a, ends_with(a, ".jsonl") || ends_with(a, ".ndjson"));
-	return 1;
+	return 0;
+}
+
+int fleet_operand(struct fleet *f, const char *a)
+{
+	add_operand(f, a, !strcmp(a, "-") || ends_with(a, ".jsonl") || ends_with(a, ".ndjson"));
+	return 0;
 }
 
 /* ---- Progress --------------------------------------------------------------- */

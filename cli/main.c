@@ -124,11 +124,11 @@ const struct cmd nvmx_cmds[] = {
 	  "--list prints the named models, their versions and the QEMU releases.\n"
 	  "Exit 0 when the VM starts, 1 when it does not, 2 on bad input.\n" },
 	{ "explain", cmd_explain, "why KVM rejects a VMX MSR value QEMU wrote, and what to change",
-	  "usage: nvmx explain \"failed to set MSR 0x48d to 0x7f00000016\" --host HOST --kvm RELEASE\n"
+	  "usage: nvmx explain \"failed to set MSR 0x48d to 0x7f00000016\" --to HOST --kvm RELEASE\n"
 	  "         [--param NAME=VALUE]... [--hyperv-evmcs] [--guest-cpuid SPEC] [--pmu-version N]\n"
 	  "         [--disable-quirks MASK] [--state FLAGS] [--policy P] [--uname REL] [--json]\n"
 	  "       nvmx explain MSR=VALUE ... | nvmx explain MSR VALUE ...\n"
-	  "       nvmx explain LOGFILE|- --host HOST [--kvm RELEASE | --uname REL] [options]\n"
+	  "       nvmx explain LOGFILE|- --to HOST [--kvm RELEASE | --uname REL] [options]\n"
 	  "\n"
 	  "Reads QEMU's error line (the whole line, or just MSR=VALUE, or MSR VALUE;\n"
 	  "MSR is a hex index or an SDM name) and explains the write on a fresh vCPU of\n"

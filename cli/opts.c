@@ -75,6 +75,10 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 
 void opts_help(FILE *f, const struct opt *t)
 {
+	if (!t->name) {
+		fprintf(f, "\noptions: none\n");
+		return;
+	}
 	fprintf(f, "\noptions (a value follows as the next argument or after '='):\n");
 	for (; t->name; t++) {
 		char left[64];
@@ -98,6 +102,14 @@ const struct opt *opts_table(const char *cmd)
 		{ "derive", derive_opts },
 		{ "verify", verify_opts },
 		{ "inventory-line", inventory_line_opts },
+		{ "restore", restore_opts },
+		{ "fleet-gen", fleet_gen_opts },
+		{ "batch", batch_opts },
+		{ "baseline", baseline_opts },
+		{ "pools", pools_opts },
+		{ "matrix", matrix_opts },
+		{ "qemu-check", qemu_check_opts },
+		{ "explain", explain_opts },
 	};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (!strcmp(tables[i].cmd, cmd))

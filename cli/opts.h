@@ -53,7 +53,9 @@ void opts_help(FILE *f, const struct opt *table);
 
 /* The commands' tables, and the table of a command (NULL: not converted yet). */
 extern const struct opt upgrade_opts[], revoke_list_opts[], check_opts[], decode_opts[],
-	diff_opts[], kernels_opts[], derive_opts[], verify_opts[], inventory_line_opts[];
+	diff_opts[], kernels_opts[], derive_opts[], verify_opts[], inventory_line_opts[], restore_opts[],
+	fleet_gen_opts[], batch_opts[], baseline_opts[], pools_opts[], matrix_opts[],
+	qemu_check_opts[], explain_opts[];
 
 const struct opt *opts_table(const char *cmd);
 
