@@ -23,6 +23,7 @@
 #include "qemu.h"
 #include "report.h"
 #include "fleet.h"
+#include "sdm_check.h"
 #include "io.h"
 
 #endif
