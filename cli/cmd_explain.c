@@ -579,6 +579,8 @@ int cmd_explain(int argc, char **argv)
 	xe.env.pmu_version = vo.pmu_version;
 	xe.env.state = vo.state;
 	xe.env.quirks_disabled = vo.quirks_disabled;
+	xe.env.policy = vo.policy;
+	xe.env.revoke_since = vo.revoke_since;
 
 	static struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);

@@ -55,6 +55,13 @@ bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
 	if (env->cpuid_set)
 		nvmx_vcpu_set_cpuid(&v, env->cpuid, env->pmu_version);
 	v.state = env->state;
+	/* The user's restore rule: a revoke policy accepts what an older release offered. */
+	struct nvmx_revoke rl;
+	if (env->policy != NVMX_POLICY_STRICT && scratch->status == NVMX_LOAD_OK) {
+		nvmx_revoke_compute(&rl, &env->host, env->kernel, &env->params, env->revoke_since);
+		v.policy = env->policy;
+		v.revoke = &rl;
+	}
 	*r = nvmx_vcpu_set_msr(&v, p->index, p->value);
 	return r->rc != 0;
 }
@@ -137,12 +144,13 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		}
 		bool guest_ok = !nvmx_probe_fails(&g, p, scratch, &r);
 
-		e = *env;
-		if (!(e.state & NVMX_STATE_EVMCS)) {
-			e.state |= NVMX_STATE_EVMCS;
-			c = (struct nvmx_env_change){ .kind = NVMX_CH_STATE_EVMCS };
-			keep(out, &e, p, scratch, &c);
-		}
+		/*
+		 * No "L1 enabled eVMCS" try: from 5.10 (the oldest row) on, eVMCS
+		 * only filters what L1 reads (nested_evmcs_filter_control_msr) and
+		 * vmx_set_vmx_msr checks writes against KVM's maximum either way,
+		 * so it cannot turn an accepted write into a rejected one.  Older
+		 * kernels did narrow the vCPU's own MSRs: nvmx_prehistory_note().
+		 */
 		if (guest_ok && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
 			e = g;
 			e.cpuid &= ~NVMX_FEAT(NVMX_F_MPX);

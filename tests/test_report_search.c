@@ -118,6 +118,32 @@ int main(void)
 	tap_ok(nvmx_probe_fails(&e, &fp, &kvm, &r) && r.reason == NVMX_R_ALLOWED1_ADDED,
 	       "5.10 on an i7-3770K does not offer vmx-posted-intr");
 
+	/*
+	 * The restore rule is the user's: 5.19 offers ENCLS exiting on the
+	 * Centaur host without SGX, 6.1 does not but has it on its revoke list.
+	 * Strict, "KVM 6.1" reproduces the failure of 5.19's value; under
+	 * --policy revoke-keep it does not.
+	 */
+	if (!tap_ok(load("centaur-es-cns-0040672.msrs", &hf), "read the Centaur host"))
+		return tap_done();
+	env_for(&e, &hf, "5.19");
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	uint64_t p2 = nvmx_caps_read(&kvm.caps, NVMX_PROCBASED2);
+	struct nvmx_probe pe = { .index = 0x48b, .value = p2, .id = NVMX_PROCBASED2 };
+	tap_ok(p2 >> 47 & 1 && !nvmx_probe_fails(&e, &pe, &kvm, &r), "5.19 offers and accepts ENCLS exiting");
+	nvmx_would_fail(&wf, &e, &pe, &kvm);
+	tap_ok(find(&wf, "release:6.1") != NULL, "strict: KVM 6.1 reproduces the rejection");
+	e.policy = NVMX_POLICY_REVOKE_KEEP;
+	nvmx_would_fail(&wf, &e, &pe, &kvm);
+	tap_ok(find(&wf, "release:6.1") == NULL, "revoke-keep: KVM 6.1 accepts it back, no cause");
+	env_for(&e, &hf, "6.1");
+	tap_ok(nvmx_probe_fails(&e, &pe, &kvm, &r), "6.1 strict rejects 5.19's value");
+	e.policy = NVMX_POLICY_REVOKE_KEEP;
+	tap_ok(!nvmx_probe_fails(&e, &pe, &kvm, &r) && r.revoked == 1u << 15,
+	       "6.1 revoke-keep accepts it via the revoke list (as restore does)");
+	e.revoke_since = nvmx_kernel_find("6.1");
+	tap_ok(nvmx_probe_fails(&e, &pe, &kvm, &r), "... but not with --revoke-since 6.1");
+
 	/* Keys and texts. */
 	char k[128];
 	struct nvmx_env_change ch = { .kind = NVMX_CH_RELEASE, .kernel = nvmx_kernel_find("6.1") };

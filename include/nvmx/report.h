@@ -57,6 +57,9 @@ struct nvmx_env {
 	unsigned pmu_version;
 	uint32_t state;			/* enum nvmx_vcpu_state bits */
 	uint64_t quirks_disabled;
+	/* The restore rule (zero: strict); a revoke policy's list is computed per probe. */
+	enum nvmx_policy policy;
+	const struct nvmx_kernel *revoke_since;	/* NULL: every older release */
 };
 
 /*
@@ -77,7 +80,7 @@ bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
 		      struct nvmx_kvm *scratch, struct nvmx_result *r);
 
 enum nvmx_env_change_kind {
-	NVMX_CH_STATE_EVMCS,	/* L1 enabled eVMCS (Hyper-V enlightenments: hv-evmcs) */
+	NVMX_CH_STATE_EVMCS,	/* L1 enabled eVMCS: never produced on 5.10+ rows (reads only) */
 	NVMX_CH_GUEST_NO_MPX,	/* the guest CPUID lacks MPX (-mpx) */
 	NVMX_CH_GUEST_NO_PMU,	/* the guest has no PMU (pmu=off) */
 	NVMX_CH_PARAM,		/* a kvm_intel parameter flipped */
