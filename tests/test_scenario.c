@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A program linking libnvmx reproduces the verdicts and remedies that
- * `nvmx check` and `nvmx upgrade` print: the scenario API (nvmx/scenario.h)
+ * `nvmx check`, `nvmx explain` and `nvmx upgrade` print: the scenario API (nvmx/scenario.h)
  * is all a VMM needs for the same answers.  For a few hosts, every
  * consecutive pair of releases and two VMs (no CPUID; the host's CPUID with
  * PMU v2), the library's answer is compared with the CLI's JSON; the
@@ -69,6 +69,68 @@ static void fixes_json(const struct nvmx_remedies *fx, char *b, size_t n)
 
 static struct nvmx_scenario src, dst;
 
+/*
+ * explain of the first rejected write alone (its MSR=VALUE) on dst: the
+ * verdict and the releases and parameters accepting it, from nvmx_check and
+ * nvmx_remedies of that one write; and the vmx-...=off flags of
+ * nvmx_remedies against explain's.  Returns whether explain --json agrees.
+ */
+static bool explain_agrees(const struct nvmx_migration *m, const struct nvmx_msrs *saved,
+			   const char *host, bool cpuid, unsigned *flags_same)
+{
+	static struct nvmx_scenario x;
+	static struct nvmx_vcpu v;
+	static struct nvmx_migration one_m;
+	static struct nvmx_remedies fx;
+	static char cmd[1024], out[1 << 16], want[4096];
+	const struct nvmx_write *w = NULL;
+	for (unsigned i = 0; i < m->nwrites && !w; i++)
+		if (m->writes[i].r.rc)
+			w = &m->writes[i];
+	if (!w)
+		return false;
+	enum nvmx_msr_id id = w->id;
+	struct nvmx_msrs one = { { 0 }, 0 };
+	nvmx_msrs_set(&one, id, saved->val[id]);
+	x = dst;
+	nvmx_check(&one_m, &v, &x, &one, &id, 1);
+	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &x, &one,
+		      &one_m, &id, 1);
+	snprintf(cmd, sizeof(cmd), "%s explain 0x%x=0x%llx --to %s --kvm %s %s --json", nvmx_bin,
+		 NVMX_MSR_BASE + id, (unsigned long long)saved->val[id], host,
+		 nvmx_kernel_name(dst.kvm.kernel), cpuid ? "--guest-cpuid host --pmu-version 2" : "");
+	run(cmd, out, sizeof(out));
+	snprintf(want, sizeof(want), "\"accepted\":%s,", one_m.migratable ? "true" : "false");
+	bool same = strstr(out, want) != NULL;
+	snprintf(want, sizeof(want), "\"releases_accepting\":[");
+	for (unsigned i = 0; i < fx.nreleases; i++) {
+		append(want, sizeof(want), i ? ",\"" : "\"");
+		append(want, sizeof(want), nvmx_kernel_name(fx.releases[i]));
+		append(want, sizeof(want), "\"");
+	}
+	append(want, sizeof(want), "],\"params_accepting\":[");
+	for (unsigned i = 0; i < fx.nparams; i++) {
+		char p[96];
+		snprintf(p, sizeof(p), "%s\"%s=%lld\"", i ? "," : "",
+			 nvmx_param_name(fx.params[i].param), (long long)fx.params[i].value);
+		append(want, sizeof(want), p);
+	}
+	append(want, sizeof(want), "]");
+	same = same && strstr(out, want);
+	/* The flags: explain still chooses its own; they must be the library's. */
+	snprintf(want, sizeof(want), "\"flags\":[");
+	for (unsigned i = 0; i < fx.nqemu; i++) {
+		append(want, sizeof(want), i ? ",\"" : "\"");
+		append(want, sizeof(want), fx.qemu_off[i]);
+		append(want, sizeof(want), "=off\"");
+	}
+	append(want, sizeof(want), "]");
+	*flags_same += strstr(out, want) != NULL;
+	if (!same)
+		tap_diag("explain differs: %s", cmd);
+	return same;
+}
+
 static void scenarios(const struct nvmx_hostfile *hf, const struct nvmx_kernel *a,
 		      const struct nvmx_kernel *b, bool cpuid)
 {
@@ -94,6 +156,7 @@ int main(void)
 	struct nvmx_msrs saved;
 	struct nvmx_diag diag;
 	unsigned agree = 0, total = 0, yes = 0, no = 0, with_fix = 0, up_agree = 0, up_total = 0;
+	unsigned ex_agree = 0, ex_total = 0, ex_flags = 0, ex_fix = 0;
 
 	nvmx_bin = getenv("NVMX") ? getenv("NVMX") : "build/nvmx";
 
@@ -143,6 +206,9 @@ int main(void)
 					fixes_json(&fx, want, sizeof(want));
 					same = same && strstr(out, want);
 					with_fix += fx.nqemu || fx.nreleases || fx.policy != NVMX_POLICY_STRICT;
+					ex_fix += fx.nreleases > 0;
+					ex_total++;
+					ex_agree += explain_agrees(&m, &saved, hosts[h], cpuid, &ex_flags);
 				}
 				total++;
 				agree += same;
@@ -171,6 +237,11 @@ int main(void)
 	}
 	tap_ok(total && agree == total, "check --json: the library's verdict and remedies on %u of %u",
 	       agree, total);
+	tap_ok(ex_total && ex_agree == ex_total && ex_fix,
+	       "explain --json of the first rejected write: the library's verdict, releases and "
+	       "parameters on %u of %u (%u cases with a release remedy)", ex_agree, ex_total, ex_fix);
+	tap_ok(ex_flags == ex_total, "... explain's vmx-...=off flags are nvmx_remedies' on %u of %u",
+	       ex_flags, ex_total);
 	tap_ok(up_total && up_agree == up_total, "upgrade --json: the library's verdict on %u of %u",
 	       up_agree, up_total);
 	tap_ok(yes && no && with_fix, "... not trivial: %u migratable, %u not, %u with a remedy",
