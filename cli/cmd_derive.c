@@ -90,11 +90,6 @@ struct derive_args {
 	bool json, live;
 };
 
-static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
-{
-	return kvmopts_parse(&((struct derive_args *)ctx)->ko, cmd, "", argc, argv, i);
-}
-
 static int operand_host(void *ctx, const char *arg)
 {
 	struct derive_args *a = ctx;
@@ -105,6 +100,7 @@ static int operand_host(void *ctx, const char *arg)
 }
 
 const struct opt derive_opts[] = {
+	KVM_OPTS(struct derive_args, ko),
 	LIVE_OPTS(struct derive_args, live, l),
 	OPT_FLAG("json", NULL, struct derive_args, json, "one JSON document"),
 	OPT_END,
@@ -115,7 +111,7 @@ int cmd_derive(int argc, char **argv)
 	static struct derive_args a;
 	memset(&a, 0, sizeof(a));
 	a.l.root = "";
-	int prc = opts_parse("derive", derive_opts, &a, more_kvm, operand_host, argc, argv);
+	int prc = opts_parse("derive", derive_opts, &a, NULL, operand_host, argc, argv);
 	if (prc)
 		return prc;
 	struct kvm_opts ko = a.ko;

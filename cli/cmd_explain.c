@@ -441,22 +441,22 @@ static int operand_write(void *ctx, const char *a)
 	return 0;
 }
 
-/* The KVM and vCPU options; a single-dash word is an operand (a value). */
+/* A single-dash word is an operand (a value), not an option. */
 static int more_vcpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
 {
 	struct explain_args *e = ctx;
-	int r = kvmopts_parse(&e->ko, cmd, "", argc, argv, i);
-	if (!r)
-		r = vcpu_opts_parse(&e->vo, cmd, "", argc, argv, i);
-	if (!r && argv[*i][0] == '-' && argv[*i][1] != '-')
-		r = operand_write(ctx, argv[*i]) ? -1 : 1;
-	return r;
+	(void)cmd, (void)argc;
+	if (argv[*i][0] == '-' && argv[*i][1] != '-')
+		return operand_write(e, argv[*i]) ? -1 : 1;
+	return 0;
 }
 
 const struct opt explain_opts[] = {
 	OPT_STRING("to", "host", "HOST", struct explain_args, host, "the host QEMU ran on"),
 	OPT_STRING("uname", NULL, "REL", struct explain_args, uname_opt,
 		   "the kernel (uname -r) that picks the release when --kvm is absent"),
+	KVM_OPTS(struct explain_args, ko),
+	VCPU_OPTS(struct explain_args, vo),
 	OPT_FLAG("json", NULL, struct explain_args, json, "one JSON document"),
 	OPT_END,
 };

@@ -351,7 +351,7 @@ static int opt_also(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
-/* The KVM options, and QEMU's own spelling -cpu SPEC (or -cpu=SPEC). */
+/* QEMU's own spelling -cpu SPEC (or -cpu=SPEC). */
 static int more_kvm_cpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
 {
 	struct qc_args *a = ctx;
@@ -361,7 +361,7 @@ static int more_kvm_cpu(void *ctx, const char *cmd, int argc, char **argv, int *
 		return 1;
 	}
 	if (strcmp(arg, "-cpu"))
-		return kvmopts_parse(&a->ko, cmd, "", argc, argv, i);
+		return 0;
 	if (*i + 1 >= argc) {
 		cli_usage_error(cmd, "-cpu needs a value");
 		return -1;
@@ -379,6 +379,7 @@ static int operand_none(void *ctx, const char *arg)
 const struct opt qemu_check_opts[] = {
 	OPT_STRING("cpu", NULL, "SPEC", struct qc_args, spec, "QEMU's -cpu MODEL[,FLAG]... (also -cpu SPEC)"),
 	OPT_STRING("to", NULL, "HOST", struct qc_args, to, "the host QEMU runs on"),
+	KVM_OPTS(struct qc_args, ko),
 	OPT_STRING("guest-cpuid", NULL, "SPEC", struct qc_args, guest_cpuid,
 		   "what KVM_SET_CPUID2 gets instead of the model's CPUID"),
 	OPT_STRING("qemu", NULL, "VER", struct qc_args, qemu, "the QEMU release (default the newest)"),

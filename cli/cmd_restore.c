@@ -78,13 +78,6 @@ struct restore_args {
 	bool json;
 };
 
-static int more_vcpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
-{
-	struct restore_args *a = ctx;
-	int r = kvmopts_parse(&a->ko, cmd, "", argc, argv, i);
-	return r ? r : vcpu_opts_parse(&a->vo, cmd, "", argc, argv, i);
-}
-
 /* HOST, then MSR=VALUE writes. */
 static int operand_write(void *ctx, const char *arg)
 {
@@ -102,6 +95,8 @@ static int operand_write(void *ctx, const char *arg)
 }
 
 const struct opt restore_opts[] = {
+	KVM_OPTS(struct restore_args, ko),
+	VCPU_OPTS(struct restore_args, vo),
 	OPT_FLAG("json", NULL, struct restore_args, json, "one JSON document"),
 	OPT_END,
 };
@@ -113,7 +108,7 @@ int cmd_restore(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	vcpu_opts_init(&a.vo);
 	a.writes = writes;
-	int prc = opts_parse("restore", restore_opts, &a, more_vcpu, operand_write, argc, argv);
+	int prc = opts_parse("restore", restore_opts, &a, NULL, operand_write, argc, argv);
 	if (prc)
 		return prc;
 	struct kvm_opts ko = a.ko;

@@ -14,12 +14,8 @@ struct verify_args {
 	bool json, live;
 };
 
-static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
-{
-	return kvmopts_parse(&((struct verify_args *)ctx)->ko, cmd, "", argc, argv, i);
-}
-
 const struct opt verify_opts[] = {
+	KVM_OPTS(struct verify_args, ko),
 	LIVE_OPTS(struct verify_args, live, l),
 	OPT_FLAG("json", NULL, struct verify_args, json, "one JSON document"),
 	OPT_END,
@@ -30,7 +26,7 @@ int cmd_verify(int argc, char **argv)
 	static struct verify_args args;
 	memset(&args, 0, sizeof(args));
 	args.l.root = "";
-	int prc = opts_parse("verify", verify_opts, &args, more_kvm, NULL, argc, argv);
+	int prc = opts_parse("verify", verify_opts, &args, NULL, NULL, argc, argv);
 	if (prc)
 		return prc;
 	struct kvm_opts ko = args.ko;

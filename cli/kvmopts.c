@@ -59,6 +59,16 @@ int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 	return 0;
 }
 
+int kvmopts_opt(void *ctx, const struct opt *o, const char *v)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "--%s", o->name);
+	char *av[] = { name, (char *)v };
+	int i = 0;
+	return kvmopts_parse((struct kvm_opts *)((char *)ctx + o->off), opts_cmd(), "", v ? 2 : 1, av,
+			     &i) == 1 ? 0 : EXIT_USAGE;
+}
+
 int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix)
 {
 	if (!o->kernel)

@@ -4,6 +4,7 @@
 #define NVMX_KVMOPTS_H
 
 #include "cli.h"
+#include "opts.h"
 
 struct kvm_opts {
 	const struct nvmx_kernel *kernel;
@@ -20,6 +21,13 @@ struct kvm_opts {
  */
 int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 		  int argc, char **argv, int *i);
+/* A table entry of the family: the struct kvm_opts at ctx + o->off. */
+int kvmopts_opt(void *ctx, const struct opt *o, const char *v);
+#define KVM_OPTS(type, ko) \
+	OPT_CALL_AT("kvm", "kernel", "RELEASE", kvmopts_opt, type, ko, "the KVM release (nvmx kernels)"), \
+	OPT_CALL_AT("param", NULL, "NAME=VALUE", kvmopts_opt, type, ko, "a kvm_intel parameter (repeatable)"), \
+	OPT_CALL_AT("hyperv-evmcs", NULL, NULL, kvmopts_opt, type, ko, \
+		    "KVM runs on Hyper-V with the enlightened VMCS")
 /* Resolve after parsing: release required; params applied.  0 or EXIT_USAGE. */
 int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix);
 /* Apply the options to a host (environment) and load the model. */

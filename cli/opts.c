@@ -43,7 +43,7 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 				return cli_usage_error(cmd, "--%s takes no value", o->name);
 			if (o->arg && !value) {
 				if (i + 1 >= argc)
-					return cli_usage_error(cmd, "--%s needs %s", o->name, o->arg);
+					return cli_usage_error(cmd, "--%s needs %s: %s", o->name, o->arg, o->help);
 				value = argv[++i];
 			}
 			if (o->fn) {

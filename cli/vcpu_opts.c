@@ -132,6 +132,16 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 	return 0;
 }
 
+int vcpu_opts_opt(void *ctx, const struct opt *o, const char *v)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "--%s", o->name);
+	char *av[] = { name, (char *)v };
+	int i = 0;
+	return vcpu_opts_parse((struct vcpu_opts *)((char *)ctx + o->off), opts_cmd(), "", 2, av,
+			       &i) == 1 ? 0 : EXIT_USAGE;
+}
+
 void vcpu_opts_inherit_vm(struct vcpu_opts *side, const struct vcpu_opts *vm)
 {
 	if (!(side->given & VO_CPUID))

@@ -407,7 +407,7 @@ A="derive"
 row derive-1 2 "HOST" "$A" "no HOST" -- derive $K
 row derive-2 2 "--kvm RELEASE is required" "$A" "no --kvm" -- derive $H
 row derive-3 2 "kernel 9.9 is newer than every modelled release" "$A" "release newer than every row" -- derive $H --kvm 9.9
-row derive-4 2 "--kvm needs a release" "$A" "--kvm without its value" -- derive $H --kvm
+row derive-4 2 "--kvm needs RELEASE" "$A" "--kvm without its value" -- derive $H --kvm
 row derive-5 2 "'frob'" "$A" "unknown --param name" -- derive $H $K --param frob=1
 row derive-6 2 "'ept'" "$A" "--param without '='" -- derive $H $K --param ept
 row derive-7 2 "'maybe'" "$A" "--param bad boolean" -- derive $H $K --param ept=maybe
@@ -449,7 +449,7 @@ row restore-13 2 "--guest-cpuid: bad flag name" "$A" "--guest-cpuid bad flag nam
 row restore-14 2 "--guest-cpuid needs SPEC" "$A" "--guest-cpuid without its value" -- restore $H $K --guest-cpuid
 row restore-15 2 "--guest-cpuid host: bad/no-flags.msrs lists no cpuid.features" "$A" "--guest-cpuid host, HOST without flags" -- restore bad/no-flags.msrs $K --guest-cpuid host
 row restore-16 2 "--state: unknown flag 'running'" "$A" "--state unknown flag" -- restore $H $K --state has-run,running
-row restore-17 2 "--state needs flags" "$A" "--state without its value" -- restore $H $K --state
+row restore-17 2 "--state needs FLAGS" "$A" "--state without its value" -- restore $H $K --state
 row restore-18 2 "--policy must be strict, revoke-keep or revoke-clear" "$A" "--policy unknown" -- restore $H $K --policy lenient
 row restore-19 2 "--pmu-version needs a number 0..255" "$A" "--pmu-version out of range" -- restore $H $K --pmu-version 256
 row restore-20 2 "--disable-quirks needs a mask" "$A" "--disable-quirks not a number" -- restore $H $K --disable-quirks lots
