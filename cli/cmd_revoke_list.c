@@ -12,7 +12,7 @@
 #define MAX_HOSTS 4096
 
 struct revoke_args {
-	struct kvm_opts *ko;
+	struct kvm_opts ko;
 	const struct nvmx_kernel *since;
 	bool json;
 	const char *inventory;
@@ -29,11 +29,6 @@ static int opt_since(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
-static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
-{
-	return kvmopts_parse(((struct revoke_args *)ctx)->ko, cmd, "", argc, argv, i);
-}
-
 static int operand_host(void *ctx, const char *arg)
 {
 	struct revoke_args *ra = ctx;
@@ -46,6 +41,7 @@ static int operand_host(void *ctx, const char *arg)
 }
 
 const struct opt revoke_list_opts[] = {
+	KVM_OPTS(struct revoke_args, ko),
 	OPT_CALL("since", "revoke-since", "OLDER", opt_since,
 		 "only releases from OLDER on (as restore --revoke-since)"),
 	OPT_STRING("inventory", NULL, "FILE", struct revoke_args, inventory,
@@ -69,10 +65,12 @@ int cmd_revoke_list(int argc, char **argv)
 	bool json = false;
 	memset(&o, 0, sizeof(o));
 
-	struct revoke_args ra = { &o, NULL, false, NULL, hosts, 0 };
-	int rc = opts_parse("revoke-list", revoke_list_opts, &ra, more_kvm, operand_host, argc, argv);
+	static struct revoke_args ra;
+	ra = (struct revoke_args){ .hosts = hosts };
+	int rc = opts_parse("revoke-list", revoke_list_opts, &ra, NULL, operand_host, argc, argv);
 	if (rc)
 		return rc;
+	o = ra.ko;
 	since = ra.since;
 	json = ra.json;
 	nhosts = ra.nhosts;

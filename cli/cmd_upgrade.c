@@ -247,6 +247,10 @@ static int operand_host(void *ctx, const char *arg)
 const struct opt upgrade_opts[] = {
 	OPT_CALL("from-kvm", NULL, "OLD", opt_release, "the release the VMs were started under"),
 	OPT_CALL("kvm", "to-kvm", "NEW", opt_release, "the release they restore under"),
+	OPT_CALL_AT("param", NULL, "NAME=VALUE", kvmopts_opt, struct upgrade_args, ko,
+		    "a kvm_intel parameter, both releases (repeatable)"),
+	OPT_CALL_AT("hyperv-evmcs", NULL, NULL, kvmopts_opt, struct upgrade_args, ko,
+		    "KVM runs on Hyper-V with the enlightened VMCS"),
 	OPT_CALL("guest-cpuid", NULL, "SPEC", opt_cpuid,
 		 "the VM's CPUID (host|none|empty[,+flag|,-flag]...), on both releases"),
 	OPT_CALL("pmu-version", NULL, "N", opt_pmu, "the VM's CPUID.0xA version"),
