@@ -259,8 +259,9 @@ static const struct nvmx_change ch_rhel_nested_auto = {
 	"RHEL 8: nested=-1",
 	"kvm_intel.nested is a bint defaulting to -1 (auto): nested_vmx_hardware_setup() turns it on "
 	"only with EPT and VMCS shadowing",
-	"with default parameters nested is off (no nested MSRs) on hosts without usable EPT or "
-	"without the shadow-VMCS control, and with ept=0; nested=1 keeps 5.19's behaviour",
+	"with default parameters nested is off (no nested MSRs) on hosts without usable EPT, "
+	"without the shadow-VMCS control or without VMWRITE to exit fields (MISC bit 29), and with "
+	"ept=0; nested=1 keeps 5.19's behaviour",
 	1, { SET(nested_auto, true) },
 };
 
@@ -668,11 +669,11 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_12,
 	},
 	{
-		.name = "rhel-8.10", .version = KV(4, 18, 0), .date = 20250812, .verified = NVMX_VERIFIED_READ,
+		.name = "rhel-8.10", .version = KV(4, 18, 0), .date = 20250812, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 8.10 (AlmaLinux, Rocky)", .release = "4.18.0-553.66.1.el8_10",
 		.base = "5.19", .changes = { &ch_1c1a41497ab8, &ch_rhel_nested_auto },
-		.tree = "mkuron/almalinux-kernel @ 7622b1caa08e (KVM is 5.19's: nested setup and restore "
-			"helpers byte-identical; date estimated)",
+		.tree = "mkuron/almalinux-kernel @ 7622b1caa08e (5.19's KVM with the SGX fix and RHEL's "
+			"nested=-1 default; date estimated)",
 		.summary = "RHEL 8.10's 4.18.0-553: 5.19's KVM with the SGX fix, and nested on by default "
 			   "only where EPT and VMCS shadowing are usable",
 		R_5_19,
@@ -842,7 +843,7 @@ static const struct nvmx_kernel kernels[] = {
 		MBEC_ROW(PARAMS_612 | P(MEDIATED_PMU), EVMCS_ALLOW_PROC2 & ~P2_TSC_SCALING),
 	},
 	{
-		.name = "7.2.13", .version = KV(7, 2, 13), .date = 20261028, .verified = NVMX_VERIFIED_READ,
+		.name = "7.2.13", .version = KV(7, 2, 13), .date = 20261028, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "7.1.3",
 		.changes = { &ch_a0bdba68547c, &ch_f899ebca4435, &ch_9f4442eb1553, &ch_6ee40dc40a84,
 			     &ch_57c45de75dc1 },

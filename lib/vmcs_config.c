@@ -247,9 +247,14 @@ static bool clamp_params(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	bool pmu = !nvmx_kernel_has_param(k, NVMX_P_ENABLE_PMU) || p->val[NVMX_P_ENABLE_PMU];
 	clamp(p, NVMX_P_PT_MODE, ept && pmu && pt);
 
-	/* RHEL 8: nested not given (-1) is on iff EPT and VMCS shadowing are usable. */
+	/*
+	 * RHEL 8: nested not given (-1) is on iff EPT and VMCS shadowing are usable;
+	 * "usable" is cpu_has_vmx_shadow_vmcs(): the secondary control and MISC bit 29
+	 * (VMWRITE to read-only exit fields), which that kernel checks first.
+	 */
 	if (k->nested_auto && p->val[NVMX_P_NESTED] < 0)
-		p->val[NVMX_P_NESTED] = ept && (c->proc2 & P2_SHADOW_VMCS) && p->val[NVMX_P_SHADOW_VMCS];
+		p->val[NVMX_P_NESTED] = ept && (c->proc2 & P2_SHADOW_VMCS) &&
+					(c->misc & MISC_VMWRITE_ALL) && p->val[NVMX_P_SHADOW_VMCS];
 
 	/* nested_vmx_hardware_setup() runs only with nested=1. */
 	if (k->clamps_shadow_vmcs && p->val[NVMX_P_NESTED])
