@@ -579,6 +579,7 @@ int cmd_explain(int argc, char **argv)
 	xe.env.pmu_version = vo.pmu_version;
 	xe.env.state = vo.state;
 	xe.env.quirks_disabled = vo.quirks_disabled;
+	xe.env.qemu = xe.qemu ? nvmx_qemu_release_find(xe.qemu) : NULL;
 	xe.env.policy = vo.policy;
 	xe.env.revoke_since = vo.revoke_since;
 

@@ -61,6 +61,12 @@ static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t 
 		return "have the outer hypervisor expose it, or turn it off in the guest";
 	case NVMX_CH_RELEASE:
 		return "stay on the release explained here";
+	case NVMX_CH_QEMU_RELEASE: {
+		unsigned i = nvmx_qemu_release_index(c->qemu) + 1;
+		snprintf(buf, n, "QEMU %s or later, which takes 0x48b's allowed-1 bits from KVM when KVM "
+			 "lists them", i < nvmx_qemu_release_count() ? nvmx_qemu_release_at(i)->name : "newer");
+		return buf;
+	}
 	}
 	return "";
 }

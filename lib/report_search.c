@@ -151,6 +151,34 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		 * so it cannot turn an accepted write into a rejected one.  Older
 		 * kernels did narrow the vCPU's own MSRs: nvmx_prehistory_note().
 		 */
+		/*
+		 * QEMU 4.2 sets 0x48B's allowed-1 bits for RDTSCP, INVPCID, RDRAND,
+		 * RDSEED and XSAVES from the guest CPUID whatever KVM lists; 5.0 on
+		 * only when KVM does not list 0x48B.  A log naming no QEMU may come
+		 * from it: that value is tried as the write.
+		 */
+		if (!env->qemu && p->id == NVMX_PROCBASED2) {
+			for (unsigned i = 0; i < nvmx_qemu_release_count(); i++) {
+				const struct nvmx_qemu_release *q = nvmx_qemu_release_at(i);
+				if (!q->ctls2_workaround_always)
+					continue;
+				static const struct { enum nvmx_feature f; unsigned bit; } wid[] = {
+					{ NVMX_F_RDTSCP, 3 }, { NVMX_F_RDRAND, 11 }, { NVMX_F_INVPCID, 12 },
+					{ NVMX_F_RDSEED, 16 }, { NVMX_F_XSAVES, 20 },
+				};
+				uint64_t add = 0;
+				for (unsigned k = 0; k < sizeof(wid) / sizeof(wid[0]); k++)
+					if (g.cpuid & NVMX_FEAT(wid[k].f))
+						add |= UINT64_C(1) << (32 + wid[k].bit);
+				if (!(add & ~p->value))
+					continue;
+				struct nvmx_probe pq = *p;
+				pq.value = p->value | add;
+				c = (struct nvmx_env_change){ .kind = NVMX_CH_QEMU_RELEASE, .qemu = q,
+							      .value = pq.value };
+				keep(out, env, &pq, scratch, &c);
+			}
+		}
 		if (guest_ok && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
 			e = g;
 			e.cpuid &= ~NVMX_FEAT(NVMX_F_MPX);
@@ -248,6 +276,10 @@ size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
 		fmt_str(&f, "release:");
 		fmt_str(&f, nvmx_kernel_name(c->kernel));
 		break;
+	case NVMX_CH_QEMU_RELEASE:
+		fmt_str(&f, "qemu:");
+		fmt_str(&f, c->qemu->name);
+		break;
 	}
 	return f.len;
 }
@@ -289,6 +321,13 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 	case NVMX_CH_RELEASE:
 		fmt_str(&f, "KVM ");
 		fmt_str(&f, nvmx_kernel_name(c->kernel));
+		break;
+	case NVMX_CH_QEMU_RELEASE:
+		fmt_str(&f, "QEMU ");
+		fmt_str(&f, c->qemu->name);
+		fmt_str(&f, " (the log names none), which sets 0x48b's allowed-1 bits from the guest CPUID "
+			    "(RDTSCP, INVPCID, RDRAND, RDSEED, XSAVES) whatever KVM offers: it writes ");
+		fmt_hex(&f, c->value);
 		break;
 	}
 	return f.len;

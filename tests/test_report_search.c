@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "nvmx/io.h"
 #include "nvmx/report.h"
+#include "nvmx/qemu.h"
 
 static const char *dir(void)
 {
@@ -143,6 +144,30 @@ int main(void)
 	       "6.1 revoke-keep accepts it via the revoke list (as restore does)");
 	e.revoke_since = nvmx_kernel_find("6.1");
 	tap_ok(nvmx_probe_fails(&e, &pe, &kvm, &r), "... but not with --revoke-since 6.1");
+
+	/*
+	 * QEMU 4.2 widens 0x48B from the guest CPUID.  A host (say a VM whose
+	 * hypervisor hides RDSEED exiting) whose CPUID has RDSEED: KVM offers
+	 * no RDSEED exiting and accepts its own value, which QEMU 5.0+ writes;
+	 * QEMU 4.2 adds the bit and is refused.  A log that names its QEMU is
+	 * not searched for another.
+	 */
+	if (!tap_ok(load("intel-core-i9-10900k.msrs", &hf), "read the i9-10900K"))
+		return tap_done();
+	hf.host.msrs.val[NVMX_PROCBASED2] &= ~(UINT64_C(1) << 48);
+	env_for(&e, &hf, "6.1");
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	struct nvmx_probe pq = { .index = 0x48b, .value = nvmx_caps_read(&kvm.caps, NVMX_PROCBASED2),
+				 .id = NVMX_PROCBASED2 };
+	tap_ok((hf.host.features & NVMX_FEAT(NVMX_F_RDSEED)) && !(pq.value >> 48 & 1) &&
+	       !nvmx_probe_fails(&e, &pq, &kvm, &r), "KVM's own 0x48b (no RDSEED exiting) is accepted");
+	nvmx_would_fail(&wf, &e, &pq, &kvm);
+	const struct nvmx_env_change *cq = find(&wf, "qemu:4.2");
+	tap_ok(cq && cq->value == (pq.value | UINT64_C(1) << 48) && cq->r.rc,
+	       "no QEMU named: QEMU 4.2's widened value (RDSEED exiting added) is rejected");
+	e.qemu = nvmx_qemu_release_find("9.2");
+	nvmx_would_fail(&wf, &e, &pq, &kvm);
+	tap_ok(!find(&wf, "qemu:4.2"), "the log names QEMU 9.2: no other QEMU is tried");
 
 	/* Keys and texts. */
 	char k[128];

@@ -14,6 +14,8 @@
 #include "kvm.h"
 #include "vcpu.h"
 
+struct nvmx_qemu_release;
+
 enum nvmx_event_kind {
 	NVMX_EV_SET_MSR,	/* "failed to set MSR 0x48d to 0xff00000016" (any index) */
 	NVMX_EV_ASSERT,		/* kvm_buf_set_msrs / kvm_put_msrs / kvm_init_msrs assertion */
@@ -60,6 +62,8 @@ struct nvmx_env {
 	/* The restore rule (zero: strict); a revoke policy's list is computed per probe. */
 	enum nvmx_policy policy;
 	const struct nvmx_kernel *revoke_since;	/* NULL: every older release */
+	/* The QEMU release the log names, or NULL: other releases are then tried. */
+	const struct nvmx_qemu_release *qemu;
 };
 
 /*
@@ -88,6 +92,7 @@ enum nvmx_env_change_kind {
 	NVMX_CH_HOST_HYPERV,	/* KVM itself runs on Hyper-V with eVMCS */
 	NVMX_CH_HOST_HIDES,	/* an outer hypervisor hides one control/capability */
 	NVMX_CH_RELEASE,	/* another KVM release */
+	NVMX_CH_QEMU_RELEASE,	/* another QEMU release writes another value (log names none) */
 };
 
 #define NVMX_ENV_MAX_RELEASES 256
@@ -99,6 +104,8 @@ struct nvmx_env_change {
 	enum nvmx_msr_id hide_id;	/* HOST_HIDES: the host MSR and bit (MSR layout) */
 	unsigned hide_bit;
 	const struct nvmx_kernel *kernel;	/* RELEASE */
+	const struct nvmx_qemu_release *qemu;	/* QEMU_RELEASE */
+	uint64_t value;			/* QEMU_RELEASE: the value that release writes */
 	struct nvmx_result r;		/* the verdict under the change */
 	/* bit i % 64 of word i / 64: nvmx_kernel_at(i) passes under the change */
 	uint64_t releases_ok[NVMX_ENV_MAX_RELEASES / 64];
