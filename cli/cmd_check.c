@@ -461,13 +461,6 @@ static int opt_order(void *ctx, const struct opt *o, const char *v)
 }
 
 /* Both sides' options: --from-host/--from-kvm/--from-... and --to/--kvm/... */
-static int more_sides(void *ctx, const char *cmd, int argc, char **argv, int *i)
-{
-	struct check *c = ctx;
-	int r = side_parse(&c->src, cmd, "from-", "from-host", argc, argv, i);
-	return r ? r : side_parse(&c->dst, cmd, "", "to", argc, argv, i);
-}
-
 static int operand_saved(void *ctx, const char *arg)
 {
 	struct check *c = ctx;
@@ -478,6 +471,8 @@ static int operand_saved(void *ctx, const char *arg)
 }
 
 const struct opt check_opts[] = {
+	SIDE_OPTS("", "to", struct check, dst, ", destination"),
+	SIDE_OPTS("from-", "from-host", struct check, src, ", source"),
 	OPT_STRING("nested-state", NULL, "FILE", struct check, ns_path,
 		   "a KVM_GET_NESTED_STATE blob of the VM"),
 	OPT_CALL("order", NULL, "ORDER", opt_order,
@@ -497,7 +492,7 @@ int cmd_check(int argc, char **argv)
 	side_init(&c.dst);
 	parse_order(&c, "qemu");
 
-	int prc = opts_parse("check", check_opts, &c, more_sides, operand_saved, argc, argv);
+	int prc = opts_parse("check", check_opts, &c, NULL, operand_saved, argc, argv);
 	if (prc)
 		return prc;
 	bool json = c.json;

@@ -65,8 +65,9 @@ int kvmopts_opt(void *ctx, const struct opt *o, const char *v)
 	snprintf(name, sizeof(name), "--%s", o->name);
 	char *av[] = { name, (char *)v };
 	int i = 0;
-	return kvmopts_parse((struct kvm_opts *)((char *)ctx + o->off), opts_cmd(), "", v ? 2 : 1, av,
-			     &i) == 1 ? 0 : EXIT_USAGE;
+	const char *prefix = strncmp(o->name, "from-", 5) ? "" : "from-";
+	return kvmopts_parse((struct kvm_opts *)((char *)ctx + o->off), opts_cmd(), prefix, v ? 2 : 1,
+			     av, &i) == 1 ? 0 : EXIT_USAGE;
 }
 
 int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix)

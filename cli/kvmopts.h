@@ -21,13 +21,19 @@ struct kvm_opts {
  */
 int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
 		  int argc, char **argv, int *i);
-/* A table entry of the family: the struct kvm_opts at ctx + o->off. */
+/*
+ * A table entry of the family: the struct kvm_opts at ctx + o->off; a name
+ * starting with "from-" is the source's (nvmx check).
+ */
 int kvmopts_opt(void *ctx, const struct opt *o, const char *v);
-#define KVM_OPTS(type, ko) \
-	OPT_CALL_AT("kvm", "kernel", "RELEASE", kvmopts_opt, type, ko, "the KVM release (nvmx kernels)"), \
-	OPT_CALL_AT("param", NULL, "NAME=VALUE", kvmopts_opt, type, ko, "a kvm_intel parameter (repeatable)"), \
-	OPT_CALL_AT("hyperv-evmcs", NULL, NULL, kvmopts_opt, type, ko, \
-		    "KVM runs on Hyper-V with the enlightened VMCS")
+#define KVM_OPTS_AS(p, type, ko, who) \
+	OPT_CALL_AT(p "kvm", p "kernel", "RELEASE", kvmopts_opt, type, ko, \
+		    "the KVM release (nvmx kernels)" who), \
+	OPT_CALL_AT(p "param", NULL, "NAME=VALUE", kvmopts_opt, type, ko, \
+		    "a kvm_intel parameter (repeatable)" who), \
+	OPT_CALL_AT(p "hyperv-evmcs", NULL, NULL, kvmopts_opt, type, ko, \
+		    "KVM runs on Hyper-V with the enlightened VMCS" who)
+#define KVM_OPTS(type, ko) KVM_OPTS_AS("", type, ko, "")
 /* Resolve after parsing: release required; params applied.  0 or EXIT_USAGE. */
 int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix);
 /* Apply the options to a host (environment) and load the model. */

@@ -83,7 +83,7 @@ void opts_help(FILE *f, const struct opt *t)
 	for (; t->name; t++) {
 		char left[64];
 		snprintf(left, sizeof(left), "--%s%s%s", t->name, t->arg ? " " : "", t->arg ? t->arg : "");
-		fprintf(f, "  %-24s %s", left, t->help);
+		fprintf(f, "  %-28s %s", left, t->help);
 		if (t->alias)
 			fprintf(f, " (also --%s)", t->alias);
 		fputc('\n', f);

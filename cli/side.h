@@ -20,6 +20,10 @@ struct side {
 };
 
 void side_init(struct side *s);
+/* Table entries for a side `s` of a ctx `type`: its host option, KVM and vCPU options. */
+#define SIDE_OPTS(p, host_opt, type, s, who) \
+	OPT_STRING(host_opt, NULL, "HOST", type, s.host_path, "the host (a dump)" who), \
+	KVM_OPTS_AS(p, type, s.ko, who), VCPU_OPTS_AS(p, type, s.vo, who)
 /* 1 consumed, 0 not ours, -1 usage error (printed). host_opt: "to" / "from-host" */
 int side_parse(struct side *s, const char *cmd, const char *prefix, const char *host_opt,
 	       int argc, char **argv, int *i);

@@ -138,7 +138,8 @@ int vcpu_opts_opt(void *ctx, const struct opt *o, const char *v)
 	snprintf(name, sizeof(name), "--%s", o->name);
 	char *av[] = { name, (char *)v };
 	int i = 0;
-	return vcpu_opts_parse((struct vcpu_opts *)((char *)ctx + o->off), opts_cmd(), "", 2, av,
+	const char *prefix = strncmp(o->name, "from-", 5) ? "" : "from-";
+	return vcpu_opts_parse((struct vcpu_opts *)((char *)ctx + o->off), opts_cmd(), prefix, 2, av,
 			       &i) == 1 ? 0 : EXIT_USAGE;
 }
 

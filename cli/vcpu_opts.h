@@ -23,20 +23,21 @@ void vcpu_opts_init(struct vcpu_opts *o);
 /* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */
 int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		    int argc, char **argv, int *i);
-/* A table entry of the family: the struct vcpu_opts at ctx + o->off. */
+/* A table entry of the family: the struct vcpu_opts at ctx + o->off ("from-": the source's). */
 int vcpu_opts_opt(void *ctx, const struct opt *o, const char *v);
-#define VCPU_OPTS(type, vo) \
-	OPT_CALL_AT("guest-cpuid", NULL, "SPEC", vcpu_opts_opt, type, vo, \
-		    "the VM's CPUID: host|none|empty, then ,+flag ,-flag"), \
-	OPT_CALL_AT("pmu-version", NULL, "N", vcpu_opts_opt, type, vo, "the VM's CPUID.0xA version"), \
-	OPT_CALL_AT("disable-quirks", NULL, "MASK", vcpu_opts_opt, type, vo, \
-		    "the VM's KVM_CAP_DISABLE_QUIRKS2 mask"), \
-	OPT_CALL_AT("state", NULL, "FLAGS", vcpu_opts_opt, type, vo, \
-		    "has-run,vmxon,guest-mode,evmcs,evmcs-pgc"), \
-	OPT_CALL_AT("policy", NULL, "POLICY", vcpu_opts_opt, type, vo, \
-		    "strict (default), revoke-keep or revoke-clear"), \
-	OPT_CALL_AT("revoke-since", NULL, "RELEASE", vcpu_opts_opt, type, vo, \
-		    "the revoke list from RELEASE on")
+#define VCPU_OPTS_AS(p, type, vo, who) \
+	OPT_CALL_AT(p "guest-cpuid", NULL, "SPEC", vcpu_opts_opt, type, vo, \
+		    "the VM's CPUID: host|none|empty, then ,+flag ,-flag" who), \
+	OPT_CALL_AT(p "pmu-version", NULL, "N", vcpu_opts_opt, type, vo, "the VM's CPUID.0xA version" who), \
+	OPT_CALL_AT(p "disable-quirks", NULL, "MASK", vcpu_opts_opt, type, vo, \
+		    "the VM's KVM_CAP_DISABLE_QUIRKS2 mask" who), \
+	OPT_CALL_AT(p "state", NULL, "FLAGS", vcpu_opts_opt, type, vo, \
+		    "has-run,vmxon,guest-mode,evmcs,evmcs-pgc" who), \
+	OPT_CALL_AT(p "policy", NULL, "POLICY", vcpu_opts_opt, type, vo, \
+		    "strict (default), revoke-keep or revoke-clear" who), \
+	OPT_CALL_AT(p "revoke-since", NULL, "RELEASE", vcpu_opts_opt, type, vo, \
+		    "the revoke list from RELEASE on" who)
+#define VCPU_OPTS(type, vo) VCPU_OPTS_AS("", type, vo, "")
 /*
  * Give a scenario these options: the VM (a guest CPUID "host" read from hf),
  * state, policy, revoke list.  0 or EXIT_USAGE.

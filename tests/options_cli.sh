@@ -68,11 +68,11 @@ for c in $("$nvmx" --help | awk '/^  [a-z]/ { print $1 }'); do
 	t_ok "$c --help lists its option table" bash -c "[ -s '$tmp/table' ] || grep -qx 'options: none' '$tmp/help'"
 	bad=""
 	while IFS= read -r line; do
-		# "  --name ARG" in a 24-column field, then the help text.
-		left=${line:2:24} left=${left%% *} name=${left#--}
-		arg=$(awk '{ print ($2 ~ /^[A-Z]/) ? $2 : "" }' <<<"${line:2:25}")
+		# "  --name ARG" in a 28-column field, then the help text.
+		left=${line:2:28} left=${left%% *} name=${left#--}
+		arg=$(awk '{ print ($2 ~ /^[A-Z]/) ? $2 : "" }' <<<"${line:2:29}")
 		alias=$(sed -n 's/.*(also --\([a-z0-9-]*\))$/\1/p' <<<"$line")
-		[[ ${line:26:1} == " " && $line == "  --"* ]] || { bad="$bad [$line: not in the 24-column form]"; continue; }
+		[[ ${line:30:1} == " " && $line == "  --"* ]] || { bad="$bad [$line: not in the 28-column form]"; continue; }
 		for n in $name $alias; do
 			if [ -n "$arg" ]; then
 				a=$(run "$c" "--$n=0") b=$(run "$c" "--$n" 0)
