@@ -26,18 +26,6 @@ struct rows {
  * The VM's properties (--guest-cpuid, --pmu-version, --disable-quirks), the
  * same on every host as in nvmx check: 1 consumed, 0 not ours, -1 error.
  */
-static int parse_vm(struct vcpu_opts *vo, int argc, char **argv, int *i)
-{
-	static const char *const names[] = { "--guest-cpuid", "--pmu-version", "--disable-quirks" };
-	const char *a = argv[*i];
-	for (unsigned n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
-		size_t l = strlen(names[n]);
-		if (!strncmp(a, names[n], l) && (!a[l] || a[l] == '='))
-			return vcpu_opts_parse(vo, "matrix", "", argc, argv, i);
-	}
-	return 0;
-}
-
 /* The VM of every cell; "host" would name one host's CPUID of many. 0 or EXIT_USAGE. */
 static int apply_vm(const struct vcpu_opts *vo, struct nvmx_vm *vm)
 {
@@ -461,11 +449,11 @@ static int opt_matrix(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
-/* The VM's options, and QEMU's own spelling -cpu SPEC. */
+/* QEMU's own spelling, -cpu SPEC. */
 static int more_cpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
 {
 	if (strcmp(argv[*i], "-cpu"))
-		return parse_vm(&((struct matrix_args *)ctx)->vo, argc, argv, i);
+		return 0;
 	if (*i + 1 >= argc) {
 		cli_usage_error(cmd, "--cpu needs a QEMU -cpu string");
 		return -1;
@@ -489,6 +477,13 @@ const struct opt matrix_opts[] = {
 	OPT_CALL("reasons", NULL, NULL, opt_matrix, "json: every failing cell's writes, any size"),
 	OPT_CALL("no-reasons", NULL, NULL, opt_matrix, "json: no failing cell's writes"),
 	POOLS_OPTS(struct matrix_args, po),
+	/* The VM of every cell (the first three of VCPU_OPTS: a fresh vCPU, strict). */
+	OPT_CALL_AT("guest-cpuid", NULL, "SPEC", vcpu_opts_opt, struct matrix_args, vo,
+		    "the VM's CPUID: none|empty, then ,+flag ,-flag"),
+	OPT_CALL_AT("pmu-version", NULL, "N", vcpu_opts_opt, struct matrix_args, vo,
+		    "the VM's CPUID.0xA version"),
+	OPT_CALL_AT("disable-quirks", NULL, "MASK", vcpu_opts_opt, struct matrix_args, vo,
+		    "the VM's KVM_CAP_DISABLE_QUIRKS2 mask"),
 	OPT_CALL("cpu", NULL, "SPEC", opt_matrix, "QEMU's -cpu (also -cpu SPEC): semantics qemu"),
 	OPT_CALL("qemu", NULL, "VER", opt_matrix, "with --cpu: the QEMU release (default the newest)"),
 	OPT_END,
