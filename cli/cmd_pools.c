@@ -78,9 +78,10 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 		return EXIT_SYSTEM;
 	printf("%snvmx pools: %llu host%s -> %u pool%s; per pool the %s QEMU VMs start with\n"
 	       "%s(semantics qemu: each host's QEMU builds the VMX MSRs from it; VMs move freely\n"
-	       "%swithin a pool)%s\n", libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s",
+	       "%swithin a pool; hosts pooled by what QEMU %s's -cpu max gives L1 on each)%s\n",
+	       libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s",
 	       pools->n, pools->n == 1 ? "" : "s", libvirt ? "libvirt <cpu>" : "-cpu",
-	       libvirt ? "     " : "# ", libvirt ? "     " : "# ", libvirt ? " -->" : "");
+	       libvirt ? "     " : "# ", libvirt ? "     " : "# ", r->name, libvirt ? " -->" : "");
 	for (unsigned q = 0; q < pools->n; q++) {
 		unsigned n = 0;
 		char what[64];
@@ -101,6 +102,11 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 			       libvirt ? " -->" : "");
 		}
 	}
+	/* Profiles where no VM with VMX starts under QEMU (-cpu max): in no pool, said so. */
+	for (unsigned i = 0; i < f->nprof; i++)
+		if (pools->pool_of[i] == UINT32_MAX)
+			printf("%s not pooled: %s: no VM with VMX starts there under QEMU %s%s\n",
+			       libvirt ? "<!--" : "#", f->prof[i].name, r->name, libvirt ? " -->" : "");
 	free(members);
 	return rc;
 }
@@ -172,7 +178,7 @@ int cmd_pools(int argc, char **argv)
 	if (!rc)
 		rc = fleet_compute(&f, false, false);
 	if (!rc)
-		rc = fleet_pools_run(&f, &po, &pools);
+		rc = qfmt ? fleet_pools_run_qemu(&f, &po, rel, &pools) : fleet_pools_run(&f, &po, &pools);
 	struct nvmx_pools_opts all = po;
 	all.target = 1;
 	if (!rc)

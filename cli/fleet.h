@@ -195,6 +195,10 @@ struct fleet_pools {
 
 /* Pools over the unique offers, each verified on every member profile. */
 int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p);
+/* The same over QEMU's offers (-cpu max's L1 MSRs, per profile) with release r: semantics qemu. */
+struct nvmx_qemu_release;
+int fleet_pools_run_qemu(struct fleet *f, const struct nvmx_pools_opts *o,
+			 const struct nvmx_qemu_release *r, struct fleet_pools *p);
 void fleet_pools_free(struct fleet_pools *p);
 /* --pools K / --max-loss N into the struct nvmx_pools_opts at ctx + o->off. */
 int fleet_pools_opt(void *ctx, const struct opt *o, const char *v);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "nvmx/qemu_migrate.h"
 #include "fleet.h"
 
 int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
@@ -104,11 +105,14 @@ static int by_weight(const void *a, const void *b)
 	return x->root < y->root ? -1 : x->root > y->root;
 }
 
-int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p)
+/*
+ * Pools over items[n] (item_of[i]: profile i's item); qemu: the items are
+ * QEMU's offers (nvmx_qemu_offer), whose baselines a KVM restore does not
+ * have to take, so the restore check is skipped there.  Frees items.
+ */
+static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p,
+		      struct nvmx_pool_item *items, unsigned n, const unsigned *item_of, bool qemu)
 {
-	unsigned n = f->nsrc;
-	memset(p, 0, sizeof(*p));
-	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
 	struct nvmx_pool_slot *slots = calloc(n + 1, sizeof(*slots));
 	unsigned *item_pool = calloc(n + 1, sizeof(*item_pool));
 	unsigned *root_idx = calloc(n + 1, sizeof(*root_idx));
@@ -117,10 +121,6 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 	p->pool_of = calloc((size_t)f->nprof + 1, sizeof(*p->pool_of));
 	if (!items || !slots || !item_pool || !root_idx || !order || !p->steps || !p->pool_of)
 		return cli_usage_error(f->cmd, "out of memory");
-	for (unsigned c = 0; c < n; c++) {
-		const struct nvmx_fleet_host *fh = &f->fh[f->src[c].rep];
-		items[c] = (struct nvmx_pool_item){ &fh->offer, fh->usable, f->src[c].hosts };
-	}
 	p->items = n;
 	p->n = nvmx_pools_compute(items, n, o, slots, item_pool, p->steps, &p->nsteps);
 
@@ -142,11 +142,13 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 	}
 	p->n = nr;
 	for (unsigned i = 0; i < f->nprof; i++) {
-		unsigned it = item_pool[f->prof[i].src];
+		unsigned it = item_pool[item_of[i]];
 		p->pool_of[i] = it < n ? root_idx[it] : UINT32_MAX;
 		if (p->pool_of[i] == UINT32_MAX)
 			continue;
 		p->profiles[p->pool_of[i]]++;
+		if (qemu)
+			continue;
 		struct nvmx_migration m;
 		nvmx_fleet_restore(&m, &f->fh[i], &p->b[p->pool_of[i]].msrs, NVMX_POLICY_STRICT);
 		if (!m.migratable) {
@@ -167,6 +169,65 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 	free(root_idx);
 	free(order);
 	return 0;
+}
+
+int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fleet_pools *p)
+{
+	unsigned n = f->nsrc;
+	memset(p, 0, sizeof(*p));
+	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
+	unsigned *item_of = calloc((size_t)f->nprof + 1, sizeof(*item_of));
+	if (!items || !item_of) {
+		free(items);
+		free(item_of);
+		return cli_usage_error(f->cmd, "out of memory");
+	}
+	for (unsigned c = 0; c < n; c++) {
+		const struct nvmx_fleet_host *fh = &f->fh[f->src[c].rep];
+		items[c] = (struct nvmx_pool_item){ &fh->offer, fh->usable, f->src[c].hosts };
+	}
+	for (unsigned i = 0; i < f->nprof; i++)
+		item_of[i] = f->prof[i].src;
+	int rc = pools_core(f, o, p, items, n, item_of, false);
+	free(item_of);
+	return rc;
+}
+
+/*
+ * Under the qemu semantics a VM's VMX MSRs are what QEMU builds on each
+ * host, so the pools merge QEMU's offers (-cpu max's L1 MSRs, one item per
+ * profile: the same KVM offer gives different QEMU offers when the CPUID
+ * or the release differs), not the KVM offers a saving VMM restores.
+ */
+int fleet_pools_run_qemu(struct fleet *f, const struct nvmx_pools_opts *o,
+			 const struct nvmx_qemu_release *r, struct fleet_pools *p)
+{
+	unsigned n = f->nprof;
+	memset(p, 0, sizeof(*p));
+	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
+	unsigned *item_of = calloc(n + 1, sizeof(*item_of));
+	struct nvmx_msrs *offer = calloc(n + 1, sizeof(*offer));
+	struct nvmx_qemu_host *qh = calloc(n + 1, sizeof(*qh));
+	int rc;
+	if (!items || !item_of || !offer || !qh) {
+		free(items);
+		rc = cli_usage_error(f->cmd, "out of memory");
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct nvmx_kvm *kvm = &f->fh[i].s.kvm;
+		nvmx_qemu_host_from_kvm(&qh[i], kvm, &f->prof[i].host);
+		struct nvmx_qemu_env env = { kvm, &qh[i], r, false, 0 };
+		bool ok = f->fh[i].usable && nvmx_qemu_offer(&offer[i], &env);
+		items[i] = (struct nvmx_pool_item){ &offer[i], ok, f->prof[i].count };
+		item_of[i] = i;
+	}
+	rc = pools_core(f, o, p, items, n, item_of, true);
+out:
+	free(item_of);
+	free(offer);
+	free(qh);
+	return rc;
 }
 
 void fleet_pools_free(struct fleet_pools *p)

@@ -208,8 +208,9 @@ const struct cmd nvmx_cmds[] = {
 	  "no merge is allowed (different VMCS revisions, or a host would lose more than N bits).\n"
 	  "Each pool's baseline is verified on every member.  Prints the pools, what each\n"
 	  "member gives up, and the loss for every pool count down to one.  --format qemu or\n"
-	  "libvirt: per pool one -cpu (or libvirt <cpu>) as baseline --format qemu gives it,\n"
-	  "verified on every profile of the pool (exit 1 when a pool has none).\n" },
+	  "libvirt: hosts pooled by what QEMU's -cpu max gives L1 on each (semantics qemu),\n"
+	  "per pool one -cpu (or libvirt <cpu>) as baseline --format qemu gives it, verified\n"
+	  "on every profile of the pool (exit 1 when a pool has none).\n" },
 	{ "fleet-gen", cmd_fleet_gen, "generate a realistic fleet inventory (JSON Lines)",
 	  "usage: nvmx fleet-gen --hosts N [--seed S] [--out FILE] [--models K] [--profiles P]\n"
 	  "         [--dumps DIR] [--inline]\n"

@@ -241,3 +241,26 @@ void nvmx_qemu_fleet_fit(struct nvmx_qemu_fleet_fit *out, const struct nvmx_qemu
 		out->stuck_env = stuck_env;
 	}
 }
+
+bool nvmx_qemu_offer(struct nvmx_msrs *out, const struct nvmx_qemu_env *env)
+{
+	struct nvmx_qemu_cpu cpu;
+	struct nvmx_qemu_plan plan;
+	struct nvmx_qemu_replay rep;
+	struct nvmx_vcpu vcpu;
+	char err[128];
+	*out = (struct nvmx_msrs){ { 0 }, 0 };
+	if (!env->release->vmx_words || nvmx_qemu_cpu_parse(&cpu, env->release, "max", err, sizeof(err)))
+		return false;
+	nvmx_qemu_plan(&plan, &cpu, env->host, env->release);
+	nvmx_qemu_vcpu(&vcpu, env, &plan);
+	nvmx_qemu_replay(&rep, &plan, &vcpu);
+	if (!rep.starts)
+		return false;
+	for (int id = 0; id < NVMX_MSR_COUNT; id++) {
+		uint64_t v;
+		if (!nvmx_vcpu_get_msr(&vcpu, nvmx_msr_index((enum nvmx_msr_id)id), true, &v).rc)
+			nvmx_msrs_set(out, (enum nvmx_msr_id)id, v);
+	}
+	return nvmx_msrs_has(out, NVMX_BASIC);
+}

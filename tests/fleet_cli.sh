@@ -138,6 +138,38 @@ while read -r cpu ha ka hb kb; do
 done <"$work/pq.pairs"
 [ $rc = 0 ] && [ $pr = 0 ] && [ $bad = 0 ] && [ -s "$work/pq.pairs" ]
 ok $? "pools --format qemu: each pool's -cpu checks safe between every pair of its members"
+# Under the qemu semantics hosts are pooled by what QEMU gives L1 there (-cpu max), not by
+# the KVM offers: with --max-loss 0 every pool holds exactly one QEMU offer and no two pools
+# share one.  QEMU 6.0 names fewer vmx-* features than the kernels offer, so pooling by KVM
+# offers splits hosts QEMU cannot tell apart (11 pools of 56 did), which this catches.
+Q=""
+for h in data/hosts/*.msrs; do Q="$Q $h@5.15 $h@6.8"; done
+# shellcheck disable=SC2086
+"$NVMX" pools $Q --max-loss 0 --format qemu --qemu 6.0 >"$work/pq0.txt"
+python3 - "$NVMX" "$work/pq0.txt" 6.0 <<'PY'
+import json, re, subprocess, sys
+nvmx, path, rel = sys.argv[1:4]
+pools, cur = [], None
+for line in open(path):
+    if line.startswith("# pool "):
+        cur = []; pools.append(cur)
+    elif cur is not None and (m := re.match(r"#  (\S+)@(\S+) \(", line)):
+        cur.append((m.group(1), m.group(2)))
+def offer(h, k):
+    d = json.loads(subprocess.run([nvmx, "qemu-check", "-cpu", "max", "--to", "data/hosts/%s.msrs" % h,
+                                   "--kvm", k, "--qemu", rel, "--json"], capture_output=True, text=True).stdout)
+    assert d["starts"], (h, k)
+    return json.dumps(d["writes"], sort_keys=True)
+seen = {}
+assert len(pools) > 1
+for i, p in enumerate(pools):
+    offs = {offer(h, k) for h, k in p}
+    assert len(offs) == 1, ("pool %d mixes QEMU offers" % (i + 1), p)
+    o = offs.pop()
+    assert o not in seen, ("pools %d and %d share a QEMU offer" % (seen[o] + 1, i + 1))
+    seen[o] = i
+PY
+ok $? "pools --format qemu --max-loss 0: one QEMU offer (-cpu max's writes) per pool, none shared"
 # shellcheck disable=SC2086
 "$NVMX" pools $P --pools 2 --format libvirt | python3 -c '
 import sys, xml.etree.ElementTree as ET

@@ -123,4 +123,13 @@ void nvmx_qemu_fleet_fit(struct nvmx_qemu_fleet_fit *out, const struct nvmx_qemu
 			 unsigned nenv, const struct nvmx_qemu_release *r, bool libvirt_only,
 			 const char *vendor);
 
+/*
+ * What QEMU can give L1 on one environment: the VMX MSRs L1 reads under
+ * -cpu max (every vmx-* feature and CPUID flag this QEMU names and the KVM
+ * supports), the most any -cpu gets there.  Pools under the qemu semantics
+ * merge these, not the KVM offers.  False when no VM with VMX starts there
+ * (no KVM, nested=0, or the release writes no VMX MSRs).
+ */
+bool nvmx_qemu_offer(struct nvmx_msrs *out, const struct nvmx_qemu_env *env);
+
 #endif
