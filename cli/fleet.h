@@ -31,13 +31,6 @@ struct fleet_member {
 	unsigned name;			/* offset into fleet.names */
 };
 
-/* A class: profiles with the same offer (sources) or the same restore behaviour. */
-struct fleet_class {
-	unsigned rep;			/* a profile of the class */
-	unsigned long long hosts;
-	uint64_t hash;
-};
-
 struct fleet_dump;
 
 struct fleet {
@@ -76,7 +69,7 @@ struct fleet {
 	unsigned unusable;			/* ... profiles */
 
 	/* classes (fleet_compute) */
-	struct fleet_class *src, *dst[3];
+	struct nvmx_fleet_class *src, *dst[3];	/* nvmx_fleet_classify */
 	unsigned nsrc, ndst[3];
 	bool revoke;			/* revoke lists computed */
 

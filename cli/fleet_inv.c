@@ -754,52 +754,6 @@ void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n)
 }
 
 /* Group profiles into classes by (hash, equal); class ids into out[i]. */
-typedef bool (*same_fn)(const struct fleet *f, unsigned a, unsigned b, unsigned pol);
-
-static unsigned classify(struct fleet *f, const uint64_t *hash, same_fn same, unsigned pol,
-			 unsigned *out, struct fleet_class **classes)
-{
-	size_t cap = 16;
-	while (cap < (size_t)f->nprof * 2)
-		cap *= 2;
-	unsigned *t = calloc(cap, sizeof(*t));
-	struct fleet_class *c = malloc(((size_t)f->nprof + 1) * sizeof(*c));
-	unsigned n = 0;
-	if (!t || !c) {
-		fputs("nvmx: out of memory\n", stderr);
-		exit(EXIT_USAGE);
-	}
-	for (unsigned i = 0; i < f->nprof; i++) {
-		size_t s = hash[i] & (cap - 1);
-		for (; t[s]; s = (s + 1) & (cap - 1)) {
-			struct fleet_class *k = &c[t[s] - 1];
-			if (k->hash == hash[i] && same(f, k->rep, i, pol))
-				break;
-		}
-		if (!t[s]) {
-			c[n] = (struct fleet_class){ .rep = i, .hosts = 0, .hash = hash[i] };
-			t[s] = ++n;
-		}
-		out[i] = t[s] - 1;
-		c[t[s] - 1].hosts += f->prof[i].count;
-	}
-	free(t);
-	*classes = c;
-	return n;
-}
-
-static bool same_offer(const struct fleet *f, unsigned a, unsigned b, unsigned pol)
-{
-	(void)pol;
-	return f->fh[a].usable == f->fh[b].usable &&
-	       nvmx_fleet_msrs_equal(&f->fh[a].offer, &f->fh[b].offer);
-}
-
-static bool same_restore(const struct fleet *f, unsigned a, unsigned b, unsigned pol)
-{
-	return nvmx_fleet_same_restore(&f->fh[a], &f->fh[b], fleet_policies[pol]);
-}
-
 static void describe_unusable(const struct fleet *f, unsigned i, char *buf, size_t n)
 {
 	const struct nvmx_kvm *kvm = &f->fh[i].s.kvm;
@@ -883,26 +837,34 @@ int fleet_compute(struct fleet *f, bool revoke, bool need_usable)
 			return cli_usage_error(f->cmd, "no host runs VMX guests");
 	}
 
-	uint64_t *hash = malloc(((size_t)f->nprof + 1) * sizeof(*hash));
+	/* The library classifies (nvmx_fleet_classify); here only the buffers. */
+	size_t cap = 16;
+	while (cap < (size_t)f->nprof * 2)
+		cap *= 2;
+	unsigned *table = malloc(cap * sizeof(*table));
+	unsigned long long *weight = malloc(((size_t)f->nprof + 1) * sizeof(*weight));
 	unsigned *cls = malloc(((size_t)f->nprof + 1) * sizeof(*cls));
-	if (!hash || !cls)
+	f->src = malloc(((size_t)f->nprof + 1) * sizeof(*f->src));
+	for (unsigned pol = 0; pol < 3 && (!pol || revoke); pol++)
+		f->dst[pol] = malloc(((size_t)f->nprof + 1) * sizeof(*f->dst[pol]));
+	if (!table || !weight || !cls || !f->src || !f->dst[0] || (revoke && (!f->dst[1] || !f->dst[2])))
 		return cli_usage_error(f->cmd, "out of memory");
 	for (unsigned i = 0; i < f->nprof; i++)
-		hash[i] = nvmx_fleet_hash_u64(nvmx_fleet_msrs_hash(0x6f666672, &f->fh[i].offer),
-					      f->fh[i].usable);
-	f->nsrc = classify(f, hash, same_offer, 0, cls, &f->src);
+		weight[i] = f->prof[i].count;
+	f->nsrc = nvmx_fleet_classify(f->fh, weight, f->nprof, NVMX_CLASS_OFFER, NVMX_POLICY_STRICT,
+				      table, cap, f->src, cls);
 	for (unsigned i = 0; i < f->nprof; i++)
 		f->prof[i].src = cls[i];
 	for (unsigned pol = 0; pol < 3; pol++) {
 		if (pol && !revoke)
 			break;
-		for (unsigned i = 0; i < f->nprof; i++)
-			hash[i] = nvmx_fleet_restore_hash(&f->fh[i], fleet_policies[pol]);
-		f->ndst[pol] = classify(f, hash, same_restore, pol, cls, &f->dst[pol]);
+		f->ndst[pol] = nvmx_fleet_classify(f->fh, weight, f->nprof, NVMX_CLASS_RESTORE,
+						   fleet_policies[pol], table, cap, f->dst[pol], cls);
 		for (unsigned i = 0; i < f->nprof; i++)
 			f->prof[i].dst[pol] = cls[i];
 	}
-	free(hash);
+	free(table);
+	free(weight);
 	free(cls);
 	return 0;
 }

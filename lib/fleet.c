@@ -281,6 +281,49 @@ bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_
 	return true;
 }
 
+static uint64_t class_hash(const struct nvmx_fleet_host *fh, enum nvmx_fleet_classing by,
+			   enum nvmx_policy policy)
+{
+	if (by == NVMX_CLASS_OFFER)
+		return mix(nvmx_fleet_msrs_hash(0x6f666672, &fh->offer), fh->usable);
+	return nvmx_fleet_restore_hash(fh, policy);
+}
+
+static bool same_class(const struct nvmx_fleet_host *a, const struct nvmx_fleet_host *b,
+		       enum nvmx_fleet_classing by, enum nvmx_policy policy)
+{
+	if (by == NVMX_CLASS_OFFER)
+		return a->usable == b->usable && nvmx_fleet_msrs_equal(&a->offer, &b->offer);
+	return nvmx_fleet_same_restore(a, b, policy);
+}
+
+unsigned nvmx_fleet_classify(const struct nvmx_fleet_host *fh, const unsigned long long *weight,
+			     unsigned n, enum nvmx_fleet_classing by, enum nvmx_policy policy,
+			     unsigned *table, size_t cap, struct nvmx_fleet_class *classes,
+			     unsigned *class_of)
+{
+	unsigned nc = 0;
+	for (size_t s = 0; s < cap; s++)
+		table[s] = 0;
+	/* Open addressing: table holds class index + 1; equal hashes are compared in full. */
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t h = class_hash(&fh[i], by, policy);
+		size_t s = h & (cap - 1);
+		for (; table[s]; s = (s + 1) & (cap - 1)) {
+			const struct nvmx_fleet_class *k = &classes[table[s] - 1];
+			if (k->hash == h && same_class(&fh[k->rep], &fh[i], by, policy))
+				break;
+		}
+		if (!table[s]) {
+			classes[nc] = (struct nvmx_fleet_class){ i, 0, h };
+			table[s] = ++nc;
+		}
+		class_of[i] = table[s] - 1;
+		classes[table[s] - 1].hosts += weight[i];
+	}
+	return nc;
+}
+
 /* ---- Features --------------------------------------------------------------- */
 
 static uint64_t feature_word(enum nvmx_msr_id id, uint64_t v)

@@ -227,12 +227,42 @@ static void test_restore_classes(unsigned rounds)
 	static const enum nvmx_policy pols[] = {
 		NVMX_POLICY_STRICT, NVMX_POLICY_REVOKE_KEEP, NVMX_POLICY_REVOKE_CLEAR,
 	};
-	unsigned same_pairs = 0, checks = 0, bad = 0, bad_hash = 0;
+	unsigned same_pairs = 0, checks = 0, bad = 0, bad_hash = 0, bad_cls = 0, multi = 0;
+	static struct nvmx_fleet_host fh[MAX_FLEET];
+	static unsigned long long weight[MAX_FLEET];
+	static unsigned table[4 * MAX_FLEET], cls[MAX_FLEET];
+	static struct nvmx_fleet_class classes[MAX_FLEET];
 	for (unsigned t = 0; t < rounds; t++) {
 		use_vm = false;
 		if (t % 2)
 			draw_vm();
 		unsigned n = draw_fleet(MAX_FLEET, true);
+		/* nvmx_fleet_classify: same class exactly when same offer / same restore, weights add up */
+		for (unsigned i = 0; i < n; i++) {
+			fh[i] = fleet[i].fh;
+			weight[i] = 1 + i % 3;
+		}
+		for (unsigned p = 0; p < 4; p++) {
+			enum nvmx_fleet_classing by = p == 3 ? NVMX_CLASS_OFFER : NVMX_CLASS_RESTORE;
+			enum nvmx_policy pol = p == 3 ? NVMX_POLICY_STRICT : pols[p];
+			unsigned nc = nvmx_fleet_classify(fh, weight, n, by, pol, table, 4 * MAX_FLEET,
+							  classes, cls);
+			unsigned long long sum = 0, want = 0;
+			for (unsigned c = 0; c < nc; c++)
+				sum += classes[c].hosts;
+			for (unsigned i = 0; i < n; i++)
+				want += weight[i];
+			bad_cls += sum != want;
+			multi += nc < n;
+			for (unsigned a = 0; a < n; a++)
+				for (unsigned b = 0; b < n; b++) {
+					bool same = by == NVMX_CLASS_OFFER
+						? fh[a].usable == fh[b].usable &&
+						  nvmx_fleet_msrs_equal(&fh[a].offer, &fh[b].offer)
+						: nvmx_fleet_same_restore(&fh[a], &fh[b], pol);
+					bad_cls += same != (cls[a] == cls[b]);
+				}
+		}
 		for (unsigned a = 0; a < n; a++)
 			for (unsigned b = 0; b < n; b++)
 				for (unsigned p = 0; p < 3; p++) {
@@ -253,6 +283,8 @@ static void test_restore_classes(unsigned rounds)
 				}
 	}
 	tap_ok(same_pairs > 0, "restore classes with more than one member occur (%u pairs)", same_pairs);
+	tap_ok(!bad_cls && multi, "nvmx_fleet_classify: one class per equivalence class, hosts summed "
+	       "(%u wrong; %u classings merged members)", bad_cls, multi);
 	tap_ok(!bad, "members of a restore class give the same verdict: %u checks, %u differ", checks, bad);
 	tap_ok(!bad_hash, "members of a restore class hash alike (%u differ)", bad_hash);
 }

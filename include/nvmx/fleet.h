@@ -67,6 +67,29 @@ bool nvmx_fleet_same_restore(const struct nvmx_fleet_host *a, const struct nvmx_
 			     enum nvmx_policy policy);
 uint64_t nvmx_fleet_restore_hash(const struct nvmx_fleet_host *fh, enum nvmx_policy policy);
 
+/*
+ * Classes of members fh[0..n), for checking a large fleet once per class:
+ * by offer (sources: same usability and saved values), or by restore
+ * behaviour under `policy` (destinations: nvmx_fleet_same_restore).  weight[i]
+ * is how many hosts member i stands for.  The caller gives the workspace:
+ * table[0..cap), cap a power of two at least 2n; classes[0..n) receives each
+ * class (a representative member, the hosts, the hash), class_of[i] member
+ * i's class.  Returns the number of classes, numbered in order of first
+ * member.
+ */
+struct nvmx_fleet_class {
+	unsigned rep;			/* a member of the class */
+	unsigned long long hosts;
+	uint64_t hash;
+};
+
+enum nvmx_fleet_classing { NVMX_CLASS_OFFER, NVMX_CLASS_RESTORE };
+
+unsigned nvmx_fleet_classify(const struct nvmx_fleet_host *fh, const unsigned long long *weight,
+			     unsigned n, enum nvmx_fleet_classing by, enum nvmx_policy policy,
+			     unsigned *table, size_t cap, struct nvmx_fleet_class *classes,
+			     unsigned *class_of);
+
 /* ---- Hashing (profiles, classes) ------------------------------------------ */
 
 uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n);
