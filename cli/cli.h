@@ -72,6 +72,8 @@ const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, boo
 int cli_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n);
 /* ,"approximate":{"asked":...,"used":...,"may_differ":[...]} when a name was approximated. */
 void cli_json_approximate(FILE *f);
+/* the same for an option's release; a refusal is a usage error naming opt */
+const struct nvmx_kernel *cli_kernel_opt(const char *cmd, const char *opt, const char *asked);
 void cli_kernel_arg_reset(void);	/* per command (nvmx batch runs many) */
 /* "0x%016llx" */
 void cli_json_hex(FILE *f, uint64_t v);

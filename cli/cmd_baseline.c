@@ -78,7 +78,9 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 		cli_json_str(stdout, cpu);
 		printf(",\"qemu_unnamed\":%u}", unnamed);
 	}
-	printf("]}\n");
+	printf("]");
+	cli_json_approximate(stdout);
+	printf("}\n");
 }
 
 static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)

@@ -554,8 +554,8 @@ int cmd_explain(int argc, char **argv)
 			  (uver && uver < nvmx_kernel_version(nvmx_kernel_at(0)));
 	bool ko_given = ko.kernel != NULL;
 	if (!ko.kernel && uver) {
-		if (km.kernel)
-			ko.kernel = km.kernel;
+		if (km.kernel)	/* a nearest row is warned about and kept for "approximate" */
+			ko.kernel = km.how == NVMX_MATCH_NEAREST ? cli_kernel_arg(CMD, xe.uname, true) : km.kernel;
 		else if (xe.not_modelled)
 			ko.kernel = nvmx_kernel_at(0);
 		else
@@ -813,6 +813,7 @@ int cmd_explain(int argc, char **argv)
 		if (have_assert && !have_set)
 			explain_key_add(&all, "assert-only");
 		explain_keys_json(&all);
+		cli_json_approximate(stdout);
 		printf("}\n");
 		return all_ok ? EXIT_OK : EXIT_NO;
 	}

@@ -304,6 +304,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 				}
 		printf("]");
 	}
+	cli_json_approximate(stdout);
 	printf("}\n");
 }
 
@@ -358,7 +359,9 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 				printf("%s\"%c\"", j ? "," : "", cells[i * r->n + j]);
 			putchar(']');
 		}
-		printf("]}\n");
+		printf("]");
+		cli_json_approximate(stdout);
+		printf("}\n");
 	} else {
 		printf("nvmx matrix: %zu profile%s, semantics qemu: -cpu %s (QEMU %s) started on the row's\n"
 		       "profile, migrated to the column's, where QEMU builds the VMX MSRs again from it\n"

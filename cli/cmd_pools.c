@@ -276,6 +276,7 @@ int cmd_pools(int argc, char **argv)
 	if (json) {
 		printf("],\"curve\":");
 		print_curve(&curve, true);
+		cli_json_approximate(stdout);
 		printf("}\n");
 	} else {
 		putchar('\n');

@@ -121,11 +121,10 @@ static int parse_also(struct also *a, const char *arg)
 		return cli_usage_error(CMD, "--also '%s': path too long", arg);
 	memcpy(a->path, arg, (size_t)(at - arg));
 	a->path[at - arg] = 0;
-	a->kernel = nvmx_kernel_find(at + 1);
-	if (!a->kernel)
-		return cli_usage_error(CMD, "--also '%s': unknown KVM release '%s' (see 'nvmx kernels')",
-				       arg, at + 1);
-	return 0;
+	char opt[64];
+	snprintf(opt, sizeof(opt), "--also '%.40s'", arg);
+	a->kernel = cli_kernel_opt(CMD, opt, at + 1);
+	return a->kernel ? 0 : EXIT_USAGE;
 }
 
 static void check_also(struct also *a, const struct kvm_opts *ko, const struct nvmx_qemu_env *src,
@@ -596,7 +595,9 @@ int cmd_qemu_check(int argc, char **argv)
 			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s}",
 			       a->drep.starts ? "true" : "false", a->same_values ? "true" : "false");
 		}
-		printf("]}\n");
+		printf("]");
+		cli_json_approximate(stdout);
+		printf("}\n");
 		return starts ? EXIT_OK : EXIT_NO;
 	}
 

@@ -24,8 +24,8 @@ static int opt_since(void *ctx, const struct opt *o, const char *v)
 {
 	struct revoke_args *ra = ctx;
 	(void)o;
-	if (!(ra->since = nvmx_kernel_find(v)))
-		return cli_usage_error("revoke-list", "--since needs a release (see 'nvmx kernels')");
+	if (!(ra->since = cli_kernel_opt("revoke-list", "--since", v)))
+		return EXIT_USAGE;
 	return 0;
 }
 
@@ -168,8 +168,11 @@ int cmd_revoke_list(int argc, char **argv)
 			printf(json ? "]}" : "\n");
 			first = false;
 		}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		printf("]");
+		cli_json_approximate(stdout);
+		printf("}\n");
+	}
 	fleet_free(&fl);
 	return EXIT_OK;
 }

@@ -387,8 +387,11 @@ static int run(const struct upgrade_args *u, const struct guest *g, const struct
 					printf("    %s\n", why);
 				}
 		}
-		if (json)
-			printf("]}\n");
+		if (json) {
+			printf("]");
+			cli_json_approximate(stdout);
+			printf("}\n");
+		}
 		else
 			print_stats(&stats, from_name ? from_name : "each host's release", to_name, false);
 		return any_broken ? EXIT_NO : EXIT_OK;
@@ -433,8 +436,11 @@ static int run(const struct upgrade_args *u, const struct guest *g, const struct
 			first = false;
 		}
 	}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		printf("]");
+		cli_json_approximate(stdout);
+		printf("}\n");
+	}
 	return any_broken ? EXIT_NO : EXIT_OK;
 }
 

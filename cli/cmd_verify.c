@@ -100,8 +100,11 @@ int cmd_verify(int argc, char **argv)
 		}
 		ndiff++;
 	}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		printf("]");
+		cli_json_approximate(stdout);
+		printf("}\n");
+	}
 	else if (!ndiff)
 		printf("the model agrees with /dev/kvm on every VMX MSR\n");
 	else

@@ -90,6 +90,23 @@ const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, boo
 	return m.kernel;
 }
 
+/*
+ * A release given to an option (--since, --revoke-since, --also HOST@R): the
+ * same names as --kvm; a refusal is a usage error naming the option.
+ */
+const struct nvmx_kernel *cli_kernel_opt(const char *cmd, const char *opt, const char *asked)
+{
+	struct nvmx_kernel_match m;
+	nvmx_kernel_resolve(asked, &m);
+	if (m.how != NVMX_MATCH_EXACT && m.how != NVMX_MATCH_NEAREST) {
+		char why[256];
+		cli_kernel_refusal(&m, asked, why, sizeof(why));
+		cli_usage_error(cmd, "%s: %s", opt, why);
+		return NULL;
+	}
+	return cli_kernel_arg(cmd, asked, false);
+}
+
 static void one(FILE *f, unsigned i)
 {
 	fprintf(f, "{\"asked\":");

@@ -121,11 +121,14 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		return 1;
 	}
 	if ((v = opt_value(arg, prefix, "revoke-since", argc, argv, i, &m)) || m) {
-		o->revoke_since = v ? nvmx_kernel_find(v) : NULL;
-		if (!o->revoke_since) {
+		if (!v) {
 			cli_usage_error(cmd, "--%srevoke-since needs a release (see 'nvmx kernels')", prefix);
 			return -1;
 		}
+		char opt[48];
+		snprintf(opt, sizeof(opt), "--%srevoke-since", prefix);
+		if (!(o->revoke_since = cli_kernel_opt(cmd, opt, v)))
+			return -1;
 		o->given |= VO_SINCE;
 		return 1;
 	}

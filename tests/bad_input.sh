@@ -453,7 +453,7 @@ row restore-17 2 "--state needs FLAGS" "$A" "--state without its value" -- resto
 row restore-18 2 "--policy must be strict, revoke-keep or revoke-clear" "$A" "--policy unknown" -- restore $H $K --policy lenient
 row restore-19 2 "--pmu-version needs a number 0..255" "$A" "--pmu-version out of range" -- restore $H $K --pmu-version 256
 row restore-20 2 "--disable-quirks needs a mask" "$A" "--disable-quirks not a number" -- restore $H $K --disable-quirks lots
-row restore-21 2 "--revoke-since needs a release" "$A" "--revoke-since unknown release" -- restore $H $K --policy revoke-keep --revoke-since 1.0
+row restore-21 2 "--revoke-since: kernel 1.0 is older than every modelled release" "$A" "--revoke-since unknown release" -- restore $H $K --policy revoke-keep --revoke-since 1.0
 row restore-22 2 "more than 128 writes" "$A" "more than 128 writes" -- restore $H $K $(for i in $(seq 129); do printf 'IA32_VMX_VMCS_ENUM=0x2e '; done)
 row restore-23 2 "'--frob'" "$A" "unknown option" -- restore $H $K --frob
 row restore-24 2 "unknown kvm_intel parameter 'frob'" "$A" "unknown --param" -- restore $H $K --param frob=1
@@ -495,7 +495,8 @@ row upgrade-7 2 "--kvm NEW are required" "$A" "HOST operands besides --inventory
 A="revoke-list"
 row revoke-1 2 "--kvm RELEASE is required" "$A" "no --kvm" -- revoke-list $H
 row revoke-2 2 "give at least one HOST" "$A" "no HOST" -- revoke-list $K
-row revoke-3 2 "--since" "$A" "--since unknown release" -- revoke-list $K --since 2.6 $H
+row revoke-3 2 "--since: kernel 2.6 is older than every modelled release" "$A" "--since before every release" -- revoke-list $K --since 2.6 $H
+row revoke-6 2 "--since: unknown KVM release 'bookwrom'" "$A" "--since a name that is no release" -- revoke-list $K --since bookwrom $H
 row revoke-4 2 "'--frob'" "$A" "unknown option" -- revoke-list $K --frob $H
 row revoke-5 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- revoke-list $K --inventory bad/inv-key.jsonl
 
@@ -512,6 +513,7 @@ row qemu-5 2 "'--frob'" "$A" "unknown option" -- qemu-check -cpu Skylake-Server 
 row qemu-6 2 "unknown QEMU release 'x'" "$A" "--qemu unknown version" -- qemu-check -cpu Skylake-Server --to $H $K --qemu x
 row qemu-7 2 "--also" "$A" "--also without @RELEASE" -- qemu-check -cpu Skylake-Server --to $H $K --also $H
 row qemu-8 2 "--semantics: qemu or saved-msrs" "$A" "--semantics unknown" -- qemu-check -cpu Skylake-Server --to $H $K --semantics x
+row qemu-9 2 "--also 'good.msrs@4.19': kernel 4.19 is older than every modelled release" "$A" "--also HOST@ a release before every row" -- qemu-check -cpu Skylake-Server --to $H $K --also $H@4.19
 
 # -- explain ------------------------------------------------------------------------------------
 A="explain"

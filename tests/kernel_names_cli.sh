@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Every command that takes a kernel name reports an approximation the same way
+# (a stderr warning and "approximate" in its JSON, as derive does), and every
+# release argument (--since, --revoke-since, --also HOST@R) takes the names
+# --kvm takes: a uname string gives exactly what the row's alias gives.
+set -u
+source "$(dirname "$0")/lib.sh"
+case $nvmx in /*) ;; *) nvmx=$here/$nvmx ;; esac
+H=$hosts/intel-xeon-platinum-8180.msrs
+cd "$tmp" || exit 2
+
+# What derive (which had it first) says about a name with no row: the reference.
+near=6.10
+"$nvmx" derive "$H" --kvm "$near" --json 2>/dev/null >ref.json
+py() { python3 -c "import json,sys; $1" "${@:2}"; }
+want=$(py 'print(json.dumps(json.load(open(sys.argv[1]))["approximate"], sort_keys=True))' ref.json)
+t_ok "derive --kvm $near is an approximation (the reference): $want" test -n "$want"
+
+# approx NAME ARGS...: the command's JSON has derive's "approximate" and stderr warns.
+approx() {
+	local name=$1; shift
+	"$nvmx" "$@" --json >out.json 2>err.txt
+	local got
+	got=$(py 'print(json.dumps(json.load(open(sys.argv[1])).get("approximate"), sort_keys=True))' out.json 2>/dev/null)
+	[ "$got" = "$want" ] && grep -q "warning: no row for kernel '$near'" err.txt || {
+		t_diag "$name: approximate=$got; stderr: $(head -c 300 err.txt)"; return 1; }
+}
+# exact NAME ARGS...: an exact row gives no "approximate" key and no warning.
+exact() {
+	local name=$1; shift
+	"$nvmx" "$@" --json >out.json 2>err.txt
+	py 'd=json.load(open(sys.argv[1])); sys.exit("approximate" in d)' out.json && ! grep -q warning err.txt ||
+		{ t_diag "$name: $(head -c 300 err.txt)"; return 1; }
+}
+t_ok "upgrade --kvm $near: approximate" approx upgrade upgrade --from-kvm 6.1 --kvm "$near" "$H"
+t_ok "upgrade --from-kvm $near: approximate" approx upgrade upgrade --from-kvm "$near" --kvm 7.0 "$H"
+t_ok "explain --kvm $near: approximate" approx explain explain 0x48d=0x1 --host "$H" --kvm "$near"
+t_ok "qemu-check --kvm $near: approximate" approx qemu-check qemu-check -cpu Skylake-Server --to "$H" --kvm "$near"
+t_ok "revoke-list --kvm $near: approximate" approx revoke-list revoke-list "$H" --kvm "$near"
+t_ok "baseline HOST@$near: approximate" approx baseline baseline "$H@$near" "$H@7.0"
+t_ok "matrix --kvm $near: approximate" approx matrix matrix "$H" --kvm "$near"
+t_ok "pools HOST@$near: approximate" approx pools pools "$H@$near"
+t_ok "upgrade with exact rows: no approximate" exact upgrade upgrade --from-kvm 6.1 --kvm 7.0 "$H"
+t_ok "explain with an exact row: no approximate" exact explain explain 0x48d=0x1 --host "$H" --kvm 7.0
+t_ok "qemu-check with an exact row: no approximate" exact qemu-check qemu-check -cpu Skylake-Server --to "$H" --kvm 7.0
+
+# explain --uname: a running kernel without a row is said the same way.
+"$nvmx" explain 0x48d=0x1 --host "$H" --uname 6.10.3-1-generic --json >out.json 2>err.txt
+t_ok "explain --uname 6.10.3-1-generic: approximate, used $(py 'print(json.load(open(sys.argv[1]))["approximate"]["used"])' ref.json)" \
+	py 'd=json.load(open(sys.argv[1]))["approximate"]; r=json.load(open(sys.argv[2]))["approximate"]; sys.exit(not (d["asked"]=="6.10.3-1-generic" and d["used"]==r["used"]))' out.json ref.json
+
+# same A B: two runs print the same JSON; the first must not be a refusal.
+same() { "$nvmx" "${@:2}" --json >a.json 2>/dev/null; local rc=$?
+	 [ "$rc" -le 1 ] && [ -s a.json ] || return 1
+	 "$nvmx" "${@:2}" --json >b.json 2>/dev/null; }
+un=5.14.0-570.32.1.el9_6.x86_64	# RHEL 9.6's uname -r: row rhel-9.6
+t_ok "revoke-list --since $un = --since rhel-9.6" \
+	bash -c '"$0" revoke-list "$1" --kvm 7.0 --since "$2" --json >a.json && "$0" revoke-list "$1" --kvm 7.0 --since rhel-9.6 --json >b.json && cmp -s a.json b.json && grep -q "\"since\":\"rhel-9.6\"" a.json' "$nvmx" "$H" "$un"
+t_ok "revoke-list --since 6.1.158 (a plain version) takes row 6.1.158" \
+	bash -c '"$0" revoke-list "$1" --kvm 7.0 --since 6.1.158 --json 2>err.txt | grep -q "\"since\":\"6.1.158\"" && ! grep -q warning err.txt' "$nvmx" "$H"
+t_ok "revoke-list --since $near: nearest row, warned, in JSON" approx revoke-list revoke-list "$H" --kvm 7.0 --since "$near"
+t_ok "check --revoke-since $un = --revoke-since rhel-9.6" \
+	bash -c 'c="check --from-host $1 --from-kvm 5.15 --to $1 --kvm 6.1 --policy revoke-keep --json --revoke-since"; "$0" $c "$2" >a.json; r=$?; "$0" $c rhel-9.6 >b.json; [ $r -le 1 ] && [ -s a.json ] && cmp -s a.json b.json' "$nvmx" "$H" "$un"
+t_ok "qemu-check --also HOST@$un = HOST@rhel-9.6" \
+	bash -c 'c="qemu-check -cpu Skylake-Server --to $1 --kvm 7.0 --json --also"; "$0" $c "$1@$2" >a.json; r=$?; "$0" $c "$1@rhel-9.6" >b.json; [ $r -le 1 ] && [ -s a.json ] && cmp -s a.json b.json && grep -q rhel-9.6 a.json' "$nvmx" "$H" "$un"
+t_ok "qemu-check --also HOST@debian-13 (an alias) is taken" \
+	bash -c '"$0" qemu-check -cpu Skylake-Server --to "$1" --kvm 7.0 --json --also "$1@debian-13" | grep -q debian-13' "$nvmx" "$H"
+t_done
