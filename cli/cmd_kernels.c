@@ -82,6 +82,7 @@ static void print_text(const struct nvmx_kernel *k)
 		       nvmx_kernel_change_count(k));
 	printf("  [%s]\n", nvmx_kernel_verified(k));
 	printf("    %s\n", nvmx_kernel_summary(k));
+	printf("    tree: %s\n", nvmx_kernel_tree(k) && *nvmx_kernel_tree(k) ? nvmx_kernel_tree(k) : "none");
 	for (unsigned c = 0; c < nvmx_kernel_change_count(k); c++) {
 		const char *id, *title, *effect;
 		nvmx_kernel_change(k, c, &id, &title, &effect);
