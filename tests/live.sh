@@ -41,7 +41,7 @@ PY
 	done
 }
 
-echo "1..9"
+echo "1..10"
 mkroot "$tmp/a" 6.1.0-18-amd64
 "$nvmx" derive "$dump" --kvm 6.1 --json > "$tmp/want.json"
 "$nvmx" derive --live --root "$tmp/a" --json > "$tmp/got.json"; rc=$?
@@ -56,6 +56,11 @@ d=json.load(open(sys.argv[1]))
 print("\n".join("%s = %s" % kv for kv in d["nested"].items()))' "$tmp/want.json" > "$tmp/a/dev/kvm"
 out=$("$nvmx" verify --live --root "$tmp/a"); rc=$?
 ok "verify --live agrees when /dev/kvm offers the predicted values" "[ $rc = 0 ] && grep -q 'agrees' <<<\"\$out\""
+
+# A --kvm with no row of its own: said on stderr and in the JSON, as every command does.
+"$nvmx" verify --live --root "$tmp/a" --kvm 6.10 --json >"$tmp/v.json" 2>"$tmp/v.err"
+ok "verify --kvm 6.10: \"approximate\" in the JSON and a warning on stderr" \
+   "python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))[\"approximate\"]; sys.exit(a[\"asked\"]!=\"6.10\" or a[\"used\"]!=\"6.9\")' $tmp/v.json && grep -q \"warning: no row for kernel '6.10'\" $tmp/v.err"
 
 sed -i 's/^IA32_VMX_PROCBASED_CTLS2 = 0x02/IA32_VMX_PROCBASED_CTLS2 = 0x06/' "$tmp/a/dev/kvm"
 out=$("$nvmx" verify --live --root "$tmp/a"); rc=$?
