@@ -20,7 +20,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Wno-override-init \
 	-Iinclude -Ilib -Iio -Ifuzz -I$(FUZZ_O)
 
-FUZZ_NAMES := msrs json restore nested_state baseline
+FUZZ_NAMES := msrs json restore nested_state baseline vmxcap virsh cpuinfo logscan
 FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(FUZZ_O)/replay_%)
 FUZZ_LIB_OBJ := $(CORE_SRC:%.c=$(FUZZ_O)/obj/%.o) $(IO_SRC:%.c=$(FUZZ_O)/obj/%.o)
@@ -47,8 +47,10 @@ $(FUZZ_O)/fuzz_hosts.h: $(FUZZ_O)/seedgen $(HOST_DUMPS)
 	@$(FUZZ_O)/seedgen hosts $@.tmp $(HOST_DUMPS) && mv $@.tmp $@
 
 # Seed corpora: the dumps themselves (msrs), as JSON, and generated restore
-# and nested-state inputs.  A directory per target under $(FUZZ_O)/seeds.
-$(FUZZ_O)/seeds.stamp: $(FUZZ_O)/seedgen $(HOST_DUMPS)
+# and nested-state inputs; fuzz/seeds/ for the partial-host readers (made by
+# tests/vmxcap_gen.py and tests/cpuinfo_gen.py, libvirt XML from tests/fixtures)
+# and the report corpus for the log scanner.  A directory per target under $(FUZZ_O)/seeds.
+$(FUZZ_O)/seeds.stamp: $(FUZZ_O)/seedgen $(HOST_DUMPS) $(wildcard fuzz/seeds/*/*)
 	rm -rf $(FUZZ_O)/seeds
 	mkdir -p $(FUZZ_O)/seeds/json $(FUZZ_O)/seeds/restore $(FUZZ_O)/seeds/nested_state \
 	  $(FUZZ_O)/seeds/baseline
@@ -58,6 +60,8 @@ $(FUZZ_O)/seeds.stamp: $(FUZZ_O)/seedgen $(HOST_DUMPS)
 	$(FUZZ_O)/seedgen nested $(FUZZ_O)/seeds/nested_state
 	$(FUZZ_O)/seedgen baseline $(FUZZ_O)/seeds/baseline $(words $(HOST_DUMPS))
 	ln -s $(CURDIR)/data/hosts $(FUZZ_O)/seeds/msrs
+	for t in vmxcap virsh cpuinfo; do ln -s $(CURDIR)/fuzz/seeds/$$t $(FUZZ_O)/seeds/$$t; done
+	ln -s $(CURDIR)/tests/reports $(FUZZ_O)/seeds/logscan
 	@touch $@
 
 # The suites replay the seeds through the replay binaries (tests/fuzz_smoke.sh);

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* The reader of libvirt's capabilities / domcapabilities XML on arbitrary bytes (fuzz/partial_host.h: the invariants). */
+#include "partial_host.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_partial_host(data, size, io_parse_virsh_xml, "fuzz.xml");
+	return 0;
+}
