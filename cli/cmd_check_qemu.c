@@ -34,7 +34,7 @@ struct qcheck {
 bool check_wants_cpu(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "-cpu"))
+		if (!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "-cpu") || !strncmp(argv[i], "--cpu=", 6))
 			return true;
 	return false;
 }
@@ -383,6 +383,56 @@ static int load_side(struct qcheck *q, struct side *s, const char *prefix, struc
 	return 0;
 }
 
+static int opt_semantics(void *ctx, const struct opt *o, const char *v)
+{
+	struct qcheck *q = ctx;
+	int sem = nvmx_semantics_parse(v);
+	(void)o;
+	if (sem < 0)
+		return cli_usage_error(CMD, "--semantics: qemu or saved-msrs");
+	q->sem = (enum nvmx_semantics)sem;
+	return 0;
+}
+
+/* QEMU's own spelling -cpu SPEC; --order, with or without a value, is refused. */
+static int more_cpu(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	if (!strncmp(a, "--order", 7) && (!a[7] || a[7] == '=')) {
+		cli_usage_error(cmd, "--order does not apply with --cpu: QEMU writes the "
+				"VMX MSRs in its own order, at vCPU creation");
+		return -1;
+	}
+	if (strcmp(a, "-cpu"))
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "--cpu needs a QEMU -cpu string (MODEL[,FLAG]...)");
+		return -1;
+	}
+	((struct qcheck *)ctx)->spec = argv[++*i];
+	return 1;
+}
+
+static int operand_refused(void *ctx, const char *a)
+{
+	(void)ctx;
+	return cli_usage_error(CMD, "with --cpu: unknown or unsupported argument '%s' "
+			       "(the source is --from-host H --from-kvm R)", a);
+}
+
+/* check --cpu's options (its usage text is check's --help). */
+static const struct opt check_cpu_opts[] = {
+	SIDE_OPTS("", "to", struct qcheck, dst, ", destination"),
+	SIDE_OPTS("from-", "from-host", struct qcheck, src, ", source"),
+	OPT_STRING("cpu", NULL, "SPEC", struct qcheck, spec, "QEMU's -cpu MODEL[,FLAG]..."),
+	OPT_STRING("qemu", NULL, "VER", struct qcheck, qemu, "the QEMU release (default the newest)"),
+	OPT_CALL("semantics", NULL, "S", opt_semantics, "qemu (default) or saved-msrs"),
+	OPT_STRING("nested-state", NULL, "FILE", struct qcheck, ns_path,
+		   "a KVM_GET_NESTED_STATE blob of the VM"),
+	OPT_FLAG("json", NULL, struct qcheck, json, "one JSON document"),
+	OPT_END,
+};
+
 int cmd_check_qemu(int argc, char **argv)
 {
 	static struct qcheck q;
@@ -390,44 +440,9 @@ int cmd_check_qemu(int argc, char **argv)
 	side_init(&q.src);
 	side_init(&q.dst);
 	q.sem = NVMX_SEM_QEMU;
-	for (int i = 1; i < argc; i++) {
-		int r = side_parse(&q.src, CMD, "from-", "from-host", argc, argv, &i);
-		if (!r)
-			r = side_parse(&q.dst, CMD, "", "to", argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r)
-			continue;
-		const char *a = argv[i];
-		bool has = i + 1 < argc;
-		if (!strcmp(a, "--json")) {
-			q.json = true;
-		} else if (!strcmp(a, "--cpu") || !strcmp(a, "-cpu")) {
-			if (!has)
-				return cli_usage_error(CMD, "--cpu needs a QEMU -cpu string (MODEL[,FLAG]...)");
-			q.spec = argv[++i];
-		} else if (!strcmp(a, "--qemu")) {
-			if (!has)
-				return cli_usage_error(CMD, "--qemu needs a QEMU release (x.y or x.y.z)");
-			q.qemu = argv[++i];
-		} else if (!strcmp(a, "--semantics")) {
-			int s = has ? nvmx_semantics_parse(argv[i + 1]) : -1;
-			if (s < 0)
-				return cli_usage_error(CMD, "--semantics: qemu or saved-msrs");
-			q.sem = (enum nvmx_semantics)s;
-			i++;
-		} else if (!strcmp(a, "--nested-state")) {
-			if (!has)
-				return cli_usage_error(CMD, "--nested-state needs a KVM_GET_NESTED_STATE blob");
-			q.ns_path = argv[++i];
-		} else if (!strncmp(a, "--order", 7) && (!a[7] || a[7] == '=')) {
-			return cli_usage_error(CMD, "--order does not apply with --cpu: QEMU writes the "
-					       "VMX MSRs in its own order, at vCPU creation");
-		} else {
-			return cli_usage_error(CMD, "with --cpu: unknown or unsupported argument '%s' "
-					       "(the source is --from-host H --from-kvm R)", a);
-		}
-	}
+	int prc = opts_parse(CMD, check_cpu_opts, &q, more_cpu, operand_refused, argc, argv);
+	if (prc)
+		return prc;
 	if (refuse_vcpu_opts(&q.src, "from-") || refuse_vcpu_opts(&q.dst, ""))
 		return EXIT_USAGE;
 	if (!q.src.host_path)

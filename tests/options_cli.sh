@@ -45,6 +45,7 @@ same() { # same DESCRIPTION "ARGS A" "ARGS B": identical output and exit status
 W='0x48d=0x7f00000016'
 same "explain --to=HOST (--host HOST kept)" "explain $W --host \"\$J\" --kvm 6.1 --json" "explain $W --to=\"\$J\" --kvm=6.1 --json"
 same "qemu-check --cpu=SPEC --to=HOST as -cpu SPEC --to HOST" "qemu-check -cpu Skylake-Client --to \"\$J\" --kvm 6.1 --qemu 9.2" "qemu-check --cpu=Skylake-Client --to=\"\$J\" --kvm=6.1 --qemu=9.2"
+same "check --cpu=SPEC --from-host=H --from-kvm=R --to=H --kvm=R --qemu=V" "check --cpu Skylake-Client --from-host \"\$J\" --from-kvm 5.19 --to \"\$J\" --kvm 6.1 --qemu 9.2 --json" "check --cpu=Skylake-Client --from-host=\"\$J\" --from-kvm=5.19 --to=\"\$J\" --kvm=6.1 --qemu=9.2 --json"
 same "restore --state=has-run --policy=strict" "restore \"\$J\" --kvm 6.1 --state has-run --policy strict IA32_VMX_PROCBASED_CTLS2=0" "restore \"\$J\" --kvm=6.1 --state=has-run --policy=strict IA32_VMX_PROCBASED_CTLS2=0"
 same "derive --param=ept=0" "derive \"\$J\" --kvm 6.1 --param ept=0 --json" "derive \"\$J\" --kvm=6.1 --param=ept=0 --json"
 same "baseline --format=json is --json" "baseline \"\$J\" \"\$C\" --kvm 6.1 --json" "baseline \"\$J\" \"\$C\" --kvm=6.1 --format=json"
