@@ -4,8 +4,45 @@
 #include "kvmopts.h"
 #include "live.h"
 #include "print.h"
+#include "partial.h"
 
-static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
+/*
+ * A partial host: KVM derived again with the unknown host bits all 0 and all
+ * 1.  Offer bits that differ depend on what the input does not give.
+ */
+struct partial_offer {
+	bool on;
+	bool load_lo, load_hi;		/* KVM loads (nested) in each variant */
+	uint64_t unknown[NVMX_MSR_COUNT];	/* nested-offer bits the variants change */
+};
+
+static void partial_offer(const struct nvmx_hostfile *hf, const struct kvm_opts *ko,
+			  const struct nvmx_kvm *kvm, struct partial_offer *po)
+{
+	memset(po, 0, sizeof(*po));
+	if (!partial_has_unknown(hf) || kvm->status != NVMX_LOAD_OK || !kvm->nested)
+		return;
+	po->on = true;
+	struct nvmx_msrs n, v;
+	nvmx_caps_to_msrs(kvm->kernel, &kvm->caps, &n);
+	for (int ones = 0; ones < 2; ones++) {
+		static struct nvmx_host h;
+		static struct nvmx_kvm k;
+		partial_variant(hf, ones, &h);
+		kvmopts_load(ko, &h, &k);
+		bool ok = k.status == NVMX_LOAD_OK && k.nested;
+		*(ones ? &po->load_hi : &po->load_lo) = ok;
+		if (!ok)
+			continue;
+		nvmx_caps_to_msrs(k.kernel, &k.caps, &v);
+		for (int i = 0; i < NVMX_MSR_COUNT; i++)
+			po->unknown[i] |= (n.val[i] ^ v.val[i]) |
+					  (((n.present ^ v.present) >> i & 1) ? ~UINT64_C(0) : 0);
+	}
+}
+
+static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm,
+		       const struct partial_offer *po)
 {
 	char why[CLI_REASON_MAX];
 	struct nvmx_msrs n;
@@ -36,6 +73,23 @@ static void print_json(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kv
 	} else {
 		printf("null");
 	}
+	printf(",\"partial_host\":");
+	if (po->on) {
+		printf("{\"note\":");
+		cli_json_str(stdout, hf->partial_note);
+		printf(",\"loads_if_unknown_0\":%s,\"loads_if_unknown_1\":%s,\"offer_unknown\":{",
+		       po->load_lo ? "true" : "false", po->load_hi ? "true" : "false");
+		const char *sep = "";
+		for (int i = 0; i < NVMX_MSR_COUNT; i++)
+			if (po->unknown[i]) {
+				printf("%s\"%s\":\"0x%016llx\"", sep, nvmx_msr_desc((enum nvmx_msr_id)i)->sdm,
+				       (unsigned long long)po->unknown[i]);
+				sep = ",";
+			}
+		printf("}}");
+	} else {
+		printf("null");
+	}
 	cli_json_approximate(stdout);
 	printf("}\n");
 }
@@ -47,7 +101,8 @@ static void print_word(const char *label, enum nvmx_msr_id id, uint32_t v)
 	putchar('\n');
 }
 
-static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm)
+static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kvm,
+		       const struct partial_offer *po)
 {
 	char why[CLI_REASON_MAX];
 	printf("KVM %s on %s: ", nvmx_kernel_name(kvm->kernel), hf->name);
@@ -81,6 +136,23 @@ static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kv
 	nvmx_caps_to_msrs(kvm->kernel, &kvm->caps, &n);
 	printf("\nnested VMX MSRs of a fresh vCPU (KVM_GET_MSRS):\n");
 	print_msrs_text(stdout, &n, "  ");
+	if (!po->on)
+		return;
+	printf("\npartial host: %s\n", hf->partial_note);
+	if (!po->load_lo || !po->load_hi)
+		printf("  KVM would not load (or run nested) with the unknown bits all %s\n",
+		       !po->load_lo ? "0" : "1");
+	bool any = false;
+	for (int i = 0; i < NVMX_MSR_COUNT; i++)
+		if (po->unknown[i]) {
+			if (!any)
+				printf("  offer bits that depend on them (all 0 vs all 1):\n");
+			any = true;
+			printf("    %-30s 0x%016llx\n", nvmx_msr_desc((enum nvmx_msr_id)i)->sdm,
+			       (unsigned long long)po->unknown[i]);
+		}
+	if (!any)
+		printf("  the offer is the same with them all 0 or all 1\n");
 }
 
 struct derive_args {
@@ -139,9 +211,11 @@ int cmd_derive(int argc, char **argv)
 
 	struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);
+	static struct partial_offer po;
+	partial_offer(&hf, &ko, &kvm, &po);
 	if (json)
-		print_json(&hf, &kvm);
+		print_json(&hf, &kvm, &po);
 	else
-		print_text(&hf, &kvm);
+		print_text(&hf, &kvm, &po);
 	return kvm.status == NVMX_LOAD_OK ? EXIT_OK : EXIT_NO;
 }
