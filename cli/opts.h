@@ -33,7 +33,7 @@ struct opt {
 #define OPT_END { NULL, NULL, NULL, NULL, NULL, 0 }
 
 /*
- * Another parser for a family of options (kvmopts_parse, vcpu_opts_parse):
+ * Another parser for what a table cannot name (QEMU's -cpu, single-dash operands):
  * 1 consumed argv[*i] (and its value), 0 not its, -1 usage error (printed).
  */
 typedef int (*opt_more_fn)(void *ctx, const char *cmd, int argc, char **argv, int *i);

@@ -24,9 +24,6 @@ void side_init(struct side *s);
 #define SIDE_OPTS(p, host_opt, type, s, who) \
 	OPT_STRING(host_opt, NULL, "HOST", type, s.host_path, "the host (a dump)" who), \
 	KVM_OPTS_AS(p, type, s.ko, who), VCPU_OPTS_AS(p, type, s.vo, who)
-/* 1 consumed, 0 not ours, -1 usage error (printed). host_opt: "to" / "from-host" */
-int side_parse(struct side *s, const char *cmd, const char *prefix, const char *host_opt,
-	       int argc, char **argv, int *i);
 /*
  * Load host and KVM, and give the scenario the vCPU options (a guest CPUID
  * "host" read from `ref`, NULL: this side's host).  0 or an EXIT_* code.
