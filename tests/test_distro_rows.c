@@ -401,7 +401,7 @@ static void test_mbec(void)
 		struct nvmx_vcpu v;
 		nvmx_kvm_load(&kvm, &hv, K(ev[i].rel), NULL);
 		nvmx_vcpu_init(&v, &kvm, 0);
-		nvmx_vcpu_set_cpuid(&v, hv.features | NVMX_FEAT(nvmx_feature_lookup("hypervisor")), 2);
+		nvmx_vcpu_set_cpuid(&v, hv.features, 2);
 		v.state = NVMX_STATE_EVMCS;
 		tap_ok(loaded(&kvm) && kvm.using_evmcs && !!(kvm.cfg.proc2 & BIT(22)) == ev[i].mbec &&
 		       !!(gread(&v, NVMX_PROCBASED2) & BIT(54)) == ev[i].mbec,
