@@ -267,6 +267,14 @@ static void print_header(FILE *f, const char *input, const struct nvmx_hostfile 
 	if (h->has_identity)
 		fprintf(f, "cpu: %s family %u model %u stepping %u\n", host->vendor,
 			host->family, host->model, host->stepping);
+	if (h->partial) {
+		fprintf(f, "partial host: %s\n", h->partial_note);
+		for (int i = 0; i < NVMX_MSR_COUNT; i++)
+			if (h->unknown[i] && nvmx_msrs_has(&host->msrs, (enum nvmx_msr_id)i))
+				fprintf(f, "  unknown bits of %-28s 0x%016llx\n",
+					nvmx_msr_desc((enum nvmx_msr_id)i)->sdm,
+					(unsigned long long)h->unknown[i]);
+	}
 	fputc('\n', f);
 }
 
