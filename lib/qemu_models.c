@@ -81,9 +81,16 @@
  * (6.1); Icelake-Server-v6 (5-level EPT) posted Feb 2022 (7.0); SierraForest
  * queued March 2024 (9.0) with Icelake-Server-v7; ClearwaterForest and
  * SierraForest-v2 pull of Jan 2025 (10.0); YongFeng pull of Feb 2025 (10.0).
- * Versioned models came with 4.1 (the -IBRS aliases as v2), the no-TSX
- * versions with 4.2.  Rows marked "~" are dated from the release notes as
- * remembered, not from a commit read here (docs/qemu.md says which).
+ * Checked against cpu.c at the 4.1.0, 5.0.0, 6.2.0, 8.1.0 and 9.2.4 tags
+ * and the pulls between them: versioned models came with 4.1 (the -IBRS
+ * aliases as v2, and Cascadelake-Server-v2); the no-TSX versions in 4.2
+ * (posted for 4.2 in Nov 2019; absent at 4.1.0, present at 5.0.0);
+ * Snowridge-v2 pulled Oct 2019, before the 4.2 freeze (4.2); Cooperlake
+ * pulled Dec 2019, after 4.2 shipped (5.0); Denverton-v2 reposted Jan 2020
+ * (5.0); Snowridge-v4 queued Sep 2021, after 6.1 shipped, present at 6.2.0
+ * (6.2); SapphireRapids-v2 and GraniteRapids in the pull of July 2023 (8.1).
+ * Rows marked "~" are dated from the release notes as remembered, not from
+ * a commit read here (docs/qemu.md says which).
  */
 #define V(n, s, a) { .version = (n), .since = (s), .alias = (a) }
 #define V_XSAVES(n, s) { .version = (n), .since = (s), .cpuid_on = F(XSAVES), \
@@ -117,7 +124,7 @@ static const struct nvmx_qemu_version v_skx[] = {
 	V_EPTP(4, "5.1"), V_XSAVES(5, "6.1"),
 };
 static const struct nvmx_qemu_version v_clx[] = {
-	V(1, "4.1", 0), V(2, "4.2", 0), V(3, "4.2", "Cascadelake-Server-noTSX"), V_EPTP(4, "5.1"),
+	V(1, "4.1", 0), V(2, "4.1", 0), V(3, "4.2", "Cascadelake-Server-noTSX"), V_EPTP(4, "5.1"),
 	V_XSAVES(5, "6.1"),
 };
 static const struct nvmx_qemu_version v_cpx[] = { V(1, "5.0", 0), V_XSAVES(2, "6.1") };
@@ -130,18 +137,18 @@ static const struct nvmx_qemu_version v_icx[] = {
 	V(7, "9.0", 0),
 };
 static const struct nvmx_qemu_version v_spr[] = {
-	V(1, "7.0", 0), V(2, "8.1", 0) /* ~ */, V(3, "9.2", 0) /* ~ */,
+	V(1, "7.0", 0), V(2, "8.1", 0), V(3, "9.2", 0) /* ~ */,
 };
-static const struct nvmx_qemu_version v_gnr[] = { V(1, "8.1", 0) /* ~ */, V(2, "9.2", 0) /* ~ */ };
+static const struct nvmx_qemu_version v_gnr[] = { V(1, "8.1", 0), V(2, "9.2", 0) /* ~ */ };
 static const struct nvmx_qemu_version v_srf[] = {
 	V(1, "9.0", 0), { .version = 2, .since = "10.0", .cpuid_on = F(LAM) },
 };
 static const struct nvmx_qemu_version v_cwf[] = { V(1, "10.0", 0) };
 static const struct nvmx_qemu_version v_dnv[] = {
-	V(1, "4.2", 0), V_NOMPX(2, "5.0") /* ~ */, V_XSAVES(3, "6.1"),
+	V(1, "4.2", 0), V_NOMPX(2, "5.0"), V_XSAVES(3, "6.1"),
 };
 static const struct nvmx_qemu_version v_snr[] = {
-	V(1, "4.1", 0), V_NOMPX(2, "5.0") /* ~ */, V_XSAVES(3, "6.1"), V(4, "7.0", 0) /* ~ */,
+	V(1, "4.1", 0), V_NOMPX(2, "4.2"), V_XSAVES(3, "6.1"), V(4, "6.2", 0),
 };
 static const struct nvmx_qemu_version v_yongfeng[] = { V(1, "10.0", 0) };
 

@@ -243,7 +243,26 @@ static void models(void)
 		{ "YongFeng", "9.2", "10.0" },
 		{ "Cooperlake", "4.2", "5.0" },
 		{ "Denverton", "4.1", "4.2" },
+		/* Checked against cpu.c at release tags and the pulls between them. */
+		{ "Skylake-Client-v3", "4.1", "4.2" },
+		{ "Skylake-Server-v3", "4.1", "4.2" },
+		{ "Cascadelake-Server-v3", "4.1", "4.2" },
+		{ "Icelake-Server-v2", "4.1", "4.2" },
+		{ "Snowridge-v2", "4.1", "4.2" },
+		{ "Denverton-v2", "4.2", "5.0" },
+		{ "Snowridge-v4", "6.1", "6.2" },
+		{ "SapphireRapids-v2", "8.0", "8.1" },
+		{ "GraniteRapids", "8.0", "8.1" },
 	};
+	/* The first modelled release, 4.1, already has the -IBRS aliases (as v2) and
+	 * Cascadelake-Server-v2: QEMU's 4.1.0 cpu.c defines them. */
+	static const char *const in41[] = { "Nehalem-IBRS", "Haswell-noTSX-IBRS",
+					    "Skylake-Server-IBRS", "Cascadelake-Server-v2" };
+	for (unsigned i = 0; i < sizeof(in41) / sizeof(in41[0]); i++) {
+		unsigned v;
+		const struct nvmx_qemu_model *m = nvmx_qemu_model_find(in41[i], strlen(in41[i]), &v);
+		tap_ok(m && nvmx_qemu_model_in(m, v, rel("4.1")), "%s: in 4.1", in41[i]);
+	}
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		unsigned v;
 		const char *n = rows[i].model;
