@@ -48,9 +48,14 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
 	printf(",\"qemu\":");
 	if (all) {
+		struct fleet_model *mod;
 		for (unsigned i = 0; i < f->nprof; i++)
 			all[i] = i;
 		fleet_qemu_json(stdout, f, all, f->nprof, rel);
+		unsigned nmod = fleet_group_models(f, all, f->nprof, &mod);
+		putchar(',');
+		fleet_group_json(stdout, mod, nmod);
+		free(mod);
 		free(all);
 	} else {
 		printf("null");
@@ -86,6 +91,18 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 {
 	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->nhosts, f->nprof);
+	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	if (all) {
+		struct fleet_model *mod;
+		char label[256];
+		for (unsigned i = 0; i < f->nprof; i++)
+			all[i] = i;
+		unsigned nmod = fleet_group_models(f, all, f->nprof, &mod);
+		fleet_group_label(mod, nmod, label, sizeof(label));
+		printf("# processor models (most hosts first): %s\n", label);
+		free(mod);
+		free(all);
+	}
 	if (b->timer_dropped)
 		printf("# the hosts' preemption-timer rates differ: the timer control is left out\n");
 	printf("#\n# what each host gives up against its own offer:\n");

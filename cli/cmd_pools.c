@@ -84,12 +84,17 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 	       libvirt ? "     " : "# ", libvirt ? "     " : "# ", r->name, libvirt ? " -->" : "");
 	for (unsigned q = 0; q < pools->n; q++) {
 		unsigned n = 0;
-		char what[64];
+		char what[320];
 		static struct nvmx_qemu_fleet_fit fit;
 		for (unsigned i = 0; i < f->nprof; i++)
 			if (pools->pool_of[i] == q)
 				members[n++] = i;
-		snprintf(what, sizeof(what), "pool %u", q + 1);
+		struct fleet_model *mod;
+		unsigned nmod = fleet_group_models(f, members, n, &mod);
+		char label[256];
+		fleet_group_label(mod, nmod, label, sizeof(label));
+		free(mod);
+		snprintf(what, sizeof(what), "pool %u (%s)", q + 1, label);
 		putchar('\n');
 		fleet_qemu_advice(stdout, f, members, n, r, libvirt, what);
 		if (!fleet_qemu_fit(f, members, n, r, libvirt, &fit))
@@ -214,31 +219,40 @@ int cmd_pools(int argc, char **argv)
 	}
 	for (unsigned q = 0; q < pools.n; q++) {
 		const struct nvmx_baseline *b = &pools.b[q];
+		/* the pool's profiles, and its processor models by hosts (label, example) */
+		unsigned *mem = malloc((f.nprof ? f.nprof : 1) * sizeof(*mem)), nm = 0;
+		for (unsigned i = 0; mem && i < f.nprof; i++)
+			if (pools.pool_of[i] == q)
+				mem[nm++] = i;
+		struct fleet_model *mod = NULL;
+		unsigned nmod = mem ? fleet_group_models(&f, mem, nm, &mod) : 0;
 		if (json) {
-			printf("%s{\"id\":%u,\"hosts\":%llu,\"profiles\":%u,\"msrs\":", q ? "," : "", q + 1,
+			printf("%s{\"id\":%u,\"hosts\":%llu,\"profiles\":%u,", q ? "," : "", q + 1,
 			       pools.hosts[q], pools.profiles[q]);
+			fleet_group_json(stdout, mod, nmod);
+			printf(",\"msrs\":");
 			print_msrs_json(stdout, &b->msrs);
 			/* QEMU's -cpu for the pool (semantics qemu), verified on its profiles. */
-			unsigned *mem = malloc((f.nprof ? f.nprof : 1) * sizeof(*mem)), nm = 0;
-			for (unsigned i = 0; mem && i < f.nprof; i++)
-				if (pools.pool_of[i] == q)
-					mem[nm++] = i;
 			printf(",\"qemu\":");
 			if (mem)
 				fleet_qemu_json(stdout, &f, mem, nm, rel);
 			else
 				printf("null");
-			free(mem);
 			printf(",\"members\":[");
 		} else {
-			printf("\npool %u: %llu host%s, %u profile%s; VMs start with:\n", q + 1, pools.hosts[q],
-			       pools.hosts[q] == 1 ? "" : "s", pools.profiles[q], pools.profiles[q] == 1 ? "" : "s");
+			char label[256];
+			fleet_group_label(mod, nmod, label, sizeof(label));
+			printf("\npool %u (%s): %llu host%s, %u profile%s; VMs start with:\n", q + 1, label,
+			       pools.hosts[q], pools.hosts[q] == 1 ? "" : "s", pools.profiles[q],
+			       pools.profiles[q] == 1 ? "" : "s");
 			for (int id = 0; id < NVMX_MSR_COUNT; id++)
 				if (nvmx_msrs_has(&b->msrs, (enum nvmx_msr_id)id))
 					printf("    %-30s 0x%016llx\n", nvmx_msr_desc((enum nvmx_msr_id)id)->sdm,
 					       (unsigned long long)b->msrs.val[id]);
 			printf("  members and what they give up:\n");
 		}
+		free(mod);
+		free(mem);
 		bool first = true;
 		for (unsigned i = 0; i < f.nprof; i++) {
 			if (pools.pool_of[i] != q)

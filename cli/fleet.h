@@ -116,6 +116,20 @@ const char *fleet_policy_name(unsigned i);
 
 /* "Intel Xeon Platinum 8180 @6.1 ept=0 hyperv-evmcs" */
 void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n);
+/*
+ * The processor models of profiles profs[0..n) with their host counts, most
+ * hosts first, ties by name (cli/fleet_label.c); *out is malloc'd (free it).
+ */
+struct fleet_model {
+	const char *cpu;		/* a profile's cpu (the dump's name) */
+	unsigned long long hosts;
+};
+unsigned fleet_group_models(const struct fleet *f, const unsigned *profs, unsigned n,
+			    struct fleet_model **out);
+/* "A, B, C" (up to three models) or "A + N more models"; A the most common. */
+void fleet_group_label(const struct fleet_model *m, unsigned nm, char *buf, size_t n);
+/* "label":"...","example":"A","models":[{"cpu":"A","hosts":N},...] (no braces). */
+void fleet_group_json(FILE *out, const struct fleet_model *m, unsigned nm);
 /* "ept=0 pml=0" (empty when none given) */
 void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n);
 const char *fleet_member_name(const struct fleet *f, size_t i);
