@@ -9,13 +9,9 @@
 # keep that through decode --json and back, and KVM's offer derived from it
 # must agree with the dump's on the bits the flags give.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+source "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-cpuinfo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-NVMX=$NVMX python3 - "$tmp" <<'PY'
+NVMX=$nvmx python3 - "$tmp" <<'PY'
 import glob, json, os, subprocess, sys
 tmp = sys.argv[1]
 nvmx = os.environ["NVMX"]

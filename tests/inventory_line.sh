@@ -4,15 +4,9 @@
 # device fixture holds MSR n at byte offset 8*n): the line carries the dump,
 # the kernel, the parameters and the Hyper-V environment, and a fleet reads it.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
-case $nvmx in /*) ;; *) nvmx=$here/$nvmx ;; esac
-dump=$here/data/hosts/intel-xeon-platinum-8180.msrs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi; }
+source "$(dirname "$0")/lib.sh"
+dump=$hosts/intel-xeon-platinum-8180.msrs
+ok() { t_ok "$1" eval "$2"; }	# ok DESCRIPTION CONDITION
 jq_() { python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$@"; }
 
 mkroot() {	# mkroot DIR RELEASE EXTRA-CPU-FLAGS [PARAM=VALUE...]
@@ -74,5 +68,4 @@ ok "a fleet refuses the 5.4 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out 
 rm -rf "$tmp/a/sys/module/kvm_intel"
 "$nvmx" inventory-line --live --root "$tmp/a" >"$tmp/out" 2>"$tmp/err"; rc=$?
 ok "kvm_intel not loaded: exit 3, nothing on stdout" '[ $rc = 3 ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]'
-echo "1..$n"
-exit $fail
+t_done

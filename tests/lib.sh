@@ -4,6 +4,8 @@
 # that no test copies it (a new release row must not break a test).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 nvmx=${NVMX:-$here/build/nvmx}
+# a relative NVMX is relative to the repository (where the Makefile runs prove)
+case $nvmx in /*) ;; *) nvmx=$here/$nvmx ;; esac
 hosts=$here/data/hosts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

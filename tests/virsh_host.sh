@@ -8,13 +8,9 @@
 # The hand-written fixtures check disabled features, blockers outside
 # host-model, unknown names, and a `virsh capabilities` without vmx-* names.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+source "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-virsh.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-NVMX=$NVMX python3 - "$tmp" <<'PY'
+NVMX=$nvmx python3 - "$tmp" <<'PY'
 import glob, json, os, subprocess, sys
 tmp, nvmx = sys.argv[1], os.environ["NVMX"]
 n = fail = 0

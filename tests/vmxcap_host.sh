@@ -6,13 +6,9 @@
 # must-be-1 and may-be-1 bits in both MSRs), the host must say it is partial,
 # and KVM's offer derived from it must agree with the dump's on those bits.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+source "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-vmxcap.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-NVMX=$NVMX python3 - "$tmp" <<'PY'
+NVMX=$nvmx python3 - "$tmp" <<'PY'
 import glob, json, os, subprocess, sys
 tmp = sys.argv[1]
 nvmx = os.environ["NVMX"]
