@@ -88,9 +88,10 @@
  * Snowridge-v2 pulled Oct 2019, before the 4.2 freeze (4.2); Cooperlake
  * pulled Dec 2019, after 4.2 shipped (5.0); Denverton-v2 reposted Jan 2020
  * (5.0); Snowridge-v4 queued Sep 2021, after 6.1 shipped, present at 6.2.0
- * (6.2); SapphireRapids-v2 and GraniteRapids in the pull of July 2023 (8.1).
- * Rows marked "~" are dated from the release notes as remembered, not from
- * a commit read here (docs/qemu.md says which).
+ * (6.2); SapphireRapids-v2 and GraniteRapids in the pull of July 2023 (8.1);
+ * Icelake-Server-v3 in the x86 pull for 5.0-rc2 (5.0); SapphireRapids-v3 in
+ * the pull of May 2024, after 9.0 shipped (9.1, not 9.2 as the release notes
+ * had been read); GraniteRapids-v2 in the pull of Oct 2024 (9.2).
  */
 #define V(n, s, a) { .version = (n), .since = (s), .alias = (a) }
 #define V_XSAVES(n, s) { .version = (n), .since = (s), .cpuid_on = F(XSAVES), \
@@ -129,7 +130,7 @@ static const struct nvmx_qemu_version v_clx[] = {
 };
 static const struct nvmx_qemu_version v_cpx[] = { V(1, "5.0", 0), V_XSAVES(2, "6.1") };
 static const struct nvmx_qemu_version v_icx[] = {
-	V(1, "4.1", 0), V(2, "4.2", "Icelake-Server-noTSX"), V(3, "5.0", 0) /* ~ */,
+	V(1, "4.1", 0), V(2, "4.2", "Icelake-Server-noTSX"), V(3, "5.0", 0),
 	{ .version = 4, .since = "5.1", .cpuid_on = F(RDPID),
 	  .vmx_on = { { [NVMX_QW_SECONDARY] = B(16) | B(17), [NVMX_QW_VMFUNC] = F_SW } } },
 	V_XSAVES(5, "6.1"),
@@ -137,9 +138,9 @@ static const struct nvmx_qemu_version v_icx[] = {
 	V(7, "9.0", 0),
 };
 static const struct nvmx_qemu_version v_spr[] = {
-	V(1, "7.0", 0), V(2, "8.1", 0), V(3, "9.2", 0) /* ~ */,
+	V(1, "7.0", 0), V(2, "8.1", 0), V(3, "9.1", 0),
 };
-static const struct nvmx_qemu_version v_gnr[] = { V(1, "8.1", 0), V(2, "9.2", 0) /* ~ */ };
+static const struct nvmx_qemu_version v_gnr[] = { V(1, "8.1", 0), V(2, "9.2", 0) };
 static const struct nvmx_qemu_version v_srf[] = {
 	V(1, "9.0", 0), { .version = 2, .since = "10.0", .cpuid_on = F(LAM) },
 };

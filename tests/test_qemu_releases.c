@@ -253,6 +253,9 @@ static void models(void)
 		{ "Snowridge-v4", "6.1", "6.2" },
 		{ "SapphireRapids-v2", "8.0", "8.1" },
 		{ "GraniteRapids", "8.0", "8.1" },
+		{ "Icelake-Server-v3", "4.2", "5.0" },
+		{ "SapphireRapids-v3", "9.0", "9.1" },
+		{ "GraniteRapids-v2", "9.1", "9.2" },
 	};
 	/* The first modelled release, 4.1, already has the -IBRS aliases (as v2) and
 	 * Cascadelake-Server-v2: QEMU's 4.1.0 cpu.c defines them. */
