@@ -91,18 +91,12 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 {
 	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->nhosts, f->nprof);
-	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
-	if (all) {
-		struct fleet_model *mod;
-		char label[256];
-		for (unsigned i = 0; i < f->nprof; i++)
-			all[i] = i;
-		unsigned nmod = fleet_group_models(f, all, f->nprof, &mod);
-		fleet_group_label(mod, nmod, label, sizeof(label));
-		printf("# processor models (most hosts first): %s\n", label);
-		free(mod);
-		free(all);
-	}
+	struct fleet_model *mod;
+	char label[256];
+	unsigned nmod = fleet_all_models(f, &mod);
+	fleet_group_label(mod, nmod, label, sizeof(label));
+	printf("# processor models (most hosts first): %s\n", label);
+	free(mod);
 	if (b->timer_dropped)
 		printf("# the hosts' preemption-timer rates differ: the timer control is left out\n");
 	printf("#\n# what each host gives up against its own offer:\n");

@@ -134,6 +134,12 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 	printf("nvmx matrix: %llu host%s, %u unique profile%s; rows are sources (VMs started there with\n"
 	       "its own offer), columns destinations\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof,
 	       f->nprof == 1 ? "" : "s");
+	struct fleet_model *mod;
+	unsigned nmod = fleet_all_models(f, &mod);
+	char label[256];
+	fleet_group_label(mod, nmod, label, sizeof(label));
+	free(mod);
+	printf("processor models (most hosts first): %s\n", label);
 	printf("semantics saved-msrs: the VMM writes back the VMX MSRs it saved (for QEMU, which\n"
 	       "rebuilds them from the VM's -cpu, give --cpu SPEC)\n");
 	if (mx->npol == 1)
@@ -240,8 +246,12 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 static void report_json(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
 			bool reasons)
 {
-	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,\"rows\":\"%s\",\"policies\":[",
-	       f->nhosts, f->nprof, r->per_host ? "hosts" : "profiles");
+	struct fleet_model *mod;
+	unsigned nmod = fleet_all_models(f, &mod);
+	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,", f->nhosts, f->nprof);
+	fleet_group_json(stdout, mod, nmod);
+	free(mod);
+	printf(",\"rows\":\"%s\",\"policies\":[", r->per_host ? "hosts" : "profiles");
 	for (unsigned k = 0; k < mx->npol; k++)
 		printf("%s\"%s\"", k ? "," : "", fleet_policy_name(mx->pol[k]));
 	/* The revoke policies model a proposal no released kernel implements. */

@@ -126,6 +126,8 @@ struct fleet_model {
 };
 unsigned fleet_group_models(const struct fleet *f, const unsigned *profs, unsigned n,
 			    struct fleet_model **out);
+/* The same over every profile of the fleet. */
+unsigned fleet_all_models(const struct fleet *f, struct fleet_model **out);
 /* "A, B, C" (up to three models) or "A + N more models"; A the most common. */
 void fleet_group_label(const struct fleet_model *m, unsigned nm, char *buf, size_t n);
 /* "label":"...","example":"A","models":[{"cpu":"A","hosts":N},...] (no braces). */

@@ -39,6 +39,19 @@ unsigned fleet_group_models(const struct fleet *f, const unsigned *profs, unsign
 	return nm;
 }
 
+unsigned fleet_all_models(const struct fleet *f, struct fleet_model **out)
+{
+	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	*out = NULL;
+	if (!all)
+		return 0;
+	for (unsigned i = 0; i < f->nprof; i++)
+		all[i] = i;
+	unsigned nm = fleet_group_models(f, all, f->nprof, out);
+	free(all);
+	return nm;
+}
+
 void fleet_group_label(const struct fleet_model *m, unsigned nm, char *buf, size_t n)
 {
 	size_t len = 0;

@@ -48,4 +48,12 @@ assert d["label"] == "Intel Xeon E5-2620 v4 + 3 more models", d["label"]
 t_ok "baseline text names the models" \
 	grep -q '^# processor models (most hosts first): Intel Xeon E5-2620 v4 + 3 more models$' \
 	<(run baseline)
+run matrix --json >"$tmp/matrix.json"
+t_ok "matrix --json: the fleet's example and label" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["example"] == "Intel Xeon E5-2620 v4" and d["label"] == "Intel Xeon E5-2620 v4 + 3 more models", d
+' "$tmp/matrix.json"
+t_ok "matrix text names the models" \
+	grep -q '^processor models (most hosts first): Intel Xeon E5-2620 v4 + 3 more models$' <(run matrix)
 t_done
