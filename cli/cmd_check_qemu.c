@@ -39,26 +39,12 @@ bool check_wants_cpu(int argc, char **argv)
 	return false;
 }
 
-static const char *item_text(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
-{
-	switch (it->kind) {
-	case NVMX_QFIX_VMX_MINUS:
-	case NVMX_QFIX_CPUID_MINUS:
-		snprintf(buf, n, "-%s", it->name);
-		break;
-	default:
-		snprintf(buf, n, "%s=off", it->name);
-		break;
-	}
-	return buf;
-}
-
 static void fixed_spec(const struct qcheck *q, char *buf, size_t n)
 {
 	size_t len = (size_t)snprintf(buf, n, "%s", q->spec);
 	for (unsigned i = 0; i < q->fix.n && len < n; i++) {
 		char t[96];
-		len += (size_t)snprintf(buf + len, n - len, ",%s", item_text(&q->fix.item[i], t, sizeof(t)));
+		len += (size_t)snprintf(buf + len, n - len, ",%s", nvmx_qemu_fix_item_str(&q->fix.item[i], t, sizeof(t)));
 	}
 }
 

@@ -57,27 +57,13 @@ static void json_features(FILE *f, uint64_t feats)
 	fputc(']', f);
 }
 
-static const char *fix_item_text(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
-{
-	switch (it->kind) {
-	case NVMX_QFIX_VMX_MINUS:
-	case NVMX_QFIX_CPUID_MINUS:
-		snprintf(buf, n, "-%s", it->name);
-		break;
-	default:
-		snprintf(buf, n, "%s=off", it->name);
-		break;
-	}
-	return buf;
-}
-
 static void fix_cpu_string(const char *spec, const struct nvmx_qemu_fix *fx, char *buf, size_t n)
 {
 	size_t len = (size_t)snprintf(buf, n, "%s", spec);
 	for (unsigned i = 0; i < fx->n && len < n; i++) {
 		char item[96];
 		len += (size_t)snprintf(buf + len, n - len, ",%s",
-					fix_item_text(&fx->item[i], item, sizeof(item)));
+					nvmx_qemu_fix_item_str(&fx->item[i], item, sizeof(item)));
 	}
 }
 
@@ -552,7 +538,7 @@ int cmd_qemu_check(int argc, char **argv)
 			for (unsigned i = 0; i < fix.n; i++) {
 				char item[96];
 				printf("%s", i ? "," : "");
-				cli_json_str(stdout, fix_item_text(&fix.item[i], item, sizeof(item)));
+				cli_json_str(stdout, nvmx_qemu_fix_item_str(&fix.item[i], item, sizeof(item)));
 			}
 			printf("],\"cpu\":");
 			if (fix.found)

@@ -13,15 +13,6 @@
 #include "fleet.h"
 #include "nvmx/qemu_migrate.h"
 
-static const char *item_text(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
-{
-	if (it->kind == NVMX_QFIX_VMX_MINUS || it->kind == NVMX_QFIX_CPUID_MINUS)
-		snprintf(buf, n, "-%s", it->name);
-	else
-		snprintf(buf, n, "%s=off", it->name);
-	return buf;
-}
-
 bool fleet_qemu_fit(struct fleet *f, const unsigned *profs, unsigned n,
 		    const struct nvmx_qemu_release *r, bool libvirt, struct nvmx_qemu_fleet_fit *fit)
 {
@@ -88,7 +79,7 @@ void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsign
 		} else {
 			fprintf(out, "-cpu %s-v%u,vmx=on", fit.model->name, fit.version);
 			for (unsigned i = 0; i < fit.n; i++)
-				fprintf(out, ",%s", item_text(&fit.item[i], t, sizeof(t)));
+				fprintf(out, ",%s", nvmx_qemu_fix_item_str(&fit.item[i], t, sizeof(t)));
 			fputc('\n', out);
 		}
 	}
@@ -116,7 +107,7 @@ void fleet_qemu_json(FILE *out, struct fleet *f, const unsigned *profs, unsigned
 	fprintf(out, "true,\"replays\":%u,\"kept\":%u,\"cpu\":\"%s-v%u,vmx=on", fit.replays, fit.kept,
 		fit.model->name, fit.version);
 	for (unsigned i = 0; i < fit.n; i++)
-		fprintf(out, ",%s", item_text(&fit.item[i], t, sizeof(t)));
+		fprintf(out, ",%s", nvmx_qemu_fix_item_str(&fit.item[i], t, sizeof(t)));
 	fprintf(out, "\",\"host_passthrough\":%s}", n == 1 ? "true" : "false");
 }
 

@@ -7,6 +7,7 @@
 #include "nvmx/qemu.h"
 #include "kernels.h"
 #include "names.h"
+#include "fmt.h"
 
 #define B(n) (UINT64_C(1) << (n))
 
@@ -49,6 +50,18 @@ bool nvmx_qemu_run(const struct nvmx_qemu_env *env, const struct nvmx_qemu_cpu *
 }
 
 /* ---- Flags that make it start ------------------------------------------------ */
+
+const char *nvmx_qemu_fix_item_str(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)
+{
+	struct fmt f = fmt_init(buf, n);
+	bool minus = it->kind == NVMX_QFIX_VMX_MINUS || it->kind == NVMX_QFIX_CPUID_MINUS;
+	if (minus)
+		fmt_str(&f, "-");
+	fmt_str(&f, it->name);
+	if (!minus)
+		fmt_str(&f, "=off");
+	return buf;
+}
 
 void nvmx_qemu_fix_apply(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_fix_item *items,
 			 unsigned n)

@@ -301,8 +301,30 @@ static void plan_order(void)
 	       "QEMU 4.2 has no BASIC guard: forced features write 0x480 anyway");
 }
 
+/* How a fix item is spelled in -cpu: QEMU's property syntax per kind. */
+static void fix_item_spelling(void)
+{
+	static const struct { enum nvmx_qemu_fix_kind kind; const char *name, *want; } t[] = {
+		{ NVMX_QFIX_VMX_OFF, "vmx-posted-intr", "vmx-posted-intr=off" },
+		{ NVMX_QFIX_VMX_MINUS, "vmx-encls-exit", "-vmx-encls-exit" },
+		{ NVMX_QFIX_CPUID_OFF, "pku", "pku=off" },
+		{ NVMX_QFIX_CPUID_MINUS, "mpx", "-mpx" },
+	};
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct nvmx_qemu_fix_item it = { .kind = t[i].kind, .name = t[i].name };
+		char buf[64];
+		const char *s = nvmx_qemu_fix_item_str(&it, buf, sizeof(buf));
+		tap_ok(s == buf && !strcmp(buf, t[i].want), "fix item %s (%s)", t[i].want, buf);
+	}
+	struct nvmx_qemu_fix_item it = { .kind = NVMX_QFIX_VMX_OFF, .name = "vmx-posted-intr" };
+	char small[8];
+	nvmx_qemu_fix_item_str(&it, small, sizeof(small));
+	tap_ok(strlen(small) == sizeof(small) - 1, "a short buffer is cut and NUL-terminated");
+}
+
 int main(void)
 {
+	fix_item_spelling();
 	golden();
 	lookup();
 	names();

@@ -364,6 +364,9 @@ struct nvmx_qemu_fix {
 /* Apply fix items to a parsed -cpu, as if appended to the string. */
 void nvmx_qemu_fix_apply(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_fix_item *items,
 			 unsigned n);
+/* How a fix item is written in -cpu: "-NAME" for a feature QEMU only knows
+ * as a minus flag, "NAME=off" otherwise; NUL-terminated in buf, returns buf. */
+const char *nvmx_qemu_fix_item_str(const struct nvmx_qemu_fix_item *it, char *buf, size_t n);
 /*
  * Find a short list of flags that makes the VM start: turn off what
  * enforce refused or what KVM rejected, re-run until it starts, then drop
