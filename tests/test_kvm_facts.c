@@ -17,7 +17,9 @@
 #include "tap.h"
 #include "hostgen.h"
 
-/* The releases, oldest first, as the brief and the conformance data name them. */
+/* The releases, oldest first, as the brief and the conformance data name them.
+ * Deliberately the nine conformance releases, named: the tables below are facts read for
+ * each of them. Other rows are covered by tests that walk nvmx_kernel_at(). */
 enum rel { R510, R515, R519, R61, R66, R612, R6182, R70, R713, NREL };
 static const char *const rel_name[NREL] = { "5.10", "5.15", "5.19", "6.1", "6.6",
 					    "6.12", "6.18.2", "7.0", "7.1.3" };
