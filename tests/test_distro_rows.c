@@ -9,6 +9,7 @@
  * every bundled dump the row differs from its base only where its changes
  * say.  Expected values are literals, never asked of the model.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,113 @@ static const char *version_str(const struct nvmx_kernel *k, char *buf, size_t n)
 	uint32_t v = nvmx_kernel_version(k);
 	snprintf(buf, n, "%u.%u.%u", v >> 24, (v >> 16) & 0xff, v & 0xffff);
 	return buf;
+}
+
+/* Every row, derived or not, walked through the public API so a new row is covered:
+ * a row named like a version ("6.1.158", "7.2") carries exactly that version; a
+ * distribution row ships its base's kernel series, except RHEL, whose own kernel series
+ * (8: 4.18, 9: 5.14, 10: 6.12) carries KVM backported from its newer base; names and
+ * aliases are unique and find their own row. */
+static bool name_is_version(const char *name, uint32_t *ver)
+{
+	unsigned a, b, c = 0;
+	int n = 0;
+	if (sscanf(name, "%u.%u%n", &a, &b, &n) != 2)
+		return false;
+	if (name[n] == '.') {
+		int m = 0;
+		if (sscanf(name + n, ".%u%n", &c, &m) != 1)
+			return false;
+		n += m;
+	}
+	if (name[n] || !isdigit((unsigned char)name[0]))
+		return false;
+	*ver = (uint32_t)a << 24 | (uint32_t)b << 16 | c;
+	return true;
+}
+
+static void test_row_versions(void)
+{
+	unsigned bad = 0, named = 0, distros = 0, rhel = 0;
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i), *b = nvmx_kernel_base(k);
+		const char *name = nvmx_kernel_name(k), *distro = nvmx_kernel_distro(k);
+		uint32_t v = nvmx_kernel_version(k), want;
+		char vs[32];
+		version_str(k, vs, sizeof(vs));
+		if (name_is_version(name, &want)) {
+			named++;
+			if (v != want) {
+				tap_diag("%s: version %s", name, vs);
+				bad++;
+			}
+		}
+		if (!distro)
+			continue;
+		distros++;
+		uint32_t series = v >> 16;
+		if (!b) {
+			tap_diag("%s: a distribution row without a base", name);
+			bad++;
+		} else if (!strncmp(distro, "RHEL ", 5)) {
+			static const struct { unsigned major; uint32_t series; } rh[] = {
+				{ 8, 4 << 8 | 18 }, { 9, 5 << 8 | 14 }, { 10, 6 << 8 | 12 },
+			};
+			unsigned major = (unsigned)atoi(distro + 5), j = 0;
+			rhel++;
+			while (j < sizeof(rh) / sizeof(rh[0]) && rh[j].major != major)
+				j++;
+			if (j == sizeof(rh) / sizeof(rh[0]) || series != rh[j].series ||
+			    nvmx_kernel_version(b) >> 16 < series) {
+				tap_diag("%s: version %s, base %s", name, vs, nvmx_kernel_name(b));
+				bad++;
+			}
+		} else if (series != nvmx_kernel_version(b) >> 16) {
+			tap_diag("%s: version %s, base %s", name, vs, nvmx_kernel_name(b));
+			bad++;
+		}
+	}
+	tap_ok(!bad && named >= 20 && distros >= 15 && rhel >= 4,
+	       "every row named like a version has that version (%u rows); every distribution row "
+	       "ships its base's series, RHEL its own (%u rows, %u RHEL)", named, distros, rhel);
+	/* Names and aliases: one spelling, one row. */
+	bad = 0;
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (nvmx_kernel_find(nvmx_kernel_name(k)) != k) {
+			tap_diag("%s does not find its own row", nvmx_kernel_name(k));
+			bad++;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(nvmx_kernel_name(k), nvmx_kernel_name(nvmx_kernel_at(j)))) {
+				tap_diag("%s named twice", nvmx_kernel_name(k));
+				bad++;
+			}
+		const char *al = nvmx_kernel_aliases(k);
+		while (al && *al) {
+			size_t n = strcspn(al, " ");
+			for (unsigned j = 0; j < nvmx_kernel_count(); j++) {
+				const struct nvmx_kernel *o = nvmx_kernel_at(j);
+				const char *oa = nvmx_kernel_aliases(o);
+				if (strlen(nvmx_kernel_name(o)) == n && !strncmp(nvmx_kernel_name(o), al, n)) {
+					tap_diag("alias %.*s of %s is a row's name", (int)n, al, nvmx_kernel_name(k));
+					bad++;
+				}
+				while (o != k && oa && *oa) {
+					size_t m = strcspn(oa, " ");
+					if (m == n && !strncmp(oa, al, n)) {
+						tap_diag("alias %.*s on %s and %s", (int)n, al, nvmx_kernel_name(k),
+							 nvmx_kernel_name(o));
+						bad++;
+					}
+					oa += m + (oa[m] == ' ');
+				}
+			}
+			al += n + (al[n] == ' ');
+		}
+	}
+	tap_ok(!bad, "row names and aliases are unique and each name finds its row (%u rows)",
+	       nvmx_kernel_count());
 }
 
 /* ---- identity: what the distribution publishes ----------------------------- */
@@ -156,6 +264,7 @@ static void test_identity(void)
 		}
 	}
 	tap_ok(!bad, "every upstream row's version is its name");
+	test_row_versions();
 }
 
 /* ---- debian-12: USR_WAIT_PAUSE and pt_mode ---------------------------------- */
