@@ -161,6 +161,7 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	const char *vflags = NULL, *flags = NULL, *vendor = NULL, *mname = NULL;
 	size_t vflen = 0, flen = 0, vlen = 0, mlen = 0;
 	unsigned vfline = 0, lineno = 0, fam = 0, model = 0, step = 0;
+	unsigned famline = 0, modelline = 0, stepline = 0;
 	bool have_fam = false, have_model = false, have_step = false;
 	const char *p = buf, *end = buf + len;
 	/* The first processor's block: up to the first blank line after content. */
@@ -194,13 +195,25 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 		} else if ((v = key_value(line, n, "model name", &vl))) {
 			mname = v, mlen = vl;
 		} else if ((v = key_value(line, n, "cpu family", &vl))) {
-			have_fam = parse_uint(v, vl, &fam);
+			have_fam = parse_uint(v, vl, &fam), famline = lineno;
 		} else if ((v = key_value(line, n, "model", &vl))) {
-			have_model = parse_uint(v, vl, &model);
+			have_model = parse_uint(v, vl, &model), modelline = lineno;
 		} else if ((v = key_value(line, n, "stepping", &vl))) {
-			have_step = parse_uint(v, vl, &step);
+			have_step = parse_uint(v, vl, &step), stepline = lineno;
 		}
 	}
+	/* The CPUID signature's widths, as every host reader takes them. */
+	static const struct { const char *key; unsigned max; } sig[] = {
+		{ "cpu family", 15 + 255 }, { "model", 255 }, { "stepping", 15 },
+	};
+	const unsigned sv[] = { fam, model, step }, sl[] = { famline, modelline, stepline };
+	const bool sh[] = { have_fam, have_model, have_step };
+	for (unsigned i = 0; i < 3; i++)
+		if (sh[i] && sv[i] > sig[i].max) {
+			io_error(d, "%s:%u: %s %u is out of range (at most %u)", label, sl[i], sig[i].key,
+				 sv[i], sig[i].max);
+			return -1;
+		}
 	if (!flags || !word_in(flags, flen, "vmx")) {
 		io_error(d, "%s: /proc/cpuinfo without the 'vmx' flag: VMX is absent, disabled in the "
 			 "firmware, or hidden by a hypervisor", label);

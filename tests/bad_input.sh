@@ -320,6 +320,8 @@ printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\nvmx flags
 row cpuinfo-1 2 "bad/noline.cpuinfo: /proc/cpuinfo has no 'vmx flags' line" "$A" "a kernel before 5.6 (no vmx flags line)" -- decode bad/noline.cpuinfo
 row cpuinfo-2 2 "bad/novmx.cpuinfo: /proc/cpuinfo without the 'vmx' flag" "$A" "VMX absent or hidden" -- decode bad/novmx.cpuinfo
 row cpuinfo-3 2 "bad/aggr.cpuinfo:4: vmx flags: 'apicv' without all of its parts" "$A" "an aggregate flag without its parts" -- decode bad/aggr.cpuinfo
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 330\nstepping\t: 5\nflags\t\t: fpu vmx\nvmx flags\t: vnmi\n' >bad/model.cpuinfo
+row cpuinfo-4 2 "bad/model.cpuinfo:4: model 330 is out of range (at most 255)" "$A" "a CPUID signature field wider than CPUID's" -- decode bad/model.cpuinfo
 
 # -- JSON host ---------------------------------------------------------------------
 A="JSON host"
