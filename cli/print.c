@@ -15,6 +15,21 @@ void print_msrs_json(FILE *f, const struct nvmx_msrs *m)
 	fputc('}', f);
 }
 
+/* One bit or field as the lists below name it: Linux name, else SDM name,
+ * else "bit N", with QEMU's name in parentheses. */
+static void print_one_field(FILE *f, const struct nvmx_field *fld, unsigned b, bool first)
+{
+	fprintf(f, "%s", first ? "" : ", ");
+	if (fld && fld->linux_name)
+		fprintf(f, "%s", fld->linux_name);
+	else if (fld && fld->sdm)
+		fprintf(f, "%s", fld->sdm);
+	else
+		fprintf(f, "bit %u", b);
+	if (fld && fld->qemu)
+		fprintf(f, " (%s)", fld->qemu);
+}
+
 void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift)
 {
 	bool first = true;
@@ -22,16 +37,8 @@ void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift
 		if (!((bits >> b) & 1))
 			continue;
 		const struct nvmx_field *fld = b + shift < 64 ? nvmx_field_at(id, b + shift) : NULL;
-		fprintf(f, "%s", first ? "" : ", ");
+		print_one_field(f, fld, b, first);
 		first = false;
-		if (fld && fld->linux_name)
-			fprintf(f, "%s", fld->linux_name);
-		else if (fld && fld->sdm)
-			fprintf(f, "%s", fld->sdm);
-		else
-			fprintf(f, "bit %u", b);
-		if (fld && fld->qemu)
-			fprintf(f, " (%s)", fld->qemu);
 	}
 	if (first)
 		fprintf(f, "(none)");
@@ -127,16 +134,8 @@ void print_field_names(FILE *f, enum nvmx_msr_id id, uint64_t bits)
 		if (fld && fld == prev)
 			continue;	/* a multi-bit field is named once */
 		prev = fld;
-		fprintf(f, "%s", first ? "" : ", ");
+		print_one_field(f, fld, b, first);
 		first = false;
-		if (fld && fld->linux_name)
-			fprintf(f, "%s", fld->linux_name);
-		else if (fld && fld->sdm)
-			fprintf(f, "%s", fld->sdm);
-		else
-			fprintf(f, "bit %u", b);
-		if (fld && fld->qemu)
-			fprintf(f, " (%s)", fld->qemu);
 	}
 	if (first)
 		fprintf(f, "(none)");
