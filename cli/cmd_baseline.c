@@ -48,7 +48,7 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
 	printf(",\"qemu\":");
 	if (all) {
-		struct fleet_model *mod;
+		struct nvmx_fleet_model *mod;
 		for (unsigned i = 0; i < f->nprof; i++)
 			all[i] = i;
 		fleet_qemu_json(stdout, f, all, f->nprof, rel);
@@ -91,10 +91,10 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 {
 	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->nhosts, f->nprof);
-	struct fleet_model *mod;
+	struct nvmx_fleet_model *mod;
 	char label[256];
 	unsigned nmod = fleet_all_models(f, &mod);
-	fleet_group_label(mod, nmod, label, sizeof(label));
+	nvmx_fleet_models_label(mod, nmod, label, sizeof(label));
 	printf("# processor models (most hosts first): %s\n", label);
 	free(mod);
 	if (b->timer_dropped)

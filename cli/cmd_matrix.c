@@ -134,10 +134,10 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 	printf("nvmx matrix: %llu host%s, %u unique profile%s; rows are sources (VMs started there with\n"
 	       "its own offer), columns destinations\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof,
 	       f->nprof == 1 ? "" : "s");
-	struct fleet_model *mod;
+	struct nvmx_fleet_model *mod;
 	unsigned nmod = fleet_all_models(f, &mod);
 	char label[256];
-	fleet_group_label(mod, nmod, label, sizeof(label));
+	nvmx_fleet_models_label(mod, nmod, label, sizeof(label));
 	free(mod);
 	printf("processor models (most hosts first): %s\n", label);
 	printf("semantics saved-msrs: the VMM writes back the VMX MSRs it saved (for QEMU, which\n"
@@ -246,7 +246,7 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 static void report_json(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
 			bool reasons)
 {
-	struct fleet_model *mod;
+	struct nvmx_fleet_model *mod;
 	unsigned nmod = fleet_all_models(f, &mod);
 	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,", f->nhosts, f->nprof);
 	fleet_group_json(stdout, mod, nmod);

@@ -89,10 +89,10 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 		for (unsigned i = 0; i < f->nprof; i++)
 			if (pools->pool_of[i] == q)
 				members[n++] = i;
-		struct fleet_model *mod;
+		struct nvmx_fleet_model *mod;
 		unsigned nmod = fleet_group_models(f, members, n, &mod);
 		char label[256];
-		fleet_group_label(mod, nmod, label, sizeof(label));
+		nvmx_fleet_models_label(mod, nmod, label, sizeof(label));
 		free(mod);
 		snprintf(what, sizeof(what), "pool %u (%s)", q + 1, label);
 		putchar('\n');
@@ -224,7 +224,7 @@ int cmd_pools(int argc, char **argv)
 		for (unsigned i = 0; mem && i < f.nprof; i++)
 			if (pools.pool_of[i] == q)
 				mem[nm++] = i;
-		struct fleet_model *mod = NULL;
+		struct nvmx_fleet_model *mod = NULL;
 		unsigned nmod = mem ? fleet_group_models(&f, mem, nm, &mod) : 0;
 		if (json) {
 			printf("%s{\"id\":%u,\"hosts\":%llu,\"profiles\":%u,", q ? "," : "", q + 1,
@@ -241,7 +241,7 @@ int cmd_pools(int argc, char **argv)
 			printf(",\"members\":[");
 		} else {
 			char label[256];
-			fleet_group_label(mod, nmod, label, sizeof(label));
+			nvmx_fleet_models_label(mod, nmod, label, sizeof(label));
 			printf("\npool %u (%s): %llu host%s, %u profile%s; VMs start with:\n", q + 1, label,
 			       pools.hosts[q], pools.hosts[q] == 1 ? "" : "s", pools.profiles[q],
 			       pools.profiles[q] == 1 ? "" : "s");

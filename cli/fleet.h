@@ -118,20 +118,15 @@ const char *fleet_policy_name(unsigned i);
 void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n);
 /*
  * The processor models of profiles profs[0..n) with their host counts, most
- * hosts first, ties by name (cli/fleet_label.c); *out is malloc'd (free it).
+ * hosts first, ties by name (nvmx_fleet_models_sort); *out is malloc'd (free
+ * it).  The label is nvmx_fleet_models_label's.
  */
-struct fleet_model {
-	const char *cpu;		/* a profile's cpu (the dump's name) */
-	unsigned long long hosts;
-};
 unsigned fleet_group_models(const struct fleet *f, const unsigned *profs, unsigned n,
-			    struct fleet_model **out);
+			    struct nvmx_fleet_model **out);
 /* The same over every profile of the fleet. */
-unsigned fleet_all_models(const struct fleet *f, struct fleet_model **out);
-/* "A, B, C" (up to three models) or "A + N more models"; A the most common. */
-void fleet_group_label(const struct fleet_model *m, unsigned nm, char *buf, size_t n);
+unsigned fleet_all_models(const struct fleet *f, struct nvmx_fleet_model **out);
 /* "label":"...","example":"A","models":[{"cpu":"A","hosts":N},...] (no braces). */
-void fleet_group_json(FILE *out, const struct fleet_model *m, unsigned nm);
+void fleet_group_json(FILE *out, const struct nvmx_fleet_model *m, unsigned nm);
 /* "ept=0 pml=0" (empty when none given) */
 void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n);
 const char *fleet_member_name(const struct fleet *f, size_t i);

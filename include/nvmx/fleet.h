@@ -90,6 +90,32 @@ unsigned nvmx_fleet_classify(const struct nvmx_fleet_host *fh, const unsigned lo
 			     unsigned *table, size_t cap, struct nvmx_fleet_class *classes,
 			     unsigned *class_of);
 
+/* ---- What a group is made of ---------------------------------------------- */
+
+/*
+ * A group's processor models (a pool, a matrix's fleet, a baseline's hosts)
+ * with their host counts.  Count each member in with nvmx_fleet_models_add
+ * (m needs room for one entry per distinct cpu: at most one per member; cpu
+ * is the caller's string, e.g. a dump's name, and must outlive m), then
+ * nvmx_fleet_models_sort: most hosts first, ties by name (byte order), so the
+ * order never depends on the input order.  m[0] is then the group's example,
+ * its most common processor.
+ */
+struct nvmx_fleet_model {
+	const char *cpu;
+	unsigned long long hosts;
+};
+
+void nvmx_fleet_models_add(struct nvmx_fleet_model *m, unsigned *nm, const char *cpu,
+			   unsigned long long hosts);
+void nvmx_fleet_models_sort(struct nvmx_fleet_model *m, unsigned nm);
+/*
+ * The label of sorted models: "A, B, C" (up to three) or "A + N more models"
+ * (A the most common), "" for none.  Into buf[0..n) (truncated, terminated
+ * when n > 0); returns the length it needs, as snprintf does.
+ */
+size_t nvmx_fleet_models_label(const struct nvmx_fleet_model *m, unsigned nm, char *buf, size_t n);
+
 /* ---- Hashing (profiles, classes) ------------------------------------------ */
 
 uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n);
