@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * nvmx kernels: every release row with its distribution, base, the named
- * changes it applies to the base and how it was verified.  --markdown prints
+ * changes it applies to the base and how it was verified.  --format markdown prints
  * the table docs/kernels.md carries (tests/kernels_doc.sh keeps it current).
  */
 #include <string.h>
@@ -127,24 +127,27 @@ static void print_markdown(const struct nvmx_kernel *k)
 }
 
 struct kernels_args {
-	bool json, md;
+	const char *format;
 };
 
 const struct opt kernels_opts[] = {
-	OPT_FLAG("json", NULL, struct kernels_args, json, "a JSON array"),
-	OPT_FLAG("markdown", NULL, struct kernels_args, md, "the table of docs/kernels.md"),
+	OPT_FORMAT(struct kernels_args, format,
+		   "text (default), json (a JSON array) or markdown (the table of docs/kernels.md)"),
+	OPT_FORMAT_FLAG("json", struct kernels_args, format, "a JSON array (--format json)"),
+	OPT_FORMAT_FLAG("markdown", struct kernels_args, format, "the same as --format markdown"),
 	OPT_END,
 };
 
 int cmd_kernels(int argc, char **argv)
 {
-	struct kernels_args a = { false, false };
+	struct kernels_args a = { NULL };
 	int prc = opts_parse("kernels", kernels_opts, &a, NULL, NULL, argc, argv);
 	if (prc)
 		return prc;
-	bool json = a.json, md = a.md;
-	if (json && md)
-		return cli_usage_error("kernels", "--json and --markdown exclude each other");
+	const char *fmt = a.format ? a.format : "text";
+	bool json = !strcmp(fmt, "json"), md = !strcmp(fmt, "markdown");
+	if (!json && !md && strcmp(fmt, "text"))
+		return cli_usage_error("kernels", "--format: text, json or markdown");
 	if (json)
 		putchar('[');
 	if (md)

@@ -72,29 +72,25 @@ static void print_reads_text(const struct nvmx_vcpu *vcpu)
 struct restore_args {
 	struct kvm_opts ko;
 	struct vcpu_opts vo;
-	struct write *writes;
-	unsigned nw;
+	const char *ops[MAX_WRITES + 1];
+	unsigned nops;
 	const char *host;
 	bool json;
 };
 
-/* HOST, then MSR=VALUE writes. */
+/* HOST (unless --to HOST), then MSR=VALUE writes; sorted out after parsing. */
 static int operand_write(void *ctx, const char *arg)
 {
 	struct restore_args *a = ctx;
-	if (!a->host) {
-		a->host = arg;
-		return 0;
-	}
-	if (a->nw >= MAX_WRITES)
+	if (a->nops >= MAX_WRITES + 1)
 		return cli_usage_error("restore", "more than %d writes", MAX_WRITES);
-	if (parse_write(arg, &a->writes[a->nw]))
-		return EXIT_USAGE;
-	a->nw++;
+	a->ops[a->nops++] = arg;
 	return 0;
 }
 
 const struct opt restore_opts[] = {
+	OPT_STRING("to", NULL, "HOST", struct restore_args, host,
+		   "the host written to (or HOST before the writes)"),
 	KVM_OPTS(struct restore_args, ko),
 	VCPU_OPTS(struct restore_args, vo),
 	OPT_FLAG("json", NULL, struct restore_args, json, "one JSON document"),
@@ -107,17 +103,25 @@ int cmd_restore(int argc, char **argv)
 	static struct restore_args a;
 	memset(&a, 0, sizeof(a));
 	vcpu_opts_init(&a.vo);
-	a.writes = writes;
 	int prc = opts_parse("restore", restore_opts, &a, NULL, operand_write, argc, argv);
 	if (prc)
 		return prc;
 	struct kvm_opts ko = a.ko;
 	struct vcpu_opts vo = a.vo;
-	unsigned nw = a.nw;
 	const char *host = a.host;
 	bool json = a.json;
+	unsigned nw = 0, first = 0;
+	if (!host && a.nops)
+		host = a.ops[first++];
 	if (!host)
 		return cli_usage_error("restore", "HOST is required (a .msrs dump or JSON)");
+	for (unsigned i = first; i < a.nops; i++) {
+		if (nw >= MAX_WRITES)
+			return cli_usage_error("restore", "more than %d writes", MAX_WRITES);
+		if (parse_write(a.ops[i], &writes[nw]))
+			return EXIT_USAGE;
+		nw++;
+	}
 	int rc = kvmopts_finish(&ko, "restore", "");
 	if (rc)
 		return rc;

@@ -173,7 +173,8 @@ struct upgrade_args {
 	struct kvm_opts ko;
 	struct guest g;
 	const char *from_name, *to_name, *releases, *path, *inventory;
-	bool all, md, json;
+	const char *format;
+	bool all;
 	uint64_t quirks;
 	struct nvmx_hostfile *hosts;
 	unsigned nhosts;
@@ -263,8 +264,10 @@ const struct opt upgrade_opts[] = {
 		   "with --all: only these releases"),
 	OPT_STRING("path", NULL, "A,B,...", struct upgrade_args, path,
 		   "an operator's path: A->B, B->C, ... and back (B->A, ...), printed as --all does"),
-	OPT_FLAG("markdown", NULL, struct upgrade_args, md, "with --all: a markdown table"),
-	OPT_FLAG("json", NULL, struct upgrade_args, json, "one JSON document"),
+	OPT_FORMAT(struct upgrade_args, format,
+		   "text (default), json (one JSON document) or, with --all or --path, markdown"),
+	OPT_FORMAT_FLAG("json", struct upgrade_args, format, "one JSON document (--format json)"),
+	OPT_FORMAT_FLAG("markdown", struct upgrade_args, format, "the same as --format markdown"),
 	OPT_END,
 };
 
@@ -500,7 +503,13 @@ int cmd_upgrade(int argc, char **argv)
 	struct guest g = u.g;
 	const char *from_name = u.from_name, *to_name = u.to_name;
 	unsigned nhosts = u.nhosts;
-	bool all = u.all || u.path, md = u.md, json = u.json;
+	bool all = u.all || u.path;
+	const char *fmt = u.format ? u.format : "text";
+	bool md = !strcmp(fmt, "markdown"), json = !strcmp(fmt, "json");
+	if (!md && !json && strcmp(fmt, "text"))
+		return cli_usage_error("upgrade", "--format: text, json or markdown");
+	if (md && !all)
+		return cli_usage_error("upgrade", "--format markdown is the table of --all or --path");
 	if (u.releases && u.path)
 		return cli_usage_error("upgrade", "--releases and --path: choose one");
 	if (u.releases && parse_releases(u.releases, sel, &nsel))
@@ -513,8 +522,6 @@ int cmd_upgrade(int argc, char **argv)
 		return cli_usage_error("upgrade", "give at least one HOST (or --inventory FILE)");
 	if (!all && (!(from_name || (u.inventory && !nhosts)) || !to_name))
 		return cli_usage_error("upgrade", "--from-kvm OLD and --kvm NEW are required (or --all)");
-	if (all && md && json)
-		return cli_usage_error("upgrade", "--markdown and --json: choose one");
 	g.quirks = u.quirks;
 	/* Parameters are checked against the newest release that has them. */
 	o.kernel = nvmx_kernel_default();

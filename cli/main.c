@@ -34,7 +34,7 @@ const struct cmd nvmx_cmds[] = {
 	  "what KVM offers from <root>/dev/kvm.  Prints every differing bit by name.\n"
 	  "Exit 0 agree, 1 differ, 3 a live source is unavailable.\n" },
 	{ "restore", cmd_restore, "KVM_SET_MSRS of VMX MSRs checked as a release checks it",
-	  "usage: nvmx restore HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs]\n"
+	  "usage: nvmx restore HOST|--to HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs]\n"
 	  "         [--guest-cpuid SPEC] [--pmu-version N] [--disable-quirks MASK]\n"
 	  "         [--policy strict|revoke-keep|revoke-clear] [--revoke-since RELEASE]\n"
 	  "         [--state has-run,vmxon,guest-mode,evmcs,evmcs-pgc] [MSR=VALUE]... [--json]\n"
@@ -78,13 +78,13 @@ const struct cmd nvmx_cmds[] = {
 	  "Exit 0 safe, 1 otherwise.\n" },
 	{ "upgrade", cmd_upgrade, "do VMs started under one KVM release restore under another, per host",
 	  "usage: nvmx upgrade --from-kvm OLD --kvm NEW [--param NAME=VALUE]... HOST... [--json]\n"
-	  "       nvmx upgrade --all [--releases A,B,...] [--markdown|--json] HOST...\n"
+	  "       nvmx upgrade --all [--releases A,B,...] [--format text|json|markdown] HOST...\n"
 	  "\n"
 	  "For each host: the VMX MSRs a fresh vCPU has under OLD, written in QEMU's order\n"
 	  "into a fresh vCPU under NEW on the same host.  Names the bits that break it and\n"
 	  "whether the revoke list (hypothetical: a proposal in no released kernel) would fix\n"
-	  "it.  --all: every older->newer release pair, summarised (--markdown: the README's\n"
-	  "table).  The VM's properties apply to both releases.  KVM options: --param\n"
+	  "it.  --all: every older->newer release pair, summarised (--format markdown: the\n"
+	  "README's table; --markdown is the old spelling).  The VM's properties apply to both releases.  KVM options: --param\n"
 	  "NAME=VALUE, --hyperv-evmcs.  Exit 1 when any host breaks.\n", },
 	{ "revoke-list", cmd_revoke_list, "bits a release must accept back for VMs from older releases",
 	  "usage: nvmx revoke-list --kvm RELEASE [--since OLDER] [--param NAME=VALUE]... [--hyperv-evmcs]\n"
@@ -95,13 +95,14 @@ const struct cmd nvmx_cmds[] = {
 	  "with the same parameters, and RELEASE does not.  Each bit with the releases and\n"
 	  "hosts that need it.  `restore --policy revoke-keep|revoke-clear` uses it.\n" },
 	{ "kernels", cmd_kernels, "list the supported KVM releases and what changed in each",
-	  "usage: nvmx kernels [--json | --markdown]\n"
+	  "usage: nvmx kernels [--format text|json|markdown]\n"
 	  "\n"
 	  "Every release row, oldest first by release date: name, kernel version, date,\n"
 	  "distribution; a distribution or stable row as its base row plus the named\n"
 	  "changes (upstream commit or distribution patch) it applies; how the row was\n"
 	  "verified (conformance data, kernel harness, or read from tree) and the tree.\n"
-	  "--markdown prints the table of docs/kernels.md.\n" },
+	  "--format markdown (or --markdown) prints the table of docs/kernels.md; --json is\n"
+	  "--format json.\n" },
 	{ "qemu-check", cmd_qemu_check, "would QEMU -cpu MODEL start (and migrate) on a host under a KVM release",
 	  "usage: nvmx qemu-check -cpu MODEL[,FLAG]... --to HOST --kvm RELEASE [--param NAME=VALUE]...\n"
 	  "         [--hyperv-evmcs] [--guest-cpuid SPEC] [--qemu VERSION] [--also HOST@RELEASE]...\n"

@@ -73,6 +73,16 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 	return 0;
 }
 
+int opts_format(void *ctx, const struct opt *o, const char *value)
+{
+	const char **fmt = (const char **)((char *)ctx + o->off);
+	const char *name = value ? value : o->name;
+	if (*fmt && strcmp(*fmt, name))
+		return cli_usage_error(parsing, "two output formats (%s and %s): choose one", *fmt, name);
+	*fmt = name;
+	return 0;
+}
+
 void opts_help(FILE *f, const struct opt *t)
 {
 	if (!t->name) {

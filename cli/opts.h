@@ -33,6 +33,19 @@ struct opt {
 #define OPT_END { NULL, NULL, NULL, NULL, NULL, 0 }
 
 /*
+ * One output format per command: --format FORMAT, and the flags that name a
+ * format (--json for machine output everywhere, older ones such as
+ * --markdown) all set the same const char * (the format's name); two
+ * different formats are a usage error.  The command checks the name.
+ */
+int opts_format(void *ctx, const struct opt *o, const char *value);
+#define OPT_FORMAT(type, field, help) \
+	OPT_CALL_AT("format", NULL, "FORMAT", opts_format, type, field, help)
+/* A flag standing for --format NAME (its own name: "json", "markdown"). */
+#define OPT_FORMAT_FLAG(name, type, field, help) \
+	OPT_CALL_AT(name, NULL, NULL, opts_format, type, field, help)
+
+/*
  * Another parser for what a table cannot name (QEMU's -cpu, single-dash operands):
  * 1 consumed argv[*i] (and its value), 0 not its, -1 usage error (printed).
  */

@@ -37,6 +37,8 @@ t_ok "check --order=ascending (and every option with =) says what --order ascend
 t_ok "... which is the ascending order (BASIC first)" grep -q '"msrs":\[{"msr":"IA32_VMX_BASIC"' <<<"$a"
 # The converted commands say the same with --opt=V as with --opt V, and the
 # new vocabulary's names the same as the old spellings.
+like() { [[ $1 == $2 ]]; }	# like TEXT PATTERN
+run() { "$nvmx" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"; echo "rc=$?"; cat "$tmp/out" "$tmp/err"; }
 same() { # same DESCRIPTION "ARGS A" "ARGS B": identical output and exit status
 	local a b
 	a=$(eval "\"\$nvmx\" $2" 2>&1; echo "rc=$?") b=$(eval "\"\$nvmx\" $3" 2>&1; echo "rc=$?")
@@ -53,13 +55,22 @@ same "matrix --format=csv --policy=all" "matrix \"\$J\" \"\$C\" --kvm 6.1 --form
 same "pools --pools=2 --max-loss=9" "pools \"\$J\" \"\$C\" --pools 2 --max-loss 9" "pools \"\$J\" \"\$C\" --pools=2 --max-loss=9"
 same "fleet-gen --hosts=5 --seed=3" "fleet-gen --hosts 5 --seed 3 --models 2" "fleet-gen --hosts=5 --seed=3 --models=2"
 same "diff, decode --json" "diff \"\$J\" \"\$C\" --json" "diff --json \"\$J\" \"\$C\""
+# One vocabulary: --json is --format json, a format other than JSON is --format
+# (--markdown kept as the old spelling), a destination is --to HOST.
+same "kernels --format markdown (--markdown kept)" "kernels --markdown" "kernels --format=markdown"
+same "kernels --format json is --json" "kernels --json" "kernels --format json"
+same "upgrade --all --format markdown (--markdown kept)" "upgrade --all --releases 5.19,6.1 --markdown \"\$J\" \"\$C\"" "upgrade --all --releases=5.19,6.1 --format=markdown \"\$J\" \"\$C\""
+same "upgrade --format json is --json" "upgrade --from-kvm 5.19 --kvm 6.1 --json \"\$J\"" "upgrade --from-kvm 5.19 --kvm 6.1 --format json \"\$J\""
+same "restore --to HOST (HOST first kept)" "restore \"\$J\" --kvm 6.1 IA32_VMX_PROCBASED_CTLS2=0x0 --json" "restore IA32_VMX_PROCBASED_CTLS2=0x0 --to=\"\$J\" --kvm 6.1 --json"
+a=$(run kernels --json --markdown)
+t_ok "two formats are bad input, said so" like "$a" "rc=2*nvmx kernels: two output formats (json and markdown): choose one*"
+a=$(run upgrade --from-kvm 5.19 --kvm 6.1 --format markdown "$J")
+t_ok "upgrade --format markdown without --all or --path is bad input" like "$a" "rc=2*--format markdown is the table of --all or --path*"
 
 # Every command: --help ends with its option table; each entry (and its alias)
 # is accepted by the parser, a value the same way after '=' as in the next
 # argument, a flag refuses '='; an unknown option is bad input, said so.
 pending=" "
-like() { [[ $1 == $2 ]]; }	# like TEXT PATTERN
-run() { "$nvmx" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"; echo "rc=$?"; cat "$tmp/out" "$tmp/err"; }
 for c in $("$nvmx" --help | awk '/^  [a-z]/ { print $1 }'); do
 	if [[ $pending == *" $c "* ]]; then
 		t_n=$((t_n + 1)); echo "ok $t_n # SKIP $c: no option table yet"; continue

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README's kernel-upgrade tables are what `nvmx upgrade --all --markdown` prints now.
+# README's kernel-upgrade tables are what `nvmx upgrade --all --format markdown` prints now.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 nvmx=${NVMX:-$here/build/nvmx}
@@ -18,21 +18,21 @@ for t in "upgrade-table:" "upgrade-table-cpuid:--guest-cpuid host --pmu-version 
 	n=$((n + 1))
 	tag=${t%%:*} opts=${t#*:}
 	want=$(sed -n "/<!-- $tag:begin -->/,/<!-- $tag:end -->/p" README.md | sed '1d;$d')
-	got=$("$nvmx" upgrade --all --releases "$releases" --markdown $opts data/hosts/*.msrs)
+	got=$("$nvmx" upgrade --all --releases "$releases" --format markdown $opts data/hosts/*.msrs)
 	if [ -n "$want" ] && [ "$want" = "$got" ]; then
-		echo "ok $n - README $tag matches 'nvmx upgrade --all --markdown $opts'"
+		echo "ok $n - README $tag matches 'nvmx upgrade --all --format markdown $opts'"
 	else
-		echo "not ok $n - README $tag is stale: rerun 'build/nvmx upgrade --all --releases $releases --markdown $opts data/hosts/*.msrs'"
+		echo "not ok $n - README $tag is stale: rerun 'build/nvmx upgrade --all --releases $releases --format markdown $opts data/hosts/*.msrs'"
 	fi
 done
 for t in $paths; do
 	n=$((n + 1))
 	tag=${t%%:*} path=${t#*:}
 	want=$(sed -n "/<!-- $tag:begin -->/,/<!-- $tag:end -->/p" README.md | sed '1d;$d')
-	got=$("$nvmx" upgrade --path "$path" --markdown data/hosts/*.msrs)
-	if [ -n "$want" ] && [ "$want" = "$got" ] && grep -q "^nvmx upgrade --path $path --markdown" README.md; then
-		echo "ok $n - README $tag matches 'nvmx upgrade --path $path --markdown'"
+	got=$("$nvmx" upgrade --path "$path" --format markdown data/hosts/*.msrs)
+	if [ -n "$want" ] && [ "$want" = "$got" ] && grep -q "^nvmx upgrade --path $path --format markdown" README.md; then
+		echo "ok $n - README $tag matches 'nvmx upgrade --path $path --format markdown'"
 	else
-		echo "not ok $n - README $tag is stale: rerun 'build/nvmx upgrade --path $path --markdown data/hosts/*.msrs'"
+		echo "not ok $n - README $tag is stale: rerun 'build/nvmx upgrade --path $path --format markdown data/hosts/*.msrs'"
 	fi
 done
