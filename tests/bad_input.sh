@@ -492,6 +492,8 @@ row upgrade-4 2 "'--frob'" "$A" "unknown option" -- upgrade --from-kvm 6.1 --to-
 row upgrade-5 2 "bad/empty.msrs: empty file" "$A" "a bad HOST file" -- upgrade --from-kvm 6.1 --to-kvm 6.6 bad/empty.msrs
 row upgrade-6 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl
 row upgrade-7 2 "--kvm NEW are required" "$A" "HOST operands besides --inventory, no --from-kvm" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl $H
+row upgrade-8 2 "two output formats (markdown and json)" "$A" "two output formats" -- upgrade --all --markdown --json $H
+row upgrade-9 2 "--format markdown is the table of --all or --path" "$A" "--format markdown without --all or --path" -- upgrade --from-kvm 6.1 --kvm 6.6 --format markdown $H
 
 # -- revoke-list -------------------------------------------------------------------------------
 A="revoke-list"
@@ -504,6 +506,7 @@ row revoke-5 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- re
 
 # -- kernels ------------------------------------------------------------------------------------
 row kernels-1 2 "unknown argument 'foo'" "kernels" "any argument but --json" -- kernels foo
+row kernels-2 2 "--format: text, json or markdown" "kernels" "an unknown --format" -- kernels --format html
 
 # -- qemu-check ---------------------------------------------------------------------------------
 A="qemu-check"
