@@ -110,9 +110,9 @@ static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, unsi
 	static const char mark[3] = { 'Y', 'k', 'c' };
 	for (unsigned k = 0; k < mx->npol; k++) {
 		int c = fleet_cell(f, mx, k, a, b);
-		if (c == CELL_NA)
+		if (c == NVMX_CELL_NA)
 			return '-';
-		if (c == CELL_YES)
+		if (c == NVMX_CELL_YES)
 			return mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
 	}
 	return '.';
@@ -233,10 +233,10 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 				csv_side(f, r, i);
 				csv_side(f, r, j);
 				printf("%s,%s,", fleet_policy_name(mx->pol[k]),
-				       c == CELL_YES ? "true" : c == CELL_NO ? "false" : "n/a");
-				if (c == CELL_NO)
+				       c == NVMX_CELL_YES ? "true" : c == NVMX_CELL_NO ? "false" : "n/a");
+				if (c == NVMX_CELL_NO)
 					first_rejection(f, mx, k, a, b, why, sizeof(why));
-				else if (c == CELL_NA)
+				else if (c == NVMX_CELL_NA)
 					snprintf(why, sizeof(why), "the source runs no VMX guests");
 				csv_field(why);
 				putchar('\n');
@@ -282,7 +282,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 			printf("%s\"", i ? "," : "");
 			for (size_t j = 0; j < r->n; j++) {
 				int c = fleet_cell(f, mx, k, r->prof[i], r->prof[j]);
-				putchar(c == CELL_YES ? 'Y' : c == CELL_NO ? '.' : '-');
+				putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' : '-');
 			}
 			putchar('"');
 		}
@@ -295,7 +295,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 		for (size_t i = 0; i < r->n; i++)
 			for (size_t j = 0; j < r->n; j++)
 				for (unsigned k = 0; k < mx->npol; k++) {
-					if (fleet_cell(f, mx, k, r->prof[i], r->prof[j]) != CELL_NO)
+					if (fleet_cell(f, mx, k, r->prof[i], r->prof[j]) != NVMX_CELL_NO)
 						continue;
 					struct nvmx_migration m;
 					fleet_cell_run(f, mx, k, r->prof[i], r->prof[j], &m);

@@ -158,18 +158,16 @@ void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
 
 /* ---- Matrix and pools (fleet_calc.c) ---- */
 
-enum { CELL_NO = 0, CELL_YES = 1, CELL_NA = 2 };	/* NA: the source runs no VMX guests */
-
 struct fleet_matrix {
 	unsigned npol;
 	unsigned pol[3];		/* indexes of fleet_policies */
-	unsigned char *m[3];		/* [pol slot][src class * ndst + dst class] */
+	unsigned char *m[3];		/* [pol slot][src class * ndst + dst class]: nvmx_fleet_matrix */
 	unsigned long long ok[3];	/* host pairs that migrate, per policy slot */
 	unsigned long long pairs;	/* host pairs with a usable source */
 	unsigned long long restores;	/* restore-model runs it took */
 };
 
-/* Every source class into every destination class under each policy. 0 or EXIT_*. */
+/* Every source class into every destination class under each policy (nvmx_fleet_matrix). 0 or EXIT_*. */
 int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
 			 unsigned npol);
 void fleet_matrix_free(struct fleet_matrix *mx);

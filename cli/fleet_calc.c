@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The migration matrix over the classes of a fleet, and the pools: the work
- * behind `nvmx matrix` and `nvmx pools`.  A cell is one restore-model verdict:
- * the source class's offer (what nvmx_vcpu_save gives for a fresh vCPU of
- * the source) written in QEMU's order into a fresh vCPU of the destination,
- * which is what `nvmx check --from-host A --from-kvm RA --to B --kvm RB`
- * computes for the pair.  Each destination class is compiled once
- * (nvmx_fleet_target) and each cell is then a few masked compares; the
- * reasons of a failing cell come from the full model (fleet_cell_run).
+ * The matrix and the pools behind `nvmx matrix` and `nvmx pools`: the
+ * library computes (nvmx_fleet_matrix, nvmx_pools_compute); here the
+ * buffers, the progress and the verification messages.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -15,19 +10,27 @@
 #include "nvmx/qemu_migrate.h"
 #include "fleet.h"
 
+struct matrix_progress {
+	struct fleet *f;
+	unsigned long long before, total;	/* cells of earlier policies, of all */
+	unsigned ndst;
+};
+
+static void matrix_progress(void *ctx, unsigned rows)
+{
+	struct matrix_progress *p = ctx;
+	if (!((rows - 1) & 15))
+		fleet_progress(p->f, "matrix", p->before + (unsigned long long)rows * p->ndst, p->total);
+}
+
 int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
 			 unsigned npol)
 {
 	memset(mx, 0, sizeof(*mx));
 	mx->npol = npol;
-	unsigned long long usable_hosts = 0;
-	for (unsigned s = 0; s < f->nsrc; s++)
-		if (f->fh[f->src[s].rep].usable)
-			usable_hosts += f->src[s].hosts;
-	mx->pairs = usable_hosts * f->nhosts;
-	unsigned long long total = 0, done = 0;
+	struct matrix_progress pr = { f, 0, 0, 0 };
 	for (unsigned k = 0; k < npol; k++)
-		total += (unsigned long long)f->nsrc * f->ndst[pols[k]];
+		pr.total += (unsigned long long)f->nsrc * f->ndst[pols[k]];
 	for (unsigned k = 0; k < npol; k++) {
 		unsigned pol = pols[k];
 		unsigned nd = f->ndst[pol];
@@ -38,26 +41,14 @@ int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigne
 			free(tg);
 			return cli_usage_error(f->cmd, "out of memory (matrix of %u x %u classes)", f->nsrc, nd);
 		}
-		for (unsigned d = 0; d < nd; d++)
-			nvmx_fleet_target(&tg[d], &f->fh[f->dst[pol][d].rep], fleet_policies[pol]);
-		for (unsigned s = 0; s < f->nsrc; s++) {
-			const struct nvmx_fleet_host *src = &f->fh[f->src[s].rep];
-			unsigned char *row = mx->m[k] + (size_t)s * nd;
-			for (unsigned d = 0; d < nd; d++) {
-				if (!src->usable) {
-					row[d] = CELL_NA;
-					continue;
-				}
-				bool yes = nvmx_target_check(&tg[d], &src->offer);
-				mx->restores++;
-				row[d] = yes ? CELL_YES : CELL_NO;
-				if (yes)
-					mx->ok[k] += f->src[s].hosts * f->dst[pol][d].hosts;
-			}
-			done += nd;
-			if (!(s & 15))
-				fleet_progress(f, "matrix", done, total);
-		}
+		struct nvmx_fleet_matrix_counts c;
+		pr.ndst = nd;
+		nvmx_fleet_matrix(mx->m[k], &c, f->fh, f->src, f->nsrc, f->dst[pol], nd,
+				  fleet_policies[pol], tg, matrix_progress, &pr);
+		pr.before += (unsigned long long)f->nsrc * nd;
+		mx->ok[k] = c.ok;
+		mx->pairs = c.pairs;
+		mx->restores += c.restores;
 		free(tg);
 	}
 	fleet_progress_done(f);

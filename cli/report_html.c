@@ -337,11 +337,11 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 			char ch = '.';
 			for (unsigned k = 0; k < mx->npol; k++) {
 				int c = fleet_cell(f, mx, k, rows[i], rows[j]);
-				if (c == CELL_NA) {
+				if (c == NVMX_CELL_NA) {
 					ch = '-';
 					break;
 				}
-				if (c == CELL_YES) {
+				if (c == NVMX_CELL_YES) {
 					ch = mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
 					break;
 				}
@@ -356,7 +356,7 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		for (unsigned j = 0; j < nrows; j++) {
 			bool any = false;
 			for (unsigned k = 0; k < mx->npol; k++) {
-				if (fleet_cell(f, mx, k, rows[i], rows[j]) != CELL_NO)
+				if (fleet_cell(f, mx, k, rows[i], rows[j]) != NVMX_CELL_NO)
 					continue;
 				struct nvmx_migration m;
 				fleet_cell_run(f, mx, k, rows[i], rows[j], &m);

@@ -90,6 +90,33 @@ unsigned nvmx_fleet_classify(const struct nvmx_fleet_host *fh, const unsigned lo
 			     unsigned *table, size_t cap, struct nvmx_fleet_class *classes,
 			     unsigned *class_of);
 
+/* ---- The migration matrix --------------------------------------------------- */
+
+/*
+ * Every source class into every destination class (classes from
+ * nvmx_fleet_classify over the same members fh: src by NVMX_CLASS_OFFER, dst
+ * by NVMX_CLASS_RESTORE under `policy`): cells[s * ndst + d] is
+ * NVMX_CELL_YES when class s's offer restores into class d's fresh vCPU
+ * under `policy` (nvmx_fleet_restore(...).migratable, compiled once per
+ * destination into targets[0..ndst), the caller's workspace), NVMX_CELL_NO
+ * when it does not, NVMX_CELL_NA when s runs no VMX guests.  The counts are
+ * host pairs (a class weighs its hosts).  progress (may be NULL) is called
+ * after each row with the rows done.
+ */
+enum nvmx_fleet_cell { NVMX_CELL_NO = 0, NVMX_CELL_YES = 1, NVMX_CELL_NA = 2 };
+
+struct nvmx_fleet_matrix_counts {
+	unsigned long long ok;		/* host pairs that migrate */
+	unsigned long long pairs;	/* host pairs with a usable source */
+	unsigned long long restores;	/* cells checked */
+};
+
+void nvmx_fleet_matrix(unsigned char *cells, struct nvmx_fleet_matrix_counts *out,
+		       const struct nvmx_fleet_host *fh, const struct nvmx_fleet_class *src,
+		       unsigned nsrc, const struct nvmx_fleet_class *dst, unsigned ndst,
+		       enum nvmx_policy policy, struct nvmx_target *targets,
+		       void (*progress)(void *ctx, unsigned rows), void *ctx);
+
 /* ---- What a group is made of ---------------------------------------------- */
 
 /*

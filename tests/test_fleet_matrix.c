@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The migration matrix (nvmx_fleet_matrix) on the fleet of
+ * tests/fleet_check.sh (mixed releases, parameters, a Hyper-V host) plus a
+ * duplicate host and one that runs no VMX guests: every host pair's cell is
+ * the verdict `nvmx check` gives for that pair (nvmx_check on scenarios
+ * built apart from the fleet), under each policy; the counts and the strict
+ * cells are the ones `nvmx matrix --policy all --json` prints for this
+ * inventory.
+ */
+#include <string.h>
+#include "tap.h"
+#include "nvmx/nvmx.h"
+
+#define N 11
+
+static const struct member {
+	const char *name, *dump, *kvm, *params;	/* params: "a=1,b=0" */
+	bool hyperv;
+} fleet[N] = {
+	{ "a", "intel-core-i7-6700k", "6.1", "", false },
+	{ "b", "intel-core2-x6800", "6.12", "", false },
+	{ "c", "centaur-es-cns-0040672", "5.19", "", false },
+	{ "d", "centaur-es-cns-0040672", "6.1", "", false },
+	{ "e", "intel-xeon-platinum-8180", "5.15", "ept=0", false },
+	{ "f", "intel-core-i9-13900k", "7.0", "", false },
+	{ "g", "intel-core-i9-13900k", "6.18.2", "", false },
+	{ "h", "intel-xeon-platinum-8180", "6.6", "", true },
+	{ "i", "intel-core-i7-6700k", "6.1", "enable_apicv=0,pml=0", false },
+	{ "j", "intel-core-i7-6700k", "6.1", "", false },	/* a's profile again */
+	{ "k", "intel-celeron-j6412", "6.1", "nested=0", false },	/* no VMX guests */
+};
+
+/* `nvmx matrix --policy all --json` on this inventory: rows and columns are
+ * the profiles (j is a's), strict cells, and the host pairs per policy. */
+static const char *const cli_strict[] = {
+	"Y.Y.....Y.", "YYYYYYYYY.", "..Y.......", "..YY......", "....Y.....",
+	".....YY...", "......Y...", "..YY...Y..", "Y.Y.....Y.", "----------",
+};
+static const unsigned long long cli_ok[3] = { 32, 38, 38 }, cli_pairs = 110;
+static const enum nvmx_policy policies[3] = {
+	NVMX_POLICY_STRICT, NVMX_POLICY_REVOKE_KEEP, NVMX_POLICY_REVOKE_CLEAR,
+};
+
+static struct nvmx_hostfile hf[N];
+static struct nvmx_params params[N];
+static const struct nvmx_kernel *kern[N];
+static struct nvmx_fleet_host fh[N];
+static struct nvmx_scenario src_s[N], dst_s[N];
+static struct nvmx_target targets[N];
+static struct nvmx_vcpu vcpu;
+static struct nvmx_migration mig;
+
+static void set_params(unsigned i)
+{
+	char buf[64], *save = NULL;
+	nvmx_params_default(kern[i], &params[i]);
+	snprintf(buf, sizeof(buf), "%s", fleet[i].params);
+	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		*eq = 0;
+		if (nvmx_params_set(kern[i], &params[i], kv, eq + 1))
+			tap_ok(0, "%s: parameter %s=%s", fleet[i].name, kv, eq + 1);
+	}
+}
+
+static unsigned rows_seen, progress_calls;
+static void progress(void *ctx, unsigned rows)
+{
+	(void)ctx;
+	progress_calls++;
+	if (rows == rows_seen + 1)
+		rows_seen = rows;
+}
+
+int main(void)
+{
+	for (unsigned i = 0; i < N; i++) {
+		char path[256];
+		struct nvmx_diag d;
+		snprintf(path, sizeof(path), "data/hosts/%s.msrs", fleet[i].dump);
+		if (nvmx_hostfile_read(path, &hf[i], &d)) {
+			tap_ok(0, "read %s: %s", path, d.error);
+			return tap_done();
+		}
+		kern[i] = nvmx_kernel_find(fleet[i].kvm);
+		set_params(i);
+		struct nvmx_host h = hf[i].host;
+		h.hyperv_evmcs = h.hyperv_evmcs || fleet[i].hyperv;
+		nvmx_fleet_host_init(&fh[i], &h, kern[i], &params[i], NULL);
+		nvmx_fleet_host_revoke(&fh[i]);
+		/* what `nvmx check --from-host A --from-kvm RA --to B --kvm RB` builds */
+		nvmx_scenario_init(&src_s[i], &hf[i].host, fleet[i].hyperv, kern[i], &params[i]);
+		nvmx_scenario_init(&dst_s[i], &hf[i].host, fleet[i].hyperv, kern[i], &params[i]);
+	}
+
+	unsigned long long weight[N];
+	unsigned table[32], src_of[N], dst_of[N];
+	struct nvmx_fleet_class src[N], dst[N];
+	for (unsigned i = 0; i < N; i++)
+		weight[i] = 1;
+	unsigned nsrc = nvmx_fleet_classify(fh, weight, N, NVMX_CLASS_OFFER, NVMX_POLICY_STRICT,
+					    table, 32, src, src_of);
+	tap_ok(nsrc < N, "a and j share a source class (%u classes for %u hosts)", nsrc, N);
+
+	for (unsigned k = 0; k < 3; k++) {
+		const char *pn = k == 0 ? "strict" : k == 1 ? "revoke-keep" : "revoke-clear";
+		unsigned char cells[N * N];
+		struct nvmx_fleet_matrix_counts c;
+		unsigned ndst = nvmx_fleet_classify(fh, weight, N, NVMX_CLASS_RESTORE, policies[k],
+						    table, 32, dst, dst_of);
+		rows_seen = progress_calls = 0;
+		nvmx_fleet_matrix(cells, &c, fh, src, nsrc, dst, ndst, policies[k], targets, progress, NULL);
+		tap_ok(progress_calls == nsrc && rows_seen == nsrc, "%s: progress after each of the %u rows",
+		       pn, nsrc);
+		tap_ok(c.pairs == cli_pairs && c.ok == cli_ok[k],
+		       "%s: %llu of %llu host pairs migrate, as nvmx matrix says (%llu of %llu)", pn, c.ok,
+		       c.pairs, cli_ok[k], cli_pairs);
+
+		/* every host pair: the cell of its classes is nvmx check's verdict */
+		unsigned agree = 0, yes = 0, na = 0, checked = 0;
+		for (unsigned a = 0; a < N; a++)
+			for (unsigned b = 0; b < N; b++) {
+				unsigned char cell = cells[src_of[a] * ndst + dst_of[b]];
+				if (!nvmx_scenario_usable(&src_s[a])) {
+					agree += cell == NVMX_CELL_NA;
+					na++;
+					continue;
+				}
+				struct nvmx_msrs saved;
+				nvmx_scenario_save(&src_s[a], &saved);
+				dst_s[b].policy = policies[k];
+				nvmx_check(&mig, &vcpu, &dst_s[b], &saved, NULL, 0);
+				checked++;
+				yes += mig.migratable;
+				agree += cell == (mig.migratable ? NVMX_CELL_YES : NVMX_CELL_NO);
+			}
+		tap_ok(agree == N * N, "%s: %u of %u cells are nvmx_check's verdict for the pair", pn, agree,
+		       N * N);
+		/* not a trivial comparison: both verdicts occur, and the unusable source is n/a */
+		tap_ok(yes > 0 && yes < checked && na == N, "%s: %u of %u pairs yes, %u n/a", pn, yes,
+		       checked, na);
+
+		if (k == 0) {
+			/* the profiles as the CLI lists them: the hosts but j */
+			bool same = true;
+			for (unsigned a = 0, r = 0; a < N; a++) {
+				if (a == 9)
+					continue;
+				char row[N + 1];
+				unsigned n = 0;
+				for (unsigned b = 0; b < N; b++) {
+					if (b == 9)
+						continue;
+					unsigned char cell = cells[src_of[a] * ndst + dst_of[b]];
+					row[n++] = cell == NVMX_CELL_YES ? 'Y' : cell == NVMX_CELL_NO ? '.' : '-';
+				}
+				row[n] = 0;
+				if (strcmp(row, cli_strict[r]))
+					tap_diag("row %s: %s, the CLI printed %s", fleet[a].name, row, cli_strict[r]);
+				same = same && !strcmp(row, cli_strict[r++]);
+			}
+			tap_ok(same, "strict: the cells nvmx matrix --json prints, row by row");
+		}
+	}
+	return tap_done();
+}
