@@ -59,6 +59,9 @@ static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t 
 		return buf;
 	case NVMX_CH_HOST_HIDES:
 		return "have the outer hypervisor expose it, or turn it off in the guest";
+	case NVMX_CH_HOST_FORCES:
+		return "an outer hypervisor that lets L1 clear the control, or KVM on bare metal "
+		       "(no vmx-* flag helps: QEMU already writes it 0)";
 	case NVMX_CH_RELEASE:
 		return "stay on the release explained here";
 	case NVMX_CH_QEMU_RELEASE: {
@@ -100,7 +103,7 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 	char d[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
 	if (!wf->n) {
 		printf("no difference searched reproduces a failure (%u tried: vCPU state, guest CPUID, "
-		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding a bit, every release)\n",
+		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding or forcing a bit, every release)\n",
 		       wf->tried);
 		return;
 	}
@@ -116,7 +119,7 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 		nvmx_env_change_describe(c, d, sizeof(d));
 		rejected_text(p, c, why, sizeof(why));
 		printf("  %u. %s\n     %s\n     fix: %s", ++rank, d, why, undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && flags_for(&c->r, flags, sizeof(flags)))
+		if (!p->feature && c->kind != NVMX_CH_HOST_FORCES && flags_for(&c->r, flags, sizeof(flags)))
 			printf("; or -cpu ...,%s", flags);
 		releases_ok_list(c, rel, sizeof(rel));
 		if (rel[0])
@@ -157,7 +160,7 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 		cli_json_str(stdout, why);
 		printf("],\"fix\":[");
 		cli_json_str(stdout, undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && flags_for(&c->r, flags, sizeof(flags))) {
+		if (!p->feature && c->kind != NVMX_CH_HOST_FORCES && flags_for(&c->r, flags, sizeof(flags))) {
 			char f2[600];
 			snprintf(f2, sizeof(f2), "-cpu ...,%s", flags);
 			putchar(',');

@@ -146,10 +146,10 @@ const struct cmd nvmx_cmds[] = {
 	  "feature offered) here, the differences that reproduce the failure are listed\n"
 	  "most likely first with fixes: vCPU state (has-run), guest CPUID (no MPX,\n"
 	  "no PMU), kvm_intel parameters, KVM on Hyper-V, an outer hypervisor hiding a\n"
-	  "bit, other releases, and QEMU 4.2's widened 0x48b when the log names no QEMU;\n"
+	  "bit or forcing a control to 1, other releases, and QEMU 4.2's widened 0x48b when the log names no QEMU;\n"
 	  "all under the given --policy.  --json adds would_fail_with and cause keys (causes):\n"
 	  "rejected:RULE, nested=0, state:has-run, guest-cpuid:-mpx,\n"
-	  "guest-cpuid:no-pmu, param:NAME=V, host:hyperv-evmcs, host-hides:FLAG,\n"
+	  "guest-cpuid:no-pmu, param:NAME=V, host:hyperv-evmcs, host-hides:FLAG(=0),\n"
 	  "release:R, qemu:R, kernel-not-modelled, before-oldest-row:evmcs, out-of-scope:0xN,\n"
 	  "not-offered, tcg, assert-only.\n"
 	  "Exit 0 when this KVM accepts every write, 1 when it rejects one, 2 on bad input.\n" },

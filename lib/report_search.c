@@ -124,6 +124,59 @@ static uint64_t relied_bits(const struct nvmx_env *env, const struct nvmx_probe 
 	}
 }
 
+/*
+ * The controls every named QEMU model that has the word sets (pin-based:
+ * external-interrupt and NMI exiting).  QEMU writes such a control 0 only
+ * when the user turns its flag off or when KVM reports it forced to 1,
+ * which QEMU reads as "not supported" (allowed-1 and not allowed-0).
+ */
+static uint32_t qemu_always_sets(enum nvmx_msr_id id)
+{
+	uint32_t all = UINT32_MAX;
+	bool any = false;
+	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
+		uint64_t v, hm;
+		if (!nvmx_qemu_model_msr(nvmx_qemu_model_at(i), 1, nvmx_qemu_release_default(), id,
+					 &v, &hm) || !(v >> 32))
+			continue;
+		all &= (uint32_t)(v >> 32) & ~(uint32_t)v;
+		any = true;
+	}
+	return any ? all : 0;
+}
+
+/*
+ * An outer hypervisor that reports a control as must-be-1 (allowed-0 and
+ * allowed-1 both set) in the MSRs KVM reads.  Releases before the 6.1
+ * rework copy the hardware's pin-based must-be-1 bits into what L1 must
+ * keep; QEMU reads a forced control as unsupported and writes it 0 in both
+ * halves, and KVM then refuses its own must-be-1 bit.  Only controls the
+ * write has 0 in both halves are tried: a control QEMU wrote as may-be-1
+ * was not forced by the host it read.
+ */
+static void try_forced(struct nvmx_would_fail *out, const struct nvmx_env *env,
+		       const struct nvmx_probe *p, struct nvmx_kvm *scratch, uint32_t only)
+{
+	if (!is_control(p->id))
+		return;
+	enum nvmx_msr_id twin = nvmx_msr_desc(p->id)->twin;
+	uint64_t host = nvmx_msrs_get(&env->host.msrs, p->id) | nvmx_msrs_get(&env->host.msrs, twin);
+	uint32_t cand = (uint32_t)(host >> 32) & ~(uint32_t)(p->value >> 32) & ~(uint32_t)p->value & only;
+	for (unsigned b = 0; b < 32; b++) {
+		if (!((cand >> b) & 1))
+			continue;
+		struct nvmx_env e = *env;
+		uint64_t bit = UINT64_C(1) << b;
+		if (nvmx_msrs_has(&e.host.msrs, p->id))
+			e.host.msrs.val[p->id] |= bit;
+		if (twin != p->id && nvmx_msrs_has(&e.host.msrs, twin))
+			e.host.msrs.val[twin] |= bit;
+		struct nvmx_env_change c = { .kind = NVMX_CH_HOST_FORCES, .hide_id = p->id,
+					     .hide_bit = b + 32 };
+		keep(out, &e, p, scratch, &c);
+	}
+}
+
 void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		     const struct nvmx_probe *p, struct nvmx_kvm *scratch)
 {
@@ -134,6 +187,15 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 	struct nvmx_env e;
 	struct nvmx_env_change c;
 
+	/*
+	 * The write lacks a control every QEMU model sets: only a host that
+	 * forces it explains that, so those changes come first.
+	 */
+	uint32_t telling = 0;
+	if (!p->feature && is_control(p->id))
+		telling = qemu_always_sets(p->id) & ~(uint32_t)(p->value >> 32);
+	if (telling)
+		try_forced(out, env, p, scratch, telling);
 	if (!p->feature) {
 		/* The guest as QEMU sets it up: the given CPUID, else the host's own. */
 		struct nvmx_env g = *env;
@@ -232,6 +294,8 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		c = (struct nvmx_env_change){ .kind = NVMX_CH_HOST_HIDES, .hide_id = p->id, .hide_bit = b };
 		keep(out, &e, p, scratch, &c);
 	}
+	if (!p->feature)
+		try_forced(out, env, p, scratch, ~telling);
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		if (nvmx_kernel_at(i) == env->kernel)
 			continue;
@@ -271,6 +335,18 @@ size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
 			fmt_str(&f, ":");
 			fmt_uint(&f, c->hide_bit);
 		}
+		break;
+	case NVMX_CH_HOST_FORCES:
+		/* The same family as hiding: the outer hypervisor hides the 0-setting. */
+		fmt_str(&f, "host-hides:");
+		if (hide_name(c)) {
+			fmt_str(&f, hide_name(c));
+		} else {
+			fmt_hex(&f, nvmx_msr_index(c->hide_id));
+			fmt_str(&f, ":");
+			fmt_uint(&f, c->hide_bit);
+		}
+		fmt_str(&f, "=0");
 		break;
 	case NVMX_CH_RELEASE:
 		fmt_str(&f, "release:");
@@ -317,6 +393,16 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 		fmt_str(&f, " of ");
 		fmt_hex(&f, nvmx_msr_index(c->hide_id));
 		fmt_str(&f, " (a cloud VM, VMware, VirtualBox)");
+		break;
+	case NVMX_CH_HOST_FORCES:
+		fmt_str(&f, "KVM runs in a VM whose hypervisor reports ");
+		fmt_str(&f, hide_name(c) ? hide_name(c) : "control ");
+		if (!hide_name(c))
+			fmt_uint(&f, c->hide_bit - 32);
+		fmt_str(&f, " of ");
+		fmt_hex(&f, nvmx_msr_index(c->hide_id));
+		fmt_str(&f, " as must-be-1 (VMware, a cloud VM): KVM passes that on to L1, QEMU reads "
+			    "a forced control as unsupported and writes it 0");
 		break;
 	case NVMX_CH_RELEASE:
 		fmt_str(&f, "KVM ");

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The corpus of public reports (tests/reports/*.report): nvmx explain reads
-# each whole file as the user pasted it and its causes must include the keys
-# the report's header restates from the thread's conclusion ("expect:").
+# A generic runner over a directory of public reports (NAME.report, the
+# format of tests/reports/README.md): nvmx explain reads each whole file as
+# the user pasted it, and its causes must include the keys the header
+# restates from the thread's conclusion ("expect:"); "expect-first:" keys
+# must be among the first entries of a ranked would_fail_with list.
 # "explained" means never a bare "accepted": a rejection, an out-of-scope MSR,
 # a feature the host does not offer, or a non-empty would_fail_with.  "none"
 # records a known gap: nvmx must then claim no cause at all.
-# REPORTS=DIR runs the same check on other reports.
+#
+# usage: tests/reports.sh [DIR]   (or NVMX_REPORTS_DIR=DIR; default tests/reports)
+# A report written elsewhere is checked the same way: its nvmx-host may name
+# a bundled dump (data/hosts/NAME), a dump beside the report, or a path.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 NVMX=${NVMX:-build/nvmx}
 case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+dir=${1:-${NVMX_REPORTS_DIR:-${REPORTS:-tests/reports}}}
+case $dir in /*) ;; *) dir=$(cd "$dir" 2>/dev/null && pwd || echo "$PWD/$dir") ;; esac
 cd "$here" || exit 2
-dir=${REPORTS:-tests/reports}
+default_host=intel-xeon-platinum-8180.msrs
 n=0
 fail=0
 ok() { # ok STATUS DESCRIPTION
@@ -20,6 +27,13 @@ ok() { # ok STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
 }
 hdr() { sed -n "/^--- log/q;s/^$1: *//p" "$2" | head -n 1; }
+# The dump standing for the reporter's processor: bundled, beside the report, or a path.
+host_path() { # host_path NAME REPORT
+	local h=${1:-$default_host}
+	if [ -f "data/hosts/$h" ]; then echo "data/hosts/$h"
+	elif [ -f "$(dirname "$2")/$h" ]; then echo "$(dirname "$2")/$h"
+	else echo "$h"; fi
+}
 
 count=0
 for f in "$dir"/*.report; do
@@ -27,24 +41,27 @@ for f in "$dir"/*.report; do
 	count=$((count + 1))
 	name=$(basename "$f" .report)
 	src=$(hdr source "$f")
-	host=$(hdr nvmx-host "$f")
-	host=${host%% *}
+	hname=$(hdr nvmx-host "$f")
+	host=$(host_path "${hname%% *}" "$f")
 	read -r -a args <<<"$(hdr nvmx-args "$f")"
 	expect=$(hdr expect "$f")
-	[ -n "$src" ] && [ -n "$expect" ] && [ -f "data/hosts/$host" ] && grep -q '^--- log$' "$f"
-	ok $? "$name: header has source, expect, a bundled nvmx-host and a log"
-	out=$("$NVMX" explain "$f" --host "data/hosts/$host" "${args[@]}" --json 2>&1)
+	first=$(hdr expect-first "$f")
+	[ -n "$src" ] && [ -n "$expect" ] && [ -f "$host" ] && grep -q '^--- log$' "$f"
+	ok $? "$name: header has source, expect, a readable nvmx-host ($host) and a log"
+	out=$("$NVMX" explain "$f" --host "$host" "${args[@]}" --json 2>&1)
 	rc=$?
 	[ "$rc" -le 1 ]
 	ok $? "$name: explain reads the report (exit $rc)"
-	OUT=$out python3 - "$expect" "$name" <<'PY'
+	OUT=$out python3 - "$expect" "$name" "$first" <<'PY'
 import json, os, sys
-want, name = sys.argv[1].split(), sys.argv[2]
+want, name, first = sys.argv[1].split(), sys.argv[2], sys.argv[3].split()
 try:
     d = json.loads(os.environ["OUT"])
 except ValueError as e:
     print("# %s: not JSON: %s" % (name, e)); sys.exit(1)
 causes = d["causes"]
+def match(c, k):
+    return c == k or c.startswith(k + ":")
 def explained():
     if any(not w["accepted"] for w in d["writes"]): return True
     if d["out_of_scope"] or any(f["offered_here"] is False or f["tcg"] for f in d["features"]): return True
@@ -56,8 +73,13 @@ for k in want:
         if not explained(): bad.append(k)
     elif k == "none":
         if causes: bad.append("none (got %s)" % causes)
-    elif not any(c == k or c.startswith(k + ":") for c in causes):
+    elif not any(match(c, k) for c in causes):
         bad.append(k)
+# Ranked: the first len(first) entries of some would_fail_with list hold every expect-first key.
+if first:
+    lists = [[x["key"] for x in w["would_fail_with"]] for w in d["writes"] + d["features"]]
+    if not any(all(any(match(c, k) for c in l[:len(first)]) for k in first) for l in lists if l):
+        bad.append("expect-first %s (ranked: %s)" % (" ".join(first), [l[:3] for l in lists]))
 if bad:
     print("# %s: missing %s; causes: %s" % (name, " ".join(bad), " ".join(causes)))
     sys.exit(1)
@@ -66,13 +88,25 @@ for w in d["writes"]:
     if w["accepted"] and not w["would_fail_with"] and "none" not in want and "kernel-not-modelled" not in causes:
         print("# %s: %s accepted with nothing else" % (name, w["index"])); sys.exit(1)
 PY
-	ok $? "$name: the explanation matches the thread ($expect)"
+	ok $? "$name: the explanation matches the thread ($expect${first:+; first: $first})"
 done
 [ "$count" -ge 1 ]
 ok $? "$dir holds reports ($count)"
-if [ "$dir" = tests/reports ]; then
+if [ "$dir" = "$here/tests/reports" ]; then
 	[ "$count" -ge 15 ]
 	ok $? "the corpus has at least 15 reports"
+	# The runner itself: a report dropped into another directory is checked the
+	# same way, and a wrong expectation fails.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cp tests/reports/multipass-2603.report "$tmp/hidden.report"
+	cp data/hosts/intel-core-i7-8750h.msrs "$tmp/beside.msrs"
+	sed -i 's/^nvmx-host: .*/nvmx-host: beside.msrs/' "$tmp/hidden.report"
+	NVMX_REPORTS_DIR=$tmp bash "$0" >"$tmp/out" 2>&1
+	ok $? "a report in NVMX_REPORTS_DIR with a dump beside it is checked the same way"
+	sed -i 's/^expect-first: .*/expect-first: guest-cpuid:-mpx/' "$tmp/hidden.report"
+	! bash "$0" "$tmp" >"$tmp/out" 2>&1 && grep -q "^not ok.*hidden: the explanation" "$tmp/out"
+	ok $? "a ranking that does not put the thread's cause first fails (argument DIR)"
 fi
 echo "1..$n"
 exit $fail

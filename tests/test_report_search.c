@@ -36,6 +36,15 @@ static const struct nvmx_env_change *find(const struct nvmx_would_fail *wf, cons
 	return NULL;
 }
 
+static unsigned kidx(const char *name)
+{
+	const struct nvmx_kernel *k = nvmx_kernel_find(name);
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
+		if (nvmx_kernel_at(i) == k)
+			return i;
+	return 0;
+}
+
 static void env_for(struct nvmx_env *e, const struct nvmx_hostfile *hf, const char *rel)
 {
 	memset(e, 0, sizeof(*e));
@@ -168,6 +177,58 @@ int main(void)
 	e.qemu = nvmx_qemu_release_find("9.2");
 	nvmx_would_fail(&wf, &e, &pq, &kvm);
 	tap_ok(!find(&wf, "qemu:4.2"), "the log names QEMU 9.2: no other QEMU is tried");
+
+	/*
+	 * A host hypervisor (VMware) that reports external-interrupt and NMI
+	 * exiting as must-be-1 in IA32_VMX_PINBASED_CTLS.  KVM up to 6.0 reads
+	 * that MSR's low half into what L1 must keep (nested_vmx_setup_ctls_msrs
+	 * rdmsr of 0x481); 6.1 sets the low half to the always-on bits only.
+	 * QEMU takes allowed-1 & ~allowed-0 as supported, so -cpu host writes
+	 * both controls 0: 0x5600000016 on this host (multipass#2603), which
+	 * 5.15 refuses (must-be-1 dropped) and 6.1 accepts.
+	 */
+	if (!tap_ok(load("intel-core-i7-8750h.msrs", &hf), "read the i7-8750H"))
+		return tap_done();
+	struct nvmx_hostfile forced = hf;
+	forced.host.msrs.val[NVMX_PINBASED] |= 0x9;
+	if (nvmx_msrs_has(&forced.host.msrs, NVMX_TRUE_PINBASED))
+		forced.host.msrs.val[NVMX_TRUE_PINBASED] |= 0x9;
+	env_for(&e, &forced, "5.15");
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	uint64_t off = nvmx_caps_read(&kvm.caps, NVMX_TRUE_PINBASED);
+	uint64_t qw = nvmx_qemu_control_msr((enum nvmx_qword)nvmx_qword_of_msr(NVMX_TRUE_PINBASED),
+					    nvmx_qemu_control_supported(off) & 0xff);
+	tap_ok((off & 0x9) == 0x9 && (qw & 0x900000009ull) == 0,
+	       "5.15 on the forcing host: L1 must keep bits 0 and 3, QEMU writes them 0 (0x%llx)",
+	       (unsigned long long)qw);
+	tap_ok(nvmx_probe_fails(&e, &(struct nvmx_probe){ .index = 0x48d, .value = qw,
+							  .id = NVMX_TRUE_PINBASED }, &kvm, &r) &&
+	       r.reason == NVMX_R_MUST1_DROPPED, "... and 5.15 refuses QEMU's value");
+	env_for(&e, &forced, "6.1");
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	tap_ok(!(nvmx_caps_read(&kvm.caps, NVMX_TRUE_PINBASED) & 0x9), "6.1 does not pass the forcing on");
+	env_for(&e, &hf, "5.15");
+	struct nvmx_probe pf = { .index = 0x48d, .value = 0x5600000016ull, .id = NVMX_TRUE_PINBASED };
+	tap_ok(!nvmx_probe_fails(&e, &pf, &kvm, &r), "5.15 on the bare i7-8750H accepts 0x5600000016");
+	nvmx_would_fail(&wf, &e, &pf, &kvm);
+	char k0[128] = "";
+	if (wf.n)
+		nvmx_env_change_key(&wf.c[0], k0, sizeof(k0));
+	const struct nvmx_env_change *cf = find(&wf, "host-hides:vmx-intr-exit=0");
+	unsigned i61 = kidx("6.1");
+	unsigned i515 = kidx("5.15");
+	tap_ok(!strcmp(k0, "host-hides:vmx-intr-exit=0") && cf && cf->r.reason == NVMX_R_MUST1_DROPPED,
+	       "a write without external-interrupt exiting: a host forcing it is the first cause (%s)", k0);
+	tap_ok(cf && ((cf->releases_ok[i61 / 64] >> (i61 % 64)) & 1) &&
+	       !((cf->releases_ok[i515 / 64] >> (i515 % 64)) & 1), "... which 6.1 accepts even then, 5.15 not");
+	tap_ok(find(&wf, "host-hides:vmx-nmi-exit=0") && !find(&wf, "host-hides:vmx-preemption-timer=0"),
+	       "NMI exiting too; not the preemption timer the write sets");
+	/* QEMU's own value for the bare host sets both: nothing forced is tried first. */
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	struct nvmx_probe pk = { .index = 0x48d, .value = nvmx_caps_read(&kvm.caps, NVMX_TRUE_PINBASED),
+				 .id = NVMX_TRUE_PINBASED };
+	nvmx_would_fail(&wf, &e, &pk, &kvm);
+	tap_ok(!find(&wf, "host-hides:vmx-intr-exit=0"), "KVM's own value: no control to force");
 
 	/* Keys and texts. */
 	char k[128];

@@ -91,6 +91,7 @@ enum nvmx_env_change_kind {
 	NVMX_CH_STATE_HAS_RUN,	/* the vCPU already ran (a write after KVM_RUN) */
 	NVMX_CH_HOST_HYPERV,	/* KVM itself runs on Hyper-V with eVMCS */
 	NVMX_CH_HOST_HIDES,	/* an outer hypervisor hides one control/capability */
+	NVMX_CH_HOST_FORCES,	/* an outer hypervisor reports one control must-be-1 */
 	NVMX_CH_RELEASE,	/* another KVM release */
 	NVMX_CH_QEMU_RELEASE,	/* another QEMU release writes another value (log names none) */
 };
@@ -101,7 +102,7 @@ struct nvmx_env_change {
 	enum nvmx_env_change_kind kind;
 	enum nvmx_param param;		/* PARAM */
 	int64_t param_value;
-	enum nvmx_msr_id hide_id;	/* HOST_HIDES: the host MSR and bit (MSR layout) */
+	enum nvmx_msr_id hide_id;	/* HOST_HIDES, HOST_FORCES: the MSR and bit (MSR layout) */
 	unsigned hide_bit;
 	const struct nvmx_kernel *kernel;	/* RELEASE */
 	const struct nvmx_qemu_release *qemu;	/* QEMU_RELEASE */
