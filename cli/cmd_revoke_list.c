@@ -127,11 +127,14 @@ int cmd_revoke_list(int argc, char **argv)
 	}
 
 	if (json) {
-		printf("{\"kernel\":\"%s\",\"since\":%s%s%s,\"bits\":[", nvmx_kernel_name(o.kernel),
+		/* The list is what the 2022 review proposed; no released kernel
+		 * accepts these bits back, so the answer is always hypothetical. */
+		printf("{\"kernel\":\"%s\",\"hypothetical\":true,\"since\":%s%s%s,\"bits\":[", nvmx_kernel_name(o.kernel),
 		       since ? "\"" : "", since ? nvmx_kernel_name(since) : "null", since ? "\"" : "");
 	} else {
 		printf("revoke list of KVM %s over %llu host(s)%s%s: %u bit(s)\n", nvmx_kernel_name(o.kernel),
 		       weight_total, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", total);
+		printf("hypothetical: the revoke list is a proposal (2022 review) no released kernel implements\n");
 	}
 	bool first = true;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)

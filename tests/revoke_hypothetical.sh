@@ -24,4 +24,9 @@ t_ok "restore --policy revoke-clear of 5.19's PROCBASED_CTLS2 on 6.1: hypothetic
 up=$("$nvmx" upgrade --from-kvm 5.19 --to-kvm 6.1 "$H" --json | js 'd["hosts"][0]["revoke_fixes"], d["hosts"][0]["revoke_hypothetical"]')
 t_ok "upgrade: the revoke list's fix is marked hypothetical ($up)" test "$up" = "True True"
 t_ok "... and in text" grep -q 'the revoke list would fix it: hypothetical' <<<"$("$nvmx" upgrade --from-kvm 5.19 --to-kvm 6.1 "$H")"
+rl=$("$nvmx" revoke-list --kvm 6.1 --since 5.19 "$H")
+t_ok "revoke-list: the list is called hypothetical in text" grep -q '^hypothetical: the revoke list is a proposal' <<<"$rl"
+t_ok "... and the ENCLS bit it lists is there (the list is not empty)" grep -q 'SECONDARY_EXEC_ENCLS_EXITING' <<<"$rl"
+t_ok "revoke-list --json: \"hypothetical\": true" \
+	test "$("$nvmx" revoke-list --kvm 6.1 --since 5.19 "$H" --json | js 'd["hypothetical"], len(d["bits"]) > 0')" = "True True"
 t_done
