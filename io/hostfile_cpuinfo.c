@@ -220,9 +220,11 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 		return -1;
 	}
 	if (!vflags) {
-		io_error(d, "%s: /proc/cpuinfo has no 'vmx flags' line (printed by Linux 5.6 and later "
-			 "with CONFIG_X86_VMX_FEATURE_NAMES): give QEMU's vmxcap output, a dump, or run "
-			 "nvmx inventory-line --live", label);
+		io_error(d, "%s: /proc/cpuinfo has no 'vmx flags' line: the kernel that wrote it is older "
+			 "than 5.6 (or built without CONFIG_X86_VMX_FEATURE_NAMES), and its 'flags' line "
+			 "says only that VMX is there, not which controls: on that host give QEMU's vmxcap "
+			 "output (scripts/kvm/vmxcap, as root), a dump, or the line 'nvmx inventory-line "
+			 "--live' prints", label);
 		return -1;
 	}
 	if (flen >= sizeof(out->flags)) {

@@ -317,7 +317,7 @@ A="cpuinfo reader"
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\n\nprocessor\t: 1\n' >bad/noline.cpuinfo
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu lm\nvmx flags\t: vnmi ept\n' >bad/novmx.cpuinfo
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx\nvmx flags\t: vnmi apicv vtpr vid\n' >bad/aggr.cpuinfo
-row cpuinfo-1 2 "bad/noline.cpuinfo: /proc/cpuinfo has no 'vmx flags' line" "$A" "a kernel before 5.6 (no vmx flags line)" -- decode bad/noline.cpuinfo
+row cpuinfo-1 2 "bad/noline.cpuinfo: /proc/cpuinfo has no 'vmx flags' line: the kernel that wrote it is older than 5.6 (or built without CONFIG_X86_VMX_FEATURE_NAMES), and its 'flags' line says only that VMX is there, not which controls: on that host give QEMU's vmxcap output (scripts/kvm/vmxcap, as root), a dump, or the line 'nvmx inventory-line --live' prints" "$A" "a kernel before 5.6 (no vmx flags line)" -- decode bad/noline.cpuinfo
 row cpuinfo-2 2 "bad/novmx.cpuinfo: /proc/cpuinfo without the 'vmx' flag" "$A" "VMX absent or hidden" -- decode bad/novmx.cpuinfo
 row cpuinfo-3 2 "bad/aggr.cpuinfo:4: vmx flags: 'apicv' without all of its parts" "$A" "an aggregate flag without its parts" -- decode bad/aggr.cpuinfo
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 330\nstepping\t: 5\nflags\t\t: fpu vmx\nvmx flags\t: vnmi\n' >bad/model.cpuinfo
