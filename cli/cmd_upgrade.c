@@ -35,6 +35,7 @@ struct unit {
 	const struct nvmx_kernel *now;
 	unsigned long long weight;
 	uint64_t features;		/* the VM's guest CPUID on this host */
+	uint64_t from_features;		/* ... on the old release (--from-guest-cpuid) */
 };
 
 struct host_verdict {
@@ -42,8 +43,13 @@ struct host_verdict {
 	struct nvmx_migration m;
 };
 
-/* The VM's guest CPUID, when the VMM sets one: the same on both sides. */
+/*
+ * The VM's guest CPUID, PMU version and quirks, when the VMM sets them: the
+ * same on both releases (a VM keeps its CPUID across an upgrade), unless a
+ * --from-... option says the VM ran with others on the old one.
+ */
 struct guest { bool set; const char *spec; unsigned pmu; uint64_t quirks; };
+struct vm_pair { struct guest from, to; };
 
 static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf, uint64_t *f)
 {
@@ -53,16 +59,16 @@ static int guest_features(const struct guest *g, const struct nvmx_hostfile *hf,
 
 /* One host under release k with its parameters, running the VM. */
 static void scenario_for(struct nvmx_scenario *s, const struct unit *un,
-			 const struct nvmx_kernel *k, const struct guest *g)
+			 const struct nvmx_kernel *k, const struct guest *g, uint64_t features)
 {
 	struct nvmx_params p;
 	nvmx_params_for(k, &un->params, &p);
 	nvmx_scenario_init(s, &un->hf.host, false, k, &p);
-	s->vm = (struct nvmx_vm){ g->set, un->features, g->pmu, g->quirks };
+	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, g->quirks };
 }
 
 static void verdict(const struct unit *un, const struct nvmx_kernel *from,
-		    const struct nvmx_kernel *to, const struct guest *g, struct host_verdict *hv)
+		    const struct nvmx_kernel *to, const struct vm_pair *g, struct host_verdict *hv)
 {
 	static struct nvmx_scenario src, dst;
 	static struct nvmx_vcpu v;
@@ -70,8 +76,8 @@ static void verdict(const struct unit *un, const struct nvmx_kernel *from,
 	struct nvmx_msrs saved;
 
 	memset(hv, 0, sizeof(*hv));
-	scenario_for(&src, un, from, g);
-	scenario_for(&dst, un, to, g);
+	scenario_for(&src, un, from, &g->from, un->from_features);
+	scenario_for(&dst, un, to, &g->to, un->features);
 	hv->old_ok = nvmx_scenario_usable(&src);
 	hv->new_ok = nvmx_scenario_usable(&dst);
 	if (!hv->old_ok || !hv->new_ok)
@@ -171,11 +177,12 @@ static void print_stats(const struct pair_stats *s, const char *from, const char
 
 struct upgrade_args {
 	struct kvm_opts ko;
-	struct guest g;
+	struct guest g, gf;		/* gf: the --from-... overrides */
+	bool gf_cpuid, gf_pmu, gf_quirks;	/* which of them were given */
 	const char *from_name, *to_name, *releases, *path, *inventory;
 	const char *format;
 	bool all;
-	uint64_t quirks;
+	uint64_t quirks, from_quirks;
 	struct nvmx_hostfile *hosts;
 	unsigned nhosts;
 };
@@ -192,9 +199,11 @@ static int opt_release(void *ctx, const struct opt *o, const char *v)
 static int opt_cpuid(void *ctx, const struct opt *o, const char *v)
 {
 	struct upgrade_args *u = ctx;
-	(void)o;
-	u->g.set = true;
-	u->g.spec = v;
+	bool from = !strncmp(o->name, "from-", 5);
+	struct guest *g = from ? &u->gf : &u->g;
+	u->gf_cpuid |= from;
+	g->set = true;
+	g->spec = v;
 	return 0;
 }
 
@@ -202,11 +211,12 @@ static int opt_pmu(void *ctx, const struct opt *o, const char *v)
 {
 	struct upgrade_args *u = ctx;
 	char *end;
-	(void)o;
+	bool from = !strncmp(o->name, "from-", 5);
 	unsigned long n = strtoul(v, &end, 10);
 	if (!*v || *end || n > 255)
-		return cli_usage_error("upgrade", "--pmu-version needs 0..255");
-	u->g.pmu = (unsigned)n;
+		return cli_usage_error("upgrade", "--%s needs 0..255", o->name);
+	(from ? &u->gf : &u->g)->pmu = (unsigned)n;
+	u->gf_pmu |= from;
 	return 0;
 }
 
@@ -214,12 +224,13 @@ static int opt_quirks(void *ctx, const struct opt *o, const char *v)
 {
 	struct upgrade_args *u = ctx;
 	char *end;
-	(void)o;
+	bool from = !strncmp(o->name, "from-", 5);
 	errno = 0;
 	unsigned long long q = strtoull(v, &end, 0);
 	if (!*v || *end || errno)
-		return cli_usage_error("upgrade", "--disable-quirks needs a mask (e.g. 0x100)");
-	u->quirks = q;
+		return cli_usage_error("upgrade", "--%s needs a mask (e.g. 0x100)", o->name);
+	*(from ? &u->from_quirks : &u->quirks) = q;
+	u->gf_quirks |= from;
 	return 0;
 }
 
@@ -256,6 +267,12 @@ const struct opt upgrade_opts[] = {
 		 "the VM's CPUID (host|none|empty[,+flag|,-flag]...), on both releases"),
 	OPT_CALL("pmu-version", NULL, "N", opt_pmu, "the VM's CPUID.0xA version"),
 	OPT_CALL("disable-quirks", NULL, "MASK", opt_quirks, "the VM's KVM_CAP_DISABLE_QUIRKS2 mask"),
+	OPT_CALL("from-guest-cpuid", NULL, "SPEC", opt_cpuid,
+		 "the VM's CPUID under OLD, when it differed (default: --guest-cpuid)"),
+	OPT_CALL("from-pmu-version", NULL, "N", opt_pmu,
+		 "the VM's CPUID.0xA version under OLD (default: --pmu-version)"),
+	OPT_CALL("from-disable-quirks", NULL, "MASK", opt_quirks,
+		 "the VM's quirks mask under OLD (default: --disable-quirks)"),
 	OPT_STRING("inventory", NULL, "FILE", struct upgrade_args, inventory,
 		   "hosts of a fleet inventory (docs/fleet.md), counted by host; a line's release is OLD"
 		   " unless --from-kvm"),
@@ -321,7 +338,7 @@ static void stats_json(const struct pair_stats *s, const char *from, const char 
 }
 
 /* The verdicts over the units: one pair (per host), or the pairs (--all, --path). */
-static int run(const struct upgrade_args *u, const struct guest *g, const struct unit *units,
+static int run(const struct upgrade_args *u, const struct vm_pair *g, const struct unit *units,
 	       unsigned nunits, const struct nvmx_kernel **sel, unsigned nsel, bool all, bool md,
 	       bool json)
 {
@@ -500,7 +517,7 @@ int cmd_upgrade(int argc, char **argv)
 	if (rc)
 		return rc;
 	struct kvm_opts o = u.ko;
-	struct guest g = u.g;
+	struct vm_pair g = { u.g, u.g };
 	const char *from_name = u.from_name, *to_name = u.to_name;
 	unsigned nhosts = u.nhosts;
 	bool all = u.all || u.path;
@@ -522,7 +539,13 @@ int cmd_upgrade(int argc, char **argv)
 		return cli_usage_error("upgrade", "give at least one HOST (or --inventory FILE)");
 	if (!all && (!(from_name || (u.inventory && !nhosts)) || !to_name))
 		return cli_usage_error("upgrade", "--from-kvm OLD and --kvm NEW are required (or --all)");
-	g.quirks = u.quirks;
+	/* The VM's properties on both releases; --from-... replaces one on OLD. */
+	g.to.quirks = u.quirks;
+	g.from.quirks = u.gf_quirks ? u.from_quirks : u.quirks;
+	if (u.gf_cpuid)
+		g.from.set = true, g.from.spec = u.gf.spec;
+	if (u.gf_pmu)
+		g.from.pmu = u.gf.pmu;
 	/* Parameters are checked against the newest release that has them. */
 	o.kernel = nvmx_kernel_default();
 	if ((rc = kvmopts_finish(&o, "upgrade", "")))
@@ -540,7 +563,8 @@ int cmd_upgrade(int argc, char **argv)
 		return rc;
 	}
 	for (unsigned h = 0; h < nunits; h++)
-		if (guest_features(&g, &units[h].hf, &units[h].features)) {
+		if (guest_features(&g.to, &units[h].hf, &units[h].features) ||
+		    guest_features(&g.from, &units[h].hf, &units[h].from_features)) {
 			free(units);
 			return EXIT_USAGE;
 		}

@@ -63,6 +63,20 @@ print(agree, differ, yes, no)
 PY
 read -r agree differ yes no < <(grep -v '^#' "$tmp/agree")
 grep '^#' "$tmp/agree"
+
+# upgrade takes the same --from-... overrides as check, with the same meaning.
+up() { "$nvmx" upgrade --from-kvm 5.10 --to-kvm 6.1 "${vm[@]}" "$@" --json "$J" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["hosts"][0]["migratable"])'; }
+ck() { check "${vm[@]}" "$@" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["migratable"])'; }
+for o in "--from-guest-cpuid host,-waitpkg" "--from-guest-cpuid none" "--from-pmu-version 0" \
+	"--from-disable-quirks 0x100"; do
+	u=$(up $o); c=$(ck $o)
+	t_ok "upgrade $o: $u, as check says ($c)" [ -n "$u" ] && [ "$u" = "$c" ]
+done
+t_ok "upgrade --from-guest-cpuid host,-waitpkg: the source without waitpkg restores (True)" \
+	[ "$(up --from-guest-cpuid host,-waitpkg)" = True ]
+t_ok "upgrade --from-pmu-version 0 alone keeps the VM's CPUID on OLD (False)" \
+	[ "$(up --from-pmu-version 0)" = False ]
 t_ok "check and upgrade agree on $agree host/release pairs ($differ differ)" [ "${differ:-1}" = 0 ]
 t_ok "... and the comparison is not trivial ($yes migratable, $no not)" \
 	bash -c "[ ${yes:-0} -gt 0 ] && [ ${no:-0} -gt 0 ]"
