@@ -69,7 +69,6 @@ void cli_json_str(FILE *f, const char *s);
  * cli_json_approximate; NULL for a refusal, said on stderr unless quiet.
  */
 const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, bool quiet);
-int cli_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n);
 /* ,"approximate":{"asked":...,"used":...,"may_differ":[...]} when a name was approximated. */
 void cli_json_approximate(FILE *f);
 /* the same for an option's release; a refusal is a usage error naming opt */

@@ -68,7 +68,7 @@ int cmd_inventory_line(int argc, char **argv)
 	/* What the line cannot hold goes to stderr: the reader of the inventory needs to know. */
 	if (!k) {
 		char why[256];
-		cli_kernel_refusal(&km, lk.release, why, sizeof(why));
+		nvmx_kernel_refusal(&km, lk.release, why, sizeof(why));
 		fprintf(stderr, "nvmx %s: warning: %s: the line carries \"uname\" only\n", CMD, why);
 	}
 	if (strstr(hf.flags, "hypervisor") && !hyperv)

@@ -546,7 +546,7 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 		if (nvmx_kernel_resolve(rel, &km) == NVMX_MATCH_UNKNOWN)
 			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
 		if (!km.kernel) {
-			cli_kernel_refusal(&km, rel, why, sizeof(why));
+			nvmx_kernel_refusal(&km, rel, why, sizeof(why));
 			return inv_error(in, "\"kvm\": %s", why);
 		}
 		k = cli_kernel_arg(f->cmd, rel, true);
@@ -559,7 +559,7 @@ static int inv_line(struct inv *in, char *line, size_t len, struct json_node *po
 		struct nvmx_kernel_match km;
 		char why[256];
 		if (nvmx_kernel_resolve(un, &km) != NVMX_MATCH_EXACT && km.how != NVMX_MATCH_NEAREST) {
-			cli_kernel_refusal(&km, un, why, sizeof(why));
+			nvmx_kernel_refusal(&km, un, why, sizeof(why));
 			return inv_error(in, "%s: give \"kvm\"", why);
 		}
 		k = cli_kernel_arg(f->cmd, un, true);
@@ -710,7 +710,7 @@ int fleet_load(struct fleet *f)
 					struct nvmx_kernel_match km;
 					char why[256];
 					nvmx_kernel_resolve(at + 1, &km);
-					cli_kernel_refusal(&km, at + 1, why, sizeof(why));
+					nvmx_kernel_refusal(&km, at + 1, why, sizeof(why));
 					rc = cli_usage_error(f->cmd, "%s: %s", arg, why);
 					break;
 				}

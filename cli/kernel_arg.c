@@ -22,44 +22,6 @@ void cli_kernel_arg_reset(void)
 	napprox = 0;
 }
 
-static const char *oldest_name(void)
-{
-	const struct nvmx_kernel *o = nvmx_kernel_at(0);
-	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
-		if (!nvmx_kernel_distro(nvmx_kernel_at(i)) &&
-		    nvmx_kernel_version(nvmx_kernel_at(i)) < nvmx_kernel_version(o))
-			o = nvmx_kernel_at(i);
-	return nvmx_kernel_name(o);
-}
-
-static const char *newest_name(void)
-{
-	const struct nvmx_kernel *o = nvmx_kernel_at(0);
-	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
-		if (!nvmx_kernel_distro(nvmx_kernel_at(i)) &&
-		    nvmx_kernel_version(nvmx_kernel_at(i)) > nvmx_kernel_version(o))
-			o = nvmx_kernel_at(i);
-	return nvmx_kernel_name(o);
-}
-
-int cli_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n)
-{
-	switch (m->how) {
-	case NVMX_MATCH_TOO_OLD:
-		return snprintf(buf, n, "kernel %s is older than every modelled release (the oldest is %s)",
-				asked, oldest_name());
-	case NVMX_MATCH_TOO_NEW:
-		return snprintf(buf, n, "kernel %s is newer than every modelled release (the newest is %s)",
-				asked, newest_name());
-	case NVMX_MATCH_NOT_MODELLED:
-		return snprintf(buf, n, "kernel %s (%s) is a release nvmx does not model ('nvmx kernels' "
-				"lists the rows)", asked, m->distro ? m->distro : "distribution");
-	default:
-		return snprintf(buf, n, "unknown KVM release '%s' ('nvmx kernels' lists the releases and "
-				"the names they take)", asked);
-	}
-}
-
 const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, bool quiet)
 {
 	struct nvmx_kernel_match m;
@@ -69,7 +31,7 @@ const struct nvmx_kernel *cli_kernel_arg(const char *cmd, const char *asked, boo
 	if (m.how != NVMX_MATCH_NEAREST) {
 		if (!quiet) {
 			char why[256];
-			cli_kernel_refusal(&m, asked, why, sizeof(why));
+			nvmx_kernel_refusal(&m, asked, why, sizeof(why));
 			fprintf(stderr, "nvmx %s: %s\n", cmd, why);
 		}
 		return NULL;
@@ -100,7 +62,7 @@ const struct nvmx_kernel *cli_kernel_opt(const char *cmd, const char *opt, const
 	nvmx_kernel_resolve(asked, &m);
 	if (m.how != NVMX_MATCH_EXACT && m.how != NVMX_MATCH_NEAREST) {
 		char why[256];
-		cli_kernel_refusal(&m, asked, why, sizeof(why));
+		nvmx_kernel_refusal(&m, asked, why, sizeof(why));
 		cli_usage_error(cmd, "%s: %s", opt, why);
 		return NULL;
 	}

@@ -36,7 +36,7 @@ int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_h
 		l->profile_guessed = true;
 		if (nvmx_kernel_resolve(lk.release, &km) != NVMX_MATCH_EXACT && km.how != NVMX_MATCH_NEAREST) {
 			char why[256];
-			cli_kernel_refusal(&km, lk.release, why, sizeof(why));
+			nvmx_kernel_refusal(&km, lk.release, why, sizeof(why));
 			fprintf(stderr, "nvmx %s: the running %s; give --kvm\n", cmd, why);
 			return EXIT_USAGE;
 		}

@@ -9,6 +9,7 @@
  * that says why (older than the oldest row, newer than the newest series, a
  * distribution release that is not modelled).
  */
+#include "fmt.h"
 #include "kernels.h"
 
 /*
@@ -339,4 +340,50 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		add_may(m, "the build's own patches");
 	}
 	return m->how;
+}
+
+/* The oldest / newest upstream row by version (distribution rows are branches of those). */
+static const char *edge_name(bool newest)
+{
+	const struct nvmx_kernel *o = nvmx_kernel_at(0);
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (!nvmx_kernel_distro(k) && (newest ? nvmx_kernel_version(k) > nvmx_kernel_version(o)
+						      : nvmx_kernel_version(k) < nvmx_kernel_version(o)))
+			o = k;
+	}
+	return nvmx_kernel_name(o);
+}
+
+size_t nvmx_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n)
+{
+	struct fmt f = fmt_init(buf, n);
+	fmt_str(&f, "kernel ");
+	switch (m->how) {
+	case NVMX_MATCH_TOO_OLD:
+		fmt_str(&f, asked);
+		fmt_str(&f, " is older than every modelled release (the oldest is ");
+		fmt_str(&f, edge_name(false));
+		fmt_str(&f, ")");
+		break;
+	case NVMX_MATCH_TOO_NEW:
+		fmt_str(&f, asked);
+		fmt_str(&f, " is newer than every modelled release (the newest is ");
+		fmt_str(&f, edge_name(true));
+		fmt_str(&f, ")");
+		break;
+	case NVMX_MATCH_NOT_MODELLED:
+		fmt_str(&f, asked);
+		fmt_str(&f, " (");
+		fmt_str(&f, m->distro ? m->distro : "distribution");
+		fmt_str(&f, ") is a release nvmx does not model ('nvmx kernels' lists the rows)");
+		break;
+	default:
+		f = fmt_init(buf, n);
+		fmt_str(&f, "unknown KVM release '");
+		fmt_str(&f, asked);
+		fmt_str(&f, "' ('nvmx kernels' lists the releases and the names they take)");
+		break;
+	}
+	return f.len;
 }

@@ -5,7 +5,8 @@
  * rows are literals from the distributions' version schemes (Debian's ABI
  * numbers from its changelogs, Ubuntu's and RHEL's package names, Proxmox's
  * builds); an approximation must say so, and a kernel outside the modelled
- * range must be refused.
+ * range must be refused, in the words docs/bad-input.md shows the CLI printing
+ * (nvmx_kernel_refusal).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,37 @@ static const char *how_name(enum nvmx_match h)
 	static const char *const n[] = { "exact", "nearest", "unknown", "too old", "too new",
 					 "not modelled" };
 	return (unsigned)h < sizeof(n) / sizeof(n[0]) ? n[h] : "?";
+}
+
+/*
+ * docs/bad-input.md's row `id`: the asked release (after `--kvm ` or
+ * `--from-kvm `) and the message after "nvmx CMD: ".  0 when found.
+ */
+static int bad_input_row(const char *id, char *asked, size_t na, char *msg, size_t nm)
+{
+	FILE *f = fopen("docs/bad-input.md", "r");
+	char line[2048], head[64];
+	int rc = -1;
+	snprintf(head, sizeof(head), "| %s |", id);
+	while (f && rc && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, head, strlen(head)))
+			continue;
+		const char *cmd = strstr(line, "`nvmx ");
+		const char *k = cmd ? strstr(cmd, "-kvm ") : NULL, *m = strrchr(line, '`');
+		const char *start = m ? m : line;
+		while (start > line && start[-1] != '`')
+			start--;
+		const char *colon = strstr(start, ": ");
+		if (!k || !m || !colon)
+			break;
+		k += 5;
+		snprintf(asked, na, "%.*s", (int)strcspn(k, " `"), k);
+		snprintf(msg, nm, "%.*s", (int)(m - colon - 2), colon + 2);
+		rc = 0;
+	}
+	if (f)
+		fclose(f);
+	return rc;
 }
 
 int main(void)
@@ -97,6 +129,20 @@ int main(void)
 		tap_ok(m.how == cases[i].how && row_ok && may_ok && says,
 		       "'%s': %s %s (got %s %s)", cases[i].asked, how_name(cases[i].how),
 		       cases[i].row ? cases[i].row : "-", how_name(m.how), got ? got : "-");
+	}
+
+	/* refusals in the words the CLI prints (rows of docs/bad-input.md) */
+	static const char *const rows[] = { "derive-3", "derive-17", "derive-18", "check-6" };
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char asked[128], want[512], got[512];
+		struct nvmx_kernel_match m;
+		if (!tap_ok(!bad_input_row(rows[i], asked, sizeof(asked), want, sizeof(want)),
+			    "docs/bad-input.md has row %s", rows[i]))
+			continue;
+		nvmx_kernel_resolve(asked, &m);
+		size_t need = nvmx_kernel_refusal(&m, asked, got, sizeof(got));
+		tap_ok(!m.kernel && !strcmp(got, want) && need == strlen(want),
+		       "%s: '%s' refused as the CLI says it: %s", rows[i], asked, got);
 	}
 	return tap_done();
 }

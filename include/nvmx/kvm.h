@@ -70,6 +70,12 @@ struct nvmx_kernel_match {
 };
 
 int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m);	/* returns m->how */
+/*
+ * Why a name was refused (m from nvmx_kernel_resolve, how neither EXACT nor
+ * NEAREST), in words: "kernel 4.19 is older than every modelled release (the
+ * oldest is 5.10)".  Into buf[0..n), truncated; returns the length it needs.
+ */
+size_t nvmx_kernel_refusal(const struct nvmx_kernel_match *m, const char *asked, char *buf, size_t n);
 
 /* Closest profile for a `uname -r` string ("6.1.0-18-amd64"), or NULL. */
 const struct nvmx_kernel *nvmx_kernel_for_uname(const char *release);
