@@ -49,6 +49,15 @@ static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t 
 				return buf;
 			}
 		return "give the guest MPX (+mpx), as the host has it";
+	case NVMX_CH_GUEST_NO_WAITPKG:
+		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
+			if (nvmx_qemu_release_at(i)->waitpkg_dep == NVMX_QWAITPKG_FORWARD) {
+				snprintf(buf, n, "give the guest WAITPKG (+waitpkg), as the host has it; or "
+					 "QEMU %s or later, which drops vmx-enable-user-wait-pause for a "
+					 "guest without WAITPKG", nvmx_qemu_release_at(i)->name);
+				return buf;
+			}
+		return "give the guest WAITPKG (+waitpkg), as the host has it";
 	case NVMX_CH_GUEST_NO_PMU:
 		return "give the guest a PMU (pmu=on)";
 	case NVMX_CH_HOST_HYPERV:
@@ -100,7 +109,7 @@ static void rejected_text(const struct nvmx_probe *p, const struct nvmx_env_chan
 
 void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
-	char d[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
+	char d[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
 	if (!wf->n) {
 		printf("no difference searched reproduces a failure (%u tried: vCPU state, guest CPUID, "
 		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding or forcing a bit, every release)\n",
@@ -145,7 +154,7 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 
 void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
-	char d[512], key[128], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[128];
+	char d[512], key[128], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
 	putchar('[');
 	for (unsigned i = 0; i < wf->n; i++) {
 		const struct nvmx_env_change *c = &wf->c[i];

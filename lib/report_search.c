@@ -241,10 +241,32 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 				keep(out, env, &pq, scratch, &c);
 			}
 		}
-		if (guest_ok && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
+		/*
+		 * QEMU 7.1 on drops the BNDCFGS controls itself for a guest
+		 * without MPX, so a value from it that KVM could refuse for that
+		 * reason never reaches KVM: the cause needs an older QEMU.
+		 */
+		bool qemu_drops_mpx = env->qemu && env->qemu->mpx_dep;
+		if (guest_ok && !qemu_drops_mpx && (g.cpuid & NVMX_FEAT(NVMX_F_MPX))) {
 			e = g;
 			e.cpuid &= ~NVMX_FEAT(NVMX_F_MPX);
 			c = (struct nvmx_env_change){ .kind = NVMX_CH_GUEST_NO_MPX };
+			keep(out, &e, p, scratch, &c);
+		}
+		/*
+		 * The user-wait-pause control (0x48b bit 58) of a guest without
+		 * WAITPKG: releases that check restores against the vCPU clear it
+		 * there from the guest CPUID.  QEMU 9.1 on clears the control
+		 * itself for such a guest; 8.2 to 9.0 tie it the other way (no
+		 * control, no WAITPKG) and keep it, and older releases have no
+		 * name for it (written only with migratable=off).
+		 */
+		bool qemu_drops_wait = env->qemu && env->qemu->waitpkg_dep == NVMX_QWAITPKG_FORWARD;
+		if (guest_ok && !qemu_drops_wait && p->id == NVMX_PROCBASED2 && (p->value >> 58 & 1) &&
+		    (g.cpuid & NVMX_FEAT(NVMX_F_WAITPKG))) {
+			e = g;
+			e.cpuid &= ~NVMX_FEAT(NVMX_F_WAITPKG);
+			c = (struct nvmx_env_change){ .kind = NVMX_CH_GUEST_NO_WAITPKG };
 			keep(out, &e, p, scratch, &c);
 		}
 		if (guest_ok && g.pmu_version) {
@@ -318,6 +340,7 @@ size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
 	case NVMX_CH_STATE_EVMCS: fmt_str(&f, "state:evmcs"); break;
 	case NVMX_CH_STATE_HAS_RUN: fmt_str(&f, "state:has-run"); break;
 	case NVMX_CH_GUEST_NO_MPX: fmt_str(&f, "guest-cpuid:-mpx"); break;
+	case NVMX_CH_GUEST_NO_WAITPKG: fmt_str(&f, "guest-cpuid:-waitpkg"); break;
 	case NVMX_CH_GUEST_NO_PMU: fmt_str(&f, "guest-cpuid:no-pmu"); break;
 	case NVMX_CH_HOST_HYPERV: fmt_str(&f, "host:hyperv-evmcs"); break;
 	case NVMX_CH_PARAM:
@@ -372,6 +395,10 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 		break;
 	case NVMX_CH_GUEST_NO_MPX:
 		fmt_str(&f, "the guest CPUID has no MPX (-cpu ...,-mpx; libvirt <feature policy='disable' name='mpx'/>)");
+		break;
+	case NVMX_CH_GUEST_NO_WAITPKG:
+		fmt_str(&f, "the guest CPUID has no WAITPKG (-cpu ...,-waitpkg, or a model without it) "
+			    "and QEMU older than 9.1 keeps vmx-enable-user-wait-pause for it");
 		break;
 	case NVMX_CH_GUEST_NO_PMU:
 		fmt_str(&f, "the guest has no PMU (-cpu ...,pmu=off)");

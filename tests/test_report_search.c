@@ -58,7 +58,7 @@ int main(void)
 {
 	static struct nvmx_hostfile hf;
 	static struct nvmx_kvm kvm;
-	static struct nvmx_would_fail wf;
+	static struct nvmx_would_fail wf, wf2_scratch;
 	struct nvmx_env e;
 	struct nvmx_result r;
 
@@ -94,6 +94,15 @@ int main(void)
 	tap_ok(nvmx_probe_fails(&g, &w, &kvm, &r), "applied by hand, the no-MPX guest is refused");
 	tap_ok(!find(&wf, "state:has-run"), "a write after KVM_RUN is not refused by 5.10 (no has-run entry)");
 	tap_ok(wf.c[0].kind <= NVMX_CH_GUEST_NO_PMU, "vCPU and guest differences come first");
+
+	/* QEMU 7.1 on drops the BNDCFGS controls itself for a guest without MPX. */
+	e.qemu = nvmx_qemu_release_find("7.1");
+	nvmx_would_fail(&wf2_scratch, &e, &w, &kvm);
+	tap_ok(!find(&wf2_scratch, "guest-cpuid:-mpx"), "the log names QEMU 7.1: no guest without MPX");
+	e.qemu = nvmx_qemu_release_find("7.0");
+	nvmx_would_fail(&wf2_scratch, &e, &w, &kvm);
+	tap_ok(find(&wf2_scratch, "guest-cpuid:-mpx") != NULL, "QEMU 7.0 keeps them: a guest without MPX");
+	e.qemu = NULL;
 
 	/* An already-failing write gets no search. */
 	g.cpuid |= 0;
@@ -229,6 +238,52 @@ int main(void)
 				 .id = NVMX_TRUE_PINBASED };
 	nvmx_would_fail(&wf, &e, &pk, &kvm);
 	tap_ok(!find(&wf, "host-hides:vmx-intr-exit=0"), "KVM's own value: no control to force");
+
+	/*
+	 * The user-wait-pause control: 5.15 sets it in a vCPU's 0x48b from a
+	 * guest CPUID with WAITPKG (vmx_adjust_secondary_exec_control, nested
+	 * case) and checks restores against the vCPU, so the value restored
+	 * into a guest without WAITPKG is refused.  QEMU 9.1 on clears the
+	 * control for such a guest itself (feature_dependencies), 8.2-9.0 not.
+	 */
+	if (!tap_ok(load("intel-celeron-j6412.msrs", &hf), "read the Celeron J6412"))
+		return tap_done();
+	env_for(&e, &hf, "5.15");
+	e.cpuid_set = true;	/* QEMU sets the CPUID before it writes the MSRs */
+	e.cpuid = hf.host.features;
+	e.pmu_version = 2;
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	static struct nvmx_vcpu vw;
+	nvmx_vcpu_init(&vw, &kvm, 0);
+	nvmx_vcpu_set_cpuid(&vw, hf.host.features, 2);
+	uint64_t v2 = 0;
+	nvmx_vcpu_get_msr(&vw, 0x48b, false, &v2);
+	struct nvmx_probe pw = { .index = 0x48b, .value = v2, .id = NVMX_PROCBASED2 };
+	tap_ok((hf.host.features & NVMX_FEAT(NVMX_F_WAITPKG)) && (v2 >> 58 & 1) &&
+	       !(nvmx_caps_read(&kvm.caps, NVMX_PROCBASED2) >> 58 & 1) && !nvmx_probe_fails(&e, &pw, &kvm, &r),
+	       "5.15: the vCPU of a WAITPKG guest has user-wait-pause (KVM's maximum has not)");
+	nvmx_would_fail(&wf, &e, &pw, &kvm);
+	const struct nvmx_env_change *cw = find(&wf, "guest-cpuid:-waitpkg");
+	tap_ok(cw && cw->r.rc && (cw->r.bits >> 58 & 1), "a guest without WAITPKG refuses bit 58");
+	struct nvmx_env gw = e;
+	gw.cpuid_set = true;
+	gw.cpuid = hf.host.features & ~NVMX_FEAT(NVMX_F_WAITPKG);
+	gw.pmu_version = 2;
+	tap_ok(nvmx_probe_fails(&gw, &pw, &kvm, &r), "applied by hand, the guest without WAITPKG is refused");
+	e.qemu = nvmx_qemu_release_find("9.1");
+	nvmx_would_fail(&wf, &e, &pw, &kvm);
+	tap_ok(!find(&wf, "guest-cpuid:-waitpkg"), "the log names QEMU 9.1: it drops the control itself");
+	e.qemu = nvmx_qemu_release_find("8.2");
+	nvmx_would_fail(&wf, &e, &pw, &kvm);
+	tap_ok(find(&wf, "guest-cpuid:-waitpkg") != NULL, "QEMU 8.2 keeps it: a guest without WAITPKG");
+	e.kernel = nvmx_kernel_find("6.12");
+	e.qemu = NULL;
+	nvmx_kvm_load(&kvm, &e.host, e.kernel, &e.params);
+	pw.value &= nvmx_caps_read(&kvm.caps, NVMX_PROCBASED2);
+	nvmx_would_fail(&wf, &e, &pw, &kvm);
+	tap_ok((pw.value >> 58 & 1) && !nvmx_probe_fails(&e, &pw, &kvm, &r) && wf.tried &&
+	       !find(&wf, "guest-cpuid:-waitpkg"),
+	       "6.12 offers it and checks against its maximum: accepted, and no such cause");
 
 	/* Keys and texts. */
 	char k[128];

@@ -86,6 +86,7 @@ bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
 enum nvmx_env_change_kind {
 	NVMX_CH_STATE_EVMCS,	/* L1 enabled eVMCS: never produced on 5.10+ rows (reads only) */
 	NVMX_CH_GUEST_NO_MPX,	/* the guest CPUID lacks MPX (-mpx) */
+	NVMX_CH_GUEST_NO_WAITPKG,	/* the guest CPUID lacks WAITPKG (-waitpkg) */
 	NVMX_CH_GUEST_NO_PMU,	/* the guest has no PMU (pmu=off) */
 	NVMX_CH_PARAM,		/* a kvm_intel parameter flipped */
 	NVMX_CH_STATE_HAS_RUN,	/* the vCPU already ran (a write after KVM_RUN) */
