@@ -190,16 +190,21 @@ static void nearest(struct nvmx_kernel_match *m, uint32_t v, const char *family)
 		add_may(m, "every change of a series that has no row");
 }
 
-/* The distribution row of `family` whose release the uname begins with, or the series' one. */
+/*
+ * The distribution row of `family` whose release the uname begins with (or, for
+ * a row that lists its same builds, whose version and build number `abi` match),
+ * or the series' one.
+ */
 static void distro_row(struct nvmx_kernel_match *m, const char *uname, const char *family,
-		       uint32_t v, const char *other_builds)
+		       uint32_t v, unsigned abi, const char *other_builds)
 {
 	const struct nvmx_kernel *series = 0;
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
 		if (!distro_is(k, family) || SERIES(k->version) != SERIES(v))
 			continue;
-		if (k->release && same(uname, k->release)) {
+		if ((k->release && same(uname, k->release)) ||
+		    (k->version == v && abi >= 1 && abi <= k->same_builds)) {
 			m->kernel = k;
 			m->how = NVMX_MATCH_EXACT;
 			return;
@@ -258,7 +263,7 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 	}
 	if (ends(tail, "-pve")) {	/* Proxmox: "6.8.12-43-pve" */
 		m->distro = "Proxmox VE";
-		distro_row(m, asked, "Proxmox", v, "other Proxmox kernel builds carry other patches");
+		distro_row(m, asked, "Proxmox", v, abi, "other Proxmox kernel builds carry other patches");
 		return m->how;
 	}
 	const char *el = 0;

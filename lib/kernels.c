@@ -739,12 +739,14 @@ static const struct nvmx_kernel kernels[] = {
 		.cet = CET_NEEDS_XSS,
 	},
 	{
-		.name = "pve-9.0", .version = KV(6, 14, 11), .date = 20260515, .verified = NVMX_VERIFIED_NONE,
-		.distro = "Proxmox VE 9.0", .release = "6.14.11-9-pve",
+		.name = "pve-9.0", .version = KV(6, 14, 11), .date = 20260515, .verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Proxmox VE 9.0", .release = "6.14.11-9-pve", .same_builds = 9,
 		.base = "6.14",
-		.tree = "proxmox/pve-kernel trixie-6.14 @ c4e4dcb: no VMX capability patch; base not "
-			"public: modelled as 6.14",
-		.summary = "Proxmox VE 9.0's 6.14.11-pve as upstream 6.14 (patches read, base not found)",
+		.tree = "upstream 6.14.0 (perishh/linux-6.14 @ 16b95dcdf585) + proxmox/pve-kernel "
+			"trixie-6.14 @ c4e4dcb patches 0005, 0008; its Ubuntu 6.14.0-30..37 base "
+			"(6.14.11 stable) is not public",
+		.summary = "Proxmox VE 9.0's 6.14.11-pve (builds -1 to -9): its KVM patches (halt "
+			   "polling, XSAVE PKRU) change no nested MSR: as 6.14",
 		R_6_14,
 	},
 	{
@@ -798,12 +800,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_7_1_3,
 	},
 	{
-		.name = "pve-9.1", .version = KV(6, 17, 13), .date = 20260728, .verified = NVMX_VERIFIED_NONE,
-		.distro = "Proxmox VE 9.1", .release = "6.17.13-21-pve",
+		.name = "pve-9.1", .version = KV(6, 17, 13), .date = 20260728, .verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Proxmox VE 9.1", .release = "6.17.13-21-pve", .same_builds = 21,
 		.base = "6.17",
-		.tree = "proxmox/pve-kernel trixie-6.17 @ 74c6afb: no VMX capability patch; base not "
-			"public: modelled as 6.17",
-		.summary = "Proxmox VE 9.1's 6.17.13-pve as upstream 6.17 (patches read, base not found)",
+		.tree = "upstream 6.17.0 (busysteve/linux-6.17.0-rust-ported-c @ 1e9822c103f8) + "
+			"proxmox/pve-kernel trixie-6.17 @ 74c6afb patches 0005, 0008; its Ubuntu "
+			"6.17.0-16..42 base (6.17.13 stable) is not public",
+		.summary = "Proxmox VE 9.1's 6.17.13-pve (builds -1 to -21): its KVM patches (halt "
+			   "polling, XSAVE PKRU) change no nested MSR: as 6.17",
 		R_6_17,
 	},
 	{
@@ -822,12 +826,16 @@ static const struct nvmx_kernel kernels[] = {
 		.params = PARAMS_BASE & ~P(PT_MODE),
 	},
 	{
-		.name = "pve-8", .version = KV(6, 8, 12), .date = 20260818, .verified = NVMX_VERIFIED_NONE,
+		.name = "pve-8", .version = KV(6, 8, 12), .date = 20260818, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 8", .release = "6.8.12-43-pve", .aliases = "pve-8.4",
+		.same_builds = 43,
 		.base = "6.8",
-		.tree = "proxmox/pve-kernel bookworm-6.8 @ b187eb7: its patches change no VMX "
-			"capability; the Ubuntu 6.8 base + stable is not public: modelled as 6.8",
-		.summary = "Proxmox VE 8's 6.8.12-pve as upstream 6.8 (patches read, base not found)",
+		.tree = "Ubuntu 6.8.0-31 (sndrzt/linux-6.8 @ f116ff45a2ca) + proxmox/pve-kernel "
+			"bookworm-6.8 @ b187eb7 patches 0005, 0008, 0028, 0036-0038; its Ubuntu "
+			"6.8.0-43..139 base (6.8.12 stable and Ubuntu's backports) is not public",
+		.summary = "Proxmox VE 8's 6.8.12-pve (builds -1 to -43): its KVM patches (nested "
+			   "vmcs12 pages, shadow VMCS after VMCLEAR, XSAVE PKRU) change no nested "
+			   "MSR: as 6.8",
 		R_6_8,
 	},
 	{
@@ -1038,6 +1046,7 @@ int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out)
 	out->distro = row->distro;
 	out->release = row->release;
 	out->aliases = row->aliases;
+	out->same_builds = row->same_builds;
 	out->base = row->base;
 	for (unsigned c = 0; c < NVMX_MAX_CHANGES; c++)
 		out->changes[c] = row->changes[c];

@@ -106,6 +106,10 @@ struct nvmx_kernel {
 	const char *distro;		/* "Debian 12 (bookworm)", or NULL for an upstream release */
 	const char *release;		/* the distribution's version ("6.1.192-3"), or NULL */
 	const char *aliases;		/* other names, space-separated ("bookworm"), or NULL */
+	uint16_t same_builds;		/* Proxmox: builds VERSION-1-pve .. VERSION-N-pve carry the
+					 * same VMX patches as the row's tree (their pve-kernel
+					 * patches read), so each names this row exactly; 0: only
+					 * `release` does */
 	const char *base;		/* the row this one is derived from, or NULL */
 	const struct nvmx_change *changes[NVMX_MAX_CHANGES];	/* applied to base, in order */
 	enum nvmx_verified verified;

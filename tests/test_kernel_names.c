@@ -110,6 +110,14 @@ int main(void)
 		{ "6.8.12-43-pve", NVMX_MATCH_EXACT, "pve-8", NULL },
 		{ "6.14.11-9-pve", NVMX_MATCH_EXACT, "pve-9.0", NULL },
 		{ "6.17.13-21-pve", NVMX_MATCH_EXACT, "pve-9.1", NULL },
+		/* earlier builds of the same version: the same VMX patches (pve-kernel read) */
+		{ "6.8.12-4-pve", NVMX_MATCH_EXACT, "pve-8", NULL },
+		{ "6.14.11-2-pve", NVMX_MATCH_EXACT, "pve-9.0", NULL },
+		{ "6.17.13-1-pve", NVMX_MATCH_EXACT, "pve-9.1", NULL },
+		/* a build past the ones read, or another point release: nearest */
+		{ "6.8.12-44-pve", NVMX_MATCH_NEAREST, "pve-8", "other Proxmox kernel builds carry other patches" },
+		{ "6.17.9-1-pve", NVMX_MATCH_NEAREST, "pve-9.1", NULL },
+		{ "6.14.11-0-pve", NVMX_MATCH_NEAREST, "pve-9.0", NULL },
 		/* others */
 		{ "7.1.0-rc2", NVMX_MATCH_NEAREST, "7.1.3", NULL },
 		{ "6.13.2-arch1-1", NVMX_MATCH_NEAREST, "6.13.7", NULL },
