@@ -17,18 +17,14 @@
 # Fixtures are made in a scratch directory that is also the working
 # directory, so the messages show short relative paths.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
-case $nvmx in /*) ;; *) nvmx=$PWD/$nvmx ;; esac
+. "$(dirname "$0")/lib.sh"
 mode=tap
 [ "${1:-}" = --table ] && mode=table
 doc=$here/docs/bad-input.md
 good_src=$here/data/hosts/intel-xeon-platinum-8180.msrs
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-bad.XXXXXX")
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-chmod 755 "$work"
-cd "$work" || exit 2
+chmod 755 "$tmp"	# the rows marked @ run as nobody
+cd "$tmp" || exit 2
 
 # ---- fixtures ---------------------------------------------------------------
 
@@ -178,9 +174,8 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 fi
 
-n=0 failed=0
-: >"$work/stdin"	# every row reads an empty standard input, unless row_stdin names a file
-table=$work/table
+: >"$tmp/stdin"	# every row reads an empty standard input, unless row_stdin names a file
+table=$tmp/table
 : >"$table"
 cmds_seen=" "
 
@@ -204,47 +199,47 @@ row() {
 	shift 6
 	local priv=""
 	case $id in @*) id=${id#@}; priv=1 ;; esac
-	n=$((n + 1))
+	t_n=$((t_n + 1))
 	local shown="nvmx $*${row_stdin:+ < $row_stdin}"
 	[ ${#shown} -gt 100 ] && shown="${shown:0:97}..."
 	case " $cmds_seen " in *" ${1:-} "*) ;; *) cmds_seen="$cmds_seen${1:-} " ;; esac
 	if [ -n "$priv" ] && [ "$can_unpriv" = 0 ]; then
-		tap "ok $n - $id: $what # SKIP root without setpriv cannot test permissions"
+		tap "ok $t_n - $id: $what # SKIP root without setpriv cannot test permissions"
 		echo "$id SKIP" >>"$table"
 		return
 	fi
 	local rc
 	if [ -n "$priv" ]; then
-		$unpriv "$nvmx" "$@" <"${row_stdin:-$work/stdin}" >"$work/out" 2>"$work/err"
+		$unpriv "$nvmx" "$@" <"${row_stdin:-$tmp/stdin}" >"$tmp/out" 2>"$tmp/err"
 	else
-		"$nvmx" "$@" <"${row_stdin:-$work/stdin}" >"$work/out" 2>"$work/err"
+		"$nvmx" "$@" <"${row_stdin:-$tmp/stdin}" >"$tmp/out" 2>"$tmp/err"
 	fi
 	rc=$?
 	local first
 	# The release list grows with every profile: the table shows it elided.
-	first=$(head -n 1 "$work/err" | sed -E 's/; supported: [0-9. ]+$/; supported: <the releases of nvmx kernels>/')
+	first=$(head -n 1 "$tmp/err" | sed -E 's/; supported: [0-9. ]+$/; supported: <the releases of nvmx kernels>/')
 	printf '| %s | %s | %s | `%s` | %s | `%s` |\n' "$id" "$(cell "$area")" "$(cell "$what")" \
 		"$(cell "$shown")" "$rc" "$(cell "$first")" >>"$table"
 	local why=""
 	[ "$rc" = "$want" ] || why="exit $rc, want $want"
-	[ -s "$work/out" ] && why="${why:+$why; }printed $(wc -c <"$work/out") bytes on stdout"
+	[ -s "$tmp/out" ] && why="${why:+$why; }printed $(wc -c <"$tmp/out") bytes on stdout"
 	[ -n "$first" ] || why="${why:+$why; }no message on stderr"
 	case $first in *"$mention"*) ;; *) why="${why:+$why; }message does not mention '$mention'" ;; esac
 	case $first in "nvmx"* | "usage: nvmx"*) ;; *) why="${why:+$why; }message does not start with 'nvmx'" ;; esac
 	local bug
 	bug=$(known_bug "$id")
 	if [ -z "$why" ]; then
-		tap "ok $n - $id: $what"
+		tap "ok $t_n - $id: $what"
 	elif [ -n "$bug" ]; then
-		tap "not ok $n - $id: $what: $why # TODO $bug"
+		tap "not ok $t_n - $id: $what: $why # TODO $bug"
 		sed -i '$d' "$table"	# its document row is not what it prints now
 		echo "$id SKIP" >>"$table"
 	else
-		failed=$((failed + 1))
-		tap "not ok $n - $id: $what: $why"
+		t_failed=$((t_failed + 1))
+		tap "not ok $t_n - $id: $what: $why"
 		tap "#   $shown"
 		tap "#   stderr: $first"
-		[ -s "$work/out" ] && head -n 3 "$work/out" | sed 's/^/#   stdout: /' | tap_lines
+		[ -s "$tmp/out" ] && head -n 3 "$tmp/out" | sed 's/^/#   stdout: /' | tap_lines
 	fi
 }
 
@@ -635,40 +630,39 @@ if [ "$mode" = table ]; then
 	exit 0
 fi
 
-n=$((n + 1))
+t_n=$((t_n + 1))
 if [ ! -f "$doc" ]; then
-	echo "not ok $n - docs/bad-input.md exists"
-	failed=$((failed + 1))
+	echo "not ok $t_n - docs/bad-input.md exists"
+	t_failed=$((t_failed + 1))
 else
-	grep -E '^\| [a-z@]+-[0-9]+ \|' "$doc" >"$work/doc-rows"
+	grep -E '^\| [a-z@]+-[0-9]+ \|' "$doc" >"$tmp/doc-rows"
 	ndiff=0
 	while IFS= read -r line; do
 		case $line in *" SKIP") continue ;; esac
-		grep -qxF -- "$line" "$work/doc-rows" || { ndiff=$((ndiff + 1)); echo "$line" >>"$work/missing"; }
+		grep -qxF -- "$line" "$tmp/doc-rows" || { ndiff=$((ndiff + 1)); echo "$line" >>"$tmp/missing"; }
 	done <"$table"
 	nrows=$(grep -c . "$table")
-	ndoc=$(grep -c . "$work/doc-rows")
+	ndoc=$(grep -c . "$tmp/doc-rows")
 	if [ "$ndiff" = 0 ] && [ "$ndoc" = "$nrows" ]; then
-		echo "ok $n - docs/bad-input.md lists these $nrows rows with the messages they get"
+		echo "ok $t_n - docs/bad-input.md lists these $nrows rows with the messages they get"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - docs/bad-input.md is out of date ($ndiff rows differ, $ndoc in the document," \
+		t_failed=$((t_failed + 1))
+		echo "not ok $t_n - docs/bad-input.md is out of date ($ndiff rows differ, $ndoc in the document," \
 			"$nrows here): run tests/bad_input.sh --table and paste it in"
-		head -n 5 "$work/missing" 2>/dev/null | sed 's/^/#   now: /'
+		head -n 5 "$tmp/missing" 2>/dev/null | sed 's/^/#   now: /'
 	fi
 fi
 
-n=$((n + 1))
+t_n=$((t_n + 1))
 missing=""
 for c in $("$nvmx" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p'); do
 	case " $cmds_seen " in *" $c "*) ;; *) missing="$missing $c" ;; esac
 done
 if [ -z "$missing" ]; then
-	echo "ok $n - every subcommand of nvmx --help has rows"
+	echo "ok $t_n - every subcommand of nvmx --help has rows"
 else
-	failed=$((failed + 1))
-	echo "not ok $n - subcommands without bad-input rows:$missing (add rows here and in docs/bad-input.md)"
+	t_failed=$((t_failed + 1))
+	echo "not ok $t_n - subcommands without bad-input rows:$missing (add rows here and in docs/bad-input.md)"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+t_done

@@ -9,9 +9,8 @@
 # behind changes the next.  Also: the record framing, blank lines, --help, and
 # a command that must run on its own.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
-exec python3 - "$here" "$nvmx" <<'PY'
+. "$(dirname "$0")/lib.sh"
+python3 - "$here" "$nvmx" <<'PY'
 import json, random, subprocess, sys
 here, nvmx = sys.argv[1], sys.argv[2]
 H = here + "/data/hosts/"

@@ -4,11 +4,8 @@
 # entry +780, secondary +804, link pointer +176).  Case: 5.19's ENCLS exiting on
 # a host without SGX, which 6.1 no longer offers.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
-host=$here/data/hosts/centaur-es-cns-0040672.msrs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+host=$hosts/centaur-es-cns-0040672.msrs
 
 blob() {	# blob FILE off|l1|l2 PROC2
 	python3 - "$@" <<'PY'
@@ -33,26 +30,33 @@ PY
 }
 check() { "$nvmx" check --from-host "$host" --from-kvm 5.19 --to "$host" --kvm 6.1 "$@"; }
 
-echo "1..8"
+t_plan 8
 blob "$tmp/off" off 0
 out=$(check --nested-state "$tmp/off"); rc=$?
-[ $rc = 1 ] && echo "ok 1 - VMX off: still rejected under strict (exit 1)" || echo "not ok 1 - rc $rc"
-grep -q 'the VM may not be using VMX features at all' <<<"$out" && grep -q 'safe to drop (vmcs12 does not use it): SECONDARY_EXEC_ENCLS_EXITING' <<<"$out" \
-	&& echo "ok 2 - ... and ENCLS exiting is reported safe to drop" || echo "not ok 2 - $out"
+[ $rc = 1 ]
+t_is $? "VMX off: still rejected under strict (exit 1)" || t_diag "rc $rc"
+grep -q 'the VM may not be using VMX features at all' <<<"$out" && grep -q 'safe to drop (vmcs12 does not use it): SECONDARY_EXEC_ENCLS_EXITING' <<<"$out"
+t_is $? "... and ENCLS exiting is reported safe to drop" || t_diag "$out"
 
 blob "$tmp/l1" l1 0x20
 out=$(check --policy revoke-keep --nested-state "$tmp/l1"); rc=$?
-[ $rc = 0 ] && echo "ok 3 - L1 in VMX operation, vmcs12 without ENCLS exiting, revoke-keep: migratable" || echo "not ok 3 - rc $rc"
-grep -q 'safe to drop (vmcs12 does not use it): SECONDARY_EXEC_ENCLS_EXITING' <<<"$out" && echo "ok 4 - ... the revoked bit is unused" || echo "not ok 4"
+[ $rc = 0 ]
+t_is $? "L1 in VMX operation, vmcs12 without ENCLS exiting, revoke-keep: migratable" || t_diag "rc $rc"
+grep -q 'safe to drop (vmcs12 does not use it): SECONDARY_EXEC_ENCLS_EXITING' <<<"$out"
+t_is $? "... the revoked bit is unused"
 
 blob "$tmp/l2" l2 0x8020
 out=$(check --policy revoke-keep --nested-state "$tmp/l2"); rc=$?
-[ $rc = 1 ] && echo "ok 5 - L2 running with ENCLS exiting in vmcs12: not safe even under revoke-keep" || echo "not ok 5 - rc $rc"
-grep -q 'UNSAFE under every policy: the live vmcs12 uses SECONDARY_EXEC_ENCLS_EXITING' <<<"$out" && echo "ok 6 - ... naming the control in use" || echo "not ok 6 - $out"
+[ $rc = 1 ]
+t_is $? "L2 running with ENCLS exiting in vmcs12: not safe even under revoke-keep" || t_diag "rc $rc"
+grep -q 'UNSAFE under every policy: the live vmcs12 uses SECONDARY_EXEC_ENCLS_EXITING' <<<"$out"
+t_is $? "... naming the control in use" || t_diag "$out"
 json=$(check --nested-state "$tmp/l2" --json)
-python3 -c 'import json,sys; d=json.loads(sys.argv[1]); n=d["nested_state"]; sys.exit(not(d["migratable"] is False and n["guest_mode"] and n["unsafe"] and n["used"][0][0]["bit"]==15))' "$json" \
-	&& echo "ok 7 - --json carries the nested-state verdict" || echo "not ok 7"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); n=d["nested_state"]; sys.exit(not(d["migratable"] is False and n["guest_mode"] and n["unsafe"] and n["used"][0][0]["bit"]==15))' "$json"
+t_is $? "--json carries the nested-state verdict"
 
 head -c 60 "$tmp/l2" > "$tmp/short"
 check --nested-state "$tmp/short" >/dev/null 2>"$tmp/err"; rc=$?
-[ $rc = 2 ] && grep -q 'short' "$tmp/err" && echo "ok 8 - a truncated blob is bad input (exit 2) naming the file" || echo "not ok 8 - rc $rc $(cat $tmp/err)"
+[ $rc = 2 ] && grep -q 'short' "$tmp/err"
+t_is $? "a truncated blob is bad input (exit 2) naming the file" || t_diag "rc $rc $(cat $tmp/err)"
+t_done

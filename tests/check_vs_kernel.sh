@@ -8,8 +8,8 @@
 # through one `nvmx batch` (conformance/check's reader): same answers, no process
 # per case.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-exec python3 - "$here" "${NVMX:-$here/build/nvmx}" "${NVMX_CONFORMANCE_SAMPLE:-0}" <<'PY'
+. "$(dirname "$0")/lib.sh"
+python3 - "$here" "$nvmx" "${NVMX_CONFORMANCE_SAMPLE:-0}" <<'PY'
 import glob, json, os, random, sys
 import importlib.machinery, importlib.util
 here, nvmx, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -10,34 +10,26 @@
 # a few cases and requires the batch and the one-process-per-command modes to
 # find exactly the same failures.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
+. "$(dirname "$0")/lib.sh"
 sample=${NVMX_CONFORMANCE_SAMPLE:-0}
 gz_sample=${NVMX_CONFORMANCE_GZ_SAMPLE:-60}
 kinds="derive synthetic restore cross cpuid guestread"
 set -- $kinds
-echo "1..$(($# + 1))"
-n=0
+t_plan $(($# + 1))
 if ! command -v python3 >/dev/null; then
-	for k in $kinds planted; do n=$((n + 1)); echo "not ok $n - conformance $k # python3 missing (scripts/install-deps.sh)"; done
-	exit 1
+	for k in $kinds planted; do t_is 1 "conformance $k # python3 missing (scripts/install-deps.sh)"; done
+	t_done
+	exit
 fi
 for k in $kinds; do
-	n=$((n + 1))
 	out=$(python3 "$here/conformance/check" --nvmx "$nvmx" --cases "$here/conformance/cases" \
 		--kind "$k" --sample "$sample" --sample-gz "$gz_sample" --show 5 2>&1)
 	last=$(printf '%s\n' "$out" | tail -n 1)
-	if printf '%s\n' "$last" | grep -Eq '^conformance: [1-9][0-9]* passed, 0 failed$'; then
-		echo "ok $n - conformance $k: ${last#conformance: }"
-	else
-		echo "not ok $n - conformance $k: ${last#conformance: }"
+	printf '%s\n' "$last" | grep -Eq '^conformance: [1-9][0-9]* passed, 0 failed$'
+	t_is $? "conformance $k: ${last#conformance: }" ||
 		printf '%s\n' "$out" | grep -E 'FAIL|agree' | head -n 20 | sed 's/^/#   /'
-	fi
 done
 
-n=$((n + 1))
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-conf.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/cases"
 python3 - "$here/conformance/cases" "$tmp/cases" <<'PY'
 import json, sys
@@ -55,11 +47,10 @@ PY
 for mode in batch process; do
 	python3 "$here/conformance/check" --nvmx "$nvmx" --cases "$tmp/cases" --mode "$mode" >"$tmp/$mode" 2>&1
 done
-if grep -qx 'conformance: 3 passed, 2 failed' "$tmp/batch" && [ "$(grep -c FAIL "$tmp/batch")" = 2 ] &&
-	cmp -s "$tmp/batch" "$tmp/process"; then
-	echo "ok $n - planted wrong answers: batch and process mode report the same 2 failures"
-else
-	echo "not ok $n - planted wrong answers: batch and process mode disagree or miss them"
+grep -qx 'conformance: 3 passed, 2 failed' "$tmp/batch" && [ "$(grep -c FAIL "$tmp/batch")" = 2 ] &&
+	cmp -s "$tmp/batch" "$tmp/process"
+if ! t_is $? "planted wrong answers: batch and process mode report the same 2 failures"; then
 	diff "$tmp/batch" "$tmp/process" | head -n 10 | sed 's/^/#   /'
 	tail -n 3 "$tmp/batch" | sed 's/^/#   /'
 fi
+t_done

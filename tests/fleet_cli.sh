@@ -1,62 +1,54 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The fleet commands end to end: deduplication changes no verdict, inline
 # MSRs read like dumps, every output format parses, exit codes, and a
 # generated 100,000-host inventory (20,000 under ASan) goes through
 # baseline, matrix and pools within seconds.
 set -u
-cd "$(dirname "$0")/.." || exit 2
-NVMX=${NVMX:-build/nvmx}
-work=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-fleet.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-n=0
-fail=0
-ok() { # ok COND-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
+. "$(dirname "$0")/lib.sh"
+cd "$here" || exit 2
 ms() { date +%s%N | cut -b1-13; }
 
 # ---- deduplication ------------------------------------------------------------
 small=400
 [ -n "${NVMX_CONFORMANCE_SAMPLE:-}" ] && small=150
-"$NVMX" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 --out "$work/small.jsonl"
-ok $? "fleet-gen --hosts $small"
-[ "$(wc -l <"$work/small.jsonl")" -eq $small ] && python3 -c '
+"$nvmx" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 --out "$tmp/small.jsonl"
+t_is $? "fleet-gen --hosts $small"
+[ "$(wc -l <"$tmp/small.jsonl")" -eq $small ] && python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     d = json.loads(l)
     assert set(d) <= {"name", "dump", "kvm", "params", "hyperv_evmcs"}, d
-' "$work/small.jsonl"
-ok $? "$small JSON lines with name, dump, kvm, params, hyperv_evmcs"
-"$NVMX" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 | cmp -s - "$work/small.jsonl"
-ok $? "the same seed gives the same inventory"
+' "$tmp/small.jsonl"
+t_is $? "$small JSON lines with name, dump, kvm, params, hyperv_evmcs"
+"$nvmx" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 | cmp -s - "$tmp/small.jsonl"
+t_is $? "the same seed gives the same inventory"
 
 cut_cols() { cut -d, -f1,7,13,14; }	# source, destination, policy, migratable
-"$NVMX" matrix "$work/small.jsonl" --per-host --policy all --format csv | cut_cols >"$work/dedup.csv"
-"$NVMX" matrix "$work/small.jsonl" --no-dedup --policy all --format csv | cut_cols >"$work/nodedup.csv"
-[ "$(wc -l <"$work/dedup.csv")" -eq $((small * small * 3 + 1)) ] && cmp -s "$work/dedup.csv" "$work/nodedup.csv"
-ok $? "deduplicated and per-host matrices agree on all $small x $small x 3 cells"
-profiles=$("$NVMX" matrix "$work/small.jsonl" --format json --no-reasons | python3 -c 'import json,sys; print(json.load(sys.stdin)["profiles"])')
+"$nvmx" matrix "$tmp/small.jsonl" --per-host --policy all --format csv | cut_cols >"$tmp/dedup.csv"
+"$nvmx" matrix "$tmp/small.jsonl" --no-dedup --policy all --format csv | cut_cols >"$tmp/nodedup.csv"
+[ "$(wc -l <"$tmp/dedup.csv")" -eq $((small * small * 3 + 1)) ] && cmp -s "$tmp/dedup.csv" "$tmp/nodedup.csv"
+t_is $? "deduplicated and per-host matrices agree on all $small x $small x 3 cells"
+profiles=$("$nvmx" matrix "$tmp/small.jsonl" --format json --no-reasons | python3 -c 'import json,sys; print(json.load(sys.stdin)["profiles"])')
 [ "$profiles" -gt 1 ] && [ "$profiles" -lt $small ]
-ok $? "$small hosts are $profiles unique profiles"
-"$NVMX" baseline "$work/small.jsonl" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["msrs"])' >"$work/b1"
-"$NVMX" baseline "$work/small.jsonl" --format json --no-dedup | python3 -c 'import json,sys; print(json.load(sys.stdin)["msrs"])' >"$work/b2"
-[ -s "$work/b1" ] && cmp -s "$work/b1" "$work/b2"
-ok $? "the baseline is the same without deduplication"
+t_is $? "$small hosts are $profiles unique profiles"
+"$nvmx" baseline "$tmp/small.jsonl" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["msrs"])' >"$tmp/b1"
+"$nvmx" baseline "$tmp/small.jsonl" --format json --no-dedup | python3 -c 'import json,sys; print(json.load(sys.stdin)["msrs"])' >"$tmp/b2"
+[ -s "$tmp/b1" ] && cmp -s "$tmp/b1" "$tmp/b2"
+t_is $? "the baseline is the same without deduplication"
 
 # Inline MSRs instead of dump paths: the same hosts, the same verdicts.
-"$NVMX" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 --inline --out "$work/inline.jsonl"
-"$NVMX" matrix "$work/inline.jsonl" --per-host --policy all --format csv | cut_cols >"$work/inline.csv"
-cmp -s "$work/dedup.csv" "$work/inline.csv"
-ok $? "an inventory with inline MSRs gives the same matrix as one with dump paths"
-"$NVMX" matrix - --format json --no-reasons <"$work/small.jsonl" | grep -q "\"profiles\":$profiles,"
-ok $? "an inventory on standard input (-)"
+"$nvmx" fleet-gen --hosts $small --seed 7 --models 12 --profiles 30 --inline --out "$tmp/inline.jsonl"
+"$nvmx" matrix "$tmp/inline.jsonl" --per-host --policy all --format csv | cut_cols >"$tmp/inline.csv"
+cmp -s "$tmp/dedup.csv" "$tmp/inline.csv"
+t_is $? "an inventory with inline MSRs gives the same matrix as one with dump paths"
+"$nvmx" matrix - --format json --no-reasons <"$tmp/small.jsonl" | grep -q "\"profiles\":$profiles,"
+t_is $? "an inventory on standard input (-)"
 
 # ---- formats ---------------------------------------------------------------------
 H="data/hosts/intel-core-i7-6700k.msrs@6.1 data/hosts/intel-xeon-platinum-8180.msrs@5.15 data/hosts/intel-core2-x6800.msrs@6.12"
 # shellcheck disable=SC2086 # H is a list
-"$NVMX" baseline $H --format json | python3 -c '
+"$nvmx" baseline $H --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["verified"] and d["hosts"] == 3 and len(d["members"]) == 3, d
@@ -64,27 +56,27 @@ assert all(m["qemu"].startswith("host") for m in d["members"])
 assert d["members"][2]["loss"]["features"] == 0       # the Core 2 offers the least
 assert d["members"][0]["loss"]["features"] > 0
 '
-ok $? "baseline --format json: verified, one member per host, losses"
+t_is $? "baseline --format json: verified, one member per host, losses"
 # shellcheck disable=SC2086
-"$NVMX" baseline $H --format qemu >"$work/q.txt"
-[ "$(grep -c '^-cpu ' "$work/q.txt")" -eq 1 ] && ! grep -q '^-cpu host' "$work/q.txt" &&
-	grep -q '^# verified: replayed QEMU .* on each of the 3 unique profiles' "$work/q.txt" &&
-	grep -q '^# no host-passthrough' "$work/q.txt"
-ok $? "baseline --format qemu: one named -cpu for the fleet, verified on every profile, no host-passthrough"
+"$nvmx" baseline $H --format qemu >"$tmp/q.txt"
+[ "$(grep -c '^-cpu ' "$tmp/q.txt")" -eq 1 ] && ! grep -q '^-cpu host' "$tmp/q.txt" &&
+	grep -q '^# verified: replayed QEMU .* on each of the 3 unique profiles' "$tmp/q.txt" &&
+	grep -q '^# no host-passthrough' "$tmp/q.txt"
+t_is $? "baseline --format qemu: one named -cpu for the fleet, verified on every profile, no host-passthrough"
 # Every ordered pair of hosts, through check --cpu (QEMU's migration): the line is safe.
-spec=$(sed -n 's/^-cpu //p' "$work/q.txt")
+spec=$(sed -n 's/^-cpu //p' "$tmp/q.txt")
 pairs_ok=0
 for a in $H; do
 	for b in $H; do
-		"$NVMX" check --cpu "$spec" --from-host "${a%@*}" --from-kvm "${a##*@}" \
+		"$nvmx" check --cpu "$spec" --from-host "${a%@*}" --from-kvm "${a##*@}" \
 			--to "${b%@*}" --kvm "${b##*@}" >/dev/null 2>&1 || pairs_ok=1
 	done
 done
 [ $pairs_ok = 0 ]
-ok $? "check --cpu says safe for the baseline's -cpu ($spec) on every ordered pair"
+t_is $? "check --cpu says safe for the baseline's -cpu ($spec) on every ordered pair"
 # shellcheck disable=SC2086
-"$NVMX" baseline $H --format libvirt >"$work/l.xml"
-python3 - "$work/l.xml" >"$work/l.cpu" <<'PY'
+"$nvmx" baseline $H --format libvirt >"$tmp/l.xml"
+python3 - "$tmp/l.xml" >"$tmp/l.cpu" <<'PY'
 import sys, xml.etree.ElementTree as ET
 cpus = ET.fromstring("<r>" + open(sys.argv[1]).read() + "</r>").findall("cpu")
 assert len(cpus) == 1
@@ -97,12 +89,12 @@ assert ("require", "vmx") in [(f.get("policy"), f.get("name")) for f in feats]
 off = [f.get("name") for f in feats if f.get("policy") == "disable"]
 print(",".join([m.text, "vmx=on"] + [n + "=off" for n in off]))
 PY
-[ $? = 0 ] && "$NVMX" check --cpu "$(cat "$work/l.cpu")" --from-host data/hosts/intel-core-i7-6700k.msrs \
+[ $? = 0 ] && "$nvmx" check --cpu "$(cat "$tmp/l.cpu")" --from-host data/hosts/intel-core-i7-6700k.msrs \
 	--from-kvm 6.1 --to data/hosts/intel-core2-x6800.msrs --kvm 6.12 >/dev/null
-ok $? "baseline --format libvirt: <cpu mode='custom' match='exact' check='full'>, model fallback='forbid'; as -cpu it checks safe"
+t_is $? "baseline --format libvirt: <cpu mode='custom' match='exact' check='full'>, model fallback='forbid'; as -cpu it checks safe"
 # One profile: host-passthrough is offered; two differing ones: it is not.
-"$NVMX" baseline data/hosts/intel-core-i7-6700k.msrs@6.1 --format libvirt | grep -q "host-passthrough' check='none'"
-ok $? "a single-profile fleet is offered host-passthrough"
+"$nvmx" baseline data/hosts/intel-core-i7-6700k.msrs@6.1 --format libvirt | grep -q "host-passthrough' check='none'"
+t_is $? "a single-profile fleet is offered host-passthrough"
 jget() {
 	python3 -c 'import json,sys
 d=json.loads(sys.stdin.read())
@@ -113,8 +105,8 @@ print(json.dumps(d) if isinstance(d,(dict,list,bool)) or d is None else d)' "$1"
 # pools --format qemu: per pool one -cpu, each safe between the pool's members.
 P="data/hosts/intel-xeon-e5-2620-v4.msrs@6.1 data/hosts/intel-xeon-e3-1245-v3.msrs@6.6 data/hosts/intel-xeon-platinum-8180.msrs@5.15 data/hosts/intel-xeon-platinum-8180.msrs@6.8"
 # shellcheck disable=SC2086
-"$NVMX" pools $P --pools 2 --format qemu >"$work/pq.txt"; rc=$?
-python3 - "$work/pq.txt" >"$work/pq.pairs" <<'PY'
+"$nvmx" pools $P --pools 2 --format qemu >"$tmp/pq.txt"; rc=$?
+python3 - "$tmp/pq.txt" >"$tmp/pq.pairs" <<'PY'
 import re, sys
 pools, cur = [], None
 for line in open(sys.argv[1]):
@@ -133,11 +125,11 @@ PY
 pr=$?
 bad=0
 while read -r cpu ha ka hb kb; do
-	"$NVMX" check --cpu "$cpu" --from-host "data/hosts/$ha.msrs" --from-kvm "$ka" \
+	"$nvmx" check --cpu "$cpu" --from-host "data/hosts/$ha.msrs" --from-kvm "$ka" \
 		--to "data/hosts/$hb.msrs" --kvm "$kb" >/dev/null 2>&1 || bad=1
-done <"$work/pq.pairs"
-[ $rc = 0 ] && [ $pr = 0 ] && [ $bad = 0 ] && [ -s "$work/pq.pairs" ]
-ok $? "pools --format qemu: each pool's -cpu checks safe between every pair of its members"
+done <"$tmp/pq.pairs"
+[ $rc = 0 ] && [ $pr = 0 ] && [ $bad = 0 ] && [ -s "$tmp/pq.pairs" ]
+t_is $? "pools --format qemu: each pool's -cpu checks safe between every pair of its members"
 # Under the qemu semantics hosts are pooled by what QEMU gives L1 there (-cpu max), not by
 # the KVM offers: with --max-loss 0 every pool holds exactly one QEMU offer and no two pools
 # share one.  QEMU 6.0 names fewer vmx-* features than the kernels offer, so pooling by KVM
@@ -145,8 +137,8 @@ ok $? "pools --format qemu: each pool's -cpu checks safe between every pair of i
 Q=""
 for h in data/hosts/*.msrs; do Q="$Q $h@5.15 $h@6.8"; done
 # shellcheck disable=SC2086
-"$NVMX" pools $Q --max-loss 0 --format qemu --qemu 6.0 >"$work/pq0.txt"
-python3 - "$NVMX" "$work/pq0.txt" 6.0 <<'PY'
+"$nvmx" pools $Q --max-loss 0 --format qemu --qemu 6.0 >"$tmp/pq0.txt"
+python3 - "$nvmx" "$tmp/pq0.txt" 6.0 <<'PY'
 import json, re, subprocess, sys
 nvmx, path, rel = sys.argv[1:4]
 pools, cur = [], None
@@ -169,35 +161,35 @@ for i, p in enumerate(pools):
     assert o not in seen, ("pools %d and %d share a QEMU offer" % (seen[o] + 1, i + 1))
     seen[o] = i
 PY
-ok $? "pools --format qemu --max-loss 0: one QEMU offer (-cpu max's writes) per pool, none shared"
+t_is $? "pools --format qemu --max-loss 0: one QEMU offer (-cpu max's writes) per pool, none shared"
 # shellcheck disable=SC2086
-"$NVMX" pools $P --pools 2 --format libvirt | python3 -c '
+"$nvmx" pools $P --pools 2 --format libvirt | python3 -c '
 import sys, xml.etree.ElementTree as ET
 cpus = ET.fromstring("<r>" + sys.stdin.read() + "</r>").findall("cpu")
 assert len(cpus) == 2 and all(c.get("mode") == "custom" and c.find("model").get("fallback") == "forbid" for c in cpus)'
-ok $? "pools --format libvirt: one <cpu mode=custom> per pool"
+t_is $? "pools --format libvirt: one <cpu mode=custom> per pool"
 # The same -cpu in JSON: baseline's "qemu" and each pool's.
 # shellcheck disable=SC2086
-[ "$("$NVMX" baseline $H --json | jget qemu.cpu)" = "$spec" ] &&
-	"$NVMX" pools $P --pools 2 --json | python3 -c '
+[ "$("$nvmx" baseline $H --json | jget qemu.cpu)" = "$spec" ] &&
+	"$nvmx" pools $P --pools 2 --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert all(p["qemu"]["semantics"] == "qemu" and p["qemu"]["verified"] and p["qemu"]["cpu"] for p in d["pools"])'
-ok $? "baseline and pools --json carry the verified -cpu (semantics qemu)"
+t_is $? "baseline and pools --json carry the verified -cpu (semantics qemu)"
 # matrix by semantics: the saved-msrs matrix says so; --cpu colours cells by QEMU's verdict,
 # each cell equal to check --cpu for that pair.
 # shellcheck disable=SC2086
-"$NVMX" matrix $P | grep -q '^semantics saved-msrs' && [ "$("$NVMX" matrix $P --json | jget semantics)" = saved-msrs ]
-ok $? "matrix without --cpu: semantics saved-msrs, said in text and json"
+"$nvmx" matrix $P | grep -q '^semantics saved-msrs' && [ "$("$nvmx" matrix $P --json | jget semantics)" = saved-msrs ]
+t_is $? "matrix without --cpu: semantics saved-msrs, said in text and json"
 # shellcheck disable=SC2086
-j=$("$NVMX" matrix $P --cpu Haswell,+vmx --json)
+j=$("$nvmx" matrix $P --cpu Haswell,+vmx --json)
 bad=0
 i=0
 for a in $P; do
 	k=0
 	for b in $P; do
 		want=$(printf %s "$j" | jget "matrix.$i.$k")
-		v=$("$NVMX" check --cpu Haswell,+vmx --from-host "${a%@*}" --from-kvm "${a##*@}" \
+		v=$("$nvmx" check --cpu Haswell,+vmx --from-host "${a%@*}" --from-kvm "${a##*@}" \
 			--to "${b%@*}" --kvm "${b##*@}" --json | jget verdict)
 		case $v in safe) c=Y ;; l1-visible-change) c=c ;; *) c=. ;; esac
 		[ "$c" = "$want" ] || bad=1
@@ -206,18 +198,18 @@ for a in $P; do
 	i=$((i + 1))
 done
 [ "$(printf %s "$j" | jget semantics)" = qemu ] && [ $bad = 0 ] && [ "$(printf %s "$j" | jget pairs.l1_visible_change)" -gt 0 ]
-ok $? "matrix --cpu: semantics qemu, every cell is check --cpu's verdict for that pair"
+t_is $? "matrix --cpu: semantics qemu, every cell is check --cpu's verdict for that pair"
 # shellcheck disable=SC2086
-"$NVMX" matrix $P --format html | grep -q 'id="semantics">Semantics <b>saved-msrs</b>'
-ok $? "matrix --format html says which semantics its cells answer"
+"$nvmx" matrix $P --format html | grep -q 'id="semantics">Semantics <b>saved-msrs</b>'
+t_is $? "matrix --format html says which semantics its cells answer"
 # The HTML report under --cpu, read without a browser: it says semantics qemu and the -cpu,
 # every cell is the JSON matrix's (itself check --cpu's, above), and the reason of a cell is
 # there exactly when the cell is not safe: MSR changes for 'c', a start failure for '.'.
 for spec in Haswell,+vmx Haswell,+vmx,enforce; do
 	# shellcheck disable=SC2086
-	"$NVMX" matrix $P --cpu "$spec" --json >"$work/q.json"; jrc=$?
+	"$nvmx" matrix $P --cpu "$spec" --json >"$tmp/q.json"; jrc=$?
 	# shellcheck disable=SC2086
-	"$NVMX" matrix $P --cpu "$spec" --format html >"$work/q.html"; hrc=$?
+	"$nvmx" matrix $P --cpu "$spec" --format html >"$tmp/q.html"; hrc=$?
 	[ $jrc = $hrc ] && python3 -c '
 import json, re, sys
 spec, page, j = sys.argv[1], open(sys.argv[2]).read(), json.load(open(sys.argv[3]))
@@ -243,14 +235,14 @@ for i, row in enumerate(d["m"]):
         else:
             assert re.match(r"IA32_VMX_\w+: (0x[0-9a-f]{16}|\(#GP\)) -> ", why[0]) or why[0].startswith("guest CPUID"), why
 assert seen, "no cell that is not safe"
-' "$spec" "$work/q.html" "$work/q.json"
-	ok $? "matrix --cpu $spec --format html: semantics qemu, the JSON's cells, a reason for each unsafe cell"
+' "$spec" "$tmp/q.html" "$tmp/q.json"
+	t_is $? "matrix --cpu $spec --format html: semantics qemu, the JSON's cells, a reason for each unsafe cell"
 done
 # shellcheck disable=SC2086
-"$NVMX" baseline $H >"$work/b.msrs" && "$NVMX" decode "$work/b.msrs" >/dev/null
-ok $? "the .msrs baseline reads back"
+"$nvmx" baseline $H >"$tmp/b.msrs" && "$nvmx" decode "$tmp/b.msrs" >/dev/null
+t_is $? "the .msrs baseline reads back"
 # shellcheck disable=SC2086
-"$NVMX" matrix $H --format json | python3 -c '
+"$nvmx" matrix $H --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 m = d["matrix"]["strict"]
@@ -258,44 +250,43 @@ assert len(m) == 3 and all(len(r) == 3 for r in m) and all(m[i][i] == "Y" for i 
 assert d["rejections"] and all(r["rejected"] for r in d["rejections"])
 assert all(b["linux"] or b["sdm"] for r in d["rejections"] for w in r["rejected"] for b in w["offending"])
 '
-ok $? "matrix --format json: rows, a diagonal of Y, rejections with offending bits by name"
+t_is $? "matrix --format json: rows, a diagonal of Y, rejections with offending bits by name"
 # shellcheck disable=SC2086
-"$NVMX" matrix $H >"$work/m.txt"
-[ $? -eq 1 ] && grep -q '^ 1  Y' "$work/m.txt"
-ok $? "matrix text, exit 1 when a pair does not migrate"
-"$NVMX" matrix data/hosts/intel-core2-x6800.msrs@6.12 data/hosts/intel-core2-x6800.msrs@6.12 >/dev/null
-ok $? "matrix exit 0 when every pair migrates"
-"$NVMX" matrix data/hosts/intel-core2-x6800.msrs@6.12 --format html >"$work/r.html" &&
-	grep -q '<script type="application/json" id="data">' "$work/r.html" && ! grep -Eq '(src|href)="?(https?:)?//' "$work/r.html"
-ok $? "matrix --format html: one self-contained page"
+"$nvmx" matrix $H >"$tmp/m.txt"
+[ $? -eq 1 ] && grep -q '^ 1  Y' "$tmp/m.txt"
+t_is $? "matrix text, exit 1 when a pair does not migrate"
+"$nvmx" matrix data/hosts/intel-core2-x6800.msrs@6.12 data/hosts/intel-core2-x6800.msrs@6.12 >/dev/null
+t_is $? "matrix exit 0 when every pair migrates"
+"$nvmx" matrix data/hosts/intel-core2-x6800.msrs@6.12 --format html >"$tmp/r.html" &&
+	grep -q '<script type="application/json" id="data">' "$tmp/r.html" && ! grep -Eq '(src|href)="?(https?:)?//' "$tmp/r.html"
+t_is $? "matrix --format html: one self-contained page"
 
 # A directory of dumps is a fleet; a host that runs no VMX guests.
-mkdir "$work/dir" && cp data/hosts/intel-core-i7-6700k.msrs data/hosts/intel-core2-x6800.msrs "$work/dir/"
-"$NVMX" pools "$work/dir@6.6" --json | python3 -c 'import json,sys; d = json.load(sys.stdin); assert d["hosts"] == 2 and d["verified"]'
-ok $? "a directory of dumps is a fleet (DIR@RELEASE)"
-"$NVMX" baseline "$work/dir" --param nested=0 >/dev/null 2>"$work/err"
-[ $? -eq 1 ] && grep -q 'nested=0' "$work/err"
-ok $? "baseline exit 1 when hosts run no VMX guests, naming why"
-printf '{"name":"x","dump":"data/hosts/intel-core2-x6800.msrs","kvm":"6.1","params":{"nested":"0"}}\n' >"$work/off.jsonl"
-"$NVMX" baseline "$work/dir" "$work/off.jsonl" --skip-unusable >/dev/null 2>"$work/err"
-[ $? -eq 0 ] && grep -q 'skipped x' "$work/err"
-ok $? "--skip-unusable leaves them out and names them"
+mkdir "$tmp/dir" && cp data/hosts/intel-core-i7-6700k.msrs data/hosts/intel-core2-x6800.msrs "$tmp/dir/"
+"$nvmx" pools "$tmp/dir@6.6" --json | python3 -c 'import json,sys; d = json.load(sys.stdin); assert d["hosts"] == 2 and d["verified"]'
+t_is $? "a directory of dumps is a fleet (DIR@RELEASE)"
+"$nvmx" baseline "$tmp/dir" --param nested=0 >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'nested=0' "$tmp/err"
+t_is $? "baseline exit 1 when hosts run no VMX guests, naming why"
+printf '{"name":"x","dump":"data/hosts/intel-core2-x6800.msrs","kvm":"6.1","params":{"nested":"0"}}\n' >"$tmp/off.jsonl"
+"$nvmx" baseline "$tmp/dir" "$tmp/off.jsonl" --skip-unusable >/dev/null 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q 'skipped x' "$tmp/err"
+t_is $? "--skip-unusable leaves them out and names them"
 
 # ---- scale -------------------------------------------------------------------------
 hosts=100000
 limit=10000
 [ -n "${NVMX_CONFORMANCE_SAMPLE:-}" ] && hosts=20000 limit=60000
-"$NVMX" fleet-gen --hosts $hosts --seed 3 --out "$work/big.jsonl"
+"$nvmx" fleet-gen --hosts $hosts --seed 3 --out "$tmp/big.jsonl"
 for c in baseline matrix pools; do
 	t0=$(ms)
-	"$NVMX" $c "$work/big.jsonl" >"$work/$c.out" 2>"$work/$c.err"
+	"$nvmx" $c "$tmp/big.jsonl" >"$tmp/$c.out" 2>"$tmp/$c.err"
 	rc=$?
 	t=$(($(ms) - t0))
-	[ $rc -le 1 ] && [ ! -s "$work/$c.err" ] && [ $t -lt $limit ]
-	ok $? "$c over a generated $hosts-host inventory: exit $rc in $t ms, nothing on stderr (no progress bar without a terminal)"
+	[ $rc -le 1 ] && [ ! -s "$tmp/$c.err" ] && [ $t -lt $limit ]
+	t_is $? "$c over a generated $hosts-host inventory: exit $rc in $t ms, nothing on stderr (no progress bar without a terminal)"
 done
-grep -q "over $hosts hosts" "$work/baseline.out" && grep -q "nvmx pools: $hosts hosts" "$work/pools.out"
-ok $? "every host counted"
+grep -q "over $hosts hosts" "$tmp/baseline.out" && grep -q "nvmx pools: $hosts hosts" "$tmp/pools.out"
+t_is $? "every host counted"
 
-echo "1..$n"
-exit $fail
+t_done

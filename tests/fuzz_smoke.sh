@@ -13,7 +13,7 @@
 #     fuzzing runs once, in `make test-fuzz`, part of `make test-all`).
 #     `make fuzz-long` runs longer.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 obuild=${NVMX_BUILD:-build}	# as make knows it (relative to the repository root)
 case $obuild in /*) build=$obuild ;; *) build=$here/$obuild ;; esac
 fdir=$build/fuzz
@@ -25,39 +25,32 @@ for b in "$fdir"/replay_*; do
 	[ -x "$b" ] && targets+=("${b##*/replay_}")
 done
 if [ ${#targets[@]} = 0 ]; then
-	echo "1..1"
-	echo "not ok 1 - no replay binaries in $fdir (make tests builds them)"
-	exit 1
+	t_bail "no replay binaries in $fdir (make tests builds them)"
 fi
-echo "1..$((2 * ${#targets[@]}))"
-n=0
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-fuzz-smoke.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+t_plan $((2 * ${#targets[@]}))
 
 for t in "${targets[@]}"; do
-	n=$((n + 1))
 	inputs=()
 	[ -d "$fdir/seeds/$t" ] && inputs+=("$fdir/seeds/$t/")
 	[ -d "$here/fuzz/regressions/$t" ] && inputs+=("$here/fuzz/regressions/$t")
 	if [ ${#inputs[@]} = 0 ]; then
-		echo "not ok $n - replay $t: no seeds in $fdir/seeds/$t"
+		t_is 1 "replay $t: no seeds in $fdir/seeds/$t"
 		continue
 	fi
 	if "$fdir/replay_$t" "${inputs[@]}" >"$tmp/replay-$t" 2>&1; then
-		echo "ok $n - replay $t: $(sed -n 's/.*: \([0-9]*\) inputs$/\1/p' "$tmp/replay-$t") inputs, invariants hold"
+		t_is 0 "replay $t: $(sed -n 's/.*: \([0-9]*\) inputs$/\1/p' "$tmp/replay-$t") inputs, invariants hold"
 	else
-		echo "not ok $n - replay $t"
+		t_is 1 "replay $t"
 		head -n 20 "$tmp/replay-$t" | sed 's/^/#   /'
 	fi
 done
 
 skip_rest() {
 	for t in "${targets[@]}"; do
-		n=$((n + 1))
-		echo "ok $n - fuzz $t # SKIP $1"
+		t_skip "$1" "fuzz $t"
 	done
-	exit 0
+	t_done
+	exit
 }
 
 [ "$total" = 0 ] && skip_rest "NVMX_FUZZ_SECONDS=0 (make test-fuzz fuzzes, in make test-all)"
@@ -69,8 +62,7 @@ printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (v
 if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" O="$obuild" FUZZ_CC="$fcc" fuzz-build \
 	>"$tmp/build.log" 2>&1; then
 	for t in "${targets[@]}"; do
-		n=$((n + 1))
-		echo "not ok $n - fuzz $t: building the libFuzzer targets failed"
+		t_is 1 "fuzz $t: building the libFuzzer targets failed"
 	done
 	tail -n 20 "$tmp/build.log" | sed 's/^/#   /'
 	exit 1
@@ -78,13 +70,14 @@ fi
 
 secs=$((total / ${#targets[@]}))
 [ "$secs" -lt 1 ] && secs=1
-# fuzz/run.sh numbers its own TAP lines from 1; renumber after the replays.
+# fuzz/run.sh numbers its own TAP lines from 1; renumber after the replays
+# (in the pipeline's subshell: t_n counts on from the replays there).
 "$here/fuzz/run.sh" "$fdir" "$secs" "${targets[@]}" | while IFS= read -r line; do
 	case $line in
 	1..*) ;;
 	"ok "* | "not ok "*)
-		n=$((n + 1))
-		printf '%s\n' "$line" | sed -E "s/^(not )?ok [0-9]+ - /\\1ok $n - /"
+		t_n=$((t_n + 1))
+		printf '%s\n' "$line" | sed -E "s/^(not )?ok [0-9]+ - /\\1ok $t_n - /"
 		;;
 	*) printf '%s\n' "$line" ;;
 	esac

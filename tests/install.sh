@@ -4,10 +4,8 @@
 # the bundled dumps go to share/nvmx/hosts, where the installed nvmx finds
 # them by name from any directory (and NVMX_DATA / --dumps elsewhere).
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "1..7"
+. "$(dirname "$0")/lib.sh"
+t_plan 7
 # A build of its own, free of the sanitizer flags a calling make may pass down.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS \
 	make -s -C "$here" O="$tmp/build" install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/log" 2>&1
@@ -16,7 +14,8 @@ for f in usr/bin/nvmx usr/lib/libnvmx.a usr/include/nvmx/nvmx.h usr/share/man/ma
 	 usr/lib/pkgconfig/libnvmx.pc; do
 	[ -f "$tmp/root/$f" ] || { rc=1; echo "# missing $f"; }
 done
-[ $rc = 0 ] && echo "ok 1 - make install DESTDIR PREFIX installs all five artefacts" || echo "not ok 1 - make install"
+[ $rc = 0 ]
+t_is $? "make install DESTDIR PREFIX installs all five artefacts" || t_diag "make install"
 cat > "$tmp/vmm.c" <<'C'
 #include <stdio.h>
 #include <nvmx/nvmx.h>
@@ -43,17 +42,22 @@ if [ -z "$flags" ]; then	# no pkg-config: read the .pc file as a VMM's build wou
 	flags="-I$tmp/root/usr/include -L$tmp/root/usr/lib -lnvmx"
 fi
 cc -std=c11 -o "$tmp/vmm" "$tmp/vmm.c" $flags 2>"$tmp/cc.log"
-[ $? = 0 ] && echo "ok 2 - a program builds against the installed library ($flags)" || { echo "not ok 2 - build against installed library"; sed 's/^/# /' "$tmp/cc.log"; }
+t_is $? "a program builds against the installed library ($flags)" || sed 's/^/# /' "$tmp/cc.log"
 out=$("$tmp/vmm" 2>&1)
-[ "$out" = "0 00d8100011e57ed0" ] && echo "ok 3 - and derives the i7-6700K's nested BASIC (0x00d8100011e57ed0)" || echo "not ok 3 - got '$out'"
+[ "$out" = "0 00d8100011e57ed0" ]
+t_is $? "and derives the i7-6700K's nested BASIC (0x00d8100011e57ed0)" || t_diag "got '$out'"
 grep -q '^Libs: -L${libdir} -lnvmx$' "$tmp/root/usr/lib/pkgconfig/libnvmx.pc" && grep -q '^prefix=/usr$' "$tmp/root/usr/lib/pkgconfig/libnvmx.pc"
-[ $? = 0 ] && echo "ok 4 - libnvmx.pc names the prefix and the library" || echo "not ok 4 - libnvmx.pc"
+t_is $? "libnvmx.pc names the prefix and the library" || t_diag "libnvmx.pc"
 n=$(ls "$tmp/root/usr/share/nvmx/hosts/"*.msrs 2>/dev/null | wc -l)
 want=$(ls "$here/data/hosts/"*.msrs | wc -l)
-[ "$n" = "$want" ] && echo "ok 5 - the $want bundled dumps are installed in share/nvmx/hosts" || echo "not ok 5 - $n of $want dumps installed"
+[ "$n" = "$want" ]
+t_is $? "the $want bundled dumps are installed in share/nvmx/hosts" || t_diag "$n of $want dumps installed"
 out=$(cd / && env -u NVMX_DATA "$tmp/root/usr/bin/nvmx" derive intel-xeon-platinum-8180 --kvm 6.1 2>&1 | head -n 1)
-[ "$out" = "KVM 6.1 on Intel Xeon Platinum 8180: kvm_intel loads" ] && echo "ok 6 - the installed nvmx finds a bundled dump by name from /" || echo "not ok 6 - got '$out'"
+[ "$out" = "KVM 6.1 on Intel Xeon Platinum 8180: kvm_intel loads" ]
+t_is $? "the installed nvmx finds a bundled dump by name from /" || t_diag "got '$out'"
 mkdir -p "$tmp/data/hosts" && cp "$here/data/hosts/intel-celeron-j6412.msrs" "$tmp/data/hosts/only-this.msrs"
 a=$(cd / && NVMX_DATA="$tmp/data" "$tmp/root/usr/bin/nvmx" derive only-this --kvm 6.1 2>&1 | head -n 1)
 b=$(cd / && "$tmp/root/usr/bin/nvmx" --dumps "$tmp/data/hosts" derive only-this.msrs --kvm 6.1 2>&1 | head -n 1)
-[ "$a" = "KVM 6.1 on Intel Celeron J6412: kvm_intel loads" ] && [ "$a" = "$b" ] && echo "ok 7 - NVMX_DATA and --dumps name another dumps directory" || echo "not ok 7 - got '$a' / '$b'"
+[ "$a" = "KVM 6.1 on Intel Celeron J6412: kvm_intel loads" ] && [ "$a" = "$b" ]
+t_is $? "NVMX_DATA and --dumps name another dumps directory" || t_diag "got '$a' / '$b'"
+t_done

@@ -9,37 +9,7 @@ dump=$hosts/intel-xeon-platinum-8180.msrs
 ok() { t_ok "$1" eval "$2"; }	# ok DESCRIPTION CONDITION
 jq_() { python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))' "$@"; }
 
-mkroot() {	# mkroot DIR RELEASE EXTRA-CPU-FLAGS [PARAM=VALUE...]
-	local r=$1 rel=$2 extra=$3; shift 3
-	mkdir -p "$r/dev/cpu/0" "$r/proc/sys/kernel" "$r/sys/module/kvm_intel/parameters"
-	echo "$rel" > "$r/proc/sys/kernel/osrelease"
-	echo "node-${r##*/}" > "$r/proc/sys/kernel/hostname"
-	python3 - "$dump" "$r" "$extra" <<'PY'
-import sys, struct
-dump, root, extra = sys.argv[1], sys.argv[2], sys.argv[3]
-names = ["BASIC","PINBASED_CTLS","PROCBASED_CTLS","EXIT_CTLS","ENTRY_CTLS","MISC","CR0_FIXED0",
-         "CR0_FIXED1","CR4_FIXED0","CR4_FIXED1","VMCS_ENUM","PROCBASED_CTLS2","EPT_VPID_CAP",
-         "TRUE_PINBASED_CTLS","TRUE_PROCBASED_CTLS","TRUE_EXIT_CTLS","TRUE_ENTRY_CTLS","VMFUNC",
-         "PROCBASED_CTLS3","EXIT_CTLS2"]
-vals, ident = {}, {}
-for line in open(dump):
-    line = line.split("#")[0].strip()
-    if "=" not in line: continue
-    k, v = [x.strip() for x in line.split("=", 1)]
-    if k.startswith("IA32_VMX_"): vals[0x480 + names.index(k[9:])] = int(v, 16)
-    else: ident[k] = v
-with open(root + "/dev/cpu/0/msr", "wb") as f:
-    for idx, v in vals.items():
-        f.seek(8 * idx); f.write(struct.pack("<Q", v))
-with open(root + "/proc/cpuinfo", "w") as f:
-    f.write("processor\t: 0\nvendor_id\t: %s\ncpu family\t: %s\nmodel\t\t: %s\n"
-            "model name\t: %s\nstepping\t: %s\nflags\t\t: %s %s\n\n" % (ident["vendor"],
-            ident["family"], ident["model"], ident["name"], ident["stepping"], ident["cpuid.features"], extra))
-PY
-	for p in nested=Y ept=Y vpid=Y unrestricted_guest=Y enable_apicv=Y enlightened_vmcs=N dump_invalid_vmcs=N "$@"; do
-		echo "${p#*=}" > "$r/sys/module/kvm_intel/parameters/${p%%=*}"
-	done
-}
+mkroot() { t_fake_root "$1" "$dump" "$2" "$3" dump_invalid_vmcs=N "${@:4}"; }	# mkroot DIR RELEASE EXTRA-CPU-FLAGS [PARAM=VALUE...]
 
 mkroot "$tmp/a" 6.1.0-18-amd64 "" ept=N
 "$nvmx" inventory-line --live --root "$tmp/a" > "$tmp/a.jsonl" 2>"$tmp/err"; rc=$?

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The kernel harness in CI: Debian's own kernels, at pinned package versions
 # (scripts/kernel-src.sh), run through `make kcheck` against the release rows
@@ -13,9 +13,9 @@
 # The sanitizer build (NVMX_CONFORMANCE_SAMPLE set) checks the vCPU kinds
 # restore and cross only: the harness is the same binary, the ASan CLI is slow.
 set -u
-cd "$(dirname "$0")/.." || exit 2
-NVMX=${NVMX:-build/nvmx}
-O=$(dirname "$NVMX")
+. "$(dirname "$0")/lib.sh"
+cd "$here" || exit 2
+O=$(dirname "$nvmx")
 kinds=${NVMX_KCHECK_KINDS:-derive synthetic restore cross cpuid guestread}
 if [ -n "${NVMX_CONFORMANCE_SAMPLE:-}" ] && [ -z "${NVMX_KCHECK_KINDS:-}" ]; then
 	kinds="restore cross"
@@ -23,8 +23,6 @@ fi
 kinds=$(echo "$kinds" | tr ',' ' ')
 # label of scripts/kernel-src.sh : release row of lib/kernels.c
 pairs=${NVMX_KCHECK_PAIRS:-debian-6.1:debian-12 debian-6.12:debian-13}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-kcheck.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
 
 trees=""
 for p in $pairs; do
@@ -36,25 +34,12 @@ for p in $pairs; do
 		exit 0
 	fi
 	if [ "$rc" != 0 ]; then
-		echo "1..1"
-		echo "not ok 1 - scripts/kernel-src.sh $label exited $rc"
 		sed 's/^/# /' "$tmp/err"
-		exit 1
+		t_bail "scripts/kernel-src.sh $label exited $rc"
 	fi
 	trees="$trees $tree"
 done
 
-n=0
-fail=0
-say() { # say OK|NOTOK DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=1
-	fi
-}
 # shellcheck disable=SC2086 # the tree paths (cache dirs) have no blanks
 set -- $trees
 for p in $pairs; do
@@ -63,12 +48,12 @@ for p in $pairs; do
 	tree=$1
 	shift
 	what="$label ($(cut -d' ' -f2,3 "$tree/.nvmx-kernel-src" | tr ' ' =)) against row $row"
-	if ! "$NVMX" kernels --json | grep -q "\"name\":\"$row\""; then
-		say NOTOK "$what: $NVMX kernels has no row $row"
+	if ! "$nvmx" kernels --json | grep -q "\"name\":\"$row\""; then
+		t_result NOTOK "$what: $nvmx kernels has no row $row"
 		continue
 	fi
 	if ! make -s --no-print-directory kharness O="$O" KSRC="$tree" >"$tmp/build" 2>&1; then
-		say NOTOK "$what: the harness does not build"
+		t_result NOTOK "$what: the harness does not build"
 		tail -n 20 "$tmp/build" | sed 's/^/# /'
 		continue
 	fi
@@ -81,16 +66,15 @@ for p in $pairs; do
 		total=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\1/p')
 		agree=$(echo "$last" | sed -n 's/^kcheck: [a-z]*: \([0-9]*\) cases, \([0-9]*\) agree$/\2/p')
 		if [ -n "$total" ] && [ "$total" -gt 0 ] && [ "$total" = "$agree" ]; then
-			say OK "$what, $kind: ${last#kcheck: "$kind": }"
+			t_result OK "$what, $kind: ${last#kcheck: "$kind": }"
 		else
-			say NOTOK "$what, $kind: ${last:-no kcheck summary for this kind} (kcheck exit $rc)"
+			t_result NOTOK "$what, $kind: ${last:-no kcheck summary for this kind} (kcheck exit $rc)"
 			grep -v '^make' "$tmp/out" | head -n 40 | sed 's/^/# /'
 		fi
 	done
 	if [ "$rc" != 0 ] && ! grep -q '^kcheck: [0-9]* cases, [0-9]* agree$' "$tmp/out"; then
-		say NOTOK "$what: make kcheck exited $rc without a summary"
+		t_result NOTOK "$what: make kcheck exited $rc without a summary"
 		tail -n 20 "$tmp/out" | sed 's/^/# /'
 	fi
 done
-echo "1..$n"
-exit $fail
+t_done

@@ -1,13 +1,13 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # How each row says it was verified is what conformance/cases holds: "conformance
 # data" rows have every kind, "kernel harness" rows the harness's cases of their
 # own tree, every kind (cross included), and a row with harness cases says so.
 # Every verified row names its tree (`nvmx kernels` prints it).
 set -u
-cd "$(dirname "$0")/.." || exit 2
-NVMX=${NVMX:-build/nvmx}
-"$NVMX" kernels --json | python3 -c '
+. "$(dirname "$0")/lib.sh"
+cd "$here" || exit 2
+"$nvmx" kernels --json | python3 -c '
 import json, os, sys
 rows = json.load(sys.stdin)
 cases = set(os.listdir("conformance/cases"))

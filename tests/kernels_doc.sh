@@ -1,14 +1,14 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # docs/kernels.md's table of rows is what `nvmx kernels --format markdown` prints now.
 set -u
-cd "$(dirname "$0")/.." || exit 2
-NVMX=${NVMX:-build/nvmx}
-echo "1..1"
+. "$(dirname "$0")/lib.sh"
+cd "$here" || exit 2
 want=$(sed -n '/<!-- kernels-table:begin -->/,/<!-- kernels-table:end -->/p' docs/kernels.md | sed '1d;$d')
-got=$("$NVMX" kernels --format markdown)
+got=$("$nvmx" kernels --format markdown)
 if [ -n "$want" ] && [ "$want" = "$got" ]; then
-	echo "ok 1 - docs/kernels.md's table is 'nvmx kernels --format markdown'"
+	t_is 0 "docs/kernels.md's table is 'nvmx kernels --format markdown'"
 else
-	echo "not ok 1 - docs/kernels.md's table is stale: paste 'build/nvmx kernels --format markdown' between the kernels-table markers"
+	t_is 1 "docs/kernels.md's table is stale: paste 'build/nvmx kernels --format markdown' between the kernels-table markers"
 fi
+t_done

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The kernel harness's extractor (kharness/kextract.py) without a kernel tree:
 # a small tree written here has the shapes real trees have (a function and
@@ -9,14 +9,12 @@
 # #line naming its file and line; buried parameters are no parameters; a
 # recipe is chosen by its detect lines, and a tree no recipe fits is refused.
 set -u
-cd "$(dirname "$0")/.." || exit 2
+. "$(dirname "$0")/lib.sh"
+cd "$here" || exit 2
 if ! command -v python3 >/dev/null 2>&1; then
-	echo "1..1"
-	echo "not ok 1 - python3 missing (scripts/install-deps.sh)"
-	exit 1
+	t_bail "python3 missing (scripts/install-deps.sh)"
 fi
-t=$(mktemp -d) || exit 2
-trap 'rm -rf "$t"' EXIT
+t=$tmp
 mkdir -p "$t/tree/arch/x86/kvm/vmx" "$t/recipes" "$t/empty"
 cat >"$t/tree/arch/x86/kvm/vmx/vmx.c" <<'EOF'
 // a stand-in for a vendor file
@@ -79,16 +77,9 @@ EOF
 cat >"$t/recipes/other.rcp" <<'EOF'
 detect exists arch/x86/kvm/vmx/nested.c
 EOF
-n=0
-fail=0
-check() {
-	n=$((n + 1))
-	if eval "$2" >/dev/null 2>&1; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		fail=1
-	fi
+check() { # check DESCRIPTION SCRIPT: ok when SCRIPT (eval'd, quiet) succeeds
+	eval "$2" >/dev/null 2>&1
+	t_is $? "$1"
 }
 gen="$t/gen"
 check "the recipe whose detect lines hold is chosen" \
@@ -113,5 +104,4 @@ check "a tree no recipe fits is refused (exit 2, says so)" \
 	'python3 kharness/kextract.py --ksrc "$t/empty" --recipes "$t/recipes" --out "$t/g2"; [ $? -eq 2 ] && python3 kharness/kextract.py --ksrc "$t/empty" --recipes "$t/recipes" --out "$t/g2" 2>&1 | grep -q "no recipe matches"'
 check "every project recipe parses and none matches an empty tree" \
 	'python3 kharness/kextract.py --ksrc "$t/empty" --detect 2>&1 | grep -q "no recipe matches this tree ()"'
-echo "1..$n"
-exit $fail
+t_done

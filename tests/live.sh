@@ -2,46 +2,13 @@
 # derive --live and verify --live on fake /dev, /proc and /sys trees built
 # from a bundled dump (the MSR device fixture holds MSR n at byte offset 8*n).
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-nvmx=${NVMX:-$here/build/nvmx}
-dump=$here/data/hosts/intel-xeon-platinum-8180.msrs
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/lib.sh"
+dump=$hosts/intel-xeon-platinum-8180.msrs
+ok() { t_ok "$1" eval "$2"; }	# ok DESCRIPTION CONDITION
 
-mkroot() {	# mkroot DIR RELEASE [PARAM=VALUE...]
-	local r=$1 rel=$2; shift 2
-	mkdir -p "$r/dev/cpu/0" "$r/proc/sys/kernel" "$r/sys/module/kvm_intel/parameters"
-	echo "$rel" > "$r/proc/sys/kernel/osrelease"
-	python3 - "$dump" "$r" <<'PY'
-import sys, struct
-dump, root = sys.argv[1], sys.argv[2]
-names = ["BASIC","PINBASED_CTLS","PROCBASED_CTLS","EXIT_CTLS","ENTRY_CTLS","MISC","CR0_FIXED0",
-         "CR0_FIXED1","CR4_FIXED0","CR4_FIXED1","VMCS_ENUM","PROCBASED_CTLS2","EPT_VPID_CAP",
-         "TRUE_PINBASED_CTLS","TRUE_PROCBASED_CTLS","TRUE_EXIT_CTLS","TRUE_ENTRY_CTLS","VMFUNC",
-         "PROCBASED_CTLS3","EXIT_CTLS2"]
-vals, ident = {}, {}
-for line in open(dump):
-    line = line.split("#")[0].strip()
-    if "=" not in line: continue
-    k, v = [x.strip() for x in line.split("=", 1)]
-    if k.startswith("IA32_VMX_"): vals[0x480 + names.index(k[9:])] = int(v, 16)
-    else: ident[k] = v
-with open(root + "/dev/cpu/0/msr", "wb") as f:
-    for idx, v in vals.items():
-        f.seek(8 * idx); f.write(struct.pack("<Q", v))
-with open(root + "/proc/cpuinfo", "w") as f:
-    f.write("processor\t: 0\nvendor_id\t: %s\ncpu family\t: %s\nmodel\t\t: %s\n"
-            "model name\t: %s\nstepping\t: %s\nflags\t\t: %s\n\n" % (ident["vendor"],
-            ident["family"], ident["model"], ident["name"], ident["stepping"], ident["cpuid.features"]))
-PY
-	for p in nested=Y ept=Y vpid=Y unrestricted_guest=Y enable_apicv=Y enlightened_vmcs=N "$@"; do
-		echo "${p#*=}" > "$r/sys/module/kvm_intel/parameters/${p%%=*}"
-	done
-}
+mkroot() { t_fake_root "$1" "$dump" "$2" "" "${@:3}"; }	# mkroot DIR RELEASE [PARAM=VALUE...]
 
-echo "1..10"
+t_plan 10
 mkroot "$tmp/a" 6.1.0-18-amd64
 "$nvmx" derive "$dump" --kvm 6.1 --json > "$tmp/want.json"
 "$nvmx" derive --live --root "$tmp/a" --json > "$tmp/got.json"; rc=$?
@@ -80,3 +47,4 @@ mkroot "$tmp/d" 6.1.0; rm -rf "$tmp/d/sys/module/kvm_intel"
 "$nvmx" derive --live --root "$tmp/d" >/dev/null 2>"$tmp/err"; rc=$?
 ok "kvm_intel not loaded: exit 3" "[ $rc = 3 ]"
 ok "... with a message saying so" "grep -q 'kvm_intel' $tmp/err"
+t_done

@@ -4,17 +4,9 @@
 # that parses and agrees with the text, fixes that start when re-run, and
 # explain's verdict equal to nvmx restore's for the same write.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+. "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
 H=data/hosts
-n=0
-fail=0
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
 # status WANT DESCRIPTION -- CMD...: the command exits with WANT
 status() {
 	local want=$1 desc=$2
@@ -22,7 +14,7 @@ status() {
 	"$@" >/dev/null 2>&1
 	local got=$?
 	[ "$got" -eq "$want" ]
-	ok $? "$desc (exit $got, want $want)"
+	t_is $? "$desc (exit $got, want $want)"
 }
 # json FIELD-PATH JSON: print a value with python3
 jget() {
@@ -33,111 +25,109 @@ for k in sys.argv[1].split("."):
 print(json.dumps(d) if isinstance(d,(dict,list,bool)) or d is None else d)' "$1" 2>/dev/null
 }
 
-if ! "$NVMX" qemu-check --help >/dev/null 2>&1; then
-	echo "1..1"
-	echo "not ok 1 - $NVMX qemu-check --help does not run"
-	exit 1
+if ! "$nvmx" qemu-check --help >/dev/null 2>&1; then
+	t_bail "$nvmx qemu-check --help does not run"
 fi
 
 X8180=$H/intel-xeon-platinum-8180.msrs
 E3=$H/intel-xeon-e3-1245-v3.msrs
 BDW=$H/intel-xeon-e5-2620-v4.msrs
 
-status 0 "qemu-check --help" -- "$NVMX" qemu-check --help
-status 0 "explain --help" -- "$NVMX" explain --help
-list=$("$NVMX" qemu-check --list)
-ok $? "qemu-check --list"
+status 0 "qemu-check --help" -- "$nvmx" qemu-check --help
+status 0 "explain --help" -- "$nvmx" explain --help
+list=$("$nvmx" qemu-check --list)
+t_is $? "qemu-check --list"
 for m in Nehalem Westmere SandyBridge IvyBridge Haswell Broadwell Skylake-Client Skylake-Server \
 	Cascadelake-Server Cooperlake Icelake-Server SapphireRapids GraniteRapids SierraForest; do
 	grep -q "^  $m " <<<"$list"
-	ok $? "--list has $m"
+	t_is $? "--list has $m"
 done
-"$NVMX" qemu-check --list --json | python3 -m json.tool >/dev/null
-ok $? "--list --json parses"
+"$nvmx" qemu-check --list --json | python3 -m json.tool >/dev/null
+t_is $? "--list --json parses"
 
 status 0 "Skylake-Server on a Platinum 8180 under 6.1 starts" -- \
-	"$NVMX" qemu-check -cpu Skylake-Server,+vmx --to "$X8180" --kvm 6.1
+	"$nvmx" qemu-check -cpu Skylake-Server,+vmx --to "$X8180" --kvm 6.1
 status 0 "--cpu=SPEC and an alias" -- \
-	"$NVMX" qemu-check --cpu=Cascadelake-Server-noTSX,+vmx --to "$X8180" --kvm 6.1
+	"$nvmx" qemu-check --cpu=Cascadelake-Server-noTSX,+vmx --to "$X8180" --kvm 6.1
 status 1 "Haswell with enforce on an E3-1245 v3 (no posted interrupts) does not" -- \
-	"$NVMX" qemu-check -cpu Haswell,+vmx,enforce --to "$E3" --kvm 6.6
+	"$nvmx" qemu-check -cpu Haswell,+vmx,enforce --to "$E3" --kvm 6.6
 status 1 "x-force-features makes KVM reject 0x48d" -- \
-	"$NVMX" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6
-status 2 "unknown model" -- "$NVMX" qemu-check -cpu Pentium9 --to "$E3" --kvm 6.6
-status 2 "unknown vmx-* property" -- "$NVMX" qemu-check -cpu Haswell,vmx-bogus=on --to "$E3" --kvm 6.6
+	"$nvmx" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6
+status 2 "unknown model" -- "$nvmx" qemu-check -cpu Pentium9 --to "$E3" --kvm 6.6
+status 2 "unknown vmx-* property" -- "$nvmx" qemu-check -cpu Haswell,vmx-bogus=on --to "$E3" --kvm 6.6
 status 2 "vmx-tsc-scaling does not exist in QEMU 4.2" -- \
-	"$NVMX" qemu-check -cpu Haswell,vmx-tsc-scaling=on --to "$E3" --kvm 6.6 --qemu 4.2
-status 2 "bad boolean" -- "$NVMX" qemu-check -cpu Haswell,enforce=maybe --to "$E3" --kvm 6.6
-status 2 "missing --to" -- "$NVMX" qemu-check -cpu Haswell --kvm 6.6
-status 2 "missing --kvm" -- "$NVMX" qemu-check -cpu Haswell --to "$E3"
-status 2 "missing -cpu" -- "$NVMX" qemu-check --to "$E3" --kvm 6.6
-status 2 "unknown QEMU release" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --qemu 3.1
-status 2 "unknown KVM release" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 4.19
-status 2 "missing host file" -- "$NVMX" qemu-check -cpu Haswell --to /nonexistent.msrs --kvm 6.6
-status 2 "--also without @" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --also "$E3"
+	"$nvmx" qemu-check -cpu Haswell,vmx-tsc-scaling=on --to "$E3" --kvm 6.6 --qemu 4.2
+status 2 "bad boolean" -- "$nvmx" qemu-check -cpu Haswell,enforce=maybe --to "$E3" --kvm 6.6
+status 2 "missing --to" -- "$nvmx" qemu-check -cpu Haswell --kvm 6.6
+status 2 "missing --kvm" -- "$nvmx" qemu-check -cpu Haswell --to "$E3"
+status 2 "missing -cpu" -- "$nvmx" qemu-check --to "$E3" --kvm 6.6
+status 2 "unknown QEMU release" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --qemu 3.1
+status 2 "unknown KVM release" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 4.19
+status 2 "missing host file" -- "$nvmx" qemu-check -cpu Haswell --to /nonexistent.msrs --kvm 6.6
+status 2 "--also without @" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --also "$E3"
 status 2 "--also with an unknown release" -- \
-	"$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --also "$E3@9.9"
-status 2 "bad --guest-cpuid" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --guest-cpuid what
-status 2 "a stray argument" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 extra
+	"$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --also "$E3@9.9"
+status 2 "bad --guest-cpuid" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --guest-cpuid what
+status 2 "a stray argument" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 extra
 
 # JSON agrees with the text.
-j=$("$NVMX" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6 --json)
+j=$("$nvmx" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6 --json)
 [ $? -eq 1 ]
-ok $? "qemu-check --json exits 1 for a VM that does not start"
+t_is $? "qemu-check --json exits 1 for a VM that does not start"
 python3 -m json.tool <<<"$j" >/dev/null
-ok $? "qemu-check --json parses"
-t=$("$NVMX" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6)
+t_is $? "qemu-check --json parses"
+t=$("$nvmx" qemu-check -cpu Haswell,+vmx,x-force-features=on --to "$E3" --kvm 6.6)
 [ "$(jget starts <<<"$j")" = false ] && grep -q '^verdict: the VM does not start' <<<"$t"
-ok $? "JSON and text agree: does not start"
+t_is $? "JSON and text agree: does not start"
 err=$(jget error <<<"$j")
 [ "$err" = "qemu-system-x86_64: error: failed to set MSR 0x48d to 0xff00000016" ] &&
 	grep -qxF "  $err" <<<"$t"
-ok $? "QEMU's error line, in both: $err"
+t_is $? "QEMU's error line, in both: $err"
 fixed=$(jget fix.cpu <<<"$j")
 [ "$(jget fix.verified <<<"$j")" = true ] && [ -n "$fixed" ]
-ok $? "a verified fix: $fixed"
-status 0 "the fixed -cpu starts" -- "$NVMX" qemu-check -cpu "$fixed" --to "$E3" --kvm 6.6
+t_is $? "a verified fix: $fixed"
+status 0 "the fixed -cpu starts" -- "$nvmx" qemu-check -cpu "$fixed" --to "$E3" --kvm 6.6
 for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
 	idx=$(jget "writes.$i.index" <<<"$j")
 	val=$(jget "writes.$i.value" <<<"$j")
 	acc=$(jget "writes.$i.accepted" <<<"$j")
 	grep -q "^  $idx .* $val " <<<"$t" || { echo "# $idx $val missing from the text"; false; }
-	ok $? "write $i ($idx) listed in the text; accepted=$acc"
+	t_is $? "write $i ($idx) listed in the text; accepted=$acc"
 done
 
 # Migration targets.
-j=$("$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" \
+j=$("$nvmx" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" \
 	--also "$X8180@5.10" --json)
-ok $? "qemu-check with --also starts (exit 0)"
+t_is $? "qemu-check with --also starts (exit 0)"
 [ "$(jget also.0.migratable <<<"$j")" = false ] && [ "$(jget also.1.migratable <<<"$j")" = true ]
-ok $? "E3-1245 v3 under 6.6 rejects the values, the Platinum 8180 under 5.10 takes them"
+t_is $? "E3-1245 v3 under 6.6 rejects the values, the Platinum 8180 under 5.10 takes them"
 # Under the qemu semantics (the default) a yes needs the same -cpu to start there and give
 # L1 the same MSRs: never yes while QEMU there would write different values.
 for spec in "host,vmx-encls-exit=off" "Haswell,+vmx" "Skylake-Server,+vmx" "host"; do
-	j=$("$NVMX" qemu-check -cpu "$spec" --to "$BDW" --kvm 6.1 --also "$X8180@6.8" \
+	j=$("$nvmx" qemu-check -cpu "$spec" --to "$BDW" --kvm 6.1 --also "$X8180@6.8" \
 		--also "$E3@6.6" --also "$BDW@5.15" --json)
 	python3 -c 'import json,sys
 d=json.loads(sys.stdin.read())
 bad=[a["host"] for a in d["also"] if a["semantics"]=="qemu" and a["migratable"]
      and not (a["same_cpu_starts"] and a["same_cpu_same_values"] and a["l1_changes"]==0)]
 sys.exit(1 if bad else 0)' <<<"$j"
-	ok $? "-cpu $spec: no --also says yes while QEMU there writes other values or L1 reads others"
+	t_is $? "-cpu $spec: no --also says yes while QEMU there writes other values or L1 reads others"
 done
-out=$("$NVMX" qemu-check -cpu host,vmx-encls-exit=off --to "$BDW" --kvm 6.1 --also "$X8180@6.8")
+out=$("$nvmx" qemu-check -cpu host,vmx-encls-exit=off --to "$BDW" --kvm 6.1 --also "$X8180@6.8")
 grep -q "Platinum 8180 under KVM 6.8 (semantics qemu.*): no, it starts there but L1 reads" <<<"$out"
-ok $? "the report's case: -cpu host,vmx-encls-exit=off to a Platinum 8180 under 6.8 is a no"
-j=$("$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" --semantics saved-msrs --json)
+t_is $? "the report's case: -cpu host,vmx-encls-exit=off to a Platinum 8180 under 6.8 is a no"
+j=$("$nvmx" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --also "$E3@6.6" --semantics saved-msrs --json)
 [ "$(jget also.0.semantics <<<"$j")" = saved-msrs ] && [ "$(jget also.0.migratable <<<"$j")" = false ]
-ok $? "--semantics saved-msrs: the written-back values decide"
-status 2 "--semantics unknown" -- "$NVMX" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --semantics x
+t_is $? "--semantics saved-msrs: the written-back values decide"
+status 2 "--semantics unknown" -- "$nvmx" qemu-check -cpu Haswell --to "$E3" --kvm 6.6 --semantics x
 
 # nested=0: the VM starts without VMX; with enforce it does not.
 status 0 "nested=0: starts without VMX" -- \
-	"$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --param nested=0
+	"$nvmx" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --param nested=0
 status 1 "nested=0 with enforce: does not start" -- \
-	"$NVMX" qemu-check -cpu Haswell,+vmx,enforce --to "$BDW" --kvm 6.1 --param nested=0
+	"$nvmx" qemu-check -cpu Haswell,+vmx,enforce --to "$BDW" --kvm 6.1 --param nested=0
 status 0 "QEMU 4.1 writes no VMX MSR" -- \
-	"$NVMX" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --qemu 4.1
+	"$nvmx" qemu-check -cpu Haswell,+vmx --to "$BDW" --kvm 6.1 --qemu 4.1
 
 # explain: the tracker examples, and the same verdict as nvmx restore.
 explain_vs_restore() { # HOST RELEASE MSR VALUE [PARAM]
@@ -145,12 +135,12 @@ explain_vs_restore() { # HOST RELEASE MSR VALUE [PARAM]
 	local pa=()
 	[ -n "$param" ] && pa=(--param "$param")
 	local e r
-	e=$("$NVMX" explain "failed to set MSR $msr to $val" --host "$host" --kvm "$rel" "${pa[@]}" --json)
-	r=$("$NVMX" restore "$host" --kvm "$rel" "${pa[@]}" "$msr=$val" --json)
+	e=$("$nvmx" explain "failed to set MSR $msr to $val" --host "$host" --kvm "$rel" "${pa[@]}" --json)
+	r=$("$nvmx" restore "$host" --kvm "$rel" "${pa[@]}" "$msr=$val" --json)
 	[ "$(jget writes.0.reason <<<"$e")" = "$(jget writes.0.reason <<<"$r")" ] &&
 		[ "$(jget writes.0.rule <<<"$e")" = "$(jget writes.0.rule <<<"$r")" ] &&
 		[ "$(jget writes.0.accepted <<<"$e")" = "$(jget writes.0.accepted <<<"$r")" ]
-	ok $? "explain $msr=$val on ${host##*/} under $rel${param:+ ($param)} agrees with restore: $(jget writes.0.rule <<<"$e")"
+	t_is $? "explain $msr=$val on ${host##*/} under $rel${param:+ ($param)} agrees with restore: $(jget writes.0.rule <<<"$e")"
 }
 explain_vs_restore "$E3" 6.6 0x48d 0xff00000016
 explain_vs_restore "$H/intel-core2-x6800.msrs" 6.1 0x48d 0x7f00000016
@@ -159,31 +149,30 @@ explain_vs_restore "$BDW" 6.1 0x48f 0xffffff00036dfb
 explain_vs_restore "$BDW" 6.1 0x480 0x0 nested=0
 explain_vs_restore "$X8180" 6.1 0x48d 0xff00000016
 status 0 "explain exits 0 for an accepted write" -- \
-	"$NVMX" explain 0x48d=0xff00000016 --host "$X8180" --kvm 6.1
+	"$nvmx" explain 0x48d=0xff00000016 --host "$X8180" --kvm 6.1
 status 1 "explain exits 1 for a rejected write" -- \
-	"$NVMX" explain 0x48d 0xff00000016 --host "$E3" --kvm 6.6
-status 2 "explain: not a VMX MSR" -- "$NVMX" explain 0x499=0x1 --host "$E3" --kvm 6.6
+	"$nvmx" explain 0x48d 0xff00000016 --host "$E3" --kvm 6.6
+status 2 "explain: not a VMX MSR" -- "$nvmx" explain 0x499=0x1 --host "$E3" --kvm 6.6
 status 2 "explain: value wider than 64 bits" -- \
-	"$NVMX" explain "failed to set MSR 0x48d to 0x10000000000000000" --host "$E3" --kvm 6.6
-status 2 "explain: garbage" -- "$NVMX" explain "hello world" --host "$E3" --kvm 6.6
-status 2 "explain: no --host" -- "$NVMX" explain 0x48d=0x1 --kvm 6.6
-status 2 "explain: nothing to explain" -- "$NVMX" explain --host "$E3" --kvm 6.6
-e=$("$NVMX" explain 0x48d=0xff00000016 --host "$E3" --kvm 6.6 --json)
+	"$nvmx" explain "failed to set MSR 0x48d to 0x10000000000000000" --host "$E3" --kvm 6.6
+status 2 "explain: garbage" -- "$nvmx" explain "hello world" --host "$E3" --kvm 6.6
+status 2 "explain: no --host" -- "$nvmx" explain 0x48d=0x1 --kvm 6.6
+status 2 "explain: nothing to explain" -- "$nvmx" explain --host "$E3" --kvm 6.6
+e=$("$nvmx" explain 0x48d=0xff00000016 --host "$E3" --kvm 6.6 --json)
 [ "$(jget writes.0.added.0.qemu <<<"$e")" = vmx-posted-intr ] &&
 	[ "$(jget writes.0.fixed_accepted <<<"$e")" = true ]
-ok $? "explain --json names vmx-posted-intr and its fix is accepted"
-e=$("$NVMX" explain IA32_VMX_TRUE_PINBASED_CTLS=0xff00000016 --host "$E3" --kvm 6.6 --json)
+t_is $? "explain --json names vmx-posted-intr and its fix is accepted"
+e=$("$nvmx" explain IA32_VMX_TRUE_PINBASED_CTLS=0xff00000016 --host "$E3" --kvm 6.6 --json)
 [ "$(jget writes.0.index <<<"$e")" = 0x48d ]
-ok $? "explain takes an SDM name"
+t_is $? "explain takes an SDM name"
 
 # --uname picks the row by the reporter's kernel: a modelled one is used, an
 # older one is named as not modelled (the version compare follows the rows' encoding)
-u=$("$NVMX" explain 0x48d=0x7f00000016 --host "$E3" --uname 6.8.0-45-generic 2>&1)
+u=$("$nvmx" explain 0x48d=0x7f00000016 --host "$E3" --uname 6.8.0-45-generic 2>&1)
 grep -Eq "explained under (the nearest, )?(6\.8|ubuntu-24\.04)" <<<"$u" && ! grep -q "not modelled" <<<"$u"
-ok $? "explain --uname 6.8.0-45-generic is explained under its row (Ubuntu 24.04's, or 6.8)"
-u=$("$NVMX" explain 0x48d=0x7f00000016 --host "$E3" --uname 5.4.0-131-generic 2>&1)
+t_is $? "explain --uname 6.8.0-45-generic is explained under its row (Ubuntu 24.04's, or 6.8)"
+u=$("$nvmx" explain 0x48d=0x7f00000016 --host "$E3" --uname 5.4.0-131-generic 2>&1)
 grep -q "not modelled" <<<"$u"
-ok $? "explain --uname 5.4.0-131-generic is named as not modelled"
+t_is $? "explain --uname 5.4.0-131-generic is named as not modelled"
 
-echo "1..$n"
-exit $fail
+t_done

@@ -6,13 +6,9 @@
 # contiguous and in order, a "..." line standing for any lines left out and
 # a line ending in "..." for any line that starts the same.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+. "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
 doc=docs/qemu.md
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-qemu-docs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 
 # Split the console blocks into one directory per command: cmd, want.
 python3 - "$doc" "$tmp" <<'EOF'
@@ -39,12 +35,6 @@ for line in open(doc, encoding="utf-8").read().split("\n"):
             f.write(line + "\n")
 EOF
 
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
 
 count=0
 for d in "$tmp"/*/; do
@@ -54,13 +44,13 @@ for d in "$tmp"/*/; do
 	want_rc=$(sed -n 's/.*# exit \([0-9]\)$/\1/p' <<<"$cmd")
 	run=${cmd%%#*}
 	case $run in
-	"nvmx "*) run="\"\$NVMX\" ${run#nvmx }" ;;
-	*) ok 1 "not an nvmx command: $cmd"; continue ;;
+	"nvmx "*) run="\"\$nvmx\" ${run#nvmx }" ;;
+	*) t_is 1 "not an nvmx command: $cmd"; continue ;;
 	esac
 	eval "$run" >"$d/got" 2>&1
 	rc=$?
 	[ -n "$want_rc" ] && [ "$rc" -eq "$want_rc" ]
-	ok $? "exit $rc (doc: ${want_rc:-missing}): $cmd"
+	t_is $? "exit $rc (doc: ${want_rc:-missing}): $cmd"
 	python3 - "$d/want" "$d/got" >"$d/why" <<'EOF'
 import sys
 want = open(sys.argv[1]).read().split("\n")
@@ -106,9 +96,8 @@ if not free and pos != len(got):
     print("output goes on after the quoted lines: %r" % got[pos])
     sys.exit(1)
 EOF
-	ok $? "output as quoted: $cmd$( [ -s "$d/why" ] && printf ' -- %s' "$(cat "$d/why")")"
+	t_is $? "output as quoted: $cmd$( [ -s "$d/why" ] && printf ' -- %s' "$(cat "$d/why")")"
 done
 [ "$count" -ge 14 ]
-ok $? "docs/qemu.md has $count commands to check"
-echo "1..$n"
-exit $fail
+t_is $? "docs/qemu.md has $count commands to check"
+t_done

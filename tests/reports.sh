@@ -13,19 +13,11 @@
 # A report written elsewhere is checked the same way: its nvmx-host may name
 # a bundled dump (data/hosts/NAME), a dump beside the report, or a path.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-NVMX=${NVMX:-build/nvmx}
-case $NVMX in /*) ;; *) NVMX=$here/$NVMX ;; esac
+. "$(dirname "$0")/lib.sh"
 dir=${1:-${NVMX_REPORTS_DIR:-${REPORTS:-tests/reports}}}
 case $dir in /*) ;; *) dir=$(cd "$dir" 2>/dev/null && pwd || echo "$PWD/$dir") ;; esac
 cd "$here" || exit 2
 default_host=intel-xeon-platinum-8180.msrs
-n=0
-fail=0
-ok() { # ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
 hdr() { sed -n "/^--- log/q;s/^$1: *//p" "$2" | head -n 1; }
 # The dump standing for the reporter's processor: bundled, beside the report, or a path.
 host_path() { # host_path NAME REPORT
@@ -47,11 +39,11 @@ for f in "$dir"/*.report; do
 	expect=$(hdr expect "$f")
 	first=$(hdr expect-first "$f")
 	[ -n "$src" ] && [ -n "$expect" ] && [ -f "$host" ] && grep -q '^--- log$' "$f"
-	ok $? "$name: header has source, expect, a readable nvmx-host ($host) and a log"
-	out=$("$NVMX" explain "$f" --host "$host" "${args[@]}" --json 2>&1)
+	t_is $? "$name: header has source, expect, a readable nvmx-host ($host) and a log"
+	out=$("$nvmx" explain "$f" --host "$host" "${args[@]}" --json 2>&1)
 	rc=$?
 	[ "$rc" -le 1 ]
-	ok $? "$name: explain reads the report (exit $rc)"
+	t_is $? "$name: explain reads the report (exit $rc)"
 	OUT=$out python3 - "$expect" "$name" "$first" <<'PY'
 import json, os, sys
 want, name, first = sys.argv[1].split(), sys.argv[2], sys.argv[3].split()
@@ -88,25 +80,22 @@ for w in d["writes"]:
     if w["accepted"] and not w["would_fail_with"] and "none" not in want and "kernel-not-modelled" not in causes:
         print("# %s: %s accepted with nothing else" % (name, w["index"])); sys.exit(1)
 PY
-	ok $? "$name: the explanation matches the thread ($expect${first:+; first: $first})"
+	t_is $? "$name: the explanation matches the thread ($expect${first:+; first: $first})"
 done
 [ "$count" -ge 1 ]
-ok $? "$dir holds reports ($count)"
+t_is $? "$dir holds reports ($count)"
 if [ "$dir" = "$here/tests/reports" ]; then
 	[ "$count" -ge 15 ]
-	ok $? "the corpus has at least 15 reports"
+	t_is $? "the corpus has at least 15 reports"
 	# The runner itself: a report dropped into another directory is checked the
 	# same way, and a wrong expectation fails.
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
 	cp tests/reports/multipass-2603.report "$tmp/hidden.report"
 	cp data/hosts/intel-core-i7-8750h.msrs "$tmp/beside.msrs"
 	sed -i 's/^nvmx-host: .*/nvmx-host: beside.msrs/' "$tmp/hidden.report"
 	NVMX_REPORTS_DIR=$tmp bash "$0" >"$tmp/out" 2>&1
-	ok $? "a report in NVMX_REPORTS_DIR with a dump beside it is checked the same way"
+	t_is $? "a report in NVMX_REPORTS_DIR with a dump beside it is checked the same way"
 	sed -i 's/^expect-first: .*/expect-first: guest-cpuid:-mpx/' "$tmp/hidden.report"
 	! bash "$0" "$tmp" >"$tmp/out" 2>&1 && grep -q "^not ok.*hidden: the explanation" "$tmp/out"
-	ok $? "a ranking that does not put the thread's cause first fails (argument DIR)"
+	t_is $? "a ranking that does not put the thread's cause first fails (argument DIR)"
 fi
-echo "1..$n"
-exit $fail
+t_done

@@ -8,22 +8,22 @@ BASE="$HOSTS/intel-core-i7-6700k.msrs"
 
 # variant NAME SED-SCRIPT: a copy of the base dump with lines edited.
 variant() {
-	sed -e "$2" "$BASE" >"$SCRATCH/$1.msrs"
-	echo "$SCRATCH/$1.msrs"
+	sed -e "$2" "$BASE" >"$tmp/$1.msrs"
+	echo "$tmp/$1.msrs"
 }
 
 # warns FILE TEXT DESCRIPTION: decode succeeds and lists the warning TEXT.
 warns() {
 	local out
-	out=$("$NVMX" decode "$1" 2>&1)
+	out=$("$nvmx" decode "$1" 2>&1)
 	local rc=$?
 	printf '%s\n' "$out" | grep -Fxq -- "  - $2"
 	local found=$?
 	if [ $rc -ne 0 ] || [ $found -ne 0 ]; then
-		diag "exit $rc; warnings:" "$(printf '%s\n' "$out" | grep '^  - ')"
-		ok 1 "$3"
+		t_diag "exit $rc; warnings:" "$(printf '%s\n' "$out" | grep '^  - ')"
+		t_is 1 "$3"
 	else
-		ok 0 "$3"
+		t_is 0 "$3"
 	fi
 }
 
@@ -106,48 +106,48 @@ warns "$f" "IA32_VMX_VMCS_ENUM has bits outside 9:1 set (0x1): reserved, the SDM
 	"VMCS_ENUM reserved bit set"
 
 # An inconsistent control shows as such in the table, and in JSON.
-f="$SCRATCH/must1-not-allowed.msrs"
-out=$("$NVMX" decode "$f")
+f="$tmp/must1-not-allowed.msrs"
+out=$("$nvmx" decode "$f")
 has "$(section "$out" 'pin-based VM-execution controls')" '^  0 +External-interrupt exiting +invalid +may be 1 +vmx-intr-exit$'
-ok $? "the control table marks the inconsistent control 'invalid'"
-json=$("$NVMX" decode --json "$f")
+t_is $? "the control table marks the inconsistent control 'invalid'"
+json=$("$nvmx" decode --json "$f")
 has "$json" '"warnings":\["IA32_VMX_PINBASED_CTLS: bit 0 \(External-interrupt exiting\) must be 1'
-ok $? "JSON carries the warnings"
+t_is $? "JSON carries the warnings"
 has "$json" '"bit":0,"sdm":"External-interrupt exiting","linux":"PIN_BASED_EXT_INTR_MASK","qemu":"vmx-intr-exit","reserved":false,"state":"invalid"'
-ok $? "JSON control entry with all three names and its state"
+t_is $? "JSON control entry with all three names and its state"
 
 # A minimal host: BASIC only.  Everything else is absent, nothing is invented.
-printf 'IA32_VMX_BASIC = 0x00da040000000004\n' >"$SCRATCH/basic-only.msrs"
-out=$("$NVMX" decode "$SCRATCH/basic-only.msrs")
-ok $? "a host with BASIC alone decodes"
+printf 'IA32_VMX_BASIC = 0x00da040000000004\n' >"$tmp/basic-only.msrs"
+out=$("$nvmx" decode "$tmp/basic-only.msrs")
+t_is $? "a host with BASIC alone decodes"
 n_absent=$(printf '%s\n' "$out" | grep -c '^  0x4[89][0-9a-f]  IA32_VMX_[A-Z0-9_]* \+absent$')
-ok $((n_absent != 19)) "the other 19 MSRs show as absent ($n_absent)"
+t_is $((n_absent != 19)) "the other 19 MSRs show as absent ($n_absent)"
 has "$out" '^  - IA32_VMX_BASIC bit 55 \(TRUE capability MSRs\) is 1 but IA32_VMX_TRUE_PINBASED_CTLS is absent$'
-ok $? "and BASIC[55] without TRUE MSRs is reported"
+t_is $? "and BASIC[55] without TRUE MSRs is reported"
 
 # ---- arguments -------------------------------------------------------------
-"$NVMX" decode >/dev/null 2>&1;                                   ok $(($? != 2)) "no source: exit 2"
-"$NVMX" decode "$BASE" "$BASE" >/dev/null 2>&1;                   ok $(($? != 2)) "two sources: exit 2"
-"$NVMX" decode "$SCRATCH/no-such.msrs" >/dev/null 2>&1;           ok $(($? != 2)) "missing file: exit 2"
-"$NVMX" decode --bogus "$BASE" >/dev/null 2>&1;                   ok $(($? != 2)) "unknown option: exit 2"
-"$NVMX" decode --live-cpu x >/dev/null 2>&1;                      ok $(($? != 2)) "--live-cpu x: exit 2"
-"$NVMX" decode --live-cpu >/dev/null 2>&1;                        ok $(($? != 2)) "--live-cpu without N: exit 2"
-"$NVMX" decode --root "$SCRATCH" "$BASE" >/dev/null 2>&1;         ok $(($? != 2)) "--root with a file: exit 2"
-"$NVMX" decode --live-kvm --live-cpu 0 >/dev/null 2>&1;           ok $(($? != 2)) "two live sources: exit 2"
-"$NVMX" decode --help | grep -q '^usage: nvmx decode SOURCE';      ok $? "--help prints the usage"
+"$nvmx" decode >/dev/null 2>&1;                                   t_is $(($? != 2)) "no source: exit 2"
+"$nvmx" decode "$BASE" "$BASE" >/dev/null 2>&1;                   t_is $(($? != 2)) "two sources: exit 2"
+"$nvmx" decode "$tmp/no-such.msrs" >/dev/null 2>&1;           t_is $(($? != 2)) "missing file: exit 2"
+"$nvmx" decode --bogus "$BASE" >/dev/null 2>&1;                   t_is $(($? != 2)) "unknown option: exit 2"
+"$nvmx" decode --live-cpu x >/dev/null 2>&1;                      t_is $(($? != 2)) "--live-cpu x: exit 2"
+"$nvmx" decode --live-cpu >/dev/null 2>&1;                        t_is $(($? != 2)) "--live-cpu without N: exit 2"
+"$nvmx" decode --root "$tmp" "$BASE" >/dev/null 2>&1;         t_is $(($? != 2)) "--root with a file: exit 2"
+"$nvmx" decode --live-kvm --live-cpu 0 >/dev/null 2>&1;           t_is $(($? != 2)) "two live sources: exit 2"
+"$nvmx" decode --help | grep -q '^usage: nvmx decode SOURCE';      t_is $? "--help prints the usage"
 
 # ---- live sources on fake trees --------------------------------------------
-mkdir -p "$SCRATCH/empty"
-"$NVMX" decode --live-cpu 0 --root "$SCRATCH/empty" >/dev/null 2>&1; ok $(($? != 3)) "--live-cpu on a tree without the device: exit 3"
-"$NVMX" decode --live-kvm --root "$SCRATCH/empty" >/dev/null 2>&1;  ok $(($? != 3)) "--live-kvm on a tree without /dev/kvm: exit 3"
+mkdir -p "$tmp/empty"
+"$nvmx" decode --live-cpu 0 --root "$tmp/empty" >/dev/null 2>&1; t_is $(($? != 3)) "--live-cpu on a tree without the device: exit 3"
+"$nvmx" decode --live-kvm --root "$tmp/empty" >/dev/null 2>&1;  t_is $(($? != 3)) "--live-kvm on a tree without /dev/kvm: exit 3"
 
 # /dev/kvm as a regular file holds the MSRs a KVM would offer (io/live.c).
-mkdir -p "$SCRATCH/kvm/dev"
-grep '^IA32_VMX' "$BASE" >"$SCRATCH/kvm/dev/kvm"
-"$NVMX" decode --live-kvm --root "$SCRATCH/kvm" --json >"$SCRATCH/kvm.json"
-ok $? "--live-kvm decodes a fake /dev/kvm"
-"$NVMX" diff "$BASE" "$SCRATCH/kvm.json" >/dev/null
-ok $? "... to the same MSRs"
+mkdir -p "$tmp/kvm/dev"
+grep '^IA32_VMX' "$BASE" >"$tmp/kvm/dev/kvm"
+"$nvmx" decode --live-kvm --root "$tmp/kvm" --json >"$tmp/kvm.json"
+t_is $? "--live-kvm decodes a fake /dev/kvm"
+"$nvmx" diff "$BASE" "$tmp/kvm.json" >/dev/null
+t_is $? "... to the same MSRs"
 
 # /dev/cpu/N/msr as a sparse file: MSR n at byte offset 8*n, little endian.
 le64() {
@@ -156,8 +156,8 @@ le64() {
 		printf "\\$(printf '%03o' $(((v >> (8 * i)) & 0xff)))"
 	done
 }
-mkdir -p "$SCRATCH/cpu/proc" "$SCRATCH/cpu/dev/cpu/0"
-cat >"$SCRATCH/cpu/proc/cpuinfo" <<'EOF'
+mkdir -p "$tmp/cpu/proc" "$tmp/cpu/dev/cpu/0"
+cat >"$tmp/cpu/proc/cpuinfo" <<'EOF'
 processor	: 0
 vendor_id	: GenuineIntel
 cpu family	: 6
@@ -167,7 +167,7 @@ stepping	: 3
 flags		: fpu vme de pse tsc msr pae vmx lm nx
 
 EOF
-: >"$SCRATCH/cpu/dev/cpu/0/msr"
+: >"$tmp/cpu/dev/cpu/0/msr"
 # SDM names in index order from 0x480 (the dump holds 0x480-0x491 at most)
 names=(BASIC PINBASED_CTLS PROCBASED_CTLS EXIT_CTLS ENTRY_CTLS MISC CR0_FIXED0 CR0_FIXED1
        CR4_FIXED0 CR4_FIXED1 VMCS_ENUM PROCBASED_CTLS2 EPT_VPID_CAP TRUE_PINBASED_CTLS
@@ -175,16 +175,16 @@ names=(BASIC PINBASED_CTLS PROCBASED_CTLS EXIT_CTLS ENTRY_CTLS MISC CR0_FIXED0 C
 while read -r key val; do
 	for idx in "${!names[@]}"; do
 		[ "IA32_VMX_${names[$idx]}" = "$key" ] || continue
-		le64 "$val" | dd of="$SCRATCH/cpu/dev/cpu/0/msr" bs=8 seek=$((0x480 + idx)) \
+		le64 "$val" | dd of="$tmp/cpu/dev/cpu/0/msr" bs=8 seek=$((0x480 + idx)) \
 			conv=notrunc status=none
 	done
 done < <(grep '^IA32_VMX' "$BASE" | sed 's/ = / /')
-out=$("$NVMX" decode --live-cpu 0 --root "$SCRATCH/cpu")
-ok $? "--live-cpu decodes a fake /dev/cpu/0/msr"
+out=$("$nvmx" decode --live-cpu 0 --root "$tmp/cpu")
+t_is $? "--live-cpu decodes a fake /dev/cpu/0/msr"
 has "$out" '^cpu: GenuineIntel family 6 model 94 stepping 3$'
-ok $? "... with the identity from /proc/cpuinfo"
-"$NVMX" decode --live-cpu 0 --root "$SCRATCH/cpu" --json >"$SCRATCH/cpu.json"
-"$NVMX" diff "$BASE" "$SCRATCH/cpu.json" >/dev/null
-ok $? "... and the same MSRs as the dump"
+t_is $? "... with the identity from /proc/cpuinfo"
+"$nvmx" decode --live-cpu 0 --root "$tmp/cpu" --json >"$tmp/cpu.json"
+"$nvmx" diff "$BASE" "$tmp/cpu.json" >/dev/null
+t_is $? "... and the same MSRs as the dump"
 
-done_testing
+t_done
