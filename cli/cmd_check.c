@@ -24,37 +24,33 @@ struct check {
 	struct nvmx_nested_state ns;
 	bool partial;			/* a side is a partial host with unknown bits */
 	bool partial_dep;		/* ... and they change the verdict */
-	bool mig_lo, mig_hi;		/* migratable with the unknown bits all 0 / all 1 */
+	bool two_sides;			/* two partial machines, each with its own unknowns */
+	struct nvmx_partial_result pr;	/* the search over their completions */
 };
 
 /*
- * A partial host (/proc/cpuinfo): check again with the unknown bits of the
- * partial side(s) all 0 and all 1.  A source whose KVM would not load, or
- * run nested=0, has no VM to migrate in that variant and is left out.
+ * A partial host (cpuinfo, vmxcap, libvirt): the check asked of one
+ * completion of the unknown bits (nvmx_partial_search picks them).  A source
+ * whose KVM would not load, or runs nested=0, has no VM to migrate in that
+ * completion: it cannot be a counterexample.
  */
-static bool recheck(struct check *c, bool src_ones, bool dst_ones)
+static bool check_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
 {
+	struct check *c = ctx;
 	static struct nvmx_scenario sc;
-	static struct nvmx_host h;
 	static struct nvmx_vcpu v;
 	static struct nvmx_migration m;
 	struct nvmx_msrs saved = c->saved;
-	if (c->src.host_path && partial_has_unknown(&c->src.hf)) {
-		partial_variant(&c->src.hf, src_ones, &h);
-		kvmopts_scenario(&c->src.ko, &h, &sc);
+	if (src) {
+		kvmopts_scenario(&c->src.ko, src, &sc);
 		if (vcpu_opts_apply(&c->src.vo, "check", &c->src.hf, &sc) ||
 		    sc.kvm.status != NVMX_LOAD_OK || !sc.kvm.nested)
 			return true;
 		sc.policy = NVMX_POLICY_STRICT;
 		nvmx_scenario_save(&sc, &saved);
 	}
-	const struct nvmx_hostfile *dh = &c->dst.hf;
-	if (partial_has_unknown(dh))
-		partial_variant(dh, dst_ones, &h);
-	else
-		h = dh->host;
-	kvmopts_scenario(&c->dst.ko, &h, &sc);
-	if (vcpu_opts_apply(&c->dst.vo, "check", c->src.host_path ? &c->src.hf : dh, &sc))
+	kvmopts_scenario(&c->dst.ko, dst, &sc);
+	if (vcpu_opts_apply(&c->dst.vo, "check", c->src.host_path ? &c->src.hf : &c->dst.hf, &sc))
 		return false;
 	nvmx_check(&m, &v, &sc, &saved, c->order, c->norder);
 	return m.migratable;
@@ -296,11 +292,14 @@ static void report_json(const struct check *c, const struct nvmx_migration *m,
 	printf("{\"semantics\":\"saved-msrs\",\"migratable\":%s,\"policy\":\"%s\",\"order\":\"%s\","
 	       "\"partial_host\":",
 	       m->migratable ? "true" : "false", vcpu_policy_name(c->policy), c->order_name);
-	if (c->partial)
-		printf("{\"depends_on_unknown\":%s,\"migratable_if_unknown_0\":%s,"
-		       "\"migratable_if_unknown_1\":%s},", c->partial_dep ? "true" : "false",
-		       c->mig_lo ? "true" : "false", c->mig_hi ? "true" : "false");
-	else
+	if (c->partial) {
+		printf("{\"depends_on_unknown\":%s,\"not_proven\":%s,\"unknown_bits\":%u,"
+		       "\"completions\":%lu,\"exhaustive\":%s,\"deciding\":",
+		       c->partial_dep ? "true" : "false", c->partial_dep ? "true" : "false", c->pr.vars,
+		       c->pr.tried, c->pr.exhaustive ? "true" : "false");
+		partial_decide_json(stdout, &c->pr, c->two_sides);
+		printf("},");
+	} else
 		printf("null,");
 	printf("\"destination\":{\"host\":");
 	cli_json_str(stdout, c->dst.hf.name);
@@ -368,18 +367,21 @@ static void report_text(const struct check *c, const struct nvmx_migration *m,
 	printf("destination: %s, KVM %s, policy %s, writes in %s order\n", c->dst.hf.name,
 	       nvmx_kernel_name(c->dst.sc.kvm.kernel), vcpu_policy_name(c->policy), c->order_name);
 	if (c->partial_dep) {
-		printf("verdict: NOT PROVEN: it depends on bits a partial host does not give "
-		       "(migratable %s with them all 0, %s with them all 1%s)\n",
-		       c->mig_lo ? "yes" : "no", c->mig_hi ? "yes" : "no",
-		       c->mig_lo == c->mig_hi ? ", not when the two hosts' unknown bits differ" : "");
+		char dec[1024];
+		partial_decide_text(&c->pr, c->two_sides, dec, sizeof(dec));
+		printf("verdict: NOT PROVEN: it depends on what a partial host does not give\n"
+		       "  not migratable when these differ from the input's assumption: %s\n", dec);
 	} else {
 		printf("verdict: %s\n", m->migratable ? "MIGRATABLE" : "NOT MIGRATABLE");
 		if (c->partial)
-			printf("partial host: the same with its unknown bits all 0 or all 1\n");
+			printf("partial host: the same on %s of its %u unknown bit%s (%lu asked)\n",
+			       c->pr.exhaustive ? "every completion" : "every completion searched",
+			       c->pr.vars, c->pr.vars == 1 ? "" : "s", c->pr.tried);
 	}
 	for (int s = 0; s < 2 && c->partial; s++) {
 		const struct nvmx_hostfile *h = s ? &c->dst.hf : &c->src.hf;
-		if ((s || c->src.host_path) && h->partial)
+		bool same = c->src.host_path && !strcmp(c->src.host_path, c->dst.host_path);
+		if ((s ? !(same && c->src.hf.partial) : c->src.host_path != NULL) && h->partial)
 			printf("partial host %s: %s\n", h->name, h->partial_note);
 	}
 	if (m->migratable && migration_uses_revoke(m))
@@ -536,19 +538,18 @@ int cmd_check(int argc, char **argv)
 	nvmx_check(&m, &v, &c.dst.sc, &c.saved, c.order, c.norder);
 	c.partial = partial_has_unknown(&c.dst.hf) || (c.src.host_path && partial_has_unknown(&c.src.hf));
 	if (c.partial) {
-		c.mig_lo = recheck(&c, false, false);
-		c.mig_hi = recheck(&c, true, true);
-		c.partial_dep = c.mig_lo != m.migratable || c.mig_hi != m.migratable;
-		/*
-		 * Two different partial hosts need not agree on their unknown bits: the
-		 * source with more than the destination is the case that fails.
-		 */
-		if (c.src.host_path && partial_has_unknown(&c.src.hf) && partial_has_unknown(&c.dst.hf) &&
-		    strcmp(c.src.host_path, c.dst.host_path))
-			c.partial_dep |= recheck(&c, true, false) != m.migratable ||
-					 recheck(&c, false, true) != m.migratable;
-		/* Never a confident "migratable" that the unknown bits could turn. */
-		if (c.partial_dep)
+		/* One input for both sides is one machine: both get the same completion. */
+		bool same = c.src.host_path && !strcmp(c.src.host_path, c.dst.host_path);
+		struct nvmx_unknown us, ud;
+		partial_unknowns(&c.src.hf, &us);
+		partial_unknowns(&c.dst.hf, &ud);
+		c.two_sides = !same && c.src.host_path && partial_has_unknown(&c.src.hf) &&
+			      partial_has_unknown(&c.dst.hf);
+		nvmx_partial_search(&c.pr, c.src.host_path ? &c.src.hf.host : NULL, &us, &c.dst.hf.host,
+				    &ud, same, check_completion, &c);
+		c.partial_dep = c.pr.answer == NVMX_PARTIAL_DEPENDS;
+		/* Never a confident "migratable" that an unknown bit could turn. */
+		if (c.pr.answer != NVMX_PARTIAL_HOLDS)
 			m.migratable = false;
 	}
 	static struct ns_verdict nv;

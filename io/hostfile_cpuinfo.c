@@ -75,16 +75,6 @@ static const struct {
 #define PROC_DEFAULT1 0x0401e172u
 #define EXIT_DEFAULT1 0x00036dffu
 #define ENTRY_DEFAULT1 0x000011ffu
-/*
- * Controls KVM refuses to load without (setup_vmcs_config's required sets,
- * the union over the releases): assumed where the line cannot tell, since a
- * host without them runs no KVM at all.
- */
-#define KVM_MIN_PIN 0x00000009u
-#define KVM_MIN_PROC 0x21998e8cu
-#define KVM_MIN_EXIT 0x00008204u
-#define KVM_MIN_ENTRY 0x00000204u
-
 static bool word_in(const char *list, size_t len, const char *w)
 {
 	size_t wl = strlen(w);
@@ -341,18 +331,42 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	/* BASIC: TRUE controls, INS/OUTS info, 64-bit addresses; revision, size, memory type placeholders. */
 	nvmx_msrs_set(ms, NVMX_BASIC, UINT64_C(1) | (UINT64_C(0x400) << 32) | (UINT64_C(6) << 50) |
 				      (UINT64_C(1) << 54) | (UINT64_C(1) << 55));
-	out->unknown[NVMX_BASIC] = ~UINT64_C(0);
 	/*
-	 * MISC: unknown; assumed as on most processors: timer rate 5, EFER.LMA
-	 * stored on exit, HLT/shutdown/wait-for-SIPI activity states, 4 CR3 targets.
+	 * Its capability bits are unknown: dual-monitor SMM (49), INS/OUTS
+	 * information (54), TRUE controls (55), no error-code consistency check
+	 * (56).  The rest is held, not varied: the revision and VMCS size KVM
+	 * does not pass to L1 (its own vmcs12 constants), a memory type other
+	 * than write-back or a region over 4 KiB no processor has reported and
+	 * KVM refuses, and bit 48 (32-bit addresses) is 0 on every processor
+	 * with Intel 64 ("lm").
+	 */
+	out->unknown[NVMX_BASIC] = UINT64_C(1) << 49 | UINT64_C(0xf) << 54;
+	/*
+	 * MISC: unknown, every field; assumed as on most processors: timer rate 5,
+	 * EFER.LMA stored on exit, HLT/shutdown/wait-for-SIPI activity states, 4
+	 * CR3 targets.
 	 */
 	nvmx_msrs_set(ms, NVMX_MISC, UINT64_C(0x000401e5));
-	out->unknown[NVMX_MISC] = ~UINT64_C(0);
+	out->unknown[NVMX_MISC] = catalogued(NVMX_MISC);
 
 	memcpy(out->flags, flags, flen);
 	out->flags[flen] = 0;
 	out->has_flags = true;
 	io_features_from_flags(out);
+	/*
+	 * A kernel prints a CPUID flag only if it has a name for it and did not
+	 * clear it (no5lvl, nopku, noxsaves, a kernel too old for ibt or
+	 * user_shstk): a flag the model reads from leaves 7 and 0xD that is not
+	 * printed is unknown, not absent.
+	 */
+	static const enum nvmx_feature hideable[] = {
+		NVMX_F_FSGSBASE, NVMX_F_SGX, NVMX_F_SMEP, NVMX_F_INVPCID, NVMX_F_MPX, NVMX_F_RDSEED,
+		NVMX_F_SMAP, NVMX_F_UMIP, NVMX_F_PKU, NVMX_F_WAITPKG, NVMX_F_SHSTK, NVMX_F_LA57,
+		NVMX_F_RDPID, NVMX_F_IBT, NVMX_F_LAM, NVMX_F_XSAVES,
+	};
+	for (unsigned i = 0; i < sizeof(hideable) / sizeof(hideable[0]); i++)
+		if (!(out->host.features & NVMX_FEAT(hideable[i])))
+			out->unknown_features |= NVMX_FEAT(hideable[i]);
 	if (vendor && vlen < sizeof(out->host.vendor)) {
 		memcpy(out->host.vendor, vendor, vlen);
 		out->host.vendor[vlen] = 0;
@@ -374,7 +388,9 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	out->partial = true;
 	snprintf(out->partial_note, sizeof(out->partial_note),
 		 "the vmx flags name %u bits; the other controls are unknown (taken as KVM's "
-		 "required minimum; EPT/VPID and MISC as typical), BASIC is a placeholder, CR0/CR4_FIXED and VMCS_ENUM missing: "
+		 "required minimum; EPT/VPID and MISC as typical), BASIC's capability bits unknown (its "
+		 "revision and size placeholders), CPUID flags not printed unknown, CR0/CR4_FIXED and "
+		 "VMCS_ENUM missing: "
 		 "answers that depend on an unknown bit say so%s",
 		 (unsigned)__builtin_popcountll(known[NVMX_PINBASED]) +
 			 (unsigned)__builtin_popcountll(known[NVMX_PROCBASED]) +

@@ -170,6 +170,11 @@ static int read_host(struct json_reader *r, const struct json_node *root)
 			return -1;
 		for (int i = 0; i < NVMX_MSR_COUNT; i++)
 			h->unknown[i] = nvmx_msrs_has(&u, (enum nvmx_msr_id)i) ? u.val[i] : 0;
+		char uf[sizeof(h->flags)];
+		bool has_uf;
+		if (get_text(r, root, "unknown_features", uf, sizeof(uf), &has_uf) < 0)
+			return -1;
+		h->unknown_features = has_uf ? nvmx_features_from_text(uf, strlen(uf)) : 0;
 		io_warn(r->d, "%s: partial host: %s", r->label, h->partial_note);
 	}
 	if (!host->msrs.present) {
@@ -255,6 +260,15 @@ void nvmx_hostfile_write_json(FILE *f, const struct nvmx_hostfile *h)
 			sep = ",";
 		}
 		fputc('}', f);
+		/* The CPUID features the input does not give, as flag names. */
+		fputs(",\"unknown_features\":\"", f);
+		sep = "";
+		for (unsigned i = 0; i < NVMX_F_COUNT; i++)
+			if (h->unknown_features >> i & 1) {
+				fprintf(f, "%s%s", sep, nvmx_feature_name((enum nvmx_feature)i));
+				sep = " ";
+			}
+		fputc('"', f);
 	}
 	fputc('}', f);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "internal.h"
 #include "nvmx/qemu.h"
+#include "nvmx/catalog.h"
 
 bool io_is_virsh_xml(const char *buf, size_t len)
 {
@@ -70,6 +71,38 @@ static size_t element_text(const char *p, const char *e, const char *tag, char *
 		return (size_t)(lt - gt - 1);
 	}
 	return 0;
+}
+
+/* Every catalogued control bit of a control MSR's allowed-1 half. */
+static uint32_t defined_hi(enum nvmx_msr_id id)
+{
+	uint32_t m = 0;
+	for (unsigned b = 0; b < 32; b++)
+		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
+			m |= 1u << b;
+	return m;
+}
+
+/* Every catalogued bit of a capability MSR. */
+static uint64_t catalogued(enum nvmx_msr_id id)
+{
+	uint64_t m = 0;
+	for (unsigned b = 0; b < 64; b++)
+		if (nvmx_field_at(id, b))
+			m |= UINT64_C(1) << b;
+	return m;
+}
+
+/* The bits of a capability MSR QEMU has a vmx-* property for. */
+static uint64_t qemu_named(enum nvmx_msr_id id)
+{
+	uint64_t m = 0;
+	for (unsigned b = 0; b < 64; b++) {
+		const struct nvmx_field *f = nvmx_field_at(id, b);
+		if (f && f->qemu)
+			m |= UINT64_C(1) << b;
+	}
+	return m;
 }
 
 int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
@@ -156,7 +189,9 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 		if (f >= 0)
 			cpuid |= NVMX_FEAT(f);
 	}
-	/* Disabled features of the model come off again. */
+	/* Disabled features of the model come off again, and are known to be 0. */
+	struct nvmx_qwords off;
+	memset(&off, 0, sizeof(off));
 	for (const char *p = from; p && p < to; p++) {
 		if (strncmp(p, "<feature", 8))
 			continue;
@@ -167,8 +202,10 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 			continue;
 		struct nvmx_qwords b;
 		if (nn > 4 && !strncmp(nv, "vmx-", 4) && nvmx_qemu_prop_lookup(rel, nv, nn, &b))
-			for (int w = 0; w < NVMX_QW_COUNT; w++)
+			for (int w = 0; w < NVMX_QW_COUNT; w++) {
 				words.w[w] &= ~b.w[w];
+				off.w[w] |= b.w[w];
+			}
 		int f = nvmx_qemu_cpuid_lookup(nv, nn);
 		if (f >= 0)
 			cpuid &= ~NVMX_FEAT(f);
@@ -202,31 +239,74 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 		{ NVMX_QW_EXIT, NVMX_TRUE_EXIT, NVMX_EXIT },
 		{ NVMX_QW_ENTRY, NVMX_TRUE_ENTRY, NVMX_ENTRY },
 	};
+	/*
+	 * A feature the XML does not list is unknown, not absent: libvirt lists
+	 * the vmx-* features its CPU map knows, and only those the model does
+	 * not already imply; only policy='disable' says a bit is 0.  QEMU saw
+	 * KVM's offer, so kvm_intel loaded: its required controls are there.
+	 */
+	static const uint32_t kvm_min[] = { KVM_MIN_PIN, KVM_MIN_PROC, KVM_MIN_EXIT, KVM_MIN_ENTRY };
 	struct nvmx_msrs *ms = &out->host.msrs;
 	for (unsigned i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
 		uint32_t f = (uint32_t)words.w[ctl[i].w], d1 = nvmx_qword_default1(ctl[i].w);
 		/* Host address-space size is no vmx-* property: QEMU sets it for a 64-bit CPU. */
 		if (ctl[i].w == NVMX_QW_EXIT && (cpuid & NVMX_FEAT(NVMX_F_LM)))
 			f |= 1u << 9;
+		uint32_t unk = defined_hi(ctl[i].plain) & ~f & ~(uint32_t)off.w[ctl[i].w] & ~d1 & ~kvm_min[i];
+		f |= kvm_min[i] & ~(uint32_t)off.w[ctl[i].w];
 		nvmx_msrs_set(ms, ctl[i].msr, nvmx_qemu_control_msr(ctl[i].w, f));
 		nvmx_msrs_set(ms, ctl[i].plain, nvmx_mk64(d1, f | d1));
+		out->unknown[ctl[i].plain] = (uint64_t)unk << 32;
+		out->unknown[ctl[i].msr] = (uint64_t)unk << 32;
 	}
-	if (words.w[NVMX_QW_PROCBASED] & (1u << 31))
-		nvmx_msrs_set(ms, NVMX_PROCBASED2,
-			      nvmx_qemu_control_msr(NVMX_QW_SECONDARY, (uint32_t)words.w[NVMX_QW_SECONDARY]));
+	/*
+	 * The assumption stays consistent where the listed features imply an
+	 * unlisted control (KVM refuses EPT capabilities without EPT): EPT or
+	 * VPID capabilities, VM functions or secondary controls listed hold the
+	 * control that enumerates them as present (still unknown).
+	 */
+	uint32_t p2 = (uint32_t)words.w[NVMX_QW_SECONDARY];
+	uint32_t p2_unk = defined_hi(NVMX_PROCBASED2) & ~p2 & ~(uint32_t)off.w[NVMX_QW_SECONDARY];
+	if (((uint32_t)words.w[NVMX_QW_EPT_VPID] && (p2_unk & (1u << 1))))
+		p2 |= 1u << 1;
+	if ((words.w[NVMX_QW_EPT_VPID] >> 32) && (p2_unk & (1u << 5)))
+		p2 |= 1u << 5;
+	if (words.w[NVMX_QW_VMFUNC] && (p2_unk & (1u << 13)))
+		p2 |= 1u << 13;
+	if (p2 && (out->unknown[NVMX_PROCBASED] >> 63 & 1)) {
+		ms->val[NVMX_PROCBASED] |= UINT64_C(1) << 63;
+		ms->val[NVMX_TRUE_PROCBASED] |= UINT64_C(1) << 63;
+	}
+	/* The secondary controls: present when listed, or unknown when not disabled. */
+	if (words.w[NVMX_QW_PROCBASED] & (1u << 31) || (out->unknown[NVMX_PROCBASED] >> 63 & 1)) {
+		nvmx_msrs_set(ms, NVMX_PROCBASED2, nvmx_qemu_control_msr(NVMX_QW_SECONDARY, p2));
+		out->unknown[NVMX_PROCBASED2] =
+			(uint64_t)p2_unk << 32;
+	}
 	/* BASIC: QEMU's named bits; revision, VMCS size and memory type are placeholders. */
 	nvmx_msrs_set(ms, NVMX_BASIC, words.w[NVMX_QW_BASIC] | UINT64_C(1) | (UINT64_C(0x400) << 32) |
 				      (UINT64_C(6) << 50));
 	nvmx_msrs_set(ms, NVMX_MISC, words.w[NVMX_QW_MISC]);
-	if (words.w[NVMX_QW_SECONDARY] & ((1u << 1) | (1u << 5)))
+	/* The capability bits QEMU names and the XML does not list, as for the controls. */
+	out->unknown[NVMX_BASIC] = qemu_named(NVMX_BASIC) & ~words.w[NVMX_QW_BASIC] & ~off.w[NVMX_QW_BASIC];
+	out->unknown[NVMX_MISC] = catalogued(NVMX_MISC) & ~words.w[NVMX_QW_MISC] & ~off.w[NVMX_QW_MISC];
+	uint64_t p2u = out->unknown[NVMX_PROCBASED2] >> 32;
+	if ((p2 | p2u) & ((1u << 1) | (1u << 5))) {
 		nvmx_msrs_set(ms, NVMX_EPT_VPID_CAP, words.w[NVMX_QW_EPT_VPID]);
-	if (words.w[NVMX_QW_SECONDARY] & (1u << 13))
+		out->unknown[NVMX_EPT_VPID_CAP] = catalogued(NVMX_EPT_VPID_CAP) & ~words.w[NVMX_QW_EPT_VPID] &
+						  ~off.w[NVMX_QW_EPT_VPID];
+	}
+	if ((p2 | p2u) & (1u << 13)) {
 		nvmx_msrs_set(ms, NVMX_VMFUNC, words.w[NVMX_QW_VMFUNC]);
+		out->unknown[NVMX_VMFUNC] = catalogued(NVMX_VMFUNC) & ~words.w[NVMX_QW_VMFUNC] &
+					    ~off.w[NVMX_QW_VMFUNC];
+	}
 	snprintf(out->source, sizeof(out->source), "libvirt XML (partial: KVM's offer as QEMU saw it)");
 	out->partial = true;
 	snprintf(out->partial_note, sizeof(out->partial_note),
-		 "vmx-* features are KVM's offer as QEMU saw it, not the CPU's MSRs; BASIC fields, "
-		 "MISC limits, CR0/CR4_FIXED and VMCS_ENUM missing");
+		 "vmx-* features are KVM's offer as QEMU saw it, not the CPU's MSRs; a feature the XML "
+		 "does not list is unknown (held as absent; KVM's required controls as present), BASIC "
+		 "fields, MISC limits, CR0/CR4_FIXED and VMCS_ENUM missing");
 	io_warn(d, "%s: partial host (libvirt, %u vmx-* features): %s", label, nvmx, out->partial_note);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "nvmx/catalog.h"
 
 enum sec_kind { SEC_FIELDS, SEC_CONTROLS, SEC_ALLOWED1 };
 
@@ -98,6 +99,16 @@ bool io_is_vmxcap(const char *buf, size_t len)
 			return true;
 	}
 	return false;
+}
+
+/* Every catalogued control bit of a control MSR's allowed-1 half. */
+static uint32_t defined_hi(enum nvmx_msr_id id)
+{
+	uint32_t m = 0;
+	for (unsigned b = 0; b < 32; b++)
+		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
+			m |= 1u << b;
+	return m;
 }
 
 /* Per control MSR pair: the non-TRUE lo/hi and the TRUE lo/hi. */
@@ -222,6 +233,16 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		if (sec->kind == SEC_FIELDS || !c[s].seen)
 			continue;
 		const struct ctl *k = &c[s];
+		/*
+		 * The controls vmxcap does not name (a catalogued bit this vmxcap has
+		 * no line for: load CET state, PKRS, ... in an older script) are held
+		 * at 0 but unknown, and so are the unnamed default1 bits of a TRUE MSR.
+		 */
+		uint32_t named = 0;
+		for (const struct name_bit *nb = sec->names; nb->name; nb++)
+			named |= 1u << nb->bit;
+		uint32_t unnamed = defined_hi(sec->msr) & ~named & ~sec->default1;
+		out->unknown[sec->msr] = (uint64_t)unnamed << 32;
 		if (sec->kind == SEC_ALLOWED1) {
 			nvmx_msrs_set(&out->host.msrs, sec->msr, k->hi);
 			continue;
@@ -229,13 +250,12 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		nvmx_msrs_set(&out->host.msrs, sec->msr,
 			      nvmx_mk64(k->lo | sec->default1, k->hi | sec->default1));
 		/* A named default1 bit is what vmxcap says; only the unnamed ones are assumed. */
-		uint32_t named = 0;
-		for (const struct name_bit *nb = sec->names; nb->name; nb++)
-			named |= 1u << nb->bit;
 		uint32_t assumed = sec->default1 & ~named;
-		if (sec->true_msr != sec->msr && has_true)
+		if (sec->true_msr != sec->msr && has_true) {
 			nvmx_msrs_set(&out->host.msrs, sec->true_msr,
 				      nvmx_mk64(k->tlo | assumed, k->thi | assumed));
+			out->unknown[sec->true_msr] = (uint64_t)unnamed << 32 | assumed;
+		}
 	}
 	/* vmxcap reads an MSR the processor lacks as 0; the primary controls say which exist. */
 	uint32_t proc_hi = nvmx_hi(nvmx_msrs_get(&out->host.msrs, NVMX_PROCBASED));
@@ -267,12 +287,25 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		}
 	out->has_flags = true;
 	io_features_from_flags(out);
+	/*
+	 * vmxcap prints no CPUID: beyond what every 64-bit VMX processor has,
+	 * each feature the model reads is unknown (a control does not prove the
+	 * CPUID bit: a hypervisor or the firmware may hide the feature).
+	 */
+	uint64_t base = 0;
+	static const enum nvmx_feature always[] = {
+		NVMX_F_VME, NVMX_F_DE, NVMX_F_PSE, NVMX_F_TSC, NVMX_F_PAE, NVMX_F_MCE,
+		NVMX_F_PGE, NVMX_F_FXSR, NVMX_F_SSE, NVMX_F_VMX, NVMX_F_NX, NVMX_F_LM,
+	};
+	for (unsigned i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		base |= NVMX_FEAT(always[i]);
+	out->unknown_features = (NVMX_FEAT(NVMX_F_COUNT) - 1) & ~base;
 	snprintf(out->host.vendor, sizeof(out->host.vendor), "GenuineIntel");
 	snprintf(out->source, sizeof(out->source), "vmxcap output (partial)");
 	out->partial = true;
 	snprintf(out->partial_note, sizeof(out->partial_note),
-		 "unnamed controls taken as absent, CR0/CR4_FIXED and VMCS_ENUM missing, CPUID "
-		 "inferred: answers on CR4 bits, UMIP, PKU, LA57 or CET may change");
+		 "unnamed controls unknown (held as absent), CR0/CR4_FIXED and VMCS_ENUM missing, "
+		 "CPUID unknown beyond VMX and 64-bit basics: answers that depend on an unknown bit say so");
 	io_warn(d, "%s: partial host (vmxcap): %s", label, out->partial_note);
 	(void)fields_seen;
 	return 0;

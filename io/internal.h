@@ -72,4 +72,14 @@ int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why);
 /* Copy with truncation check: 0, or -1 if src (len bytes) does not fit. */
 int io_copy(char *dst, size_t cap, const char *src, size_t len);
 
+/*
+ * Controls KVM refuses to load without (setup_vmcs_config's required sets,
+ * the union over the releases): a partial host's reader assumes them where
+ * the input cannot tell, since a host without them runs no KVM at all.
+ */
+#define KVM_MIN_PIN 0x00000009u
+#define KVM_MIN_PROC 0x21998e8cu
+#define KVM_MIN_EXIT 0x00008204u
+#define KVM_MIN_ENTRY 0x00000204u
+
 #endif

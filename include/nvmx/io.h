@@ -34,6 +34,7 @@ struct nvmx_hostfile {
 	 * /proc/cpuinfo's vmx flags): the host holds an assumption there.
 	 */
 	uint64_t unknown[NVMX_MSR_COUNT];
+	uint64_t unknown_features;	/* NVMX_FEAT() bits the input does not give */
 };
 
 /*
