@@ -39,6 +39,24 @@ p = json.loads(sys.argv[1])["partial_host"]
 assert p["not_proven"] and {"side": None, "msr": "IA32_VMX_BASIC", "bits": [56]} in p["deciding"], p
 ' "$j"
 
+# libvirt XML: an unlisted vmx-* feature is unknown, not absent; a disabled one is 0.
+x=tests/fixtures/domcapabilities.xml
+"$nvmx" check --from-host $x --from-kvm 6.1 --to "$hosts/intel-celeron-j6412.msrs" --kvm 6.6 \
+	>"$tmp/x.out" 2>"$tmp/x.err"
+rc=$?
+t_diag "$(grep verdict "$tmp/x.out")" "$(tail -1 "$tmp/x.err")"
+t_ok "libvirt host-model without vmx-ept listed: not 'does not load' (exit 2) but NOT PROVEN" \
+	sh -c "test $rc -eq 1 && grep -q 'NOT PROVEN' '$tmp/x.out'"
+"$nvmx" decode $x --json 2>/dev/null >"$tmp/x.json"
+t_ok "libvirt: unlisted vmx-ept unknown, disabled vmx-pml known 0" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+u = int(d["unknown"]["IA32_VMX_PROCBASED_CTLS2"], 16)
+v = int(d["msrs"]["IA32_VMX_PROCBASED_CTLS2"], 16)
+assert u >> 33 & 1, "EPT (secondary bit 1) should be unknown"
+assert not u >> 49 & 1 and not v >> 49 & 1, "PML (secondary bit 17) is disabled: known 0"
+' "$tmp/x.json"
+
 # The sampled soundness run (its own TAP, counted as one test here).
 out=$(python3 tests/partial_sound.py "$nvmx" "$tmp" --every 30)
 rc=$?
