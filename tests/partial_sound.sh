@@ -13,10 +13,10 @@ python3 tests/cpuinfo_gen.py "$i5" > "$tmp/i5.cpuinfo"
 python3 tests/vmxcap_gen.py "$i5" > "$tmp/i5.vmxcap"
 
 # verdict SRC A DST B: the verdict line of check
-verdict() { "$nvmx" check --from-host "$1" --from-kvm "$2" --to "$3" --kvm "$4" 2>/dev/null | grep '^verdict:'; }
+verdict() { "$nvmx" check --from-host "$1" --from-kvm "$2" --to "$3" --kvm "$4" 2>/dev/null | grep -A1 '^verdict:' | tr '\n' ' ' | sed 's/ *$//'; }
 
 v=$(verdict "$i5" 6.18.26 "$i5" 6.12.33)
-t_ok "the i5-12500 dump: 6.18.26 -> 6.12.33 NOT MIGRATABLE (BASIC bit 56)" test "$v" = "verdict: NOT MIGRATABLE"
+t_ok "the i5-12500 dump: 6.18.26 -> 6.12.33 NOT MIGRATABLE (BASIC bit 56)" grep -q "^verdict: NOT MIGRATABLE" <<<"$v"
 v=$(verdict "$tmp/i5.cpuinfo" 6.18.26 "$tmp/i5.cpuinfo" 6.12.33)
 t_diag "$v"
 t_ok "its cpuinfo: NOT PROVEN, deciding bit IA32_VMX_BASIC bit 56" \
@@ -27,11 +27,11 @@ for f in cpuinfo vmxcap; do
 	t_ok "its $f: 6.18.2 -> 7.0 (load-CET controls) NOT PROVEN" grep -q 'NOT PROVEN' <<<"$v"
 done
 v=$(verdict "$i5" 6.18.2 "$i5" 7.0)
-t_ok "the dump: 6.18.2 -> 7.0 NOT MIGRATABLE" test "$v" = "verdict: NOT MIGRATABLE"
+t_ok "the dump: 6.18.2 -> 7.0 NOT MIGRATABLE" grep -q "^verdict: NOT MIGRATABLE" <<<"$v"
 # A pair the dump migrates: the partial forms may say MIGRATABLE, and do.
 v=$(verdict "$tmp/i5.cpuinfo" 6.1 "$tmp/i5.cpuinfo" 6.6)
 t_diag "$v"
-t_ok "its cpuinfo: 6.1 -> 6.6 MIGRATABLE, as the dump" test "$v" = "verdict: MIGRATABLE"
+t_ok "its cpuinfo: 6.1 -> 6.6 MIGRATABLE, as the dump" grep -q "^verdict: MIGRATABLE" <<<"$v"
 j=$("$nvmx" check --from-host "$tmp/i5.cpuinfo" --from-kvm 6.18.26 --to "$tmp/i5.cpuinfo" --kvm 6.12.33 --json 2>/dev/null)
 t_ok "--json: not_proven and the deciding bit" python3 -c '
 import json, sys
