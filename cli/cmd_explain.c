@@ -178,34 +178,15 @@ static void json_bits(enum nvmx_msr_id id, uint64_t bits)
 	putchar(']');
 }
 
-/*
- * The value QEMU writes once the flags for `bits` are off: control words
- * go through QEMU's own transform again, other MSRs simply lose the bits.
- */
-static uint64_t value_without(enum nvmx_msr_id id, uint64_t value, uint64_t bits)
-{
-	int w = nvmx_qword_of_msr(id);
-	if (w < 0 || !nvmx_qword_is_control((enum nvmx_qword)w))
-		return value & ~bits;
-	uint32_t off = nvmx_hi(bits) | nvmx_lo(bits);
-	uint32_t features = nvmx_qemu_control_supported(value) & ~off;
-	uint64_t v = nvmx_qemu_control_msr((enum nvmx_qword)w, features);
-	/* Exit bit 9 is not a word bit: QEMU adds it from the guest's lm. */
-	if (id == NVMX_TRUE_EXIT)
-		v |= value & (UINT64_C(1) << 41);
-	return v;
-}
-
 struct report {
 	struct write w;
 	struct nvmx_qemu_explain ex;
-	uint64_t flag_bits;		/* bits a vmx-* flag can turn off */
 	uint64_t unnamed_bits;		/* offending bits without a QEMU name */
-	const char *flags[64];
+	const char *flags[NVMX_REMEDY_MAX_FLAGS];
 	unsigned nflags;
-	bool fixed_valid;
-	uint64_t fixed;
-	struct nvmx_qemu_explain fixed_ex;
+	bool fixed_valid;		/* the flags cure every rule they address */
+	uint64_t fixed;			/* the value QEMU writes with them off */
+	bool fixed_ok;			/* ... accepted */
 	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
 	unsigned nreleases;
 	const char *params[2 * NVMX_P_COUNT];
@@ -257,36 +238,11 @@ static void analyse(struct report *rp, const struct kvm_opts *ko, const struct n
 	if (!ex->r.rc)
 		return;
 
-	/* Offending bits: the comparison, or the restore model's own bits. */
-	uint64_t bits = ex->added | ex->dropped;
-	if (!bits && (ex->r.reason == NVMX_R_ALLOWED1_ADDED || ex->r.reason == NVMX_R_MUST1_DROPPED ||
-		      ex->r.reason == NVMX_R_BASIC_FEATURE || ex->r.reason == NVMX_R_MISC_FEATURE ||
-		      ex->r.reason == NVMX_R_BITS_ADDED))
-		bits = ex->r.bits;
-	for (unsigned b = 0; b < 64; b++) {
-		if (!((bits >> b) & 1))
-			continue;
-		const char *flag = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), id, b);
-		if (!flag) {
-			rp->unnamed_bits |= UINT64_C(1) << b;
-			continue;
-		}
-		rp->flag_bits |= UINT64_C(1) << b;
-		bool dup = false;
-		for (unsigned i = 0; i < rp->nflags; i++)
-			dup |= !strcmp(rp->flags[i], flag);
-		if (!dup && rp->nflags < 64)
-			rp->flags[rp->nflags++] = flag;
-	}
-	if (rp->flag_bits && !rp->unnamed_bits && !ex->differs) {
-		rp->fixed = value_without(id, rp->w.value, rp->flag_bits);
-		nvmx_qemu_explain(&rp->fixed_ex, kvm, cpuid_set, cpuid, pmu, rp->w.index, rp->fixed);
-		rp->fixed_valid = true;
-	}
 	/*
-	 * Another release, or one module parameter changed: the library's
-	 * remedies (the same search check does) for this one write into a fresh
-	 * vCPU of the VM.
+	 * What would make it pass: the library's remedies (the search check
+	 * does) for this one write into a fresh vCPU of the VM -- the
+	 * vmx-...=off flags and the value QEMU then writes, another release,
+	 * one module parameter changed.
 	 */
 	if (rp->w.index < NVMX_MSR_BASE || rp->w.index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
 		return;
@@ -296,10 +252,19 @@ static void analyse(struct report *rp, const struct kvm_opts *ko, const struct n
 	static struct nvmx_remedies fx;
 	struct nvmx_msrs one = { { 0 }, 0 };
 	kvmopts_scenario(ko, &hf->host, &sc);
-	sc.vm = (struct nvmx_vm){ cpuid_set, cpuid, pmu, 0 };
+	sc.vm = (struct nvmx_vm){ .cpuid_set = cpuid_set, .guest_features = cpuid, .pmu_version = pmu };
 	nvmx_msrs_set(&one, id, rp->w.value);
 	nvmx_check(&m, &v, &sc, &one, &id, 1);
-	nvmx_remedies(&fx, NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &sc, &one, &m, &id, 1);
+	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &sc, &one,
+		      &m, &id, 1);
+	for (unsigned i = 0; i < fx.nqemu; i++)
+		rp->flags[rp->nflags++] = fx.qemu_off[i];
+	rp->unnamed_bits = fx.unnamed[id];
+	if (fx.nqemu && !fx.unfixable) {
+		rp->fixed_valid = true;
+		rp->fixed = fx.qemu_values.val[id];
+		rp->fixed_ok = fx.qemu_off_sufficient;
+	}
 	for (unsigned i = 0; i < fx.nreleases && rp->nreleases < NVMX_REMEDY_MAX_RELEASES; i++)
 		rp->releases[rp->nreleases++] = fx.releases[i];
 	for (unsigned i = 0; i < fx.nparams; i++) {
@@ -703,7 +668,7 @@ int cmd_explain(int argc, char **argv)
 			printf("],\"fixed_value\":");
 			if (rp->fixed_valid) {
 				cli_json_hex(stdout, rp->fixed);
-				printf(",\"fixed_accepted\":%s", rp->fixed_ex.r.rc ? "false" : "true");
+				printf(",\"fixed_accepted\":%s", rp->fixed_ok ? "true" : "false");
 			} else {
 				printf("null,\"fixed_accepted\":null");
 			}
@@ -922,7 +887,7 @@ int cmd_explain(int argc, char **argv)
 				printf(",%s=off", rp->flags[f]);
 			if (rp->fixed_valid)
 				printf("  (QEMU then writes 0x%llx: %s)", (unsigned long long)rp->fixed,
-				       rp->fixed_ex.r.rc ? "still rejected" : "accepted");
+				       rp->fixed_ok ? "accepted" : "still rejected");
 			putchar('\n');
 		}
 		if (rp->nreleases) {

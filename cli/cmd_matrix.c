@@ -38,8 +38,8 @@ static int apply_vm(const struct vcpu_opts *vo, struct nvmx_vm *vm)
 		if (guest_cpuid_parse("matrix", vo->guest_cpuid, &none, &features))
 			return EXIT_USAGE;
 	}
-	*vm = (struct nvmx_vm){ vo->guest_cpuid != NULL, features, vo->pmu_version,
-				vo->quirks_disabled };
+	*vm = (struct nvmx_vm){ .cpuid_set = vo->guest_cpuid != NULL, .guest_features = features,
+				.pmu_version = vo->pmu_version, .quirks_disabled = vo->quirks_disabled };
 	return 0;
 }
 

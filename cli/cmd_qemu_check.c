@@ -426,42 +426,30 @@ int cmd_qemu_check(int argc, char **argv)
 		if ((rc = cli_load_host(CMD, also[i].path, &also[i].hf)))
 			return rc;
 
-	static struct nvmx_kvm kvm;
+	/* The VM is its -cpu: one scenario, run and fixed by the library. */
+	static struct nvmx_scenario sc;
 	static struct nvmx_qemu_host qh;
-	struct nvmx_host henv = hf.host;
-	kvmopts_load(&ko, &hf.host, &kvm);
-	if (ko.hyperv_evmcs)
-		henv.hyperv_evmcs = true;
-	nvmx_qemu_host_from_kvm(&qh, &kvm, &henv);
-	struct nvmx_qemu_env env = { &kvm, &qh, rel, false, 0 };
+	kvmopts_scenario(&ko, &hf.host, &sc);
+	sc.vm.qemu_cpu = &cpu;
+	sc.vm.qemu = rel;
 	if (guest_cpuid) {
-		if (guest_cpuid_parse(CMD, guest_cpuid, &hf, &env.guest_cpuid))
+		if (guest_cpuid_parse(CMD, guest_cpuid, &hf, &sc.vm.guest_features))
 			return EXIT_USAGE;
-		env.cpuid_override = true;
+		sc.vm.cpuid_set = true;
 	}
+	const struct nvmx_kvm *kvm = &sc.kvm;
+	struct nvmx_qemu_env env;
+	nvmx_scenario_qemu_env(&sc, &qh, &env);
 
 	static struct nvmx_qemu_plan plan;
 	static struct nvmx_qemu_replay rep;
 	bool starts = nvmx_qemu_run(&env, &cpu, &plan, &rep);
-	static struct nvmx_qemu_fix fix;
-	nvmx_qemu_find_fix(&fix, &env, &cpu);
+	/* The flags that make it start, the versions of its model that start as they are. */
+	static struct nvmx_remedies fx;
+	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, &sc, NULL, NULL, NULL, 0);
+	const struct nvmx_qemu_fix *fix = &fx.cpu_fix;
 	char fixed[4600];
-	fix_cpu_string(spec, &fix, fixed, sizeof(fixed));
-
-	/* Other versions of the same model that start as they are. */
-	unsigned alt[64], nalt = 0;
-	if (!starts && cpu.kind == NVMX_QCPU_NAMED) {
-		for (unsigned v = 1; v <= cpu.model->nversions && nalt < 64; v++) {
-			struct nvmx_qemu_cpu c = cpu;
-			struct nvmx_qemu_plan p;
-			struct nvmx_qemu_replay r;
-			if (v == cpu.version || !nvmx_qemu_model_in(cpu.model, v, rel))
-				continue;
-			c.version = v;
-			if (nvmx_qemu_run(&env, &c, &p, &r))
-				alt[nalt++] = v;
-		}
-	}
+	fix_cpu_string(spec, fix, fixed, sizeof(fixed));
 	for (unsigned i = 0; i < nalso; i++)
 		check_also(&also[i], &ko, &env, &cpu, &plan);
 
@@ -478,9 +466,9 @@ int cmd_qemu_check(int argc, char **argv)
 		printf(",\"host\":");
 		cli_json_str(stdout, hf.name);
 		printf(",\"kernel\":");
-		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
-		printf(",\"kvm_loaded\":%s,\"nested\":%s", kvm.status == NVMX_LOAD_OK ? "true" : "false",
-		       kvm.nested ? "true" : "false");
+		cli_json_str(stdout, nvmx_kernel_name(kvm->kernel));
+		printf(",\"kvm_loaded\":%s,\"nested\":%s", kvm->status == NVMX_LOAD_OK ? "true" : "false",
+		       kvm->nested ? "true" : "false");
 		printf(",\"ignored_options\":[");
 		for (unsigned i = 0; i < cpu.nignored; i++) {
 			char opt[256];
@@ -531,32 +519,32 @@ int cmd_qemu_check(int argc, char **argv)
 			printf("null");
 		}
 		printf(",\"fix\":");
-		if (!fix.needed) {
+		if (!fix->needed) {
 			printf("null");
 		} else {
-			printf("{\"found\":%s,\"flags\":[", fix.found ? "true" : "false");
-			for (unsigned i = 0; i < fix.n; i++) {
+			printf("{\"found\":%s,\"flags\":[", fix->found ? "true" : "false");
+			for (unsigned i = 0; i < fix->n; i++) {
 				char item[96];
 				printf("%s", i ? "," : "");
-				cli_json_str(stdout, nvmx_qemu_fix_item_str(&fix.item[i], item, sizeof(item)));
+				cli_json_str(stdout, nvmx_qemu_fix_item_str(&fix->item[i], item, sizeof(item)));
 			}
 			printf("],\"cpu\":");
-			if (fix.found)
+			if (fix->found)
 				cli_json_str(stdout, fixed);
 			else
 				printf("null");
-			printf(",\"verified\":%s,\"runs\":%u,\"blocker\":", fix.found ? "true" : "false",
-			       fix.runs);
-			if (fix.blocker_set) {
+			printf(",\"verified\":%s,\"runs\":%u,\"blocker\":", fix->found ? "true" : "false",
+			       fix->runs);
+			if (fix->blocker_set) {
 				char why[CLI_REASON_MAX];
-				nvmx_result_describe(&fix.blocker, why, sizeof(why));
+				nvmx_result_describe(&fix->blocker, why, sizeof(why));
 				cli_json_str(stdout, why);
 			} else {
 				printf("null");
 			}
 			printf(",\"versions_that_start\":[");
-			for (unsigned i = 0; i < nalt; i++)
-				printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, alt[i]);
+			for (unsigned i = 0; i < fx.nversions; i++)
+				printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, fx.versions[i]);
 			printf("]}");
 		}
 		printf(",\"also\":[");
@@ -588,10 +576,10 @@ int cmd_qemu_check(int argc, char **argv)
 	}
 
 	printf("QEMU %s -cpu %s on %s, KVM %s\n", rel->name, spec, hf.name,
-	       nvmx_kernel_name(kvm.kernel));
-	if (kvm.status != NVMX_LOAD_OK) {
+	       nvmx_kernel_name(kvm->kernel));
+	if (kvm->status != NVMX_LOAD_OK) {
 		char why[CLI_REASON_MAX];
-		nvmx_kvm_describe_failure(&kvm, why, sizeof(why));
+		nvmx_kvm_describe_failure(kvm, why, sizeof(why));
 		printf("kvm_intel does not load: %s\n", why);
 	}
 	for (unsigned i = 0; i < cpu.nignored; i++)
@@ -623,7 +611,7 @@ int cmd_qemu_check(int argc, char **argv)
 			printf("  %s\n", line);
 		}
 	}
-	const char *skip = skip_text(&plan, &kvm);
+	const char *skip = skip_text(&plan, kvm);
 	if (skip)
 		printf("%s\n", skip);
 	if (plan.nwrites) {
@@ -658,27 +646,27 @@ int cmd_qemu_check(int argc, char **argv)
 				putchar('\n');
 			}
 	}
-	if (fix.needed) {
-		if (fix.found) {
+	if (fix->needed) {
+		if (fix->found) {
 			bool novmx = false;
-			for (unsigned i = 0; i < fix.n; i++)
-				novmx |= fix.item[i].feature == NVMX_F_VMX;
+			for (unsigned i = 0; i < fix->n; i++)
+				novmx |= fix->item[i].feature == NVMX_F_VMX;
 			printf("fix: -cpu %s (verified: the VM starts%s)\n", fixed,
 			       novmx ? ", without VMX in the guest" : "");
 		} else {
 			printf("fix: no vmx-...=off list makes it start");
-			if (fix.blocker_set) {
+			if (fix->blocker_set) {
 				printf(": ");
-				print_result_reason(&fix.blocker);
+				print_result_reason(&fix->blocker);
 			}
 			putchar('\n');
 		}
-		if (kvm.status == NVMX_LOAD_OK && !kvm.nested)
+		if (kvm->status == NVMX_LOAD_OK && !kvm->nested)
 			printf("hint: load kvm_intel with nested=1 to give the guest VMX\n");
-		if (nalt) {
+		if (fx.nversions) {
 			printf("versions that start as they are:");
-			for (unsigned i = 0; i < nalt; i++)
-				printf(" %s-v%u", cpu.model->name, alt[i]);
+			for (unsigned i = 0; i < fx.nversions; i++)
+				printf(" %s-v%u", cpu.model->name, fx.versions[i]);
 			putchar('\n');
 		}
 	}

@@ -64,7 +64,8 @@ static void scenario_for(struct nvmx_scenario *s, const struct unit *un,
 	struct nvmx_params p;
 	nvmx_params_for(k, &un->params, &p);
 	nvmx_scenario_init(s, &un->hf.host, false, k, &p);
-	s->vm = (struct nvmx_vm){ g->set, features, g->pmu, g->quirks };
+	s->vm = (struct nvmx_vm){ .cpuid_set = g->set, .guest_features = features,
+				  .pmu_version = g->pmu, .quirks_disabled = g->quirks };
 }
 
 static void verdict(const struct unit *un, const struct nvmx_kernel *from,

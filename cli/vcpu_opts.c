@@ -221,8 +221,8 @@ int vcpu_opts_apply(const struct vcpu_opts *o, const char *cmd, const struct nvm
 	uint64_t features = 0;
 	if (o->guest_cpuid && guest_cpuid_parse(cmd, o->guest_cpuid, hf, &features))
 		return EXIT_USAGE;
-	sc->vm = (struct nvmx_vm){ o->guest_cpuid != NULL, features, o->pmu_version,
-				   o->quirks_disabled };
+	sc->vm = (struct nvmx_vm){ .cpuid_set = o->guest_cpuid != NULL, .guest_features = features,
+				   .pmu_version = o->pmu_version, .quirks_disabled = o->quirks_disabled };
 	sc->state = o->state;
 	sc->policy = o->policy;
 	sc->revoke_since = o->revoke_since;

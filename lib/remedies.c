@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What would make a failed migration work, each change verified by checking
- * the migration again with it: QEMU flags that drop the offending features,
- * another release, a parameter back at its default, the revoke list.
+ * What would make a failed migration work, or a QEMU VM start, each change
+ * verified by asking again with it: QEMU flags that drop the offending
+ * features, another version of the VM's model, another release, a
+ * parameter back at its default, the revoke list.  check, explain, upgrade
+ * and qemu-check all take their fixes from here.
  */
 #include "nvmx/scenario.h"
 
-/* Rejections a vmx-...=off flag can cure: bits offered on the source only. */
+/*
+ * Rejections a vmx-...=off flag can cure: bits offered on the source only,
+ * and a must-be-1 control left free (QEMU forces a default-1 control it
+ * turns off to 1).  The re-check decides whether it did.
+ */
 static bool flag_curable(enum nvmx_reason r)
 {
-	return r == NVMX_R_ALLOWED1_ADDED || r == NVMX_R_BASIC_FEATURE ||
+	return r == NVMX_R_ALLOWED1_ADDED || r == NVMX_R_MUST1_DROPPED || r == NVMX_R_BASIC_FEATURE ||
 	       r == NVMX_R_MISC_FEATURE || r == NVMX_R_BITS_ADDED;
 }
 
@@ -36,27 +42,130 @@ static bool listed(const char *const *v, unsigned n, const char *s)
 	return false;
 }
 
-static void qemu_flags(struct nvmx_remedies *out, const struct nvmx_migration *m)
+/* The TRUE control MSR (QEMU's word) a non-TRUE one follows. */
+static enum nvmx_msr_id word_msr(enum nvmx_msr_id id)
 {
-	for (unsigned i = 0; i < m->nwrites; i++) {
-		const struct nvmx_write *w = &m->writes[i];
-		if (!w->r.rc)
-			continue;
-		if (!flag_curable(w->r.reason)) {
-			out->unfixable = true;
-			continue;
-		}
-		for (unsigned b = 0; b < 64; b++) {
-			if (!((w->r.bits >> b) & 1))
+	switch (id) {
+	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
+	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
+	case NVMX_EXIT: return NVMX_TRUE_EXIT;
+	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
+	default: return id;
+	}
+}
+
+/*
+ * The value a VM started with the flags for `bits` off has: QEMU builds its
+ * control words again (make_vmx_msr_value); other MSRs lose the bits.
+ */
+static uint64_t value_without(enum nvmx_msr_id id, uint64_t value, uint64_t bits)
+{
+	int w = nvmx_qword_of_msr(id);
+	if (!bits || w < 0 || !nvmx_qword_is_control((enum nvmx_qword)w))
+		return value & ~bits;
+	uint32_t off = nvmx_hi(bits) | nvmx_lo(bits);
+	uint32_t features = nvmx_qemu_control_supported(value) & ~off;
+	uint64_t v = nvmx_qemu_control_msr((enum nvmx_qword)w, features);
+	/* Exit bit 9 is not a word bit: QEMU adds it from the guest's lm. */
+	if (id == NVMX_TRUE_EXIT)
+		v |= value & (UINT64_C(1) << 41);
+	return v;
+}
+
+/*
+ * Saved values: flags for each rejected write's bits, the values QEMU then
+ * writes checked again, until they are accepted or nothing more can be
+ * turned off (a rule no flag cures, a bit QEMU has no name for).
+ */
+static void qemu_flags(struct nvmx_remedies *out, struct nvmx_scenario *dst,
+		       const struct nvmx_msrs *saved, const struct nvmx_migration *m,
+		       const enum nvmx_msr_id *order, unsigned norder)
+{
+	const struct nvmx_qemu_release *rel = dst->vm.qemu ? dst->vm.qemu : nvmx_qemu_release_default();
+	struct nvmx_migration t;
+	struct nvmx_vcpu v;
+	uint64_t off[NVMX_MSR_COUNT] = { 0 };
+	const struct nvmx_migration *cur = m;
+
+	out->qemu_values = *saved;
+	for (unsigned round = 0; round < NVMX_MSR_COUNT; round++) {
+		bool progress = false;
+		for (unsigned i = 0; i < cur->nwrites; i++) {
+			const struct nvmx_write *w = &cur->writes[i];
+			if (!w->r.rc)
 				continue;
-			const struct nvmx_field *f = nvmx_field_at(w->id, b);
-			if (!f || !f->qemu) {
+			if (!flag_curable(w->r.reason) || !w->r.bits) {
 				out->unfixable = true;
 				continue;
 			}
-			if (out->nqemu < NVMX_REMEDY_MAX_FLAGS && !listed(out->qemu_off, out->nqemu, f->qemu))
-				out->qemu_off[out->nqemu++] = f->qemu;
+			for (unsigned b = 0; b < 64; b++) {
+				if (!((w->r.bits >> b) & 1))
+					continue;
+				const char *f = nvmx_qemu_flag_for_bit(rel, word_msr(w->id), b);
+				if (!f) {
+					out->unnamed[w->id] |= UINT64_C(1) << b;
+					out->unfixable = true;
+					continue;
+				}
+				if (!((off[w->id] >> b) & 1)) {
+					off[w->id] |= UINT64_C(1) << b;
+					progress = true;
+				}
+				if (out->nqemu < NVMX_REMEDY_MAX_FLAGS && !listed(out->qemu_off, out->nqemu, f))
+					out->qemu_off[out->nqemu++] = f;
+			}
 		}
+		if (!progress || out->unfixable)
+			break;
+		for (int id = 0; id < NVMX_MSR_COUNT; id++)
+			out->qemu_values.val[id] = value_without((enum nvmx_msr_id)id, saved->val[id], off[id]);
+		nvmx_check(&t, &v, dst, &out->qemu_values, order, norder);
+		cur = &t;
+		if (t.migratable)
+			break;
+	}
+	out->qemu_off_sufficient = out->nqemu && !out->unfixable && cur != m && cur->migratable;
+}
+
+/* Does the problem go away on alt: the saved values accepted, or the QEMU VM started? */
+static bool works(struct nvmx_scenario *alt, const struct nvmx_msrs *saved,
+		  const enum nvmx_msr_id *order, unsigned norder, struct nvmx_migration *t)
+{
+	if (!saved) {
+		struct nvmx_qemu_host qh;
+		struct nvmx_qemu_plan plan;
+		struct nvmx_qemu_replay rep;
+		struct nvmx_qemu_env env;
+		nvmx_scenario_qemu_env(alt, &qh, &env);
+		return nvmx_qemu_run(&env, alt->vm.qemu_cpu, &plan, &rep);
+	}
+	struct nvmx_vcpu v;
+	nvmx_check(t, &v, alt, saved, order, norder);
+	return t->migratable;
+}
+
+/* A QEMU VM: flags that make it start, and the versions of its model that start as they are. */
+static void qemu_cpu(struct nvmx_remedies *out, unsigned what, const struct nvmx_scenario *dst)
+{
+	struct nvmx_qemu_host qh;
+	struct nvmx_qemu_plan plan;
+	struct nvmx_qemu_replay rep;
+	struct nvmx_qemu_env env;
+	const struct nvmx_qemu_cpu *cpu = dst->vm.qemu_cpu;
+	nvmx_scenario_qemu_env(dst, &qh, &env);
+	if (what & NVMX_REMEDY_QEMU)
+		nvmx_qemu_find_fix(&out->cpu_fix, &env, cpu);
+	if (!(what & NVMX_REMEDY_VERSIONS) || cpu->kind != NVMX_QCPU_NAMED ||
+	    nvmx_qemu_run(&env, cpu, &plan, &rep))
+		return;
+	for (unsigned v = 1; v <= cpu->model->nversions && out->nversions < NVMX_REMEDY_MAX_VERSIONS; v++) {
+		struct nvmx_qemu_cpu c;
+		if (v == cpu->version || !nvmx_qemu_model_in(cpu->model, v, env.release))
+			continue;
+		c = *cpu;
+		c.version = v;
+		if (nvmx_qemu_run(&env, &c, &plan, &rep))
+			out->versions[out->nversions++] = v;
 	}
 }
 
@@ -65,21 +174,16 @@ void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenari
 		   const enum nvmx_msr_id *order, unsigned norder)
 {
 	struct nvmx_scenario alt;
-	struct nvmx_vcpu v;
 	struct nvmx_migration t;
-	struct nvmx_msrs reduced = *saved;
 
 	*out = (struct nvmx_remedies){ .policy = NVMX_POLICY_STRICT };
+	if (!saved && !dst->vm.qemu_cpu)
+		return;
 
-	/* The values a VM started without the offending features saves. */
-	if (what & NVMX_REMEDY_QEMU) {
-		qemu_flags(out, m);
-		for (unsigned i = 0; i < m->nwrites; i++)
-			if (m->writes[i].r.rc)
-				reduced.val[m->writes[i].id] &= ~m->writes[i].r.bits;
-		nvmx_check(&t, &v, dst, &reduced, order, norder);
-		out->qemu_off_sufficient = t.migratable && !out->unfixable;
-	}
+	if (saved && (what & NVMX_REMEDY_QEMU))
+		qemu_flags(out, dst, saved, m, order, norder);
+	if (!saved)
+		qemu_cpu(out, what, dst);
 
 	/* Another release on the destination host, the same parameters where it has them. */
 	for (unsigned i = 0; (what & NVMX_REMEDY_RELEASES) && i < nvmx_kernel_count() &&
@@ -92,8 +196,7 @@ void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenari
 		nvmx_scenario_reload(&alt, k);
 		if (alt.kvm.status != NVMX_LOAD_OK)
 			continue;
-		nvmx_check(&t, &v, &alt, saved, order, norder);
-		if (t.migratable)
+		if (works(&alt, saved, order, norder, &t))
 			out->releases[out->nreleases++] = k;
 	}
 
@@ -115,19 +218,17 @@ void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenari
 			nvmx_scenario_reload(&alt, NULL);
 			if (alt.kvm.status != NVMX_LOAD_OK)
 				continue;
-			nvmx_check(&t, &v, &alt, saved, order, norder);
-			if (t.migratable)
+			if (works(&alt, saved, order, norder, &t))
 				out->params[out->nparams++] = (struct nvmx_param_change){
 					(enum nvmx_param)q, cand[c], cand[c] == def.val[q] };
 		}
 	}
 
 	/* The review thread's revoke list, when the destination is strict. */
-	if ((what & NVMX_REMEDY_REVOKE) && dst->policy == NVMX_POLICY_STRICT) {
+	if (saved && (what & NVMX_REMEDY_REVOKE) && dst->policy == NVMX_POLICY_STRICT) {
 		alt = *dst;
 		alt.policy = NVMX_POLICY_REVOKE_KEEP;
-		nvmx_check(&t, &v, &alt, saved, order, norder);
-		if (t.migratable) {
+		if (works(&alt, saved, order, norder, &t)) {
 			out->policy = NVMX_POLICY_REVOKE_KEEP;
 			for (int id = 0; id < NVMX_MSR_COUNT; id++)
 				out->revoked[id] = t.revoked[id];

@@ -15,7 +15,7 @@ void nvmx_scenario_init(struct nvmx_scenario *s, const struct nvmx_host *h, bool
 		s->params = *p;
 	else
 		nvmx_params_default(k, &s->params);
-	s->vm = (struct nvmx_vm){ false, 0, 0, 0 };
+	s->vm = (struct nvmx_vm){ .cpuid_set = false };
 	s->state = 0;
 	s->policy = NVMX_POLICY_STRICT;
 	s->revoke_since = NULL;
@@ -68,6 +68,15 @@ void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v)
 	if (s->policy != NVMX_POLICY_STRICT && s->kvm.status == NVMX_LOAD_OK)
 		nvmx_scenario_revoke(s);
 	nvmx_scenario_vcpu_as(s, v, s->policy);
+}
+
+void nvmx_scenario_qemu_env(const struct nvmx_scenario *s, struct nvmx_qemu_host *qh,
+			    struct nvmx_qemu_env *env)
+{
+	nvmx_qemu_host_from_kvm(qh, &s->kvm, &s->host);
+	*env = (struct nvmx_qemu_env){ &s->kvm, qh,
+				       s->vm.qemu ? s->vm.qemu : nvmx_qemu_release_default(),
+				       s->vm.cpuid_set, s->vm.guest_features };
 }
 
 void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved)

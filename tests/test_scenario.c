@@ -117,7 +117,7 @@ static bool explain_agrees(const struct nvmx_migration *m, const struct nvmx_msr
 	}
 	append(want, sizeof(want), "]");
 	same = same && strstr(out, want);
-	/* The flags: explain still chooses its own; they must be the library's. */
+	/* The flags: explain prints nvmx_remedies' own. */
 	snprintf(want, sizeof(want), "\"flags\":[");
 	for (unsigned i = 0; i < fx.nqemu; i++) {
 		append(want, sizeof(want), i ? ",\"" : "\"");
@@ -137,7 +137,7 @@ static void scenarios(const struct nvmx_hostfile *hf, const struct nvmx_kernel *
 	nvmx_scenario_init(&src, &hf->host, false, a, NULL);
 	nvmx_scenario_init(&dst, &hf->host, false, b, NULL);
 	if (cpuid) {
-		struct nvmx_vm vm = { true, hf->host.features, 2, 0 };
+		struct nvmx_vm vm = { .cpuid_set = true, .guest_features = hf->host.features, .pmu_version = 2 };
 		src.vm = dst.vm = vm;
 	}
 }

@@ -12,6 +12,7 @@
 #define NVMX_SCENARIO_H
 
 #include "migrate.h"
+#include "qemu.h"
 
 /*
  * What belongs to the VM rather than to a host: the same on both sides of a
@@ -22,6 +23,15 @@ struct nvmx_vm {
 	uint64_t guest_features;	/* NVMX_FEAT() bits of the guest CPUID */
 	unsigned pmu_version;		/* CPUID.0xA version, 0 = no leaf */
 	uint64_t quirks_disabled;	/* KVM_CAP_DISABLE_QUIRKS2 mask */
+	/*
+	 * A QEMU VM: its -cpu (the same wherever it runs) and QEMU's release;
+	 * NULL cpu for a VMM that writes back what it saved.  QEMU names the
+	 * -cpu flags of the remedies (qemu NULL: the newest release).  With a
+	 * cpu, cpuid_set means KVM_SET_CPUID2 gets guest_features instead of
+	 * the model's CPUID.
+	 */
+	const struct nvmx_qemu_cpu *qemu_cpu;
+	const struct nvmx_qemu_release *qemu;
 };
 
 struct nvmx_scenario {
@@ -62,6 +72,13 @@ void nvmx_scenario_vcpu(struct nvmx_scenario *s, struct nvmx_vcpu *v);
 void nvmx_scenario_revoke(struct nvmx_scenario *s);
 void nvmx_scenario_vcpu_as(const struct nvmx_scenario *s, struct nvmx_vcpu *v,
 			   enum nvmx_policy policy);
+/*
+ * A QEMU VM (s->vm.qemu_cpu) on the scenario's host and KVM: what KVM
+ * reports to QEMU there (*qh, which env points to) and the run's
+ * environment; nvmx_qemu_run(env, s->vm.qemu_cpu, ...) starts it.
+ */
+void nvmx_scenario_qemu_env(const struct nvmx_scenario *s, struct nvmx_qemu_host *qh,
+			    struct nvmx_qemu_env *env);
 /* What a VMM saves from a fresh vCPU of the VM (KVM_GET_MSRS). */
 void nvmx_scenario_save(struct nvmx_scenario *s, struct nvmx_msrs *saved);
 
@@ -74,15 +91,39 @@ void nvmx_check(struct nvmx_migration *m, struct nvmx_vcpu *v, struct nvmx_scena
 
 #define NVMX_REMEDY_MAX_RELEASES 128
 #define NVMX_REMEDY_MAX_FLAGS 64
+#define NVMX_REMEDY_MAX_VERSIONS 32
 
-/* Changes verified to make a failed migration work, each on its own. */
+/*
+ * Changes verified to make a failed migration work (saved values restored
+ * on dst), or a QEMU VM start (dst->vm.qemu_cpu, no saved values), each on
+ * its own.
+ */
 struct nvmx_remedies {
-	/* QEMU -cpu flags (vmx-...=off) that clear the offending feature bits */
+	/*
+	 * Saved values: the vmx-...=off flags (QEMU's names in dst->vm.qemu)
+	 * that clear the offending bits, each rejected write's bits until the
+	 * values are accepted or a rejection no flag can cure.
+	 */
 	const char *qemu_off[NVMX_REMEDY_MAX_FLAGS];
 	unsigned nqemu;
 	bool unfixable;			/* an offending bit or rule no flag can clear */
-	bool qemu_off_sufficient;	/* the values without those bits are accepted */
-	/* other releases on the destination host that accept the values (strict) */
+	uint64_t unnamed[NVMX_MSR_COUNT];	/* offending bits QEMU has no flag for */
+	bool qemu_off_sufficient;	/* the values QEMU then writes are accepted */
+	/*
+	 * The values a VM started with those flags off has: QEMU's own
+	 * make_vmx_msr_value() for its control words (a default-1 control
+	 * turned off becomes must-be-1), the bits cleared elsewhere.
+	 */
+	struct nvmx_msrs qemu_values;
+	/*
+	 * A QEMU VM: -cpu items that make it start (nvmx_qemu_find_fix,
+	 * verified by a re-run), and the other versions of its named model
+	 * that start as they are.
+	 */
+	struct nvmx_qemu_fix cpu_fix;
+	unsigned versions[NVMX_REMEDY_MAX_VERSIONS];
+	unsigned nversions;
+	/* other releases on the destination host that accept the values (strict) or start the VM */
 	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
 	unsigned nreleases;
 	/*
@@ -96,6 +137,7 @@ struct nvmx_remedies {
 	/*
 	 * The revoke list (a proposal no released kernel implements): REVOKE_KEEP
 	 * when it accepts the values under a strict destination, else STRICT.
+	 * Saved values only.
 	 */
 	enum nvmx_policy policy;
 	uint32_t revoked[NVMX_MSR_COUNT];	/* bits it would accept */
@@ -103,16 +145,20 @@ struct nvmx_remedies {
 
 /* Which remedies to look for (each costs a check per candidate). */
 enum {
-	NVMX_REMEDY_QEMU = 1 << 0,
+	NVMX_REMEDY_QEMU = 1 << 0,	/* saved values: vmx-...=off; a QEMU VM: cpu_fix */
 	NVMX_REMEDY_RELEASES = 1 << 1,
 	NVMX_REMEDY_PARAMS = 1 << 2,
 	NVMX_REMEDY_REVOKE = 1 << 3,
-	NVMX_REMEDY_ALL = 0xf,
+	NVMX_REMEDY_VERSIONS = 1 << 4,	/* a QEMU VM: other versions of its model */
+	NVMX_REMEDY_ALL = 0x1f,
 };
 
 /*
  * What would make migration m (nvmx_check of saved into dst, in `order`)
- * work.  dst's revoke list may be recomputed; nothing else changes.
+ * work; or, with saved NULL (m, order unused), what would make the QEMU VM
+ * dst->vm.qemu_cpu start on dst.  dst's revoke list may be recomputed;
+ * nothing else changes.  The one search check, explain, upgrade and
+ * qemu-check take their fixes from.
  */
 void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenario *dst,
 		   const struct nvmx_msrs *saved, const struct nvmx_migration *m,
