@@ -13,7 +13,7 @@ static struct {
 	char asked[128];
 	const struct nvmx_kernel *used;
 	unsigned nmay;
-	const char *may[8];
+	const char *may[16];
 } approx[MAX_APPROX];
 static unsigned napprox;
 

@@ -110,32 +110,110 @@ static bool distro_is(const struct nvmx_kernel *k, const char *family)
 
 static void add_may(struct nvmx_kernel_match *m, const char *what)
 {
+	for (unsigned i = 0; i < m->nmay; i++)
+		if (same(m->may_differ[i], what))
+			return;
 	if (m->nmay < sizeof(m->may_differ) / sizeof(m->may_differ[0]))
 		m->may_differ[m->nmay++] = what;
 }
 
-/* Changes row k has over its base that row `used` lacks: what a kernel between may have. */
-static void add_changes(struct nvmx_kernel_match *m, const struct nvmx_kernel *k,
-			const struct nvmx_kernel *used)
+static bool has_change(const struct nvmx_kernel *k, const struct nvmx_change *c)
 {
-	for (unsigned c = 0; c < NVMX_MAX_CHANGES && k->changes[c]; c++) {
-		bool has = false;
-		for (unsigned u = 0; used && u < NVMX_MAX_CHANGES && used->changes[u]; u++)
-			has |= same(used->changes[u]->id, k->changes[c]->id);
-		if (!has)
-			add_may(m, k->changes[c]->title);
-	}
+	for (unsigned u = 0; k && u < NVMX_MAX_CHANGES && k->changes[u]; u++)
+		if (same(k->changes[u]->id, c->id))
+			return true;
+	return false;
+}
+
+/* An upstream commit ("31de69f4eea7", "5.15-rc (stable 5.10.84)"), not a distribution's patch. */
+static bool upstream_change(const struct nvmx_change *c)
+{
+	unsigned n = 0;
+	while (n < 12 && ((c->id[n] >= '0' && c->id[n] <= '9') || (c->id[n] >= 'a' && c->id[n] <= 'f')))
+		n++;
+	return (n == 12 && !c->id[n]) || contains(c->id, "(stable ");
 }
 
 /*
- * The nearest row to version v: rows of the same series (upstream and
- * stable rows, and the rows of `family` if given), the newest not newer than
- * v, else the oldest newer one; a series without rows takes the newest row
- * of an older series.
+ * Which rows of a series stand for a kernel of a lineage: the upstream
+ * releases and stable rows (plain versions), or a distribution's rows with
+ * the stable line its builds follow (Debian's ABI and +deb names).
  */
-static void nearest(struct nvmx_kernel_match *m, uint32_t v, const char *family)
+struct lineage {
+	const char *family;	/* the distribution's rows too ("Debian"), or NULL */
+	bool stable_only;	/* upstream rows only past the .0 release (a distribution
+				 * never ships the bare .0 release) */
+};
+
+static bool candidate(const struct nvmx_kernel *k, uint32_t v, const struct lineage *l)
 {
-	const struct nvmx_kernel *le = 0, *gt = 0, *older = 0;
+	if (SERIES(k->version) != SERIES(v))
+		return false;
+	if (k->distro)
+		return l->family && distro_is(k, l->family);
+	return !l->stable_only || k->version != SERIES(k->version);
+}
+
+/*
+ * The row for version v in lineage l: the candidate nearest by patch level
+ * (ties: the older; the family's row over an upstream one at the same
+ * version), and what may differ: every change a row of the series has beyond
+ * the newest candidate not newer than v (a stable backport, or one a
+ * distribution took from upstream, that may or may not be in v), and the
+ * updates past the series' newest row.  Returns false if the series has no
+ * candidate.
+ */
+static bool nearest_in(struct nvmx_kernel_match *m, uint32_t v, const struct lineage *l)
+{
+	const struct nvmx_kernel *le = 0, *gt = 0;
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (!candidate(k, v, l))
+			continue;
+		if (k->version <= v && (!le || k->version > le->version ||
+					(k->version == le->version && k->distro && !le->distro)))
+			le = k;
+		if (k->version > v && (!gt || k->version < gt->version ||
+				       (k->version == gt->version && k->distro && !gt->distro)))
+			gt = k;
+	}
+	if (!le && !gt)
+		return false;
+	const struct nvmx_kernel *used = !gt || (le && v - le->version <= gt->version - v) ? le : gt;
+	m->kernel = used;
+	if (used->version == v && (!l->family || distro_is(used, l->family))) {
+		m->how = NVMX_MATCH_EXACT;
+		return true;
+	}
+	m->how = NVMX_MATCH_NEAREST;
+	/* Changes of the series' rows past le: upstream ones (stable backports) from any row,
+	 * a distribution's own patches only from its rows. */
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (SERIES(k->version) != SERIES(v) || (le && k->version <= le->version) || k == le)
+			continue;
+		bool own = candidate(k, v, l);
+		for (unsigned c = 0; c < NVMX_MAX_CHANGES && k->changes[c]; c++)
+			if ((own || upstream_change(k->changes[c])) && !has_change(le, k->changes[c]))
+				add_may(m, k->changes[c]->title);
+	}
+	if (used == gt && !gt->base)
+		add_may(m, "the backports of the row's point release, which an earlier build may lack "
+			   "(not listed as changes)");
+	if (!gt)
+		add_may(m, "stable updates after the series' newest row (not read)");
+	if (!m->nmay)
+		add_may(m, "changes between this version and the row's (not read)");
+	return true;
+}
+
+/*
+ * A plain version: the upstream and stable rows of its series; a series
+ * without rows descends from the previous mainline release.
+ */
+static void nearest(struct nvmx_kernel_match *m, uint32_t v, const struct lineage *l)
+{
+	const struct nvmx_kernel *older = 0;
 	uint32_t oldest = 0xffffffff, newest = 0;
 	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 		const struct nvmx_kernel *k = nvmx_kernel_at(i);
@@ -143,19 +221,9 @@ static void nearest(struct nvmx_kernel_match *m, uint32_t v, const char *family)
 			oldest = k->version;
 		if (!k->distro && k->version > newest)
 			newest = k->version;
-		if (k->distro && !(family && distro_is(k, family)))
-			continue;
-		if (SERIES(k->version) == SERIES(v)) {
-			/* Ties: the family's row, then the upstream one. */
-			if (k->version <= v && (!le || k->version > le->version ||
-						(k->version == le->version && k->distro && !le->distro)))
-				le = k;
-			if (k->version > v && (!gt || k->version < gt->version))
-				gt = k;
-		} else if (!k->base && k->version < v && (!older || k->version > older->version)) {
-			/* a series without rows descends from the previous mainline release */
+		if (!k->base && !k->distro && k->version < v && SERIES(k->version) != SERIES(v) &&
+		    (!older || k->version > older->version))
 			older = k;
-		}
 	}
 	if (v < SERIES(oldest)) {
 		m->how = NVMX_MATCH_TOO_OLD;
@@ -165,30 +233,20 @@ static void nearest(struct nvmx_kernel_match *m, uint32_t v, const char *family)
 		m->how = NVMX_MATCH_TOO_NEW;
 		return;
 	}
-	if (le) {
-		m->kernel = le;
-		if (le->version == v && (!family || distro_is(le, family))) {
-			m->how = NVMX_MATCH_EXACT;
+	if (nearest_in(m, v, l))
+		return;
+	if (l->stable_only) {		/* no stable row: the .0 release, approximate */
+		struct lineage up = { l->family, false };
+		if (nearest_in(m, v, &up))
 			return;
-		}
-		m->how = NVMX_MATCH_NEAREST;
-		if (family && !distro_is(le, family))
-			add_may(m, "patches of the distribution");
-		if (gt)
-			add_changes(m, gt, le);	/* the next row's changes may be in v already */
-		return;
-	}
-	if (gt) {
-		m->kernel = gt;
-		m->how = NVMX_MATCH_NEAREST;
-		add_changes(m, gt, 0);		/* ... or not yet */
-		return;
 	}
 	m->kernel = older;
 	m->how = older ? NVMX_MATCH_NEAREST : NVMX_MATCH_TOO_OLD;
 	if (older)
 		add_may(m, "every change of a series that has no row");
 }
+
+static const struct lineage upstream = { 0, false };
 
 /*
  * The distribution row of `family` whose release the uname begins with (or, for
@@ -218,7 +276,29 @@ static void distro_row(struct nvmx_kernel_match *m, const char *uname, const cha
 		add_may(m, other_builds);
 		return;
 	}
-	nearest(m, v, 0);
+	nearest(m, v, &upstream);
+}
+
+/*
+ * A distribution's build is never exactly an upstream row: when the name
+ * resolved to a row that is not the distribution's, it is an approximation
+ * that names the distribution's patches, and the stable backports of the
+ * series the table knows (the build may or may not have them).
+ */
+static void distribution_build(struct nvmx_kernel_match *m, const char *family, const char *patches)
+{
+	if ((m->how != NVMX_MATCH_EXACT && m->how != NVMX_MATCH_NEAREST) || distro_is(m->kernel, family))
+		return;
+	m->how = NVMX_MATCH_NEAREST;
+	add_may(m, patches);
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
+		const struct nvmx_kernel *k = nvmx_kernel_at(i);
+		if (SERIES(k->version) != SERIES(m->kernel->version) || k->distro)
+			continue;
+		for (unsigned c = 0; c < NVMX_MAX_CHANGES && k->changes[c]; c++)
+			if (!has_change(m->kernel, k->changes[c]))
+				add_may(m, k->changes[c]->title);
+	}
 }
 
 int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
@@ -256,7 +336,7 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 	m->version = v;
 
 	if (!*tail) {			/* a plain version: "6.12.19", "6.10" */
-		nearest(m, v, 0);
+		nearest(m, v, &upstream);
 		if (m->how == NVMX_MATCH_EXACT && !has_patch && m->kernel->version != v)
 			m->how = NVMX_MATCH_NEAREST;
 		return m->how;
@@ -264,6 +344,7 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 	if (ends(tail, "-pve")) {	/* Proxmox: "6.8.12-43-pve" */
 		m->distro = "Proxmox VE";
 		distro_row(m, asked, "Proxmox", v, abi, "other Proxmox kernel builds carry other patches");
+		distribution_build(m, "Proxmox", "Proxmox's patches and its Ubuntu base (not modelled)");
 		return m->how;
 	}
 	const char *el = 0;
@@ -271,7 +352,7 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		if (starts(p, ".el") && is_digit(p[3]))
 			el = p + 3;
 	if (el) {			/* RHEL and rebuilds: "5.14.0-570.32.1.el9_6.x86_64" */
-		unsigned rmaj, rmin = 0;
+		unsigned rmaj = 0, rmin = 0;
 		const char *e = num(el, &rmaj);
 		if (e && *e == '_')
 			num(e + 1, &rmin);
@@ -292,23 +373,37 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		m->how = NVMX_MATCH_NOT_MODELLED;	/* RHEL 8.10, 9.2, ...: not a row */
 		return m->how;
 	}
-	if (*tail == '-' && abi && ends(tail, "-amd64") && patch == 0 &&
-	    (SERIES(v) == KV(6, 1, 0) || SERIES(v) == KV(5, 10, 0))) {
-		/* Debian's ABI names: "6.1.0-41-amd64" is the package 6.1.158. */
-		const uint16_t *t = SERIES(v) == KV(6, 1, 0) ? debian_61_abi : debian_510_abi;
-		unsigned n = SERIES(v) == KV(6, 1, 0) ? sizeof(debian_61_abi) / 2 : sizeof(debian_510_abi) / 2;
+	/* Debian's flavours ("-amd64", "-cloud-amd64", "-rt-arm64", "-686-pae"). */
+	bool debian = contains(tail, "+deb") || ends(tail, "amd64") || ends(tail, "arm64") ||
+		      ends(tail, "-686") || ends(tail, "-686-pae") || ends(tail, "armmp") ||
+		      ends(tail, "armmp-lpae");
+	if (debian) {
+		static const struct lineage deb = { "Debian", true };
 		m->distro = "Debian";
-		if (abi >= n) {
-			m->how = NVMX_MATCH_UNKNOWN;	/* an ABI newer than the table */
+		if (*tail == '-' && abi && patch == 0 &&
+		    (SERIES(v) == KV(6, 1, 0) || SERIES(v) == KV(5, 10, 0))) {
+			/* ABI names: "6.1.0-41-amd64" is the package 6.1.158. */
+			const uint16_t *t = SERIES(v) == KV(6, 1, 0) ? debian_61_abi : debian_510_abi;
+			unsigned n = SERIES(v) == KV(6, 1, 0) ? sizeof(debian_61_abi) / 2 :
+								 sizeof(debian_510_abi) / 2;
+			if (abi >= n) {
+				m->how = NVMX_MATCH_UNKNOWN;	/* an ABI newer than the table */
+				return m->how;
+			}
+			m->version = v = KV(maj, min, t[abi]);
+		} else if (patch == 0 && !contains(tail, "+deb")) {
+			/* "6.0.0-1-amd64": an ABI name whose package version is not known
+			 * here; Debian ships stable releases, so the series' stable row. */
+			m->version = v = SERIES(v) | 0xffff;
+			nearest(m, v, &deb);
+			m->version = SERIES(v);
+			if (m->how == NVMX_MATCH_NEAREST)
+				add_may(m, "the package's stable release (its ABI number is not in nvmx's table)");
+			distribution_build(m, "Debian", "Debian's patches (not modelled)");
 			return m->how;
 		}
-		m->version = v = KV(maj, min, t[abi]);
-		nearest(m, v, "Debian");
-		return m->how;
-	}
-	if (contains(tail, "+deb")) {	/* Debian 13+: "6.12.48+deb13-amd64" */
-		m->distro = "Debian";
-		nearest(m, v, "Debian");
+		nearest(m, v, &deb);
+		distribution_build(m, "Debian", "Debian's patches (not modelled)");
 		return m->how;
 	}
 	if (*tail == '-' && abi && patch == 0) {	/* Ubuntu: "6.8.0-45-generic" */
@@ -335,11 +430,13 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 			add_may(m, "Ubuntu stable updates and SRU backports of this build");
 			return m->how;
 		}
-		nearest(m, v, 0);
+		/* A series without an Ubuntu row: its upstream rows, never exactly. */
+		nearest(m, v, &upstream);
+		distribution_build(m, "Ubuntu", "Ubuntu's patches and stable updates (not modelled)");
 		return m->how;
 	}
 	/* Any other suffix ("-arch1-1", "-rc2"): the version, never exact. */
-	nearest(m, v, 0);
+	nearest(m, v, &upstream);
 	if (m->how == NVMX_MATCH_EXACT) {
 		m->how = NVMX_MATCH_NEAREST;
 		add_may(m, "the build's own patches");

@@ -839,6 +839,20 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
+		.name = "5.10.265", .version = KV(5, 10, 265), .date = 20260820, .verified = NVMX_VERIFIED_HARNESS,
+		.base = "5.10",
+		.changes = { &ch_f8ae08f9789a, &ch_evmcs_filter_all, &ch_f80ae0ef089a, &ch_7a601e2cf615,
+			     &ch_aa0d42cacf09 },
+		.tree = "unifreq/linux-5.10.y @ dd73f55c9 (stable imports only; date: the import's)",
+		.summary = "5.10.y stable line: 5.10's nested values, restores checked against KVM's "
+			   "maximum, L1's eVMCS read filter as 5.19's, no pt_mode",
+		R_5_10,
+		.restore_vs_vcpu = false,
+		.evmcs_read = READ_FILTER_519,
+		.evmcs_cfg_keep.exit = ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT),
+		.params = PARAMS_BASE & ~P(PT_MODE),
+	},
+	{
 		.name = "pve-9.2", .version = KV(7, 0, 14), .date = 20260822, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 9.2", .release = "7.0.14-14-pve",
 		.base = "7.0", .changes = { &pve_0034, &pve_0035, &pve_0036, &pve_0038, &pve_0039 },

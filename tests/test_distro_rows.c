@@ -188,6 +188,9 @@ static const struct {
 	{ "5.15.215", "5.15.215", NULL, "5.15", "31de69f4eea7 a910b5ab6b25 f8ae08f9789a 1c1a41497ab8 "
 	  "f80ae0ef089a 7a601e2cf615 aa0d42cacf09", 20260610 },
 	{ "7.1.5", "7.1.5", NULL, "7.1.3", "", 20260716 },
+	/* unifreq/linux-5.10.y's "up to 5.10.265" import (2026-08-20). */
+	{ "5.10.265", "5.10.265", NULL, "5.10", "f8ae08f9789a 5.15-rc (stable 5.10.84) "
+	  "f80ae0ef089a 7a601e2cf615 aa0d42cacf09", 20260820 },
 	/* Debian: linux 5.10.262-1 (2026-07-31), 6.1.192-3 (2026-11-26), 6.12.118-1
 	 * (2026-11-20), as their changelogs date them. */
 	{ "debian-11", "5.10.262", "Debian 11 (bullseye)", "5.10", "f8ae08f9789a 5.15-rc (stable 5.10.84) "
@@ -353,7 +356,7 @@ static void test_backports(void)
 
 	/* f8ae08f9789a: clear virtual NMIs in TRUE_PINBASED, then give it back. */
 	static const struct { const char *rel; int rc; } give_back[] = {
-		{ "5.10", -22 }, { "debian-11", 0 }, { "5.15", -22 }, { "5.15.215", 0 },
+		{ "5.10", -22 }, { "debian-11", 0 }, { "5.10.265", 0 }, { "5.15", -22 }, { "5.15.215", 0 },
 		{ "ubuntu-22.04", 0 },
 	};
 	for (unsigned i = 0; i < sizeof(give_back) / sizeof(give_back[0]); i++) {
@@ -369,7 +372,7 @@ static void test_backports(void)
 
 	/* The eVMCS read filter backports: what L1 with eVMCS reads. */
 	static const struct { const char *rel; bool pin_true, save_preempt_hidden, posted_hidden; } ev[] = {
-		{ "5.10", false, false, false }, { "debian-11", true, true, true },
+		{ "5.10", false, false, false }, { "debian-11", true, true, true }, { "5.10.265", true, true, true },
 		{ "5.15", false, false, true }, { "5.15.215", true, true, true },
 	};
 	for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
@@ -435,7 +438,8 @@ static void test_backports(void)
 	/* pt_mode: buried in 6.11.11, kept by RHEL 9.6, buried in 6.6.87, not in 6.6. */
 	static const struct { const char *rel; bool has; } pt[] = {
 		{ "6.6", true }, { "6.6.87", false }, { "rhel-9.4", true }, { "6.11.11", false },
-		{ "rhel-9.6", true }, { "5.10", true }, { "debian-11", false }, { "5.15.215", false },
+		{ "rhel-9.6", true }, { "5.10", true }, { "debian-11", false }, { "5.10.265", false },
+		{ "5.15.215", false },
 	};
 	for (unsigned i = 0; i < sizeof(pt) / sizeof(pt[0]); i++)
 		tap_ok(nvmx_kernel_has_param(K(pt[i].rel), NVMX_P_PT_MODE) == pt[i].has,
@@ -562,6 +566,7 @@ static const struct expect {
 				{ NVMX_CR4_FIXED1, 11, true, -1 } } },
 	{ "7.1.5", "7.1.3", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "debian-11", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "5.10.265", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04", "5.15.215", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-24.04", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04-hwe", "ubuntu-24.04", NULL, 0, { { 0, 0, false, 0 } } },

@@ -66,7 +66,7 @@ struct nvmx_kernel_match {
 	uint32_t version;			/* the kernel version understood (KV encoding), or 0 */
 	const char *distro;			/* the distribution the name says, or NULL */
 	unsigned nmay;
-	const char *may_differ[8];		/* changes the asked kernel may have or lack */
+	const char *may_differ[16];		/* changes the asked kernel may have or lack */
 };
 
 int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m);	/* returns m->how */
