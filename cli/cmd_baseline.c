@@ -17,14 +17,14 @@ static unsigned verify(struct fleet *f, const struct nvmx_baseline *b, const cha
 {
 	unsigned bad = 0;
 	/* Every unique profile, not one per restore class: it costs one restore each. */
-	for (unsigned i = 0; i < f->nprof; i++) {
+	for (unsigned i = 0; i < f->inv.nprof; i++) {
 		static struct nvmx_migration m;
 		nvmx_fleet_restore(&m, &f->fh[i], &b->msrs, NVMX_POLICY_STRICT);
 		if (m.migratable)
 			continue;
 		char desc[256], why[1024];
-		fleet_profile_desc(&f->prof[i], desc, sizeof(desc));
-		fprintf(stderr, "nvmx %s: BUG: %s (%s) rejects the baseline:\n", cmd, f->prof[i].name, desc);
+		fleet_profile_desc(&f->inv.prof[i], desc, sizeof(desc));
+		fprintf(stderr, "nvmx %s: BUG: %s (%s) rejects the baseline:\n", cmd, f->inv.prof[i].name, desc);
 		for (unsigned w = 0; w < m.nwrites; w++)
 			if (m.writes[w].r.rc) {
 				nvmx_result_describe(&m.writes[w].r, why, sizeof(why));
@@ -40,19 +40,19 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 {
 	printf("{\"hosts\":%llu,\"profiles\":%u,\"status\":\"%s\",\"verified\":%s,"
 	       "\"timer_dropped\":%s,\"msrs\":",
-	       f->nhosts, f->nprof, b->status == NVMX_BASELINE_OK ? "ok" : "none",
+	       f->inv.nhosts, f->inv.nprof, b->status == NVMX_BASELINE_OK ? "ok" : "none",
 	       b->status == NVMX_BASELINE_OK && !bad ? "true" : "false",
 	       b->timer_dropped ? "true" : "false");
 	print_msrs_json(stdout, &b->msrs);
 	/* For QEMU the values do not travel: one -cpu, verified on every profile. */
-	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	unsigned *all = malloc((f->inv.nprof ? f->inv.nprof : 1) * sizeof(*all));
 	printf(",\"qemu\":");
 	if (all) {
 		struct nvmx_fleet_model *mod;
-		for (unsigned i = 0; i < f->nprof; i++)
+		for (unsigned i = 0; i < f->inv.nprof; i++)
 			all[i] = i;
-		fleet_qemu_json(stdout, f, all, f->nprof, rel);
-		unsigned nmod = fleet_group_models(f, all, f->nprof, &mod);
+		fleet_qemu_json(stdout, f, all, f->inv.nprof, rel);
+		unsigned nmod = fleet_group_models(f, all, f->inv.nprof, &mod);
 		putchar(',');
 		fleet_group_json(stdout, mod, nmod);
 		free(mod);
@@ -61,8 +61,8 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 		printf("null");
 	}
 	printf(",\"members\":[");
-	for (unsigned i = 0; i < f->nprof; i++) {
-		const struct fleet_profile *p = &f->prof[i];
+	for (unsigned i = 0; i < f->inv.nprof; i++) {
+		const struct nvmx_inventory_profile *p = &f->inv.prof[i];
 		struct nvmx_fleet_loss l;
 		char off[4096];
 		unsigned unnamed;
@@ -90,7 +90,7 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 
 static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 {
-	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->nhosts, f->nprof);
+	fleet_print_msrs(stdout, &b->msrs, "nvmx baseline", f->inv.nhosts, f->inv.nprof);
 	struct nvmx_fleet_model *mod;
 	char label[256];
 	unsigned nmod = fleet_all_models(f, &mod);
@@ -100,8 +100,8 @@ static void report_msrs(struct fleet *f, const struct nvmx_baseline *b)
 	if (b->timer_dropped)
 		printf("# the hosts' preemption-timer rates differ: the timer control is left out\n");
 	printf("#\n# what each host gives up against its own offer:\n");
-	for (unsigned i = 0; i < f->nprof; i++) {
-		const struct fleet_profile *p = &f->prof[i];
+	for (unsigned i = 0; i < f->inv.nprof; i++) {
+		const struct nvmx_inventory_profile *p = &f->inv.prof[i];
 		struct nvmx_fleet_loss l;
 		char desc[256];
 		nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
@@ -123,7 +123,7 @@ static void report_qemu(struct fleet *f, const struct nvmx_qemu_release *r, bool
 {
 	printf("%snvmx baseline over %llu host%s for QEMU (semantics qemu: each host's QEMU builds the\n"
 	       "%sVMX MSRs from the VM's -cpu; start every VM with this and it migrates unchanged)%s\n",
-	       libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s", libvirt ? "     " : "# ",
+	       libvirt ? "<!-- " : "# ", f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", libvirt ? "     " : "# ",
 	       libvirt ? " -->" : "");
 	fleet_qemu_model(stdout, f, r, libvirt);
 }
@@ -201,8 +201,8 @@ int cmd_baseline(int argc, char **argv)
 	}
 	struct nvmx_baseline b;
 	nvmx_baseline_init(&b);
-	for (unsigned i = 0; i < f.nprof; i++)
-		nvmx_baseline_add(&b, &f.fh[i], f.prof[i].count);
+	for (unsigned i = 0; i < f.inv.nprof; i++)
+		nvmx_baseline_add(&b, &f.fh[i], f.inv.prof[i].count);
 	if (b.status != NVMX_BASELINE_OK) {
 		fprintf(stderr, "nvmx baseline: no common baseline: %s\n", nvmx_baseline_status_text(b.status));
 		fleet_free(&f);

@@ -45,12 +45,12 @@ static int apply_vm(const struct vcpu_opts *vo, struct nvmx_vm *vm)
 
 static const char *row_name(const struct fleet *f, const struct rows *r, size_t i)
 {
-	return r->per_host ? fleet_member_name(f, r->member[i]) : f->prof[r->prof[i]].name;
+	return r->per_host ? nvmx_inventory_member_name(&f->inv, r->member[i]) : f->inv.prof[r->prof[i]].name;
 }
 
 static unsigned long long row_hosts(const struct fleet *f, const struct rows *r, size_t i)
 {
-	return r->per_host ? 1 : f->prof[r->prof[i]].count;
+	return r->per_host ? 1 : f->inv.prof[r->prof[i]].count;
 }
 
 static const struct fleet *sort_ctx;
@@ -58,8 +58,8 @@ static int by_count_q(const void *a, const void *b)
 {
 	const struct fleet *f = sort_ctx;
 	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	if (f->prof[x].count != f->prof[y].count)
-		return f->prof[x].count > f->prof[y].count ? -1 : 1;
+	if (f->inv.prof[x].count != f->inv.prof[y].count)
+		return f->inv.prof[x].count > f->inv.prof[y].count ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
@@ -69,28 +69,28 @@ static int make_rows(const struct fleet *f, struct rows *r, bool per_host, size_
 	memset(r, 0, sizeof(*r));
 	r->per_host = per_host;
 	if (per_host) {
-		r->n = f->nmembers;
+		r->n = f->inv.nmembers;
 		r->prof = malloc((r->n + 1) * sizeof(*r->prof));
 		r->member = malloc((r->n + 1) * sizeof(*r->member));
 		if (!r->prof || !r->member)
 			return cli_usage_error(f->cmd, "out of memory");
 		for (size_t i = 0; i < r->n; i++) {
 			r->member[i] = i;
-			r->prof[i] = f->members[i].profile;
+			r->prof[i] = f->inv.members[i].profile;
 		}
 		return 0;
 	}
-	r->prof = malloc(((size_t)f->nprof + 1) * sizeof(*r->prof));
+	r->prof = malloc(((size_t)f->inv.nprof + 1) * sizeof(*r->prof));
 	if (!r->prof)
 		return cli_usage_error(f->cmd, "out of memory");
-	for (unsigned i = 0; i < f->nprof; i++)
+	for (unsigned i = 0; i < f->inv.nprof; i++)
 		r->prof[i] = i;
-	r->n = f->nprof;
+	r->n = f->inv.nprof;
 	if (limit && r->n > limit) {
 		sort_ctx = f;
 		qsort(r->prof, r->n, sizeof(*r->prof), by_count_q);
 		for (size_t i = limit; i < r->n; i++)
-			r->omitted_hosts += f->prof[r->prof[i]].count;
+			r->omitted_hosts += f->inv.prof[r->prof[i]].count;
 		r->omitted = r->n - limit;
 		r->n = limit;
 		/* back in input order */
@@ -132,8 +132,8 @@ static void print_summary(const struct fleet *f, const struct fleet_matrix *mx, 
 static void report_text(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r)
 {
 	printf("nvmx matrix: %llu host%s, %u unique profile%s; rows are sources (VMs started there with\n"
-	       "its own offer), columns destinations\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof,
-	       f->nprof == 1 ? "" : "s");
+	       "its own offer), columns destinations\n", f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof,
+	       f->inv.nprof == 1 ? "" : "s");
 	struct nvmx_fleet_model *mod;
 	unsigned nmod = fleet_all_models(f, &mod);
 	char label[256];
@@ -171,7 +171,7 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 		printf(" %*zu  ", w, i + 1);
 		for (size_t j = 0; j < r->n; j++)
 			putchar(cell_char(f, mx, r->prof[i], r->prof[j]));
-		fleet_profile_desc(&f->prof[r->prof[i]], desc, sizeof(desc));
+		fleet_profile_desc(&f->inv.prof[r->prof[i]], desc, sizeof(desc));
 		printf("  %s  %s", row_name(f, r, i), desc);
 		if (row_hosts(f, r, i) > 1)
 			printf("  (%llu hosts)", row_hosts(f, r, i));
@@ -208,7 +208,7 @@ static void first_rejection(const struct fleet *f, const struct fleet_matrix *mx
 
 static void csv_side(const struct fleet *f, const struct rows *r, size_t i)
 {
-	const struct fleet_profile *p = &f->prof[r->prof[i]];
+	const struct nvmx_inventory_profile *p = &f->inv.prof[r->prof[i]];
 	char params[256];
 	fleet_profile_params(p, params, sizeof(params));
 	csv_field(row_name(f, r, i));
@@ -248,7 +248,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 {
 	struct nvmx_fleet_model *mod;
 	unsigned nmod = fleet_all_models(f, &mod);
-	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,", f->nhosts, f->nprof);
+	printf("{\"semantics\":\"saved-msrs\",\"hosts\":%llu,\"profiles\":%u,", f->inv.nhosts, f->inv.nprof);
 	fleet_group_json(stdout, mod, nmod);
 	free(mod);
 	printf(",\"rows\":\"%s\",\"policies\":[", r->per_host ? "hosts" : "profiles");
@@ -264,7 +264,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 		printf("%s\"%s\":%llu", k ? "," : "", fleet_policy_name(mx->pol[k]), mx->ok[k]);
 	printf("},\"groups\":[");
 	for (size_t i = 0; i < r->n; i++) {
-		const struct fleet_profile *p = &f->prof[r->prof[i]];
+		const struct nvmx_inventory_profile *p = &f->inv.prof[r->prof[i]];
 		printf("%s{\"id\":%zu,\"name\":", i ? "," : "", i + 1);
 		cli_json_str(stdout, row_name(f, r, i));
 		printf(",\"cpu\":");
@@ -341,7 +341,7 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		unsigned p = r->prof[i];
-		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].s.kvm, &f->prof[p].host);
+		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].s.kvm, &f->inv.prof[p].host);
 		env[i] = (struct nvmx_qemu_env){ &f->fh[p].s.kvm, &qh[i], rel, false, 0 };
 	}
 	for (size_t i = 0; i < r->n; i++)
@@ -380,7 +380,7 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 		for (size_t i = 0; i < r->n; i++) {
 			char desc[256];
 			printf(" %3zu  %.*s", i + 1, (int)r->n, cells + i * r->n);
-			fleet_profile_desc(&f->prof[r->prof[i]], desc, sizeof(desc));
+			fleet_profile_desc(&f->inv.prof[r->prof[i]], desc, sizeof(desc));
 			printf("  %s  %s\n", row_name(f, r, i), desc);
 		}
 		printf("\nordered pairs: %llu safe, %llu L1-visible change, %llu fail\n", counts[0],
@@ -455,7 +455,7 @@ static int opt_matrix(void *ctx, const struct opt *o, const char *v)
 					       nvmx_qemu_release_default()->name);
 	} else if (!strcmp(n, "per-host")) {
 		a->per_host = true;
-		a->f->keep_members = true;
+		a->f->inv.keep_members = true;
 	} else {
 		a->reasons = !strcmp(n, "reasons");
 	}
@@ -555,7 +555,7 @@ int cmd_matrix(int argc, char **argv)
 	if (!rc) {
 		size_t lim = limit > 0 ? (size_t)limit
 				       : fmt == MX_TEXT ? 40 : fmt == MX_HTML ? 150 : 0;
-		rc = make_rows(&f, &r, per_host || !f.dedup, lim);
+		rc = make_rows(&f, &r, per_host || !f.inv.dedup, lim);
 	}
 	if (rc) {
 		fleet_matrix_free(&mx);
@@ -578,8 +578,8 @@ int cmd_matrix(int argc, char **argv)
 		struct nvmx_baseline b;
 		static struct fleet_pools pools;
 		nvmx_baseline_init(&b);
-		for (unsigned i = 0; i < f.nprof; i++)
-			nvmx_baseline_add(&b, &f.fh[i], f.prof[i].count);
+		for (unsigned i = 0; i < f.inv.nprof; i++)
+			nvmx_baseline_add(&b, &f.fh[i], f.inv.prof[i].count);
 		rc = fleet_pools_run(&f, &po, &pools);
 		if (!rc)
 			report_html(stdout, &f, &mx, &b, &pools, r.prof, (unsigned)r.n);

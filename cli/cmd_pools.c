@@ -33,7 +33,7 @@ static void print_curve(const struct fleet_pools *c, bool json)
 
 static void member_text(const struct fleet *f, unsigned i, const struct nvmx_baseline *b)
 {
-	const struct fleet_profile *p = &f->prof[i];
+	const struct nvmx_inventory_profile *p = &f->inv.prof[i];
 	struct nvmx_fleet_loss l;
 	char desc[256];
 	nvmx_fleet_loss(&f->fh[i].offer, &b->msrs, &l);
@@ -47,7 +47,7 @@ static void member_text(const struct fleet *f, unsigned i, const struct nvmx_bas
 
 static void member_json(const struct fleet *f, unsigned i, const struct nvmx_baseline *b)
 {
-	const struct fleet_profile *p = &f->prof[i];
+	const struct nvmx_inventory_profile *p = &f->inv.prof[i];
 	printf("{\"name\":");
 	cli_json_str(stdout, p->name);
 	printf(",\"cpu\":");
@@ -72,21 +72,21 @@ static void member_json(const struct fleet *f, unsigned i, const struct nvmx_bas
 static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 		       const struct nvmx_qemu_release *r, bool libvirt)
 {
-	unsigned *members = malloc((f->nprof ? f->nprof : 1) * sizeof(*members));
+	unsigned *members = malloc((f->inv.nprof ? f->inv.nprof : 1) * sizeof(*members));
 	int rc = EXIT_OK;
 	if (!members)
 		return EXIT_SYSTEM;
 	printf("%snvmx pools: %llu host%s -> %u pool%s; per pool the %s QEMU VMs start with\n"
 	       "%s(semantics qemu: each host's QEMU builds the VMX MSRs from it; VMs move freely\n"
 	       "%swithin a pool; hosts pooled by what QEMU %s's -cpu max gives L1 on each)%s\n",
-	       libvirt ? "<!-- " : "# ", f->nhosts, f->nhosts == 1 ? "" : "s",
+	       libvirt ? "<!-- " : "# ", f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s",
 	       pools->n, pools->n == 1 ? "" : "s", libvirt ? "libvirt <cpu>" : "-cpu",
 	       libvirt ? "     " : "# ", libvirt ? "     " : "# ", r->name, libvirt ? " -->" : "");
 	for (unsigned q = 0; q < pools->n; q++) {
 		unsigned n = 0;
 		char what[320];
 		static struct nvmx_qemu_fleet_fit fit;
-		for (unsigned i = 0; i < f->nprof; i++)
+		for (unsigned i = 0; i < f->inv.nprof; i++)
 			if (pools->pool_of[i] == q)
 				members[n++] = i;
 		struct nvmx_fleet_model *mod;
@@ -101,17 +101,17 @@ static int report_qemu(struct fleet *f, const struct fleet_pools *pools,
 			rc = EXIT_NO;
 		for (unsigned k = 0; k < n; k++) {
 			char desc[256];
-			fleet_profile_desc(&f->prof[members[k]], desc, sizeof(desc));
-			printf("%s  %s (%s, %llu host%s)%s\n", libvirt ? "<!--" : "#", f->prof[members[k]].name,
-			       desc, f->prof[members[k]].count, f->prof[members[k]].count == 1 ? "" : "s",
+			fleet_profile_desc(&f->inv.prof[members[k]], desc, sizeof(desc));
+			printf("%s  %s (%s, %llu host%s)%s\n", libvirt ? "<!--" : "#", f->inv.prof[members[k]].name,
+			       desc, f->inv.prof[members[k]].count, f->inv.prof[members[k]].count == 1 ? "" : "s",
 			       libvirt ? " -->" : "");
 		}
 	}
 	/* Profiles where no VM with VMX starts under QEMU (-cpu max): in no pool, said so. */
-	for (unsigned i = 0; i < f->nprof; i++)
+	for (unsigned i = 0; i < f->inv.nprof; i++)
 		if (pools->pool_of[i] == UINT32_MAX)
 			printf("%s not pooled: %s: no VM with VMX starts there under QEMU %s%s\n",
-			       libvirt ? "<!--" : "#", f->prof[i].name, r->name, libvirt ? " -->" : "");
+			       libvirt ? "<!--" : "#", f->inv.prof[i].name, r->name, libvirt ? " -->" : "");
 	free(members);
 	return rc;
 }
@@ -204,7 +204,7 @@ int cmd_pools(int argc, char **argv)
 	}
 	if (json) {
 		printf("{\"hosts\":%llu,\"profiles\":%u,\"offers\":%u,\"target\":%u,\"max_loss\":",
-		       f.nhosts, f.nprof, pools.items, po.target);
+		       f.inv.nhosts, f.inv.nprof, pools.items, po.target);
 		if (po.max_loss == UINT_MAX)
 			printf("null");
 		else
@@ -213,15 +213,15 @@ int cmd_pools(int argc, char **argv)
 	} else {
 		printf("nvmx pools: %llu host%s, %u unique profile%s, %u unique offer%s -> %u pool%s; "
 		       "%llu feature bit%s lost (host-weighted)\n",
-		       f.nhosts, f.nhosts == 1 ? "" : "s", f.nprof, f.nprof == 1 ? "" : "s", pools.items,
+		       f.inv.nhosts, f.inv.nhosts == 1 ? "" : "s", f.inv.nprof, f.inv.nprof == 1 ? "" : "s", pools.items,
 		       pools.items == 1 ? "" : "s", pools.n, pools.n == 1 ? "" : "s", pools.lost,
 		       pools.lost == 1 ? "" : "s");
 	}
 	for (unsigned q = 0; q < pools.n; q++) {
 		const struct nvmx_baseline *b = &pools.b[q];
 		/* the pool's profiles, and its processor models by hosts (label, example) */
-		unsigned *mem = malloc((f.nprof ? f.nprof : 1) * sizeof(*mem)), nm = 0;
-		for (unsigned i = 0; mem && i < f.nprof; i++)
+		unsigned *mem = malloc((f.inv.nprof ? f.inv.nprof : 1) * sizeof(*mem)), nm = 0;
+		for (unsigned i = 0; mem && i < f.inv.nprof; i++)
 			if (pools.pool_of[i] == q)
 				mem[nm++] = i;
 		struct nvmx_fleet_model *mod = NULL;
@@ -254,7 +254,7 @@ int cmd_pools(int argc, char **argv)
 		free(mod);
 		free(mem);
 		bool first = true;
-		for (unsigned i = 0; i < f.nprof; i++) {
+		for (unsigned i = 0; i < f.inv.nprof; i++) {
 			if (pools.pool_of[i] != q)
 				continue;
 			if (json) {
@@ -271,7 +271,7 @@ int cmd_pools(int argc, char **argv)
 	if (json)
 		printf("],\"unpooled\":[");
 	bool first = true;
-	for (unsigned i = 0; i < f.nprof; i++) {
+	for (unsigned i = 0; i < f.inv.nprof; i++) {
 		if (pools.pool_of[i] != UINT32_MAX)
 			continue;
 		if (json) {
@@ -279,11 +279,11 @@ int cmd_pools(int argc, char **argv)
 			member_json(&f, i, NULL);
 		} else {
 			char desc[256];
-			fleet_profile_desc(&f.prof[i], desc, sizeof(desc));
+			fleet_profile_desc(&f.inv.prof[i], desc, sizeof(desc));
 			if (first)
 				printf("\nin no pool (they run no VMX guests):\n");
-			printf("    %s (%s, %llu host%s)\n", f.prof[i].name, desc, f.prof[i].count,
-			       f.prof[i].count == 1 ? "" : "s");
+			printf("    %s (%s, %llu host%s)\n", f.inv.prof[i].name, desc, f.inv.prof[i].count,
+			       f.inv.prof[i].count == 1 ? "" : "s");
 		}
 		first = false;
 	}

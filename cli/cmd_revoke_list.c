@@ -87,7 +87,7 @@ int cmd_revoke_list(int argc, char **argv)
 		return rc;
 	}
 	/* HOST operands with the run's options, then the inventory's profiles with their own. */
-	unsigned total = 0, nunits = nhosts + (ra.inventory ? fl.nprof : 0);
+	unsigned total = 0, nunits = nhosts + (ra.inventory ? fl.inv.nprof : 0);
 	unsigned long long weight_total = 0;
 	for (unsigned h = 0; h < nunits; h++) {
 		struct nvmx_host host;
@@ -99,7 +99,7 @@ int cmd_revoke_list(int argc, char **argv)
 			host.hyperv_evmcs = host.hyperv_evmcs || o.hyperv_evmcs;
 			name = hosts[h].name;
 		} else {
-			const struct fleet_profile *fp = &fl.prof[h - nhosts];
+			const struct nvmx_inventory_profile *fp = &fl.inv.prof[h - nhosts];
 			host = fp->host;	/* environment applied */
 			name = fp->name;
 			w = fp->count;

@@ -474,29 +474,29 @@ static int load_inventory(const char *path, const struct kvm_opts *o, struct uni
 {
 	static struct fleet f;
 	int rc = fleet_load_inventory(&f, "upgrade", path, o->hyperv_evmcs);
-	struct unit *u = rc ? NULL : realloc(*units, ((size_t)*n + f.nprof + 1) * sizeof(**units));
+	struct unit *u = rc ? NULL : realloc(*units, ((size_t)*n + f.inv.nprof + 1) * sizeof(**units));
 	if (!rc && !u)
 		rc = cli_usage_error("upgrade", "out of memory");
 	if (rc) {
 		fleet_free(&f);
 		return rc;
 	}
-	for (unsigned p = 0; p < f.nprof; p++) {
+	for (unsigned p = 0; p < f.inv.nprof; p++) {
 		struct unit *un = &u[(*n)++];
 		memset(un, 0, sizeof(*un));
-		un->hf.host = f.prof[p].host;
-		un->hf.has_flags = f.prof[p].host.features != 0;
-		snprintf(un->hf.name, sizeof(un->hf.name), "%s", f.prof[p].name);
-		snprintf(un->hf.path, sizeof(un->hf.path), "%s", f.prof[p].name);
+		un->hf.host = f.inv.prof[p].host;
+		un->hf.has_flags = f.inv.prof[p].host.features != 0;
+		snprintf(un->hf.name, sizeof(un->hf.name), "%s", f.inv.prof[p].name);
+		snprintf(un->hf.path, sizeof(un->hf.path), "%s", f.inv.prof[p].name);
 		/* The line's parameters, then the run's --param on top. */
-		un->params = f.prof[p].params;
+		un->params = f.inv.prof[p].params;
 		for (int q = 0; q < NVMX_P_COUNT; q++)
 			if (o->params.given & (1u << q)) {
 				un->params.val[q] = o->params.val[q];
 				un->params.given |= 1u << q;
 			}
-		un->now = f.prof[p].kernel;
-		un->weight = f.prof[p].count;
+		un->now = f.inv.prof[p].kernel;
+		un->weight = f.inv.prof[p].count;
 	}
 	*units = u;
 	fleet_free(&f);

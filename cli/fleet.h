@@ -12,56 +12,23 @@
 #include "cli.h"
 #include "opts.h"
 #include "nvmx/fleet.h"
-
-struct fleet_profile {
-	uint64_t hash;
-	unsigned long long count;	/* hosts with this profile */
-	struct nvmx_host host;		/* environment applied */
-	const struct nvmx_kernel *kernel;
-	struct nvmx_params params;	/* defaults plus what was given */
-	char name[128];			/* the first host's name */
-	char cpu[128];			/* the dump's name (the processor) */
-	unsigned src;			/* source class: same offer */
-	unsigned dst[3];		/* destination class per policy */
-};
-
-/* Per-host records, kept only on request (--per-host, --no-dedup). */
-struct fleet_member {
-	unsigned profile;
-	unsigned name;			/* offset into fleet.names */
-};
-
-struct fleet_dump;
+#include "nvmx/inventory.h"
 
 struct fleet {
 	const char *cmd;
-	/* options */
-	const struct nvmx_kernel *kernel;	/* --kvm: default release */
-	const char *param_args[64];
+	/*
+	 * The hosts as unique profiles (io: nvmx_inventory_read/_add_path);
+	 * the options set inv.kernel (--kvm), inv.hyperv_evmcs, inv.dedup
+	 * (--no-dedup), inv.keep_members.
+	 */
+	struct nvmx_inventory inv;
+	const char *param_args[64];	/* --param NAME=VALUE, every host */
 	unsigned nparam;
-	bool hyperv_evmcs;
-	bool dedup;			/* default true; --no-dedup: one profile per host */
-	bool keep_members;
 	bool progress;			/* stderr is a terminal and not --no-progress */
 	bool skip_unusable;
 	struct nvmx_vm vm;		/* the VM's properties, on every member (default: none) */
 	struct fleet_operand { const char *arg; bool inventory; } *operands;
 	unsigned noperands, capoperands;	/* HOST[@RELEASE], DIR[@RELEASE], inventories */
-
-	/* profiles */
-	struct fleet_profile *prof;
-	unsigned nprof, capprof;
-	unsigned *table;		/* open addressing: profile index + 1 */
-	size_t tcap;
-	unsigned long long nhosts;
-	struct fleet_member *members;
-	size_t nmembers, capmembers;
-	char *names;
-	size_t names_len, names_cap;
-
-	/* dumps read so far, by path */
-	struct fleet_dump *dumps;
-	size_t ndumps, capdumps;
 
 	/* per profile, after fleet_compute */
 	struct nvmx_fleet_host *fh;
@@ -71,6 +38,7 @@ struct fleet {
 	/* classes (fleet_compute) */
 	struct nvmx_fleet_class *src, *dst[3];	/* nvmx_fleet_classify */
 	unsigned nsrc, ndst[3];
+	unsigned *src_of, *dst_of[3];		/* per profile: its source / destination class */
 	bool revoke;			/* revoke lists computed */
 
 	/* progress */
@@ -100,7 +68,7 @@ int fleet_operand(struct fleet *f, const char *arg);
 int fleet_load(struct fleet *f);
 /*
  * One inventory alone (upgrade, revoke-list --inventory): its unique
- * profiles in f->prof with their host counts; fleet_free(f) afterwards.
+ * profiles in f->inv.prof with their host counts; fleet_free(f) afterwards.
  */
 int fleet_load_inventory(struct fleet *f, const char *cmd, const char *path, bool hyperv_evmcs);
 /*
@@ -115,7 +83,7 @@ extern const enum nvmx_policy fleet_policies[3];
 const char *fleet_policy_name(unsigned i);
 
 /* "Intel Xeon Platinum 8180 @6.1 ept=0 hyperv-evmcs" */
-void fleet_profile_desc(const struct fleet_profile *p, char *buf, size_t n);
+void fleet_profile_desc(const struct nvmx_inventory_profile *p, char *buf, size_t n);
 /*
  * The processor models of profiles profs[0..n) with their host counts, most
  * hosts first, ties by name (nvmx_fleet_models_sort); *out is malloc'd (free
@@ -128,8 +96,7 @@ unsigned fleet_all_models(const struct fleet *f, struct nvmx_fleet_model **out);
 /* "label":"...","example":"A","models":[{"cpu":"A","hosts":N},...] (no braces). */
 void fleet_group_json(FILE *out, const struct nvmx_fleet_model *m, unsigned nm);
 /* "ept=0 pml=0" (empty when none given) */
-void fleet_profile_params(const struct fleet_profile *p, char *buf, size_t n);
-const char *fleet_member_name(const struct fleet *f, size_t i);
+void fleet_profile_params(const struct nvmx_inventory_profile *p, char *buf, size_t n);
 
 /* Progress on stderr (only when f->progress and the run is long). */
 void fleet_progress(struct fleet *f, const char *what, unsigned long long done,
@@ -150,7 +117,7 @@ unsigned fleet_qemu_off(const struct nvmx_fleet_loss *l, char *buf, size_t n, un
 /* One rejected write in JSON (msr, rule, reason text, offending bits by name). */
 void fleet_write_json(FILE *out, const struct nvmx_write *w);
 /* {"ept":0} -- the parameters given (defaults left out) */
-void fleet_params_json(FILE *out, const struct fleet_profile *p);
+void fleet_params_json(FILE *out, const struct nvmx_inventory_profile *p);
 /* The baseline as a .msrs dump that nvmx reads back. */
 void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
 		      unsigned long long hosts, unsigned profiles);
@@ -176,7 +143,7 @@ static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *m
 			     unsigned a, unsigned b)
 {
 	unsigned pol = mx->pol[k];
-	return mx->m[k][(size_t)f->prof[a].src * f->ndst[pol] + f->prof[b].dst[pol]];
+	return mx->m[k][(size_t)f->src_of[a] * f->ndst[pol] + f->dst_of[pol][b]];
 }
 /* The migration of profile a's offer into profile b (for the reasons). */
 void fleet_cell_run(const struct fleet *f, const struct fleet_matrix *mx, unsigned k, unsigned a,

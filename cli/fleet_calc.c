@@ -109,7 +109,7 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 	unsigned *root_idx = calloc(n + 1, sizeof(*root_idx));
 	struct root_order *order = calloc(n + 1, sizeof(*order));
 	p->steps = calloc(n + 1, sizeof(*p->steps));
-	p->pool_of = calloc((size_t)f->nprof + 1, sizeof(*p->pool_of));
+	p->pool_of = calloc((size_t)f->inv.nprof + 1, sizeof(*p->pool_of));
 	if (!items || !slots || !item_pool || !root_idx || !order || !p->steps || !p->pool_of)
 		return cli_usage_error(f->cmd, "out of memory");
 	p->items = n;
@@ -132,7 +132,7 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 		p->lost += slots[order[r].root].lost;
 	}
 	p->n = nr;
-	for (unsigned i = 0; i < f->nprof; i++) {
+	for (unsigned i = 0; i < f->inv.nprof; i++) {
 		unsigned it = item_pool[item_of[i]];
 		p->pool_of[i] = it < n ? root_idx[it] : UINT32_MAX;
 		if (p->pool_of[i] == UINT32_MAX)
@@ -145,7 +145,7 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 		if (!m.migratable) {
 			char why[CLI_REASON_MAX];
 			fprintf(stderr, "nvmx %s: BUG: %s rejects the baseline of pool %u:\n", f->cmd,
-				f->prof[i].name, p->pool_of[i] + 1);
+				f->inv.prof[i].name, p->pool_of[i] + 1);
 			for (unsigned w = 0; w < m.nwrites; w++)
 				if (m.writes[w].r.rc) {
 					nvmx_result_describe(&m.writes[w].r, why, sizeof(why));
@@ -167,7 +167,7 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 	unsigned n = f->nsrc;
 	memset(p, 0, sizeof(*p));
 	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
-	unsigned *item_of = calloc((size_t)f->nprof + 1, sizeof(*item_of));
+	unsigned *item_of = calloc((size_t)f->inv.nprof + 1, sizeof(*item_of));
 	if (!items || !item_of) {
 		free(items);
 		free(item_of);
@@ -177,8 +177,8 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 		const struct nvmx_fleet_host *fh = &f->fh[f->src[c].rep];
 		items[c] = (struct nvmx_pool_item){ &fh->offer, fh->usable, f->src[c].hosts };
 	}
-	for (unsigned i = 0; i < f->nprof; i++)
-		item_of[i] = f->prof[i].src;
+	for (unsigned i = 0; i < f->inv.nprof; i++)
+		item_of[i] = f->src_of[i];
 	int rc = pools_core(f, o, p, items, n, item_of, false);
 	free(item_of);
 	return rc;
@@ -193,7 +193,7 @@ int fleet_pools_run(struct fleet *f, const struct nvmx_pools_opts *o, struct fle
 int fleet_pools_run_qemu(struct fleet *f, const struct nvmx_pools_opts *o,
 			 const struct nvmx_qemu_release *r, struct fleet_pools *p)
 {
-	unsigned n = f->nprof;
+	unsigned n = f->inv.nprof;
 	memset(p, 0, sizeof(*p));
 	struct nvmx_pool_item *items = calloc(n + 1, sizeof(*items));
 	unsigned *item_of = calloc(n + 1, sizeof(*item_of));
@@ -207,10 +207,10 @@ int fleet_pools_run_qemu(struct fleet *f, const struct nvmx_pools_opts *o,
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct nvmx_kvm *kvm = &f->fh[i].s.kvm;
-		nvmx_qemu_host_from_kvm(&qh[i], kvm, &f->prof[i].host);
+		nvmx_qemu_host_from_kvm(&qh[i], kvm, &f->inv.prof[i].host);
 		struct nvmx_qemu_env env = { kvm, &qh[i], r, false, 0 };
 		bool ok = f->fh[i].usable && nvmx_qemu_offer(&offer[i], &env);
-		items[i] = (struct nvmx_pool_item){ &offer[i], ok, f->prof[i].count };
+		items[i] = (struct nvmx_pool_item){ &offer[i], ok, f->inv.prof[i].count };
 		item_of[i] = i;
 	}
 	rc = pools_core(f, o, p, items, n, item_of, true);

@@ -16,20 +16,20 @@ unsigned fleet_group_models(const struct fleet *f, const unsigned *profs, unsign
 	if (!m)
 		return 0;
 	for (unsigned k = 0; k < n; k++)
-		nvmx_fleet_models_add(m, &nm, f->prof[profs[k]].cpu, f->prof[profs[k]].count);
+		nvmx_fleet_models_add(m, &nm, f->inv.prof[profs[k]].cpu, f->inv.prof[profs[k]].count);
 	nvmx_fleet_models_sort(m, nm);
 	return nm;
 }
 
 unsigned fleet_all_models(const struct fleet *f, struct nvmx_fleet_model **out)
 {
-	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	unsigned *all = malloc((f->inv.nprof ? f->inv.nprof : 1) * sizeof(*all));
 	*out = NULL;
 	if (!all)
 		return 0;
-	for (unsigned i = 0; i < f->nprof; i++)
+	for (unsigned i = 0; i < f->inv.nprof; i++)
 		all[i] = i;
-	unsigned nm = fleet_group_models(f, all, f->nprof, out);
+	unsigned nm = fleet_group_models(f, all, f->inv.nprof, out);
 	free(all);
 	return nm;
 }

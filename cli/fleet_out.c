@@ -177,7 +177,7 @@ void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
 				(unsigned long long)m->val[i]);
 }
 
-void fleet_params_json(FILE *out, const struct fleet_profile *p)
+void fleet_params_json(FILE *out, const struct nvmx_inventory_profile *p)
 {
 	bool first = true;
 	fputc('{', out);

@@ -25,13 +25,13 @@ bool fleet_qemu_fit(struct fleet *f, const unsigned *profs, unsigned n,
 	}
 	for (unsigned k = 0; k < n; k++) {
 		unsigned i = profs[k];
-		nvmx_qemu_host_from_kvm(&qh[k], &f->fh[i].s.kvm, &f->prof[i].host);
+		nvmx_qemu_host_from_kvm(&qh[k], &f->fh[i].s.kvm, &f->inv.prof[i].host);
 		env[k] = (struct nvmx_qemu_env){ &f->fh[i].s.kvm, &qh[k], r, false, 0 };
 	}
 	/* Models of the fleet's CPUID vendor when every host has the same one. */
-	const char *vendor = n ? f->prof[profs[0]].host.vendor : NULL;
+	const char *vendor = n ? f->inv.prof[profs[0]].host.vendor : NULL;
 	for (unsigned k = 1; vendor && k < n; k++)
-		if (strcmp(vendor, f->prof[profs[k]].host.vendor))
+		if (strcmp(vendor, f->inv.prof[profs[k]].host.vendor))
 			vendor = NULL;
 	if (vendor && !*vendor)
 		vendor = NULL;
@@ -47,7 +47,7 @@ void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsign
 	static struct nvmx_qemu_fleet_fit fit;
 	unsigned long long hosts = 0;
 	for (unsigned k = 0; k < n; k++)
-		hosts += f->prof[profs[k]].count;
+		hosts += f->inv.prof[profs[k]].count;
 	fleet_qemu_fit(f, profs, n, r, libvirt, &fit);
 	const char *open = libvirt ? "<!-- " : "# ", *close = libvirt ? " -->" : "";
 	fprintf(out, "%s%s: %llu host%s, %u unique profile%s, QEMU %s%s\n", open, what, hosts,
@@ -57,10 +57,10 @@ void fleet_qemu_advice(FILE *out, struct fleet *f, const unsigned *profs, unsign
 			libvirt ? " libvirt can name" : "", fit.tried, fit.replays);
 		if (fit.stuck_msr >= 0)
 			fprintf(out, "no -cpu flag removes what differs in %s on %s", nvmx_msr_desc(
-				(enum nvmx_msr_id)fit.stuck_msr)->sdm, f->prof[profs[fit.stuck_env]].name);
+				(enum nvmx_msr_id)fit.stuck_msr)->sdm, f->inv.prof[profs[fit.stuck_env]].name);
 		else if (n)
 			fprintf(out, "%s runs no VMX guest with any of them",
-				f->prof[profs[fit.stuck_env]].name);
+				f->inv.prof[profs[fit.stuck_env]].name);
 		fprintf(out, "%s\n", close);
 	} else {
 		fprintf(out, "%sverified: replayed QEMU %s on each of the %u unique profile%s (%u replays): "
@@ -113,11 +113,11 @@ void fleet_qemu_json(FILE *out, struct fleet *f, const unsigned *profs, unsigned
 
 void fleet_qemu_model(FILE *out, struct fleet *f, const struct nvmx_qemu_release *r, bool libvirt)
 {
-	unsigned *all = malloc((f->nprof ? f->nprof : 1) * sizeof(*all));
+	unsigned *all = malloc((f->inv.nprof ? f->inv.nprof : 1) * sizeof(*all));
 	if (!all)
 		return;
-	for (unsigned i = 0; i < f->nprof; i++)
+	for (unsigned i = 0; i < f->inv.nprof; i++)
 		all[i] = i;
-	fleet_qemu_advice(out, f, all, f->nprof, r, libvirt, "the whole fleet");
+	fleet_qemu_advice(out, f, all, f->inv.nprof, r, libvirt, "the whole fleet");
 	free(all);
 }

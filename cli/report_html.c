@@ -173,12 +173,12 @@ static void msrs_json(FILE *out, const struct nvmx_msrs *m)
 static void member_json(FILE *out, const struct fleet *f, unsigned i, const struct nvmx_msrs *b)
 {
 	char desc[256];
-	fleet_profile_desc(&f->prof[i], desc, sizeof(desc));
+	fleet_profile_desc(&f->inv.prof[i], desc, sizeof(desc));
 	fputc('[', out);
-	js_str(out, f->prof[i].name);
+	js_str(out, f->inv.prof[i].name);
 	fputc(',', out);
 	js_str(out, desc);
-	fprintf(out, ",%llu,", f->prof[i].count);
+	fprintf(out, ",%llu,", f->inv.prof[i].count);
 	loss_json(out, &f->fh[i].offer, b);
 	fputc(']', out);
 }
@@ -291,8 +291,8 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>nvmx fleet report</title>\n<style>%s</style></head>\n<body>\n", css);
 	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
-		f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof, f->nprof == 1 ? "" : "s");
-	if (nrows < f->nprof)
+		f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof, f->inv.nprof == 1 ? "" : "s");
+	if (nrows < f->inv.nprof)
 		fprintf(out, "; the %u most common profiles are shown", nrows);
 	fprintf(out, ". Host pairs that migrate:");
 	for (unsigned k = 0; k < mx->npol; k++)
@@ -320,7 +320,7 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		fprintf(out, "%s\"%s\"", k ? "," : "", fleet_policy_name(mx->pol[k]));
 	fprintf(out, "],\"rows\":[");
 	for (unsigned i = 0; i < nrows; i++) {
-		const struct fleet_profile *p = &f->prof[rows[i]];
+		const struct nvmx_inventory_profile *p = &f->inv.prof[rows[i]];
 		char desc[256];
 		fleet_profile_desc(p, desc, sizeof(desc));
 		fprintf(out, "%s{\"name\":", i ? "," : "");
@@ -399,7 +399,7 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		msrs_json(out, &pools->b[q].msrs);
 		fprintf(out, ",\"members\":[");
 		bool fm = true;
-		for (unsigned i = 0; i < f->nprof; i++)
+		for (unsigned i = 0; i < f->inv.nprof; i++)
 			if (pools->pool_of[i] == q) {
 				fputs(fm ? "" : ",\n", out);
 				member_json(out, f, i, &pools->b[q].msrs);
@@ -544,8 +544,8 @@ void report_html_qemu(FILE *out, struct fleet *f, const unsigned *rows, unsigned
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<title>nvmx fleet report (QEMU -cpu)</title>\n<style>%s</style></head>\n<body>\n", css);
 	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
-		f->nhosts, f->nhosts == 1 ? "" : "s", f->nprof, f->nprof == 1 ? "" : "s");
-	if (nrows < f->nprof)
+		f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof, f->inv.nprof == 1 ? "" : "s");
+	if (nrows < f->inv.nprof)
 		fprintf(out, "; the %u most common profiles are shown", nrows);
 	fprintf(out, ". Ordered pairs shown: %llu safe (%.1f%%), %llu L1-visible change, %llu fail."
 		"</p></header>\n<main>\n", counts[0],
@@ -569,7 +569,7 @@ void report_html_qemu(FILE *out, struct fleet *f, const unsigned *rows, unsigned
 	fprintf(out, ",\"qemu\":\"%s\",\"pairs\":{\"safe\":%llu,\"l1_visible_change\":%llu,"
 		"\"fails\":%llu},\"rows\":[", rel->name, counts[0], counts[1], counts[2]);
 	for (unsigned i = 0; i < nrows; i++) {
-		const struct fleet_profile *p = &f->prof[rows[i]];
+		const struct nvmx_inventory_profile *p = &f->inv.prof[rows[i]];
 		char desc[256];
 		fleet_profile_desc(p, desc, sizeof(desc));
 		fprintf(out, "%s{\"name\":", i ? "," : "");
