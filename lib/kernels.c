@@ -769,12 +769,16 @@ static const struct nvmx_kernel kernels[] = {
 		.params = (PARAMS_BASE & ~P(PT_MODE)) | P(SGX),
 	},
 	{
-		.name = "ubuntu-22.04", .version = KV(5, 15, 215), .date = 20260610, .verified = NVMX_VERIFIED_NONE,
-		.distro = "Ubuntu 22.04 LTS (GA)", .release = "5.15.0-N", .aliases = "jammy",
+		.name = "ubuntu-22.04", .version = KV(5, 15, 200), .date = 20260619,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 22.04 LTS (GA)", .release = "5.15.0-185", .aliases = "jammy",
 		.base = "5.15.215",
-		.tree = "no Ubuntu 5.15.0-N tree found: modelled as the 5.15.y stable line it tracks",
-		.summary = "Ubuntu 22.04's GA kernel as the 5.15.y stable line (5.15.215): not 5.15.0, "
-			   "whose ENCLS-exiting offer breaks 5.15 -> 6.1 upgrades",
+		.tree = "balabit-deps/balabit-os-9-linux @ fe791404257d (Ubuntu's linux 5.15.0-185.195 "
+			"imported: 5.15.200 + Ubuntu's backports; vmx/ is 5.15.215's but for a CR8-intercept "
+			"fix)",
+		.summary = "Ubuntu 22.04's GA kernel (5.15.0-185): the 5.15.y stable line's nested values "
+			   "and checks (as 5.15.215), not 5.15.0's, whose ENCLS-exiting offer breaks "
+			   "5.15 -> 6.1 upgrades",
 		R_5_15,
 		.proc2_mask = UINT32_C(0x06111b5c),
 		.umip_cr4_fixed1 = true,

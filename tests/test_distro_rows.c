@@ -197,8 +197,9 @@ static const struct {
 	  "f80ae0ef089a 7a601e2cf615 aa0d42cacf09", 20260731 },
 	{ "debian-12", "6.1.192", "Debian 12 (bookworm)", "6.1", "31de69f4eea7 aa0d42cacf09", 20261126 },
 	{ "debian-13", "6.12.118", "Debian 13 (trixie)", "6.12", "85434c3c73fc 088b8eeb25ec", 20261120 },
-	/* Ubuntu: 22.04 tracks 5.15.y, its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
-	{ "ubuntu-22.04", "5.15.215", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260610 },
+	/* Ubuntu: 22.04's 5.15.0-185 is 5.15.200 with 5.15.215's vmx/ (balabit-os-9-linux's import),
+	 * its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
+	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
 	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
 	{ "ubuntu-22.04-hwe", "6.8.0", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "", 20240912 },
 	{ "ubuntu-24.04-hwe", "6.17.0", "Ubuntu 24.04 LTS (HWE)", "6.17", "", 20260212 },
