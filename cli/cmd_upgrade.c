@@ -12,12 +12,14 @@
 #include "opts.h"
 #include "vcpu_opts.h"
 #include "print.h"
+#include "partial.h"
 
 #define MAX_HOSTS 4096
 
 /* Counts are of hosts: an inventory's profile counts as many hosts as it stands for. */
 struct pair_stats {
 	unsigned long long hosts, broken, fixed_by_revoke, not_loading;
+	unsigned long long not_proven;	/* partial hosts that break on some completion */
 	/* per MSR and bit: how many hosts break on it, and one example */
 	unsigned long long bit_hosts[NVMX_MSR_COUNT][64];
 	const char *bit_example[NVMX_MSR_COUNT][64];
@@ -40,6 +42,8 @@ struct unit {
 
 struct host_verdict {
 	bool old_ok, new_ok, migratable, revoke_ok;
+	bool not_proven;		/* a partial host: some completion breaks */
+	struct nvmx_partial_result pr;	/* ... and the bits that decide */
 	struct nvmx_migration m;
 };
 
@@ -68,6 +72,35 @@ static void scenario_for(struct nvmx_scenario *s, const struct unit *un,
 				  .pmu_version = g->pmu, .quirks_disabled = g->quirks };
 }
 
+/* One completion of a partial host: does the VM still restore after the upgrade? */
+struct completion_ctx {
+	const struct unit *un;
+	const struct nvmx_kernel *from, *to;
+	const struct vm_pair *g;
+};
+
+static bool upgrade_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	const struct completion_ctx *c = ctx;
+	static struct unit un;
+	static struct nvmx_scenario s1, s2;
+	static struct nvmx_vcpu v;
+	static struct nvmx_migration m;
+	struct nvmx_msrs saved;
+	(void)dst;	/* one machine: the same completion */
+	un = *c->un;
+	un.hf.host = *src;
+	scenario_for(&s1, &un, c->from, &c->g->from, un.from_features);
+	if (!nvmx_scenario_usable(&s1))
+		return true;	/* no VM with VMX to carry over */
+	scenario_for(&s2, &un, c->to, &c->g->to, un.features);
+	if (!nvmx_scenario_usable(&s2))
+		return false;
+	nvmx_scenario_save(&s1, &saved);
+	nvmx_check(&m, &v, &s2, &saved, NULL, 0);
+	return m.migratable;
+}
+
 static void verdict(const struct unit *un, const struct nvmx_kernel *from,
 		    const struct nvmx_kernel *to, const struct vm_pair *g, struct host_verdict *hv)
 {
@@ -86,7 +119,17 @@ static void verdict(const struct unit *un, const struct nvmx_kernel *from,
 	nvmx_scenario_save(&src, &saved);
 	nvmx_check(&hv->m, &v, &dst, &saved, NULL, 0);
 	hv->migratable = hv->m.migratable;
-	if (hv->migratable)
+	/* A partial host: "ok" only if no completion of its unknown bits breaks. */
+	if (hv->migratable && partial_has_unknown(&un->hf)) {
+		struct nvmx_unknown u;
+		struct completion_ctx c = { un, from, to, g };
+		partial_unknowns(&un->hf, &u);
+		nvmx_partial_search(&hv->pr, &un->hf.host, &u, &un->hf.host, &u, true,
+				    upgrade_completion, &c);
+		hv->not_proven = hv->pr.answer != NVMX_PARTIAL_HOLDS;
+		hv->migratable = !hv->not_proven;
+	}
+	if (hv->migratable || hv->not_proven)
 		return;
 	nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &dst, &saved, &hv->m, NULL, 0);
 	hv->revoke_ok = fx.policy != NVMX_POLICY_STRICT;
@@ -102,6 +145,10 @@ static void account(struct pair_stats *s, const struct host_verdict *hv, const c
 	}
 	if (hv->migratable)
 		return;
+	if (hv->not_proven) {
+		s->not_proven += wt;
+		return;
+	}
 	s->broken += wt;
 	s->fixed_by_revoke += hv->revoke_ok ? wt : 0;
 	for (unsigned i = 0; i < hv->m.nwrites; i++) {
@@ -136,10 +183,15 @@ static void bit_label(FILE *f, enum nvmx_msr_id id, unsigned b)
 static void print_stats(const struct pair_stats *s, const char *from, const char *to, bool md)
 {
 	if (md) {
-		printf("| %s → %s | %llu/%llu | %llu | ", from, to, s->broken, s->hosts - s->not_loading,
-		       s->fixed_by_revoke);
+		printf("| %s → %s | %llu/%llu", from, to, s->broken, s->hosts - s->not_loading);
+		if (s->not_proven)
+			printf(" (%llu not proven)", s->not_proven);
+		printf(" | %llu | ", s->fixed_by_revoke);
 	} else {
 		printf("%s -> %s: %llu of %llu hosts break", from, to, s->broken, s->hosts - s->not_loading);
+		if (s->not_proven)
+			printf(", %llu not proven (partial hosts that break for some value of their unknown "
+			       "bits)", s->not_proven);
 		if (s->not_loading)
 			printf(" (%llu where a release does not load or nested is off)", s->not_loading);
 		if (s->broken)
@@ -307,10 +359,10 @@ static int parse_releases(const char *list, const struct nvmx_kernel **sel, unsi
 
 static void stats_json(const struct pair_stats *s, const char *from, const char *to, bool first)
 {
-	printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":%llu,\"broken\":%llu,"
+	printf("%s{\"from\":\"%s\",\"to\":\"%s\",\"hosts\":%llu,\"broken\":%llu,\"not_proven\":%llu,"
 	       "\"not_loading\":%llu,\"revoke_fixes\":%llu,\"revoke_hypothetical\":true,\"bits\":[",
-	       first ? "" : ",", from, to, s->hosts - s->not_loading, s->broken, s->not_loading,
-	       s->fixed_by_revoke);
+	       first ? "" : ",", from, to, s->hosts - s->not_loading, s->broken, s->not_proven,
+	       s->not_loading, s->fixed_by_revoke);
 	bool f1 = true;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)
 		for (unsigned b = 0; b < 64; b++) {
@@ -365,17 +417,22 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 			const char *name = units[h].hf.name;
 			verdict(&units[h], from, to, g, &hv);
 			account(&stats, &hv, name, units[h].weight);
-			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;
+			any_broken |= hv.old_ok && hv.new_ok && !hv.migratable;	/* not proven too */
 			char why[CLI_REASON_MAX];
 			if (json) {
 				printf("%s{\"host\":", h ? "," : "");
 				cli_json_str(stdout, name);
 				printf(",\"from\":\"%s\",\"count\":%llu", nvmx_kernel_name(from),
 				       units[h].weight);
-				printf(",\"loads\":%s,\"migratable\":%s,\"revoke_fixes\":%s,"
-				       "\"revoke_hypothetical\":%s,\"rejected\":[",
+				printf(",\"loads\":%s,\"migratable\":%s,\"not_proven\":%s,\"deciding\":",
 				       hv.old_ok && hv.new_ok ? "true" : "false",
 				       hv.old_ok && hv.new_ok && hv.migratable ? "true" : "false",
+				       hv.not_proven ? "true" : "false");
+				if (hv.not_proven)
+					partial_decide_json(stdout, &hv.pr, false);
+				else
+					printf("null");
+				printf(",\"revoke_fixes\":%s,\"revoke_hypothetical\":%s,\"rejected\":[",
 				       hv.revoke_ok ? "true" : "false", hv.revoke_ok ? "true" : "false");
 				bool first = true;
 				for (unsigned i = 0; i < hv.m.nwrites; i++)
@@ -399,6 +456,13 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 			}
 			if (hv.migratable) {
 				printf("ok\n");
+				continue;
+			}
+			if (hv.not_proven) {
+				char dec[1024];
+				partial_decide_text(&hv.pr, false, dec, sizeof(dec));
+				printf("NOT PROVEN (a partial host: ok as given, but it breaks when these differ: "
+				       "%s)\n", dec);
 				continue;
 			}
 			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it: hypothetical)" : "");
@@ -449,7 +513,7 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 				verdict(&units[h], sel[a], sel[b], g, &hv);
 				account(&stats, &hv, units[h].hf.name, units[h].weight);
 			}
-			any_broken |= stats.broken > 0;
+			any_broken |= stats.broken > 0 || stats.not_proven > 0;
 			if (json)
 				stats_json(&stats, nvmx_kernel_name(sel[a]), nvmx_kernel_name(sel[b]), first);
 			else
