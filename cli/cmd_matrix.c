@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fleet.h"
+#include "partial.h"
 #include "nvmx/qemu_migrate.h"
 #include "print.h"
 #include "vcpu_opts.h"
@@ -114,16 +115,31 @@ static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, unsi
 			return '-';
 		if (c == NVMX_CELL_YES)
 			return mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
+		if (c == FLEET_CELL_NOT_PROVEN)
+			return '?';
 	}
 	return '.';
+}
+
+/* The legend of '?', when a cell has it. */
+static void legend_not_proven(const struct fleet_matrix *mx)
+{
+	if (mx->nnpl)
+		printf("? not proven: a partial host (cpuinfo, vmxcap, libvirt) migrates as given, but\n"
+		       "  not for every value of the bits its input does not give\n");
 }
 
 static void print_summary(const struct fleet *f, const struct fleet_matrix *mx, const char *indent)
 {
 	printf("%shost pairs that migrate (ordered, each host with itself counted):\n", indent);
 	for (unsigned k = 0; k < mx->npol; k++)
-		printf("%s  %-13s %llu of %llu (%.1f%%)\n", indent, fleet_policy_name(mx->pol[k]),
+	{
+		printf("%s  %-13s %llu of %llu (%.1f%%)", indent, fleet_policy_name(mx->pol[k]),
 		       mx->ok[k], mx->pairs, mx->pairs ? 100.0 * (double)mx->ok[k] / (double)mx->pairs : 0.0);
+		if (mx->not_proven[k])
+			printf(", %llu more not proven (partial hosts)", mx->not_proven[k]);
+		putchar('\n');
+	}
 	if (f->unusable)
 		printf("%s  (%llu host%s run no VMX guests: no VM starts there to move)\n", indent,
 		       f->unusable_hosts, f->unusable_hosts == 1 ? "" : "s");
@@ -148,6 +164,7 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 	else
 		printf("Y migrates (strict), k only with revoke-keep, c only with revoke-clear, . under no\n"
 		       "policy, - the source runs no VMX guests\n");
+	legend_not_proven(mx);
 	if (mx->npol > 1 || fleet_policies[mx->pol[0]] != NVMX_POLICY_STRICT)
 		printf("hypothetical (revoke policies): %s\n",
 		       CLI_REVOKE_HYPOTHETICAL);
@@ -178,6 +195,23 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 		putchar('\n');
 	}
 	putchar('\n');
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->n; j++)
+			for (unsigned k = 0; k < mx->npol; k++) {
+				const struct nvmx_partial_result *pr =
+					fleet_cell_partial(mx, k, r->prof[i], r->prof[j]);
+				if (!pr)
+					continue;
+				char dec[1024];
+				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]], *pb = &f->inv.prof[r->prof[j]];
+				partial_decide_text(pr, pa->machine != pb->machine && pa->machine && pb->machine,
+						    dec, sizeof(dec));
+				printf("not proven %zu -> %zu%s%s: fails when these differ from the input: %s\n",
+				       i + 1, j + 1, mx->npol > 1 ? " " : "",
+				       mx->npol > 1 ? fleet_policy_name(mx->pol[k]) : "", dec);
+			}
+	if (mx->nnpl)
+		putchar('\n');
 	print_summary(f, mx, "");
 }
 
@@ -233,9 +267,15 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 				csv_side(f, r, i);
 				csv_side(f, r, j);
 				printf("%s,%s,", fleet_policy_name(mx->pol[k]),
-				       c == NVMX_CELL_YES ? "true" : c == NVMX_CELL_NO ? "false" : "n/a");
+				       c == NVMX_CELL_YES ? "true" : c == NVMX_CELL_NO ? "false" :
+				       c == FLEET_CELL_NOT_PROVEN ? "not proven" : "n/a");
 				if (c == NVMX_CELL_NO)
 					first_rejection(f, mx, k, a, b, why, sizeof(why));
+				else if (c == FLEET_CELL_NOT_PROVEN)
+					partial_decide_text(fleet_cell_partial(mx, k, a, b),
+							    f->inv.prof[a].machine != f->inv.prof[b].machine &&
+							    f->inv.prof[a].machine && f->inv.prof[b].machine,
+							    why, sizeof(why));
 				else if (c == NVMX_CELL_NA)
 					snprintf(why, sizeof(why), "the source runs no VMX guests");
 				csv_field(why);
@@ -262,6 +302,9 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 	printf("],\"pairs\":%llu,\"migratable_pairs\":{", mx->pairs);
 	for (unsigned k = 0; k < mx->npol; k++)
 		printf("%s\"%s\":%llu", k ? "," : "", fleet_policy_name(mx->pol[k]), mx->ok[k]);
+	printf("},\"not_proven_pairs\":{");
+	for (unsigned k = 0; k < mx->npol; k++)
+		printf("%s\"%s\":%llu", k ? "," : "", fleet_policy_name(mx->pol[k]), mx->not_proven[k]);
 	printf("},\"groups\":[");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct nvmx_inventory_profile *p = &f->inv.prof[r->prof[i]];
@@ -271,9 +314,9 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 		cli_json_str(stdout, p->cpu);
 		printf(",\"kvm\":\"%s\",\"params\":", nvmx_kernel_name(p->kernel));
 		fleet_params_json(stdout, p);
-		printf(",\"hyperv_evmcs\":%s,\"hosts\":%llu,\"usable\":%s}",
+		printf(",\"hyperv_evmcs\":%s,\"hosts\":%llu,\"usable\":%s,\"partial\":%s}",
 		       p->host.hyperv_evmcs ? "true" : "false", row_hosts(f, r, i),
-		       f->fh[r->prof[i]].usable ? "true" : "false");
+		       f->fh[r->prof[i]].usable ? "true" : "false", p->machine ? "true" : "false");
 	}
 	printf("],\"matrix\":{");
 	for (unsigned k = 0; k < mx->npol; k++) {
@@ -282,13 +325,33 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 			printf("%s\"", i ? "," : "");
 			for (size_t j = 0; j < r->n; j++) {
 				int c = fleet_cell(f, mx, k, r->prof[i], r->prof[j]);
-				putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' : '-');
+				putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' :
+					c == FLEET_CELL_NOT_PROVEN ? '?' : '-');
 			}
 			putchar('"');
 		}
 		putchar(']');
 	}
-	printf("},\"reasons_included\":%s", reasons ? "true" : "false");
+	/* '?' cells: a partial host that migrates as given but not on every completion. */
+	printf("},\"not_proven\":[");
+	bool fnp = true;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->n; j++)
+			for (unsigned k = 0; k < mx->npol; k++) {
+				const struct nvmx_partial_result *pr =
+					fleet_cell_partial(mx, k, r->prof[i], r->prof[j]);
+				if (!pr)
+					continue;
+				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]], *pb = &f->inv.prof[r->prof[j]];
+				printf("%s{\"from\":%zu,\"to\":%zu,\"policy\":\"%s\",\"exhaustive\":%s,"
+				       "\"deciding\":", fnp ? "" : ",", i + 1, j + 1, fleet_policy_name(mx->pol[k]),
+				       pr->exhaustive ? "true" : "false");
+				partial_decide_json(stdout, pr, pa->machine != pb->machine && pa->machine &&
+								       pb->machine);
+				putchar('}');
+				fnp = false;
+			}
+	printf("],\"reasons_included\":%s", reasons ? "true" : "false");
 	if (reasons) {
 		printf(",\"rejections\":[");
 		bool first = true;

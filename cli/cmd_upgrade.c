@@ -552,6 +552,12 @@ static int load_inventory(const char *path, const struct kvm_opts *o, struct uni
 		un->hf.has_flags = f.inv.prof[p].host.features != 0;
 		snprintf(un->hf.name, sizeof(un->hf.name), "%s", f.inv.prof[p].name);
 		snprintf(un->hf.path, sizeof(un->hf.path), "%s", f.inv.prof[p].name);
+		/* A partial host keeps what its input leaves unknown. */
+		if (f.inv.prof[p].machine) {
+			un->hf.partial = true;
+			memcpy(un->hf.unknown, f.inv.prof[p].unknown.msr, sizeof(un->hf.unknown));
+			un->hf.unknown_features = f.inv.prof[p].unknown.features;
+		}
 		/* The line's parameters, then the run's --param on top. */
 		un->params = f.inv.prof[p].params;
 		for (int q = 0; q < NVMX_P_COUNT; q++)

@@ -13,6 +13,7 @@
 #include "opts.h"
 #include "nvmx/fleet.h"
 #include "nvmx/inventory.h"
+#include "nvmx/partial.h"
 
 struct fleet {
 	const char *cmd;
@@ -125,10 +126,25 @@ void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
 
 /* ---- Matrix and pools (fleet_calc.c) ---- */
 
+/* A cell with a partial host that holds as given but not on every completion. */
+#define FLEET_CELL_NOT_PROVEN 3
+
 struct fleet_matrix {
 	unsigned npol;
 	unsigned pol[3];		/* indexes of fleet_policies */
 	unsigned char *m[3];		/* [pol slot][src class * ndst + dst class]: nvmx_fleet_matrix */
+	/*
+	 * With partial hosts: [pol slot][profile a * nprof + profile b] is 1 where
+	 * the class cell says yes but a completion of the unknown bits fails.
+	 */
+	unsigned char *np[3];
+	unsigned nprof;
+	struct fleet_not_proven {	/* each such cell, with the bits that decide */
+		unsigned k, a, b;
+		struct nvmx_partial_result r;
+	} *npl;
+	unsigned nnpl;
+	unsigned long long not_proven[3];	/* host pairs, per policy slot */
 	unsigned long long ok[3];	/* host pairs that migrate, per policy slot */
 	unsigned long long pairs;	/* host pairs with a usable source */
 	unsigned long long restores;	/* restore-model runs it took */
@@ -143,8 +159,13 @@ static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *m
 			     unsigned a, unsigned b)
 {
 	unsigned pol = mx->pol[k];
+	if (mx->np[k] && mx->np[k][(size_t)a * mx->nprof + b])
+		return FLEET_CELL_NOT_PROVEN;
 	return mx->m[k][(size_t)f->src_of[a] * f->ndst[pol] + f->dst_of[pol][b]];
 }
+/* The partial-host search of a FLEET_CELL_NOT_PROVEN cell (NULL for others). */
+const struct nvmx_partial_result *fleet_cell_partial(const struct fleet_matrix *mx, unsigned k,
+						     unsigned a, unsigned b);
 /* The migration of profile a's offer into profile b (for the reasons). */
 void fleet_cell_run(const struct fleet *f, const struct fleet_matrix *mx, unsigned k, unsigned a,
 		    unsigned b, struct nvmx_migration *out);

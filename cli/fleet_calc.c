@@ -23,6 +23,79 @@ static void matrix_progress(void *ctx, unsigned rows)
 		fleet_progress(p->f, "matrix", p->before + (unsigned long long)rows * p->ndst, p->total);
 }
 
+/* One completion of a cell with partial hosts: the same restore as the class cell. */
+struct cell_ctx {
+	const struct fleet *f;
+	unsigned a, b;
+	enum nvmx_policy policy;
+};
+
+static bool cell_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	const struct cell_ctx *c = ctx;
+	const struct nvmx_inventory_profile *pa = &c->f->inv.prof[c->a], *pb = &c->f->inv.prof[c->b];
+	static struct nvmx_fleet_host from, to;
+	static struct nvmx_migration m;
+	nvmx_fleet_host_init(&from, src, pa->kernel, &pa->params, &c->f->vm);
+	if (!from.usable)
+		return true;	/* no VM with VMX to move */
+	nvmx_fleet_host_init(&to, dst, pb->kernel, &pb->params, &c->f->vm);
+	if (!to.usable)
+		return false;
+	if (c->policy != NVMX_POLICY_STRICT)
+		nvmx_fleet_host_revoke(&to);
+	nvmx_fleet_restore(&m, &to, &from.offer, c->policy);
+	return m.migratable;
+}
+
+/*
+ * Cells with a partial host: the class cell was asked of the hosts as given;
+ * a "yes" stands only if no completion of their unknown bits fails.
+ */
+static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
+{
+	bool any = false;
+	for (unsigned i = 0; i < f->inv.nprof && !any; i++)
+		any = f->inv.prof[i].machine != 0;
+	if (!any)
+		return 0;
+	mx->nprof = f->inv.nprof;
+	if (!(mx->np[k] = calloc((size_t)f->inv.nprof * f->inv.nprof + 1, 1)))
+		return cli_usage_error(f->cmd, "out of memory (partial hosts of %u profiles)", f->inv.nprof);
+	for (unsigned a = 0; a < f->inv.nprof; a++)
+		for (unsigned b = 0; b < f->inv.nprof; b++) {
+			const struct nvmx_inventory_profile *pa = &f->inv.prof[a], *pb = &f->inv.prof[b];
+			if ((!pa->machine && !pb->machine) || fleet_cell(f, mx, k, a, b) != NVMX_CELL_YES)
+				continue;
+			struct cell_ctx c = { f, a, b, fleet_policies[mx->pol[k]] };
+			struct fleet_not_proven *n = realloc(mx->npl, (mx->nnpl + 1) * sizeof(*n));
+			if (!n)
+				return cli_usage_error(f->cmd, "out of memory");
+			mx->npl = n;
+			n = &mx->npl[mx->nnpl];
+			/* hyperv_evmcs of the run is in the profile's host already */
+			nvmx_partial_search(&n->r, &pa->host, &pa->unknown, &pb->host, &pb->unknown,
+					    pa->machine && pa->machine == pb->machine, cell_completion, &c);
+			if (n->r.answer == NVMX_PARTIAL_HOLDS)
+				continue;
+			n->k = k, n->a = a, n->b = b;
+			mx->nnpl++;
+			mx->np[k][(size_t)a * f->inv.nprof + b] = 1;
+			mx->ok[k] -= pa->count * pb->count;
+			mx->not_proven[k] += pa->count * pb->count;
+		}
+	return 0;
+}
+
+const struct nvmx_partial_result *fleet_cell_partial(const struct fleet_matrix *mx, unsigned k,
+						     unsigned a, unsigned b)
+{
+	for (unsigned i = 0; i < mx->nnpl; i++)
+		if (mx->npl[i].k == k && mx->npl[i].a == a && mx->npl[i].b == b)
+			return &mx->npl[i].r;
+	return NULL;
+}
+
 int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigned *pols,
 			 unsigned npol)
 {
@@ -50,6 +123,9 @@ int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigne
 		mx->pairs = c.pairs;
 		mx->restores += c.restores;
 		free(tg);
+		int rc = partial_cells(f, mx, k);
+		if (rc)
+			return rc;
 	}
 	fleet_progress_done(f);
 	return 0;
@@ -57,8 +133,11 @@ int fleet_matrix_compute(struct fleet *f, struct fleet_matrix *mx, const unsigne
 
 void fleet_matrix_free(struct fleet_matrix *mx)
 {
-	for (unsigned k = 0; k < 3; k++)
+	for (unsigned k = 0; k < 3; k++) {
 		free(mx->m[k]);
+		free(mx->np[k]);
+	}
+	free(mx->npl);
 	memset(mx, 0, sizeof(*mx));
 }
 

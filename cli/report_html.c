@@ -217,9 +217,10 @@ static const char script_head[] =
 	"if(s!==undefined)e.textContent=s;return e;}\n";
 
 static const char script_saved_words[] =
-	"var cls={Y:'Y',k:'k',c:'c','.':'n','-':'x'};\n"
+	"var cls={Y:'Y',k:'k',c:'c','.':'n','-':'x','?':'n'};\n"
 	"var word={Y:'migrates (strict)',k:'migrates only with revoke-keep',c:'migrates only with revoke-clear',"
-	"'.':'does not migrate','-':'the source runs no VMX guests'};\n";
+	"'.':'does not migrate','-':'the source runs no VMX guests',"
+	"'?':'not proven: a partial host migrates as given, not for every value of its unknown bits'};\n";
 
 static const char script_heat[] =
 	"var t=el('table',{'class':'hm'}),hd=el('thead'),hr=el('tr');hr.appendChild(el('th'));\n"
@@ -343,6 +344,10 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 				}
 				if (c == NVMX_CELL_YES) {
 					ch = mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
+					break;
+				}
+				if (c == FLEET_CELL_NOT_PROVEN) {	/* a partial host */
+					ch = '?';
 					break;
 				}
 			}

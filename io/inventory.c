@@ -38,6 +38,9 @@ void nvmx_inventory_free(struct nvmx_inventory *inv)
 		free(inv->dumps[i].hf);
 	}
 	free(inv->dumps);
+	for (size_t i = 0; i < inv->nmachines; i++)
+		free(inv->machines[i]);
+	free(inv->machines);
 	free(inv->prof);
 	free(inv->table);
 	free(inv->members);
@@ -129,9 +132,58 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	dst[n] = 0;
 }
 
+static int add_profile(struct nvmx_inventory *inv, const struct nvmx_host *h, unsigned machine,
+		       const struct nvmx_unknown *unknown, const char *cpu, const char *name,
+		       const struct nvmx_kernel *k, const struct nvmx_params *p, bool hyperv);
+
 int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *h, const char *cpu,
 			    const char *name, const struct nvmx_kernel *k, const struct nvmx_params *p,
 			    bool hyperv)
+{
+	return add_profile(inv, h, 0, NULL, cpu, name, k, p, hyperv);
+}
+
+/*
+ * The machine a partial host's input stands for: one per input (key: its
+ * path; NULL: an input of its own), 0 for a complete host; -1 out of memory.
+ */
+static long machine_of(struct nvmx_inventory *inv, const struct nvmx_hostfile *hf, const char *key,
+		       struct nvmx_unknown *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (!hf->partial)
+		return 0;
+	memcpy(u->msr, hf->unknown, sizeof(u->msr));
+	u->features = hf->unknown_features;
+	if (!nvmx_unknown_any(u, &hf->host))
+		return 0;
+	for (size_t i = 0; key && i < inv->nmachines; i++)
+		if (inv->machines[i] && !strcmp(inv->machines[i], key))
+			return (long)i + 1;
+	if (!grow((void **)&inv->machines, inv->nmachines, &inv->capmachines, sizeof(*inv->machines)))
+		return -1;
+	char *k = NULL;
+	if (key && !(k = strdup(key)))
+		return -1;
+	inv->machines[inv->nmachines++] = k;
+	return (long)inv->nmachines;
+}
+
+/* A host read from a file (key: its path) or inline (NULL): partial hosts keep what is unknown. */
+static int add_hostfile(struct nvmx_inventory *inv, const struct nvmx_hostfile *hf, const char *key,
+			const char *cpu, const char *name, const struct nvmx_kernel *k,
+			const struct nvmx_params *p, bool hyperv)
+{
+	struct nvmx_unknown u;
+	long machine = machine_of(inv, hf, key, &u);
+	if (machine < 0)
+		return -1;
+	return add_profile(inv, &hf->host, (unsigned)machine, &u, cpu, name, k, p, hyperv);
+}
+
+static int add_profile(struct nvmx_inventory *inv, const struct nvmx_host *h, unsigned machine,
+		       const struct nvmx_unknown *unknown, const char *cpu, const char *name,
+		       const struct nvmx_kernel *k, const struct nvmx_params *p, bool hyperv)
 {
 	struct nvmx_host env = *h;
 	env.hyperv_evmcs = env.hyperv_evmcs || hyperv || inv->hyperv_evmcs;
@@ -141,7 +193,7 @@ int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *
 		size_t m = inv->tcap - 1;
 		for (size_t s = hash & m; inv->table[s]; s = (s + 1) & m) {
 			struct nvmx_inventory_profile *q = &inv->prof[inv->table[s] - 1];
-			if (q->hash == hash &&
+			if (q->hash == hash && q->machine == machine &&
 			    nvmx_fleet_profile_equal(&q->host, q->kernel, &q->params, &env, k, p)) {
 				idx = inv->table[s] - 1;
 				break;
@@ -161,6 +213,9 @@ int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *
 		q->params = *p;
 		copy_str(q->name, sizeof(q->name), name);
 		copy_str(q->cpu, sizeof(q->cpu), cpu);
+		q->machine = machine;
+		if (unknown)
+			q->unknown = *unknown;
 		inv->nprof++;
 		if (inv->dedup) {
 			if ((size_t)inv->nprof * 2 > inv->tcap) {
@@ -291,7 +346,7 @@ static int add_file(struct nvmx_inventory *inv, const char *path, const struct n
 		snprintf(name + l, sizeof(name) - l, "@%s", nvmx_kernel_name(k));
 	}
 	nvmx_inventory_params(inv, k, &p);
-	if (nvmx_inventory_add_host(inv, &hf->host, hf->name, name, k, &p, false)) {
+	if (add_hostfile(inv, hf, path, hf->name, name, k, &p, false)) {
 		io_error(diag, "out of memory");
 		return -1;
 	}
@@ -641,7 +696,7 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 		else
 			snprintf(cpu, sizeof(cpu), "inline MSRs");
 	}
-	if (nvmx_inventory_add_host(inv, &hf->host, cpu, name, k, &p, hyperv))
+	if (add_hostfile(inv, hf, dump ? hf->path : NULL, cpu, name, k, &p, hyperv))
 		return inv_error(in, "out of memory");
 	return 0;
 }

@@ -38,6 +38,27 @@ def verdict(src, a, dst, b):
     return "migratable" if d["migratable"] else "not migratable"
 
 
+def upgrade_ok(host, a, b):
+    """upgrade's per-host answer: "ok", "breaks", "not proven" or "n/a"."""
+    r = subprocess.run([nvmx, "upgrade", "--from-kvm", a, "--kvm", b, host, "--format", "json"],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        return "error: " + r.stderr.strip()[:200]
+    h = json.loads(r.stdout)["hosts"][0]
+    if not h["loads"]:
+        return "n/a"
+    return "ok" if h["migratable"] else "not proven" if h.get("not_proven") else "breaks"
+
+
+def matrix_cells(host, a, b):
+    """matrix of HOST@a and HOST@b: the strict rows, e.g. ["Y?", "YY"]."""
+    r = subprocess.run([nvmx, "matrix", host + "@" + a, host + "@" + b, "--format", "json"],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        return None
+    return json.loads(r.stdout)["matrix"]["strict"]
+
+
 n = bad = 0
 counts = {}
 for i, dump in enumerate(dumps):
@@ -48,6 +69,25 @@ for i, dump in enumerate(dumps):
     other = dumps[(i + 1) % len(dumps)]
     other_forms = {k: v.replace("/%d." % i, "/%d." % ((i + 1) % len(dumps))) for k, v in forms.items()}
     for a, b in PAIRS:
+        # upgrade and matrix ask the same question of the same completions
+        truth_u = upgrade_ok(dump, a, b)
+        truth_m = matrix_cells(dump, a, b)
+        for kind in ("cpuinfo", "vmxcap"):
+            if truth_u in ("n/a",) or truth_u.startswith("error"):
+                break
+            got = upgrade_ok(forms[kind], a, b)
+            n += 1
+            sound = not got.startswith("error") and (got != "ok" or truth_u == "ok")
+            bad += not sound
+            print("%s %d - upgrade %s %s %s -> %s: partial says %s, the dump %s" % (
+                "ok" if sound else "not ok", n, os.path.basename(dump), kind, a, b, got, truth_u))
+            got_m = matrix_cells(forms[kind], a, b)
+            n += 1
+            sound = got_m is not None and truth_m is not None and all(
+                g != "Y" or t == "Y" for gr, tr in zip(got_m, truth_m) for g, t in zip(gr, tr))
+            bad += not sound
+            print("%s %d - matrix %s %s @%s @%s: partial %s, the dump %s" % (
+                "ok" if sound else "not ok", n, os.path.basename(dump), kind, a, b, got_m, truth_m))
         cases = [("same host", dump, dump, forms)]
         if len(dumps) > 1:
             cases.append(("to " + os.path.basename(other), dump, other, None))

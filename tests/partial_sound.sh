@@ -4,7 +4,8 @@
 # the cases a review found (a false MIGRATABLE where the dump says NOT
 # MIGRATABLE) must say NOT PROVEN and name the bits that decide, and a sample
 # of the bundled dumps x release pairs must never give MIGRATABLE where the
-# dump does not (tests/partial_sound.py; all 178 dumps: run it without --every).
+# dump does not, for check, upgrade and matrix (tests/partial_sound.py; all 178
+# dumps: run it without --every).
 set -u
 source "$(dirname "$0")/lib.sh"
 cd "$here" || exit 2
@@ -38,6 +39,25 @@ import json, sys
 p = json.loads(sys.argv[1])["partial_host"]
 assert p["not_proven"] and {"side": None, "msr": "IA32_VMX_BASIC", "bits": [56]} in p["deciding"], p
 ' "$j"
+
+# upgrade and matrix apply the same rule.
+"$nvmx" upgrade --from-kvm pve-9.2 --kvm pve-9.1 "$tmp/i5.cpuinfo" >"$tmp/u.out" 2>/dev/null
+rc=$?
+t_diag "$(head -1 "$tmp/u.out")"
+t_ok "upgrade pve-9.2 -> pve-9.1 of its cpuinfo: NOT PROVEN, exit 1 (the dump breaks)" \
+	sh -c "test $rc -eq 1 && grep -q 'NOT PROVEN' '$tmp/u.out' && grep -q '1 not proven' '$tmp/u.out'"
+t_ok "... and the dump itself breaks" sh -c "'$nvmx' upgrade --from-kvm pve-9.2 --kvm pve-9.1 '$i5' | grep -q BREAKS"
+cp "$i5" "$tmp/i5.msrs"
+(cd "$tmp" && "$nvmx" matrix i5.cpuinfo@6.18.26 i5.cpuinfo@6.12.33 --format json 2>/dev/null) >"$tmp/m.json"
+(cd "$tmp" && "$nvmx" matrix i5.msrs@6.18.26 i5.msrs@6.12.33 --format json 2>/dev/null) >"$tmp/md.json"
+t_ok "matrix of its cpuinfo @6.18.26 @6.12.33: '?' where the dump has '.', with the deciding bit" python3 -c '
+import json, sys
+p, d = (json.load(open(f)) for f in sys.argv[1:3])
+assert d["matrix"]["strict"] == ["Y.", "YY"], d["matrix"]
+assert p["matrix"]["strict"] == ["Y?", "YY"], p["matrix"]
+assert p["not_proven"][0]["deciding"] == [{"side": None, "msr": "IA32_VMX_BASIC", "bits": [56]}], p
+assert p["not_proven_pairs"]["strict"] == 1 and p["migratable_pairs"]["strict"] == 3
+' "$tmp/m.json" "$tmp/md.json"
 
 # libvirt XML: an unlisted vmx-* feature is unknown, not absent; a disabled one is 0.
 x=tests/fixtures/domcapabilities.xml

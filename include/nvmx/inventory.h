@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include "io.h"
 #include "kvm.h"
+#include "partial.h"
 
 /* Hosts that are the same to the KVM model, counted once. */
 struct nvmx_inventory_profile {
@@ -30,6 +31,14 @@ struct nvmx_inventory_profile {
 	struct nvmx_params params;	/* the release's defaults plus what was given */
 	char name[128];			/* the first host's name */
 	char cpu[128];			/* the processor: the dump's name, or the identity */
+	/*
+	 * A partial host (cpuinfo, vmxcap, libvirt XML): the bits its input
+	 * leaves unknown, and which input it is (1..: one input is one machine,
+	 * so two profiles of it share a completion; never merged with another
+	 * input's profile); 0 for a complete host.
+	 */
+	unsigned machine;
+	struct nvmx_unknown unknown;
 };
 
 /* A host, kept only with keep_members. */
@@ -79,6 +88,8 @@ struct nvmx_inventory {
 	size_t names_len, names_cap;
 	struct nvmx_inventory_dump *dumps;	/* dumps read so far, by the inventory's spelling */
 	size_t ndumps, capdumps;
+	char **machines;		/* partial hosts' inputs by path: profile.machine - 1 */
+	size_t nmachines, capmachines;
 };
 
 void nvmx_inventory_init(struct nvmx_inventory *inv);
