@@ -265,6 +265,21 @@ static const struct nvmx_change ch_rhel_nested_auto = {
 	1, { SET(nested_auto, true) },
 };
 
+/*
+ * RHEL 9.5 took 6.10's EPT-violation #VE plumbing: the control is optional in
+ * setup_vmcs_config() and cleared again right after unless
+ * CONFIG_KVM_INTEL_PROVE_VE (not set in RHEL's or any distribution's config),
+ * as in 6.11+ (SETUP_611).  Net: no VMX capability changes; kcheck on the
+ * rhel-9.5 tree agrees with the row either way.
+ */
+static const struct nvmx_change ch_rhel_ept_ve = {
+	"RHEL 9.5: 6.10's EPT-violation #VE",
+	"SECONDARY_EXEC_EPT_VIOLATION_VE in KVM's optional secondary controls, cleared without "
+	"CONFIG_KVM_INTEL_PROVE_VE (6.10's #VE test mode)",
+	"none with CONFIG_KVM_INTEL_PROVE_VE unset (every distribution kernel): vmcs_config never "
+	"keeps EPT-violation #VE and L1 is never offered it",
+	2, { OR(opt_proc2, P2_EPT_VE), SET(cfg_clears_ept_ve, true) },
+};
 static const struct nvmx_change ch_rhel_pt_mode = {
 	"RHEL 9.6: no aa0d42cacf09",
 	"pt_mode stays a kvm_intel parameter (the CONFIG_BROKEN burial is not backported)",
@@ -636,11 +651,12 @@ static const struct nvmx_kernel kernels[] = {
 	{
 		.name = "rhel-9.5", .version = KV(5, 14, 0), .date = 20250429, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 9.5 (AlmaLinux, Rocky)", .release = "5.14.0-503.40.1.el9_5",
-		.base = "6.8",
+		.base = "6.8", .changes = { &ch_rhel_ept_ve },
 		.tree = "mkuron/almalinux-kernel @ 6ce8c56cba55 (date estimated)",
 		.summary = "RHEL 9.5's 5.14.0-503: 6.8's KVM plus 6.10's EPT-violation #VE plumbing, "
 			   "which without CONFIG_KVM_INTEL_PROVE_VE changes no value",
 		R_6_8,
+		.opt_proc2 = UINT32_C(0xc71bffff) | P2_EPT_VE, .cfg_clears_ept_ve = true,
 	},
 	{
 		.name = "6.12.33", .version = KV(6, 12, 33), .date = 20250619, .verified = NVMX_VERIFIED_HARNESS,

@@ -207,7 +207,8 @@ static const struct {
 	{ "rhel-8.10", "4.18.0", "RHEL 8.10 (AlmaLinux, Rocky)", "5.19", "1c1a41497ab8 RHEL 8: nested=-1",
 	  20250812 },
 	{ "rhel-9.4", "5.14.0", "RHEL 9.4 (AlmaLinux, Rocky)", "6.6", "", 20241112 },
-	{ "rhel-9.5", "5.14.0", "RHEL 9.5 (AlmaLinux, Rocky)", "6.8", "", 20250429 },
+	{ "rhel-9.5", "5.14.0", "RHEL 9.5 (AlmaLinux, Rocky)", "6.8", "RHEL 9.5: 6.10's EPT-violation #VE",
+	  20250429 },
 	{ "rhel-9.6", "5.14.0", "RHEL 9.6 (AlmaLinux, Rocky)", "6.11.11", "RHEL 9.6: no aa0d42cacf09", 20250805 },
 	{ "rhel-10.0", "6.12.0", "RHEL 10.0 (AlmaLinux, Rocky)", "6.12", "", 20250807 },
 	/* Proxmox: proxmox/pve-kernel debian/changelog dates. */
