@@ -329,7 +329,7 @@ const struct opt upgrade_opts[] = {
 	OPT_STRING("inventory", NULL, "FILE", struct upgrade_args, inventory,
 		   "hosts of a fleet inventory (docs/fleet.md), counted by host; a line's release is OLD"
 		   " unless --from-kvm"),
-	OPT_FLAG("all", NULL, struct upgrade_args, all, "every older-to-newer pair of releases"),
+	OPT_FLAG("all", NULL, struct upgrade_args, all, "every upgrade pair along a release history"),
 	OPT_STRING("releases", NULL, "A,B,...", struct upgrade_args, releases,
 		   "with --all: only these releases"),
 	OPT_STRING("path", NULL, "A,B,...", struct upgrade_args, path,
@@ -491,7 +491,7 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 	bool any_broken = false, first = true;
 	if (json)
 		printf("{\"pairs\":[");
-	/* The pairs: every older->newer one, or along the path and back. */
+	/* The pairs: every upgrade along a release history, or along the path and back. */
 	static unsigned pa[64 * 64], pb[64 * 64];
 	unsigned np = 0;
 	if (u->path) {
@@ -502,7 +502,7 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 	} else {
 		for (unsigned a = 0; a < nsel; a++)
 			for (unsigned b = 0; b < nsel; b++)
-				if (nvmx_kernel_older(sel[a], sel[b]))	/* upgrades only: older to newer */
+				if (nvmx_kernel_follows(sel[a], sel[b]))	/* upgrades along a release history */
 					pa[np] = a, pb[np++] = b;
 	}
 	for (unsigned p = 0; p < np; p++) {

@@ -83,7 +83,8 @@ const struct cmd nvmx_cmds[] = {
 	  "For each host: the VMX MSRs a fresh vCPU has under OLD, written in QEMU's order\n"
 	  "into a fresh vCPU under NEW on the same host.  Names the bits that break it and\n"
 	  "whether the revoke list (hypothetical: a proposal in no released kernel) would fix\n"
-	  "it.  --all: every older->newer release pair, summarised (--format markdown: the\n"
+	  "it.  --all: every upgrade pair along a release history (the mainline releases, a\n"
+	  "stable line, one distribution's releases), summarised (--format markdown: the\n"
 	  "README's table; --markdown is the old spelling).  The VM's properties apply to both releases.  KVM options: --param\n"
 	  "NAME=VALUE, --hyperv-evmcs.  Exit 1 when any host breaks.\n", },
 	{ "revoke-list", cmd_revoke_list, "bits a release must accept back for VMs from older releases",

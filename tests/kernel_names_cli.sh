@@ -82,4 +82,8 @@ for u in 6.14.0-37-generic 6.5.0-44-generic 6.9.0-1-generic 6.0.0-1-amd64 6.11.0
 	t_ok "derive --kvm $u: approximate, with what may differ" \
 		py 'd=json.load(open(sys.argv[1]))["approximate"]; sys.exit(not d["may_differ"])' d.json
 done
+# upgrade --all: pairs along release histories only (issue 12 item 4).
+"$nvmx" upgrade --all --json "$J" >u.json 2>/dev/null
+t_ok "upgrade --all pairs follow release histories: rhel-8.10 -> rhel-9.4 and debian-11 -> debian-12, not rhel-8.10 -> 5.15.215 or 6.19.9 -> ubuntu-22.04" \
+	py 'p={(x["from"],x["to"]) for x in json.load(open(sys.argv[1]))["pairs"]}; sys.exit(not (("rhel-8.10","rhel-9.4") in p and ("debian-11","debian-12") in p and ("5.10","5.10.265") in p and ("rhel-8.10","5.15.215") not in p and ("6.19.9","ubuntu-22.04") not in p))' u.json
 t_done

@@ -569,6 +569,52 @@ static void test_cet(void)
 	tap_ok(kvm.status == NVMX_LOAD_PAIR_INCONSISTENT, "entry-only load-CET-state: 6.19.9 refuses");
 }
 
+/*
+ * Upgrade pairs follow release histories (issue 12 item 4): Debian's, Ubuntu's,
+ * RHEL's and Proxmox's release numbers, a stable line's point releases, the
+ * mainline releases; never across lineages by date (rhel-8.10's rebuild came
+ * out after 5.15.215 and 10.0; 6.19.9 before the Ubuntu 22.04 row's 5.15.215).
+ */
+static void test_follows(void)
+{
+	static const struct { const char *a, *b; bool follows; } f[] = {
+		{ "rhel-8.10", "5.15.215", false }, { "6.19.9", "ubuntu-22.04", false },
+		{ "rhel-8.10", "rhel-9.4", true }, { "rhel-10.0", "rhel-8.10", false },
+		{ "rhel-9.4", "rhel-9.5", true }, { "rhel-9.6", "rhel-10.0", true },
+		{ "debian-11", "debian-12", true }, { "debian-12", "debian-13", true },
+		{ "debian-13", "debian-unstable", true }, { "debian-unstable", "debian-13", false },
+		{ "ubuntu-22.04", "ubuntu-22.04-hwe", true }, { "ubuntu-22.04-hwe", "ubuntu-24.04", true },
+		{ "ubuntu-24.04", "ubuntu-24.04-hwe", true }, { "ubuntu-24.04-hwe", "ubuntu-22.04", false },
+		{ "pve-8", "pve-9.0", true }, { "pve-9.1", "pve-9.2", true }, { "pve-9.2", "pve-8", false },
+		{ "5.10", "5.10.265", true }, { "5.15", "5.15.215", true }, { "6.1", "6.1.158", true },
+		{ "6.0", "6.0.19", true }, { "6.12", "6.12.33", true }, { "6.18.2", "6.18.26", true },
+		{ "5.10", "5.15", true }, { "6.0", "6.1", true }, { "6.18.2", "7.0", true },
+		{ "6.11.11", "6.12", true }, { "6.1.158", "6.1", false },
+		{ "5.15.215", "6.1.158", false }, { "6.18.26", "7.0", false }, { "6.1", "debian-12", false },
+		{ "debian-12", "6.1.158", false }, { "pve-9.2", "7.0", false }, { "rhel-10.0", "6.12.33", false },
+	};
+	unsigned bad = 0;
+	for (unsigned i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!K(f[i].a) || !K(f[i].b) || nvmx_kernel_follows(K(f[i].a), K(f[i].b)) != f[i].follows) {
+			tap_diag("%s -> %s: %s an upgrade along a release history", f[i].a, f[i].b,
+				 f[i].follows ? "is" : "is not");
+			bad++;
+		}
+	tap_ok(!bad, "upgrade pairs follow release histories (%zu pairs checked)", sizeof(f) / sizeof(f[0]));
+	bad = 0;
+	for (unsigned i = 0; i < nvmx_kernel_count(); i++)
+		for (unsigned j = 0; j < nvmx_kernel_count(); j++) {
+			const struct nvmx_kernel *a = nvmx_kernel_at(i), *b = nvmx_kernel_at(j);
+			if (nvmx_kernel_follows(a, b) && (nvmx_kernel_follows(b, a) || i == j))
+				bad++;
+			/* distribution rows pair only within their distribution */
+			const char *da = nvmx_kernel_distro(a), *db = nvmx_kernel_distro(b);
+			if (nvmx_kernel_follows(a, b) && (!da != !db || (da && strncmp(da, db, strcspn(da, " ")))))
+				bad++;
+		}
+	tap_ok(!bad, "no row follows itself or a row that follows it; no pair crosses distributions");
+}
+
 int main(void)
 {
 	test_table();
@@ -580,5 +626,6 @@ int main(void)
 	test_cr4();
 	test_613();
 	test_cet();
+	test_follows();
 	return tap_done();
 }

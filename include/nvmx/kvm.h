@@ -27,6 +27,15 @@ const struct nvmx_kernel *nvmx_kernel_default(void);
  */
 bool nvmx_kernel_older(const struct nvmx_kernel *a, const struct nvmx_kernel *b);
 uint32_t nvmx_kernel_date(const struct nvmx_kernel *k);		/* YYYYMMDD */
+/*
+ * b follows a in a release history both belong to: the upstream mainline
+ * releases (the rows plain "X.Y" names), a stable line (the upstream rows of
+ * one series), or one distribution's releases (Debian 11 -> 12 -> 13 ->
+ * unstable; Ubuntu 22.04 -> its HWE -> 24.04 -> its HWE kernels; RHEL 8.10 ->
+ * 9.4 -> ... -> 10.0; Proxmox VE 8 -> 9.0 -> ...).  Rows of different
+ * lineages follow nothing: the upgrade pairs of `nvmx upgrade --all`.
+ */
+bool nvmx_kernel_follows(const struct nvmx_kernel *a, const struct nvmx_kernel *b);
 /* Distribution rows: "Debian 12 (bookworm)"; NULL for an upstream release. */
 const char *nvmx_kernel_distro(const struct nvmx_kernel *k);
 const char *nvmx_kernel_aliases(const struct nvmx_kernel *k);	/* space-separated, or NULL */
