@@ -364,8 +364,10 @@ static int load_side(struct qcheck *q, struct side *s, const char *prefix, struc
 	int rc = side_load(s, CMD, prefix, NULL);
 	if (rc)
 		return rc;
-	nvmx_qemu_host_from_kvm(qh, &s->sc.kvm, &s->sc.host);
-	*env = (struct nvmx_qemu_env){ &s->sc.kvm, qh, q->rel, false, 0 };
+	/* The VM is its -cpu on both sides (its CPUID is the model's: --guest-cpuid is refused). */
+	s->sc.vm.qemu_cpu = &q->cpu;
+	s->sc.vm.qemu = q->rel;
+	nvmx_scenario_qemu_env(&s->sc, qh, env);
 	return 0;
 }
 
