@@ -126,6 +126,37 @@ static void print_markdown(const struct nvmx_kernel *k)
 	printf(" |\n");
 }
 
+/*
+ * Kernels operators run that have no row, as `uname -r` shows them: listed
+ * after the rows while the resolver refuses them (5.4 disappears from the
+ * list when a 5.4 row lands), each with the refusal every command prints.
+ */
+static const struct {
+	const char *uname, *what;
+} unmodelled[] = {
+	{ "5.4.0-216-generic", "5.4 (Ubuntu 20.04 GA, Ubuntu 18.04 HWE)" },
+	{ "4.19.0-27-amd64", "4.19 (Debian 10)" },
+	{ "5.14.0-284.30.1.el9_2.x86_64", "RHEL 9.0-9.3 (5.14.0-70 ... 5.14.0-362)" },
+	{ "4.18.0-477.10.1.el8_8.x86_64", "RHEL 8 before 8.10 (4.18.0-80 ... 4.18.0-513)" },
+};
+
+static void print_unmodelled(void)
+{
+	bool first = true;
+	for (unsigned i = 0; i < sizeof(unmodelled) / sizeof(unmodelled[0]); i++) {
+		struct nvmx_kernel_match m;
+		char why[256];
+		nvmx_kernel_resolve(unmodelled[i].uname, &m);
+		if (m.how == NVMX_MATCH_EXACT || m.how == NVMX_MATCH_NEAREST)
+			continue;
+		if (first)
+			printf("\nnot modelled (every command refuses them):\n");
+		first = false;
+		nvmx_kernel_refusal(&m, unmodelled[i].uname, why, sizeof(why));
+		printf("  %-46s %s\n", unmodelled[i].what, why);
+	}
+}
+
 struct kernels_args {
 	const char *format;
 };
@@ -166,5 +197,7 @@ int cmd_kernels(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
+	else if (!md)
+		print_unmodelled();
 	return EXIT_OK;
 }

@@ -627,6 +627,16 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_11_11,
 	},
 	{
+		.name = "ubuntu-24.04-hwe-6.11", .version = KV(6, 11, 0), .date = 20250220,
+		.verified = NVMX_VERIFIED_NONE,
+		.distro = "Ubuntu 24.04 LTS (HWE)", .release = "6.11.0-N",
+		.base = "6.11.11",
+		.tree = "no Ubuntu 6.11.0-N tree found (kharness/TREES.md): modelled as upstream 6.11.11, "
+			"the only 6.11 row (not verified)",
+		.summary = "Ubuntu 24.04.2's HWE kernel (linux-hwe-6.11) as upstream 6.11.11",
+		R_6_11_11,
+	},
+	{
 		.name = "6.13.7", .version = KV(6, 13, 7), .date = 20250313, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "ChenRuiwei/linux-6.13.7 @ f442e55ae5d6, 6.13.7",
 		.summary = "KVM_X86_QUIRK_STUFF_FEATURE_MSRS (disabled: vCPU starts with zero "
@@ -683,6 +693,16 @@ static const struct nvmx_kernel kernels[] = {
 		.tree = "mkuron/almalinux-kernel @ da382d9450a9 (no 6.12.y erratum revert; date estimated)",
 		.summary = "RHEL 10.0's 6.12.0-55: nested values and checks as 6.12.0",
 		R_6_12,
+	},
+	{
+		.name = "ubuntu-24.04-hwe-6.14", .version = KV(6, 14, 0), .date = 20250807,
+		.verified = NVMX_VERIFIED_NONE,
+		.distro = "Ubuntu 24.04 LTS (HWE)", .release = "6.14.0-N",
+		.base = "6.14",
+		.tree = "no Ubuntu 6.14.0-N tree found (kharness/TREES.md): modelled as upstream 6.14 "
+			"(not verified)",
+		.summary = "Ubuntu 24.04.3's HWE kernel (linux-hwe-6.14) as upstream 6.14",
+		R_6_14,
 	},
 	{
 		.name = "rhel-8.10", .version = KV(4, 18, 0), .date = 20250812, .verified = NVMX_VERIFIED_HARNESS,

@@ -202,6 +202,9 @@ static const struct {
 	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
 	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
 	{ "ubuntu-22.04-hwe", "6.8.0", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "", 20240912 },
+	/* 24.04.2 (2025-02-20) and 24.04.3 (2025-08-07) brought HWE 6.11 and 6.14. */
+	{ "ubuntu-24.04-hwe-6.11", "6.11.0", "Ubuntu 24.04 LTS (HWE)", "6.11.11", "", 20250220 },
+	{ "ubuntu-24.04-hwe-6.14", "6.14.0", "Ubuntu 24.04 LTS (HWE)", "6.14", "", 20250807 },
 	{ "ubuntu-24.04-hwe", "6.17.0", "Ubuntu 24.04 LTS (HWE)", "6.17", "", 20260212 },
 	/* RHEL (AlmaLinux rebuilds): the KVM each carries. */
 	{ "rhel-8.10", "4.18.0", "RHEL 8.10 (AlmaLinux, Rocky)", "5.19", "1c1a41497ab8 RHEL 8: nested=-1",
@@ -573,6 +576,8 @@ static const struct expect {
 	{ "ubuntu-24.04", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04-hwe", "ubuntu-24.04", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-24.04-hwe", "6.17", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04-hwe-6.11", "6.11.11", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04-hwe-6.14", "6.14", NULL, 0, { { 0, 0, false, 0 } } },
 	/* RHEL 8.10 with nested=1 (its default is auto): 5.19 with the SGX fix. */
 	{ "rhel-8.10", "5.19", "nested=1", 1, { { NVMX_PROCBASED2, 47, false, 136 } } },
 	{ "rhel-9.4", "6.6", NULL, 0, { { 0, 0, false, 0 } } },

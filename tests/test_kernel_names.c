@@ -237,6 +237,11 @@ int main(void)
 		/* Ubuntu builds of a series without an Ubuntu row: never exactly the upstream row */
 		{ "6.5.0-44-generic", NVMX_MATCH_NEAREST, "6.5",
 		  "Ubuntu's patches and stable updates (not modelled)" },
+		/* Ubuntu 24.04's HWE kernels 6.11 and 6.14: their rows, approximately (builds differ) */
+		{ "6.14.0-37-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe-6.14",
+		  "Ubuntu stable updates and SRU backports of this build" },
+		{ "6.11.0-29-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe-6.11",
+		  "Ubuntu stable updates and SRU backports of this build" },
 		{ "6.9.0-1-generic", NVMX_MATCH_NEAREST, "6.9",
 		  "Ubuntu's patches and stable updates (not modelled)" },
 		/* RHEL and rebuilds */
