@@ -309,12 +309,25 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		return m->how;
 	/* A row's name or alias; a plain "X.Y" also names the row of that series. */
 	const struct nvmx_kernel *k = by_name(asked);
+	bool series_only = !k;
 	if (!k)
 		k = nvmx_kernel_find(asked);
 	if (k) {
 		m->kernel = k;
 		m->how = NVMX_MATCH_EXACT;
 		m->version = k->version;
+		/*
+		 * "X.Y" is the release X.Y: exact when the series' row stands for it
+		 * (the .0 tree, or a point release read as the release, as 6.18.2);
+		 * a stable row derived from another (7.2.13, read in Debian's tree,
+		 * no 7.2.0 tree found) is the nearest row, said so.
+		 */
+		if (series_only && k->base) {
+			m->how = NVMX_MATCH_NEAREST;
+			m->version = SERIES(k->version);
+			add_may(m, "the release itself has no row: the series' point-release row may carry "
+				   "stable backports it lacks (not listed)");
+		}
 		return m->how;
 	}
 

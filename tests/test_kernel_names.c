@@ -185,7 +185,11 @@ int main(void)
 		{ "pve-9.2", NVMX_MATCH_EXACT, "pve-9.2", NULL },
 		{ "ubuntu-24.04", NVMX_MATCH_EXACT, "ubuntu-24.04", NULL },
 		{ "6.18", NVMX_MATCH_EXACT, "6.18.2", NULL },
-		{ "7.2", NVMX_MATCH_EXACT, "7.2.13", NULL },
+		/* no 7.2.0 tree: 7.2 is the 7.2.13 stable row (Debian's tree), approximately */
+		{ "7.2", NVMX_MATCH_NEAREST, "7.2.13", "the release itself has no row: the series' "
+		  "point-release row may carry stable backports it lacks (not listed)" },
+		{ "6.12", NVMX_MATCH_EXACT, "6.12", NULL },
+		{ "7.1", NVMX_MATCH_EXACT, "7.1.3", NULL },
 		/* plain versions */
 		{ "6.12.0", NVMX_MATCH_EXACT, "6.12", NULL },
 		{ "6.12.33", NVMX_MATCH_EXACT, "6.12.33", NULL },
