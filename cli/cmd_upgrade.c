@@ -606,6 +606,16 @@ int cmd_upgrade(int argc, char **argv)
 		return EXIT_USAGE;
 	if (u.path && nsel < 2)
 		return cli_usage_error("upgrade", "--path needs at least two releases");
+	if (u.releases) {
+		bool pair = false;
+		for (unsigned i = 0; i < nsel; i++)
+			for (unsigned j = 0; j < nsel; j++)
+				pair |= nvmx_kernel_follows(sel[i], sel[j]);
+		if (!pair)
+			return cli_usage_error("upgrade", "--releases %s: no two lie on one release history "
+					       "(the mainline releases, a stable line, one distribution's "
+					       "releases); --path takes any order", u.releases);
+	}
 	if (!nhosts && !u.inventory)
 		return cli_usage_error("upgrade", "give at least one HOST (or --inventory FILE)");
 	if (!all && (!(from_name || (u.inventory && !nhosts)) || !to_name))

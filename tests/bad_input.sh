@@ -489,6 +489,7 @@ row upgrade-6 2 "bad/inv-key.jsonl:1: unknown key" "$A" "a bad --inventory" -- u
 row upgrade-7 2 "--kvm NEW are required" "$A" "HOST operands besides --inventory, no --from-kvm" -- upgrade --kvm 6.6 --inventory bad/inv-key.jsonl $H
 row upgrade-8 2 "two output formats (markdown and json)" "$A" "two output formats" -- upgrade --all --markdown --json $H
 row upgrade-9 2 "--format markdown is the table of --all or --path" "$A" "--format markdown without --all or --path" -- upgrade --from-kvm 6.1 --kvm 6.6 --format markdown $H
+row upgrade-10 2 "--releases debian-12,6.6: no two lie on one release history" "$A" "--all --releases with no upgrade pair (rows of different lineages)" -- upgrade --all --releases debian-12,6.6 $H
 
 # -- revoke-list -------------------------------------------------------------------------------
 A="revoke-list"
