@@ -9,6 +9,7 @@
 #include "fleet.h"
 #include "nvmx/qemu.h"
 #include "print.h"
+#include "partial.h"
 
 enum bl_format { BL_MSRS, BL_JSON, BL_QEMU, BL_LIBVIRT };
 
@@ -35,13 +36,48 @@ static unsigned verify(struct fleet *f, const struct nvmx_baseline *b, const cha
 	return bad;
 }
 
+/*
+ * A partial host accepts the baseline as given; it is verified only if it
+ * accepts it on every completion of its unknown bits.
+ */
+static unsigned verify_partial(struct fleet *f, const struct nvmx_baseline *b, bool json, bool quiet)
+{
+	unsigned n = 0;
+	if (json && !quiet)
+		printf(",\"not_proven\":[");
+	for (unsigned i = 0; i < f->inv.nprof; i++) {
+		static struct nvmx_partial_result pr;
+		if (fleet_partial_accepts(f, i, &b->msrs, &pr))
+			continue;
+		if (quiet) {
+		} else if (json) {
+			printf("%s{\"host\":", n ? "," : "");
+			cli_json_str(stdout, f->inv.prof[i].name);
+			printf(",\"deciding\":");
+			partial_decide_json(stdout, &pr, false);
+			putchar('}');
+		} else {
+			char dec[1024];
+			partial_decide_text(&pr, false, dec, sizeof(dec));
+			fprintf(stderr, "nvmx baseline: NOT PROVEN: %s is a partial host and rejects the "
+				"baseline when these differ from its input: %s\n", f->inv.prof[i].name, dec);
+		}
+		n++;
+	}
+	if (json && !quiet)
+		putchar(']');
+	return n;
+}
+
 static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned bad,
 			const struct nvmx_qemu_release *rel)
 {
+	/* Partial hosts: verified only if every completion accepts it. */
+	unsigned np = verify_partial(f, b, true, true);
 	printf("{\"hosts\":%llu,\"profiles\":%u,\"status\":\"%s\",\"verified\":%s,"
 	       "\"timer_dropped\":%s,\"msrs\":",
 	       f->inv.nhosts, f->inv.nprof, b->status == NVMX_BASELINE_OK ? "ok" : "none",
-	       b->status == NVMX_BASELINE_OK && !bad ? "true" : "false",
+	       b->status == NVMX_BASELINE_OK && !bad && !np ? "true" : "false",
 	       b->timer_dropped ? "true" : "false");
 	print_msrs_json(stdout, &b->msrs);
 	/* For QEMU the values do not travel: one -cpu, verified on every profile. */
@@ -84,6 +120,7 @@ static void report_json(struct fleet *f, const struct nvmx_baseline *b, unsigned
 		printf(",\"qemu_unnamed\":%u}", unnamed);
 	}
 	printf("]");
+	verify_partial(f, b, true, false);
 	cli_json_approximate(stdout);
 	printf("}\n");
 }
@@ -209,6 +246,8 @@ int cmd_baseline(int argc, char **argv)
 		return EXIT_NO;
 	}
 	unsigned bad = verify(&f, &b, "baseline");
+	/* JSON lists them in the document; the other forms on standard error. */
+	unsigned np = verify_partial(&f, &b, false, fmt == BL_JSON);
 	switch (fmt) {
 	case BL_MSRS: report_msrs(&f, &b); break;
 	case BL_JSON: report_json(&f, &b, bad, rel); break;
@@ -216,5 +255,5 @@ int cmd_baseline(int argc, char **argv)
 	case BL_LIBVIRT: report_qemu(&f, rel, true); break;
 	}
 	fleet_free(&f);
-	return bad ? EXIT_NO : EXIT_OK;
+	return bad || np ? EXIT_NO : EXIT_OK;
 }

@@ -209,7 +209,8 @@ int cmd_pools(int argc, char **argv)
 			printf("null");
 		else
 			printf("%u", po.max_loss);
-		printf(",\"verified\":%s,\"lost\":%llu,\"pools\":[", pools.bad ? "false" : "true", pools.lost);
+		printf(",\"verified\":%s,\"not_proven\":%u,\"lost\":%llu,\"pools\":[",
+		       pools.bad || pools.not_proven ? "false" : "true", pools.not_proven, pools.lost);
 	} else {
 		printf("nvmx pools: %llu host%s, %u unique profile%s, %u unique offer%s -> %u pool%s; "
 		       "%llu feature bit%s lost (host-weighted)\n",
@@ -296,7 +297,7 @@ int cmd_pools(int argc, char **argv)
 		putchar('\n');
 		print_curve(&curve, false);
 	}
-	rc = pools.bad || curve.bad ? EXIT_NO : EXIT_OK;
+	rc = pools.bad || pools.not_proven || curve.bad ? EXIT_NO : EXIT_OK;
 	fleet_pools_free(&pools);
 	fleet_pools_free(&curve);
 	fleet_free(&f);

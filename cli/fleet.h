@@ -163,6 +163,14 @@ static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *m
 		return FLEET_CELL_NOT_PROVEN;
 	return mx->m[k][(size_t)f->src_of[a] * f->ndst[pol] + f->dst_of[pol][b]];
 }
+/*
+ * Does partial profile i accept vals (saved values written into a fresh vCPU,
+ * strict) on every completion of its unknown bits?  True for a complete
+ * profile; false with r the search (deciding bits) when some completion
+ * rejects them or runs no VMX guests.
+ */
+bool fleet_partial_accepts(const struct fleet *f, unsigned i, const struct nvmx_msrs *vals,
+			   struct nvmx_partial_result *r);
 /* The partial-host search of a FLEET_CELL_NOT_PROVEN cell (NULL for others). */
 const struct nvmx_partial_result *fleet_cell_partial(const struct fleet_matrix *mx, unsigned k,
 						     unsigned a, unsigned b);
@@ -181,6 +189,7 @@ struct fleet_pools {
 	unsigned nsteps;
 	unsigned items;			/* pooled items (unique offers) */
 	unsigned bad;			/* verification failures (bugs) */
+	unsigned not_proven;		/* partial profiles that may reject their pool's values */
 };
 
 /* Pools over the unique offers, each verified on every member profile. */

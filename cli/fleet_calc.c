@@ -9,6 +9,7 @@
 #include <string.h>
 #include "nvmx/qemu_migrate.h"
 #include "fleet.h"
+#include "partial.h"
 
 struct matrix_progress {
 	struct fleet *f;
@@ -85,6 +86,38 @@ static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
 			mx->not_proven[k] += pa->count * pb->count;
 		}
 	return 0;
+}
+
+/* One completion of a partial profile: does its fresh vCPU take the values? */
+struct accepts_ctx {
+	const struct fleet *f;
+	unsigned i;
+	const struct nvmx_msrs *vals;
+};
+
+static bool accepts_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	const struct accepts_ctx *c = ctx;
+	const struct nvmx_inventory_profile *p = &c->f->inv.prof[c->i];
+	static struct nvmx_fleet_host to;
+	static struct nvmx_migration m;
+	(void)src;
+	nvmx_fleet_host_init(&to, dst, p->kernel, &p->params, &c->f->vm);
+	if (!to.usable)
+		return false;
+	nvmx_fleet_restore(&m, &to, c->vals, NVMX_POLICY_STRICT);
+	return m.migratable;
+}
+
+bool fleet_partial_accepts(const struct fleet *f, unsigned i, const struct nvmx_msrs *vals,
+			   struct nvmx_partial_result *r)
+{
+	const struct nvmx_inventory_profile *p = &f->inv.prof[i];
+	if (!p->machine)
+		return true;
+	struct accepts_ctx c = { f, i, vals };
+	nvmx_partial_search(r, NULL, NULL, &p->host, &p->unknown, false, accepts_completion, &c);
+	return r->answer == NVMX_PARTIAL_HOLDS;
 }
 
 const struct nvmx_partial_result *fleet_cell_partial(const struct fleet_matrix *mx, unsigned k,
@@ -231,6 +264,16 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 					fprintf(stderr, "    %s\n", why);
 				}
 			p->bad++;
+			continue;
+		}
+		static struct nvmx_partial_result pr;
+		if (!fleet_partial_accepts(f, i, &p->b[p->pool_of[i]].msrs, &pr)) {
+			char dec[1024];
+			partial_decide_text(&pr, false, dec, sizeof(dec));
+			fprintf(stderr, "nvmx %s: NOT PROVEN: %s is a partial host and rejects the baseline "
+				"of pool %u when these differ from its input: %s\n", f->cmd,
+				f->inv.prof[i].name, p->pool_of[i] + 1, dec);
+			p->not_proven++;
 		}
 	}
 	free(items);

@@ -59,6 +59,26 @@ assert p["not_proven"][0]["deciding"] == [{"side": None, "msr": "IA32_VMX_BASIC"
 assert p["not_proven_pairs"]["strict"] == 1 and p["migratable_pairs"]["strict"] == 3
 ' "$tmp/m.json" "$tmp/md.json"
 
+# baseline and pools: a partial host verifies the values only if every completion accepts them.
+i7=$hosts/intel-core-i7-6700k.msrs
+(cd "$tmp" && "$nvmx" baseline i5.cpuinfo "$i7" --kvm 6.12.33 --format json 2>/dev/null) >"$tmp/b.json"
+rc=$?
+t_ok "baseline with its cpuinfo: not verified (exit 1), the deciding bit named" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["verified"] and d["not_proven"][0]["host"] == "i5", d.get("not_proven")
+assert d["not_proven"][0]["deciding"], d["not_proven"]
+assert sys.argv[2] == "1"
+' "$tmp/b.json" $rc
+t_ok "... while its dump's baseline is verified (exit 0)" sh -c "'$nvmx' baseline '$i5' '$i7' --kvm 6.12.33 >/dev/null 2>&1"
+"$nvmx" pools "$tmp/i5.cpuinfo" "$i7" --kvm 6.12.33 --format json >"$tmp/p.json" 2>/dev/null
+rc=$?
+t_ok "pools with its cpuinfo: not verified (exit 1)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["verified"] and d["not_proven"] >= 1 and sys.argv[2] == "1", (d["verified"], sys.argv[2])
+' "$tmp/p.json" $rc
+
 # libvirt XML: an unlisted vmx-* feature is unknown, not absent; a disabled one is 0.
 x=tests/fixtures/domcapabilities.xml
 "$nvmx" check --from-host $x --from-kvm 6.1 --to "$hosts/intel-celeron-j6412.msrs" --kvm 6.6 \
