@@ -195,7 +195,7 @@ struct report {
 	char models[1024];
 	struct nvmx_would_fail wf;	/* when accepted: what would reject it */
 	bool partial_dep;		/* a partial host's unknown bits change the verdict */
-	bool rej_lo, rej_hi;		/* rejected with the unknown bits all 0 / all 1 */
+	struct nvmx_partial_result pr;	/* the search over its completions */
 	unsigned line;			/* in the log, 0 for an argument */
 };
 
@@ -226,6 +226,25 @@ static void models_writing(const struct write *w, char *buf, size_t n)
 				len += (size_t)snprintf(buf + len, n - len, "%sv%u", k ? "," : "", match[k]);
 		}
 	}
+}
+
+/* One completion of a partial host: is the write accepted there? */
+struct probe_ctx {
+	const struct nvmx_env *env;
+	const struct nvmx_probe *p;
+};
+
+static bool probe_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	const struct probe_ctx *c = ctx;
+	static struct nvmx_env alt;
+	static struct nvmx_kvm scratch;
+	struct nvmx_result r;
+	(void)src;
+	alt = *c->env;
+	alt.host = *dst;
+	alt.host.hyperv_evmcs = c->env->host.hyperv_evmcs;
+	return !nvmx_probe_fails(&alt, c->p, &scratch, &r);
 }
 
 static void analyse(struct report *rp, const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
@@ -570,20 +589,13 @@ int cmd_explain(int argc, char **argv)
 			all_ok = false;
 		else
 			explain_would_fail(&xe, &p, &rp->wf);
-		/* A partial host: ask again with its unknown bits all 0 and all 1. */
+		/* A partial host: the write asked of every completion of its unknown bits. */
 		if (partial_has_unknown(&hf)) {
-			static struct nvmx_kvm scratch;
-			static struct nvmx_env alt;
-			struct nvmx_result r;
-			bool base = nvmx_probe_fails(&xe.env, &p, &scratch, &r);
-			alt = xe.env;
-			partial_variant(&hf, false, &alt.host);
-			alt.host.hyperv_evmcs = xe.env.host.hyperv_evmcs;
-			rp->rej_lo = nvmx_probe_fails(&alt, &p, &scratch, &r);
-			partial_variant(&hf, true, &alt.host);
-			alt.host.hyperv_evmcs = xe.env.host.hyperv_evmcs;
-			rp->rej_hi = nvmx_probe_fails(&alt, &p, &scratch, &r);
-			rp->partial_dep = rp->rej_lo != base || rp->rej_hi != base;
+			struct nvmx_unknown u;
+			struct probe_ctx pc = { &xe.env, &p };
+			partial_unknowns(&hf, &u);
+			nvmx_partial_search(&rp->pr, NULL, NULL, &hf.host, &u, false, probe_completion, &pc);
+			rp->partial_dep = rp->pr.answer == NVMX_PARTIAL_DEPENDS;
 			/* Never a confident "accepted" that the unknown bits could turn. */
 			if (rp->partial_dep)
 				all_ok = false;
@@ -686,11 +698,13 @@ int cmd_explain(int argc, char **argv)
 				printf("null");
 			struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
 			printf(",\"partial_host\":");
-			if (hf.partial)
-				printf("{\"depends_on_unknown\":%s,\"rejected_if_unknown_0\":%s,"
-				       "\"rejected_if_unknown_1\":%s}", rp->partial_dep ? "true" : "false",
-				       rp->rej_lo ? "true" : "false", rp->rej_hi ? "true" : "false");
-			else
+			if (hf.partial && rp->pr.vars) {
+				printf("{\"depends_on_unknown\":%s,\"unknown_bits\":%u,\"completions\":%lu,"
+				       "\"exhaustive\":%s,\"deciding\":", rp->partial_dep ? "true" : "false",
+				       rp->pr.vars, rp->pr.tried, rp->pr.exhaustive ? "true" : "false");
+				partial_decide_json(stdout, &rp->pr, false);
+				putchar('}');
+			} else
 				printf("null");
 			printf(",\"before_oldest_row\":");
 			if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
@@ -818,20 +832,17 @@ int cmd_explain(int argc, char **argv)
 		       vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
 		nvmx_result_describe(&ex->r, why, sizeof(why));
 		if (rp->partial_dep) {
-			char unk[1024];
-			partial_unknown_text(&hf, id, unk, sizeof(unk));
-			printf("verdict: depends on what %s does not give: %s as assumed, %s with the "
-			       "unknown bits all 0, %s with them all 1\n", hf.name,
-			       ex->r.rc ? "rejected" : "accepted", rp->rej_lo ? "rejected" : "accepted",
-			       rp->rej_hi ? "rejected" : "accepted");
+			char dec[1024];
+			partial_decide_text(&rp->pr, false, dec, sizeof(dec));
+			printf("verdict: depends on what %s does not give: %s as assumed, %s when these "
+			       "differ: %s\n", hf.name, ex->r.rc ? "rejected" : "accepted",
+			       ex->r.rc ? "accepted" : "rejected", dec);
 			printf("  partial host: %s\n", hf.partial_note);
-			if (unk[0])
-				printf("  unknown here: %s\n", unk);
 			if (ex->r.rc)
 				printf("  as assumed: %s\n", why);
 		} else if (!ex->r.rc) {
-			printf("verdict: accepted%s\n", hf.partial ? " (partial host: the same with its "
-					"unknown bits all 0 or all 1)" : "");
+			printf("verdict: accepted%s\n", hf.partial ? " (partial host: the same on every "
+					"completion of its unknown bits searched)" : "");
 		} else {
 			printf("verdict: rejected (%s, rule %s)\n",
 			       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler returns 1",
