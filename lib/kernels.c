@@ -597,14 +597,6 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_9,
 	},
 	{
-		.name = "ubuntu-22.04-hwe", .version = KV(6, 8, 0), .date = 20240912, .verified = NVMX_VERIFIED_READ,
-		.distro = "Ubuntu 22.04 LTS (HWE)", .release = "6.8.0-N",
-		.base = "ubuntu-24.04",
-		.tree = "the 24.04 GA kernel it is built from (sndrzt/linux-6.8 @ f116ff45a2ca)",
-		.summary = "Ubuntu 22.04.5's HWE kernel: 24.04's 6.8",
-		R_6_8,
-	},
-	{
 		.name = "rhel-9.4", .version = KV(5, 14, 0), .date = 20241112, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "RHEL 9.4 (AlmaLinux, Rocky)", .release = "5.14.0-427.42.1.el9_4",
 		.base = "6.6",
@@ -732,6 +724,20 @@ static const struct nvmx_kernel kernels[] = {
 		.proc2_mask = UINT32_C(0x06111b5c),
 		.params = (PARAMS_BASE | P(SGX) | P(ENABLE_PMU) | P(ENABLE_IPIV) |
 			   P(ERROR_ON_INCONSISTENT)) & ~P(PT_MODE),
+	},
+	{
+		.name = "ubuntu-22.04-hwe", .version = KV(6, 8, 12), .date = 20251120,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 22.04 LTS (HWE)", .release = "6.8.0-90",
+		.base = "ubuntu-24.04", .changes = { &ch_85434c3c73fc, &ch_aa0d42cacf09 },
+		.tree = "rahaaaiii/linux-hwe-6.8-6.8.0 @ 7b13fd4625cd (Ubuntu's linux-hwe-6.8 "
+			"6.8.0-90.91~22.04.1, the 24.04 kernel's source; Makefile 6.8.12)",
+		.summary = "Ubuntu 22.04.5's HWE kernel (6.8.0-90): 24.04's 6.8 with the backports "
+			   "Ubuntu took in 6.8.0-58: the PERF_GLOBAL_CTRL erratum back in vmcs_config, "
+			   "no pt_mode parameter",
+		R_6_8,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
+		.params = PARAMS_60 & ~P(PT_MODE),
 	},
 	{
 		.name = "6.18.2", .version = KV(6, 18, 2), .date = 20251218, .verified = NVMX_VERIFIED_CONFORMANCE,
@@ -869,14 +875,16 @@ static const struct nvmx_kernel kernels[] = {
 		.name = "pve-8", .version = KV(6, 8, 12), .date = 20260818, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 8", .release = "6.8.12-43-pve", .aliases = "pve-8.4",
 		.same_builds = 43,
-		.base = "6.8",
-		.tree = "Ubuntu 6.8.0-31 (sndrzt/linux-6.8 @ f116ff45a2ca) + proxmox/pve-kernel "
-			"bookworm-6.8 @ b187eb7 patches 0005, 0008, 0028, 0036-0038; its Ubuntu "
-			"6.8.0-43..139 base (6.8.12 stable and Ubuntu's backports) is not public",
-		.summary = "Proxmox VE 8's 6.8.12-pve (builds -1 to -43): its KVM patches (nested "
-			   "vmcs12 pages, shadow VMCS after VMCLEAR, XSAVE PKRU) change no nested "
-			   "MSR: as 6.8",
+		.base = "6.8", .changes = { &ch_85434c3c73fc, &ch_aa0d42cacf09 },
+		.tree = "Ubuntu 6.8.0-90 (rahaaaiii/linux-hwe-6.8-6.8.0 @ 7b13fd4625cd) + "
+			"proxmox/pve-kernel bookworm-6.8 @ b187eb7 patches 0005, 0008, 0028, 0036-0038; "
+			"Ubuntu's 6.8.0-91..139 (the base of builds -18 to -43) is not public",
+		.summary = "Proxmox VE 8's 6.8.12-pve (builds -1 to -43): Ubuntu's 6.8 with its "
+			   "backports (PERF_GLOBAL_CTRL erratum back in vmcs_config, no pt_mode); "
+			   "Proxmox's KVM patches change no nested MSR",
 		R_6_8,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
+		.params = PARAMS_60 & ~P(PT_MODE),
 	},
 	{
 		.name = "5.10.265", .version = KV(5, 10, 265), .date = 20260820, .verified = NVMX_VERIFIED_HARNESS,

@@ -201,7 +201,8 @@ static const struct {
 	 * its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
 	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
 	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
-	{ "ubuntu-22.04-hwe", "6.8.0", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "", 20240912 },
+	{ "ubuntu-22.04-hwe", "6.8.12", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "85434c3c73fc aa0d42cacf09",
+	  20251120 },
 	/* 24.04.2 (2025-02-20) and 24.04.3 (2025-08-07) brought HWE 6.11 and 6.14. */
 	{ "ubuntu-24.04-hwe-6.11", "6.11.0", "Ubuntu 24.04 LTS (HWE)", "6.11.11", "", 20250220 },
 	{ "ubuntu-24.04-hwe-6.14", "6.14.0", "Ubuntu 24.04 LTS (HWE)", "6.14", "", 20250807 },
@@ -215,7 +216,7 @@ static const struct {
 	{ "rhel-9.6", "5.14.0", "RHEL 9.6 (AlmaLinux, Rocky)", "6.11.11", "RHEL 9.6: no aa0d42cacf09", 20250805 },
 	{ "rhel-10.0", "6.12.0", "RHEL 10.0 (AlmaLinux, Rocky)", "6.12", "", 20250807 },
 	/* Proxmox: proxmox/pve-kernel debian/changelog dates. */
-	{ "pve-8", "6.8.12", "Proxmox VE 8", "6.8", "", 20260818 },
+	{ "pve-8", "6.8.12", "Proxmox VE 8", "6.8", "85434c3c73fc aa0d42cacf09", 20260818 },
 	{ "pve-9.0", "6.14.11", "Proxmox VE 9.0", "6.14", "", 20260515 },
 	{ "pve-9.1", "6.17.13", "Proxmox VE 9.1", "6.17", "", 20260728 },
 	{ "pve-9.2", "7.0.14", "Proxmox VE 9.2", "7.0", "0034-KVM-VMX-enable-use-of-MBEC.patch "
@@ -331,6 +332,38 @@ static void test_debian13(void)
 	nvmx_params_default(K("debian-13"), &p);
 	tap_ok(nvmx_params_set(K("debian-13"), &p, "pt_mode", "1") == -1,
 	       "debian-13: no pt_mode parameter (as 6.12.0)");
+}
+
+/* ---- Ubuntu's 6.8.0-58+: the 6.12.y erratum revert and the pt_mode burial ---- */
+
+static void test_ubuntu68(void)
+{
+	/* The Ubuntu 6.8.0-90 tree (and Proxmox 8's, built on it) drops the loads on
+	 * Westmere-EP in setup_vmcs_config (kernel harness: 8 derive and 11 synthetic
+	 * cases differed from 6.8 in exactly these two bits); 6.8.0-31 does not. */
+	struct nvmx_host w;
+	struct nvmx_kvm a, b, c;
+	dump_host("intel-xeon-w3670.msrs", &w);
+	load(&a, &w, "ubuntu-24.04");
+	load(&b, &w, "ubuntu-22.04-hwe");
+	load(&c, &w, "pve-8");
+	tap_ok(loaded(&a) && loaded(&b) && loaded(&c) && (a.cfg.entry & BIT(13)) && (a.cfg.exit & BIT(12)) &&
+	       !(b.cfg.entry & BIT(13)) && !(b.cfg.exit & BIT(12)) &&
+	       !(c.cfg.entry & BIT(13)) && !(c.cfg.exit & BIT(12)),
+	       "Xeon W3670: ubuntu-24.04 (6.8.0-31) keeps the PERF_GLOBAL_CTRL loads in vmcs_config, "
+	       "ubuntu-22.04-hwe (6.8.0-90) and pve-8 drop them");
+	tap_ok(N(&a, NVMX_TRUE_ENTRY) == N(&b, NVMX_TRUE_ENTRY) && N(&a, NVMX_TRUE_EXIT) == N(&b, NVMX_TRUE_EXIT) &&
+	       N(&a, NVMX_TRUE_EXIT) == N(&c, NVMX_TRUE_EXIT) && (N(&b, NVMX_TRUE_ENTRY) & BIT(45)),
+	       "ubuntu-22.04-hwe, pve-8: L1 is still offered them (emulated), as by ubuntu-24.04");
+	struct nvmx_params p;
+	nvmx_params_default(K("ubuntu-24.04"), &p);
+	int r24 = nvmx_params_set(K("ubuntu-24.04"), &p, "pt_mode", "1");
+	nvmx_params_default(K("ubuntu-22.04-hwe"), &p);
+	int rhwe = nvmx_params_set(K("ubuntu-22.04-hwe"), &p, "pt_mode", "1");
+	nvmx_params_default(K("pve-8"), &p);
+	int rpve = nvmx_params_set(K("pve-8"), &p, "pt_mode", "1");
+	tap_ok(r24 == 0 && rhwe == -1 && rpve == -1,
+	       "pt_mode: a parameter of ubuntu-24.04 (6.8.0-31), not of ubuntu-22.04-hwe or pve-8 (6.8.0-58+)");
 }
 
 /* ---- the other backports, one observable fact each ------------------------- */
@@ -687,6 +720,7 @@ int main(void)
 	test_identity();
 	test_debian12();
 	test_debian13();
+	test_ubuntu68();
 	test_backports();
 	test_mbec();
 	test_sweep();
