@@ -55,6 +55,24 @@ static bool at(const struct cur *c, const char *p, const char *lit)
 	return true;
 }
 
+/* The same, ASCII letters in any case: a message retyped by hand ("failed to set msr"). */
+static bool at_nocase(const struct cur *c, const char *p, const char *lit)
+{
+	size_t n = slen(lit);
+	if ((size_t)(c->end - p) < n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char a = p[i], b = lit[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 static int hexval(char ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -195,10 +213,10 @@ size_t nvmx_report_scan(const char *buf, size_t len, struct nvmx_event *out, siz
 		struct nvmx_event e = { .count = 1 };
 		hint_qemu(&c, p, hints);
 		hint_kernel(&c, p, buf, hints);
-		if (at(&c, p, "failed to set MSR ")) {
+		if (at_nocase(&c, p, "failed to set MSR ")) {
 			uint64_t idx, val;
 			const char *q = hex64(&c, p + 18, &idx);
-			if (!q || !at(&c, q, " to ") || idx > 0xffffffffu || !(q = hex64(&c, q + 4, &val)))
+			if (!q || !at_nocase(&c, q, " to ") || idx > 0xffffffffu || !(q = hex64(&c, q + 4, &val)))
 				continue;
 			e.kind = NVMX_EV_SET_MSR;
 			e.index = (uint32_t)idx;

@@ -24,6 +24,13 @@ int main(void)
 	tap_ok(ev[1].kind == NVMX_EV_ASSERT && !strcmp(ev[1].name, "kvm_buf_set_msrs") && ev[1].line == 2,
 	       "the assertion names kvm_buf_set_msrs on line 2");
 
+	/* Retyped by hand (gns3-server#1812): any case, the assertion's function alone is no event. */
+	n = scan("qemu-system-x86_64 error failed to set msr 0xe1 to 0x0\nand this\nkvm_buf_set_msrs\n", ev, 8, &h);
+	tap_ok(n == 1 && ev[0].kind == NVMX_EV_SET_MSR && ev[0].index == 0xe1 && ev[0].value == 0,
+	       "a retyped 'failed to set msr 0xe1 to 0x0' is the write (%zu events)", n);
+	n = scan("Failed To Set Msr 0x48D TO 0x7F00000016\n", ev, 8, &h);
+	tap_ok(n == 1 && ev[0].index == 0x48d && ev[0].value == 0x7f00000016ull, "any case, hex digits too");
+
 	/* libvirt's message, JSON-escaped again by KubeVirt: "\\n" ends the value. */
 	n = scan("Message='internal error: qemu unexpectedly closed the monitor: 2021-02-21T02:17:50Z "
 		 "qemu-kvm: error: failed to set MSR 0x48e to 0xfff9fffe04006172\\\\nqemu-kvm: "
