@@ -93,18 +93,6 @@ static uint64_t catalogued(enum nvmx_msr_id id)
 	return m;
 }
 
-/* The bits of a capability MSR QEMU has a vmx-* property for. */
-static uint64_t qemu_named(enum nvmx_msr_id id)
-{
-	uint64_t m = 0;
-	for (unsigned b = 0; b < 64; b++) {
-		const struct nvmx_field *f = nvmx_field_at(id, b);
-		if (f && f->qemu)
-			m |= UINT64_C(1) << b;
-	}
-	return m;
-}
-
 int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		       struct nvmx_diag *d)
 {
@@ -192,6 +180,7 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	/* Disabled features of the model come off again, and are known to be 0. */
 	struct nvmx_qwords off;
 	memset(&off, 0, sizeof(off));
+	uint64_t cpuid_off = 0;
 	for (const char *p = from; p && p < to; p++) {
 		if (strncmp(p, "<feature", 8))
 			continue;
@@ -207,8 +196,10 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 				off.w[w] |= b.w[w];
 			}
 		int f = nvmx_qemu_cpuid_lookup(nv, nn);
-		if (f >= 0)
+		if (f >= 0) {
 			cpuid &= ~NVMX_FEAT(f);
+			cpuid_off |= NVMX_FEAT(f);
+		}
 	}
 	if (nvmx_qwords_empty(&words)) {
 		io_error(d, "%s: no vmx-* feature in the host CPU%s%s%s: this XML does not say which "
@@ -228,6 +219,19 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	snprintf(out->flags, sizeof(out->flags), "%s", flags);
 	out->has_flags = true;
 	io_features_from_flags(out);
+	/*
+	 * A CPUID flag of leaves 7 and 0xD that neither the model nor the XML
+	 * gives, and that is not disabled, is unknown: libvirt lists only the
+	 * features its CPU map knows.
+	 */
+	static const enum nvmx_feature late[] = {
+		NVMX_F_FSGSBASE, NVMX_F_SGX, NVMX_F_SMEP, NVMX_F_INVPCID, NVMX_F_MPX, NVMX_F_RDSEED,
+		NVMX_F_SMAP, NVMX_F_UMIP, NVMX_F_PKU, NVMX_F_WAITPKG, NVMX_F_SHSTK, NVMX_F_LA57,
+		NVMX_F_RDPID, NVMX_F_IBT, NVMX_F_LAM, NVMX_F_XSAVES,
+	};
+	for (unsigned i = 0; i < sizeof(late) / sizeof(late[0]); i++)
+		if (!(out->host.features & NVMX_FEAT(late[i])) && !(cpuid_off & NVMX_FEAT(late[i])))
+			out->unknown_features |= NVMX_FEAT(late[i]);
 	snprintf(out->host.vendor, sizeof(out->host.vendor), "%s",
 		 !strcmp(vendor, "Intel") || !vendor[0] ? "GenuineIntel" : vendor);
 	if (model[0])
@@ -288,7 +292,9 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 				      (UINT64_C(6) << 50));
 	nvmx_msrs_set(ms, NVMX_MISC, words.w[NVMX_QW_MISC]);
 	/* The capability bits QEMU names and the XML does not list, as for the controls. */
-	out->unknown[NVMX_BASIC] = qemu_named(NVMX_BASIC) & ~words.w[NVMX_QW_BASIC] & ~off.w[NVMX_QW_BASIC];
+	/* BASIC's capability bits (49, 54-56) whether or not QEMU names them; not its placeholders. */
+	out->unknown[NVMX_BASIC] = (UINT64_C(1) << 49 | UINT64_C(0xf) << 54) & ~words.w[NVMX_QW_BASIC] &
+				   ~off.w[NVMX_QW_BASIC];
 	out->unknown[NVMX_MISC] = catalogued(NVMX_MISC) & ~words.w[NVMX_QW_MISC] & ~off.w[NVMX_QW_MISC];
 	uint64_t p2u = out->unknown[NVMX_PROCBASED2] >> 32;
 	if ((p2 | p2u) & ((1u << 1) | (1u << 5))) {
