@@ -872,6 +872,15 @@ static const struct nvmx_kernel kernels[] = {
 		.params = PARAMS_BASE & ~P(PT_MODE),
 	},
 	{
+		.name = "6.6.150", .version = KV(6, 6, 150), .date = 20260807, .verified = NVMX_VERIFIED_HARNESS,
+		.base = "6.6", .changes = { &ch_aa0d42cacf09 },
+		.tree = "unifreq/linux-6.6.y @ 3c7c31e62 (stable imports plus OpenWrt patches, which touch "
+			"no vmx/ file; date: the import's)",
+		.summary = "6.6.y stable line at 6.6.150: no pt_mode parameter; nested values and checks as 6.6",
+		R_6_6,
+		.params = PARAMS_60 & ~P(PT_MODE),
+	},
+	{
 		.name = "pve-8", .version = KV(6, 8, 12), .date = 20260818, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 8", .release = "6.8.12-43-pve", .aliases = "pve-8.4",
 		.same_builds = 43,

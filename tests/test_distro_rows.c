@@ -183,6 +183,8 @@ static const struct {
 	/* Stable imports (shared/spec/distro-kernels.md, the trees' Makefiles). */
 	{ "6.1.158", "6.1.158", NULL, "6.1", "31de69f4eea7 aa0d42cacf09", 20251109 },
 	{ "6.6.87", "6.6.87", NULL, "6.6", "aa0d42cacf09", 20250420 },
+	/* unifreq/linux-6.6.y's "up to 6.6.150" import (2026-08-07). */
+	{ "6.6.150", "6.6.150", NULL, "6.6", "aa0d42cacf09", 20260807 },
 	{ "6.12.33", "6.12.33", NULL, "6.12", "85434c3c73fc", 20250619 },
 	{ "6.18.26", "6.18.26", NULL, "6.18.2", "f8ade833b733", 20260425 },
 	{ "5.15.215", "5.15.215", NULL, "5.15", "31de69f4eea7 a910b5ab6b25 f8ae08f9789a 1c1a41497ab8 "
@@ -596,6 +598,7 @@ static const struct expect {
 	{ "debian-12", "6.1", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
 	{ "debian-12", "6.1.158", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "6.6.87", "6.6", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "6.6.150", "6.6", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "6.12.33", "6.12", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "debian-13", "6.12", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "6.18.26", "6.18.2", NULL, 4, { { NVMX_EXIT, 60, false, 52 }, { NVMX_TRUE_EXIT, 60, false, 52 },
