@@ -198,16 +198,6 @@ int fleet_pools_opt(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
-struct root_order { unsigned root; unsigned long long weight; };
-
-static int by_weight(const void *a, const void *b)
-{
-	const struct root_order *x = a, *y = b;
-	if (x->weight != y->weight)
-		return x->weight > y->weight ? -1 : 1;
-	return x->root < y->root ? -1 : x->root > y->root;
-}
-
 /*
  * Pools over items[n] (item_of[i]: profile i's item); qemu: the items are
  * QEMU's offers (nvmx_qemu_offer), whose baselines a KVM restore does not
@@ -218,35 +208,28 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 {
 	struct nvmx_pool_slot *slots = calloc(n + 1, sizeof(*slots));
 	unsigned *item_pool = calloc(n + 1, sizeof(*item_pool));
-	unsigned *root_idx = calloc(n + 1, sizeof(*root_idx));
-	struct root_order *order = calloc(n + 1, sizeof(*order));
+	unsigned *order = calloc(n + 1, sizeof(*order));
+	unsigned *rank = calloc(n + 1, sizeof(*rank));
 	p->steps = calloc(n + 1, sizeof(*p->steps));
 	p->pool_of = calloc((size_t)f->inv.nprof + 1, sizeof(*p->pool_of));
-	if (!items || !slots || !item_pool || !root_idx || !order || !p->steps || !p->pool_of)
+	if (!items || !slots || !item_pool || !order || !rank || !p->steps || !p->pool_of)
 		return cli_usage_error(f->cmd, "out of memory");
 	p->items = n;
-	p->n = nvmx_pools_compute(items, n, o, slots, item_pool, p->steps, &p->nsteps);
-
-	unsigned nr = 0;
-	for (unsigned c = 0; c < n; c++)
-		if (items[c].usable && slots[c].alive)
-			order[nr++] = (struct root_order){ c, slots[c].weight };
-	qsort(order, nr, sizeof(*order), by_weight);
+	nvmx_pools_compute(items, n, o, slots, item_pool, p->steps, &p->nsteps);
+	unsigned nr = nvmx_pools_rank(slots, item_pool, n, order, rank);
 	p->b = calloc(nr + 1, sizeof(*p->b));
 	p->hosts = calloc(nr + 1, sizeof(*p->hosts));
 	p->profiles = calloc(nr + 1, sizeof(*p->profiles));
 	if (!p->b || !p->hosts || !p->profiles)
 		return cli_usage_error(f->cmd, "out of memory");
 	for (unsigned r = 0; r < nr; r++) {
-		root_idx[order[r].root] = r;
-		p->b[r] = slots[order[r].root].b;
-		p->hosts[r] = slots[order[r].root].weight;
-		p->lost += slots[order[r].root].lost;
+		p->b[r] = slots[order[r]].b;
+		p->hosts[r] = slots[order[r]].weight;
+		p->lost += slots[order[r]].lost;
 	}
 	p->n = nr;
 	for (unsigned i = 0; i < f->inv.nprof; i++) {
-		unsigned it = item_pool[item_of[i]];
-		p->pool_of[i] = it < n ? root_idx[it] : UINT32_MAX;
+		p->pool_of[i] = rank[item_of[i]];
 		if (p->pool_of[i] == UINT32_MAX)
 			continue;
 		p->profiles[p->pool_of[i]]++;
@@ -279,8 +262,8 @@ static int pools_core(struct fleet *f, const struct nvmx_pools_opts *o, struct f
 	free(items);
 	free(slots);
 	free(item_pool);
-	free(root_idx);
 	free(order);
+	free(rank);
 	return 0;
 }
 

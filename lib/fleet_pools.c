@@ -162,3 +162,52 @@ unsigned nvmx_pools_compute(const struct nvmx_pool_item *items, unsigned n,
 		*nsteps = nst;
 	return pools;
 }
+
+/* Pool a is listed before pool b: more hosts, then the lower root. */
+static bool listed_before(const struct nvmx_pool_slot *s, unsigned a, unsigned b)
+{
+	if (s[a].weight != s[b].weight)
+		return s[a].weight > s[b].weight;
+	return a < b;
+}
+
+static void sift(const struct nvmx_pool_slot *s, unsigned *order, unsigned i, unsigned n)
+{
+	for (;;) {
+		unsigned c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && listed_before(s, order[c], order[c + 1]))
+			c++;
+		if (!listed_before(s, order[i], order[c]))
+			return;
+		unsigned t = order[i];
+		order[i] = order[c];
+		order[c] = t;
+		i = c;
+	}
+}
+
+unsigned nvmx_pools_rank(const struct nvmx_pool_slot *slots, const unsigned *pool_of, unsigned n,
+			 unsigned *order, unsigned *rank)
+{
+	unsigned np = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (slots[i].alive)
+			order[np++] = i;
+	/* heapsort (no libc): a total order, so the result is the same as any sort's */
+	for (unsigned i = np / 2; i-- > 0;)
+		sift(slots, order, i, np);
+	for (unsigned end = np; end > 1; end--) {
+		unsigned t = order[0];
+		order[0] = order[end - 1];
+		order[end - 1] = t;
+		sift(slots, order, 0, end - 1);
+	}
+	for (unsigned r = 0; r < np; r++)
+		rank[order[r]] = r;
+	for (unsigned i = 0; i < n; i++)
+		if (!slots[i].alive)
+			rank[i] = pool_of[i] < n ? rank[pool_of[i]] : UINT32_MAX;
+	return np;
+}

@@ -6,7 +6,9 @@
  * the verdict `nvmx check` gives for that pair (nvmx_check on scenarios
  * built apart from the fleet), under each policy; the counts and the strict
  * cells are the ones `nvmx matrix --policy all --json` prints for this
- * inventory.
+ * inventory.  And the pools over its source classes, listed as `nvmx pools
+ * --pools 5 --json` lists them (nvmx_pools_rank: most hosts first, ties by
+ * the first member).
  */
 #include <string.h>
 #include "tap.h"
@@ -163,5 +165,39 @@ int main(void)
 			tap_ok(same, "strict: the cells nvmx matrix --json prints, row by row");
 		}
 	}
+
+	/* nvmx pools --pools 5 --json: pools (members, hosts) in this order; k unpooled */
+	static const struct { const char *members; unsigned long long hosts; } cli_pools[] = {
+		{ "acdij", 5 }, { "fg", 2 }, { "b", 1 }, { "e", 1 }, { "h", 1 },
+	};
+	struct nvmx_pool_item items[N];
+	struct nvmx_pool_slot slots[N];
+	struct nvmx_pools_step steps[N];
+	unsigned item_pool[N], order[N], rank[N], nsteps;
+	for (unsigned c = 0; c < nsrc; c++)
+		items[c] = (struct nvmx_pool_item){ &fh[src[c].rep].offer, fh[src[c].rep].usable, src[c].hosts };
+	struct nvmx_pools_opts po = { 5, UINT32_MAX };
+	nvmx_pools_compute(items, nsrc, &po, slots, item_pool, steps, &nsteps);
+	unsigned np = nvmx_pools_rank(slots, item_pool, nsrc, order, rank);
+	bool same = np == 5;
+	for (unsigned r = 0; same && r < np; r++) {
+		char got[N + 1];
+		unsigned n = 0;
+		for (unsigned i = 0; i < N; i++)
+			if (rank[src_of[i]] == r)
+				got[n++] = fleet[i].name[0];
+		got[n] = 0;
+		same = !strcmp(got, cli_pools[r].members) && slots[order[r]].weight == cli_pools[r].hosts;
+		if (!same)
+			tap_diag("pool %u: %s (%llu hosts), nvmx pools lists %s (%llu)", r + 1, got,
+				 slots[order[r]].weight, cli_pools[r].members, cli_pools[r].hosts);
+	}
+	tap_ok(same, "5 pools with the members and hosts nvmx pools lists, in its order (%u)", np);
+	tap_ok(rank[src_of[10]] == UINT32_MAX, "the host without VMX guests is in no pool");
+	bool listed = true;
+	for (unsigned r = 1; r < np; r++)
+		listed = listed && (slots[order[r - 1]].weight > slots[order[r]].weight ||
+				    (slots[order[r - 1]].weight == slots[order[r]].weight && order[r - 1] < order[r]));
+	tap_ok(listed, "most hosts first, ties by the first member");
 	return tap_done();
 }

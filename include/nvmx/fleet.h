@@ -291,5 +291,14 @@ struct nvmx_pools_opts {
 unsigned nvmx_pools_compute(const struct nvmx_pool_item *items, unsigned n,
 			    const struct nvmx_pools_opts *opts, struct nvmx_pool_slot *slots,
 			    unsigned *pool_of, struct nvmx_pools_step *steps, unsigned *nsteps);
+/*
+ * The pools of nvmx_pools_compute as `nvmx pools` lists them: most hosts
+ * first, ties by root.  order[0..return) receives each pool's root slot
+ * (slots[root].b its baseline, .weight its hosts, .lost its loss); rank[i]
+ * item i's pool as a position in order, or UINT32_MAX for an item in no
+ * pool.  order and rank have room for n.
+ */
+unsigned nvmx_pools_rank(const struct nvmx_pool_slot *slots, const unsigned *pool_of, unsigned n,
+			 unsigned *order, unsigned *rank);
 
 #endif
