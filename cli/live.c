@@ -11,7 +11,7 @@ int live_opt_cpu(void *ctx, const struct opt *o, const char *v)
 	errno = 0;
 	unsigned long cpu = strtoul(v, &end, 10);
 	if (!*v || *end || errno || cpu > 65535)
-		return cli_usage_error(opts_cmd(), "--cpu needs a CPU number, not '%s'", v);
+		return cli_usage_error(opts_cmd(), "--live-cpu: '%s' is not a CPU number", v);
 	l->cpu = (unsigned)cpu;
 	return 0;
 }

@@ -13,14 +13,15 @@ struct live {
 	bool profile_guessed;	/* release not given: the closest profile was chosen */
 };
 
-/* --cpu N into the struct live at ctx + o->off. */
+/* --live-cpu N (decode's spelling; --cpu N the old one) into the struct live at ctx + o->off. */
 int live_opt_cpu(void *ctx, const struct opt *o, const char *v);
-/* --live, --root DIR, --cpu N: table entries for a ctx `type` with a bool
+/* --live, --root DIR, --live-cpu N: table entries for a ctx `type` with a bool
  * `live_flag` and a struct live `l`. */
 #define LIVE_OPTS(type, live_flag, l) \
 	OPT_FLAG("live", NULL, type, live_flag, "read the running host"), \
 	OPT_STRING("root", NULL, "DIR", type, l.root, "read /dev, /proc and /sys under DIR"), \
-	OPT_CALL_AT("cpu", NULL, "N", live_opt_cpu, type, l, "the CPU whose MSRs are read (default 0)")
+	OPT_CALL_AT("live-cpu", "cpu", "N", live_opt_cpu, type, l, \
+		    "the CPU whose MSRs are read (default 0)")
 
 /*
  * Read the host from /dev/cpu/N/msr, the release from osrelease (unless

@@ -20,14 +20,14 @@ const struct cmd nvmx_cmds[] = {
 	  "Exit 0 when they are identical, 1 when they differ.\n" },
 	{ "derive", cmd_derive, "vmcs_config and nested VMX MSRs a KVM release computes on a host",
 	  "usage: nvmx derive HOST --kvm RELEASE [--param NAME=VALUE]... [--hyperv-evmcs] [--json]\n"
-	  "       nvmx derive --live [--root DIR] [--cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
+	  "       nvmx derive --live [--root DIR] [--live-cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
 	  "\n"
 	  "Models kvm_intel loading on HOST: its vmcs_config, effective module\n"
 	  "parameters, and the nested VMX MSRs a fresh vCPU gets (what KVM_GET_MSRS\n"
 	  "returns).  Exit 1 when KVM would refuse to load, naming the missing controls.\n"
 	  "RELEASE is one of `nvmx kernels`.\n" },
 	{ "verify", cmd_verify, "compare the model's prediction with what the running KVM offers",
-	  "usage: nvmx verify --live [--root DIR] [--cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
+	  "usage: nvmx verify --live [--root DIR] [--live-cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
 	  "\n"
 	  "Raw MSRs from <root>/dev/cpu/N/msr, the release from <root>/proc/sys/kernel/osrelease\n"
 	  "(or --kvm), kvm_intel's parameters from <root>/sys/module/kvm_intel/parameters/, and\n"
@@ -159,7 +159,7 @@ const struct cmd nvmx_cmds[] = {
 	  "not-offered, tcg, assert-only.\n"
 	  "Exit 0 when this KVM accepts every write, 1 when it rejects one, 2 on bad input.\n" },
 	{ "inventory-line", cmd_inventory_line, "this host as one line of a fleet inventory (run on each host)",
-	  "usage: nvmx inventory-line --live [--root DIR] [--cpu N] [--name NAME]\n"
+	  "usage: nvmx inventory-line --live [--root DIR] [--live-cpu N] [--name NAME]\n"
 	  "\n"
 	  "Prints one JSON line for an inventory (docs/fleet.md): the host's name\n"
 	  "(<root>/proc/sys/kernel/hostname or --name), its VMX MSRs and identity from\n"

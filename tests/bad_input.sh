@@ -414,7 +414,7 @@ row derive-10 2 "'ept='" "$A" "--param with an empty value" -- derive $H $K --pa
 row derive-11 2 "'--frob'" "$A" "unknown option" -- derive $H $K --frob
 row derive-12 2 "'good.msrs'" "$A" "two HOSTs" -- derive $H $H $K
 row derive-13 2 "--live" "$A" "HOST and --live" -- derive $H --live $K
-row derive-14 2 "--cpu" "$A" "--cpu not a number" -- derive --live --cpu x
+row derive-14 2 "--live-cpu: 'x' is not a CPU number" "$A" "--cpu (--live-cpu) not a number" -- derive --live --cpu x
 row derive-15 3 "root/noparams/sys/module/kvm_intel/parameters" "$A" "--live without kvm_intel loaded" -- derive --live --root root/noparams
 row derive-16 2 "bad/too-wide.msrs:1:" "$A" "a bad HOST file" -- derive bad/too-wide.msrs $K
 row derive-17 2 "unknown KVM release 'bookwrom'" "$A" "a name that is no release" -- derive $H --kvm bookwrom
@@ -423,7 +423,7 @@ row derive-18 2 "is a release nvmx does not model" "$A" "a distribution release 
 # -- verify ------------------------------------------------------------------------------
 A="verify"
 row verify-1 2 "only --live is supported" "$A" "without --live" -- verify
-row verify-2 2 "--cpu needs a CPU number, not 'x'" "$A" "--cpu not a number" -- verify --live --cpu x
+row verify-2 2 "--live-cpu: 'x' is not a CPU number" "$A" "--live-cpu not a number" -- verify --live --live-cpu x
 row verify-3 2 "--root needs DIR" "$A" "--root without its value" -- verify --live --root
 row verify-4 2 "'--frob'" "$A" "unknown option" -- verify --live --frob
 row verify-5 3 "root/nocpuinfo/proc/cpuinfo" "$A" "live source unavailable" -- verify --live --root root/nocpuinfo
@@ -537,7 +537,7 @@ row explain-11 2 "one log at a time" "$A" "two logs" -- explain bad/one.log bad/
 A="inventory-line"
 row invline-1 2 "--live is required" "$A" "no --live" -- inventory-line
 row invline-2 2 "unknown argument 'x'" "$A" "an extra argument" -- inventory-line --live x
-row invline-3 2 "--cpu needs a CPU number" "$A" "--cpu not a number" -- inventory-line --live --cpu x
+row invline-3 2 "--live-cpu: 'x' is not a CPU number" "$A" "--cpu not a number" -- inventory-line --live --cpu x
 
 # -- baseline, matrix, pools, fleet-gen (docs/fleet.md) ------------------------------------------
 A="baseline"

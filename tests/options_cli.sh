@@ -62,6 +62,13 @@ same "kernels --format json is --json" "kernels --json" "kernels --format json"
 same "upgrade --all --format markdown (--markdown kept)" "upgrade --all --releases 5.19,6.1 --markdown \"\$J\" \"\$C\"" "upgrade --all --releases=5.19,6.1 --format=markdown \"\$J\" \"\$C\""
 same "upgrade --format json is --json" "upgrade --from-kvm 5.19 --kvm 6.1 --json \"\$J\"" "upgrade --from-kvm 5.19 --kvm 6.1 --format json \"\$J\""
 same "restore --to HOST (HOST first kept)" "restore \"\$J\" --kvm 6.1 IA32_VMX_PROCBASED_CTLS2=0x0 --json" "restore IA32_VMX_PROCBASED_CTLS2=0x0 --to=\"\$J\" --kvm 6.1 --json"
+# The live CPU is --live-cpu N everywhere (decode's spelling; --cpu N kept where
+# it was: --cpu is QEMU's -cpu SPEC in check, qemu-check and matrix).
+t_fake_root "$tmp/root" "$J" 6.1.0
+cp -r "$tmp/root/dev/cpu/0" "$tmp/root/dev/cpu/1"
+same "derive --live --live-cpu=1 (--cpu 1 kept)" "derive --live --root \"\$tmp/root\" --cpu 1 --json" "derive --live --root=\"\$tmp/root\" --live-cpu=1 --json"
+a=$(run inventory-line --live --root "$tmp/root" --live-cpu 2)
+t_ok "inventory-line --live-cpu 2 asks for processor 2 (absent here: exit 3)" like "$a" "rc=3*no processor 2*"
 a=$(run kernels --json --markdown)
 t_ok "two formats are bad input, said so" like "$a" "rc=2*nvmx kernels: two output formats (json and markdown): choose one*"
 a=$(run upgrade --from-kvm 5.19 --kvm 6.1 --format markdown "$J")
