@@ -9,6 +9,7 @@
 #include <string.h>
 #include "print.h"
 #include "side.h"
+#include "partial.h"
 #include "nvmx/qemu_migrate.h"
 
 #define CMD "check"
@@ -29,7 +30,13 @@ struct qcheck {
 	struct nvmx_msrs saved;
 	struct nvmx_vcpu dvcpu;
 	struct nvmx_migration sm;
+	/* a partial host: the verdict asked of the completions of its unknown bits */
+	bool partial, not_proven, two_sides;
+	struct nvmx_partial_result pr;
 };
+
+static void not_proven_text(const struct qcheck *q, const char *as_given);
+static void not_proven_json(const struct qcheck *q);
 
 bool check_wants_cpu(int argc, char **argv)
 {
@@ -179,6 +186,9 @@ static void report_qemu_text(const struct qcheck *q)
 			printf("  %s\n", buf);
 		}
 	}
+	if (q->not_proven)
+		not_proven_text(q, "safe");
+	else
 	printf("verdict: %s\n", m->verdict == NVMX_QMIG_SAFE ? "safe" :
 	       m->verdict == NVMX_QMIG_CHANGE ? "L1-visible change (it starts, but L1's VMX MSRs change "
 						"under a running L1 hypervisor)" : "fails");
@@ -234,7 +244,9 @@ static void report_qemu_json(const struct qcheck *q)
 	cli_json_str(stdout, q->rel->name);
 	printf(",\"cpu\":");
 	cli_json_str(stdout, q->spec);
-	printf(",\"verdict\":\"%s\",", nvmx_qmig_verdict_name(m->verdict));
+	printf(",\"verdict\":\"%s\"", q->not_proven ? "not proven" : nvmx_qmig_verdict_name(m->verdict));
+	not_proven_json(q);
+	putchar(',');
 	side_json("source", &m->src, &q->src);
 	putchar(',');
 	side_json("destination", &m->dst, &q->dst);
@@ -306,7 +318,10 @@ static void report_saved_text(struct qcheck *q)
 			printf("      %s\n", why);
 		}
 	}
-	printf("verdict: %s\n", q->sm.migratable && q->m.src.starts ? "MIGRATABLE" : "NOT MIGRATABLE");
+	if (q->not_proven)
+		not_proven_text(q, "migratable");
+	else
+		printf("verdict: %s\n", q->sm.migratable && q->m.src.starts ? "MIGRATABLE" : "NOT MIGRATABLE");
 }
 
 static void report_saved_json(struct qcheck *q)
@@ -315,8 +330,10 @@ static void report_saved_json(struct qcheck *q)
 	cli_json_str(stdout, q->rel->name);
 	printf(",\"cpu\":");
 	cli_json_str(stdout, q->spec);
-	printf(",\"source_starts\":%s,\"migratable\":%s,\"msrs\":[", q->m.src.starts ? "true" : "false",
-	       q->sm.migratable && q->m.src.starts ? "true" : "false");
+	printf(",\"source_starts\":%s,\"migratable\":%s", q->m.src.starts ? "true" : "false",
+	       q->sm.migratable && q->m.src.starts && !q->not_proven ? "true" : "false");
+	not_proven_json(q);
+	printf(",\"msrs\":[");
 	for (unsigned i = 0; i < q->sm.nwrites; i++) {
 		const struct nvmx_write *w = &q->sm.writes[i];
 		printf("%s{\"msr\":\"%s\",\"value\":", i ? "," : "", nvmx_msr_desc(w->id)->sdm);
@@ -369,6 +386,85 @@ static int load_side(struct qcheck *q, struct side *s, const char *prefix, struc
 	s->sc.vm.qemu = q->rel;
 	nvmx_scenario_qemu_env(&s->sc, qh, env);
 	return 0;
+}
+
+/* One side's scenario on a completion of its host, as load_side built it. */
+static void side_on(const struct side *s, const struct nvmx_host *h, struct nvmx_scenario *sc,
+		    struct nvmx_qemu_host *qh, struct nvmx_qemu_env *env)
+{
+	kvmopts_scenario(&s->ko, h, sc);
+	sc->vm = s->sc.vm;
+	sc->state = s->sc.state;
+	sc->policy = s->sc.policy;
+	nvmx_scenario_qemu_env(sc, qh, env);
+}
+
+/*
+ * The verdict on one completion: safe (qemu semantics) or migratable
+ * (saved-msrs); a -cpu that does not start on the source is no VM to move.
+ */
+static bool qcheck_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	struct qcheck *q = ctx;
+	static struct nvmx_scenario ss, ds;
+	static struct nvmx_qemu_host sqh, dqh;
+	static struct nvmx_qemu_env se, de;
+	static struct nvmx_qemu_migration m;
+	static struct nvmx_vcpu dv;
+	static struct nvmx_migration sm;
+	struct nvmx_msrs saved;
+	side_on(&q->src, src, &ss, &sqh, &se);
+	side_on(&q->dst, dst, &ds, &dqh, &de);
+	nvmx_qemu_migrate(&m, &se, &de, &q->cpu, q->ns_path ? &q->ns : NULL);
+	if (!m.src.starts)
+		return true;
+	if (q->sem != NVMX_SEM_SAVED_MSRS)
+		return m.verdict == NVMX_QMIG_SAFE;
+	nvmx_vcpu_save(&m.src.vcpu, &saved);
+	nvmx_qemu_vcpu(&dv, &de, &m.dst.plan);
+	nvmx_migrate(&sm, &dv, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+	return sm.migratable;
+}
+
+/* Partial hosts: a safe / migratable verdict stands only on every completion. */
+static void partial_check(struct qcheck *q, bool holds)
+{
+	bool sp = partial_has_unknown(&q->src.hf), dp = partial_has_unknown(&q->dst.hf);
+	q->partial = sp || dp;
+	if (!q->partial || !holds)
+		return;
+	bool same = !strcmp(q->src.host_path, q->dst.host_path);
+	struct nvmx_unknown us, ud;
+	partial_unknowns(&q->src.hf, &us);
+	partial_unknowns(&q->dst.hf, &ud);
+	q->two_sides = !same && sp && dp;
+	nvmx_partial_search(&q->pr, &q->src.hf.host, &us, &q->dst.hf.host, &ud, same, qcheck_completion, q);
+	q->not_proven = q->pr.answer != NVMX_PARTIAL_HOLDS;
+}
+
+static void not_proven_text(const struct qcheck *q, const char *as_given)
+{
+	char dec[1024];
+	partial_decide_text(&q->pr, q->two_sides, dec, sizeof(dec));
+	printf("verdict: NOT PROVEN: %s as given, but a partial host does not give what decides it\n"
+	       "  not so when these differ from the input's assumption: %s\n", as_given, dec);
+}
+
+static void not_proven_json(const struct qcheck *q)
+{
+	printf(",\"partial_host\":");
+	if (!q->partial) {
+		printf("null");
+		return;
+	}
+	printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
+	       "\"deciding\":", q->not_proven ? "true" : "false", q->pr.vars, q->pr.tried,
+	       q->pr.exhaustive ? "true" : "false");
+	if (q->not_proven)
+		partial_decide_json(stdout, &q->pr, q->two_sides);
+	else
+		printf("[]");
+	putchar('}');
 }
 
 static int opt_semantics(void *ctx, const struct opt *o, const char *v)
@@ -463,17 +559,19 @@ int cmd_check_qemu(int argc, char **argv)
 		nvmx_vcpu_save(&q.m.src.vcpu, &q.saved);
 		nvmx_qemu_vcpu(&q.dvcpu, &q.denv, &q.m.dst.plan);
 		nvmx_migrate(&q.sm, &q.dvcpu, &q.saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+		partial_check(&q, q.sm.migratable && q.m.src.starts);
 		if (q.json)
 			report_saved_json(&q);
 		else
 			report_saved_text(&q);
-		return q.sm.migratable && q.m.src.starts ? EXIT_OK : EXIT_NO;
+		return q.sm.migratable && q.m.src.starts && !q.not_proven ? EXIT_OK : EXIT_NO;
 	}
+	partial_check(&q, q.m.verdict == NVMX_QMIG_SAFE);
 	if (q.m.verdict != NVMX_QMIG_SAFE)
 		nvmx_qemu_migrate_fix(&q.fix, &q.senv, &q.denv, &q.cpu, q.ns_path ? &q.ns : NULL);
 	if (q.json)
 		report_qemu_json(&q);
 	else
 		report_qemu_text(&q);
-	return q.m.verdict == NVMX_QMIG_SAFE ? EXIT_OK : EXIT_NO;
+	return q.m.verdict == NVMX_QMIG_SAFE && !q.not_proven ? EXIT_OK : EXIT_NO;
 }

@@ -40,6 +40,22 @@ p = json.loads(sys.argv[1])["partial_host"]
 assert p["not_proven"] and {"side": None, "msr": "IA32_VMX_BASIC", "bits": [56]} in p["deciding"], p
 ' "$j"
 
+# check --cpu (QEMU's migration) too: "safe" only on every completion.
+"$nvmx" check --cpu max --from-host "$tmp/i5.cpuinfo" --from-kvm 6.18.2 --to "$tmp/i5.cpuinfo" --kvm 7.0 \
+	>"$tmp/q.out" 2>/dev/null
+rc=$?
+t_diag "$(grep -A1 '^verdict' "$tmp/q.out")"
+t_ok "check --cpu max 6.18.2 -> 7.0 on its cpuinfo: NOT PROVEN, exit 1 (the dump is not safe)" \
+	sh -c "test $rc -eq 1 && grep -q '^verdict: NOT PROVEN' '$tmp/q.out' &&
+	       ! '$nvmx' check --cpu max --from-host '$i5' --from-kvm 6.18.2 --to '$i5' --kvm 7.0 2>/dev/null | grep -q '^verdict: safe'"
+"$nvmx" check --cpu max --from-host "$tmp/i5.cpuinfo" --from-kvm 6.18.2 --to "$tmp/i5.cpuinfo" --kvm 7.0 --json \
+	2>/dev/null >"$tmp/q.json"
+t_ok "... --json: verdict 'not proven', the deciding bits" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "not proven" and d["partial_host"]["not_proven"] and d["partial_host"]["deciding"], d["verdict"]
+' "$tmp/q.json"
+
 # upgrade and matrix apply the same rule.
 "$nvmx" upgrade --from-kvm pve-9.2 --kvm pve-9.1 "$tmp/i5.cpuinfo" >"$tmp/u.out" 2>/dev/null
 rc=$?
