@@ -874,7 +874,7 @@ static const struct nvmx_kernel kernels[] = {
 	{
 		.name = "6.6.150", .version = KV(6, 6, 150), .date = 20260807, .verified = NVMX_VERIFIED_HARNESS,
 		.base = "6.6", .changes = { &ch_aa0d42cacf09 },
-		.tree = "unifreq/linux-6.6.y @ 3c7c31e62 (stable imports plus OpenWrt patches, which touch "
+		.tree = "unifreq/linux-6.6.y @ 3c7c31e62162 (stable imports plus OpenWrt patches, which touch "
 			"no vmx/ file; date: the import's)",
 		.summary = "6.6.y stable line at 6.6.150: no pt_mode parameter; nested values and checks as 6.6",
 		R_6_6,
@@ -900,7 +900,7 @@ static const struct nvmx_kernel kernels[] = {
 		.base = "5.10",
 		.changes = { &ch_f8ae08f9789a, &ch_evmcs_filter_all, &ch_f80ae0ef089a, &ch_7a601e2cf615,
 			     &ch_aa0d42cacf09 },
-		.tree = "unifreq/linux-5.10.y @ dd73f55c9 (stable imports only; date: the import's)",
+		.tree = "unifreq/linux-5.10.y @ dd73f55c9408 (stable imports only; date: the import's)",
 		.summary = "5.10.y stable line: 5.10's nested values, restores checked against KVM's "
 			   "maximum, L1's eVMCS read filter as 5.19's, no pt_mode",
 		R_5_10,
