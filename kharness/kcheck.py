@@ -67,6 +67,8 @@ def compare(line, cli):
                 d.append('params_effective.%s: kernel %s, nvmx %s' % (k, pe[k], ce[k]))
         for k in sorted(set(pe) - set(ce)):
             d.append('params_effective.%s: kernel %s, nvmx has no such parameter' % (k, pe[k]))
+        for k in sorted(set(ce) - set(pe)):
+            d.append('params_effective.%s: nvmx %s, the kernel registers no such parameter' % (k, ce[k]))
     if 'kvm_using_evmcs' in line and cli.get('kvm_using_evmcs') is not None and \
             bool(line['kvm_using_evmcs']) != bool(cli['kvm_using_evmcs']):
         d.append('kvm_using_evmcs: kernel %s, nvmx %s' % (line['kvm_using_evmcs'], cli['kvm_using_evmcs']))

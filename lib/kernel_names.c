@@ -421,21 +421,33 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 	}
 	if (*tail == '-' && abi && patch == 0) {	/* Ubuntu: "6.8.0-45-generic" */
 		m->distro = "Ubuntu";
+		/* The Ubuntu row of the series whose build (ABI number) is the asked one; else
+		 * the newest build not newer, else the oldest: 6.8.0-45 is 6.8.0-31's row,
+		 * 6.8.0-100 6.8.0-90's (one source for GA and HWE, so builds order them). */
+		unsigned best = 0;
 		for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 			const struct nvmx_kernel *r = nvmx_kernel_at(i);
 			if (distro_is(r, "Ubuntu") && SERIES(r->version) == SERIES(v) && r->release) {
-				/* "6.8.0-31" is exact for 6.8.0-31-generic; 6.8.0-N builds approximate. */
 				unsigned rabi = 0;
 				const char *q = r->release;
 				while (*q && *q != '-')
 					q++;
-				if (*q == '-' && num(q + 1, &rabi) && rabi == abi) {
+				if (*q != '-' || !num(q + 1, &rabi))
+					rabi = 0;
+				if (rabi && rabi == abi) {
 					m->kernel = r;
 					m->how = NVMX_MATCH_EXACT;
 					return m->how;
 				}
-				if (!m->kernel)
+				bool better = !m->kernel ||
+					      (rabi <= abi ? best > abi || rabi > best : best > abi && rabi < best);
+				if (rabi && better) {
 					m->kernel = r;
+					best = rabi;
+				} else if (!m->kernel) {
+					m->kernel = r;
+					best = 0xffffffffu;
+				}
 			}
 		}
 		if (m->kernel) {

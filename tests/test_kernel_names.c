@@ -235,6 +235,8 @@ int main(void)
 		{ "6.8.0-31-generic", NVMX_MATCH_EXACT, "ubuntu-24.04", NULL },
 		{ "6.8.0-45-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },
 		{ "6.8.0-90-generic", NVMX_MATCH_EXACT, "ubuntu-22.04-hwe", NULL },	/* the same source */
+		{ "6.8.0-100-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04-hwe", NULL },	/* newest build not newer */
+		{ "6.8.0-20-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },	/* else the oldest */
 		{ "5.15.0-160-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04", NULL },
 		{ "5.15.0-185-generic", NVMX_MATCH_EXACT, "ubuntu-22.04", NULL },
 		{ "6.17.0-8-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe", NULL },
