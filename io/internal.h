@@ -66,6 +66,11 @@ void io_msr_names_init(struct io_msr_names *t);
 /* nvmx_io_msr_id on n bytes (no NUL needed). */
 int io_msr_id_n(const struct io_msr_names *t, const char *key, size_t n);
 
+/*
+ * Strict 64-bit hex: "0x" then 1..16 significant digits, nothing else.
+ * Returns 0, or -1 with *why (if given) set to a short reason.
+ */
+int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why);
 /* nvmx_io_parse_hex64 on n bytes that need not be NUL-terminated. */
 int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why);
 

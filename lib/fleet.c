@@ -71,11 +71,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h;
 }
 
-uint64_t nvmx_fleet_hash_u64(uint64_t seed, uint64_t v)
-{
-	return mix(seed, v);
-}
-
 uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n)
 {
 	const unsigned char *s = p;
@@ -92,7 +87,8 @@ uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n)
 	return h;
 }
 
-uint64_t nvmx_fleet_msrs_hash(uint64_t seed, const struct nvmx_msrs *m)
+/* Saved values: every present MSR and its value (absent ones do not count). */
+static uint64_t msrs_hash(uint64_t seed, const struct nvmx_msrs *m)
 {
 	uint64_t h = mix(seed, m->present);
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)
@@ -135,7 +131,7 @@ static uint64_t params_hash(uint64_t h, const struct nvmx_params *p)
 uint64_t nvmx_fleet_profile_hash(const struct nvmx_host *h, const struct nvmx_kernel *k,
 				 const struct nvmx_params *p)
 {
-	uint64_t x = nvmx_fleet_msrs_hash(0x6e766d78, &h->msrs);
+	uint64_t x = msrs_hash(0x6e766d78, &h->msrs);
 	size_t vl = 0;
 	while (vl < sizeof(h->vendor) && h->vendor[vl])
 		vl++;
@@ -285,7 +281,7 @@ static uint64_t class_hash(const struct nvmx_fleet_host *fh, enum nvmx_fleet_cla
 			   enum nvmx_policy policy)
 {
 	if (by == NVMX_CLASS_OFFER)
-		return mix(nvmx_fleet_msrs_hash(0x6f666672, &fh->offer), fh->usable);
+		return mix(msrs_hash(0x6f666672, &fh->offer), fh->usable);
 	return nvmx_fleet_restore_hash(fh, policy);
 }
 

@@ -183,4 +183,11 @@ struct nvmx_kernel {
  */
 int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out);
 
+/*
+ * 1 if row k is exactly its base row with its changes applied (the table's
+ * compiled form agrees with the change list), 0 if not, -1 for an upstream
+ * row.  A self-check of the table for the tests, not API.
+ */
+int nvmx_kernel_check_changes(const struct nvmx_kernel *k);
+
 #endif

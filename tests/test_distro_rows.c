@@ -18,6 +18,7 @@
 #include "nvmx/kvm.h"
 #include "nvmx/vcpu.h"
 #include "tap.h"
+#include "../lib/kernels.h"	/* nvmx_kernel_check_changes: a table self-check, not API */
 
 #define BIT(n) (UINT64_C(1) << (n))
 

@@ -146,9 +146,6 @@ size_t nvmx_fleet_models_label(const struct nvmx_fleet_model *m, unsigned nm, ch
 /* ---- Hashing (profiles, classes) ------------------------------------------ */
 
 uint64_t nvmx_fleet_hash_bytes(uint64_t seed, const void *p, size_t n);
-uint64_t nvmx_fleet_hash_u64(uint64_t seed, uint64_t v);
-/* Saved values: every present MSR and its value (absent ones do not count). */
-uint64_t nvmx_fleet_msrs_hash(uint64_t seed, const struct nvmx_msrs *m);
 bool nvmx_fleet_msrs_equal(const struct nvmx_msrs *a, const struct nvmx_msrs *b);
 /*
  * A profile: everything the KVM model reads of a host (MSRs, identity,

@@ -59,11 +59,6 @@ void nvmx_hostfile_write_json(FILE *f, const struct nvmx_hostfile *h);
 int nvmx_io_msr_id(const char *key);
 /* The SDM name of an MSR id, or NULL when out of range. */
 const char *nvmx_io_msr_name(enum nvmx_msr_id id);
-/*
- * Strict 64-bit hex: "0x" then 1..16 significant digits, nothing else.
- * Returns 0, or -1 with *why (if given) set to a short reason.
- */
-int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why);
 
 /*
  * Live readers.  `root` prefixes every path ("" or NULL for the real system)

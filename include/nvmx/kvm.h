@@ -46,11 +46,6 @@ const struct nvmx_kernel *nvmx_kernel_base(const struct nvmx_kernel *k);
 unsigned nvmx_kernel_change_count(const struct nvmx_kernel *k);
 bool nvmx_kernel_change(const struct nvmx_kernel *k, unsigned i, const char **id,
 			const char **title, const char **effect);
-/*
- * 1 if row k is exactly its base row with its changes applied (the table's
- * compiled form agrees with the change list), 0 if not, -1 for an upstream row.
- */
-int nvmx_kernel_check_changes(const struct nvmx_kernel *k);
 /* "conformance data", "kernel harness" or "read from tree"; and the tree. */
 const char *nvmx_kernel_verified(const struct nvmx_kernel *k);
 const char *nvmx_kernel_tree(const struct nvmx_kernel *k);
