@@ -88,7 +88,7 @@ static int load_dumps(const char *dir)
 		free(names[i]);
 		x->text = slurp(x->path, &x->len);
 		if (!x->text || nvmx_hostfile_parse_text(x->path, x->text, x->len, &x->hf, &diag) < 0) {
-			fprintf(stderr, "bench: %s: %s\n", x->path, x->text ? diag.error : "cannot read");
+			fprintf(stderr, "bench: %s: %s\n", x->path, x->text ? diag.error.msg : "cannot read");
 			return -1;
 		}
 		nvmx_kvm_load(&x->kvm, &x->hf.host, k61, NULL);

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		free(names[i]);
 		if (nvmx_hostfile_read(path, &hf, &diag) < 0) {
-			fprintf(stderr, "cg_driver: %s\n", diag.error);
+			fprintf(stderr, "cg_driver: %s\n", diag.error.msg);
 			return 2;
 		}
 		if (level < 1)

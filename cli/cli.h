@@ -52,6 +52,14 @@ const struct cmd *cli_find_cmd(const char *name);
 /* Print "nvmx CMD: msg" to stderr; returns EXIT_USAGE for `return die(...)`. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The one way an error reaches the user: "nvmx CMD: MESSAGE" on stderr (the
+ * message starts "FILE:LINE:" when it is about an input).  Returns the exit
+ * status: EXIT_SYSTEM for NVMX_E_UNAVAILABLE (a live source), else EXIT_USAGE.
+ */
+int cli_error(const char *cmd, const struct nvmx_error *e);
+/* A reader's warnings, "nvmx CMD: warning: ..." each. */
+void cli_warnings(const char *cmd, const struct nvmx_diag *d);
 /* Print the command's --help text to f. */
 void cli_help(FILE *f, const char *cmd);
 bool cli_is_help(const char *arg);

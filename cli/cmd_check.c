@@ -520,10 +520,9 @@ int cmd_check(int argc, char **argv)
 	vcpu_opts_inherit_vm(&c.src.vo, &c.dst.vo);
 	if (c.ns_path) {
 		static unsigned char blob[NVMX_NS_MAX_SIZE];
-		char msg[256];
-		struct nvmx_ns_error e = { .msg = msg, .msg_size = sizeof(msg) };
+		struct nvmx_ns_error e;
 		if (nvmx_nested_state_load(c.ns_path, blob, sizeof(blob), &c.ns, &e))
-			return cli_usage_error("check", "%s", msg);
+			return cli_error("check", &e.error);
 	}
 	int rc = load_source(&c);
 	if (rc)

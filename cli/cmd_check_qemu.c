@@ -538,15 +538,14 @@ int cmd_check_qemu(int argc, char **argv)
 		return cli_usage_error(CMD, "unknown QEMU release '%s': give x.y or x.y.z, %s to %s",
 				       q.qemu, nvmx_qemu_release_at(1)->name,
 				       nvmx_qemu_release_default()->name);
-	char err[256];
-	if (nvmx_qemu_cpu_parse(&q.cpu, q.rel, q.spec, err, sizeof(err)))
-		return cli_usage_error(CMD, "--cpu %s: %s", q.spec, err);
+	struct nvmx_error err;
+	if (nvmx_qemu_cpu_parse(&q.cpu, q.rel, q.spec, &err))
+		return cli_usage_error(CMD, "--cpu %s: %s", q.spec, err.msg);
 	if (q.ns_path) {
 		static unsigned char blob[NVMX_NS_MAX_SIZE];
-		char msg[256];
-		struct nvmx_ns_error e = { .msg = msg, .msg_size = sizeof(msg) };
+		struct nvmx_ns_error e;
 		if (nvmx_nested_state_load(q.ns_path, blob, sizeof(blob), &q.ns, &e))
-			return cli_usage_error(CMD, "%s", msg);
+			return cli_error(CMD, &e.error);
 	}
 	int rc;
 	if ((rc = load_side(&q, &q.src, "from-", &q.sqh, &q.senv)) ||

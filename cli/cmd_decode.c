@@ -87,12 +87,9 @@ static int load(const struct decode_args *a, struct nvmx_hostfile *h, char *inpu
 		if (!rc)
 			snprintf(h->name, sizeof(h->name), "KVM feature MSRs");
 	}
-	if (rc < 0) {
-		fprintf(stderr, "nvmx decode: %s\n", d.error[0] ? d.error : "live source unavailable");
-		return EXIT_SYSTEM;
-	}
-	for (unsigned i = 0; i < d.nwarn && i < NVMX_MAX_WARNINGS; i++)
-		fprintf(stderr, "nvmx decode: warning: %s\n", d.warn[i]);
+	if (rc < 0)
+		return cli_error("decode", &d.error);
+	cli_warnings("decode", &d);
 	return 0;
 }
 

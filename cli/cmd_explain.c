@@ -492,7 +492,7 @@ int cmd_explain(int argc, char **argv)
 		memset(&d, 0, sizeof(d));
 		char *buf = nvmx_log_read(log, &len, &d);
 		if (!buf)
-			return cli_usage_error(CMD, "%s", d.error);
+			return cli_error(CMD, &d.error);
 		size_t total = nvmx_report_scan(buf, len, evs, MAX_EVENTS, &hints);
 		free(buf);
 		if (total > MAX_EVENTS)

@@ -65,7 +65,7 @@ static bool usable(const struct nvmx_hostfile *hf, const struct nvmx_kernel *k, 
 		char name[64];
 		const char *eq = strchr(variations[var], '=');
 		snprintf(name, sizeof(name), "%.*s", (int)(eq - variations[var]), variations[var]);
-		if (nvmx_params_set(k, &p, name, eq + 1))
+		if (nvmx_params_set(k, &p, name, eq + 1, NULL))
 			return false;
 	}
 	nvmx_kvm_load(&kvm, &h, k, &p);

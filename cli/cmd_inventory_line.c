@@ -44,13 +44,11 @@ int cmd_inventory_line(int argc, char **argv)
 	struct nvmx_diag d;
 	memset(&d, 0, sizeof(d));
 	if (nvmx_live_read_cpu(l.root, l.cpu, &hf, &d)) {
-		fprintf(stderr, "nvmx %s: %s\n", CMD, d.error);
-		return EXIT_SYSTEM;
+		return cli_error(CMD, &d.error);
 	}
 	memset(&d, 0, sizeof(d));
 	if (nvmx_live_read_kvm_params(l.root, &lk, &d)) {
-		fprintf(stderr, "nvmx %s: %s\n", CMD, d.error);
-		return EXIT_SYSTEM;
+		return cli_error(CMD, &d.error);
 	}
 	char host[256];
 	if (!name) {

@@ -591,7 +591,7 @@ int cmd_matrix(int argc, char **argv)
 		return EXIT_USAGE;
 	static struct nvmx_qemu_cpu cpu;
 	if (spec) {
-		char err[256];
+		struct nvmx_error err;
 		if (fmt == MX_CSV)
 			return cli_usage_error("matrix", "--cpu (semantics qemu) is for text, json and html");
 		/* Under QEMU the -cpu gives the guest CPUID and PMU, and nothing is written back. */
@@ -602,8 +602,8 @@ int cmd_matrix(int argc, char **argv)
 			return cli_usage_error("matrix", "--policy does not apply with --cpu: the destination "
 					       "QEMU builds the VMX MSRs again from the -cpu, no restore policy "
 					       "applies");
-		if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
-			return cli_usage_error("matrix", "--cpu %s: %s", spec, err);
+		if (nvmx_qemu_cpu_parse(&cpu, rel, spec, &err))
+			return cli_usage_error("matrix", "--cpu %s: %s", spec, err.msg);
 	}
 	int rc = fleet_load(&f);
 	bool revoke = false;

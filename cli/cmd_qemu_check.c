@@ -415,9 +415,9 @@ int cmd_qemu_check(int argc, char **argv)
 	if (rc)
 		return rc;
 	static struct nvmx_qemu_cpu cpu;
-	char err[256];
-	if (nvmx_qemu_cpu_parse(&cpu, rel, spec, err, sizeof(err)))
-		return cli_usage_error(CMD, "-cpu %s: %s", spec, err);
+	struct nvmx_error err;
+	if (nvmx_qemu_cpu_parse(&cpu, rel, spec, &err))
+		return cli_usage_error(CMD, "-cpu %s: %s", spec, err.msg);
 
 	static struct nvmx_hostfile hf;
 	if ((rc = cli_load_host(CMD, to, &hf)))

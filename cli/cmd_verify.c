@@ -43,8 +43,7 @@ int cmd_verify(int argc, char **argv)
 	struct nvmx_diag d;
 	memset(&d, 0, sizeof(d));
 	if (nvmx_live_read_kvm(l.root, &actual, &d)) {
-		fprintf(stderr, "nvmx verify: %s\n", d.error);
-		return EXIT_SYSTEM;
+		return cli_error("verify", &d.error);
 	}
 	static struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);

@@ -17,6 +17,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_error(const char *cmd, const struct nvmx_error *e)
+{
+	fprintf(stderr, "nvmx %s: %s\n", cmd, e->msg[0] ? e->msg : "failed");
+	return e->code == NVMX_E_UNAVAILABLE ? EXIT_SYSTEM : EXIT_USAGE;
+}
+
+void cli_warnings(const char *cmd, const struct nvmx_diag *d)
+{
+	for (unsigned i = 0; i < d->nwarn && i < NVMX_MAX_WARNINGS; i++)
+		fprintf(stderr, "nvmx %s: warning: %s\n", cmd, d->warn[i]);
+}
+
 void cli_help(FILE *f, const char *cmd)
 {
 	const struct cmd *c = cli_find_cmd(cmd);
@@ -40,12 +52,9 @@ int cli_load_host(const char *cmd, const char *path, struct nvmx_hostfile *out)
 	/* Not a file here: a bundled dump by name ("intel-celeron-j6412"). */
 	if (access(path, F_OK) && cli_find_dump(path, bundled, sizeof(bundled)))
 		path = bundled;
-	if (nvmx_hostfile_read(path, out, &d) < 0) {
-		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
-		return EXIT_USAGE;
-	}
-	for (unsigned i = 0; i < d.nwarn && i < NVMX_MAX_WARNINGS; i++)
-		fprintf(stderr, "nvmx %s: warning: %s\n", cmd, d.warn[i]);
+	if (nvmx_hostfile_read(path, out, &d) < 0)
+		return cli_error(cmd, &d.error);
+	cli_warnings(cmd, &d);
 	return 0;
 }
 

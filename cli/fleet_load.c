@@ -162,7 +162,7 @@ static int check_run_params(const struct fleet *f)
 			struct nvmx_params p;
 			const struct nvmx_kernel *kk = nvmx_kernel_at(k);
 			nvmx_params_default(kk, &p);
-			ok = !nvmx_params_set(kk, &p, name, eq + 1);
+			ok = !nvmx_params_set(kk, &p, name, eq + 1, NULL);
 		}
 		if (!ok)
 			return cli_usage_error(f->cmd, "bad value '%s' for parameter %s", eq + 1, name);
@@ -215,7 +215,7 @@ int fleet_load(struct fleet *f)
 		const char *arg = f->operands[i].arg;
 		if (f->operands[i].inventory ? nvmx_inventory_read(&f->inv, arg, &d)
 					     : nvmx_inventory_add_path(&f->inv, arg, &d))
-			rc = cli_usage_error(f->cmd, "%s", d.error);
+			rc = cli_error(f->cmd, &d.error);
 	}
 	f->inv.dumps_dir = NULL;	/* dumps[] goes out of scope */
 	fleet_progress_done(f);

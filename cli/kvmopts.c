@@ -84,12 +84,9 @@ int kvmopts_finish(struct kvm_opts *o, const char *cmd, const char *prefix)
 					       o->param_args[n]);
 		memcpy(name, o->param_args[n], len);
 		name[len] = 0;
-		int p = nvmx_param_lookup(name);
-		if (p < 0 || !nvmx_kernel_has_param(o->kernel, (enum nvmx_param)p))
-			return cli_usage_error(cmd, "unknown kvm_intel parameter '%s' for release %s",
-					       name, nvmx_kernel_name(o->kernel));
-		if (nvmx_params_set(o->kernel, &o->params, name, eq + 1))
-			return cli_usage_error(cmd, "bad value '%s' for parameter %s", eq + 1, name);
+		struct nvmx_error err;
+		if (nvmx_params_set(o->kernel, &o->params, name, eq + 1, &err))
+			return cli_error(cmd, &err);
 	}
 	return 0;
 }

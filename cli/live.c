@@ -22,13 +22,11 @@ int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_h
 	static struct nvmx_live_kvm lk;
 	memset(&d, 0, sizeof(d));
 	if (nvmx_live_read_cpu(l->root, l->cpu, hf, &d)) {
-		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
-		return EXIT_SYSTEM;
+		return cli_error(cmd, &d.error);
 	}
 	memset(&d, 0, sizeof(d));
 	if (nvmx_live_read_kvm_params(l->root, &lk, &d)) {
-		fprintf(stderr, "nvmx %s: %s\n", cmd, d.error);
-		return EXIT_SYSTEM;
+		return cli_error(cmd, &d.error);
 	}
 	snprintf(l->release, sizeof(l->release), "%s", lk.release);
 	if (!o->kernel) {
@@ -64,7 +62,7 @@ int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_h
 			if (!strncmp(o->param_args[a], lk.name[i], strlen(lk.name[i])) &&
 			    o->param_args[a][strlen(lk.name[i])] == '=')
 				given = true;
-		if (!given && nvmx_params_set(o->kernel, &o->params, lk.name[i], lk.value[i]))
+		if (!given && nvmx_params_set(o->kernel, &o->params, lk.name[i], lk.value[i], NULL))
 			fprintf(stderr, "nvmx %s: warning: kvm_intel.%s=%s not understood, default used\n",
 				cmd, lk.name[i], lk.value[i]);
 	}

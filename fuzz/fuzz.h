@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "nvmx/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,6 +82,28 @@ static inline void fuzz_check_message(const char *msg, size_t cap, const char *l
 	FUZZ_CHECK(memchr(msg, '\0', cap) != NULL, "message not terminated");
 	FUZZ_CHECK(msg[0] != '\0', "failure without a message");
 	FUZZ_CHECK(!strncmp(msg, label, strlen(label)), "message does not name the input: %s", msg);
+}
+
+/*
+ * A reader's failure (include/nvmx/error.h): a code other than NVMX_OK, one
+ * line naming the input, and the line and column it names kept in the
+ * struct: "LABEL:LINE:COL: ", "LABEL:LINE: " or "LABEL: ".
+ */
+static inline void fuzz_check_error(const struct nvmx_error *e, const char *label)
+{
+	char want[160];
+	fuzz_check_message(e->msg, sizeof(e->msg), label);
+	FUZZ_CHECK(e->code > NVMX_OK && e->code < NVMX_E_COUNT, "code %d: %s", e->code, e->msg);
+	FUZZ_CHECK(!strchr(e->msg, '\n'), "a message of more than one line: %s", e->msg);
+	FUZZ_CHECK(e->line || !e->column, "a column without a line: %s", e->msg);
+	if (e->line && e->column)
+		snprintf(want, sizeof(want), "%s:%u:%u: ", label, e->line, e->column);
+	else if (e->line)
+		snprintf(want, sizeof(want), "%s:%u: ", label, e->line);
+	else
+		snprintf(want, sizeof(want), "%s: ", label);
+	FUZZ_CHECK(!strncmp(e->msg, want, strlen(want)), "line %u, column %u, but '%s'", e->line,
+		   e->column, e->msg);
 }
 
 #endif

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int rc = nvmx_hostfile_parse_json("fuzz.json", buf, size, &h, &d);
 	if (rc < 0) {
-		fuzz_check_message(d.error, sizeof(d.error), "fuzz.json");
+		fuzz_check_error(&d.error, "fuzz.json");
 	} else {
 		FUZZ_CHECK(rc == 0, "rc %d", rc);
 		FUZZ_CHECK(root != NULL || size / 2 + 2 > POOL,

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf = fuzz_dup(data, size);
 	int rc = nvmx_hostfile_parse_text("fuzz.msrs", buf, size, &h, &d);
 	if (rc < 0) {
-		fuzz_check_message(d.error, sizeof(d.error), "fuzz.msrs");
+		fuzz_check_error(&d.error, "fuzz.msrs");
 	} else {
 		FUZZ_CHECK(rc == 0, "rc %d", rc);
 		FUZZ_CHECK(h.host.msrs.present != 0, "accepted without any MSR");

@@ -48,26 +48,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *blob = fuzz_dup(data + 1, len);
 
 	struct nvmx_nested_state ns, ns2;
-	char msg[256];
-	struct nvmx_ns_error err = { .msg = msg, .msg_size = sizeof(msg) };
-	struct nvmx_ns_error err2 = { .msg = NULL, .msg_size = 0 };
+	struct nvmx_ns_error err, err2;
+	const char *msg = err.error.msg;
 	int rc = nvmx_nested_state_parse(blob, len, &ns, &err);
 	int rc2 = nvmx_nested_state_parse(blob, len, &ns2, &err2);
-	FUZZ_CHECK(rc == rc2 && err.code == err2.code, "message buffer changes the verdict");
+	FUZZ_CHECK(rc == rc2 && err.code == err2.code && !strcmp(err.error.msg, err2.error.msg),
+		   "a second parse answers differently");
 	FUZZ_CHECK(rc == nvmx_nested_state_parse(blob, len, &ns2, NULL), "err NULL changes the verdict");
 	FUZZ_CHECK(nvmx_ns_err_name(err.code) != NULL, "error name");
 
 	if (rc < 0) {
 		FUZZ_CHECK(rc == -1, "rc %d", rc);
 		FUZZ_CHECK(err.code > NVMX_NS_OK && err.code < NVMX_NS_ERR_COUNT, "code %d", (int)err.code);
-		FUZZ_CHECK(memchr(msg, '\0', sizeof(msg)) && msg[0], "message");
+		FUZZ_CHECK(memchr(msg, '\0', sizeof(err.error.msg)) && msg[0] && !strchr(msg, '\n'),
+			   "message");
+		FUZZ_CHECK(err.error.code == (err.code == NVMX_NS_ERR_TRUNCATED ? NVMX_E_SYNTAX
+					      : err.code == NVMX_NS_ERR_ARG    ? NVMX_E_ARG
+									       : NVMX_E_VALUE),
+			   "common code %d for %s", err.error.code, nvmx_ns_err_name(err.code));
 		FUZZ_CHECK(err.field != NULL, "failure without a field: %s", msg);
 		FUZZ_CHECK(err.width >= 1 && err.offset + err.width <= NVMX_NS_MAX_SIZE + 4096,
 			   "field %s at %u+%u", err.field, err.offset, err.width);
 		free(blob);
 		return 0;
 	}
-	FUZZ_CHECK(rc == 0 && err.code == NVMX_NS_OK, "rc %d code %d", rc, (int)err.code);
+	FUZZ_CHECK(rc == 0 && err.code == NVMX_NS_OK && err.error.code == NVMX_OK && !msg[0], "rc %d code %d",
+		   rc, (int)err.code);
 	FUZZ_CHECK(ns.size >= NVMX_NS_HEADER_SIZE && ns.size <= len, "size %u of %zu", ns.size, len);
 	FUZZ_CHECK(!ns.guest_mode || ns.vmx_on, "GUEST_MODE with VMX off");
 	FUZZ_CHECK(!ns.vmcs12_present || ns.size >= NVMX_NS_VMCS12_OFF + NVMX_NS_VMCS12_USED,

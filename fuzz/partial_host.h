@@ -31,7 +31,7 @@ static void fuzz_partial_host(const uint8_t *data, size_t size, partial_reader r
 	memset(&d, 0, sizeof(d));
 	int rc = read(label, buf, size, &h, &d);
 	if (rc < 0) {
-		fuzz_check_message(d.error, sizeof(d.error), label);
+		fuzz_check_error(&d.error, label);
 	} else {
 		FUZZ_CHECK(rc == 0, "rc %d", rc);
 		FUZZ_CHECK(h.partial && h.partial_note[0], "accepted but not marked partial");

@@ -102,7 +102,7 @@ static void fuzz_roundtrip(const struct nvmx_hostfile *h, fuzz_writer write, fuz
 	FUZZ_CHECK(fclose(f) == 0, "memstream");
 	int rc = parse("roundtrip", text, len, &back, &d);
 	FUZZ_CHECK(rc == 0, "%s: the writer's output does not read back: %s\n--- output:\n%.*s", how,
-		   d.error, (int)len, text);
+		   d.error.msg, (int)len, text);
 	fuzz_same_host(h, &back, how);
 	free(text);
 }

@@ -54,7 +54,7 @@ static int gen_hosts(const char *out, int n, char **dumps)
 	int count = 0;
 	for (int i = 0; i < n; i++) {
 		if (nvmx_hostfile_read(dumps[i], &h, &d) < 0) {
-			fprintf(stderr, "seedgen: %s\n", d.error);
+			fprintf(stderr, "seedgen: %s\n", d.error.msg);
 			fclose(f);
 			return 1;
 		}
@@ -93,7 +93,7 @@ static int gen_json(const char *dir, int n, char **dumps)
 	struct nvmx_diag d;
 	for (int i = 0; i < n; i++) {
 		if (nvmx_hostfile_read(dumps[i], &h, &d) < 0) {
-			fprintf(stderr, "seedgen: %s\n", d.error);
+			fprintf(stderr, "seedgen: %s\n", d.error.msg);
 			return 1;
 		}
 		const char *base = strrchr(dumps[i], '/');

@@ -17,19 +17,64 @@ struct nvmx_diag *io_diag_begin(struct nvmx_diag *d, struct nvmx_diag *scratch)
 {
 	if (!d)
 		d = scratch;
-	d->error[0] = '\0';
+	nvmx_error_clear(&d->error);
 	d->nwarn = 0;
 	return d;
 }
 
-void io_error(struct nvmx_diag *d, const char *fmt, ...)
+static void fail(struct nvmx_diag *d, int code, int sys_errno, const char *path, unsigned line,
+		 unsigned col, const char *fmt, va_list ap)
+{
+	struct nvmx_error *e = &d->error;
+	/* The first error is the one worth reporting; later ones are fallout. */
+	if (e->code != NVMX_OK)
+		return;
+	e->code = code;
+	e->line = line;
+	e->column = col;
+	e->sys_errno = sys_errno;
+	int n = 0;
+	if (path && line && col)
+		n = snprintf(e->msg, sizeof(e->msg), "%s:%u:%u: ", path, line, col);
+	else if (path && line)
+		n = snprintf(e->msg, sizeof(e->msg), "%s:%u: ", path, line);
+	else if (path)
+		n = snprintf(e->msg, sizeof(e->msg), "%s: ", path);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(e->msg))
+		vsnprintf(e->msg + n, sizeof(e->msg) - (size_t)n, fmt, ap);
+}
+
+void io_fail(struct nvmx_diag *d, int code, const char *path, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
-	/* The first error is the one worth reporting; later ones are fallout. */
-	if (d->error[0])
-		return;
 	va_start(ap, fmt);
-	vsnprintf(d->error, sizeof(d->error), fmt, ap);
+	fail(d, code, 0, path, line, 0, fmt, ap);
+	va_end(ap);
+}
+
+void io_fail_sys(struct nvmx_diag *d, int code, int sys_errno, const char *path, unsigned line,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(d, code, sys_errno, path, line, 0, fmt, ap);
+	va_end(ap);
+}
+
+void io_fail_from(struct nvmx_diag *d, const struct nvmx_error *e)
+{
+	if (d->error.code == NVMX_OK)
+		d->error = *e;
+}
+
+void io_fail_col(struct nvmx_diag *d, int code, const char *path, unsigned line, unsigned col,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail(d, code, 0, path, line, col, fmt, ap);
 	va_end(ap);
 }
 
@@ -42,6 +87,22 @@ void io_warn(struct nvmx_diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->warn[i], sizeof(d->warn[i]), fmt, ap);
 	va_end(ap);
+}
+
+void io_fail_read(struct nvmx_diag *d, int code, const char *path, int err, size_t max,
+		  const char *what)
+{
+	if (err == ENOENT)
+		io_fail_sys(d, code, err, path, 0, "no such file");
+	else if (err == EACCES || err == EPERM)
+		io_fail_sys(d, code, err, path, 0, "permission denied");
+	else if (err == EISDIR)
+		io_fail_sys(d, code, err, path, 0, "is a directory, not %s", what);
+	else if (err == EFBIG)
+		io_fail_sys(d, code == NVMX_E_IO ? NVMX_E_LIMIT : code, err, path, 0,
+			    "larger than %zu MiB, not %s", max >> 20, what);
+	else
+		io_fail_sys(d, code, err, path, 0, "cannot read: %s", strerror(err));
 }
 
 const char *io_label(const char *path)
@@ -182,24 +243,14 @@ int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_
 	struct nvmx_diag scratch;
 	diag = io_diag_begin(diag, &scratch);
 	if (!path || !*path) {
-		io_error(diag, "no host file given");
+		io_fail(diag, NVMX_E_ARG, NULL, 0, "no host file given");
 		return -1;
 	}
 	size_t len;
 	int err;
 	char *buf = io_read_all(path, HOSTFILE_MAX_BYTES, &len, &err);
 	if (!buf) {
-		if (err == ENOENT)
-			io_error(diag, "%s: no such file", path);
-		else if (err == EACCES)
-			io_error(diag, "%s: permission denied", path);
-		else if (err == EISDIR)
-			io_error(diag, "%s: is a directory, not a host dump", path);
-		else if (err == EFBIG)
-			io_error(diag, "%s: larger than %u MiB, not a host dump", path,
-				 HOSTFILE_MAX_BYTES >> 20);
-		else
-			io_error(diag, "%s: cannot read: %s", path, strerror(err));
+		io_fail_read(diag, NVMX_E_IO, path, err, HOSTFILE_MAX_BYTES, "a host dump");
 		return -1;
 	}
 	/* "-" reads standard input; give it a readable label and no base name. */

@@ -166,7 +166,8 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 		p = nl ? nl + 1 : end;
 		for (size_t i = 0; i < n; i++)
 			if ((unsigned char)line[i] < 0x20 && line[i] != '\t') {
-				io_error(d, "%s:%u: control character in /proc/cpuinfo text", label, lineno);
+				io_fail(d, NVMX_E_SYNTAX, label, lineno,
+					"control character in /proc/cpuinfo text");
 				return -1;
 			}
 		if (!n) {
@@ -200,25 +201,28 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	const bool sh[] = { have_fam, have_model, have_step };
 	for (unsigned i = 0; i < 3; i++)
 		if (sh[i] && sv[i] > sig[i].max) {
-			io_error(d, "%s:%u: %s %u is out of range (at most %u)", label, sl[i], sig[i].key,
-				 sv[i], sig[i].max);
+			io_fail(d, NVMX_E_VALUE, label, sl[i], "%s %u is out of range (at most %u)",
+				sig[i].key, sv[i], sig[i].max);
 			return -1;
 		}
 	if (!flags || !word_in(flags, flen, "vmx")) {
-		io_error(d, "%s: /proc/cpuinfo without the 'vmx' flag: VMX is absent, disabled in the "
-			 "firmware, or hidden by a hypervisor", label);
+		io_fail(d, NVMX_E_MISSING, label, 0,
+			"/proc/cpuinfo without the 'vmx' flag: VMX is absent, disabled in the "
+			"firmware, or hidden by a hypervisor");
 		return -1;
 	}
 	if (!vflags) {
-		io_error(d, "%s: /proc/cpuinfo has no 'vmx flags' line: the kernel that wrote it is older "
-			 "than 5.6 (or built without CONFIG_X86_VMX_FEATURE_NAMES), and its 'flags' line "
-			 "says only that VMX is there, not which controls: on that host give QEMU's vmxcap "
-			 "output (scripts/kvm/vmxcap, as root), a dump, or the line 'nvmx inventory-line "
-			 "--live' prints", label);
+		io_fail(d, NVMX_E_MISSING, label, 0,
+			"/proc/cpuinfo has no 'vmx flags' line: the kernel that wrote it is older "
+			"than 5.6 (or built without CONFIG_X86_VMX_FEATURE_NAMES), and its 'flags' line "
+			"says only that VMX is there, not which controls: on that host give QEMU's vmxcap "
+			"output (scripts/kvm/vmxcap, as root), a dump, or the line 'nvmx inventory-line "
+			"--live' prints");
 		return -1;
 	}
 	if (flen >= sizeof(out->flags)) {
-		io_error(d, "%s: the flags line is longer than %zu bytes", label, sizeof(out->flags) - 1);
+		io_fail(d, NVMX_E_LIMIT, label, 0, "the flags line is longer than %zu bytes",
+			sizeof(out->flags) - 1);
 		return -1;
 	}
 	/* Which generation of names the printing kernel had, as far as the line shows. */
@@ -231,9 +235,12 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 		for (unsigned k = 0; k < 4 && aggregates[a].parts[k]; k++)
 			all = all && word_in(vflags, vflen, aggregates[a].parts[k]);
 		if (all != word_in(vflags, vflen, aggregates[a].name)) {
-			io_error(d, "%s:%u: vmx flags: '%s' %s: not as a kernel prints them (it is the "
-				 "aggregate of its parts)", label, vfline, aggregates[a].name,
-				 all ? "missing though its parts are there" : "without all of its parts");
+			io_fail(d, NVMX_E_VALUE, label, vfline,
+				"vmx flags: '%s' %s: not as a kernel prints them (it is the "
+				"aggregate of its parts)",
+				aggregates[a].name,
+				all ? "missing though its parts are there"
+				    : "without all of its parts");
 			return -1;
 		}
 	}

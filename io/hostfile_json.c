@@ -31,7 +31,7 @@ struct json_reader {
 static int err_at(struct json_reader *r, const struct json_node *v, const char *what,
 		  const char *expect)
 {
-	io_error(r->d, "%s:%u:%u: \"%s\" %s", r->label, v->line, v->col, what, expect);
+	io_fail_col(r->d, NVMX_E_VALUE, r->label, v->line, v->col, "\"%s\" %s", what, expect);
 	return -1;
 }
 
@@ -70,8 +70,9 @@ static int get_uint(struct json_reader *r, const struct json_node *obj, const ch
 	if (json_uint64(v, &n) < 0)
 		return err_at(r, v, key, "must be a non-negative integer");
 	if (n > max) {
-		io_error(r->d, "%s:%u:%u: \"%s\" %llu is out of range (at most %u)", r->label,
-			 v->line, v->col, key, (unsigned long long)n, max);
+		io_fail_col(r->d, NVMX_E_VALUE, r->label, v->line, v->col,
+			    "\"%s\" %llu is out of range (at most %u)", key, (unsigned long long)n,
+			    max);
 		return -1;
 	}
 	*dst = (unsigned)n;
@@ -88,20 +89,23 @@ static int read_msrs(struct json_reader *r, const struct json_node *msrs, const 
 	const struct json_node *seen[NVMX_MSR_COUNT] = { 0 };
 	for (const struct json_node *m = json_child(msrs); m; m = json_next(m)) {
 		if (json_key_copy(m, key, sizeof(key)) < 0) {
-			io_error(r->d, "%s:%u:%u: unknown MSR (name too long)", r->label, m->line, m->col);
+			io_fail_col(r->d, NVMX_E_VALUE, r->label, m->line, m->col,
+				    "unknown MSR (name too long)");
 			return -1;
 		}
 		int id = nvmx_io_msr_id(key);
 		if (id < 0) {
-			io_error(r->d, "%s:%u:%u: unknown MSR \"%s\" (VMX capability MSRs are 0x480..0x493)",
-				 r->label, m->line, m->col, key);
+			io_fail_col(r->d, NVMX_E_VALUE, r->label, m->line, m->col,
+				    "unknown MSR \"%s\" (VMX capability MSRs are 0x480..0x493)",
+				    key);
 			return -1;
 		}
 		/* The parser caught literal duplicates; this catches a name and its index. */
 		if (seen[id]) {
-			io_error(r->d, "%s:%u:%u: duplicate MSR \"%s\": %s already given at %u:%u",
-				 r->label, m->line, m->col, key, nvmx_io_msr_name((enum nvmx_msr_id)id),
-				 seen[id]->line, seen[id]->col);
+			io_fail_col(r->d, NVMX_E_VALUE, r->label, m->line, m->col,
+				    "duplicate MSR \"%s\": %s already given at %u:%u", key,
+				    nvmx_io_msr_name((enum nvmx_msr_id)id), seen[id]->line,
+				    seen[id]->col);
 			return -1;
 		}
 		seen[id] = m;
@@ -111,7 +115,8 @@ static int read_msrs(struct json_reader *r, const struct json_node *msrs, const 
 		uint64_t v;
 		if (!json_is(m, JSON_STRING) || json_str_copy(m, val, sizeof(val)) < 0 ||
 		    nvmx_io_parse_hex64(val, &v, &why) < 0) {
-			io_error(r->d, "%s:%u:%u: %s value: %s", r->label, m->line, m->col, key, why);
+			io_fail_col(r->d, NVMX_E_VALUE, r->label, m->line, m->col, "%s value: %s",
+				    key, why);
 			return -1;
 		}
 		nvmx_msrs_set(dst, (enum nvmx_msr_id)id, v);
@@ -150,8 +155,9 @@ static int read_host(struct json_reader *r, const struct json_node *root)
 	if (!msrs || json_is(msrs, JSON_NULL))
 		msrs = json_get(root, "nested");
 	if (!msrs || json_is(msrs, JSON_NULL)) {
-		io_error(r->d, "%s: no \"msrs\" object (nor a saved vCPU's \"final\" or \"nested\"): "
-			 "not a host", r->label);
+		io_fail(r->d, NVMX_E_MISSING, r->label, 0,
+			"no \"msrs\" object (nor a saved vCPU's \"final\" or \"nested\"): not a "
+			"host");
 		return -1;
 	}
 	if (read_msrs(r, msrs, "msrs", &host->msrs) < 0)
@@ -178,8 +184,8 @@ static int read_host(struct json_reader *r, const struct json_node *root)
 		io_warn(r->d, "%s: partial host: %s", r->label, h->partial_note);
 	}
 	if (!host->msrs.present) {
-		io_error(r->d, "%s:%u:%u: \"msrs\" holds no VMX MSR values", r->label, msrs->line,
-			 msrs->col);
+		io_fail_col(r->d, NVMX_E_MISSING, r->label, msrs->line, msrs->col,
+			    "\"msrs\" holds no VMX MSR values");
 		return -1;
 	}
 	return 0;
@@ -198,16 +204,17 @@ int nvmx_hostfile_parse_json(const char *path, const char *buf, size_t len,
 		npool = JSON_HOST_MAX_NODES;
 	struct json_node *pool = malloc(npool * sizeof(*pool));
 	if (!pool) {
-		io_error(r.d, "%s: out of memory", r.label);
+		io_fail(r.d, NVMX_E_NOMEM, r.label, 0, "out of memory");
 		return -1;
 	}
 	struct json_error jerr;
 	const struct json_node *root = json_parse(buf, len, pool, npool, &jerr);
 	int rc = -1;
 	if (!root) {
-		io_error(r.d, "%s:%u:%u: %s", r.label, jerr.line, jerr.col, jerr.msg);
+		io_fail_col(r.d, NVMX_E_SYNTAX, r.label, jerr.line, jerr.col, "%s", jerr.msg);
 	} else if (!json_is(root, JSON_OBJECT)) {
-		io_error(r.d, "%s:%u:%u: a host must be a JSON object", r.label, root->line, root->col);
+		io_fail_col(r.d, NVMX_E_SYNTAX, r.label, root->line, root->col,
+			    "a host must be a JSON object");
 	} else {
 		const struct json_node *host = json_get(root, "host");
 		if (!json_get(root, "msrs") && json_is(host, JSON_OBJECT))

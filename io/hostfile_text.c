@@ -70,28 +70,33 @@ static int check_encoding(const char *label, const char *buf, size_t len, struct
 			line++;
 			i++;
 		} else if (c == 0) {
-			io_error(d, "%s:%u: NUL byte: binary data, not a .msrs text dump", label, line);
+			io_fail(d, NVMX_E_SYNTAX, label, line,
+				"NUL byte: binary data, not a .msrs text dump");
 			return -1;
 		} else if (c == '\r') {
 			if (i + 1 < len && p[i + 1] != '\n') {
-				io_error(d, "%s:%u: carriage return in the middle of a line", label, line);
+				io_fail(d, NVMX_E_SYNTAX, label, line,
+					"carriage return in the middle of a line");
 				return -1;
 			}
 			i++;
 		} else if (c < 0x20 && c != '\t') {
-			io_error(d, "%s:%u: control character 0x%02x: binary data, not a .msrs text dump",
-				 label, line, c);
+			io_fail(d, NVMX_E_SYNTAX, label, line,
+				"control character 0x%02x: binary data, not a .msrs text dump", c);
 			return -1;
 		} else if (c == 0x7f) {
-			io_error(d, "%s:%u: control character 0x7f: not a .msrs text dump", label, line);
+			io_fail(d, NVMX_E_SYNTAX, label, line,
+				"control character 0x7f: not a .msrs text dump");
 			return -1;
 		} else if (c < 0x80) {
 			i++;
 		} else {
 			size_t n = io_utf8_seq(p + i, len - i);
 			if (!n) {
-				io_error(d, "%s:%u: invalid UTF-8 (byte 0x%02x): binary data, not a .msrs text dump",
-					 label, line, c);
+				io_fail(d, NVMX_E_SYNTAX, label, line,
+					"invalid UTF-8 (byte 0x%02x): binary data, not a .msrs "
+					"text dump",
+					c);
 				return -1;
 			}
 			i += n;
@@ -197,8 +202,8 @@ static int set_meta(struct text_reader *r, enum meta_key k, const char *val, siz
 		else if (!strcmp(v, "false") || !strcmp(v, "0"))
 			h->host.hyperv_evmcs = false;
 		else {
-			io_error(r->d, "%s:%u: %s '%s' is not a boolean (true/false/1/0)",
-				 r->label, r->line, key, v);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+				"%s '%s' is not a boolean (true/false/1/0)", key, v);
 			return -1;
 		}
 		return 0;
@@ -209,12 +214,13 @@ static int set_meta(struct text_reader *r, enum meta_key k, const char *val, siz
 		excerpt(v, sizeof(v), val, vlen);
 		int rc = vlen < sizeof(v) ? parse_decimal(v, meta_max[k], &n) : -1;
 		if (rc == -1) {
-			io_error(r->d, "%s:%u: %s '%s' is not a decimal number", r->label, r->line, key, v);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+				"%s '%s' is not a decimal number", key, v);
 			return -1;
 		}
 		if (rc == -2) {
-			io_error(r->d, "%s:%u: %s %s is out of range (at most %u)", r->label, r->line,
-				 key, v, meta_max[k]);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+				"%s %s is out of range (at most %u)", key, v, meta_max[k]);
 			return -1;
 		}
 		if (k == META_FAMILY)
@@ -230,7 +236,7 @@ static int set_meta(struct text_reader *r, enum meta_key k, const char *val, siz
 	}
 	return 0;
 too_long:
-	io_error(r->d, "%s:%u: %s value too long (%zu bytes)", r->label, r->line, key, vlen);
+	io_fail(r->d, NVMX_E_LIMIT, r->label, r->line, "%s value too long (%zu bytes)", key, vlen);
 	return -1;
 }
 
@@ -268,26 +274,26 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 	char shown[96];
 	if (!eq) {
 		excerpt(shown, sizeof(shown), s, (size_t)(e - s));
-		io_error(r->d, "%s:%u: expected 'key = value', found no '=' in '%s'",
-			 r->label, r->line, shown);
+		io_fail(r->d, NVMX_E_SYNTAX, r->label, r->line,
+			"expected 'key = value', found no '=' in '%s'", shown);
 		return -1;
 	}
 	const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
 	trim(&ks, &ke);
 	trim(&vs, &ve);
 	if (ks == ke) {
-		io_error(r->d, "%s:%u: missing key before '='", r->label, r->line);
+		io_fail(r->d, NVMX_E_SYNTAX, r->label, r->line, "missing key before '='");
 		return -1;
 	}
 	char key[96];
 	size_t klen = (size_t)(ke - ks);
 	excerpt(key, sizeof(key), ks, klen);
 	if (klen >= sizeof(key) || strpbrk(key, " \t")) {
-		io_error(r->d, "%s:%u: malformed key '%s'", r->label, r->line, key);
+		io_fail(r->d, NVMX_E_SYNTAX, r->label, r->line, "malformed key '%s'", key);
 		return -1;
 	}
 	if (vs == ve) {
-		io_error(r->d, "%s:%u: empty value for '%s'", r->label, r->line, key);
+		io_fail(r->d, NVMX_E_SYNTAX, r->label, r->line, "empty value for '%s'", key);
 		return -1;
 	}
 	size_t vlen = (size_t)(ve - vs);
@@ -295,9 +301,9 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 	int id = io_msr_id_n(&r->names, key, klen);
 	if (id >= 0) {
 		if (r->msr_line[id]) {
-			io_error(r->d, "%s:%u: duplicate key '%s': %s already set on line %u",
-				 r->label, r->line, key, nvmx_io_msr_name((enum nvmx_msr_id)id),
-				 r->msr_line[id]);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+				"duplicate key '%s': %s already set on line %u", key,
+				nvmx_io_msr_name((enum nvmx_msr_id)id), r->msr_line[id]);
 			return -1;
 		}
 		char v[40];
@@ -305,7 +311,8 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 		uint64_t val;
 		if (io_parse_hex64n(vs, vlen, &val, &why) < 0) {
 			excerpt(v, sizeof(v), vs, vlen);
-			io_error(r->d, "%s:%u: %s value '%s': %s", r->label, r->line, key, v, why);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line, "%s value '%s': %s", key, v,
+				why);
 			return -1;
 		}
 		r->msr_line[id] = r->line;
@@ -313,16 +320,17 @@ static int do_line(struct text_reader *r, const char *s, const char *e)
 		return 0;
 	}
 	if (looks_like_msr(key)) {
-		io_error(r->d, "%s:%u: unknown MSR '%s' (VMX capability MSRs are 0x480..0x493)",
-			 r->label, r->line, key);
+		io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+			"unknown MSR '%s' (VMX capability MSRs are 0x480..0x493)", key);
 		return -1;
 	}
 	for (int k = 0; k < META_COUNT; k++) {
 		if (strcmp(key, meta_names[k]))
 			continue;
 		if (r->meta_line[k]) {
-			io_error(r->d, "%s:%u: duplicate key '%s' (already set on line %u)",
-				 r->label, r->line, key, r->meta_line[k]);
+			io_fail(r->d, NVMX_E_VALUE, r->label, r->line,
+				"duplicate key '%s' (already set on line %u)", key,
+				r->meta_line[k]);
 			return -1;
 		}
 		r->meta_line[k] = r->line;
@@ -365,12 +373,12 @@ int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hos
 		p = nl ? nl + 1 : end;
 	}
 	if (!r.saw_content && !allow_no_msrs) {
-		io_error(r.d, "%s: empty file: no 'key = value' lines", r.label);
+		io_fail(r.d, NVMX_E_MISSING, r.label, 0, "empty file: no 'key = value' lines");
 		return -1;
 	}
 	if (!out->host.msrs.present && !allow_no_msrs) {
-		io_error(r.d, "%s: no VMX MSR values (expected lines like 'IA32_VMX_BASIC = 0x...')",
-			 r.label);
+		io_fail(r.d, NVMX_E_MISSING, r.label, 0,
+			"no VMX MSR values (expected lines like 'IA32_VMX_BASIC = 0x...')");
 		return -1;
 	}
 	out->has_identity = r.meta_line[META_VENDOR] && r.meta_line[META_FAMILY] &&

@@ -108,8 +108,9 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 		if (cpu && (!to || cpu < to))
 			from = cpu;
 	} else {
-		io_error(d, "%s: neither a host-model CPU (virsh domcapabilities) nor a <host> "
-			 "(virsh capabilities) in this XML", label);
+		io_fail(d, NVMX_E_MISSING, label, 0,
+			"neither a host-model CPU (virsh domcapabilities) nor a <host> (virsh "
+			"capabilities) in this XML");
 		return -1;
 	}
 	if (!to)
@@ -150,7 +151,7 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 			continue;
 		const char *e = memchr(p, '>', (size_t)(to - p));
 		if (!e) {
-			io_error(d, "%s:%u: unterminated <feature", label, line_at(buf, p));
+			io_fail(d, NVMX_E_SYNTAX, label, line_at(buf, p), "unterminated <feature");
 			return -1;
 		}
 		const char *nv, *pv;
@@ -202,10 +203,11 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 		}
 	}
 	if (nvmx_qwords_empty(&words)) {
-		io_error(d, "%s: no vmx-* feature in the host CPU%s%s%s: this XML does not say which "
-			 "VMX controls the host has (virsh domcapabilities of a libvirt that knows "
-			 "QEMU's vmx-* features lists them under host-model)", label,
-			 model[0] ? " (" : "", model, model[0] ? ")" : "");
+		io_fail(d, NVMX_E_MISSING, label, 0,
+			"no vmx-* feature in the host CPU%s%s%s: this XML does not say which VMX "
+			"controls the host has (virsh domcapabilities of a libvirt that knows "
+			"QEMU's vmx-* features lists them under host-model)",
+			model[0] ? " (" : "", model, model[0] ? ")" : "");
 		return -1;
 	}
 	cpuid |= NVMX_FEAT(NVMX_F_VMX);

@@ -138,7 +138,7 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 			n--;
 		char line[256];
 		if (n >= sizeof(line)) {
-			io_error(d, "%s:%u: line too long for vmxcap output", label, lineno);
+			io_fail(d, NVMX_E_LIMIT, label, lineno, "line too long for vmxcap output");
 			return -1;
 		}
 		memcpy(line, p, n);
@@ -152,13 +152,15 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 				if (!strcmp(line, sections[s].title))
 					cur = (int)s;
 			if (cur < 0) {
-				io_error(d, "%s:%u: '%s' is not a vmxcap section", label, lineno, line);
+				io_fail(d, NVMX_E_SYNTAX, label, lineno,
+					"'%s' is not a vmxcap section", line);
 				return -1;
 			}
 			continue;
 		}
 		if (cur < 0) {
-			io_error(d, "%s:%u: an indented line before any section", label, lineno);
+			io_fail(d, NVMX_E_SYNTAX, label, lineno,
+				"an indented line before any section");
 			return -1;
 		}
 		const struct section *sec = &sections[cur];
@@ -171,7 +173,8 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 				uint64_t v;
 				const char *why;
 				if (nvmx_io_parse_hex64(s + 5, &v, &why) < 0) {
-					io_error(d, "%s:%u: %s: %s", label, lineno, sec->title, why);
+					io_fail(d, NVMX_E_VALUE, label, lineno, "%s: %s",
+						sec->title, why);
 					return -1;
 				}
 				nvmx_msrs_set(&out->host.msrs, sec->msr, v);
@@ -182,7 +185,8 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		/* "Name<spaces>state": the state is the last word. */
 		char *sp = strrchr(s, ' ');
 		if (!sp) {
-			io_error(d, "%s:%u: expected a control name and its state", label, lineno);
+			io_fail(d, NVMX_E_SYNTAX, label, lineno,
+				"expected a control name and its state");
 			return -1;
 		}
 		char *state = sp + 1;
@@ -216,15 +220,15 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		} else if (!strcmp(state, "default")) {
 			k->lo |= m, k->hi |= m, k->thi |= m;
 		} else {
-			io_error(d, "%s:%u: state '%s' (vmxcap prints no, yes, forced or default)", label,
-				 lineno, state);
+			io_fail(d, NVMX_E_VALUE, label, lineno,
+				"state '%s' (vmxcap prints no, yes, forced or default)", state);
 			return -1;
 		}
 	}
 	uint64_t basic = nvmx_msrs_get(&out->host.msrs, NVMX_BASIC);
 	if (!nvmx_msrs_has(&out->host.msrs, NVMX_BASIC)) {
-		io_error(d, "%s: no 'Hex:' line under Basic VMX Information: IA32_VMX_BASIC is unknown",
-			 label);
+		io_fail(d, NVMX_E_MISSING, label, 0,
+			"no 'Hex:' line under Basic VMX Information: IA32_VMX_BASIC is unknown");
 		return -1;
 	}
 	bool has_true = (basic >> 55) & 1;

@@ -9,7 +9,28 @@
 /* A reader always has somewhere to write diagnostics, even if the caller passed NULL. */
 struct nvmx_diag *io_diag_begin(struct nvmx_diag *d, struct nvmx_diag *scratch);
 
-void io_error(struct nvmx_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Fail with code (enum nvmx_errc): the message is "PATH:LINE: what" ("PATH:
+ * what" for line 0, just "what" for a NULL path), and line/column are kept
+ * in d->error.  The first failure wins; later ones are fallout.  _sys also
+ * records the errno behind it; _col is for JSON, "PATH:LINE:COL: what".
+ */
+void io_fail(struct nvmx_diag *d, int code, const char *path, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void io_fail_sys(struct nvmx_diag *d, int code, int sys_errno, const char *path, unsigned line,
+		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void io_fail_col(struct nvmx_diag *d, int code, const char *path, unsigned line, unsigned col,
+		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/*
+ * A file that could not be read (err from io_read_all or open), said the same
+ * way by every reader: "PATH: no such file", "PATH: permission denied",
+ * "PATH: is a directory, not WHAT", "PATH: larger than N MiB, not WHAT"
+ * (code NVMX_E_LIMIT then, if code was NVMX_E_IO), "PATH: cannot read: ...".
+ */
+void io_fail_read(struct nvmx_diag *d, int code, const char *path, int err, size_t max,
+		  const char *what);
+/* Fail with another reader's error as it is (the first failure wins). */
+void io_fail_from(struct nvmx_diag *d, const struct nvmx_error *e);
 void io_warn(struct nvmx_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Label used in "file:line:" prefixes. */

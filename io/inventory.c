@@ -247,7 +247,7 @@ void nvmx_inventory_params(const struct nvmx_inventory *inv, const struct nvmx_k
 		name[len] = 0;
 		int q = nvmx_param_lookup(name);
 		if (q >= 0 && nvmx_kernel_has_param(k, (enum nvmx_param)q))
-			nvmx_params_set(k, p, name, eq + 1);
+			nvmx_params_set(k, p, name, eq + 1, NULL);
 	}
 }
 
@@ -327,7 +327,7 @@ static int add_file(struct nvmx_inventory *inv, const char *path, const struct n
 	if (access(path, F_OK) && bundled_dump(inv, path, bundled, sizeof(bundled)))
 		path = bundled;
 	if (nvmx_hostfile_read(path, hf, &d) < 0) {
-		io_error(diag, "%s", d.error);
+		io_fail_from(diag, &d.error);
 		return -1;
 	}
 	for (unsigned i = 0; i < d.nwarn && i < NVMX_MAX_WARNINGS; i++) {
@@ -347,7 +347,7 @@ static int add_file(struct nvmx_inventory *inv, const char *path, const struct n
 	}
 	nvmx_inventory_params(inv, k, &p);
 	if (add_hostfile(inv, hf, path, hf->name, name, k, &p, false)) {
-		io_error(diag, "out of memory");
+		io_fail(diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -364,7 +364,7 @@ static int add_dir(struct nvmx_inventory *inv, const char *dir, const struct nvm
 	struct dirent **ents;
 	int n = scandir(dir, &ents, dump_filter, alphasort);
 	if (n < 0) {
-		io_error(diag, "%s: %s", dir, strerror(errno));
+		io_fail_read(diag, NVMX_E_IO, dir, errno, 0, "a directory of dumps");
 		return -1;
 	}
 	int rc = 0;
@@ -375,7 +375,7 @@ static int add_dir(struct nvmx_inventory *inv, const char *dir, const struct nvm
 		if (!rc && need > cap) {
 			char *p = realloc(path, cap = need * 2);
 			if (!p) {
-				io_error(diag, "out of memory");
+				io_fail(diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
 				rc = -1;
 			}
 			path = p ? p : path;
@@ -391,7 +391,7 @@ static int add_dir(struct nvmx_inventory *inv, const char *dir, const struct nvm
 	free(ents);
 	free(path);
 	if (!rc && !n) {
-		io_error(diag, "%s: no .msrs or .json dumps", dir);
+		io_fail(diag, NVMX_E_MISSING, dir, 0, "no .msrs or .json dumps");
 		return -1;
 	}
 	return rc;
@@ -417,7 +417,7 @@ int nvmx_inventory_add_path(struct nvmx_inventory *inv, const char *arg, struct 
 			if (!km.kernel) {
 				char why[256];
 				nvmx_kernel_refusal(&km, at + 1, why, sizeof(why));
-				io_error(diag, "%s: %s", arg, why);
+				io_fail(diag, NVMX_E_ARG, arg, 0, "%s", why);
 				return -1;
 			}
 			if (km.how == NVMX_MATCH_NEAREST && inv->approximate)
@@ -425,13 +425,13 @@ int nvmx_inventory_add_path(struct nvmx_inventory *inv, const char *arg, struct 
 			k = km.kernel;
 		}
 		if (stat(path, &st)) {
-			io_error(diag, "%s: %s", path, strerror(errno));
+			io_fail_read(diag, NVMX_E_IO, path, errno, 0, "a host dump");
 			return -1;
 		}
 	}
 	struct nvmx_hostfile *hf = malloc(sizeof(*hf));
 	if (!hf) {
-		io_error(diag, "out of memory");
+		io_fail(diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
 		return -1;
 	}
 	int rc = S_ISDIR(st.st_mode) ? add_dir(inv, path, k, hf, named, diag)
@@ -451,18 +451,20 @@ struct inv_reader {
 	struct nvmx_hostfile *scratch;
 };
 
-/* "FILE:LINE: problem"; returns -1. */
-static int inv_error(struct inv_reader *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int inv_error(struct inv_reader *in, const char *fmt, ...)
+/* "FILE:LINE: problem" (with col: "FILE:LINE:COL: problem", as the JSON reader says it); -1. */
+static int inv_fail(struct inv_reader *in, int code, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int inv_fail(struct inv_reader *in, int code, unsigned col, const char *fmt, ...)
 {
-	char msg[sizeof(in->diag->error)];
+	char msg[sizeof(in->diag->error.msg)];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	io_error(in->diag, "%s:%lu: %s", in->path, in->line, msg);
+	io_fail_col(in->diag, code, in->path, (unsigned)in->line, col, "%s", msg);
 	return -1;
 }
+#define inv_error(in, code, ...) inv_fail(in, code, 0, __VA_ARGS__)
 
 /* Keep the dump cache at most half full (open addressing, linear probing). */
 static bool grow_dumps(struct nvmx_inventory *inv)
@@ -499,7 +501,7 @@ static const struct nvmx_hostfile *find_dump(struct inv_reader *in, const struct
 	}
 	char path[4096];
 	if (json_str_copy(v, path, sizeof(path)) <= 0) {
-		inv_error(in, "\"dump\" must be a file name");
+		inv_error(in, NVMX_E_VALUE, "\"dump\" must be a file name");
 		return NULL;
 	}
 	/* From here, then beside the inventory, then a bundled dump (fleet-gen writes those so). */
@@ -511,18 +513,19 @@ static const struct nvmx_hostfile *find_dump(struct inv_reader *in, const struct
 	if (stat(resolved, &st) && bundled_dump(inv, path, bundled, sizeof(bundled)))
 		snprintf(resolved, sizeof(resolved), "%s", bundled);
 	if (stat(resolved, &st)) {
-		inv_error(in, "dump '%s': %s", path, strerror(errno));
+		inv_error(in, NVMX_E_IO, "dump '%s': %s", path,
+			  errno == ENOENT ? "no such file" : strerror(errno));
 		return NULL;
 	}
 	struct nvmx_hostfile *hf = malloc(sizeof(*hf));
 	struct nvmx_diag d;
 	memset(&d, 0, sizeof(d));
 	if (!hf) {
-		inv_error(in, "out of memory");
+		inv_error(in, NVMX_E_NOMEM, "out of memory");
 		return NULL;
 	}
 	if (nvmx_hostfile_read(resolved, hf, &d) < 0) {
-		inv_error(in, "dump %s", d.error);
+		inv_error(in, d.error.code, "dump %s", d.error.msg);
 		free(hf);
 		return NULL;
 	}
@@ -530,7 +533,7 @@ static const struct nvmx_hostfile *find_dump(struct inv_reader *in, const struct
 	if (!key || !grow_dumps(inv)) {
 		free(hf);
 		free(key);
-		inv_error(in, "out of memory");
+		inv_error(in, NVMX_E_NOMEM, "out of memory");
 		return NULL;
 	}
 	size_t s = h % inv->capdumps;
@@ -583,12 +586,12 @@ static int line_kernel(struct inv_reader *in, const struct json_node *root,
 	if ((v = json_get(root, "kvm"))) {
 		char rel[32];
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, rel, sizeof(rel)) < 0)
-			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
+			return inv_error(in, NVMX_E_VALUE, "\"kvm\" must be a release of 'nvmx kernels'");
 		if (nvmx_kernel_resolve(rel, &km) == NVMX_MATCH_UNKNOWN)
-			return inv_error(in, "\"kvm\" must be a release of 'nvmx kernels'");
+			return inv_error(in, NVMX_E_VALUE, "\"kvm\" must be a release of 'nvmx kernels'");
 		if (!km.kernel) {
 			nvmx_kernel_refusal(&km, rel, why, sizeof(why));
-			return inv_error(in, "\"kvm\": %s", why);
+			return inv_error(in, NVMX_E_VALUE, "\"kvm\": %s", why);
 		}
 		if (km.how == NVMX_MATCH_NEAREST && in->inv->approximate)
 			in->inv->approximate(in->inv->ctx, rel);
@@ -599,7 +602,7 @@ static int line_kernel(struct inv_reader *in, const struct json_node *root,
 	if ((v = json_get(root, "uname"))) {
 		char un[128];
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, un, sizeof(un)) <= 0)
-			return inv_error(in, "\"uname\" must be a kernel release string");
+			return inv_error(in, NVMX_E_VALUE, "\"uname\" must be a kernel release string");
 		enum nvmx_match how = (enum nvmx_match)nvmx_kernel_resolve(un, &km);
 		if (how == NVMX_MATCH_EXACT || how == NVMX_MATCH_NEAREST) {
 			if (km.how == NVMX_MATCH_NEAREST && in->inv->approximate)
@@ -608,7 +611,7 @@ static int line_kernel(struct inv_reader *in, const struct json_node *root,
 			return 0;
 		}
 		nvmx_kernel_refusal(&km, un, why, sizeof(why));
-		return inv_error(in, "%s: give \"kvm\"", why);
+		return inv_error(in, NVMX_E_VALUE, "%s: give \"kvm\"", why);
 	}
 	return 0;
 }
@@ -619,22 +622,22 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 	struct json_error jerr;
 	const struct json_node *root = json_parse(line, len, pool, npool, &jerr);
 	if (!root)
-		return inv_error(in, "column %u: %s", jerr.col, jerr.msg);
+		return inv_fail(in, NVMX_E_SYNTAX, jerr.col, "%s", jerr.msg);
 	if (!json_is(root, JSON_OBJECT))
-		return inv_error(in, "a host must be a JSON object");
+		return inv_error(in, NVMX_E_SYNTAX, "a host must be a JSON object");
 	for (const struct json_node *c = json_child(root); c; c = json_next(c)) {
 		bool known = false;
 		for (size_t k = 0; k < sizeof(inv_keys) / sizeof(inv_keys[0]) && !known; k++)
 			known = c->key_len == strlen(inv_keys[k]) && !memcmp(c->key, inv_keys[k], c->key_len);
 		if (!known)
-			return inv_error(in, "unknown key \"%.*s\" (expected name, dump or msrs, kvm, "
+			return inv_error(in, NVMX_E_VALUE, "unknown key \"%.*s\" (expected name, dump or msrs, kvm, "
 					 "uname, params, hyperv_evmcs)", (int)c->key_len, c->key);
 	}
 	char name[128];
 	const struct json_node *v = json_get(root, "name");
 	if (v) {
 		if (!json_is(v, JSON_STRING) || json_str_copy(v, name, sizeof(name)) <= 0)
-			return inv_error(in, "\"name\" must be a string of 1 to 127 bytes");
+			return inv_error(in, NVMX_E_VALUE, "\"name\" must be a string of 1 to 127 bytes");
 	} else {
 		snprintf(name, sizeof(name), "line%lu", in->line);
 	}
@@ -644,33 +647,33 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 	bool hyperv = false;
 	if ((v = json_get(root, "hyperv_evmcs"))) {
 		if (!json_is_bool(v))
-			return inv_error(in, "\"hyperv_evmcs\" must be true or false");
+			return inv_error(in, NVMX_E_VALUE, "\"hyperv_evmcs\" must be true or false");
 		hyperv = json_bool(v);
 	}
 	struct nvmx_params p;
 	nvmx_inventory_params(inv, k, &p);
 	if ((v = json_get(root, "params"))) {
 		if (!json_is(v, JSON_OBJECT))
-			return inv_error(in, "\"params\" must be an object of NAME: VALUE");
+			return inv_error(in, NVMX_E_VALUE, "\"params\" must be an object of NAME: VALUE");
 		for (const struct json_node *c = json_child(v); c; c = json_next(c)) {
 			char pn[64], pv[64];
 			if (json_key_copy(c, pn, sizeof(pn)) < 0 || nvmx_param_lookup(pn) < 0)
-				return inv_error(in, "unknown kvm_intel parameter \"%.*s\"", (int)c->key_len,
+				return inv_error(in, NVMX_E_VALUE, "unknown kvm_intel parameter \"%.*s\"", (int)c->key_len,
 						 c->key);
 			if (!nvmx_kernel_has_param(k, (enum nvmx_param)nvmx_param_lookup(pn)))
-				return inv_error(in, "KVM %s has no parameter %s", nvmx_kernel_name(k), pn);
-			if (param_value(c, pv, sizeof(pv)) || nvmx_params_set(k, &p, pn, pv))
-				return inv_error(in, "bad value for parameter %s", pn);
+				return inv_error(in, NVMX_E_VALUE, "KVM %s has no parameter %s", nvmx_kernel_name(k), pn);
+			if (param_value(c, pv, sizeof(pv)) || nvmx_params_set(k, &p, pn, pv, NULL))
+				return inv_error(in, NVMX_E_VALUE, "bad value for parameter %s", pn);
 		}
 	}
 	const struct json_node *dump = json_get(root, "dump"), *msrs = json_get(root, "msrs");
 	if (!dump == !msrs)
-		return inv_error(in, "give either \"dump\" (a file) or \"msrs\" (the values)");
+		return inv_error(in, NVMX_E_VALUE, "give either \"dump\" (a file) or \"msrs\" (the values)");
 	const struct nvmx_hostfile *hf;
 	char cpu[128];
 	if (dump) {
 		if (!json_is(dump, JSON_STRING))
-			return inv_error(in, "\"dump\" must be a file name");
+			return inv_error(in, NVMX_E_VALUE, "\"dump\" must be a file name");
 		if (!(hf = find_dump(in, dump)))
 			return -1;
 		copy_str(cpu, sizeof(cpu), hf->name);
@@ -678,16 +681,16 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 		struct nvmx_diag d;
 		memset(&d, 0, sizeof(d));
 		if (nvmx_hostfile_parse_json(in->path, line, len, in->scratch, &d) < 0) {
-			/* "PATH:1:COL: msg" from the one-line document -> "PATH:LINE: column COL: msg" */
-			const char *msg = d.error;
-			size_t pl = strlen(in->path);
-			unsigned col = 0;
-			int used = 0;
-			if (!strncmp(msg, in->path, pl) && sscanf(msg + pl, ":1:%u: %n", &col, &used) == 1 && used)
-				return inv_error(in, "column %u: %s", col, msg + pl + used);
-			if (!strncmp(msg, in->path, pl) && msg[pl] == ':')
-				return inv_error(in, "%s", msg + pl + 1 + (msg[pl + 1] == ' '));
-			return inv_error(in, "%s", msg);
+			/* "PATH:1:COL: msg" from the one-line document -> "PATH:LINE:COL: msg" */
+			char pre[600];
+			const char *msg = d.error.msg;
+			if (d.error.line && d.error.column)
+				snprintf(pre, sizeof(pre), "%s:%u:%u: ", in->path, d.error.line, d.error.column);
+			else
+				snprintf(pre, sizeof(pre), "%s: ", in->path);
+			if (!strncmp(msg, pre, strlen(pre)))
+				msg += strlen(pre);
+			return inv_fail(in, d.error.code, d.error.column, "%s", msg);
 		}
 		hf = in->scratch;
 		if (hf->has_identity)
@@ -697,7 +700,7 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 			snprintf(cpu, sizeof(cpu), "inline MSRs");
 	}
 	if (add_hostfile(inv, hf, dump ? hf->path : NULL, cpu, name, k, &p, hyperv))
-		return inv_error(in, "out of memory");
+		return inv_error(in, NVMX_E_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -710,7 +713,7 @@ int nvmx_inventory_read(struct nvmx_inventory *inv, const char *path, struct nvm
 	if (is_stdin)
 		in.path = "<stdin>";
 	if (!fp) {
-		io_error(in.diag, "%s: %s", path, strerror(errno));
+		io_fail_read(in.diag, NVMX_E_IO, path, errno, 0, "an inventory");
 		return -1;
 	}
 	const char *slash = strrchr(path, '/');
@@ -726,7 +729,7 @@ int nvmx_inventory_read(struct nvmx_inventory *inv, const char *path, struct nvm
 	ssize_t len;
 	int rc = 0;
 	if (!in.scratch || !pool) {
-		io_error(in.diag, "out of memory");
+		io_fail(in.diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
 		rc = -1;
 	}
 	while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
@@ -739,7 +742,7 @@ int nvmx_inventory_read(struct nvmx_inventory *inv, const char *path, struct nvm
 		if (s == (size_t)len)
 			continue;
 		if ((size_t)len != strlen(line)) {
-			rc = inv_error(&in, "NUL byte in the line");
+			rc = inv_error(&in, NVMX_E_SYNTAX, "NUL byte in the line");
 			break;
 		}
 		rc = inv_line(&in, line, (size_t)len, pool, npool);
@@ -747,7 +750,7 @@ int nvmx_inventory_read(struct nvmx_inventory *inv, const char *path, struct nvm
 			inv->progress(inv->ctx);
 	}
 	if (!rc && ferror(fp)) {
-		io_error(in.diag, "%s: read error", in.path);
+		io_fail_sys(in.diag, NVMX_E_IO, errno, in.path, 0, "read error");
 		rc = -1;
 	}
 	free(line);

@@ -150,25 +150,29 @@ static int read_cpuinfo(const char *root, unsigned cpu, struct nvmx_hostfile *ou
 	join(path, sizeof(path), root, "/proc/cpuinfo");
 	char *buf = io_read_all(path, CPUINFO_MAX_BYTES, &len, &err);
 	if (!buf) {
-		io_error(d, "%s: cannot read: %s", path, strerror(err));
+		io_fail_read(d, NVMX_E_UNAVAILABLE, path, err, CPUINFO_MAX_BYTES, "/proc/cpuinfo");
 		return -1;
 	}
 	struct cpuinfo ci;
 	parse_cpuinfo(buf, len, cpu, &ci);
 	int rc = -1;
 	if (!ci.found) {
-		io_error(d, "%s: no processor %u (CPU offline or out of range)", path, cpu);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+			"no processor %u (CPU offline or out of range)", cpu);
 		goto out;
 	}
 	if (!strcmp(ci.vendor, "AuthenticAMD") || !strcmp(ci.vendor, "HygonGenuine")) {
-		io_error(d, "CPU %u is not Intel (%s): it virtualizes with SVM, which has no VMX "
-			 "capability MSRs", cpu, ci.vendor);
+		io_fail(d, NVMX_E_UNAVAILABLE, NULL, 0,
+			"CPU %u is not Intel (%s): it virtualizes with SVM, which has no VMX "
+			"capability MSRs",
+			cpu, ci.vendor);
 		goto out;
 	}
 	if (!ci.has_flags || !word_in(ci.flags, ci.flags_len, "vmx")) {
-		io_error(d, "CPU %u (%s) has no 'vmx' flag in %s: VMX is absent, disabled in the "
-			 "firmware, or hidden by a hypervisor", cpu, ci.vendor[0] ? ci.vendor : "unknown vendor",
-			 path);
+		io_fail(d, NVMX_E_UNAVAILABLE, NULL, 0,
+			"CPU %u (%s) has no 'vmx' flag in %s: VMX is absent, disabled in the "
+			"firmware, or hidden by a hypervisor",
+			cpu, ci.vendor[0] ? ci.vendor : "unknown vendor", path);
 		goto out;
 	}
 	snprintf(out->host.vendor, sizeof(out->host.vendor), "%s", ci.vendor);
@@ -227,7 +231,7 @@ static int read_faults(const char *dev, struct msr_faults *f, struct nvmx_diag *
 	if (!buf) {
 		if (err == ENOENT)
 			return 0;
-		io_error(d, "%s: cannot read: %s", path, strerror(err));
+		io_fail_read(d, NVMX_E_UNAVAILABLE, path, err, 1u << 16, "a fault list");
 		return -1;
 	}
 	unsigned line = 0;
@@ -251,11 +255,12 @@ static int read_faults(const char *dev, struct msr_faults *f, struct nvmx_diag *
 				known = true;
 			}
 		if (k != 2 || nvmx_io_parse_hex64(idx, &v, NULL) < 0 || v > UINT32_MAX || !known) {
-			io_error(d, "%s:%u: expected 'INDEX ERRNO' (e.g. '0x480 EIO'; EIO, EACCES, EPERM, "
-				 "EINVAL, ENXIO, ENODEV, EBUSY, EAGAIN, EFAULT or SHORT)", path, line);
+			io_fail(d, NVMX_E_SYNTAX, path, line,
+				"expected 'INDEX ERRNO' (e.g. '0x480 EIO'; EIO, EACCES, EPERM, "
+				"EINVAL, ENXIO, ENODEV, EBUSY, EAGAIN, EFAULT or SHORT)");
 			rc = -1;
 		} else if (f->n >= MAX_FAULTS) {
-			io_error(d, "%s:%u: more than %d faults", path, line, MAX_FAULTS);
+			io_fail(d, NVMX_E_LIMIT, path, line, "more than %d faults", MAX_FAULTS);
 			rc = -1;
 		} else {
 			f->index[f->n] = (uint32_t)v;
@@ -329,18 +334,19 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
-			io_error(d, "%s: no such device: the msr driver is not loaded "
-				 "(try: modprobe msr)", path);
+			io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+				"no such device: the msr driver is not loaded (try: modprobe msr)");
 		else if (errno == EACCES || errno == EPERM)
-			io_error(d, "%s: permission denied: reading MSRs needs root "
-				 "(or CAP_SYS_RAWIO)", path);
+			io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+				"permission denied: reading MSRs needs root (or CAP_SYS_RAWIO)");
 		else
-			io_error(d, "%s: cannot open: %s", path, strerror(errno));
+			io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0, "cannot open: %s",
+				    strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		io_error(d, "%s: is a directory, not the msr device", path);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0, "is a directory, not the msr device");
 		close(fd);
 		return -1;
 	}
@@ -372,14 +378,17 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 		if (r == 0)
 			continue;
 		if (r < 0 && (errno == EACCES || errno == EPERM)) {
-			io_error(d, "%s: permission denied reading MSR 0x%x: reading MSRs needs root "
-				 "(or CAP_SYS_RAWIO)", path, nvmx_msr_index((enum nvmx_msr_id)id));
+			io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+				"permission denied reading MSR 0x%x: reading MSRs needs root (or "
+				"CAP_SYS_RAWIO)",
+				nvmx_msr_index((enum nvmx_msr_id)id));
 			close(fd);
 			return -1;
 		}
 		if (r != (ssize_t)sizeof(v)) {
-			io_error(d, "%s: reading MSR 0x%x: %s", path, nvmx_msr_index((enum nvmx_msr_id)id),
-				 r < 0 ? strerror(errno) : "short read");
+			io_fail_sys(d, NVMX_E_UNAVAILABLE, r < 0 ? errno : 0, path, 0,
+				    "reading MSR 0x%x: %s", nvmx_msr_index((enum nvmx_msr_id)id),
+				    r < 0 ? strerror(errno) : "short read");
 			close(fd);
 			return -1;
 		}
@@ -387,8 +396,10 @@ int nvmx_live_read_cpu(const char *root, unsigned cpu, struct nvmx_hostfile *out
 	}
 	close(fd);
 	if (!nvmx_msrs_has(&out->host.msrs, NVMX_BASIC)) {
-		io_error(d, "%s: IA32_VMX_BASIC (0x480) cannot be read%s: this CPU has no VMX "
-			 "capability MSRs", path, faulted & 1 ? " (RDMSR faults)" : "");
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+			"IA32_VMX_BASIC (0x480) cannot be read%s: this CPU has no VMX capability "
+			"MSRs",
+			faulted & 1 ? " (RDMSR faults)" : "");
 		return -1;
 	}
 	/* An MSR the others say exists, yet faulting, is worth a word (a hypervisor's gap?). */
@@ -409,15 +420,16 @@ static int kvm_fixture(const char *path, struct nvmx_msrs *out, struct nvmx_diag
 	char *buf = io_read_all(path, 1u << 20, &len, &err);
 	if (!buf) {
 		if (err == EACCES || err == EPERM)
-			io_error(d, "%s: permission denied: join the kvm group or run as root", path);
+			io_fail_sys(d, NVMX_E_UNAVAILABLE, err, path, 0,
+				    "permission denied: join the kvm group or run as root");
 		else
-			io_error(d, "%s: cannot read: %s", path, strerror(err));
+			io_fail_read(d, NVMX_E_UNAVAILABLE, path, err, 1u << 20, "the KVM device");
 		return -1;
 	}
 	struct nvmx_hostfile *h = malloc(sizeof(*h));
 	int rc = -1;
 	if (!h)
-		io_error(d, "%s: out of memory", path);
+		io_fail(d, NVMX_E_NOMEM, path, 0, "out of memory");
 	else if (io_parse_text(path, buf, len, h, d, true) == 0) {
 		*out = h->host.msrs;
 		rc = 0;
@@ -433,12 +445,14 @@ static int kvm_ioctls(const char *path, struct nvmx_msrs *out, struct nvmx_diag 
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
-			io_error(d, "%s: no such device: KVM is not loaded (try: modprobe kvm_intel)",
-				 path);
+			io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+				"no such device: KVM is not loaded (try: modprobe kvm_intel)");
 		else if (errno == EACCES || errno == EPERM)
-			io_error(d, "%s: permission denied: join the kvm group or run as root", path);
+			io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+				"permission denied: join the kvm group or run as root");
 		else
-			io_error(d, "%s: cannot open: %s", path, strerror(errno));
+			io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0, "cannot open: %s",
+				    strerror(errno));
 		return -1;
 	}
 	int rc = -1;
@@ -446,27 +460,30 @@ static int kvm_ioctls(const char *path, struct nvmx_msrs *out, struct nvmx_diag 
 	struct kvm_msr_list *list = NULL;
 	int ext = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES);
 	if (ext < 0) {
-		io_error(d, "%s: not a KVM device (KVM_CHECK_EXTENSION: %s)", path, strerror(errno));
+		io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0,
+			    "not a KVM device (KVM_CHECK_EXTENSION: %s)", strerror(errno));
 		goto out;
 	}
 	if (ext == 0) {
-		io_error(d, "%s: this kernel has no KVM_GET_MSR_FEATURE_INDEX_LIST (needs Linux 4.17+)",
-			 path);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+			"this kernel has no KVM_GET_MSR_FEATURE_INDEX_LIST (needs Linux 4.17+)");
 		goto out;
 	}
 	/* The first call, with room for none, reports how many there are. */
 	if (ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) < 0 && errno != E2BIG) {
-		io_error(d, "%s: KVM_GET_MSR_FEATURE_INDEX_LIST: %s", path, strerror(errno));
+		io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0,
+			    "KVM_GET_MSR_FEATURE_INDEX_LIST: %s", strerror(errno));
 		goto out;
 	}
 	list = calloc(1, sizeof(*list) + probe.nmsrs * sizeof(list->indices[0]));
 	if (!list) {
-		io_error(d, "%s: out of memory", path);
+		io_fail(d, NVMX_E_NOMEM, path, 0, "out of memory");
 		goto out;
 	}
 	list->nmsrs = probe.nmsrs;
 	if (ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, list) < 0) {
-		io_error(d, "%s: KVM_GET_MSR_FEATURE_INDEX_LIST: %s", path, strerror(errno));
+		io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0,
+			    "KVM_GET_MSR_FEATURE_INDEX_LIST: %s", strerror(errno));
 		goto out;
 	}
 	for (uint32_t i = 0; i < list->nmsrs; i++) {
@@ -482,7 +499,8 @@ static int kvm_ioctls(const char *path, struct nvmx_msrs *out, struct nvmx_diag 
 		/* The ioctl returns how many entries it filled: 1, or 0 if KVM refused this one. */
 		int n = ioctl(fd, KVM_GET_MSRS, one);
 		if (n < 0) {
-			io_error(d, "%s: KVM_GET_MSRS(0x%x): %s", path, idx, strerror(errno));
+			io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0, "KVM_GET_MSRS(0x%x): %s",
+				    idx, strerror(errno));
 			goto out;
 		}
 		if (n == 1)
@@ -519,18 +537,20 @@ int nvmx_live_read_kvm(const char *root, struct nvmx_msrs *out, struct nvmx_diag
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		rc = kvm_fixture(path, out, d);
 	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		io_error(d, "%s: is a directory, not the KVM device", path);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0, "is a directory, not the KVM device");
 		rc = -1;
 	} else {
 #ifdef HAVE_KVM_IOCTLS
 		rc = kvm_ioctls(path, out, d);
 #else
-		io_error(d, "%s: reading KVM's feature MSRs needs Linux and <linux/kvm.h>", path);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+			"reading KVM's feature MSRs needs Linux and <linux/kvm.h>");
 		rc = -1;
 #endif
 	}
 	if (rc == 0 && !out->present) {
-		io_error(d, "%s: KVM offers no VMX feature MSRs (nested=0 or not Intel)", path);
+		io_fail(d, NVMX_E_UNAVAILABLE, path, 0,
+			"KVM offers no VMX feature MSRs (nested=0 or not Intel)");
 		rc = -1;
 	}
 	return rc;

@@ -14,12 +14,12 @@ int nvmx_live_read_hostname(const char *root, char *buf, size_t n, struct nvmx_d
 	snprintf(path, sizeof(path), "%s/proc/sys/kernel/hostname", root ? root : "");
 	char *s = io_read_all(path, 4096, &len, &err);
 	if (!s) {
-		io_error(diag, "%s: %s", path, strerror(err));
+		io_fail_sys(diag, NVMX_E_UNAVAILABLE, err, path, 0, "%s", strerror(err));
 		return -1;
 	}
 	len = strcspn(s, "\n");
 	if (!len || len >= n) {
-		io_error(diag, "%s: no host name in it", path);
+		io_fail(diag, NVMX_E_UNAVAILABLE, path, 0, "no host name in it");
 		free(s);
 		return -1;
 	}

@@ -29,13 +29,15 @@ int nvmx_live_read_kvm_params(const char *root, struct nvmx_live_kvm *out, struc
 
 	snprintf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", root ? root : "");
 	if (read_line(path, out->release, sizeof(out->release)) < 0 || !out->release[0]) {
-		io_error(d, "%s: cannot read the kernel release: %s", path, strerror(errno ? errno : EIO));
+		io_fail_sys(d, NVMX_E_UNAVAILABLE, errno ? errno : EIO, path, 0,
+			    "cannot read the kernel release: %s", strerror(errno ? errno : EIO));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/sys/module/kvm_intel/parameters", root ? root : "");
 	DIR *dir = opendir(path);
 	if (!dir) {
-		io_error(d, "%s: %s (is kvm_intel loaded? 'modprobe kvm_intel')", path, strerror(errno));
+		io_fail_sys(d, NVMX_E_UNAVAILABLE, errno, path, 0,
+			    "%s (is kvm_intel loaded? 'modprobe kvm_intel')", strerror(errno));
 		return -1;
 	}
 	struct dirent *e;

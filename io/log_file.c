@@ -14,8 +14,8 @@ char *nvmx_log_read(const char *path, size_t *len, struct nvmx_diag *diag)
 	diag = io_diag_begin(diag, &scratch);
 	char *buf = io_read_all(path, LOG_MAX_BYTES, len, &err);
 	if (!buf) {
-		io_error(diag, "%s: %s", io_label(path),
-			 err == EFBIG ? "larger than 16 MiB: give the excerpt with QEMU's lines" : strerror(err));
+		io_fail_read(diag, NVMX_E_IO, io_label(path), err, LOG_MAX_BYTES,
+			     "a log excerpt (give the lines around QEMU's error)");
 		return NULL;
 	}
 	/* A NUL byte means this is not text (a core dump, an image). */
@@ -24,7 +24,7 @@ char *nvmx_log_read(const char *path, size_t *len, struct nvmx_diag *diag)
 		unsigned line = 1;
 		for (const char *q = buf; q < nul; q++)
 			line += *q == '\n';
-		io_error(diag, "%s:%u: binary data (a NUL byte), not a log", io_label(path), line);
+		io_fail(diag, NVMX_E_SYNTAX, io_label(path), line, "binary data (a NUL byte), not a log");
 		free(buf);
 		return NULL;
 	}

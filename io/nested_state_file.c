@@ -6,21 +6,28 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "nvmx/nested_state.h"
+#include "internal.h"
 
-static int io_fail(struct nvmx_ns_error *e, const char *path, int sys, const char *what)
+/* Fill err as the host readers say a file they cannot read (io_fail_read). */
+static int read_fail(struct nvmx_ns_error *e, int code, const char *path, int sys, size_t cap)
 {
 	if (!e)
 		return -1;
-	e->code = NVMX_NS_ERR_IO;
+	struct nvmx_diag d;
+	io_diag_begin(&d, NULL);
+	if (code == NVMX_NS_ERR_ARG)
+		io_fail(&d, NVMX_E_ARG, NULL, 0, "no file or buffer given");
+	else if (sys == EFBIG)
+		io_fail_sys(&d, NVMX_E_LIMIT, sys, path, 0, "larger than %zu bytes, not a nested-state blob",
+			    cap);
+	else
+		io_fail_read(&d, NVMX_E_IO, path, sys, cap, "a nested-state blob");
+	e->error = d.error;
+	e->code = code;
 	e->field = NULL;
 	e->offset = e->width = 0;
 	e->rel = NVMX_NS_REL_NONE;
 	e->expected = e->found = 0;
-	e->sys_errno = sys;
-	if (e->msg && e->msg_size)
-		snprintf(e->msg, e->msg_size, "%s: %s%s%s", path ? path : "<no path>", what,
-			 sys ? ": " : "", sys ? strerror(sys) : "");
 	return -1;
 }
 
@@ -28,20 +35,17 @@ int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t 
 				struct nvmx_ns_error *err)
 {
 	if (!path || !*path || !buf || !len) {
-		io_fail(err, path, 0, "no file or buffer given");
-		if (err)
-			err->code = NVMX_NS_ERR_ARG;
-		return -1;
+		return read_fail(err, NVMX_NS_ERR_ARG, path, 0, cap);
 	}
 	bool is_stdin = !strcmp(path, "-");
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return io_fail(err, path, errno, "cannot open");
+		return read_fail(err, NVMX_NS_ERR_IO, path, errno, cap);
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (!is_stdin)
 			close(fd);
-		return io_fail(err, path, EISDIR, "cannot read");
+		return read_fail(err, NVMX_NS_ERR_IO, path, EISDIR, cap);
 	}
 
 	unsigned char *p = buf;
@@ -55,16 +59,13 @@ int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			rc = io_fail(err, path, errno, "read failed");
+			rc = read_fail(err, NVMX_NS_ERR_IO, path, errno, cap);
 			break;
 		}
 		if (r == 0)
 			break;
 		if (full) {
-			char what[96];
-			snprintf(what, sizeof(what), "larger than %zu bytes, not a nested-state blob",
-				 cap);
-			rc = io_fail(err, path, EFBIG, what);
+			rc = read_fail(err, NVMX_NS_ERR_IO, path, EFBIG, cap);
 			break;
 		}
 		n += (size_t)r;
@@ -77,9 +78,7 @@ int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t 
 	if (err) {
 		err->code = NVMX_NS_OK;
 		err->field = NULL;
-		err->sys_errno = 0;
-		if (err->msg && err->msg_size)
-			err->msg[0] = '\0';
+		nvmx_error_clear(&err->error);
 	}
 	return 0;
 }
@@ -92,10 +91,16 @@ int nvmx_nested_state_load(const char *path, void *buf, size_t cap,
 		return -1;
 	if (nvmx_nested_state_parse(buf, len, out, err) < 0) {
 		/* Prefix the path so the message says which file. */
-		if (err && err->msg && err->msg_size) {
-			char tmp[512];
-			snprintf(tmp, sizeof(tmp), "%s", err->msg);
-			snprintf(err->msg, err->msg_size, "%s: %s", path, tmp);
+		if (err) {
+			char *m = err->error.msg;
+			size_t pl = strlen(path), room = sizeof(err->error.msg);
+			if (pl + 2 < room) {
+				memmove(m + pl + 2, m, room - pl - 2);
+				memcpy(m, path, pl);
+				m[pl] = ':';
+				m[pl + 1] = ' ';
+				m[room - 1] = '\0';
+			}
 		}
 		return -1;
 	}

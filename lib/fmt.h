@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "nvmx/error.h"
 
 struct fmt {
 	char *buf;
@@ -24,5 +25,8 @@ void fmt_hex(struct fmt *f, uint64_t v);		/* 0x1f */
 void fmt_uint(struct fmt *f, uint64_t v);
 /* ", "-separated names of the set bits of a control word or MSR. */
 void fmt_bits(struct fmt *f, int msr_id, uint64_t bits, int word_shift);
+
+/* Clear e, set its code and write its message through the returned fmt (e may be NULL). */
+struct fmt err_begin(struct nvmx_error *e, int code);
 
 #endif

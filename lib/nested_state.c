@@ -147,10 +147,11 @@ static int fail(struct nvmx_ns_error *e, enum nvmx_ns_err code, const char *fiel
 	e->rel = rel;
 	e->expected = expected;
 	e->found = found;
-	e->sys_errno = 0;
 
 	bool dec = rel == NVMX_NS_REL_MIN || rel == NVMX_NS_REL_MAX;
-	struct fmt f = fmt_init(e->msg, e->msg ? e->msg_size : 0);
+	struct fmt f = err_begin(&e->error, code == NVMX_NS_ERR_ARG	    ? NVMX_E_ARG
+					    : code == NVMX_NS_ERR_TRUNCATED ? NVMX_E_SYNTAX
+									    : NVMX_E_VALUE);
 	if (field) {
 		fmt_str(&f, field);
 		fmt_str(&f, " at offset ");
@@ -186,9 +187,7 @@ static void set_ok(struct nvmx_ns_error *e)
 	e->offset = e->width = 0;
 	e->rel = NVMX_NS_REL_NONE;
 	e->expected = e->found = 0;
-	e->sys_errno = 0;
-	if (e->msg && e->msg_size)
-		e->msg[0] = 0;
+	nvmx_error_clear(&e->error);
 }
 
 /* ---- parsing ------------------------------------------------------------ */

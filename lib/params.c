@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm_intel (and kvm) module parameters: names, defaults, parsing. */
 #include "kernels.h"
+#include "fmt.h"
 
 enum ptype { PT_BOOL, PT_INT, PT_UINT };
 
@@ -105,25 +106,37 @@ static int parse_int(const char *s, bool allow_neg, int64_t *out)
 }
 
 int nvmx_params_set(const struct nvmx_kernel *k, struct nvmx_params *p,
-		    const char *name, const char *value)
+		    const char *name, const char *value, struct nvmx_error *err)
 {
 	int i = nvmx_param_lookup(name);
 	int64_t v;
-	if (i < 0 || !nvmx_kernel_has_param(k, (enum nvmx_param)i))
+	int bad;
+	if (i < 0 || !nvmx_kernel_has_param(k, (enum nvmx_param)i)) {
+		struct fmt f = err_begin(err, NVMX_E_ARG);
+		fmt_str(&f, "unknown kvm_intel parameter '");
+		fmt_str(&f, name);
+		fmt_str(&f, "' for release ");
+		fmt_str(&f, nvmx_kernel_name(k));
 		return -1;
+	}
 	switch (param_table[i].type) {
 	case PT_BOOL:
-		if (parse_bool(value, &v))
-			return -1;
+		bad = parse_bool(value, &v);
 		break;
 	case PT_INT:
-		if (parse_int(value, true, &v))
-			return -1;
+		bad = parse_int(value, true, &v);
 		break;
 	default:
-		if (parse_int(value, false, &v))
-			return -1;
+		bad = parse_int(value, false, &v);
 		break;
+	}
+	if (bad) {
+		struct fmt f = err_begin(err, NVMX_E_ARG);
+		fmt_str(&f, "bad value '");
+		fmt_str(&f, value);
+		fmt_str(&f, "' for parameter ");
+		fmt_str(&f, name);
+		return -1;
 	}
 	p->val[i] = v;
 	p->given |= UINT32_C(1) << i;

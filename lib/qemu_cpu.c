@@ -42,9 +42,9 @@ static int parse_bool(struct tok v)
 	return -1;
 }
 
-static void err_tok(char *err, size_t n, const char *a, struct tok t, const char *b)
+static void err_tok(struct nvmx_error *err, const char *a, struct tok t, const char *b)
 {
-	struct fmt f = fmt_init(err, n);
+	struct fmt f = err_begin(err, NVMX_E_ARG);
 	char buf[96];
 	size_t len = t.len < sizeof(buf) - 1 ? t.len : sizeof(buf) - 1;
 	for (size_t i = 0; i < len; i++)
@@ -65,13 +65,13 @@ struct feat {
 
 /* What `name` is in release r: a vmx-* property, a CPUID flag, or neither. */
 static int lookup_feat(const struct nvmx_qemu_release *r, struct tok name, struct feat *f,
-		       char *err, size_t errlen)
+		       struct nvmx_error *err)
 {
 	f->kind = FK_NONE;
 	f->cpuid = 0;
 	if (starts_vmx(name)) {
 		if (!r->vmx_words || !nvmx_qemu_prop_lookup(r, name.s, name.len, &f->mask)) {
-			err_tok(err, errlen, "no property '", name,
+			err_tok(err, "no property '", name,
 				r->vmx_words ? "' in this QEMU release (see the vmx-* names in "
 					       "`nvmx decode`)"
 					     : "': QEMU before 4.2 has no vmx-* properties");
@@ -98,21 +98,20 @@ static void record_ignored(struct nvmx_qemu_cpu *cpu, const char *spec, struct t
 }
 
 int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_release *r,
-			const char *spec, char *err, size_t errlen)
+			const char *spec, struct nvmx_error *err)
 {
 	*cpu = (struct nvmx_qemu_cpu){ 0 };
 	cpu->check = true;
 	cpu->migratable = true;
 	cpu->pmu = -1;
 	cpu->fred_prop = -1;
-	if (errlen)
-		err[0] = 0;
+	nvmx_error_clear(err);
 
 	size_t total = 0;
 	while (spec[total])
 		total++;
 	if (total > 4000) {
-		struct fmt f = fmt_init(err, errlen);
+		struct fmt f = err_begin(err, NVMX_E_ARG);
 		fmt_str(&f, "the -cpu string is too long");
 		return -1;
 	}
@@ -128,7 +127,7 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 			t.len++;
 		if (first) {
 			if (!t.len) {
-				struct fmt f = fmt_init(err, errlen);
+				struct fmt f = err_begin(err, NVMX_E_ARG);
 				fmt_str(&f, "-cpu needs a model name (a named model, host or max)");
 				return -1;
 			}
@@ -140,12 +139,12 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 				cpu->kind = NVMX_QCPU_NAMED;
 				cpu->model = nvmx_qemu_model_find(t.s, t.len, &cpu->version);
 				if (!cpu->model) {
-					err_tok(err, errlen, "unknown CPU model '", t,
+					err_tok(err, "unknown CPU model '", t,
 						"' (nvmx qemu-check --list shows the named models)");
 					return -1;
 				}
 				if (!nvmx_qemu_model_in(cpu->model, cpu->version, r)) {
-					struct fmt f = fmt_init(err, errlen);
+					struct fmt f = err_begin(err, NVMX_E_ARG);
 					char name[96];
 					size_t n = t.len < sizeof(name) - 1 ? t.len : sizeof(name) - 1;
 					for (size_t i = 0; i < n; i++)
@@ -168,17 +167,17 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 			}
 			first = false;
 		} else if (!t.len) {
-			struct fmt f = fmt_init(err, errlen);
+			struct fmt f = err_begin(err, NVMX_E_ARG);
 			fmt_str(&f, "empty option in the -cpu string");
 			return -1;
 		} else if (t.s[0] == '+' || t.s[0] == '-') {
 			struct tok name = { t.s + 1, t.len - 1 };
 			struct feat f;
 			if (!name.len) {
-				err_tok(err, errlen, "'", t, "': a feature name must follow + or -");
+				err_tok(err, "'", t, "': a feature name must follow + or -");
 				return -1;
 			}
-			if (lookup_feat(r, name, &f, err, errlen))
+			if (lookup_feat(r, name, &f, err))
 				return -1;
 			bool plus = t.s[0] == '+';
 			if (tok_is(name, "fred")) {
@@ -213,21 +212,21 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 					break;
 				}
 			if (!name.len) {
-				err_tok(err, errlen, "'", t, "': missing option name");
+				err_tok(err, "'", t, "': missing option name");
 				return -1;
 			}
 			bool special = tok_is(name, "enforce") || tok_is(name, "check") ||
 				       tok_is(name, "migratable") || tok_is(name, "x-force-features") ||
 				       tok_is(name, "pmu") || tok_is(name, "fred");
 			struct feat f = { FK_NONE, { { 0 } }, 0 };
-			if (!special && lookup_feat(r, name, &f, err, errlen))
+			if (!special && lookup_feat(r, name, &f, err))
 				return -1;
 			if (!special && f.kind == FK_NONE) {
 				record_ignored(cpu, spec, t);
 			} else {
 				int b = parse_bool(val);
 				if (b < 0) {
-					err_tok(err, errlen, "'", t, "': the value must be on or off");
+					err_tok(err, "'", t, "': the value must be on or off");
 					return -1;
 				}
 				if (tok_is(name, "enforce"))
@@ -266,7 +265,7 @@ int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_releas
 			break;
 		p++;
 		if (!*p) {
-			struct fmt f = fmt_init(err, errlen);
+			struct fmt f = err_begin(err, NVMX_E_ARG);
 			fmt_str(&f, "the -cpu string ends with a comma");
 			return -1;
 		}

@@ -248,9 +248,8 @@ bool nvmx_qemu_offer(struct nvmx_msrs *out, const struct nvmx_qemu_env *env)
 	struct nvmx_qemu_plan plan;
 	struct nvmx_qemu_replay rep;
 	struct nvmx_vcpu vcpu;
-	char err[128];
 	*out = (struct nvmx_msrs){ { 0 }, 0 };
-	if (!env->release->vmx_words || nvmx_qemu_cpu_parse(&cpu, env->release, "max", err, sizeof(err)))
+	if (!env->release->vmx_words || nvmx_qemu_cpu_parse(&cpu, env->release, "max", NULL))
 		return false;
 	nvmx_qemu_plan(&plan, &cpu, env->host, env->release);
 	nvmx_qemu_vcpu(&vcpu, env, &plan);

@@ -560,7 +560,7 @@ row inventory-4 2 "KVM 5.10 has no parameter enable_pmu" "$A" "a parameter the r
 row inventory-5 2 "bad value for parameter ept" "$A" "a bad parameter value" -- baseline bad/inv-value.jsonl
 row inventory-6 2 "dump 'nope.msrs'" "$A" "a dump that does not exist" -- baseline bad/inv-nodump.jsonl
 row inventory-7 2 "give either \"dump\"" "$A" "both dump and msrs" -- baseline bad/inv-both.jsonl
-row inventory-8 2 "bad/inv-msrs.jsonl:1: column" "$A" "a bad inline MSR value" -- baseline bad/inv-msrs.jsonl
+row inventory-8 2 "bad/inv-msrs.jsonl:1:38:" "$A" "a bad inline MSR value" -- baseline bad/inv-msrs.jsonl
 row inventory-9 2 "bad/inv-array.jsonl:2: a host must be a JSON object" "$A" "a line that is not an object" -- baseline bad/inv-array.jsonl
 row inventory-10 2 "nope.jsonl" "$A" "no such inventory" -- baseline --inventory nope.jsonl
 A="matrix"

@@ -40,7 +40,7 @@ static void dump_host(const char *file, struct nvmx_host *h)
 	memset(&d, 0, sizeof(d));
 	snprintf(path, sizeof(path), "data/hosts/%s", file);
 	if (nvmx_hostfile_read(path, &hf, &d)) {
-		printf("Bail out! %s: %s\n", path, d.error);
+		printf("Bail out! %s: %s\n", path, d.error.msg);
 		exit(1);
 	}
 	*h = hf.host;
@@ -308,9 +308,9 @@ static void test_debian12(void)
 	}
 	struct nvmx_params p;
 	nvmx_params_default(K("6.1"), &p);
-	int r61 = nvmx_params_set(K("6.1"), &p, "pt_mode", "1");
+	int r61 = nvmx_params_set(K("6.1"), &p, "pt_mode", "1", NULL);
 	nvmx_params_default(K("debian-12"), &p);
-	int rdeb = nvmx_params_set(K("debian-12"), &p, "pt_mode", "1");
+	int rdeb = nvmx_params_set(K("debian-12"), &p, "pt_mode", "1", NULL);
 	tap_ok(r61 == 0 && rdeb == -1, "pt_mode: a parameter of 6.1, not of debian-12 (aa0d42cacf09)");
 }
 
@@ -333,7 +333,7 @@ static void test_debian13(void)
 	tap_ok(!!(b.cfg.entry & BIT(13)), "debian-13: the erratum matches Intel only (x86_vfm)");
 	struct nvmx_params p;
 	nvmx_params_default(K("debian-13"), &p);
-	tap_ok(nvmx_params_set(K("debian-13"), &p, "pt_mode", "1") == -1,
+	tap_ok(nvmx_params_set(K("debian-13"), &p, "pt_mode", "1", NULL) == -1,
 	       "debian-13: no pt_mode parameter (as 6.12.0)");
 }
 
@@ -360,11 +360,11 @@ static void test_ubuntu68(void)
 	       "ubuntu-22.04-hwe, pve-8: L1 is still offered them (emulated), as by ubuntu-24.04");
 	struct nvmx_params p;
 	nvmx_params_default(K("ubuntu-24.04"), &p);
-	int r24 = nvmx_params_set(K("ubuntu-24.04"), &p, "pt_mode", "1");
+	int r24 = nvmx_params_set(K("ubuntu-24.04"), &p, "pt_mode", "1", NULL);
 	nvmx_params_default(K("ubuntu-22.04-hwe"), &p);
-	int rhwe = nvmx_params_set(K("ubuntu-22.04-hwe"), &p, "pt_mode", "1");
+	int rhwe = nvmx_params_set(K("ubuntu-22.04-hwe"), &p, "pt_mode", "1", NULL);
 	nvmx_params_default(K("pve-8"), &p);
-	int rpve = nvmx_params_set(K("pve-8"), &p, "pt_mode", "1");
+	int rpve = nvmx_params_set(K("pve-8"), &p, "pt_mode", "1", NULL);
 	tap_ok(r24 == 0 && rhwe == -1 && rpve == -1,
 	       "pt_mode: a parameter of ubuntu-24.04 (6.8.0-31), not of ubuntu-22.04-hwe or pve-8 (6.8.0-58+)");
 }
@@ -465,7 +465,7 @@ static void test_backports(void)
 		struct nvmx_params p;
 		nvmx_params_default(K("rhel-8.10"), &p);
 		if (au[i].param)
-			nvmx_params_set(K("rhel-8.10"), &p, au[i].param, !strcmp(au[i].param, "ept") ? "0" : "1");
+			nvmx_params_set(K("rhel-8.10"), &p, au[i].param, !strcmp(au[i].param, "ept") ? "0" : "1", NULL);
 		nvmx_kvm_load(&kvm, au[i].host, K("rhel-8.10"), &p);
 		struct nvmx_kvm up;
 		nvmx_kvm_load(&up, au[i].host, K("5.19"), NULL);
@@ -520,7 +520,7 @@ static void test_mbec(void)
 	for (unsigned i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
 		const struct nvmx_kernel *k = K(r[i].rel);
 		nvmx_params_default(k, &p);
-		if (r[i].param && nvmx_params_set(k, &p, r[i].param, r[i].value)) {
+		if (r[i].param && nvmx_params_set(k, &p, r[i].param, r[i].value, NULL)) {
 			tap_ok(0, "%s has no %s", r[i].rel, r[i].param);
 			continue;
 		}
@@ -673,8 +673,8 @@ static void test_sweep(void)
 				char name[64];
 				const char *eq = strchr(x->param, '=');
 				snprintf(name, sizeof(name), "%.*s", (int)(eq - x->param), x->param);
-				nvmx_params_set(K(x->against), &pa, name, eq + 1);
-				nvmx_params_set(K(x->row), &pb, name, eq + 1);
+				nvmx_params_set(K(x->against), &pa, name, eq + 1, NULL);
+				nvmx_params_set(K(x->row), &pb, name, eq + 1, NULL);
 			}
 			nvmx_kvm_load(&a, &hosts[i], K(x->against), &pa);
 			nvmx_kvm_load(&b, &hosts[i], K(x->row), &pb);

@@ -102,7 +102,7 @@ static bool draw(struct member *m, bool revoke)
 			char name[32];
 			const char *eq = strchr(tweaks[t], '=');
 			snprintf(name, sizeof(name), "%.*s", (int)(eq - tweaks[t]), tweaks[t]);
-			nvmx_params_set(m->k, &m->p, name, eq + 1);	/* may not exist: ignored */
+			nvmx_params_set(m->k, &m->p, name, eq + 1, NULL);	/* may not exist: ignored */
 		} else if (t == 15) {
 			m->host.hyperv_evmcs = true;
 		}
@@ -491,7 +491,7 @@ static void test_fold_rules(void)
 	struct nvmx_params p;
 	const struct nvmx_kernel *k = nvmx_kernel_at(0);
 	nvmx_params_default(k, &p);
-	nvmx_params_set(k, &p, "nested", "0");
+	nvmx_params_set(k, &p, "nested", "0", NULL);
 	nvmx_fleet_host_init(&off, &h, k, &p, NULL);
 	nvmx_baseline_init(&bl);
 	nvmx_baseline_add_msrs(&bl, &a, 1);

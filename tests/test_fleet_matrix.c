@@ -61,7 +61,7 @@ static void set_params(unsigned i)
 	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		*eq = 0;
-		if (nvmx_params_set(kern[i], &params[i], kv, eq + 1))
+		if (nvmx_params_set(kern[i], &params[i], kv, eq + 1, NULL))
 			tap_ok(0, "%s: parameter %s=%s", fleet[i].name, kv, eq + 1);
 	}
 }

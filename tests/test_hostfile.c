@@ -4,12 +4,14 @@
  * with an independent scan of its own text; JSON and text round trips are
  * exact; each kind of malformed input fails with its own message.
  */
+#include <errno.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nvmx/io.h"
+#include "nvmx/kvm.h"
 #include "tap.h"
 #include "io_fixture.h"
 
@@ -160,7 +162,7 @@ static void test_bundled(void)
 		unsigned lines = scan_independently(files[i], &ref, name, sizeof(name));
 		msr_lines += lines;
 		if (nvmx_hostfile_read(files[i], &h, &d) < 0) {
-			tap_diag("%s: %s", files[i], d.error);
+			tap_diag("%s: %s", files[i], d.error.msg);
 			continue;
 		}
 		parsed++;
@@ -177,11 +179,11 @@ static void test_bundled(void)
 		if (round_trip(&h, true, &back, &d) == 0 && same_host(&h, &back, why, sizeof(why)))
 			json_rt++;
 		else
-			tap_diag("%s: JSON round trip: %s", files[i], d.error[0] ? d.error : why);
+			tap_diag("%s: JSON round trip: %s", files[i], d.error.msg[0] ? d.error.msg : why);
 		if (round_trip(&h, false, &back, &d) == 0 && same_host(&h, &back, why, sizeof(why)))
 			text_rt++;
 		else
-			tap_diag("%s: text round trip: %s", files[i], d.error[0] ? d.error : why);
+			tap_diag("%s: text round trip: %s", files[i], d.error.msg[0] ? d.error.msg : why);
 		free(files[i]);
 	}
 	free(files);
@@ -201,7 +203,7 @@ static void test_known_dump(void)
 	struct nvmx_diag d;
 	snprintf(path, sizeof(path), "%s/intel-xeon-platinum-8180.msrs", data_dir());
 	if (!tap_ok(nvmx_hostfile_read(path, &h, &d) == 0, "read the Xeon Platinum 8180 dump")) {
-		tap_diag("%s", d.error);
+		tap_diag("%s", d.error.msg);
 		return;
 	}
 	tap_eq64(h.host.msrs.val[NVMX_BASIC], 0x00da040000000004, "8180 IA32_VMX_BASIC");
@@ -225,7 +227,7 @@ static void test_known_dump(void)
 	if (nvmx_hostfile_read(path, &h, &d) == 0)
 		tap_eq64(h.host.msrs.val[NVMX_VMFUNC], 1, "i7-6700K IA32_VMX_VMFUNC = 1");
 	else
-		tap_ok(0, "read i7-6700K: %s", d.error);
+		tap_ok(0, "read i7-6700K: %s", d.error.msg);
 }
 
 struct bad_case {
@@ -284,9 +286,9 @@ static void test_malformed(void)
 		struct nvmx_diag d;
 		size_t len = c->len ? c->len : strlen(c->text);
 		int rc = nvmx_hostfile_parse_text("bad.msrs", c->text, len, &h, &d);
-		bool ok = rc < 0 && strstr(d.error, c->must1) && strstr(d.error, c->must2);
+		bool ok = rc < 0 && strstr(d.error.msg, c->must1) && strstr(d.error.msg, c->must2);
 		if (!tap_ok(ok, "rejects %s", c->what))
-			tap_diag("rc %d, error '%s'", rc, d.error);
+			tap_diag("rc %d, error '%s'", rc, d.error.msg);
 	}
 }
 
@@ -300,7 +302,7 @@ static void test_accepted_forms(void)
 			   "msr_ia32_vmx_misc = 0x0000000000000000000007\r\nIA32_VMX_EXIT_CTLS2 = 0x5";
 	int rc = nvmx_hostfile_parse_text("ok.msrs", crlf, strlen(crlf), &h, &d);
 	if (!tap_ok(rc == 0 && d.nwarn == 0, "CRLF, inline comments, hex and Linux keys, no final newline"))
-		tap_diag("%s", d.error);
+		tap_diag("%s", d.error.msg);
 	tap_eq64(h.host.msrs.val[NVMX_BASIC], 0x00da040000000004, "hex-index key, upper-case digits");
 	tap_eq64(h.host.msrs.val[NVMX_MISC], 7, "leading zeros beyond 16 digits are fine");
 	tap_eq64(h.host.msrs.val[NVMX_EXIT2], 5, "last line without newline is read");
@@ -326,11 +328,11 @@ static void test_files(void)
 	struct nvmx_hostfile h;
 	struct nvmx_diag d;
 	int rc = nvmx_hostfile_read(fx_path("does-not-exist.msrs"), &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "does-not-exist.msrs: no such file"), "missing file: %s",
-	       d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "does-not-exist.msrs: no such file"), "missing file: %s",
+	       d.error.msg);
 	fx_mkdirs("adir/");
 	rc = nvmx_hostfile_read(fx_path("adir"), &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "is a directory"), "directory: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "is a directory"), "directory: %s", d.error.msg);
 
 	const char *p = fx_write_str("json-host.msrs",
 				     "\n  {\"name\": \"J\", \"msrs\": {\"0x480\": \"0x00da040000000004\"}}\n");
@@ -339,13 +341,91 @@ static void test_files(void)
 	       "content starting with '{' is read as JSON whatever the file is called");
 	p = fx_write_str("bom.json", "\xef\xbb\xbf{\"msrs\": {\"IA32_VMX_MISC\": \"0x7\"}}");
 	rc = nvmx_hostfile_read(p, &h, &d);
-	tap_ok(rc == 0 && h.host.msrs.val[NVMX_MISC] == 7, "JSON after a byte-order mark: %s", d.error);
+	tap_ok(rc == 0 && h.host.msrs.val[NVMX_MISC] == 7, "JSON after a byte-order mark: %s", d.error.msg);
 	p = fx_write_str("plain.json", "IA32_VMX_BASIC = 0x1\n");
 	rc = nvmx_hostfile_read(p, &h, &d);
 	tap_ok(rc == 0 && !strcmp(h.name, "plain.json"), "text content is text; name '%s'", h.name);
 	p = fx_write_str("bad-line.msrs", "IA32_VMX_BASIC = 0x1\nIA32_VMX_MISC = q\n");
 	rc = nvmx_hostfile_read(p, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "bad-line.msrs:2:"), "errors carry the path: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "bad-line.msrs:2:"), "errors carry the path: %s", d.error.msg);
+}
+
+/*
+ * The error type (include/nvmx/error.h): each kind of failure has its code, a
+ * line (and a column for JSON) that are the ones the message names, the
+ * errno of a file that could not be read, and a success leaves no error.
+ */
+static void test_error_codes(void)
+{
+	struct nvmx_hostfile h;
+	struct nvmx_diag d;
+	static const struct {
+		const char *name, *text;
+		int code;
+		unsigned line, col;
+		const char *prefix;
+	} cases[] = {
+		{ "syntax.msrs", "IA32_VMX_BASIC = 0x1\nIA32_VMX_MISC 0x2\n", NVMX_E_SYNTAX, 2, 0,
+		  "syntax.msrs:2: expected 'key = value'" },
+		{ "binary.msrs", "IA32_VMX_BASIC = 0x1\n\n\x01\n", NVMX_E_SYNTAX, 3, 0,
+		  "binary.msrs:3: control character 0x01" },
+		{ "value.msrs", "IA32_VMX_BASIC = 0x1\nIA32_VMX_MISC = 0xg\n", NVMX_E_VALUE, 2, 0,
+		  "value.msrs:2: IA32_VMX_MISC value '0xg'" },
+		{ "dup.msrs", "IA32_VMX_BASIC = 0x1\n0x480 = 0x1\n", NVMX_E_VALUE, 2, 0,
+		  "dup.msrs:2: duplicate key '0x480'" },
+		{ "none.msrs", "# nothing\n", NVMX_E_MISSING, 0, 0, "none.msrs: empty file" },
+		{ "long.msrs", "name = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+		  NVMX_E_LIMIT, 1, 0, "long.msrs:1: name value too long" },
+		{ "j.json", "{\"msrs\": {\"0x480\": \"0x1\",}}", NVMX_E_SYNTAX, 1, 26,
+		  "j.json:1:26: trailing comma" },
+		{ "k.json", "{\n \"msrs\": {\"IA32_VMX_FOO\": \"0x1\"}}", NVMX_E_VALUE, 2, 27,
+		  "k.json:2:27: unknown MSR" },
+		{ "l.json", "{\"name\": \"x\"}", NVMX_E_MISSING, 0, 0, "l.json: no \"msrs\" object" },
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p = fx_write_str(cases[i].name, cases[i].text);
+		int rc = nvmx_hostfile_read(p, &h, &d);
+		const char *m = strstr(d.error.msg, cases[i].name);
+		bool ok = rc < 0 && d.error.code == cases[i].code && d.error.line == cases[i].line &&
+			  d.error.column == cases[i].col && d.error.sys_errno == 0 && m &&
+			  !strncmp(m, cases[i].prefix, strlen(cases[i].prefix)) && !strchr(m, '\n');
+		if (!tap_ok(ok, "%s: code %s, line %u, column %u", cases[i].name,
+			    nvmx_errc_name(cases[i].code), cases[i].line, cases[i].col))
+			tap_diag("rc %d, code %d, line %u, column %u, '%s'", rc, d.error.code, d.error.line,
+				 d.error.column, d.error.msg);
+	}
+	int rc = nvmx_hostfile_read(fx_path("missing.msrs"), &h, &d);
+	tap_ok(rc < 0 && d.error.code == NVMX_E_IO && d.error.sys_errno == ENOENT && d.error.line == 0,
+	       "a missing file: NVMX_E_IO with errno ENOENT: %s", d.error.msg);
+	rc = nvmx_hostfile_read(fx_path("adir"), &h, &d);
+	tap_ok(rc < 0 && d.error.code == NVMX_E_IO && d.error.sys_errno == EISDIR,
+	       "a directory: NVMX_E_IO with errno EISDIR: %s", d.error.msg);
+	rc = nvmx_hostfile_read(fx_write_str("fine.msrs", "IA32_VMX_BASIC = 0x1\n"), &h, &d);
+	tap_ok(rc == 0 && d.error.code == NVMX_OK && !d.error.msg[0] && !d.error.line,
+	       "a read that succeeds leaves no error behind (after failures in the same diag)");
+	static const char *const names[] = { "ok", "arg", "io", "syntax", "value", "missing",
+					     "limit", "unavailable", "nomem" };
+	bool names_ok = NVMX_E_COUNT == sizeof(names) / sizeof(names[0]) && !nvmx_errc_name(-1) &&
+			!nvmx_errc_name(NVMX_E_COUNT);
+	for (int c = 0; c < NVMX_E_COUNT && names_ok; c++)
+		names_ok = nvmx_errc_name(c) && !strcmp(nvmx_errc_name(c), names[c]);
+	tap_ok(names_ok, "the codes' names are the stable ones docs/api.md lists");
+	struct nvmx_params p;
+	struct nvmx_error e;
+	const struct nvmx_kernel *k = nvmx_kernel_find("5.10");
+	nvmx_params_default(k, &p);
+	tap_ok(nvmx_params_set(k, &p, "enable_ipiv", "0", &e) < 0 && e.code == NVMX_E_ARG &&
+	       !strcmp(e.msg, "unknown kvm_intel parameter 'enable_ipiv' for release 5.10"),
+	       "nvmx_params_set: a parameter the release lacks: %s", e.msg);
+	tap_ok(nvmx_params_set(k, &p, "ept", "maybe", &e) < 0 && e.code == NVMX_E_ARG &&
+	       !strcmp(e.msg, "bad value 'maybe' for parameter ept"),
+	       "nvmx_params_set: a bad value: %s", e.msg);
+	tap_ok(nvmx_params_set(k, &p, "ept", "0", &e) == 0 && p.val[NVMX_P_EPT] == 0 &&
+	       nvmx_params_set(k, &p, "ept", "x", NULL) < 0, "nvmx_params_set: a good value; err may be NULL");
+	tap_ok(NVMX_E_ARG == 1 && NVMX_E_IO == 2 && NVMX_E_SYNTAX == 3 && NVMX_E_VALUE == 4 &&
+	       NVMX_E_MISSING == 5 && NVMX_E_LIMIT == 6 && NVMX_E_UNAVAILABLE == 7 && NVMX_E_NOMEM == 8,
+	       "the codes keep their numbers");
 }
 
 /* Word by word through nvmx_feature_lookup: what nvmx_features_from_text must equal. */
@@ -434,6 +514,7 @@ int main(void)
 	test_malformed();
 	test_accepted_forms();
 	test_files();
+	test_error_codes();
 	test_lookups();
 	return tap_done();
 }

@@ -116,7 +116,7 @@ static void fleet_profiles(void)
 
 	nvmx_inventory_init(&inv);
 	int rc = nvmx_inventory_read(&inv, path, &d);
-	tap_ok(!rc, "the fleet reads (%s)", rc ? d.error : "ok");
+	tap_ok(!rc, "the fleet reads (%s)", rc ? d.error.msg : "ok");
 	tap_ok(inv.nhosts == 11 && inv.nprof == 10, "11 hosts, 10 profiles as nvmx matrix says (%llu, %u)",
 	       inv.nhosts, inv.nprof);
 	bool same = inv.nprof == 10;
@@ -181,7 +181,7 @@ static void operands(void)
 	snprintf(arg, sizeof(arg), "%s@6.1.999", dir);
 	approximations = 0;
 	int rc = nvmx_inventory_add_path(&inv, arg, &d);
-	tap_ok(!rc && inv.nhosts == 2, "DIR@RELEASE: both dumps (%s)", rc ? d.error : "ok");
+	tap_ok(!rc && inv.nhosts == 2, "DIR@RELEASE: both dumps (%s)", rc ? d.error.msg : "ok");
 	tap_ok(approximations == 1 && !strcmp(approx_asked, "6.1.999"),
 	       "a release that is no row: the nearest, reported once");
 	tap_ok(inv.nprof == 2 && !strcmp(inv.prof[0].name, "intel-atom-c2750@6.1.158") &&
@@ -209,8 +209,8 @@ static void operands(void)
 	snprintf(bundled, sizeof(bundled), "%s/data/hosts", repo);
 	nvmx_inventory_init(&inv);
 	rc = nvmx_inventory_read(&inv, path, &d);
-	tap_ok(rc && strstr(d.error, "bundled.jsonl:1: dump 'intel-atom-c2750.msrs': No such file"),
-	       "without dumps_dir a bare name is not found: %s", rc ? d.error : "read");
+	tap_ok(rc && strstr(d.error.msg, "bundled.jsonl:1: dump 'intel-atom-c2750.msrs': no such file"),
+	       "without dumps_dir a bare name is not found: %s", rc ? d.error.msg : "read");
 	nvmx_inventory_free(&inv);
 	nvmx_inventory_init(&inv);
 	inv.dumps_dir = bundled;
@@ -256,8 +256,8 @@ static void bad_input(void)
 			continue;
 		nvmx_inventory_init(&inv);
 		int rc = nvmx_inventory_read(&inv, path, &d);
-		tap_ok(rc == -1 && !strcmp(d.error, want), "%s: %s", cases[i].row, rc ? d.error : "read");
-		if (rc && strcmp(d.error, want))
+		tap_ok(rc == -1 && !strcmp(d.error.msg, want), "%s: %s", cases[i].row, rc ? d.error.msg : "read");
+		if (rc && strcmp(d.error.msg, want))
 			tap_diag("the CLI prints: %s", want);
 		nvmx_inventory_free(&inv);
 	}

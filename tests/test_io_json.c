@@ -170,7 +170,7 @@ static void test_json_hosts(void)
 			   "\"IA32_VMX_VMFUNC\":null}}";
 	int rc = nvmx_hostfile_parse_json("h.json", good, strlen(good), &h, &d);
 	if (!tap_ok(rc == 0, "a JSON host with every field"))
-		tap_diag("%s", d.error);
+		tap_diag("%s", d.error.msg);
 	tap_eq64(h.host.msrs.val[NVMX_BASIC], 0x00da040000000004, "BASIC from JSON");
 	tap_eq64(h.host.msrs.val[NVMX_PROCBASED2], 1, "hex-index key in JSON");
 	tap_ok(!nvmx_msrs_has(&h.host.msrs, NVMX_VMFUNC), "null means absent");
@@ -215,9 +215,9 @@ static void test_json_hosts(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		rc = nvmx_hostfile_parse_json("h.json", cases[i].text, strlen(cases[i].text), &h, &d);
-		if (!tap_ok(rc < 0 && strstr(d.error, cases[i].msg), "JSON host: rejects %s",
+		if (!tap_ok(rc < 0 && strstr(d.error.msg, cases[i].msg), "JSON host: rejects %s",
 			    cases[i].what))
-			tap_diag("rc %d, error '%s'", rc, d.error);
+			tap_diag("rc %d, error '%s'", rc, d.error.msg);
 	}
 }
 

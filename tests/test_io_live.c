@@ -4,6 +4,7 @@
  * MSR n's 8 bytes at offset 8*n (the fixture layout io/live.c documents), a
  * /proc/cpuinfo, and /dev/kvm as a .msrs file of the MSRs KVM would offer.  Values are those of data/hosts/intel-xeon-platinum-8180.msrs.
  */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,7 @@ static void test_cpu_ok(void)
 	struct nvmx_diag d;
 	int rc = nvmx_live_read_cpu(root, 0, &h, &d);
 	if (!tap_ok(rc == 0, "reads CPU 0 of a fake root"))
-		tap_diag("%s", d.error);
+		tap_diag("%s", d.error.msg);
 	int same = 1;
 	for (int i = 0; i < 17; i++)
 		same &= nvmx_msrs_has(&h.host.msrs, (enum nvmx_msr_id)i) && h.host.msrs.val[i] == xeon8180[i];
@@ -96,10 +97,10 @@ static void test_cpu_ok(void)
 
 	/* CPU 1 has its own cpuinfo block but no msr node in this tree. */
 	rc = nvmx_live_read_cpu(root, 1, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "dev/cpu/1/msr: no such device") &&
-	       strstr(d.error, "modprobe msr"), "missing device: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "dev/cpu/1/msr: no such device") &&
+	       strstr(d.error.msg, "modprobe msr"), "missing device: %s", d.error.msg);
 	rc = nvmx_live_read_cpu(root, 7, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "no processor 7"), "CPU not in cpuinfo: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "no processor 7"), "CPU not in cpuinfo: %s", d.error.msg);
 }
 
 static void test_cpu_errors(void)
@@ -108,34 +109,36 @@ static void test_cpu_errors(void)
 	struct nvmx_diag d;
 	const char *root = make_root("nodev", cpuinfo_two, (unsigned)-1);
 	int rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "no such device") && strstr(d.error, "modprobe msr"),
-	       "no msr device: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "no such device") && strstr(d.error.msg, "modprobe msr"),
+	       "no msr device: %s", d.error.msg);
 
 	root = make_root("amd", "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n"
 				"model\t\t: 33\nflags\t\t: fpu svm lm\n\n", 17);
 	rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "not Intel (AuthenticAMD)"), "AMD: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "not Intel (AuthenticAMD)"), "AMD: %s", d.error.msg);
 
 	root = make_root("novmx", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
 				  "model\t\t: 85\nflags\t\t: fpu vme smx lm\n\n", 17);
 	rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "no 'vmx' flag") && strstr(d.error, "firmware"),
-	       "Intel without vmx: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "no 'vmx' flag") && strstr(d.error.msg, "firmware"),
+	       "Intel without vmx: %s", d.error.msg);
 
 	root = make_root("nomsrs", cpuinfo_two, 0);
 	rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "IA32_VMX_BASIC (0x480) cannot be read") &&
-	       strstr(d.error, "no VMX capability MSRs"), "BASIC unreadable: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "IA32_VMX_BASIC (0x480) cannot be read") &&
+	       strstr(d.error.msg, "no VMX capability MSRs"), "BASIC unreadable: %s", d.error.msg);
 
 	root = make_root("noproc", NULL, 17);
 	rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "proc/cpuinfo: cannot read"), "no cpuinfo: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "proc/cpuinfo: no such file") &&
+	       d.error.code == NVMX_E_UNAVAILABLE && d.error.sys_errno == ENOENT,
+	       "no cpuinfo: unavailable, ENOENT: %s", d.error.msg);
 
 	root = make_root("dirdev", cpuinfo_two, (unsigned)-1);
 	fx_mkdirs("dirdev/dev/cpu/0/msr/");
 	rc = nvmx_live_read_cpu(root, 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "is a directory"), "directory in place of the device: %s",
-	       d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "is a directory"), "directory in place of the device: %s",
+	       d.error.msg);
 }
 
 /*
@@ -152,8 +155,8 @@ static void test_cpu_permission(void)
 		struct nvmx_hostfile h;
 		struct nvmx_diag d;
 		int rc = nvmx_live_read_cpu(root, 0, &h, &d);
-		tap_ok(rc < 0 && strstr(d.error, "permission denied") && strstr(d.error, "root"),
-		       "unreadable device: %s", d.error);
+		tap_ok(rc < 0 && strstr(d.error.msg, "permission denied") && strstr(d.error.msg, "root"),
+		       "unreadable device: %s", d.error.msg);
 		return;
 	}
 	struct passwd *pw = getpwnam("nobody");
@@ -177,7 +180,7 @@ static void test_cpu_permission(void)
 			_exit(0);
 		}
 		int rc = nvmx_live_read_cpu(root, 0, &h, &d);
-		if (write(pipefd[1], rc < 0 ? d.error : "OK", strlen(rc < 0 ? d.error : "OK")) < 0)
+		if (write(pipefd[1], rc < 0 ? d.error.msg : "OK", strlen(rc < 0 ? d.error.msg : "OK")) < 0)
 			_exit(1);
 		_exit(0);
 	}
@@ -208,20 +211,20 @@ static void test_kvm(void)
 
 	fx_write_str("kvm0/dev/kvm", "# nested=0: KVM lists no VMX MSR\n");
 	rc = nvmx_live_read_kvm(fx_path("kvm0"), &m, &d);
-	tap_ok(rc < 0 && strstr(d.error, "KVM offers no VMX feature MSRs (nested=0 or not Intel)") &&
-	       m.present == 0, "nothing offered: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "KVM offers no VMX feature MSRs (nested=0 or not Intel)") &&
+	       m.present == 0, "nothing offered: %s", d.error.msg);
 
 	fx_write_str("kvmbad/dev/kvm", "IA32_VMX_BASIC = nope\n");
 	rc = nvmx_live_read_kvm(fx_path("kvmbad"), &m, &d);
-	tap_ok(rc < 0 && strstr(d.error, "dev/kvm:1:"), "bad fixture: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "dev/kvm:1:"), "bad fixture: %s", d.error.msg);
 
 	fx_mkdirs("kvmnone/dev/");
 	rc = nvmx_live_read_kvm(fx_path("kvmnone"), &m, &d);
 #ifdef __linux__
-	tap_ok(rc < 0 && strstr(d.error, "no such device") && strstr(d.error, "modprobe kvm_intel"),
-	       "no /dev/kvm: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "no such device") && strstr(d.error.msg, "modprobe kvm_intel"),
+	       "no /dev/kvm: %s", d.error.msg);
 #else
-	tap_ok(rc < 0, "no /dev/kvm: %s", d.error);
+	tap_ok(rc < 0, "no /dev/kvm: %s", d.error.msg);
 #endif
 }
 

@@ -54,7 +54,7 @@ static void dump_host(const char *file, struct nvmx_host *h)
 	memset(&d, 0, sizeof(d));
 	snprintf(path, sizeof(path), "data/hosts/%s", file);
 	if (nvmx_hostfile_read(path, &hf, &d)) {
-		printf("Bail out! %s: %s\n", path, d.error);
+		printf("Bail out! %s: %s\n", path, d.error.msg);
 		exit(1);
 	}
 	*h = hf.host;
@@ -66,7 +66,7 @@ static void load(struct nvmx_kvm *kvm, const struct nvmx_host *h, const char *re
 	const struct nvmx_kernel *k = K(rel);
 	struct nvmx_params p;
 	nvmx_params_default(k, &p);
-	if (param && nvmx_params_set(k, &p, param, value)) {
+	if (param && nvmx_params_set(k, &p, param, value, NULL)) {
 		printf("Bail out! %s has no %s\n", rel, param);
 		exit(1);
 	}

@@ -40,7 +40,7 @@ static void load_p(struct nvmx_kvm *k, const struct nvmx_host *h, unsigned r, co
 {
 	struct nvmx_params p;
 	nvmx_params_default(kern[r], &p);
-	if (name && nvmx_params_set(kern[r], &p, name, value) != 0)
+	if (name && nvmx_params_set(kern[r], &p, name, value, NULL) != 0)
 		tap_diag("%s: cannot set %s=%s", rel_name[r], name, value);
 	memset(k, 0, sizeof(*k));
 	nvmx_kvm_load(k, h, kern[r], &p);

@@ -119,7 +119,7 @@ static void random_params(struct hg_rng *rng, unsigned r, struct nvmx_params *p,
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		if (!nvmx_kernel_has_param(kern[r], ids[i]) || !hg_chance(rng, 20))
 			continue;
-		if (nvmx_params_set(kern[r], p, nvmx_param_name(ids[i]), "0") == 0)
+		if (nvmx_params_set(kern[r], p, nvmx_param_name(ids[i]), "0", NULL) == 0)
 			*slot[i] = 0;
 	}
 }
@@ -562,7 +562,7 @@ static void run_garbage(unsigned r, unsigned nhosts)
 		struct nvmx_params p;
 		nvmx_params_default(kern[r], &p);
 		if (nvmx_kernel_has_param(kern[r], NVMX_P_ERROR_ON_INCONSISTENT) && hg_chance(&rng, 70))
-			nvmx_params_set(kern[r], &p, "error_on_inconsistent_vmcs_config", "0");
+			nvmx_params_set(kern[r], &p, "error_on_inconsistent_vmcs_config", "0", NULL);
 		memset(&k, 0, sizeof(k));
 		nvmx_kvm_load(&k, &h, kern[r], &p);
 		char buf[64];

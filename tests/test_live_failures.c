@@ -67,9 +67,9 @@ static void test_msr_faults(void)
 	struct nvmx_diag d;
 
 	int rc = nvmx_live_read_cpu(root_with_faults("basic-eio", "# BASIC faults\n0x480 EIO\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "dev/cpu/0/msr: IA32_VMX_BASIC (0x480) cannot be read "
+	tap_ok(rc < 0 && strstr(d.error.msg, "dev/cpu/0/msr: IA32_VMX_BASIC (0x480) cannot be read "
 				 "(RDMSR faults): this CPU has no VMX capability MSRs"),
-	       "BASIC faults (EIO): %s", d.error);
+	       "BASIC faults (EIO): %s", d.error.msg);
 
 	rc = nvmx_live_read_cpu(root_with_faults("proc2-eio", "0x48b EIO\n"), 0, &h, &d);
 	tap_ok(rc == 0 && !nvmx_msrs_has(&h.host.msrs, NVMX_PROCBASED2) &&
@@ -92,21 +92,21 @@ static void test_msr_faults(void)
 	       "TRUE_PINBASED faulting with BASIC bit 55 warns");
 
 	rc = nvmx_live_read_cpu(root_with_faults("einval", "0x481 EINVAL\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "dev/cpu/0/msr: reading MSR 0x481: Invalid argument"),
-	       "another errno stops the read, naming the MSR: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "dev/cpu/0/msr: reading MSR 0x481: Invalid argument"),
+	       "another errno stops the read, naming the MSR: %s", d.error.msg);
 
 	rc = nvmx_live_read_cpu(root_with_faults("eacces", "0x482 EACCES\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "permission denied reading MSR 0x482") &&
-	       strstr(d.error, "needs root (or CAP_SYS_RAWIO)"), "EACCES on a read: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "permission denied reading MSR 0x482") &&
+	       strstr(d.error.msg, "needs root (or CAP_SYS_RAWIO)"), "EACCES on a read: %s", d.error.msg);
 
 	rc = nvmx_live_read_cpu(root_with_faults("short", "0x483 SHORT\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "reading MSR 0x483: short read"), "short read: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "reading MSR 0x483: short read"), "short read: %s", d.error.msg);
 
 	rc = nvmx_live_read_cpu(root_with_faults("badfault", "0x480 EIO\n0x48q EIO\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "dev/cpu/0/msr.fault:2: expected 'INDEX ERRNO'"),
-	       "a malformed fault list names its line: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "dev/cpu/0/msr.fault:2: expected 'INDEX ERRNO'"),
+	       "a malformed fault list names its line: %s", d.error.msg);
 	rc = nvmx_live_read_cpu(root_with_faults("badname", "0x480 EWHAT\n"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "msr.fault:1:"), "an unknown errno name: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "msr.fault:1:"), "an unknown errno name: %s", d.error.msg);
 
 	/* A character device is the real thing: its fault list is never read. */
 	const char *root = root_with_faults("chardev", "0x480 EIO\n");
@@ -128,11 +128,11 @@ static void test_msr_missing(void)
 	struct nvmx_diag d;
 	fx_write_str("nodev/proc/cpuinfo", cpuinfo);
 	int rc = nvmx_live_read_cpu(fx_path("nodev"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "nodev/dev/cpu/0/msr: no such device: the msr driver is not "
-				 "loaded (try: modprobe msr)"), "no msr device: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "nodev/dev/cpu/0/msr: no such device: the msr driver is not "
+				 "loaded (try: modprobe msr)"), "no msr device: %s", d.error.msg);
 	rc = nvmx_live_read_cpu(fx_path("no-such-root"), 0, &h, &d);
-	tap_ok(rc < 0 && strstr(d.error, "no-such-root/proc/cpuinfo: cannot read: No such file"),
-	       "no cpuinfo: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "no-such-root/proc/cpuinfo: no such file"),
+	       "no cpuinfo: %s", d.error.msg);
 }
 
 static void test_kvm(void)
@@ -142,17 +142,17 @@ static void test_kvm(void)
 
 	fx_mkdirs("kvm-missing/dev/");
 	int rc = nvmx_live_read_kvm(fx_path("kvm-missing"), &m, &d);
-	tap_ok(rc < 0 && strstr(d.error, "kvm-missing/dev/kvm: no such device: KVM is not loaded "
-				 "(try: modprobe kvm_intel)"), "no /dev/kvm: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "kvm-missing/dev/kvm: no such device: KVM is not loaded "
+				 "(try: modprobe kvm_intel)"), "no /dev/kvm: %s", d.error.msg);
 
 	fx_write_str("kvm-none/dev/kvm", "# nested=0: no VMX MSR listed\n");
 	rc = nvmx_live_read_kvm(fx_path("kvm-none"), &m, &d);
-	tap_ok(rc < 0 && strstr(d.error, "kvm-none/dev/kvm: KVM offers no VMX feature MSRs "
-				 "(nested=0 or not Intel)"), "KVM lists no VMX MSR: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "kvm-none/dev/kvm: KVM offers no VMX feature MSRs "
+				 "(nested=0 or not Intel)"), "KVM lists no VMX MSR: %s", d.error.msg);
 
 	fx_mkdirs("kvm-dir/dev/kvm/");
 	rc = nvmx_live_read_kvm(fx_path("kvm-dir"), &m, &d);
-	tap_ok(rc < 0 && strstr(d.error, "is a directory, not the KVM device"), "directory: %s", d.error);
+	tap_ok(rc < 0 && strstr(d.error.msg, "is a directory, not the KVM device"), "directory: %s", d.error.msg);
 
 	fx_mkdirs("kvm-null/dev/");
 	char kvm[1100];
@@ -162,18 +162,18 @@ static void test_kvm(void)
 	} else {
 		rc = nvmx_live_read_kvm(fx_path("kvm-null"), &m, &d);
 #ifdef __linux__
-		tap_ok(rc < 0 && strstr(d.error, "kvm-null/dev/kvm: not a KVM device (KVM_CHECK_EXTENSION:"),
-		       "a character device that is not KVM: %s", d.error);
+		tap_ok(rc < 0 && strstr(d.error.msg, "kvm-null/dev/kvm: not a KVM device (KVM_CHECK_EXTENSION:"),
+		       "a character device that is not KVM: %s", d.error.msg);
 #else
-		tap_ok(rc < 0, "a character device that is not KVM: %s", d.error);
+		tap_ok(rc < 0, "a character device that is not KVM: %s", d.error.msg);
 #endif
 	}
 
 	/* The real device, where there is one: a clean answer either way. */
 	if (access("/dev/kvm", F_OK) == 0) {
 		rc = nvmx_live_read_kvm(NULL, &m, &d);
-		tap_ok(rc == 0 ? nvmx_msrs_has(&m, NVMX_BASIC) : strstr(d.error, "/dev/kvm: ") == d.error,
-		       "this machine's /dev/kvm: %s", rc == 0 ? "VMX MSRs read" : d.error);
+		tap_ok(rc == 0 ? nvmx_msrs_has(&m, NVMX_BASIC) : strstr(d.error.msg, "/dev/kvm: ") == d.error.msg,
+		       "this machine's /dev/kvm: %s", rc == 0 ? "VMX MSRs read" : d.error.msg);
 	} else {
 		tap_ok(1, "# SKIP no /dev/kvm on this machine");
 	}
@@ -210,10 +210,10 @@ static bool as_unprivileged(char msgs[2][600])
 		struct nvmx_diag d;
 		char out[1200];
 		int rc1 = nvmx_live_read_cpu(msr_root, 0, &h, &d);
-		snprintf(out, 600, "%s", rc1 < 0 ? d.error : "OK");
+		snprintf(out, 600, "%s", rc1 < 0 ? d.error.msg : "OK");
 		int rc2 = nvmx_live_read_kvm(msr_root, &m, &d);
 		size_t l = strlen(out) + 1;
-		snprintf(out + l, 600, "%s", rc2 < 0 ? d.error : "OK");
+		snprintf(out + l, 600, "%s", rc2 < 0 ? d.error.msg : "OK");
 		l += strlen(out + l) + 1;
 		_exit(write(pipefd[1], out, l) == (ssize_t)l ? 0 : 1);
 	}

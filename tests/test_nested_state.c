@@ -14,6 +14,7 @@
 #include "tap.h"
 #include "nvmx/msr.h"
 #include "nvmx/nested_state.h"
+#include "nvmx/io.h"
 
 /* ---- the blob builder --------------------------------------------------- */
 
@@ -101,14 +102,11 @@ static int parse_len(size_t len, struct nvmx_nested_state *ns, struct nvmx_ns_er
 	return rc;
 }
 
-static char msgbuf[512];
-
+/* An error struct with a stale message, so that a test sees a success clear it. */
 static struct nvmx_ns_error new_err(void)
 {
 	struct nvmx_ns_error e = { 0 };
-	e.msg = msgbuf;
-	e.msg_size = sizeof(msgbuf);
-	msgbuf[0] = 'X';
+	e.error.msg[0] = 'X';
 	return e;
 }
 
@@ -158,7 +156,7 @@ static void test_vmx_off(void)
 	struct nvmx_ns_error e = new_err();
 	build(&s);
 	int rc = parse_len(128, &ns, &e);
-	tap_ok(rc == 0 && e.code == NVMX_NS_OK && msgbuf[0] == 0, "VMX off: parses, message cleared");
+	tap_ok(rc == 0 && e.code == NVMX_NS_OK && e.error.msg[0] == 0, "VMX off: parses, message cleared");
 	tap_ok(ns.state == NVMX_NS_STATE_VMX_OFF && !ns.vmx_on && !ns.guest_mode &&
 	       !ns.vmcs12_present && !ns.evmcs && !ns.smm && !ns.run_pending && ns.notes == 0,
 	       "VMX off: not in VMX operation, no L2, no vmcs12, no notes");
@@ -404,12 +402,12 @@ static void test_shadow_smm_evmcs(void)
 	rc = parse_len(8320, &ns, &e);
 	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_SHADOW_HEADER && e.offset == 4224 &&
 	       e.expected == 0x91e57ed0 && e.found == 0x11e57ed0, "shadow header without bit 31: %s",
-	       msgbuf);
+	       e.error.msg);
 	s.size = 4224;
 	build(&s);
 	rc = parse_len(4224, &ns, &e);
 	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_SHADOW_MISSING && e.offset == 4 &&
-	       e.expected == 4224 + 998 && e.found == 4224, "shadow needed, size 4224: %s", msgbuf);
+	       e.expected == 4224 + 998 && e.found == 4224, "shadow needed, size 4224: %s", e.error.msg);
 	/* not in guest mode: SET does not read the shadow slot */
 	s.flags = 0;
 	s.size = 8320;
@@ -505,7 +503,7 @@ static void test_truncated(void)
 		tap_ok(rc < 0 && e.code == NVMX_NS_ERR_TRUNCATED && e.field &&
 		       !strcmp(e.field, f[i].name) && e.offset == f[i].off && e.width == f[i].width &&
 		       e.rel == NVMX_NS_REL_MIN && e.expected == f[i].off + f[i].width &&
-		       e.found == f[i].off, "truncated at %u: %s", f[i].off, msgbuf);
+		       e.found == f[i].off, "truncated at %u: %s", f[i].off, e.error.msg);
 	}
 	/* and inside every field */
 	int ok = 1;
@@ -518,7 +516,7 @@ static void test_truncated(void)
 		int rc = parse_len(len, &ns, &e);
 		if (rc >= 0 || e.code != NVMX_NS_ERR_TRUNCATED || strcmp(e.field, f[i].name) ||
 		    e.found != len) {
-			tap_diag("len %zu: %s", len, msgbuf);
+			tap_diag("len %zu: %s", len, e.error.msg);
 			ok = 0;
 		}
 	}
@@ -527,7 +525,7 @@ static void test_truncated(void)
 	struct nvmx_ns_error e = new_err();
 	struct nvmx_nested_state ns;
 	parse_len(20, &ns, &e);
-	tap_ok(!strcmp(msgbuf, "hdr.vmx.vmcs12_pa at offset 16 (8 bytes): blob truncated inside "
+	tap_ok(!strcmp(e.error.msg, "hdr.vmx.vmcs12_pa at offset 16 (8 bytes): blob truncated inside "
 			       "the header: buffer length: expected at least 24, found 20"),
 	       "truncation message is exact");
 }
@@ -548,8 +546,8 @@ static void run_bad(const struct bad_case *b)
 	struct nvmx_ns_error e = new_err();
 	int rc = parse_len(b->len ? b->len : b->s.size, &ns, &e);
 	int ok = tap_ok(rc < 0 && e.code == b->code && e.offset == b->off &&
-			e.expected == b->expected && e.found == b->found && e.field && msgbuf[0],
-			"%s -> %s: %s", b->what, nvmx_ns_err_name(b->code), msgbuf);
+			e.expected == b->expected && e.found == b->found && e.field && e.error.msg[0],
+			"%s -> %s: %s", b->what, nvmx_ns_err_name(b->code), e.error.msg);
 	if (!ok)
 		tap_diag("got code %d (%s) off %u expected 0x%llx found 0x%llx", e.code,
 			 nvmx_ns_err_name(e.code), e.offset, (unsigned long long)e.expected,
@@ -684,24 +682,22 @@ static void test_malformed(void)
 	struct nvmx_nested_state ns;
 	struct nvmx_ns_error e = new_err();
 	parse_len(128, &ns, &e);
-	tap_ok(!strcmp(msgbuf, "format at offset 2 (2 bytes): SVM blob, not VMX: expected 0x0, found 0x1"),
+	tap_ok(!strcmp(e.error.msg, "format at offset 2 (2 bytes): SVM blob, not VMX: expected 0x0, found 0x1"),
 	       "format message is exact");
 
-	/* a tiny message buffer, no message buffer, no error struct */
-	char tiny[8];
-	e = (struct nvmx_ns_error){ .msg = tiny, .msg_size = sizeof(tiny) };
-	int rc = parse_len(128, &ns, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_FORMAT && !strcmp(tiny, "format "),
-	       "message truncated into an 8-byte buffer");
-	e = (struct nvmx_ns_error){ 0 };
-	rc = parse_len(128, &ns, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_FORMAT, "no message buffer: code still set");
+	/* the common error's code: a field KVM refuses is a value, a cut blob a syntax error */
+	tap_ok(e.code == NVMX_NS_ERR_FORMAT && e.error.code == NVMX_E_VALUE && !e.error.line,
+	       "a refused field: NVMX_E_VALUE (%s)", nvmx_errc_name(e.error.code));
+	e = new_err();
+	int rc = parse_len(12, &ns, &e);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_TRUNCATED && e.error.code == NVMX_E_SYNTAX,
+	       "a blob cut inside its header: NVMX_E_SYNTAX (%s)", nvmx_errc_name(e.error.code));
 	tap_ok(parse_len(128, &ns, NULL) < 0, "no error struct: still fails");
 	e = new_err();
 	rc = nvmx_nested_state_parse(NULL, 128, &ns, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG, "NULL buffer: %s", msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG, "NULL buffer: %s", e.error.msg);
 	rc = nvmx_nested_state_parse(blob, 128, NULL, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG, "NULL output: %s", msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG, "NULL output: %s", e.error.msg);
 	tap_ok(nvmx_nested_state_check(NULL, NULL, NULL) == 0, "check with NULLs: 0");
 
 	int names = 1;
@@ -760,11 +756,11 @@ static void test_mutations(void)
 			     c.applicable == ns.vmcs12_present;
 		} else {
 			ok = e.code > NVMX_NS_ERR_IO && e.code < NVMX_NS_ERR_COUNT && e.field &&
-			     msgbuf[0] && strlen(msgbuf) < sizeof(msgbuf) &&
+			     e.error.msg[0] && strlen(e.error.msg) < sizeof(e.error.msg) &&
 			     e.offset + e.width <= 8320;
 		}
 		if (!ok)
-			tap_diag("iteration %d, len %zu: rc %d code %d: %s", it, len, rc, e.code, msgbuf);
+			tap_diag("iteration %d, len %zu: rc %d code %d: %s", it, len, rc, e.code, e.error.msg);
 	}
 	tap_ok(ok && accepted > 100, "20000 mutated blobs: each accepted consistently or refused with a "
 	       "located error (%d accepted)", accepted);
@@ -801,8 +797,9 @@ static void test_file(void)
 	rc = nvmx_nested_state_read_file(path, buf, 4224, &len, &e);
 	tap_ok(rc == 0 && len == 4224, "a file exactly the buffer's size is read");
 	rc = nvmx_nested_state_read_file(path, buf, 4223, &len, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.sys_errno == EFBIG && strstr(msgbuf, path),
-	       "a file larger than the buffer: %s", msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.error.code == NVMX_E_LIMIT &&
+	       e.error.sys_errno == EFBIG && strstr(e.error.msg, path),
+	       "a file larger than the buffer: %s", e.error.msg);
 
 	fd = open(path, O_WRONLY | O_TRUNC);
 	wrote = fd >= 0 && write(fd, blob, 100) == 100;
@@ -810,18 +807,21 @@ static void test_file(void)
 		close(fd);
 	rc = nvmx_nested_state_load(path, buf, sizeof(buf), &ns, &e);
 	tap_ok(wrote && rc < 0 && e.code == NVMX_NS_ERR_TRUNCATED &&
-	       !strncmp(msgbuf, path, strlen(path)) && strstr(msgbuf, "header padding"),
-	       "a truncated file: parse error prefixed with the path: %s", msgbuf);
+	       !strncmp(e.error.msg, path, strlen(path)) && strstr(e.error.msg, "header padding"),
+	       "a truncated file: parse error prefixed with the path: %s", e.error.msg);
 	unlink(path);
 
 	rc = nvmx_nested_state_load(path, buf, sizeof(buf), &ns, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.sys_errno == ENOENT, "missing file: %s",
-	       msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.error.code == NVMX_E_IO &&
+	       e.error.sys_errno == ENOENT && !strcmp(e.error.msg + strlen(path), ": no such file"),
+	       "missing file, said as the host readers say it: %s",
+	       e.error.msg);
 	rc = nvmx_nested_state_read_file("tests", buf, sizeof(buf), &len, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.sys_errno == EISDIR, "a directory: %s",
-	       msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_IO && e.error.sys_errno == EISDIR &&
+	       !strcmp(e.error.msg, "tests: is a directory, not a nested-state blob"), "a directory: %s",
+	       e.error.msg);
 	rc = nvmx_nested_state_read_file(NULL, buf, sizeof(buf), &len, &e);
-	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG, "no path: %s", msgbuf);
+	tap_ok(rc < 0 && e.code == NVMX_NS_ERR_ARG && e.error.code == NVMX_E_ARG, "no path: %s", e.error.msg);
 }
 
 int main(void)

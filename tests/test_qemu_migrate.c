@@ -35,7 +35,7 @@ static bool load(struct side *s, const char *file, const char *kernel,
 	memset(&d, 0, sizeof(d));
 	snprintf(path, sizeof(path), "%s/%s", data_dir(), file);
 	if (nvmx_hostfile_read(path, &s->hf, &d)) {
-		tap_diag("read %s: %s", path, d.error);
+		tap_diag("read %s: %s", path, d.error.msg);
 		return false;
 	}
 	nvmx_kvm_load(&s->kvm, &s->hf.host, nvmx_kernel_find(kernel), NULL);
@@ -108,9 +108,9 @@ int main(void)
 					return tap_ok(0, "load %s", hosts[h]), tap_done();
 		for (unsigned c = 0; c < sizeof(cpus) / sizeof(cpus[0]); c++) {
 			struct nvmx_qemu_cpu cpu;
-			char err[256];
-			if (!tap_ok(!nvmx_qemu_cpu_parse(&cpu, rel, cpus[c], err, sizeof(err)),
-				    "parse %s: %s", cpus[c], err))
+			struct nvmx_error err;
+			if (!tap_ok(!nvmx_qemu_cpu_parse(&cpu, rel, cpus[c], &err),
+				    "parse %s: %s", cpus[c], err.msg))
 				continue;
 			for (unsigned a = 0; a < NH * NK; a++)
 				for (unsigned b = 0; b < NH * NK; b++) {
@@ -150,9 +150,10 @@ int main(void)
 	unsigned unsafe = 0, filtered = 0;
 	if (fit.found) {
 		struct nvmx_qemu_cpu base, cpu;
-		char err[256], spec[64];
+		char spec[64];
+		struct nvmx_error err;
 		snprintf(spec, sizeof(spec), "%s-v%u,vmx=on", fit.model->name, fit.version);
-		nvmx_qemu_cpu_parse(&base, newest, spec, err, sizeof(err));
+		nvmx_qemu_cpu_parse(&base, newest, spec, &err);
 		cpu = base;
 		nvmx_qemu_fix_apply(&cpu, fit.item, fit.n);
 		for (unsigned a = 0; a < NH * NK; a++) {

@@ -216,28 +216,29 @@ static void parse(void)
 {
 	const struct nvmx_qemu_release *r = nvmx_qemu_release_default();
 	struct nvmx_qemu_cpu c;
-	char err[256];
+	struct nvmx_error err;
 	int rc = nvmx_qemu_cpu_parse(&c, r, "Skylake-Server-v4,+vmx,vmx-posted-intr=off,"
-				     "-vmx-pml,enforce,hv-relaxed,model-id=x,pmu=on", err, sizeof(err));
-	tap_ok(rc == 0, "a -cpu string parses (%s)", err);
+				     "-vmx-pml,enforce,hv-relaxed,model-id=x,pmu=on", &err);
+	tap_ok(rc == 0, "a -cpu string parses (%s)", err.msg);
 	tap_ok(c.kind == NVMX_QCPU_NAMED && c.version == 4, "model and version");
 	tap_ok(c.cpuid_plus == NVMX_FEAT(NVMX_F_VMX), "+vmx is a CPUID plus");
 	tap_ok(c.prop_mask.w[NVMX_QW_PINBASED] == 0x80 && !c.prop_val.w[NVMX_QW_PINBASED],
 	       "vmx-posted-intr=off is a property");
 	tap_ok(c.minus.w[NVMX_QW_SECONDARY] == (1u << 17), "-vmx-pml is a minus");
 	tap_ok(c.enforce && c.pmu == 1 && c.nignored == 2, "enforce, pmu and two ignored options");
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,vmx-nonsense=on", err, sizeof(err)) < 0 &&
-	       strstr(err, "vmx-nonsense"), "an unknown vmx-* property is an error: %s", err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Pentium9", err, sizeof(err)) < 0, "unknown model: %s",
-	       err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "host,enforce=maybe", err, sizeof(err)) < 0,
-	       "a bad boolean is an error: %s", err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "host,", err, sizeof(err)) < 0, "a trailing comma: %s",
-	       err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "", err, sizeof(err)) < 0, "an empty string: %s", err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "max,+vmx-ept,vmx-ept=off", err, sizeof(err)) == 0 &&
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,vmx-nonsense=on", &err) < 0 &&
+	       strstr(err.msg, "vmx-nonsense"), "an unknown vmx-* property is an error: %s", err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Pentium9", &err) < 0 && err.code == NVMX_E_ARG &&
+	       !err.line, "unknown model: an argument error: %s",
+	       err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "host,enforce=maybe", &err) < 0,
+	       "a bad boolean is an error: %s", err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "host,", &err) < 0, "a trailing comma: %s",
+	       err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "", &err) < 0, "an empty string: %s", err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "max,+vmx-ept,vmx-ept=off", &err) == 0 &&
 	       c.kind == NVMX_QCPU_MAX && c.ambiguous, "+feat with feat=off is ambiguous");
-	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Haswell,vmx,vmx_ept=off", err, sizeof(err)) == 0 &&
+	tap_ok(nvmx_qemu_cpu_parse(&c, r, "Haswell,vmx,vmx_ept=off", &err) == 0 &&
 	       c.cpuid_prop_val == NVMX_FEAT(NVMX_F_VMX) && c.prop_mask.w[NVMX_QW_SECONDARY] == 2,
 	       "a bare feature is feat=on; '_' reads as '-'");
 }
@@ -252,8 +253,8 @@ static void plan_order(void)
 		nvmx_msrs_set(&h.feat, (enum nvmx_msr_id)id, 0xffffffff00000000ull);
 	h.feat.val[NVMX_BASIC] = 0x00da040000000004ull;
 	struct nvmx_qemu_cpu c;
-	char err[128];
-	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx", err, sizeof(err));
+	struct nvmx_error err;
+	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx", &err);
 	struct nvmx_qemu_plan p;
 	nvmx_qemu_plan(&p, &c, &h, r);
 	static const uint32_t order[] = { 0x48e, 0x48d, 0x48f, 0x490, 0x48b, 0x48c, 0x480, 0x485,
@@ -264,15 +265,15 @@ static void plan_order(void)
 	tap_ok(same, "QEMU's order: 48e 48d 48f 490 48b 48c 480 485 491 486 488 48a");
 	tap_eq64(p.writes[6].value, 0x00d8040000000004ull | B_TRUE,
 		 "BASIC: model bits plus the host's revision, size and memory type (not bit 49)");
-	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server", &err);
 	nvmx_qemu_plan(&p, &c, &h, r);
 	tap_ok(p.nwrites == 0 && p.skip == NVMX_QSKIP_NO_VMX, "no vmx in the model: nothing written");
 	h.feat.present &= ~(1u << NVMX_VMFUNC);
-	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx,vmx-tsc-scaling=on", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx,vmx-tsc-scaling=on", &err);
 	nvmx_qemu_plan(&p, &c, &h, r);
 	tap_ok(p.nwrites == 11 && p.writes[10].index == 0x48a && p.writes[10].value == 0x32,
 	       "without 0x491 in KVM's list 11 writes; TSC scaling makes VMCS_ENUM 0x32");
-	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx,vmx-xsaves=on", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Skylake-Server,+vmx,vmx-xsaves=on", &err);
 	nvmx_qemu_plan(&p, &c, &h, r);
 	tap_ok(p.dep_warned.w[NVMX_QW_SECONDARY] == (1u << 20),
 	       "vmx-xsaves without xsaves is dropped by the dependency pass, with a warning");
@@ -284,7 +285,7 @@ static void plan_order(void)
 	/* nested=0: BASIC reads 0 and is not listed. */
 	struct nvmx_qemu_host h0 = { .kvm_ok = true, .feature_list = true,
 				     .cpuid = (NVMX_FEAT(NVMX_F_COUNT) - 1) & ~NVMX_FEAT(NVMX_F_VMX) };
-	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx", &err);
 	nvmx_qemu_plan(&p, &c, &h0, r);
 	tap_ok(p.stop == NVMX_QSTOP_NONE && p.skip == NVMX_QSKIP_NO_VMX &&
 	       p.cpuid_filtered == NVMX_FEAT(NVMX_F_VMX),
@@ -292,10 +293,10 @@ static void plan_order(void)
 	nvmx_qemu_message(&p, NULL, 0, line, sizeof(line));
 	tap_ok(!strcmp(line, "qemu-system-x86_64: warning: host doesn't support requested feature: "
 			     "CPUID.01H:ECX.vmx [bit 5]"), "first warning: %s", line);
-	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx,enforce", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx,enforce", &err);
 	nvmx_qemu_plan(&p, &c, &h0, r);
 	tap_ok(p.stop == NVMX_QSTOP_ENFORCE && !p.nwrites, "nested=0, enforce: refused before writing");
-	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx,x-force-features=on", err, sizeof(err));
+	nvmx_qemu_cpu_parse(&c, r, "Haswell,+vmx,x-force-features=on", &err);
 	nvmx_qemu_plan(&p, &c, &h0, nvmx_qemu_release_find("4.2"));
 	tap_ok(p.nwrites == 11 && p.writes[6].index == 0x480 && p.writes[6].value == B_TRUE,
 	       "QEMU 4.2 has no BASIC guard: forced features write 0x480 anyway");

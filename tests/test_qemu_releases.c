@@ -37,9 +37,9 @@ static bool plan(struct nvmx_qemu_plan *p, const char *release, const char *spec
 {
 	const struct nvmx_qemu_release *r = rel(release);
 	struct nvmx_qemu_cpu c;
-	char err[256];
-	if (!r || nvmx_qemu_cpu_parse(&c, r, spec, err, sizeof(err))) {
-		tap_diag("%s under %s: %s", spec, release, r ? err : "no release");
+	struct nvmx_error err;
+	if (!r || nvmx_qemu_cpu_parse(&c, r, spec, &err)) {
+		tap_diag("%s under %s: %s", spec, release, r ? err.msg : "no release");
 		return false;
 	}
 	nvmx_qemu_plan(p, &c, h, r);
@@ -114,10 +114,9 @@ static void names(void)
 	       !strcmp(nvmx_qemu_name_since("vmx-posted-intr"), "4.2") &&
 	       !nvmx_qemu_name_since("vmx-nonsense"), "the 2019 names are in 4.2");
 	struct nvmx_qemu_cpu c;
-	char err[256];
-	tap_ok(nvmx_qemu_cpu_parse(&c, rel("8.1"), "host,vmx-enable-user-wait-pause=off", err,
-				   sizeof(err)) < 0 && strstr(err, "vmx-enable-user-wait-pause"),
-	       "8.1 refuses vmx-enable-user-wait-pause: %s", err);
+	struct nvmx_error err;
+	tap_ok(nvmx_qemu_cpu_parse(&c, rel("8.1"), "host,vmx-enable-user-wait-pause=off", &err) < 0 && strstr(err.msg, "vmx-enable-user-wait-pause"),
+	       "8.1 refuses vmx-enable-user-wait-pause: %s", err.msg);
 }
 
 /* QEMU 7.1 made the BNDCFGS controls depend on CPUID MPX. */
@@ -276,12 +275,12 @@ static void models(void)
 		       "%s: not in %s, in %s and later", n, rows[i].before, rows[i].since);
 	}
 	struct nvmx_qemu_cpu c;
-	char err[256];
-	tap_ok(nvmx_qemu_cpu_parse(&c, rel("6.0"), "Skylake-Server-v5,+vmx", err, sizeof(err)) < 0 &&
-	       strstr(err, "Skylake-Server-v4"), "-cpu Skylake-Server-v5 under 6.0: %s", err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, rel("9.2"), "YongFeng", err, sizeof(err)) < 0,
-	       "-cpu YongFeng under 9.2: %s", err);
-	tap_ok(nvmx_qemu_cpu_parse(&c, rel("6.1"), "Skylake-Server-v5,+vmx", err, sizeof(err)) == 0,
+	struct nvmx_error err;
+	tap_ok(nvmx_qemu_cpu_parse(&c, rel("6.0"), "Skylake-Server-v5,+vmx", &err) < 0 &&
+	       strstr(err.msg, "Skylake-Server-v4"), "-cpu Skylake-Server-v5 under 6.0: %s", err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, rel("9.2"), "YongFeng", &err) < 0,
+	       "-cpu YongFeng under 9.2: %s", err.msg);
+	tap_ok(nvmx_qemu_cpu_parse(&c, rel("6.1"), "Skylake-Server-v5,+vmx", &err) == 0,
 	       "-cpu Skylake-Server-v5 under 6.1");
 	/* Versions within a model appear in order: a version never predates the one before. */
 	bool ordered = true;

@@ -199,7 +199,7 @@ int main(void)
 		struct nvmx_hostfile hf;
 		struct nvmx_diag d;
 		memset(&d, 0, sizeof(d));
-		if (!tap_ok(nvmx_hostfile_read(hosts[h], &hf, &d) == 0, "read %s %s", hosts[h], d.error))
+		if (!tap_ok(nvmx_hostfile_read(hosts[h], &hf, &d) == 0, "read %s %s", hosts[h], d.error.msg))
 			continue;
 		for (unsigned k = 0; k < nvmx_kernel_count(); k++) {
 			struct counts c = { 0 };
@@ -216,7 +216,8 @@ int main(void)
 							/* Older releases: the default mode only. */
 							if (r && mo)
 								continue;
-							char spec[128], err[256];
+							char spec[128];
+							struct nvmx_error err;
 							if (md)
 								snprintf(spec, sizeof(spec), "%s-v%u%s",
 									 md->name, v, modes[mo]);
@@ -224,9 +225,8 @@ int main(void)
 								snprintf(spec, sizeof(spec), "host%s",
 									 modes[mo]);
 							struct nvmx_qemu_cpu cpu;
-							if (nvmx_qemu_cpu_parse(&cpu, rels[r], spec, err,
-										sizeof(err))) {
-								tap_ok(0, "parse %s: %s", spec, err);
+							if (nvmx_qemu_cpu_parse(&cpu, rels[r], spec, &err)) {
+								tap_ok(0, "parse %s: %s", spec, err.msg);
 								continue;
 							}
 							one(&env, &cpu, &c);

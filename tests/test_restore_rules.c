@@ -22,7 +22,7 @@ static struct nvmx_hostfile load(const char *name)
 	memset(&d, 0, sizeof(d));
 	snprintf(path, sizeof(path), "data/hosts/%s", name);
 	if (nvmx_hostfile_read(path, &hf, &d)) {
-		printf("Bail out! %s: %s\n", path, d.error);
+		printf("Bail out! %s: %s\n", path, d.error.msg);
 		exit(1);
 	}
 	return hf;

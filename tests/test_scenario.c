@@ -242,8 +242,9 @@ static int answer_qemu(const char *rel, const char *spec)
 	static struct nvmx_qemu_plan plan;
 	static struct nvmx_qemu_replay rep;
 	struct nvmx_qemu_env env;
-	char err[256], item[96];
-	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, err, sizeof(err)))
+	struct nvmx_error err;
+	char item[96];
+	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, &err))
 		return -1;
 	nvmx_scenario_init(&dst, &hf.host, false, nvmx_kernel_find(rel), NULL);
 	dst.vm.qemu_cpu = &cpu;
@@ -274,8 +275,9 @@ static int answer_cpu(const char *a, const char *b, const char *spec)
 	static struct nvmx_qemu_migration qm;
 	static struct nvmx_qmig_fix qf;
 	struct nvmx_qemu_env senv, denv;
-	char err[256], item[96];
-	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, err, sizeof(err)))
+	struct nvmx_error err;
+	char item[96];
+	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, &err))
 		return -1;
 	pair(a, b, "none");
 	src.vm.qemu_cpu = dst.vm.qemu_cpu = &cpu;

@@ -108,7 +108,7 @@ static bool one_case(const struct json_node *c, struct tally *t)
 	for (const struct json_node *e = json_child(pp); e; e = json_next(e)) {
 		char key[64];
 		if (json_key_copy(e, key, sizeof(key)) < 0 || !str_of(e, buf, sizeof(buf)) ||
-		    nvmx_params_set(k, &p, key, buf))
+		    nvmx_params_set(k, &p, key, buf, NULL))
 			return false;
 	}
 	const struct json_node *env = json_get(c, "env");
@@ -250,7 +250,7 @@ static void random_scenario(struct hg_rng *r, struct nvmx_scenario *s, struct nv
 		snprintf(nv, sizeof(nv), "%s", param_changes[hg_below(r, 10)]);
 		char *eq = strchr(nv, '=');
 		*eq = 0;
-		nvmx_params_set(k, &p, nv, eq + 1);	/* not every release has every one */
+		nvmx_params_set(k, &p, nv, eq + 1, NULL);	/* not every release has every one */
 	}
 	nvmx_scenario_init(s, h, hg_chance(r, 15), k, &p);
 }

@@ -7,15 +7,21 @@
 #define NVMX_IO_H
 
 #include <stdio.h>
+#include "error.h"
 #include "host.h"
+#include "nested_state.h"
 
 #define NVMX_MAX_WARNINGS 16
 
-/* A diagnostic: "file:line: message". */
+/*
+ * What a reader says: the error when it fails (error.code != NVMX_OK, the
+ * message "FILE:LINE: what", include/nvmx/error.h) and the warnings it gave
+ * on the way (nwarn may exceed NVMX_MAX_WARNINGS: the rest were not kept).
+ */
 struct nvmx_diag {
-	char error[512];			/* set when a reader fails */
+	struct nvmx_error error;
 	unsigned nwarn;
-	char warn[NVMX_MAX_WARNINGS][256];	/* e.g. unknown keys */
+	char warn[NVMX_MAX_WARNINGS][256];	/* "FILE:LINE: what", e.g. unknown keys */
 };
 
 /* What a dump file holds beyond the model's view of the host. */
@@ -39,7 +45,9 @@ struct nvmx_hostfile {
 
 /*
  * Read a host from a file: `.msrs` text, JSON (as `nvmx decode --json`
- * prints it), QEMU's vmxcap output, libvirt XML or /proc/cpuinfo's vmx flags (partial hosts), chosen by content.  Returns 0, or -1 with diag->error set.
+ * prints it), QEMU's vmxcap output, libvirt XML or /proc/cpuinfo's vmx flags
+ * (partial hosts), chosen by content.  Returns 0, or -1 with diag->error set
+ * (error.h: a code, the line, "FILE:LINE: what").
  */
 int nvmx_hostfile_read(const char *path, struct nvmx_hostfile *out, struct nvmx_diag *diag);
 int nvmx_hostfile_parse_text(const char *path, const char *buf, size_t len,
@@ -63,7 +71,8 @@ const char *nvmx_io_msr_name(enum nvmx_msr_id id);
 /*
  * Live readers.  `root` prefixes every path ("" or NULL for the real system)
  * so tests can run them on fake trees.  Return 0, or -1 with diag->error
- * saying exactly what is missing (device, permission, not Intel, no VMX MSRs).
+ * saying exactly what is missing (device, permission, not Intel, no VMX MSRs):
+ * code NVMX_E_UNAVAILABLE (a malformed msr.fault fixture: NVMX_E_SYNTAX).
  *
  * nvmx_live_read_cpu: <root>/proc/cpuinfo (identity, flags) and
  * <root>/dev/cpu/N/msr; an MSR the CPU does not implement is left absent.
@@ -85,6 +94,23 @@ int nvmx_live_read_hostname(const char *root, char *buf, size_t n, struct nvmx_d
  * binary).
  */
 char *nvmx_log_read(const char *path, size_t *len, struct nvmx_diag *diag);
+
+/* A saved KVM_GET_NESTED_STATE blob from a file (io/nested_state_file.c). */
+
+/*
+ * Read the whole file (`-`: standard input) into buf.  A file larger than
+ * cap is an error.  Returns 0 with *len set, or -1 with err (code
+ * NVMX_NS_ERR_IO; err->error says it as the host readers do: NVMX_E_IO or
+ * NVMX_E_LIMIT, sys_errno, "PATH: no such file").
+ */
+int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t *len,
+				struct nvmx_ns_error *err);
+/*
+ * Read and parse (a parse error's message is prefixed with "PATH: "); buf
+ * must hold cap >= NVMX_NS_MAX_SIZE bytes to accept every blob.
+ */
+int nvmx_nested_state_load(const char *path, void *buf, size_t cap,
+			   struct nvmx_nested_state *out, struct nvmx_ns_error *err);
 
 /* The running kvm_intel: kernel release and module parameters as sysfs shows them. */
 #define NVMX_LIVE_MAX_PARAMS 48

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "catalog.h"
 #include "host.h"
+#include "error.h"
 
 struct nvmx_kernel;	/* a release profile: lib/kernels.c */
 
@@ -112,9 +113,12 @@ void nvmx_params_default(const struct nvmx_kernel *k, struct nvmx_params *p);
  */
 void nvmx_params_for(const struct nvmx_kernel *k, const struct nvmx_params *from,
 		     struct nvmx_params *to);
-/* Parse "NAME=VALUE" into p; 0, or -1 (unknown name, not in k, bad value). */
+/*
+ * Set parameter NAME to VALUE (as sysfs or modprobe spells it) in p; 0, or -1
+ * with err (NVMX_E_ARG: unknown name, not in release k, bad value; err may be NULL).
+ */
 int nvmx_params_set(const struct nvmx_kernel *k, struct nvmx_params *p,
-		    const char *name, const char *value);
+		    const char *name, const char *value, struct nvmx_error *err);
 
 /* KVM's sanitized host configuration (struct vmcs_config + vmx_capability). */
 struct nvmx_vmcs_config {

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "error.h"
 #include "msr.h"
 
 /* ---- layout facts (all integers little-endian) ------------------------- */
@@ -81,10 +82,13 @@ enum nvmx_ns_rel {
 };
 
 /*
- * Where a parse failed.  The caller sets msg/msg_size (msg may be NULL);
- * everything else is written by the parser.
+ * Where a parse failed: the common error (code NVMX_E_SYNTAX for a blob cut
+ * inside its header, NVMX_E_VALUE for a field KVM refuses, NVMX_E_IO or
+ * NVMX_E_LIMIT reading a file, NVMX_E_ARG; msg "field at offset N (W bytes):
+ * why: expected X, found Y") and the details a program can act on.
  */
 struct nvmx_ns_error {
+	struct nvmx_error error;
 	enum nvmx_ns_err code;
 	const char *field;	/* e.g. "hdr.vmx.vmcs12_pa", "vmcs12.hdr"; NULL when OK */
 	uint32_t offset;	/* blob offset of that field */
@@ -92,9 +96,6 @@ struct nvmx_ns_error {
 	enum nvmx_ns_rel rel;
 	uint64_t expected;	/* see rel */
 	uint64_t found;
-	int sys_errno;		/* NVMX_NS_ERR_IO only */
-	char *msg;		/* caller's buffer for a one-line message */
-	size_t msg_size;
 };
 
 /* ---- the parsed blob ---------------------------------------------------- */
@@ -266,18 +267,5 @@ const char *nvmx_ns_when_name(enum nvmx_ns_when w);
  * NUL-terminated when size > 0).  Returns the length the full text needs.
  */
 size_t nvmx_ns_check_describe(const struct nvmx_ns_check *c, char *buf, size_t size);
-
-/* ---- reading from a file (io/nested_state_file.c) ------------------------ */
-
-/*
- * Read the whole file (`-`: standard input) into buf.  A file larger than
- * cap is an error.  Returns 0 with *len set, or -1 with err (code
- * NVMX_NS_ERR_IO, sys_errno, message naming the path).
- */
-int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t *len,
-				struct nvmx_ns_error *err);
-/* Read and parse; buf must hold cap >= NVMX_NS_MAX_SIZE bytes to accept every blob. */
-int nvmx_nested_state_load(const char *path, void *buf, size_t cap,
-			   struct nvmx_nested_state *out, struct nvmx_ns_error *err);
 
 #endif

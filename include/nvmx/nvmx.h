@@ -12,6 +12,7 @@
 #ifndef NVMX_H
 #define NVMX_H
 
+#include "error.h"
 #include "msr.h"
 #include "catalog.h"
 #include "host.h"

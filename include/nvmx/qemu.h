@@ -205,10 +205,11 @@ struct nvmx_qemu_cpu {
  * feat=on|off (also true/false, yes/no), or a bare feat (= feat=on); feat is
  * a vmx-* property of release r or a CPUID flag.  enforce, check,
  * migratable, x-force-features and pmu are read; other options are recorded
- * in `ignored`.  Returns 0, or -1 with a message in err.
+ * in `ignored`.  Returns 0, or -1 with err (NVMX_E_ARG: an unknown model
+ * or property, a bad value; err may be NULL).
  */
 int nvmx_qemu_cpu_parse(struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_release *r,
-			const char *spec, char *err, size_t errlen);
+			const char *spec, struct nvmx_error *err);
 
 /* ---- What /dev/kvm tells QEMU ----------------------------------------- */
 
