@@ -54,11 +54,8 @@ int cmd_revoke_list(int argc, char **argv)
 {
 	static struct nvmx_hostfile hosts[MAX_HOSTS];
 	static struct nvmx_revoke r;
-	/* union over hosts: bit -> hosts needing it, releases that offered it */
-	static unsigned long long need[NVMX_MSR_COUNT][32];
+	static struct nvmx_revoke_union u;	/* over the hosts: bits, hosts needing each, releases */
 	static struct fleet fl;
-	static bool by[NVMX_MSR_COUNT][32][NVMX_MAX_KERNELS];
-	static const char *example[NVMX_MSR_COUNT][32];
 	struct kvm_opts o;
 	const struct nvmx_kernel *since = NULL;
 	unsigned nhosts = 0;
@@ -87,8 +84,8 @@ int cmd_revoke_list(int argc, char **argv)
 		return rc;
 	}
 	/* HOST operands with the run's options, then the inventory's profiles with their own. */
-	unsigned total = 0, nunits = nhosts + (ra.inventory ? fl.inv.nprof : 0);
-	unsigned long long weight_total = 0;
+	unsigned nunits = nhosts + (ra.inventory ? fl.inv.nprof : 0);
+	nvmx_revoke_union_init(&u);
 	for (unsigned h = 0; h < nunits; h++) {
 		struct nvmx_host host;
 		struct nvmx_params p = o.params;
@@ -111,19 +108,8 @@ int cmd_revoke_list(int argc, char **argv)
 					p.given |= 1u << q;
 				}
 		}
-		weight_total += w;
 		nvmx_revoke_compute(&r, &host, o.kernel, &p, since);
-		for (int id = 0; id < NVMX_MSR_COUNT; id++)
-			for (unsigned b = 0; b < 32; b++)
-				if ((r.hi[id] >> b) & 1) {
-					if (!need[id][b]) {
-						example[id][b] = name;
-						total++;
-					}
-					need[id][b] += w;
-					for (unsigned k = 0; k < nvmx_kernel_count(); k++)
-						by[id][b][k] |= nvmx_revoke_offered_by(&r, (enum nvmx_msr_id)id, b, k);
-				}
+		nvmx_revoke_union_add(&u, &r, name, w);
 	}
 
 	if (json) {
@@ -133,13 +119,13 @@ int cmd_revoke_list(int argc, char **argv)
 		       since ? "\"" : "", since ? nvmx_kernel_name(since) : "null", since ? "\"" : "");
 	} else {
 		printf("revoke list of KVM %s over %llu host(s)%s%s: %u bit(s)\n", nvmx_kernel_name(o.kernel),
-		       weight_total, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", total);
+		       u.hosts, since ? ", releases since " : "", since ? nvmx_kernel_name(since) : "", u.bits);
 		printf("hypothetical: the revoke list is a proposal (2022 review) no released kernel implements\n");
 	}
 	bool first = true;
 	for (int id = 0; id < NVMX_MSR_COUNT; id++)
 		for (unsigned b = 0; b < 32; b++) {
-			if (!need[id][b])
+			if (!u.need[id][b])
 				continue;
 			const struct nvmx_field *f = nvmx_field_at((enum nvmx_msr_id)id, b + 32);
 			if (json) {
@@ -148,19 +134,19 @@ int cmd_revoke_list(int argc, char **argv)
 				cli_json_str(stdout, f && f->linux_name ? f->linux_name : "");
 				printf(",\"qemu\":");
 				cli_json_str(stdout, f && f->qemu ? f->qemu : "");
-				printf(",\"hosts\":%llu,\"example\":", need[id][b]);
-				cli_json_str(stdout, example[id][b]);
+				printf(",\"hosts\":%llu,\"example\":", u.need[id][b]);
+				cli_json_str(stdout, u.example[id][b]);
 				printf(",\"offered_by\":[");
 			} else {
 				printf("  %s allowed-1 bit %u %s%s%s%s: %llu host(s), e.g. %s; offered by",
 				       nvmx_msr_desc((enum nvmx_msr_id)id)->sdm, b,
 				       f && f->linux_name ? f->linux_name : "?", f && f->qemu ? " (" : "",
-				       f && f->qemu ? f->qemu : "", f && f->qemu ? ")" : "", need[id][b],
-				       example[id][b]);
+				       f && f->qemu ? f->qemu : "", f && f->qemu ? ")" : "", u.need[id][b],
+				       u.example[id][b]);
 			}
 			bool f2 = true;
 			for (unsigned k = 0; k < nvmx_kernel_count(); k++)
-				if (by[id][b][k]) {
+				if (nvmx_revoke_offered_by(&u.list, (enum nvmx_msr_id)id, b, k)) {
 					const char *n = nvmx_kernel_name(nvmx_kernel_at(k));
 					if (json)
 						printf("%s\"%s\"", f2 ? "" : ",", n);

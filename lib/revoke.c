@@ -65,3 +65,35 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 	}
 	return count;
 }
+
+/*
+ * The lists of many hosts together (`nvmx revoke-list` over hosts or an
+ * inventory): every bit some host's list holds, the hosts that need it (by
+ * weight), the first of them, and every release that offered it on any of
+ * them -- only for bits that host's list holds.
+ */
+void nvmx_revoke_union_init(struct nvmx_revoke_union *u)
+{
+	*u = (struct nvmx_revoke_union){ .bits = 0 };
+}
+
+void nvmx_revoke_union_add(struct nvmx_revoke_union *u, const struct nvmx_revoke *r, const char *name,
+			   unsigned long long weight)
+{
+	u->hosts += weight;
+	for (unsigned s = 0; s < sizeof(revocable) / sizeof(revocable[0]); s++) {
+		enum nvmx_msr_id id = revocable[s];
+		for (unsigned b = 0; b < 32; b++) {
+			if (!((r->hi[id] >> b) & 1))
+				continue;
+			if (!u->need[id][b]) {
+				u->example[id][b] = name;
+				u->bits++;
+			}
+			u->need[id][b] += weight;
+			u->list.hi[id] |= UINT32_C(1) << b;
+			for (unsigned w = 0; w < NVMX_MAX_KERNELS / 64; w++)
+				u->list.offered_by[s][b][w] |= r->offered_by[s][b][w];
+		}
+	}
+}

@@ -38,6 +38,8 @@ reqs = [
     ["qemu-check", "-cpu", "Cascadelake-Server,enforce", "--to", SKL, "--kvm", "6.12", "--json"],
     ["upgrade", "--from-kvm", "5.19", "--to-kvm", "6.1", X8180, SKL, "--json"],
     ["revoke-list", "--kvm", "6.12", SKL],
+    # a list that is not empty: a second run in the same process must not add to the first's
+    ["revoke-list", "--kvm", "6.1", H + "centaur-es-cns-0040672.msrs"],
     ["kernels"], ["kernels", "--json"],
     ["derive", "--help"],
     ["derive", here + "/no/such.msrs", "--kvm", "6.1"],

@@ -115,4 +115,23 @@ unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 			     const struct nvmx_kernel *dest, const struct nvmx_params *p,
 			     const struct nvmx_kernel *since);
 
+/*
+ * The revoke lists of many hosts together (`nvmx revoke-list`): list.hi
+ * every bit some host's list holds, nvmx_revoke_offered_by(&u->list, ...)
+ * the releases that offered it on a host whose list holds it; need the hosts
+ * (by weight) whose list holds each bit, example the first of them (the
+ * caller's string, kept as a pointer).  Init, then add each host's list.
+ */
+struct nvmx_revoke_union {
+	struct nvmx_revoke list;
+	unsigned bits;				/* distinct bits */
+	unsigned long long hosts;		/* the weights added */
+	unsigned long long need[NVMX_MSR_COUNT][32];
+	const char *example[NVMX_MSR_COUNT][32];
+};
+
+void nvmx_revoke_union_init(struct nvmx_revoke_union *u);
+void nvmx_revoke_union_add(struct nvmx_revoke_union *u, const struct nvmx_revoke *r, const char *name,
+			   unsigned long long weight);
+
 #endif
