@@ -232,9 +232,16 @@ static uint64_t next_rand(uint64_t *x)
 	return *x;
 }
 
+/* The search's budget (overridable at build time to measure it against a larger one). */
+#ifndef EXHAUSTIVE_VARS
 #define EXHAUSTIVE_VARS 14
+#endif
+#ifndef RELEVANT_VARS
 #define RELEVANT_VARS 12
+#endif
+#ifndef RANDOM_TRIES
 #define RANDOM_TRIES 64
+#endif
 
 void nvmx_partial_search(struct nvmx_partial_result *r, const struct nvmx_host *src,
 			 const struct nvmx_unknown *usrc, const struct nvmx_host *dst,
