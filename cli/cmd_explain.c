@@ -247,15 +247,32 @@ static bool probe_completion(void *ctx, const struct nvmx_host *src, const struc
 	return !nvmx_probe_fails(&alt, c->p, &scratch, &r);
 }
 
-static void analyse(struct report *rp, const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
-		    const struct nvmx_kvm *kvm, bool cpuid_set, uint64_t cpuid, unsigned pmu)
+/*
+ * The write into the vCPU the options describe: its CPUID and PMU, and its
+ * state, quirks and restore policy, which decide the verdict as nvmx restore
+ * decides it; the remedies are searched for that same vCPU, so a release that
+ * accepts the write on a vCPU that has run is one that accepts it there.
+ */
+static int analyse(struct report *rp, const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
+		   const struct nvmx_kvm *kvm, const struct vcpu_opts *vo, uint64_t cpuid)
 {
 	struct nvmx_qemu_explain *ex = &rp->ex;
 	enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
-	nvmx_qemu_explain(ex, kvm, cpuid_set, cpuid, pmu, rp->w.index, rp->w.value);
+	bool in_range = rp->w.index >= NVMX_MSR_BASE && rp->w.index < NVMX_MSR_BASE + NVMX_MSR_COUNT;
+	static struct nvmx_scenario sc;
+	nvmx_qemu_explain(ex, kvm, vo->guest_cpuid != NULL, cpuid, vo->pmu_version, rp->w.index,
+			  rp->w.value);
 	models_writing(&rp->w, rp->models, sizeof(rp->models));
+	kvmopts_scenario(ko, &hf->host, &sc);
+	if (vcpu_opts_apply(vo, CMD, hf, &sc))
+		return EXIT_USAGE;
+	if (vo->state || vo->quirks_disabled || vo->policy != NVMX_POLICY_STRICT) {
+		static struct nvmx_vcpu vcpu;
+		nvmx_scenario_vcpu(&sc, &vcpu);
+		ex->r = nvmx_vcpu_set_msr(&vcpu, rp->w.index, rp->w.value);
+	}
 	if (!ex->r.rc)
-		return;
+		return 0;
 
 	/*
 	 * What would make it pass: the library's remedies (the search check
@@ -263,15 +280,12 @@ static void analyse(struct report *rp, const struct kvm_opts *ko, const struct n
 	 * vmx-...=off flags and the value QEMU then writes, another release,
 	 * one module parameter changed.
 	 */
-	if (rp->w.index < NVMX_MSR_BASE || rp->w.index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
-		return;
-	static struct nvmx_scenario sc;
+	if (!in_range)
+		return 0;
 	static struct nvmx_migration m;
 	static struct nvmx_vcpu v;
 	static struct nvmx_remedies fx;
 	struct nvmx_msrs one = { { 0 }, 0 };
-	kvmopts_scenario(ko, &hf->host, &sc);
-	sc.vm = (struct nvmx_vm){ .cpuid_set = cpuid_set, .guest_features = cpuid, .pmu_version = pmu };
 	nvmx_msrs_set(&one, id, rp->w.value);
 	nvmx_check(&m, &v, &sc, &one, &id, 1);
 	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &sc, &one,
@@ -290,6 +304,7 @@ static void analyse(struct report *rp, const struct kvm_opts *ko, const struct n
 		rp->params[rp->nparams] = nvmx_param_name(fx.params[i].param);
 		rp->param_vals[rp->nparams++] = (long long)fx.params[i].value;
 	}
+	return 0;
 }
 
 static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *ex, bool json)
@@ -572,19 +587,10 @@ int cmd_explain(int argc, char **argv)
 	bool all_ok = true;
 	for (unsigned i = 0; i < nw; i++) {
 		struct report *rp = &reps[i];
-		analyse(rp, &ko, &hf, &kvm, vo.guest_cpuid != NULL, cpuid, vo.pmu_version);
+		if (analyse(rp, &ko, &hf, &kvm, &vo, cpuid))
+			return EXIT_USAGE;
 		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value,
 					.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
-		/* A vCPU state, quirk or policy changes the verdict: as nvmx restore decides. */
-		if (vo.state || vo.quirks_disabled || vo.policy != NVMX_POLICY_STRICT) {
-			static struct nvmx_scenario sc;
-			static struct nvmx_vcpu vcpu;
-			nvmx_scenario_init(&sc, &hf.host, ko.hyperv_evmcs, ko.kernel, &ko.params);
-			if (vcpu_opts_apply(&vo, CMD, &hf, &sc))
-				return EXIT_USAGE;
-			nvmx_scenario_vcpu(&sc, &vcpu);
-			rp->ex.r = nvmx_vcpu_set_msr(&vcpu, p.index, p.value);
-		}
 		if (rp->ex.r.rc)
 			all_ok = false;
 		else
@@ -902,7 +908,7 @@ int cmd_explain(int argc, char **argv)
 			putchar('\n');
 		}
 		if (rp->nreleases) {
-			printf("  or a KVM release that accepts it here:");
+			printf("  %sa KVM release that accepts it here:", rp->nflags ? "or " : "");
 			for (unsigned k = 0; k < rp->nreleases; k++)
 				printf(" %s", nvmx_kernel_name(rp->releases[k]));
 			putchar('\n');
