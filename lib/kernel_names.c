@@ -424,7 +424,8 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		/* The Ubuntu row of the series whose build (ABI number) is the asked one; else
 		 * the newest build not newer, else the oldest: 6.8.0-45 is 6.8.0-31's row,
 		 * 6.8.0-100 6.8.0-90's (one source for GA and HWE, so builds order them). */
-		unsigned best = 0;
+		unsigned best = 0, next_abi = 0;
+		const struct nvmx_kernel *next = 0;	/* the first row of a later build */
 		for (unsigned i = 0; i < nvmx_kernel_count(); i++) {
 			const struct nvmx_kernel *r = nvmx_kernel_at(i);
 			if (distro_is(r, "Ubuntu") && SERIES(r->version) == SERIES(v) && r->release) {
@@ -438,6 +439,10 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 					m->kernel = r;
 					m->how = NVMX_MATCH_EXACT;
 					return m->how;
+				}
+				if (rabi > abi && (!next || rabi < next_abi)) {
+					next = r;
+					next_abi = rabi;
 				}
 				bool better = !m->kernel ||
 					      (rabi <= abi ? best > abi || rabi > best : best > abi && rabi < best);
@@ -453,6 +458,11 @@ int nvmx_kernel_resolve(const char *asked, struct nvmx_kernel_match *m)
 		if (m->kernel) {
 			m->how = NVMX_MATCH_NEAREST;
 			add_may(m, "Ubuntu stable updates and SRU backports of this build");
+			/* A later build's backports may be in this one already. */
+			for (unsigned c = 0; next && next != m->kernel && c < NVMX_MAX_CHANGES &&
+					    next->changes[c]; c++)
+				if (!has_change(m->kernel, next->changes[c]))
+					add_may(m, next->changes[c]->title);
 			return m->how;
 		}
 		/* A series without an Ubuntu row: its upstream rows, never exactly. */

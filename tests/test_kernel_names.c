@@ -234,6 +234,9 @@ int main(void)
 		/* Ubuntu */
 		{ "6.8.0-31-generic", NVMX_MATCH_EXACT, "ubuntu-24.04", NULL },
 		{ "6.8.0-45-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },
+		/* between 6.8.0-31 and -90: the later build's backports may be in it */
+		{ "6.8.0-60-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04",
+		  "Revert \"KVM: VMX: Move LOAD_IA32_PERF_GLOBAL_CTRL errata handling out of setup_vmcs_config()\"" },
 		{ "6.8.0-90-generic", NVMX_MATCH_EXACT, "ubuntu-22.04-hwe", NULL },	/* the same source */
 		{ "6.8.0-100-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04-hwe", NULL },	/* newest build not newer */
 		{ "6.8.0-20-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },	/* else the oldest */
