@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "kvmopts.h"
+#include "partial.h"
 #include "opts.h"
 #include "vcpu_opts.h"
 #include "nvmx/qemu.h"
@@ -375,6 +376,28 @@ const struct opt qemu_check_opts[] = {
 	OPT_END,
 };
 
+/* One completion of a partial host: does the -cpu start there? */
+struct start_ctx {
+	const struct kvm_opts *ko;
+	const struct nvmx_vm *vm;
+	const struct nvmx_qemu_cpu *cpu;
+};
+
+static bool starts_on(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	const struct start_ctx *c = ctx;
+	static struct nvmx_scenario sc;
+	static struct nvmx_qemu_host qh;
+	static struct nvmx_qemu_plan plan;
+	static struct nvmx_qemu_replay rep;
+	struct nvmx_qemu_env env;
+	(void)src;
+	kvmopts_scenario(c->ko, dst, &sc);
+	sc.vm = *c->vm;
+	nvmx_scenario_qemu_env(&sc, &qh, &env);
+	return nvmx_qemu_run(&env, c->cpu, &plan, &rep);
+}
+
 int cmd_qemu_check(int argc, char **argv)
 {
 	static struct also also[MAX_ALSO];
@@ -444,6 +467,16 @@ int cmd_qemu_check(int argc, char **argv)
 	static struct nvmx_qemu_plan plan;
 	static struct nvmx_qemu_replay rep;
 	bool starts = nvmx_qemu_run(&env, &cpu, &plan, &rep);
+	/* A partial host: "starts" only if it starts on every completion of its unknown bits. */
+	static struct nvmx_partial_result pr;
+	bool not_proven = false;
+	if (starts && partial_has_unknown(&hf)) {
+		struct nvmx_unknown u;
+		struct start_ctx c = { &ko, &sc.vm, &cpu };
+		partial_unknowns(&hf, &u);
+		nvmx_partial_search(&pr, NULL, NULL, &hf.host, &u, false, starts_on, &c);
+		not_proven = pr.answer != NVMX_PARTIAL_HOLDS;
+	}
 	/* The flags that make it start, the versions of its model that start as they are. */
 	static struct nvmx_remedies fx;
 	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, &sc, NULL, NULL, NULL, 0);
@@ -506,7 +539,20 @@ int cmd_qemu_check(int argc, char **argv)
 			json_result(&rep.r[i]);
 			putchar('}');
 		}
-		printf("],\"starts\":%s,\"first_rejected\":", starts ? "true" : "false");
+		printf("],\"starts\":%s,\"partial_host\":", starts && !not_proven ? "true" : "false");
+		if (partial_has_unknown(&hf) && starts) {
+			printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
+			       "\"deciding\":", not_proven ? "true" : "false", pr.vars, pr.tried,
+			       pr.exhaustive ? "true" : "false");
+			if (not_proven)
+				partial_decide_json(stdout, &pr, false);
+			else
+				printf("[]");
+			putchar('}');
+		} else {
+			printf("null");
+		}
+		printf(",\"first_rejected\":");
 		if (rep.first >= 0)
 			printf("\"0x%x\"", plan.writes[rep.first].index);
 		else
@@ -572,7 +618,7 @@ int cmd_qemu_check(int argc, char **argv)
 		printf("]");
 		cli_json_approximate(stdout);
 		printf("}\n");
-		return starts ? EXIT_OK : EXIT_NO;
+		return starts && !not_proven ? EXIT_OK : EXIT_NO;
 	}
 
 	printf("QEMU %s -cpu %s on %s, KVM %s\n", rel->name, spec, hf.name,
@@ -628,7 +674,12 @@ int cmd_qemu_check(int argc, char **argv)
 			}
 		}
 	}
-	if (starts) {
+	if (starts && not_proven) {
+		char dec[1024];
+		partial_decide_text(&pr, false, dec, sizeof(dec));
+		printf("verdict: NOT PROVEN: the VM starts as given, but a partial host does not give what "
+		       "decides it\n  not when these differ from the input's assumption: %s\n", dec);
+	} else if (starts) {
 		printf("verdict: the VM starts%s\n",
 		       plan.cpuid & NVMX_FEAT(NVMX_F_VMX) ? "" : " (without VMX in the guest)");
 	} else if (plan.stop == NVMX_QSTOP_NO_KVM) {
@@ -700,5 +751,5 @@ int cmd_qemu_check(int argc, char **argv)
 						"across the migration)"
 					      : "not start");
 	}
-	return starts ? EXIT_OK : EXIT_NO;
+	return starts && !not_proven ? EXIT_OK : EXIT_NO;
 }

@@ -56,6 +56,14 @@ d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "not proven" and d["partial_host"]["not_proven"] and d["partial_host"]["deciding"], d["verdict"]
 ' "$tmp/q.json"
 
+# qemu-check: "starts" only on every completion (cpuinfo gives no EPT page-walk-4 bit).
+"$nvmx" qemu-check -cpu max,vmx-page-walk-4=on,enforce --to "$tmp/i5.cpuinfo" --kvm 6.12 >"$tmp/qc.out" 2>/dev/null
+rc=$?
+t_diag "$(grep -A1 '^verdict' "$tmp/qc.out")"
+t_ok "qemu-check enforcing vmx-page-walk-4 on its cpuinfo: NOT PROVEN (EPT_VPID_CAP bit 6), exit 1" \
+	sh -c "test $rc -eq 1 && grep -q '^verdict: NOT PROVEN' '$tmp/qc.out' &&
+	       grep -q 'IA32_VMX_EPT_VPID_CAP bit 6' '$tmp/qc.out'"
+
 # upgrade and matrix apply the same rule.
 "$nvmx" upgrade --from-kvm pve-9.2 --kvm pve-9.1 "$tmp/i5.cpuinfo" >"$tmp/u.out" 2>/dev/null
 rc=$?
