@@ -550,13 +550,14 @@ int cmd_explain(int argc, char **argv)
 		return cli_usage_error(CMD, "--uname '%s': not a kernel release (e.g. 5.4.0-131-generic)",
 				       uname_opt);
 	xe.not_modelled = km.how == NVMX_MATCH_TOO_OLD || km.how == NVMX_MATCH_NOT_MODELLED ||
-			  (uver && uver < nvmx_kernel_version(nvmx_kernel_at(0)));
+			  (km.how == NVMX_MATCH_UNKNOWN && uver &&
+			   (uver & 0xffff0000u) < (nvmx_kernel_version(nvmx_kernel_oldest()) & 0xffff0000u));
 	bool ko_given = ko.kernel != NULL;
 	if (!ko.kernel && uver) {
 		if (km.kernel)	/* a nearest row is warned about and kept for "approximate" */
 			ko.kernel = km.how == NVMX_MATCH_NEAREST ? cli_kernel_arg(CMD, xe.uname, true) : km.kernel;
 		else if (xe.not_modelled)
-			ko.kernel = nvmx_kernel_at(0);
+			ko.kernel = nvmx_kernel_oldest();
 		else
 			ko.kernel = nvmx_kernel_default();
 	}
@@ -810,7 +811,7 @@ int cmd_explain(int argc, char **argv)
 			       km.distro ? km.distro : "distribution", nvmx_kernel_name(kvm.kernel));
 		else if (xe.not_modelled)
 			printf("older than every modelled release (the oldest is %s), so it is not modelled; "
-			       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_at(0)),
+			       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_oldest()),
 			       nvmx_kernel_name(kvm.kernel));
 		else if (km.how == NVMX_MATCH_TOO_NEW && !ko_given)
 			printf("newer than every modelled release; explained under the newest, %s\n",

@@ -8,6 +8,22 @@
  * hardware_setup(), and the per-CPU compatibility check (one CPU).
  */
 
+#define KH_INIT_OPS_FIELDS \
+	.check_processor_compatibility = vmx_check_processor_compat, \
+	.hardware_setup = KH_HW_SETUP, \
+	.runtime_ops = &KH_X86_OPS
+
+#if KH_LAYOUT == 504
+/* 5.4: one table, vmx_x86_ops, holds the setup ops too; kvm_init() gets it */
+struct kh_x86_ops KH_X86_OPS = {
+	.name = "kvm_intel",
+	.cpu_has_kvm_support = cpu_has_kvm_support,
+	.disabled_by_bios = vmx_disabled_by_bios,
+	.mpx_supported = vmx_mpx_supported,
+	KH_INIT_OPS_FIELDS,
+};
+struct kh_x86_ops KH_INIT_OPS = { .name = "kvm_intel" };
+#else
 struct kh_x86_ops KH_X86_OPS = { .name = "kvm_intel" };
 struct kh_x86_ops KH_INIT_OPS = {
 	.name = "kvm_intel",
@@ -17,10 +33,9 @@ struct kh_x86_ops KH_INIT_OPS = {
 #ifdef KH_HAS_vmx_disabled_by_bios
 	.disabled_by_bios = vmx_disabled_by_bios,
 #endif
-	.check_processor_compatibility = vmx_check_processor_compat,
-	.hardware_setup = KH_HW_SETUP,
-	.runtime_ops = &KH_X86_OPS,
+	KH_INIT_OPS_FIELDS,
 };
+#endif
 
 /* Host XCR0 (DATA.md): x87/SSE, plus AVX, MPX, AVX-512, PKRU where the dump lists them */
 static u64 kh_host_xcr0(void)
@@ -46,6 +61,8 @@ static void kh_set_supported_xcr0(void)
 	kvm_caps.supported_xcr0 = kh_host_xcr0();
 #elif defined(KH_HAS_supported_xcr0)
 	supported_xcr0 = kh_host_xcr0();
+#elif KH_LAYOUT == 504
+	host_xcr0 = kh_host_xcr0();	/* 5.4: kvm_arch_init() reads XCR0; kvm_mpx_supported() asks it */
 #endif
 }
 

@@ -189,7 +189,7 @@ struct kh_vcpu_x86_ops kh_x86_ops = { .pmu_ops = &kh_intel_pmu_ops };
  */
 static void kh_pmu_refresh(struct kvm_vcpu *vcpu)
 {
-#if KH_LAYOUT < 600
+#if KH_LAYOUT < 600 && KH_LAYOUT >= 510	/* 5.4's vPMU leaves the nested MSRs alone */
 	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0xa, 0);
 	vcpu->arch.kh_pmu_version = 0;
 #if KH_LAYOUT >= 519
@@ -262,7 +262,9 @@ static int kh_read_vmx_msr(struct kvm_vcpu *vcpu, u32 idx, u64 *data, bool host_
 		return 1;
 	if (vmx_get_vmx_msr(&to_vmx(vcpu)->nested.msrs, idx, data))
 		return 1;
-#if KH_LAYOUT <= 600
+#if KH_LAYOUT == 504
+	(void)host_initiated;	/* no read filter: nested_enable_evmcs() cut the vCPU's MSRs */
+#elif KH_LAYOUT <= 600
 	if (!host_initiated && to_vmx(vcpu)->nested.enlightened_vmcs_enabled)
 		nested_evmcs_filter_control_msr(idx, data);
 #elif KH_LAYOUT >= 614
@@ -360,6 +362,9 @@ static int kind_vcpu(const struct kh_case *c)
 		}
 	}
 
+#if KH_LAYOUT == 504
+	struct nested_vmx_msrs kh_before_writes = kh_vmx.nested.msrs;	/* for the l1_evmcs reads */
+#endif
 	kh_json_key("writes");
 	putchar('[');
 	kh_json_first = true;
@@ -415,9 +420,29 @@ static int kind_vcpu(const struct kh_case *c)
 		kh_json_reads("host", vcpu, true);
 		kh_json_reads("l1", vcpu, false);
 		vcpu->arch.hyperv_enabled = true;
+#if KH_LAYOUT == 504
+		/*
+		 * 5.4: KVM_CAP_HYPERV_ENLIGHTENED_VMCS runs the tree's nested_enable_evmcs(),
+		 * which cuts the vCPU's own control MSRs, so the order matters: as QEMU
+		 * (hv-evmcs enabled at vCPU creation), eVMCS is enabled on the vCPU as it
+		 * was before the writes, and the writes are made again; the vCPU is put
+		 * back afterwards.
+		 */
+		struct nested_vmx_msrs kh_saved = kh_vmx.nested.msrs;
+		kh_vmx.nested.msrs = kh_before_writes;
+		nested_enable_evmcs(vcpu, NULL);
+		for (int i = 0; i < nw; i++)
+			if (!(spec && !kh_vmx_allowed(vcpu)))
+				vmx_set_vmx_msr(vcpu, idx[i], val[i]);
+#else
 		kh_vmx.nested.enlightened_vmcs_enabled = true;
+#endif
 		kh_hv.cpuid_cache.nested_ebx = 0;
 		kh_json_reads("l1_evmcs", vcpu, false);
+#if KH_LAYOUT == 504
+		kh_vmx.nested.msrs = kh_saved;
+		kh_vmx.nested.enlightened_vmcs_enabled = false;
+#endif
 #if KH_LAYOUT >= 601
 		kh_hv.cpuid_cache.nested_ebx = HV_X64_NESTED_EVMCS1_PERF_GLOBAL_CTRL;
 		kh_json_reads("l1_evmcs_pgc", vcpu, false);

@@ -17,7 +17,10 @@ bool kh_hyperv;
 unsigned int tsc_khz;             /* unknown: the kernel's 5 GHz fallback applies */
 struct cpuinfo_x86 boot_cpu_data;
 struct x86_pmu_capability kvm_pmu_cap;
-u64 host_efer, host_xss, host_xcr0;
+u64 host_efer, host_xcr0;
+#ifndef KH_HAS_host_xss
+u64 host_xss;
+#endif
 #ifndef KH_HAS_allow_smaller_maxphyaddr
 bool allow_smaller_maxphyaddr;
 #endif
@@ -220,8 +223,10 @@ void kh_host_apply(void)
 				kh_cpu_set(f->bit, true);
 	/* Assumption: firmware enabled VMX (IA32_FEAT_CTL locked with VMX on), so the
 	 * kernel's synthetic MSR_IA32_FEAT_CTL flag is set wherever VMX is. */
+#ifdef X86_FEATURE_MSR_IA32_FEAT_CTL
 	if (kh_cpu_has(X86_FEATURE_VMX))
 		kh_cpu_set(X86_FEATURE_MSR_IA32_FEAT_CTL, true);
+#endif
 	/* Assumption: an architectural host PMU (enable_pmu stays on). */
 	kvm_pmu_cap.version = 2;
 	kvm_pmu_cap.num_counters_gp = 4;

@@ -349,6 +349,34 @@ static const struct nvmx_change pve_0039 = {
 	.evmcs_read.keep.proc2 = (evmcs_read_proc2) | P2_MBEC
 
 /* The upstream rows' bodies, by name; a derived row starts from one. */
+
+/*
+ * 5.4.y, read in the 5.4.210 stable tree: 5.10's shape (nested MSRs from the raw
+ * MSRs, restores checked against the vCPU), but N offers L1 neither the BNDCFGS
+ * nor the PERF_GLOBAL_CTRL entry/exit controls (BNDCFGS come only with a guest
+ * MPX CPUID, PERF_GLOBAL_CTRL never), nor 5-level EPT; ENCLS exiting is optional
+ * in vmcs_config on every host; CR4_FIXED1 never gains LA57; and L1 enabling
+ * eVMCS cuts the vCPU's own controls (nested_enable_evmcs) rather than filtering
+ * its reads.  The eVMCS lists already have save-preemption-timer (7a601e2cf615,
+ * stable 5.4.161-5.4.180).
+ */
+#define R_5_4 \
+	.params = PARAMS_BASE, \
+	SETUP_5X, \
+	.encls_opt_if_sgx = false, \
+	.opt_proc2 = UINT32_C(0x071bffff), \
+	.evmcs_cfg_keep = { ~EVMCS_DENY_PIN, ALL32, ~EVMCS_DENY_PROC2, \
+			    ~(EXIT_LOAD_PERF_GLOBAL | EXIT_SAVE_PREEMPT), \
+			    ~ENTRY_LOAD_PERF_GLOBAL, ALL64, ALL64 }, \
+	.exit_mask = UINT32_C(0x000c0200), .entry_mask = UINT32_C(0x00004200), \
+	.proc2_mask = UINT32_C(0x00111b5c), \
+	.misc_force = UINT32_C(0x20000045), \
+	.invpcid_needs_pcid = true, \
+	.vmcs_enum_value = 0x2e, \
+	.nested_ept_no_pwl5 = true, .cpuid_no_pmu_tweak = true, \
+	.xsaves_ignores_host = true, .cr4_no_la57 = true, .evmcs_cuts_vcpu = true, \
+	.evmcs_read = READ_FILTER_519
+
 #define R_5_10 \
 	.params = PARAMS_BASE, \
 	SETUP_5X, \
@@ -511,6 +539,26 @@ static const struct nvmx_kernel kernels[] = {
 		R_5_19,
 	},
 	{
+		.name = "5.4.210", .version = KV(5, 4, 210), .date = 20220811, .verified = NVMX_VERIFIED_HARNESS,
+		.tree = "unifreq/linux-5.4.y @ 8c7afda1a (stable imports; 5.4.210)",
+		.summary = "5.4.y before the restore-check backport: nested MSRs from raw hardware "
+			   "MSRs, restores checked against the vCPU's values; no BNDCFGS (without "
+			   "guest MPX), PERF_GLOBAL_CTRL or 5-level EPT for L1; L1 enabling eVMCS "
+			   "cuts the vCPU's own controls [5.4.210 tree]",
+		R_5_4,
+	},
+	{
+		.name = "ubuntu-20.04", .version = KV(5, 4, 210), .date = 20220811, .verified = NVMX_VERIFIED_NONE,
+		.distro = "Ubuntu 20.04 LTS (GA)", .release = "5.4.0-N", .aliases = "focal",
+		.base = "5.4.210",
+		.tree = "no Ubuntu 5.4.0-N tree found: modelled as the 5.4.y stable line before the "
+			"restore-check backport (f8ae08f9789a, 5.4.211), which 5.4.0-131 still lacks "
+			"(quickemu#594: a write the vCPU's eVMCS-cut values refuse)",
+		.summary = "Ubuntu 20.04's GA kernel as 5.4.210: restores checked against the vCPU's "
+			   "own values, which L1's eVMCS (hv-evmcs) cuts",
+		R_5_4,
+	},
+	{
 		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "Dima-diep/linux-6.0 @ 60a7cfc764a0, 6.0.0",
 		.summary = "nested MSRs still from the raw hardware MSRs, but restore checked "
@@ -610,6 +658,16 @@ static const struct nvmx_kernel kernels[] = {
 		.summary = "nested values and checks as 6.11.11 (VMX_BASIC kept whole in "
 			   "vmcs_config, same masks) [6.12.0; conformance data]",
 		R_6_12,
+	},
+	{
+		.name = "5.4.286", .version = KV(5, 4, 286), .date = 20241122, .verified = NVMX_VERIFIED_HARNESS,
+		.base = "5.4.210", .changes = { &ch_f8ae08f9789a, &ch_31de69f4eea7 },
+		.tree = "KINGFIOX/linux-5.4.286 @ 157e1f2b846f (date estimated)",
+		.summary = "5.4.y stable line: restores checked against KVM's maximum (5.4.211), "
+			   "USR_WAIT_PAUSE offered to L1 (5.4.221-5.4.229)",
+		R_5_4,
+		.restore_vs_vcpu = false,
+		.proc2_mask = UINT32_C(0x04111b5c),
 	},
 	{
 		.name = "6.11.11", .version = KV(6, 11, 11), .date = 20241205, .verified = NVMX_VERIFIED_HARNESS,
@@ -995,6 +1053,20 @@ const struct nvmx_kernel *nvmx_kernel_default(void)
 		if (!kernels[i].base)
 			return &kernels[i];
 	return 0;
+}
+
+const struct nvmx_kernel *nvmx_kernel_oldest(void)
+{
+	const struct nvmx_kernel *o = 0;
+	for (unsigned i = 0; i < NKERNELS; i++)
+		if (!kernels[i].distro && (!o || kernels[i].version < o->version))
+			o = &kernels[i];
+	return o;
+}
+
+bool nvmx_kernel_evmcs_cuts_vcpu(const struct nvmx_kernel *k)
+{
+	return k->evmcs_cuts_vcpu;
 }
 
 bool nvmx_kernel_older(const struct nvmx_kernel *a, const struct nvmx_kernel *b)

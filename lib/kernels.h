@@ -159,6 +159,7 @@ struct nvmx_kernel {
 	bool nested_mbec;		/* 6ee40dc40a84: MBEC offered to L1 with ept and mbec */
 	bool nested_auto;		/* RHEL 8: `nested` defaults to -1, "auto": on iff ept and
 					 * the hardware's VMCS shadowing (with enable_shadow_vmcs) */
+	bool nested_ept_no_pwl5;	/* 5.4: L1 is not offered 5-level EPT (EPT_VPID_CAP bit 7) */
 
 	/* vCPU: restore, reads, CPUID */
 	bool restore_vs_vcpu;		/* <=5.19: writes checked against the vCPU's V, not N */
@@ -169,6 +170,14 @@ struct nvmx_kernel {
 	bool stuff_quirk;		/* 6.13+: KVM_X86_QUIRK_STUFF_FEATURE_MSRS */
 	bool invpcid_needs_pcid;	/* 5.10: INVPCID offered to L1 only with guest PCID too */
 	bool cpuid_mpx_pmu_tweaks;	/* <=5.19: BNDCFGS and PERF_GLOBAL bits follow guest CPUID */
+	bool cpuid_no_pmu_tweak;	/* 5.4: ... but not PERF_GLOBAL (no nested vPMU hook yet) */
+	bool xsaves_ignores_host;	/* 5.4: XSAVES for L1 follows the guest's XSAVE/XSAVES
+					 * alone, not also the host's XSAVE */
+	bool cr4_no_la57;		/* 5.4: CR4_FIXED1 never gains LA57 from the guest CPUID */
+	bool evmcs_cuts_vcpu;		/* 5.4: L1 enabling eVMCS (nested_enable_evmcs) clears the
+					 * unsupported controls in the vCPU's own MSRs (the masks
+					 * of evmcs_read), so restores checked against the vCPU
+					 * (restore_vs_vcpu) are checked against the cut values */
 	bool cr4_lam, cr4_cet;		/* 6.8+ / 6.18+ CR4_FIXED1 bits */
 	bool evmcs_read_needs_hv;	/* 6.1+: filter only with Hyper-V CPUID enabled */
 	struct evmcs_read_filter evmcs_read;

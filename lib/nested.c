@@ -85,6 +85,8 @@ void nvmx_nested_setup(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	if (p[NVMX_P_EPT]) {
 		n->proc2_hi |= P2_EPT;
 		n->ept_caps = (c->ept & (NESTED_EPT_MASK | k->nested_ept_extra)) | NESTED_EPT_FORCE;
+		if (k->nested_ept_no_pwl5)
+			n->ept_caps &= ~EPT_PWL5;
 		if (p[NVMX_P_EPTAD]) {
 			n->proc2_hi |= P2_PML;
 			n->ept_caps |= EPT_AD;

@@ -54,7 +54,7 @@ bool nvmx_probe_fails(const struct nvmx_env *env, const struct nvmx_probe *p,
 	nvmx_vcpu_init(&v, scratch, env->quirks_disabled);
 	if (env->cpuid_set)
 		nvmx_vcpu_set_cpuid(&v, env->cpuid, env->pmu_version);
-	v.state = env->state;
+	nvmx_vcpu_set_state(&v, env->state);
 	/* The user's restore rule: a revoke policy accepts what an older release offered. */
 	struct nvmx_revoke rl;
 	if (env->policy != NVMX_POLICY_STRICT && scratch->status == NVMX_LOAD_OK) {
@@ -207,12 +207,18 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		bool guest_ok = !nvmx_probe_fails(&g, p, scratch, &r);
 
 		/*
-		 * No "L1 enabled eVMCS" try: from 5.10 (the oldest row) on, eVMCS
-		 * only filters what L1 reads (nested_evmcs_filter_control_msr) and
-		 * vmx_set_vmx_msr checks writes against KVM's maximum either way,
-		 * so it cannot turn an accepted write into a rejected one.  Older
-		 * kernels did narrow the vCPU's own MSRs: nvmx_prehistory_note().
+		 * "L1 enabled eVMCS" (QEMU's hv-evmcs, before it restores): from
+		 * 5.10 on eVMCS only filters what L1 reads, so it cannot turn an
+		 * accepted write into a rejected one; 5.4 cuts the vCPU's own MSRs
+		 * (nested_enable_evmcs) and, before 5.4.211, checks writes against
+		 * them.  Releases older than every row: nvmx_prehistory_note().
 		 */
+		if (nvmx_kernel_evmcs_cuts_vcpu(env->kernel) && !(env->state & NVMX_STATE_EVMCS)) {
+			e = g;
+			e.state |= NVMX_STATE_EVMCS;
+			c = (struct nvmx_env_change){ .kind = NVMX_CH_STATE_EVMCS };
+			keep(out, &e, p, scratch, &c);
+		}
 		/*
 		 * QEMU 4.2 sets 0x48B's allowed-1 bits for RDTSCP, INVPCID, RDRAND,
 		 * RDSEED and XSAVES from the guest CPUID whatever KVM lists; 5.0 on
@@ -447,9 +453,10 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 }
 
 /*
- * Before the oldest row (5.10), enabling eVMCS for a vCPU also narrowed that
- * vCPU's own control MSRs, and restores were checked against them; the lists
- * are the eVMCS denylists of that time (spec: kvm-nested-vmx.md, eVMCS).
+ * Before the oldest row (5.4.210), enabling eVMCS for a vCPU also narrowed
+ * that vCPU's own control MSRs, and restores were checked against them (as
+ * 5.4.210 still does); the lists are the eVMCS denylists of that time (spec:
+ * kvm-nested-vmx.md, eVMCS).
  */
 static uint64_t pre510_evmcs_narrowed(enum nvmx_msr_id id)
 {
@@ -466,12 +473,13 @@ static uint64_t pre510_evmcs_narrowed(enum nvmx_msr_id id)
 size_t nvmx_prehistory_note(uint32_t version, const struct nvmx_probe *p, char *buf, size_t n)
 {
 	struct fmt f = fmt_init(buf, n);
-	if (!nvmx_kernel_count() || version >= nvmx_kernel_version(nvmx_kernel_at(0)) || p->feature)
+	if (!nvmx_kernel_count() || (version & 0xffff0000u) >= (nvmx_kernel_version(nvmx_kernel_oldest()) & 0xffff0000u) ||
+	    p->feature)
 		return 0;
 	uint64_t narrowed = p->value & pre510_evmcs_narrowed(p->id);
 	if (!narrowed)
 		return 0;
-	fmt_str(&f, "releases older than the oldest row (5.4 and older) cut the vCPU's own ");
+	fmt_str(&f, "releases older than the oldest row (5.3 and older, as 5.4.210 still does) cut the vCPU's own ");
 	fmt_str(&f, nvmx_msr_desc(p->id)->sdm);
 	fmt_str(&f, " down when L1 enabled the enlightened VMCS (QEMU hv-evmcs, part of hv-passthrough) "
 		    "and checked writes against the vCPU's values: with hv-evmcs they reject this write "
@@ -480,6 +488,7 @@ size_t nvmx_prehistory_note(uint32_t version, const struct nvmx_probe *p, char *
 		fmt_bits(&f, (int)p->id, narrowed >> 32, 32);
 	else
 		fmt_bits(&f, (int)p->id, narrowed, 0);
-	fmt_str(&f, "; later releases filter only L1's reads");
+	fmt_str(&f, "; from 5.4.211 writes are checked against KVM's maximum, and from 5.10 eVMCS "
+		    "only filters L1's reads");
 	return f.len;
 }

@@ -56,7 +56,7 @@ void nvmx_scenario_vcpu_as(const struct nvmx_scenario *s, struct nvmx_vcpu *v,
 	nvmx_vcpu_init(v, &s->kvm, s->vm.quirks_disabled);
 	if (s->vm.cpuid_set)
 		nvmx_vcpu_set_cpuid(v, s->vm.guest_features, s->vm.pmu_version);
-	v->state = s->state;
+	nvmx_vcpu_set_state(v, s->state);
 	v->policy = policy;
 	if (policy != NVMX_POLICY_STRICT && s->has_revoke && s->kvm.status == NVMX_LOAD_OK)
 		v->revoke = &s->revoke;

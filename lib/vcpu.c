@@ -30,6 +30,28 @@ void nvmx_vcpu_init(struct nvmx_vcpu *vcpu, const struct nvmx_kvm *kvm, uint64_t
 	vcpu->v = kvm->caps;
 }
 
+/*
+ * 5.4's nested_enable_evmcs(), run when L1 enables eVMCS (QEMU's hv-evmcs
+ * does it at vCPU creation, before restoring MSRs): the controls eVMCS v1
+ * cannot carry leave the vCPU's own MSRs, once.  Later writes are checked
+ * against the cut values where restores are checked against the vCPU
+ * (5.4.210), and what they restore is what L1 reads.
+ */
+void nvmx_vcpu_set_state(struct nvmx_vcpu *vcpu, uint32_t state)
+{
+	const struct nvmx_kernel *k = vcpu->kvm->kernel;
+	bool enable = (state & NVMX_STATE_EVMCS) && !(vcpu->state & NVMX_STATE_EVMCS);
+	vcpu->state = state;
+	if (!enable || !k->evmcs_cuts_vcpu || vcpu->kvm->status != NVMX_LOAD_OK || !vcpu->kvm->nested)
+		return;
+	const struct evmcs_keep *keep = &k->evmcs_read.keep;
+	vcpu->v.pin_hi &= keep->pin;
+	vcpu->v.proc2_hi &= keep->proc2;
+	vcpu->v.exit_hi &= keep->exit;
+	vcpu->v.entry_hi &= keep->entry;
+	vcpu->v.vmfunc &= keep->vmfunc;
+}
+
 static bool has(uint64_t features, enum nvmx_feature f)
 {
 	return features & NVMX_FEAT(f);
@@ -72,8 +94,8 @@ static void stuff_secondary(struct nvmx_vcpu *vcpu)
 	uint64_t host = vcpu->kvm->host_features;
 	if (!(vcpu->kvm->cfg.proc & PROC_SECONDARY))
 		return;
-	stuff_one(vcpu, P2_XSAVES, has(host, NVMX_F_XSAVE) && has(g, NVMX_F_XSAVE) &&
-				   has(g, NVMX_F_XSAVES));
+	stuff_one(vcpu, P2_XSAVES, (vcpu->kvm->kernel->xsaves_ignores_host || has(host, NVMX_F_XSAVE)) &&
+				   has(g, NVMX_F_XSAVE) && has(g, NVMX_F_XSAVES));
 	stuff_one(vcpu, P2_RDTSCP, has(g, NVMX_F_RDTSCP) || has(g, NVMX_F_RDPID));
 	stuff_one(vcpu, P2_INVPCID, has(g, NVMX_F_INVPCID) &&
 				    (!vcpu->kvm->kernel->invpcid_needs_pcid || has(g, NVMX_F_PCID)));
@@ -98,6 +120,8 @@ static uint64_t cr4_fixed1_from_cpuid(const struct nvmx_kernel *k, uint64_t g)
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (has(g, map[i].f))
 			v |= map[i].cr4;
+	if (k->cr4_no_la57)
+		v &= ~CR4_LA57;
 	if (k->cr4_lam && has(g, NVMX_F_LAM))
 		v |= CR4_LAM_SUP;
 	if (k->cr4_cet && (has(g, NVMX_F_SHSTK) || has(g, NVMX_F_IBT)))
@@ -117,7 +141,7 @@ void nvmx_vcpu_set_cpuid(struct nvmx_vcpu *vcpu, uint64_t features, unsigned pmu
 	bool allowed = vmx_allowed(vcpu);
 
 	/* <=5.19 intel_pmu_refresh(): PERF_GLOBAL_CTRL loads follow the PMU version. */
-	if (k->cpuid_mpx_pmu_tweaks && allowed && pmu_version &&
+	if (k->cpuid_mpx_pmu_tweaks && !k->cpuid_no_pmu_tweak && allowed && pmu_version &&
 	    (!nvmx_kernel_has_param(k, NVMX_P_ENABLE_PMU) || kvm->params.val[NVMX_P_ENABLE_PMU])) {
 		if (pmu_version >= 2) {
 			vcpu->v.entry_hi |= ENTRY_LOAD_PERF_GLOBAL;
@@ -309,6 +333,7 @@ static struct nvmx_result set_msr_gates(struct nvmx_vcpu *vcpu, uint32_t index, 
 	return result(0, NVMX_R_OK, id, 0);
 }
 
+
 struct nvmx_result nvmx_vcpu_set_msr(struct nvmx_vcpu *vcpu, uint32_t index, uint64_t data)
 {
 	const struct nvmx_kvm *kvm = vcpu->kvm;
@@ -410,7 +435,7 @@ struct nvmx_result nvmx_vcpu_get_msr(const struct nvmx_vcpu *vcpu, uint32_t inde
 		return result(1, NVMX_R_NO_VMX_CPUID, id, 0);
 	uint64_t v = nvmx_caps_read(&vcpu->v, id);
 	if (guest) {
-		if (vcpu->state & NVMX_STATE_EVMCS)
+		if ((vcpu->state & NVMX_STATE_EVMCS) && !vcpu->kvm->kernel->evmcs_cuts_vcpu)
 			v = evmcs_filter(vcpu, id, v);
 		if (vcpu->policy == NVMX_POLICY_REVOKE_CLEAR)
 			v &= ~((uint64_t)vcpu->revoked_in_use[nvmx_msr_desc(id)->twin] << 32 |

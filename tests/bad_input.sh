@@ -477,6 +477,7 @@ row check-17 2 "--policy does not apply with --cpu: a restore policy is for a VM
 row check-18 2 "--order does not apply with --cpu: QEMU writes the VMX MSRs in its own order" "$A" "--cpu with --order" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --order kernel
 row check-19 2 "--from-state does not apply with --cpu" "$A" "--cpu with --from-state (the state is --nested-state's)" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --from-state vmxon --to $H $K
 row check-20 2 "--pmu-version does not apply with --cpu" "$A" "--cpu with --pmu-version" -- check --cpu Haswell,+vmx --from-host $H --from-kvm 6.1 --to $H $K --pmu-version 2
+row check-21 2 "kernel 4.15.0-213-generic is older than every modelled release" "$A" "--kvm an Ubuntu 18.04 uname (older than 5.4)" -- check $H --to $H --kvm 4.15.0-213-generic
 
 # -- upgrade ---------------------------------------------------------------------------------
 A="upgrade"

@@ -28,12 +28,15 @@ mkroot "$tmp/b" 6.6.30 "" enlightened_vmcs=Y
 "$nvmx" inventory-line --live --root "$tmp/b" --name hv1 > "$tmp/b.jsonl" 2>"$tmp/err"
 ok "enlightened_vmcs=Y: hyperv_evmcs true; --name wins" '[ "$(jq_ "$tmp/b.jsonl" "(d[\"name\"], d[\"hyperv_evmcs\"], d[\"kvm\"])")" = "('"'"'hv1'"'"', True, '"'"'6.6'"'"')" ]'
 
-mkroot "$tmp/c" 5.4.0-131-generic hypervisor
+mkroot "$tmp/c" 4.15.0-213-generic hypervisor
 "$nvmx" inventory-line --live --root "$tmp/c" > "$tmp/c.jsonl" 2>"$tmp/err"; rc=$?
-ok "a 5.4 kernel: uname only, with a warning (exit $rc)" '[ $rc = 0 ] && grep -q "5.4.0-131-generic.* is older than every modelled release" "$tmp/err" && [ "$(jq_ "$tmp/c.jsonl" "\"kvm\" in d")" = False ]'
+ok "a 4.15 kernel (older than 5.4): uname only, with a warning (exit $rc)" '[ $rc = 0 ] && grep -q "4.15.0-213-generic.* is older than every modelled release" "$tmp/err" && [ "$(jq_ "$tmp/c.jsonl" "\"kvm\" in d")" = False ]'
 ok "a host that is itself a VM is said to be one" 'grep -q "itself a virtual machine" "$tmp/err"'
 out=$("$nvmx" baseline --inventory "$tmp/c.jsonl" 2>&1); rc=$?
-ok "a fleet refuses the 5.4 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"5.4.0-131-generic"*"is older than every modelled release"* ]]'
+ok "a fleet refuses the 4.15 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"4.15.0-213-generic"*"is older than every modelled release"* ]]'
+mkroot "$tmp/u" 5.4.0-131-generic ""
+"$nvmx" inventory-line --live --root "$tmp/u" > "$tmp/u.jsonl" 2>"$tmp/err"; rc=$?
+ok "Ubuntu 20.04's 5.4.0-131: its row, ubuntu-20.04 (exit $rc)" '[ $rc = 0 ] && [ "$(jq_ "$tmp/u.jsonl" "d[\"kvm\"]")" = ubuntu-20.04 ]'
 
 rm -rf "$tmp/a/sys/module/kvm_intel"
 "$nvmx" inventory-line --live --root "$tmp/a" >"$tmp/out" 2>"$tmp/err"; rc=$?

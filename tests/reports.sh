@@ -40,7 +40,7 @@ for f in "$dir"/*.report; do
 	first=$(hdr expect-first "$f")
 	[ -n "$src" ] && [ -n "$expect" ] && [ -f "$host" ] && grep -q '^--- log$' "$f"
 	t_is $? "$name: header has source, expect, a readable nvmx-host ($host) and a log"
-	out=$("$nvmx" explain "$f" --host "$host" "${args[@]}" --json 2>&1)
+	out=$("$nvmx" explain "$f" --host "$host" "${args[@]}" --json 2>/dev/null)  # stderr: an approximate row warns
 	rc=$?
 	[ "$rc" -le 1 ]
 	t_is $? "$name: explain reads the report (exit $rc)"

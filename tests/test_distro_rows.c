@@ -194,6 +194,7 @@ static const struct {
 	/* unifreq/linux-5.10.y's "up to 5.10.265" import (2026-08-20). */
 	{ "5.10.265", "5.10.265", NULL, "5.10", "f8ae08f9789a 5.15-rc (stable 5.10.84) "
 	  "f80ae0ef089a 7a601e2cf615 aa0d42cacf09", 20260820 },
+	{ "5.4.286", "5.4.286", NULL, "5.4.210", "f8ae08f9789a 31de69f4eea7", 20241122 },
 	/* Debian: linux 5.10.262-1 (2026-07-31), 6.1.192-3 (2026-11-26), 6.12.118-1
 	 * (2026-11-20), as their changelogs date them. */
 	{ "debian-11", "5.10.262", "Debian 11 (bullseye)", "5.10", "f8ae08f9789a 5.15-rc (stable 5.10.84) "
@@ -203,6 +204,7 @@ static const struct {
 	/* Ubuntu: 22.04's 5.15.0-185 is 5.15.200 with 5.15.215's vmx/ (balabit-os-9-linux's import),
 	 * its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
 	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
+	{ "ubuntu-20.04", "5.4.210", "Ubuntu 20.04 LTS (GA)", "5.4.210", "", 20220811 },
 	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
 	{ "ubuntu-22.04-hwe", "6.8.12", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "85434c3c73fc aa0d42cacf09",
 	  20251120 },
@@ -398,7 +400,7 @@ static void test_backports(void)
 	/* f8ae08f9789a: clear virtual NMIs in TRUE_PINBASED, then give it back. */
 	static const struct { const char *rel; int rc; } give_back[] = {
 		{ "5.10", -22 }, { "debian-11", 0 }, { "5.10.265", 0 }, { "5.15", -22 }, { "5.15.215", 0 },
-		{ "ubuntu-22.04", 0 },
+		{ "ubuntu-22.04", 0 }, { "5.4.210", -22 }, { "5.4.286", 0 }, { "ubuntu-20.04", -22 },
 	};
 	for (unsigned i = 0; i < sizeof(give_back) / sizeof(give_back[0]); i++) {
 		load(&kvm, &h, give_back[i].rel);
@@ -431,6 +433,33 @@ static void test_backports(void)
 		       "save-preemption-timer %s in 0x48f", ev[i].rel,
 		       ev[i].posted_hidden ? "hidden" : "shown", ev[i].pin_true ? "hidden" : "shown",
 		       ev[i].save_preempt_hidden ? "hidden" : "shown");
+	}
+
+	/*
+	 * 5.4: L1 enabling eVMCS (QEMU's hv-evmcs, before it restores) cuts the vCPU's own
+	 * controls (nested_enable_evmcs).  5.4.210 then refuses KVM's own TRUE_PINBASED
+	 * with the preemption timer (bit 38: quickemu#594's "failed to set MSR 0x48d");
+	 * 5.4.286 (f8ae08f9789a) checks against KVM's maximum, and L1 reads what was
+	 * restored.  The harness cases (guestread, kharness/VALIDATION.md) agree.
+	 */
+	static const struct { const char *rel; int rc; bool l1_timer; } cut[] = {
+		{ "5.4.210", -22, false }, { "ubuntu-20.04", -22, false }, { "5.4.286", 0, true },
+	};
+	for (unsigned i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		load(&kvm, &h, cut[i].rel);
+		nvmx_vcpu_init(&v, &kvm, 0);
+		nvmx_vcpu_set_cpuid(&v, h.features, 2);
+		uint64_t pin = N(&kvm, NVMX_TRUE_PINBASED);
+		bool fresh_cut = !(gread(&v, NVMX_TRUE_PINBASED) & BIT(38));
+		nvmx_vcpu_set_state(&v, NVMX_STATE_EVMCS);
+		bool l1_cut = !(gread(&v, NVMX_TRUE_PINBASED) & BIT(38));
+		int rc = vwrite(&v, NVMX_TRUE_PINBASED, pin);
+		bool l1_timer = !!(gread(&v, NVMX_TRUE_PINBASED) & BIT(38));
+		tap_ok(loaded(&kvm) && (pin & BIT(38)) && !fresh_cut && l1_cut && rc == cut[i].rc &&
+		       l1_timer == cut[i].l1_timer,
+		       "%s, eVMCS enabled before the restore: TRUE_PINBASED with the preemption timer %s, "
+		       "L1 then %s it", cut[i].rel, cut[i].rc ? "rejected" : "accepted",
+		       cut[i].l1_timer ? "sees" : "does not see");
 	}
 
 	/* 088b8eeb25ec: the quirk, disabled, in debian-13 but not 6.12. */
@@ -607,6 +636,8 @@ static const struct expect {
 	{ "5.15.215", "5.15", NULL, 3, { { NVMX_PROCBASED2, 47, false, 136 }, { NVMX_PROCBASED2, 58, true, 51 },
 				{ NVMX_CR4_FIXED1, 11, true, -1 } } },
 	{ "7.1.5", "7.1.3", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "5.4.286", "5.4.210", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
+	{ "ubuntu-20.04", "5.4.210", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "debian-11", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "5.10.265", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04", "5.15.215", NULL, 0, { { 0, 0, false, 0 } } },

@@ -294,13 +294,36 @@ int main(void)
 	nvmx_env_change_key(&ch, k, sizeof(k));
 	tap_ok(!strcmp(k, "host-hides:0x48c:3"), "an unnamed bit keys by index and bit (%s)", k);
 
-	/* Before the oldest row: the eVMCS narrowing of 5.4 (pin bits 6, 7). */
+	/* Before the oldest row: the eVMCS narrowing of 4.19-5.3 (pin bits 6, 7). */
 	char note[512];
 	struct nvmx_probe p7 = { .index = 0x48d, .value = 0x7f00000016ull, .id = NVMX_TRUE_PINBASED };
-	tap_ok(nvmx_prehistory_note(0x05040000u, &p7, note, sizeof(note)) && strstr(note, "bit 6 "),
-	       "5.4 with hv-evmcs: the preemption timer (bit 6) is cut");
+	tap_ok(nvmx_prehistory_note(0x04130000u, &p7, note, sizeof(note)) && strstr(note, "bit 6 "),
+	       "4.19 with hv-evmcs: the preemption timer (bit 6) is cut");
 	struct nvmx_probe p3 = { .index = 0x48d, .value = 0x3f00000016ull, .id = NVMX_TRUE_PINBASED };
-	tap_ok(!nvmx_prehistory_note(0x05040000u, &p3, note, sizeof(note)), "nothing to say without bits 6, 7");
-	tap_ok(!nvmx_prehistory_note(0x050a0000u, &p7, note, sizeof(note)), "5.10 is a row: no note");
+	tap_ok(!nvmx_prehistory_note(0x04130000u, &p3, note, sizeof(note)), "nothing to say without bits 6, 7");
+	tap_ok(!nvmx_prehistory_note(0x05040000u, &p7, note, sizeof(note)), "5.4 is a row (5.4.210): no note");
+
+	/*
+	 * 5.4 (quickemu#594): L1 enabling eVMCS cuts the vCPU's own pin-based
+	 * controls, and 5.4.210 checks restores against them, so QEMU's write of
+	 * KVM's own TRUE_PINBASED fails with hv-evmcs; 5.4.286 checks against
+	 * KVM's maximum, and 5.10 only filters L1's reads: no such cause there.
+	 */
+	static struct nvmx_hostfile kbl;
+	if (tap_ok(load("intel-core-i5-8250u.msrs", &kbl), "read the i5-8250U")) {
+		static const struct { const char *rel; bool cause; } ev[] = {
+			{ "5.4.210", true }, { "ubuntu-20.04", true }, { "5.4.286", false }, { "5.10", false },
+		};
+		for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+			env_for(&e, &kbl, ev[i].rel);
+			bool fails = nvmx_probe_fails(&e, &p7, &kvm, &r);
+			nvmx_would_fail(&wf, &e, &p7, &kvm);
+			const struct nvmx_env_change *ce = find(&wf, "state:evmcs");
+			tap_ok(!fails && (ev[i].cause ? ce && ce->r.bits == UINT64_C(1) << 38 : !ce),
+			       "%s: 0x48d=0x7f00000016 accepted on a fresh vCPU; %s", ev[i].rel,
+			       ev[i].cause ? "refused for bit 38 once L1 enabled eVMCS (state:evmcs)"
+					   : "eVMCS is no cause");
+		}
+	}
 	return tap_done();
 }

@@ -22,6 +22,11 @@ const char *nvmx_kernel_summary(const struct nvmx_kernel *k);
 uint32_t nvmx_kernel_version(const struct nvmx_kernel *k);	/* major << 24 | minor << 16 | patch */
 /* The newest upstream release: the row commands use when none is named. */
 const struct nvmx_kernel *nvmx_kernel_default(void);
+/* The upstream row of the lowest version: where the modelled range starts (5.4.210). */
+const struct nvmx_kernel *nvmx_kernel_oldest(void);
+/* Does L1 enabling eVMCS cut the vCPU's own MSRs on this release (5.4), so that a
+ * restore after it can be refused? */
+bool nvmx_kernel_evmcs_cuts_vcpu(const struct nvmx_kernel *k);
 /*
  * Lineage: a released before b (release dates, not version numbers: 6.0.19
  * came out after 6.1).  The table is in this order.

@@ -96,6 +96,10 @@ struct nvmx_result {
 void nvmx_vcpu_init(struct nvmx_vcpu *vcpu, const struct nvmx_kvm *kvm, uint64_t quirks_disabled);
 /* KVM_SET_CPUID2 with these features and PMU version. */
 void nvmx_vcpu_set_cpuid(struct nvmx_vcpu *vcpu, uint64_t features, unsigned pmu_version);
+/* The vCPU's state (enum nvmx_vcpu_state bits), as a VMM sets it before restoring:
+ * where the release cuts the vCPU's MSRs when L1 enables eVMCS (5.4), newly set
+ * NVMX_STATE_EVMCS cuts them here. */
+void nvmx_vcpu_set_state(struct nvmx_vcpu *vcpu, uint32_t state);
 /* Host-initiated KVM_SET_MSRS of one MSR (index 0x480...). */
 struct nvmx_result nvmx_vcpu_set_msr(struct nvmx_vcpu *vcpu, uint32_t index, uint64_t value);
 /* KVM_GET_MSRS (guest=false) or L1's RDMSR (guest=true). rc != 0: fails / #GP. */

@@ -75,8 +75,31 @@ struct kh_x86_ops {
 	int (*check_processor_compatibility)(void);
 	int (*hardware_setup)(void);
 	struct kh_x86_ops *runtime_ops;
+	/* 5.4: the nested ops nested_vmx_hardware_setup() assigns, and the MPX test
+	 * of cpuid.c's kvm_mpx_supported() */
+	void *check_nested_events, *get_nested_state, *set_nested_state, *get_vmcs12_pages,
+	     *nested_enable_evmcs, *nested_get_evmcs_version;
+	bool (*mpx_supported)(void);
 };
+#if KH_LAYOUT == 504
+/* 5.4: kvm_x86_ops is a pointer to the vendor's table (kvm_arch_init() sets it) */
+#define kvm_x86_ops (&KH_X86_OPS)
+#define vmx_check_nested_events NULL
+#define vmx_get_nested_state NULL
+#define vmx_set_nested_state NULL
+#define nested_get_vmcs12_pages NULL
+#define kvm_define_shared_msr(i, m) kh_noop()
+#define kvm_disable_largepages() kh_noop()
+#define kvm_disable_tdp() kh_noop()
+#define wakeup_handler NULL
+#define spin_lock_init(l) kh_noop()
+#define blocked_vcpu_on_cpu 0
+#define blocked_vcpu_on_cpu_lock 0
+/* no TXT launch: vmx_disabled_by_bios() then asks IA32_FEATURE_CONTROL alone */
+#define tboot_enabled() 0
+#else
 #define kvm_x86_ops kh_x86_ops
+#endif
 #define kvm_x86_init_ops kh_x86_ops
 
 /* nested ops table: only its `enabled` flag is set at setup (7.2) */
@@ -99,7 +122,10 @@ extern unsigned int tsc_khz;
 extern bool allow_smaller_maxphyaddr;
 extern bool enable_pmu;
 extern bool enable_apicv;
-extern u64 host_efer, host_xss, host_xcr0;
+extern u64 host_efer, host_xcr0;
+#ifndef KH_HAS_host_xss
+extern u64 host_xss;	/* 5.4: vmx.c's own static */
+#endif
 extern unsigned long host_idt_base_kh;
 
 struct desc_ptr { unsigned short size; unsigned long address; } __attribute__((packed));

@@ -147,6 +147,11 @@ static inline void kh_vmcs_set_secondary_exec_control(struct vcpu_vmx *vmx, ...)
 #define vmcs_set_secondary_exec_control(...) kh_vmcs_set_secondary_exec_control(__VA_ARGS__)
 #define update_exception_bitmap(vcpu) vmx_update_exception_bitmap(vcpu)
 static inline void update_intel_pt_cfg(struct kvm_vcpu *vcpu) { (void)vcpu; }
+/* 5.4's KVM_SET_CPUID2 vendor hook has the older name; the kinds call it by the newer */
+#if defined(KH_HAS_vmx_cpuid_update) && !defined(KH_HAS_vmx_vcpu_after_set_cpuid)
+#define KH_HAS_vmx_vcpu_after_set_cpuid 1
+#define vmx_vcpu_after_set_cpuid(vcpu) vmx_cpuid_update(vcpu)
+#endif
 static inline struct vmx_uret_msr *vmx_find_uret_msr(struct vcpu_vmx *vmx, u32 msr) { (void)vmx; (void)msr; return NULL; }
 static inline void vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, struct vmx_uret_msr *m, u64 d) { (void)vmx; (void)m; (void)d; }
 static inline void vmx_set_intercept_for_msr(struct kvm_vcpu *vcpu, u32 msr, int type, bool value) { (void)vcpu; (void)msr; (void)type; (void)value; }
