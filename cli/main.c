@@ -102,7 +102,7 @@ const struct cmd nvmx_cmds[] = {
 	  "distribution; a distribution or stable row as its base row plus the named\n"
 	  "changes (upstream commit or distribution patch) it applies; how the row was\n"
 	  "verified (conformance data, kernel harness, or read from tree) and the tree;\n"
-	  "then the kernels operators run that no row models (5.4, RHEL 9.0-9.3, ...),\n"
+	  "then the kernels operators run that no row models (4.19, RHEL 9.0-9.3, ...),\n"
 	  "which every command refuses.\n"
 	  "--format markdown (or --markdown) prints the table of docs/kernels.md; --json is\n"
 	  "--format json.\n" },
