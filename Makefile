@@ -26,6 +26,8 @@ IO_SRC   := $(wildcard io/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/*.c)
 HEADERS  := $(wildcard include/nvmx/*.h)
+# The io layer's headers (and nvmx.h, which includes them); the rest is the core.
+CORE_HEADERS := $(filter-out include/nvmx/io.h include/nvmx/inventory.h include/nvmx/nvmx.h,$(HEADERS))
 
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
 IO_OBJ   := $(IO_SRC:%.c=$(O)/%.o)
@@ -43,7 +45,9 @@ $(O)/%.o: %.c $(HEADERS) $(wildcard lib/*.h io/*.h cli/*.h)
 # compiler's own: stdint.h, stdbool.h, stddef.h, limits.h...), so a call into
 # libc or an #include of one fails to build; and no lib/ object may have
 # writable data (.data/.bss) -- checked on the plain build, since sanitizers add
-# their own.  `make core-check` runs it alone; every build of libnvmx.a does.
+# their own.  Each core header is compiled the same way on its own, so none can
+# declare stdio's types or need a libc header (the io layer's are io.h and
+# inventory.h).  `make core-check` runs it alone; every build of libnvmx.a does.
 CORE_INC = $$(d=$$($(CC) -print-file-name=include); [ -d "$$d" ] || d=$$($(CC) -print-resource-dir)/include; echo "$$d")
 $(O)/core-check.stamp: $(CORE_OBJ) $(HEADERS) $(wildcard lib/*.h)
 	@mkdir -p $(O)
@@ -51,6 +55,10 @@ $(O)/core-check.stamp: $(CORE_OBJ) $(HEADERS) $(wildcard lib/*.h)
 	  $(CC) -std=c11 -ffreestanding -nostdinc -isystem "$$inc" -Iinclude -Ilib -Wall -Wextra \
 	    -Wno-override-init -fsyntax-only $$f || { \
 	    echo "$$f: the core is freestanding C11 (no libc: no I/O, no allocation)"; exit 1; }; done
+	@inc=$(CORE_INC); for h in $(CORE_HEADERS); do \
+	  $(CC) -std=c11 -ffreestanding -nostdinc -isystem "$$inc" -Iinclude -Wall -Wextra \
+	    -x c -fsyntax-only $$h || { \
+	    echo "$$h: a core header is self-contained freestanding C11 (no libc, no I/O)"; exit 1; }; done
 	@$(if $(findstring -fsanitize,$(CFLAGS)),true,for o in $(CORE_OBJ); do \
 	  size -A $$o | awk -v o=$$o '($$1 == ".data" || $$1 == ".bss") && $$2 > 0 { \
 	    print o ": " $$1 " holds " $$2 " bytes: the core has no global mutable state"; bad = 1 } \
