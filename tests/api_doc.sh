@@ -78,7 +78,9 @@ dup = sorted({f for v in decl.values() for f in v if sum(f in w for w in decl.va
 ok(not dup, "no function is declared by two public headers", dup)
 
 nodoc = [f"{h}: {f}" for h, fs in decl.items() for f in fs if f not in docwords]
-ok(not nodoc, f"docs/api.md names every public function ({total - len(nodoc)}/{total})", nodoc)
+ok(not nodoc, f"docs/api.md names every public function ({total - len(nodoc)}/{total})",
+   nodoc + (["name each in its header's group under docs/api.md's 'Reference, header by header'"]
+            if nodoc else []))
 
 # No file I/O in the core: a core header declares nothing io/ implements.
 iosrc = "".join(strip(open(f).read()) for f in sorted(glob.glob("io/*.c")))
