@@ -28,5 +28,12 @@ for c in "$tmp"/*.c; do
 	t_ok "docs/api.md example '$name' runs (exit $rc) and prints what the page shows" \
 		bash -c "[ $rc = 0 ] && cmp -s '$tmp/$name.got' '$tmp/$name.want'"
 done
-t_ok "the page has its three examples ($n)" [ "$n" -ge 3 ]
+# The main uses each keep an example (issue 13 item 4): derive, kernel names, a
+# migration verdict with its remedies, QEMU, one restore write, nested state, a
+# user's report, errors.
+for want in derive names check qemu restore nested report errors; do
+	t_ok "docs/api.md keeps its '$want' example and its output" \
+		test -s "$tmp/$want.c" -a -s "$tmp/$want.want"
+done
+t_ok "the page has its examples ($n)" [ "$n" -ge 8 ]
 t_done
