@@ -125,8 +125,8 @@ static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, unsi
 static void legend_not_proven(const struct fleet_matrix *mx)
 {
 	if (mx->nnpl)
-		printf("? not proven: a partial host (cpuinfo, vmxcap, libvirt) migrates as given, but\n"
-		       "  not for every value of the bits its input does not give\n");
+		printf("? not proven: with a partial host (cpuinfo, vmxcap, libvirt) it migrates for some\n"
+		       "  values of the bits its input does not give and not for others\n");
 }
 
 static void print_summary(const struct fleet *f, const struct fleet_matrix *mx, const char *indent)
@@ -137,7 +137,7 @@ static void print_summary(const struct fleet *f, const struct fleet_matrix *mx, 
 		printf("%s  %-13s %llu of %llu (%.1f%%)", indent, fleet_policy_name(mx->pol[k]),
 		       mx->ok[k], mx->pairs, mx->pairs ? 100.0 * (double)mx->ok[k] / (double)mx->pairs : 0.0);
 		if (mx->not_proven[k])
-			printf(", %llu more not proven (partial hosts)", mx->not_proven[k]);
+			printf(", %llu not proven (partial hosts)", mx->not_proven[k]);
 		putchar('\n');
 	}
 	if (f->unusable)
@@ -206,7 +206,7 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]], *pb = &f->inv.prof[r->prof[j]];
 				partial_decide_text(pr, pa->machine != pb->machine && pa->machine && pb->machine,
 						    dec, sizeof(dec));
-				printf("not proven %zu -> %zu%s%s: fails when these differ from the input: %s\n",
+				printf("not proven %zu -> %zu%s%s: these unknown bits decide: %s\n",
 				       i + 1, j + 1, mx->npol > 1 ? " " : "",
 				       mx->npol > 1 ? fleet_policy_name(mx->pol[k]) : "", dec);
 			}

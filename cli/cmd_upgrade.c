@@ -42,7 +42,8 @@ struct unit {
 
 struct host_verdict {
 	bool old_ok, new_ok, migratable, revoke_ok;
-	bool not_proven;		/* a partial host: some completion breaks */
+	bool not_proven;		/* a partial host: some completions break, some not */
+	bool as_given;			/* ... and what the input's assumption gives */
 	struct nvmx_partial_result pr;	/* ... and the bits that decide */
 	struct nvmx_migration m;
 };
@@ -119,15 +120,21 @@ static void verdict(const struct unit *un, const struct nvmx_kernel *from,
 	nvmx_scenario_save(&src, &saved);
 	nvmx_check(&hv->m, &v, &dst, &saved, NULL, 0);
 	hv->migratable = hv->m.migratable;
-	/* A partial host: "ok" only if no completion of its unknown bits breaks. */
-	if (hv->migratable && partial_has_unknown(&un->hf)) {
+	/*
+	 * A partial host: "ok" only if no completion of its unknown bits breaks,
+	 * and "breaks" only if none is ok; otherwise NOT PROVEN.
+	 */
+	if (partial_has_unknown(&un->hf)) {
 		struct nvmx_unknown u;
 		struct completion_ctx c = { un, from, to, g };
 		partial_unknowns(&un->hf, &u);
 		nvmx_partial_search(&hv->pr, &un->hf.host, &u, &un->hf.host, &u, true,
 				    upgrade_completion, &c);
-		hv->not_proven = hv->pr.answer != NVMX_PARTIAL_HOLDS;
-		hv->migratable = !hv->not_proven;
+		hv->not_proven = hv->pr.answer == NVMX_PARTIAL_DEPENDS ||
+				 (hv->migratable && hv->pr.answer != NVMX_PARTIAL_HOLDS);
+		hv->as_given = hv->migratable;
+		if (hv->not_proven)
+			hv->migratable = false;
 	}
 	if (hv->migratable || hv->not_proven)
 		return;
@@ -461,8 +468,8 @@ static int run(const struct upgrade_args *u, const struct vm_pair *g, const stru
 			if (hv.not_proven) {
 				char dec[1024];
 				partial_decide_text(&hv.pr, false, dec, sizeof(dec));
-				printf("NOT PROVEN (a partial host: ok as given, but it breaks when these differ: "
-				       "%s)\n", dec);
+				printf("NOT PROVEN (a partial host: %s as given; these unknown bits decide: %s)\n",
+				       hv.as_given ? "ok" : "breaks", dec);
 				continue;
 			}
 			printf("BREAKS%s\n", hv.revoke_ok ? " (the revoke list would fix it: hypothetical)" : "");

@@ -66,7 +66,8 @@ static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
 	for (unsigned a = 0; a < f->inv.nprof; a++)
 		for (unsigned b = 0; b < f->inv.nprof; b++) {
 			const struct nvmx_inventory_profile *pa = &f->inv.prof[a], *pb = &f->inv.prof[b];
-			if ((!pa->machine && !pb->machine) || fleet_cell(f, mx, k, a, b) != NVMX_CELL_YES)
+			int cell = fleet_cell(f, mx, k, a, b);
+			if ((!pa->machine && !pb->machine) || cell == NVMX_CELL_NA)
 				continue;
 			struct cell_ctx c = { f, a, b, fleet_policies[mx->pol[k]] };
 			struct fleet_not_proven *n = realloc(mx->npl, (mx->nnpl + 1) * sizeof(*n));
@@ -77,12 +78,15 @@ static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
 			/* hyperv_evmcs of the run is in the profile's host already */
 			nvmx_partial_search(&n->r, &pa->host, &pa->unknown, &pb->host, &pb->unknown,
 					    pa->machine && pa->machine == pb->machine, cell_completion, &c);
-			if (n->r.answer == NVMX_PARTIAL_HOLDS)
+			/* "yes" needs every completion, "no" none: otherwise not proven */
+			if (cell == NVMX_CELL_YES ? n->r.answer == NVMX_PARTIAL_HOLDS
+						  : n->r.answer != NVMX_PARTIAL_DEPENDS)
 				continue;
 			n->k = k, n->a = a, n->b = b;
 			mx->nnpl++;
 			mx->np[k][(size_t)a * f->inv.nprof + b] = 1;
-			mx->ok[k] -= pa->count * pb->count;
+			if (cell == NVMX_CELL_YES)
+				mx->ok[k] -= pa->count * pb->count;
 			mx->not_proven[k] += pa->count * pb->count;
 		}
 	return 0;

@@ -220,7 +220,7 @@ static const char script_saved_words[] =
 	"var cls={Y:'Y',k:'k',c:'c','.':'n','-':'x','?':'n'};\n"
 	"var word={Y:'migrates (strict)',k:'migrates only with revoke-keep',c:'migrates only with revoke-clear',"
 	"'.':'does not migrate','-':'the source runs no VMX guests',"
-	"'?':'not proven: a partial host migrates as given, not for every value of its unknown bits'};\n";
+	"'?':'not proven: a partial host migrates for some values of its unknown bits, not for others'};\n";
 
 static const char script_heat[] =
 	"var t=el('table',{'class':'hm'}),hd=el('thead'),hr=el('tr');hr.appendChild(el('th'));\n"

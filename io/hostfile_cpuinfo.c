@@ -362,18 +362,22 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	io_features_from_flags(out);
 	/*
 	 * A kernel prints a CPUID flag only if it has a name for it and did not
-	 * clear it (no5lvl, nopku, noxsaves, a kernel too old for ibt or
-	 * user_shstk): a flag the model reads from leaves 7 and 0xD that is not
-	 * printed is unknown, not absent.
+	 * clear it.  Unknown when not printed: the flags a configuration or boot
+	 * option clears while the processor has them (no5lvl, nopku, noxsaves,
+	 * CONFIG_X86_UMIP, ibt=off, shadow stacks named only as user_shstk), and,
+	 * when the vmx flags show a kernel before 6.0, the names it may predate
+	 * (sgx 5.11, lam).  Any other flag not printed is absent.
 	 */
 	static const enum nvmx_feature hideable[] = {
-		NVMX_F_FSGSBASE, NVMX_F_SGX, NVMX_F_SMEP, NVMX_F_INVPCID, NVMX_F_MPX, NVMX_F_RDSEED,
-		NVMX_F_SMAP, NVMX_F_UMIP, NVMX_F_PKU, NVMX_F_WAITPKG, NVMX_F_SHSTK, NVMX_F_LA57,
-		NVMX_F_RDPID, NVMX_F_IBT, NVMX_F_LAM, NVMX_F_XSAVES,
+		NVMX_F_SHSTK, NVMX_F_IBT, NVMX_F_LA57, NVMX_F_PKU, NVMX_F_XSAVES, NVMX_F_UMIP,
 	};
+	static const enum nvmx_feature newer[] = { NVMX_F_SGX, NVMX_F_LAM };
 	for (unsigned i = 0; i < sizeof(hideable) / sizeof(hideable[0]); i++)
 		if (!(out->host.features & NVMX_FEAT(hideable[i])))
 			out->unknown_features |= NVMX_FEAT(hideable[i]);
+	for (unsigned i = 0; gen < 1 && i < sizeof(newer) / sizeof(newer[0]); i++)
+		if (!(out->host.features & NVMX_FEAT(newer[i])))
+			out->unknown_features |= NVMX_FEAT(newer[i]);
 	if (vendor && vlen < sizeof(out->host.vendor)) {
 		memcpy(out->host.vendor, vendor, vlen);
 		out->host.vendor[vlen] = 0;
