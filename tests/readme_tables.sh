@@ -7,7 +7,7 @@ cd "$here" || exit 2
 releases=5.10,5.15,5.19,6.1,6.6,6.12,6.18.2,7.0,7.1.3
 # The operator paths: tag and release path.
 paths="path-debian:debian-11,debian-12,debian-13
-path-ubuntu:ubuntu-22.04,ubuntu-22.04-hwe,ubuntu-24.04,ubuntu-24.04-hwe
+path-ubuntu:ubuntu-20.04,ubuntu-22.04,ubuntu-22.04-hwe,ubuntu-24.04,ubuntu-24.04-hwe
 path-rhel:rhel-9.4,rhel-9.6,rhel-10.0
 path-proxmox:pve-8,pve-9.0,pve-9.1,pve-9.2
 path-stable:5.15.215,6.1.158,6.6.87,6.12.33,6.18.26,7.1.5,7.2.13"
