@@ -10,7 +10,7 @@ paths="path-debian:debian-11,debian-12,debian-13
 path-ubuntu:ubuntu-20.04,ubuntu-22.04,ubuntu-22.04-hwe,ubuntu-24.04,ubuntu-24.04-hwe
 path-rhel:rhel-9.4,rhel-9.6,rhel-10.0
 path-proxmox:pve-8,pve-9.0,pve-9.1,pve-9.2
-path-stable:5.15.215,6.1.158,6.6.87,6.12.33,6.18.26,7.1.5,7.2.13"
+path-stable:5.4.286,5.15.215,6.1.158,6.6.87,6.12.33,6.18.26,7.1.5,7.2.13"
 t_plan $((2 + $(printf '%s\n' "$paths" | wc -l)))
 for t in "upgrade-table:" "upgrade-table-cpuid:--guest-cpuid host --pmu-version 2"; do
 	tag=${t%%:*} opts=${t#*:}
