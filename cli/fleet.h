@@ -57,7 +57,7 @@ int fleet_opt(void *ctx, const struct opt *o, const char *v);
 int fleet_operand(struct fleet *f, const char *arg);
 #define FLEET_OPTS(type, f) \
 	OPT_CALL_AT("kvm", "kernel", "RELEASE", fleet_opt, type, f, \
-		    "the release of a HOST without @RELEASE (default: the newest)"), \
+		    "the release of a HOST without @RELEASE (default: the newest upstream release)"), \
 	OPT_CALL_AT("param", NULL, "NAME=VALUE", fleet_opt, type, f, "a kvm_intel parameter, every host"), \
 	OPT_CALL_AT("hyperv-evmcs", NULL, NULL, fleet_opt, type, f, \
 		    "every host's KVM runs on Hyper-V with the enlightened VMCS"), \

@@ -147,6 +147,8 @@ void nvmx_params_for(const struct nvmx_kernel *k, const struct nvmx_params *from
 		     struct nvmx_params *to)
 {
 	nvmx_params_default(k, to);
+	if (!from)	/* none given: k's defaults, as nvmx_kvm_load takes NULL */
+		return;
 	for (int i = 0; i < NVMX_P_COUNT; i++)
 		if (((from->given >> i) & 1) && nvmx_kernel_has_param(k, (enum nvmx_param)i)) {
 			to->val[i] = from->val[i];

@@ -92,6 +92,10 @@ int main(void)
 	nvmx_revoke_union_add(&u, &r[0], "i3", 2);
 	tap_ok(u.hosts == 7 && u.need[NVMX_PROCBASED2][0] == 7 && u.need[NVMX_PROCBASED2][15] == 5 &&
 	       !strcmp(u.example[NVMX_PROCBASED2][0], "cns"), "host weights add; the first host is the example");
+	/* No parameters given (NULL) is each release's defaults, as for nvmx_kvm_load. */
+	static struct nvmx_revoke rn;
+	unsigned nb = nvmx_revoke_compute(&rn, &hf[1].host, k, NULL, NULL);
+	tap_ok(nb > 0 && !memcmp(&rn, &r[1], sizeof(rn)), "NULL parameters: the defaults' list (%u bits)", nb);
 	nvmx_revoke_union_init(&u);
 	tap_ok(u.bits == 0 && u.hosts == 0 && !u.list.hi[NVMX_PROCBASED2] && !u.need[NVMX_PROCBASED2][0],
 	       "init empties a union");

@@ -112,8 +112,8 @@ const char *nvmx_reason_name(enum nvmx_reason r);
 /*
  * The revoke list of release `dest` on host h: allowed-1 bits of the control
  * MSRs that any older supported release (not older than `since`, NULL = all)
- * offered with the same parameters, and dest does not.  Returns the number
- * of bits.
+ * offered with the same parameters (p NULL: each release's defaults), and
+ * dest does not.  Returns the number of bits.
  */
 unsigned nvmx_revoke_compute(struct nvmx_revoke *out, const struct nvmx_host *h,
 			     const struct nvmx_kernel *dest, const struct nvmx_params *p,
