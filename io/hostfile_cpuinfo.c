@@ -153,43 +153,39 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	unsigned vfline = 0, lineno = 0, fam = 0, model = 0, step = 0;
 	unsigned famline = 0, modelline = 0, stepline = 0;
 	bool have_fam = false, have_model = false, have_step = false;
-	const char *p = buf, *end = buf + len;
+	struct io_lines it;
+	const char *line;
+	size_t ln;
+	io_lines_init(&it, buf, len);
 	/* The first processor's block: up to the first blank line after content. */
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		lineno++;
-		size_t n = (size_t)(le - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		const char *line = p;
-		p = nl ? nl + 1 : end;
-		for (size_t i = 0; i < n; i++)
+	while (io_lines_next(&it, &line, &ln)) {
+		lineno = it.lineno;
+		for (size_t i = 0; i < ln; i++)
 			if ((unsigned char)line[i] < 0x20 && line[i] != '\t') {
 				io_fail(d, NVMX_E_SYNTAX, label, lineno,
 					"control character in /proc/cpuinfo text");
 				return -1;
 			}
-		if (!n) {
+		if (!ln) {
 			if (vendor || flags || vflags)
 				break;
 			continue;
 		}
 		const char *v;
 		size_t vl;
-		if ((v = key_value(line, n, "vmx flags", &vl))) {
+		if ((v = key_value(line, ln, "vmx flags", &vl))) {
 			vflags = v, vflen = vl, vfline = lineno;
-		} else if ((v = key_value(line, n, "flags", &vl))) {
+		} else if ((v = key_value(line, ln, "flags", &vl))) {
 			flags = v, flen = vl;
-		} else if ((v = key_value(line, n, "vendor_id", &vl))) {
+		} else if ((v = key_value(line, ln, "vendor_id", &vl))) {
 			vendor = v, vlen = vl;
-		} else if ((v = key_value(line, n, "model name", &vl))) {
+		} else if ((v = key_value(line, ln, "model name", &vl))) {
 			mname = v, mlen = vl;
-		} else if ((v = key_value(line, n, "cpu family", &vl))) {
+		} else if ((v = key_value(line, ln, "cpu family", &vl))) {
 			have_fam = parse_uint(v, vl, &fam), famline = lineno;
-		} else if ((v = key_value(line, n, "model", &vl))) {
+		} else if ((v = key_value(line, ln, "model", &vl))) {
 			have_model = parse_uint(v, vl, &model), modelline = lineno;
-		} else if ((v = key_value(line, n, "stepping", &vl))) {
+		} else if ((v = key_value(line, ln, "stepping", &vl))) {
 			have_step = parse_uint(v, vl, &step), stepline = lineno;
 		}
 	}

@@ -357,20 +357,16 @@ int io_parse_text(const char *path, const char *buf, size_t len, struct nvmx_hos
 
 	if (check_encoding(r.label, buf, len, r.d) < 0)
 		return -1;
-	const char *p = buf, *end = buf + len;
 	/* A byte-order mark from an editor carries no meaning; skip it. */
-	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-		p += 3;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		r.line++;
-		const char *e = le;
-		if (e > p && e[-1] == '\r')
-			e--;
-		if (do_line(&r, p, e) < 0)
+	size_t bom = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+	struct io_lines it;
+	const char *line;
+	size_t n;
+	io_lines_init(&it, buf + bom, len - bom);
+	while (io_lines_next(&it, &line, &n)) {
+		r.line = it.lineno;
+		if (do_line(&r, line, line + n) < 0)
 			return -1;
-		p = nl ? nl + 1 : end;
 	}
 	if (!r.saw_content && !allow_no_msrs) {
 		io_fail(r.d, NVMX_E_MISSING, r.label, 0, "empty file: no 'key = value' lines");

@@ -128,14 +128,12 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 	memset(fields_seen, 0, sizeof(fields_seen));
 	int cur = -1;
 	unsigned lineno = 0, unknown = 0;
-	const char *p = buf, *end = buf + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		lineno++;
-		size_t n = (size_t)(le - p);
-		if (n && p[n - 1] == '\r')
-			n--;
+	struct io_lines it;
+	const char *p;
+	size_t n;
+	io_lines_init(&it, buf, len);
+	while (io_lines_next(&it, &p, &n)) {
+		lineno = it.lineno;
 		char line[256];
 		if (n >= sizeof(line)) {
 			io_fail(d, NVMX_E_LIMIT, label, lineno, "line too long for vmxcap output");
@@ -143,7 +141,6 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		}
 		memcpy(line, p, n);
 		line[n] = 0;
-		p = nl ? nl + 1 : end;
 		if (!n)
 			continue;
 		if (line[0] != ' ') {

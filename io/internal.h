@@ -4,6 +4,7 @@
 #define NVMX_IO_INTERNAL_H
 
 #include <stddef.h>
+#include <string.h>
 #include "nvmx/io.h"
 
 /* A reader always has somewhere to write diagnostics, even if the caller passed NULL. */
@@ -32,6 +33,39 @@ void io_fail_read(struct nvmx_diag *d, int code, const char *path, int err, size
 /* Fail with another reader's error as it is (the first failure wins). */
 void io_fail_from(struct nvmx_diag *d, const struct nvmx_error *e);
 void io_warn(struct nvmx_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A buffer's lines, one at a time, numbered from 1: each without its '\n'
+ * and without a '\r' before it.  The line readers (.msrs text, vmxcap,
+ * /proc/cpuinfo) share it, so that they count lines and take CRLF alike.
+ */
+struct io_lines {
+	const char *p, *end;
+	unsigned lineno;	/* the line last returned */
+};
+
+static inline void io_lines_init(struct io_lines *it, const char *buf, size_t len)
+{
+	it->p = buf;
+	it->end = buf + len;
+	it->lineno = 0;
+}
+
+/* The next line in *s, *n; false past the last one. */
+static inline bool io_lines_next(struct io_lines *it, const char **s, size_t *n)
+{
+	if (it->p >= it->end)
+		return false;
+	const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	const char *le = nl ? nl : it->end;
+	*s = it->p;
+	*n = (size_t)(le - it->p);
+	if (*n && le[-1] == '\r')
+		(*n)--;
+	it->p = nl ? nl + 1 : it->end;
+	it->lineno++;
+	return true;
+}
 
 /* Label used in "file:line:" prefixes. */
 const char *io_label(const char *path);

@@ -395,7 +395,17 @@ static void test_error_codes(void)
 			tap_diag("rc %d, code %d, line %u, column %u, '%s'", rc, d.error.code, d.error.line,
 				 d.error.column, d.error.msg);
 	}
-	int rc = nvmx_hostfile_read(fx_path("missing.msrs"), &h, &d);
+	/* The line iterator the line readers share: CRLF and a last line without '\n'. */
+	const char *crlf = fx_write_str("crlf.msrs", "\xef\xbb\xbfIA32_VMX_BASIC = 0x1\r\n\r\n"
+						     "IA32_VMX_MISC = 0x2\r\nx");
+	int rc = nvmx_hostfile_read(crlf, &h, &d);
+	tap_ok(rc < 0 && d.error.code == NVMX_E_SYNTAX && d.error.line == 4 &&
+	       strstr(d.error.msg, "crlf.msrs:4:"),
+	       "CRLF lines and a BOM: the fourth line is line 4: %s", d.error.msg);
+	crlf = fx_write_str("crlf2.msrs", "IA32_VMX_BASIC = 0x1\r\nIA32_VMX_MISC = 0x2");
+	rc = nvmx_hostfile_read(crlf, &h, &d);
+	tap_ok(rc == 0 && h.host.msrs.val[NVMX_MISC] == 2, "CRLF, and a last line without a newline, read");
+	rc = nvmx_hostfile_read(fx_path("missing.msrs"), &h, &d);
 	tap_ok(rc < 0 && d.error.code == NVMX_E_IO && d.error.sys_errno == ENOENT && d.error.line == 0,
 	       "a missing file: NVMX_E_IO with errno ENOENT: %s", d.error.msg);
 	rc = nvmx_hostfile_read(fx_path("adir"), &h, &d);
