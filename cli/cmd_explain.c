@@ -582,6 +582,11 @@ int cmd_explain(int argc, char **argv)
 	xe.env.qemu = xe.qemu ? nvmx_qemu_release_find(xe.qemu) : NULL;
 	xe.env.policy = vo.policy;
 	xe.env.revoke_since = vo.revoke_since;
+	/* Evidence for the ranking only: the user's kernel and what the text names. */
+	xe.env.user_kernel = uver;
+	xe.env.hint_evmcs = hints.evmcs;
+	xe.env.hint_hyperv = hints.hyperv;
+	xe.env.hint_outer_vm = hints.outer_vm;
 
 	static struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);
@@ -620,6 +625,18 @@ int cmd_explain(int argc, char **argv)
 		foffered[e] = !nvmx_probe_fails(&xe.env, &p, &scratch, &fres[e]);
 		if (foffered[e])
 			explain_would_fail(&xe, &p, &fwf[e]);
+	}
+	/* One difference reproducing every failure of the log ranks above one reproducing some. */
+	{
+		static struct nvmx_would_fail *lists[MAX_WRITES + MAX_EVENTS];
+		unsigned nl = 0;
+		for (unsigned i = 0; i < nw; i++)
+			if (!reps[i].ex.r.rc)
+				lists[nl++] = &reps[i].wf;
+		for (size_t e = 0; e < nev; e++)
+			if (foffered[e])
+				lists[nl++] = &fwf[e];
+		nvmx_would_fail_rank_across(lists, nl);
 	}
 	bool have_set = false, have_assert = false;
 	for (size_t e = 0; e < nev; e++) {

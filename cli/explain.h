@@ -23,7 +23,7 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 #define EXPLAIN_MAX_KEYS 256
 struct explain_keys {
 	unsigned n;
-	char key[EXPLAIN_MAX_KEYS][64];
+	char key[EXPLAIN_MAX_KEYS][128];
 };
 void explain_key_add(struct explain_keys *k, const char *key);
 void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf);

@@ -32,6 +32,13 @@ static size_t flags_for(const struct nvmx_result *r, char *buf, size_t n)
 	return len < n ? len : n - 1;
 }
 
+/* An outer-hypervisor entry for several bits: its verdict is the first bit's, an example. */
+static bool folded(const struct nvmx_env_change *c)
+{
+	return (c->kind == NVMX_CH_HOST_HIDES || c->kind == NVMX_CH_HOST_FORCES) &&
+	       (c->hide_mask & (c->hide_mask - 1));
+}
+
 static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	switch (c->kind) {
@@ -67,6 +74,9 @@ static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t 
 			 c->param_value ? 0 : 1);
 		return buf;
 	case NVMX_CH_HOST_HIDES:
+		if (folded(c))
+			return "have the outer hypervisor expose the hidden one, or turn that one off in the "
+			       "guest (-cpu ...,vmx-NAME=off; nvmx decode on the L1 host's dump shows which)";
 		return "have the outer hypervisor expose it, or turn it off in the guest";
 	case NVMX_CH_HOST_FORCES:
 		return "an outer hypervisor that lets L1 clear the control, or KVM on bare metal "
@@ -109,7 +119,7 @@ static void rejected_text(const struct nvmx_probe *p, const struct nvmx_env_chan
 
 void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
-	char d[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
+	char d[1024], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256], ranked[1024];
 	if (!wf->n) {
 		printf("no difference searched reproduces a failure (%u tried: vCPU state, guest CPUID, "
 		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding or forcing a bit, every release)\n",
@@ -118,35 +128,41 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 	}
 	printf("%s when (most likely first):\n", p->feature ? "KVM does not offer it" :
 	       "accepted here, but KVM rejects it");
-	unsigned rank = 0, nrel = 0;
+	unsigned rank = 0;
 	for (unsigned i = 0; i < wf->n; i++) {
 		const struct nvmx_env_change *c = &wf->c[i];
+		nvmx_env_change_why(c, ranked, sizeof(ranked));
 		if (c->kind == NVMX_CH_RELEASE) {
-			nrel++;
+			/* Releases of equal likelihood next to each other: one entry. */
+			unsigned j = i;
+			while (j + 1 < wf->n && wf->c[j + 1].kind == NVMX_CH_RELEASE &&
+			       wf->c[j + 1].likelihood / 100 == c->likelihood / 100)
+				j++;
+			printf("  %u. KVM", ++rank);
+			for (unsigned k = i; k <= j; k++)
+				printf(" %s", nvmx_kernel_name(wf->c[k].kernel));
+			printf(" %s it\n", p->feature ? (i == j ? "does not offer" : "do not offer")
+						      : (i == j ? "rejects" : "reject"));
+			for (unsigned k = i; k <= j; k++) {
+				rejected_text(p, &wf->c[k], why, sizeof(why));
+				printf("     %s: %s\n", nvmx_kernel_name(wf->c[k].kernel), why);
+			}
+			printf("     fix: %s\n     ranked: %s\n", undo_text(c, undo, sizeof(undo)), ranked);
+			i = j;
 			continue;
 		}
 		nvmx_env_change_describe(c, d, sizeof(d));
 		rejected_text(p, c, why, sizeof(why));
-		printf("  %u. %s\n     %s\n     fix: %s", ++rank, d, why, undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && c->kind != NVMX_CH_HOST_FORCES && flags_for(&c->r, flags, sizeof(flags)))
+		printf("  %u. %s\n     %s%s\n     fix: %s", ++rank, d, folded(c) ? "e.g. " : "", why,
+		       undo_text(c, undo, sizeof(undo)));
+		if (!p->feature && !folded(c) && c->kind != NVMX_CH_HOST_FORCES &&
+		    flags_for(&c->r, flags, sizeof(flags)))
 			printf("; or -cpu ...,%s", flags);
 		releases_ok_list(c, rel, sizeof(rel));
 		if (rel[0])
 			printf("; or KVM %s, which %s%s it even then", rel, p->feature ? "offer" : "accept",
 			       strchr(rel, ' ') ? "" : "s");
-		putchar('\n');
-	}
-	if (nrel) {
-		printf("  %u. another KVM release:", ++rank);
-		for (unsigned i = 0; i < wf->n; i++)
-			if (wf->c[i].kind == NVMX_CH_RELEASE)
-				printf(" %s", nvmx_kernel_name(wf->c[i].kernel));
-		printf(" %s it\n", p->feature ? "do not offer" : "reject");
-		for (unsigned i = 0; i < wf->n; i++)
-			if (wf->c[i].kind == NVMX_CH_RELEASE) {
-				rejected_text(p, &wf->c[i], why, sizeof(why));
-				printf("     %s: %s\n", nvmx_kernel_name(wf->c[i].kernel), why);
-			}
+		printf("\n     ranked: %s\n", ranked);
 	}
 	if (wf->truncated)
 		printf("  (more differences reproduce it than are listed)\n");
@@ -154,7 +170,8 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 
 void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
-	char d[512], key[128], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
+	char ranked[1024];
+	char d[1024], key[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
 	putchar('[');
 	for (unsigned i = 0; i < wf->n; i++) {
 		const struct nvmx_env_change *c = &wf->c[i];
@@ -169,7 +186,8 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 		cli_json_str(stdout, why);
 		printf("],\"fix\":[");
 		cli_json_str(stdout, undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && c->kind != NVMX_CH_HOST_FORCES && flags_for(&c->r, flags, sizeof(flags))) {
+		if (!p->feature && !folded(c) && c->kind != NVMX_CH_HOST_FORCES &&
+		    flags_for(&c->r, flags, sizeof(flags))) {
 			char f2[600];
 			snprintf(f2, sizeof(f2), "-cpu ...,%s", flags);
 			putchar(',');
@@ -182,7 +200,10 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 			putchar(',');
 			cli_json_str(stdout, r2);
 		}
-		printf("]}");
+		nvmx_env_change_why(c, ranked, sizeof(ranked));
+		printf("],\"likelihood\":%u,\"why_ranked\":", c->likelihood);
+		cli_json_str(stdout, ranked);
+		printf("}");
 	}
 	putchar(']');
 }
@@ -198,10 +219,22 @@ void explain_key_add(struct explain_keys *k, const char *key)
 
 void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf)
 {
-	char key[128];
+	char key[512], one[600];
 	for (unsigned i = 0; i < wf->n; i++) {
 		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
-		explain_key_add(k, key);
+		const char *pfx = "host-hides:";
+		if (strncmp(key, pfx, strlen(pfx))) {
+			explain_key_add(k, key);
+			continue;
+		}
+		/* A folded outer-hypervisor entry: one cause key per bit, as before folding. */
+		for (char *s = key + strlen(pfx), *t; s && *s; s = t) {
+			t = strchr(s, ',');
+			if (t)
+				*t++ = 0;
+			snprintf(one, sizeof(one), "%s%s", pfx, s);
+			explain_key_add(k, one);
+		}
 	}
 }
 

@@ -202,17 +202,40 @@ static void hint_kernel(const struct cur *c, const char *p, const char *start,
 		h->kernel[n - 1] = 0;
 }
 
+/*
+ * Words that are evidence for ranking the differences that reproduce a
+ * failure (report_rank.c): the guest's eVMCS switch on QEMU's command line,
+ * KVM itself running on Hyper-V, or in another hypervisor's VM.  Only
+ * ranking uses them; no verdict depends on a word.
+ */
+static void hint_env(const struct cur *c, const char *p, struct nvmx_report_hints *h)
+{
+	static const char *const evmcs[] = { "hv-evmcs", "hv_evmcs", "hv-passthrough", "hv_passthrough" };
+	static const char *const hyperv[] = { "Hyper-V", "WSL2", "microsoft-standard", "Azure" };
+	static const char *const outer[] = { "VMware", "VirtualBox", "Parallels", "nested virtualization",
+					     "nested virtualisation", "GCE", "Google Cloud" };
+	if (!h)
+		return;
+	for (unsigned i = 0; i < sizeof(evmcs) / sizeof(evmcs[0]) && !h->evmcs; i++)
+		h->evmcs = at_nocase(c, p, evmcs[i]);
+	for (unsigned i = 0; i < sizeof(hyperv) / sizeof(hyperv[0]) && !h->hyperv; i++)
+		h->hyperv = at_nocase(c, p, hyperv[i]);
+	for (unsigned i = 0; i < sizeof(outer) / sizeof(outer[0]) && !h->outer_vm; i++)
+		h->outer_vm = at_nocase(c, p, outer[i]);
+}
+
 size_t nvmx_report_scan(const char *buf, size_t len, struct nvmx_event *out, size_t max,
 			struct nvmx_report_hints *hints)
 {
 	struct cur c = { buf, buf + len };
 	size_t n = 0;
 	if (hints)
-		*hints = (struct nvmx_report_hints){ { 0 }, { 0 } };
+		*hints = (struct nvmx_report_hints){ .qemu = { 0 } };
 	for (const char *p = buf; p < c.end; p++) {
 		struct nvmx_event e = { .count = 1 };
 		hint_qemu(&c, p, hints);
 		hint_kernel(&c, p, buf, hints);
+		hint_env(&c, p, hints);
 		if (at_nocase(&c, p, "failed to set MSR ")) {
 			uint64_t idx, val;
 			const char *q = hex64(&c, p + 18, &idx);

@@ -194,8 +194,11 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 	uint32_t telling = 0;
 	if (!p->feature && is_control(p->id))
 		telling = qemu_always_sets(p->id) & ~(uint32_t)(p->value >> 32);
-	if (telling)
+	if (telling) {
 		try_forced(out, env, p, scratch, telling);
+		for (unsigned i = 0; i < out->n; i++)
+			out->c[i].why |= NVMX_WHY_VALUE;
+	}
 	if (!p->feature) {
 		/* The guest as QEMU sets it up: the given CPUID, else the host's own. */
 		struct nvmx_env g = *env;
@@ -332,11 +335,44 @@ void nvmx_would_fail(struct nvmx_would_fail *out, const struct nvmx_env *env,
 		c = (struct nvmx_env_change){ .kind = NVMX_CH_RELEASE, .kernel = e.kernel };
 		keep(out, &e, p, scratch, &c);
 	}
+	nvmx_would_fail_rank(out, env);
 }
 
-static const char *hide_name(const struct nvmx_env_change *c)
+static uint64_t hide_mask(const struct nvmx_env_change *c)
 {
-	return nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), c->hide_id, c->hide_bit);
+	return c->hide_mask ? c->hide_mask : UINT64_C(1) << c->hide_bit;
+}
+
+/* A hidden (forced) bit by its QEMU name, else "0x48c:3" (MSR layout). */
+static void bit_name(struct fmt *f, const struct nvmx_env_change *c, unsigned b)
+{
+	const char *nm = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), c->hide_id, b);
+	if (nm) {
+		fmt_str(f, nm);
+		return;
+	}
+	fmt_hex(f, nvmx_msr_index(c->hide_id));
+	fmt_str(f, ":");
+	fmt_uint(f, b);
+}
+
+/* The bits as names: "vmx-ept, vmx-vpid or control 5". */
+static void bit_list(struct fmt *f, const struct nvmx_env_change *c)
+{
+	uint64_t m = hide_mask(c);
+	for (unsigned b = 0, k = 0; b < 64; b++) {
+		if (!((m >> b) & 1))
+			continue;
+		m &= ~(UINT64_C(1) << b);
+		fmt_str(f, !k++ ? "" : m ? ", " : " or ");
+		const char *nm = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), c->hide_id, b);
+		if (nm) {
+			fmt_str(f, nm);
+		} else {
+			fmt_str(f, c->kind == NVMX_CH_HOST_FORCES ? "control " : "bit ");
+			fmt_uint(f, c->kind == NVMX_CH_HOST_FORCES ? b - 32 : b);
+		}
+	}
 }
 
 size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
@@ -356,26 +392,17 @@ size_t nvmx_env_change_key(const struct nvmx_env_change *c, char *buf, size_t n)
 		fmt_uint(&f, (uint64_t)c->param_value);
 		break;
 	case NVMX_CH_HOST_HIDES:
-		fmt_str(&f, "host-hides:");
-		if (hide_name(c)) {
-			fmt_str(&f, hide_name(c));
-		} else {
-			fmt_hex(&f, nvmx_msr_index(c->hide_id));
-			fmt_str(&f, ":");
-			fmt_uint(&f, c->hide_bit);
-		}
-		break;
 	case NVMX_CH_HOST_FORCES:
-		/* The same family as hiding: the outer hypervisor hides the 0-setting. */
+		/* Forcing is the same family as hiding: the outer hypervisor hides the 0-setting. */
 		fmt_str(&f, "host-hides:");
-		if (hide_name(c)) {
-			fmt_str(&f, hide_name(c));
-		} else {
-			fmt_hex(&f, nvmx_msr_index(c->hide_id));
-			fmt_str(&f, ":");
-			fmt_uint(&f, c->hide_bit);
+		for (unsigned b = 0, k = 0; b < 64; b++) {
+			if (!((hide_mask(c) >> b) & 1))
+				continue;
+			fmt_str(&f, k++ ? "," : "");
+			bit_name(&f, c, b);
+			if (c->kind == NVMX_CH_HOST_FORCES)
+				fmt_str(&f, "=0");
 		}
-		fmt_str(&f, "=0");
 		break;
 	case NVMX_CH_RELEASE:
 		fmt_str(&f, "release:");
@@ -420,18 +447,16 @@ size_t nvmx_env_change_describe(const struct nvmx_env_change *c, char *buf, size
 		break;
 	case NVMX_CH_HOST_HIDES:
 		fmt_str(&f, "KVM runs in a VM whose hypervisor hides ");
-		fmt_str(&f, hide_name(c) ? hide_name(c) : "bit ");
-		if (!hide_name(c))
-			fmt_uint(&f, c->hide_bit);
+		bit_list(&f, c);
 		fmt_str(&f, " of ");
 		fmt_hex(&f, nvmx_msr_index(c->hide_id));
-		fmt_str(&f, " (a cloud VM, VMware, VirtualBox)");
+		fmt_str(&f, hide_mask(c) & (hide_mask(c) - 1) ? " (any one of them alone rejects it; "
+								 "a cloud VM, VMware, VirtualBox)"
+							       : " (a cloud VM, VMware, VirtualBox)");
 		break;
 	case NVMX_CH_HOST_FORCES:
 		fmt_str(&f, "KVM runs in a VM whose hypervisor reports ");
-		fmt_str(&f, hide_name(c) ? hide_name(c) : "control ");
-		if (!hide_name(c))
-			fmt_uint(&f, c->hide_bit - 32);
+		bit_list(&f, c);
 		fmt_str(&f, " of ");
 		fmt_hex(&f, nvmx_msr_index(c->hide_id));
 		fmt_str(&f, " as must-be-1 (VMware, a cloud VM): KVM passes that on to L1, QEMU reads "

@@ -69,6 +69,15 @@ int main(void)
 	tap_ok(!strcmp(h.kernel, "5.0.0-36-generic"),
 	       "'with kernel' gives the kernel (%s)", h.kernel);
 	tap_ok(!strcmp(h.qemu, "8.2.1"), "'QEMU v' gives the release (%s)", h.qemu);
+	tap_ok(!h.evmcs && !h.hyperv && !h.outer_vm, "no eVMCS, Hyper-V or outer-VM words: no such hint");
+	/* Ranking evidence: words of the command line and of the setup, any case. */
+	scan("$ qemu-system-x86_64 -cpu host,kvm=on,HV_PASSTHROUGH\nfailed to set MSR 0x48d to 0x7f00000016\n",
+	     ev, 8, &h);
+	tap_ok(h.evmcs && !h.hyperv && !h.outer_vm, "hv_passthrough on the command line: the eVMCS hint");
+	scan("nested: multipass inside an Ubuntu guest of VMware Fusion\n", ev, 8, &h);
+	tap_ok(h.outer_vm && !h.evmcs, "VMware: the outer-hypervisor hint");
+	scan("Linux x 5.15.90.1-microsoft-standard-WSL2 #1 SMP\n", ev, 8, &h);
+	tap_ok(h.hyperv && !h.outer_vm, "a WSL2 kernel: the Hyper-V hint");
 
 	/* Names keep to QEMU's property alphabet, whatever bytes follow (JSON-safe). */
 	n = scan("host doesn't support requested feature: MSR(48CH).vmx-ept-execon\xf9y [bit 0]\n"
