@@ -194,6 +194,25 @@ int main(void)
 	tap_ok(hand.c[0].kind == NVMX_CH_STATE_EVMCS && (hand.c[0].why & NVMX_WHY_LOG_EVMCS),
 	       "hv_passthrough in the log: the eVMCS state first");
 
+	/*
+	 * The same rule on a real search: 5.4.210 cuts the vCPU's pin-based
+	 * controls when L1 enables eVMCS and checks restores against them, so
+	 * QEMU's 0x48d with the preemption timer (quickemu-594) is refused
+	 * after hv-evmcs; the log's hv_passthrough puts that first.
+	 */
+	static struct nvmx_hostfile kbl;
+	if (tap_ok(load("intel-core-i5-8250u.msrs", &kbl), "read the i5-8250U") && nvmx_kernel_find("5.4.210")) {
+		env_for(&e, &kbl, "5.4.210");
+		struct nvmx_probe pe = { .index = 0x48d, .value = 0x7f00000016ull, .id = NVMX_TRUE_PINBASED };
+		tap_ok(!nvmx_probe_fails(&e, &pe, &kvm, &r), "5.4.210 accepts 0x48d=0x7f00000016 on a fresh vCPU");
+		e.hint_evmcs = true;
+		static struct nvmx_would_fail wfe;
+		nvmx_would_fail(&wfe, &e, &pe, &kvm);
+		c = key0(&wfe, k, sizeof(k));
+		tap_ok(c && c->kind == NVMX_CH_STATE_EVMCS && (c->why & NVMX_WHY_LOG_EVMCS),
+		       "hv_passthrough in the log: state:evmcs first (%s)", k);
+	}
+
 	/* Why texts: every reason set has words. */
 	nvmx_env_change_why(&wf.c[0], k, sizeof(k));
 	tap_ok(strstr(k, "every failure") != NULL, "why_ranked says it (%s)", k);
