@@ -119,7 +119,7 @@ static void rejected_text(const struct nvmx_probe *p, const struct nvmx_env_chan
 
 void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
-	char d[1024], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256], ranked[1024];
+	char d[4096], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256], ranked[1024];
 	if (!wf->n) {
 		printf("no difference searched reproduces a failure (%u tried: vCPU state, guest CPUID, "
 		       "kvm_intel parameters, Hyper-V, an outer hypervisor hiding or forcing a bit, every release)\n",
@@ -171,7 +171,7 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf)
 {
 	char ranked[1024];
-	char d[1024], key[512], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
+	char d[4096], key[4096], why[CLI_REASON_MAX + 64], flags[512], rel[1024], undo[256];
 	putchar('[');
 	for (unsigned i = 0; i < wf->n; i++) {
 		const struct nvmx_env_change *c = &wf->c[i];
@@ -219,7 +219,7 @@ void explain_key_add(struct explain_keys *k, const char *key)
 
 void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf)
 {
-	char key[512], one[600];
+	char key[4096], one[4200];
 	for (unsigned i = 0; i < wf->n; i++) {
 		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
 		const char *pfx = "host-hides:";
