@@ -69,6 +69,11 @@ for k in want:
         if causes: bad.append("none (got %s)" % causes)
     elif not any(match(c, k) for c in causes):
         bad.append(k)
+# Every list is ordered most likely first and says why each entry ranks there.
+for l in [w["would_fail_with"] for w in d["writes"] + d["features"]]:
+    lk = [x["likelihood"] for x in l]
+    if lk != sorted(lk, reverse=True) or any(not x["why_ranked"] for x in l):
+        bad.append("ranking (%s)" % [(x["key"], x["likelihood"], x["why_ranked"]) for x in l][:4])
 # Ranked: the first len(first) entries of some would_fail_with list hold every expect-first key.
 if first:
     lists = [[x["key"] for x in w["would_fail_with"]] for w in d["writes"] + d["features"]]
