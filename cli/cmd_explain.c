@@ -18,6 +18,7 @@
 #include "kvmopts.h"
 #include "opts.h"
 #include "vcpu_opts.h"
+#include "nvmx/explain.h"
 #include "nvmx/io.h"
 #include "nvmx/qemu.h"
 #include "nvmx/scenario.h"
@@ -180,22 +181,8 @@ static void json_bits(enum nvmx_msr_id id, uint64_t bits)
 
 struct report {
 	struct write w;
-	struct nvmx_qemu_explain ex;
-	uint64_t unnamed_bits;		/* offending bits without a QEMU name */
-	const char *flags[NVMX_REMEDY_MAX_FLAGS];
-	unsigned nflags;
-	bool fixed_valid;		/* the flags cure every rule they address */
-	uint64_t fixed;			/* the value QEMU writes with them off */
-	bool fixed_ok;			/* ... accepted */
-	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
-	unsigned nreleases;
-	const char *params[2 * NVMX_P_COUNT];
-	long long param_vals[2 * NVMX_P_COUNT];
-	unsigned nparams;
+	struct nvmx_explanation x;	/* the library's analysis of the write */
 	char models[1024];
-	struct nvmx_would_fail wf;	/* when accepted: what would reject it */
-	bool partial_dep;		/* a partial host's unknown bits change the verdict */
-	struct nvmx_partial_result pr;	/* the search over its completions */
 	unsigned line;			/* in the log, 0 for an argument */
 };
 
@@ -228,85 +215,6 @@ static void models_writing(const struct write *w, char *buf, size_t n)
 	}
 }
 
-/* One completion of a partial host: is the write accepted there? */
-struct probe_ctx {
-	const struct nvmx_env *env;
-	const struct nvmx_probe *p;
-};
-
-static bool probe_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
-{
-	const struct probe_ctx *c = ctx;
-	static struct nvmx_env alt;
-	static struct nvmx_kvm scratch;
-	struct nvmx_result r;
-	(void)src;
-	alt = *c->env;
-	alt.host = *dst;
-	alt.host.hyperv_evmcs = c->env->host.hyperv_evmcs;
-	return !nvmx_probe_fails(&alt, c->p, &scratch, &r);
-}
-
-/*
- * The write into the vCPU the options describe: its CPUID and PMU, and its
- * state, quirks and restore policy, which decide the verdict as nvmx restore
- * decides it; the remedies are searched for that same vCPU, so a release that
- * accepts the write on a vCPU that has run is one that accepts it there.
- */
-static int analyse(struct report *rp, const struct kvm_opts *ko, const struct nvmx_hostfile *hf,
-		   const struct nvmx_kvm *kvm, const struct vcpu_opts *vo, uint64_t cpuid)
-{
-	struct nvmx_qemu_explain *ex = &rp->ex;
-	enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
-	bool in_range = rp->w.index >= NVMX_MSR_BASE && rp->w.index < NVMX_MSR_BASE + NVMX_MSR_COUNT;
-	static struct nvmx_scenario sc;
-	nvmx_qemu_explain(ex, kvm, vo->guest_cpuid != NULL, cpuid, vo->pmu_version, rp->w.index,
-			  rp->w.value);
-	models_writing(&rp->w, rp->models, sizeof(rp->models));
-	kvmopts_scenario(ko, &hf->host, &sc);
-	if (vcpu_opts_apply(vo, CMD, hf, &sc))
-		return EXIT_USAGE;
-	if (vo->state || vo->quirks_disabled || vo->policy != NVMX_POLICY_STRICT) {
-		static struct nvmx_vcpu vcpu;
-		nvmx_scenario_vcpu(&sc, &vcpu);
-		ex->r = nvmx_vcpu_set_msr(&vcpu, rp->w.index, rp->w.value);
-	}
-	if (!ex->r.rc)
-		return 0;
-
-	/*
-	 * What would make it pass: the library's remedies (the search check
-	 * does) for this one write into a fresh vCPU of the VM -- the
-	 * vmx-...=off flags and the value QEMU then writes, another release,
-	 * one module parameter changed.
-	 */
-	if (!in_range)
-		return 0;
-	static struct nvmx_migration m;
-	static struct nvmx_vcpu v;
-	static struct nvmx_remedies fx;
-	struct nvmx_msrs one = { { 0 }, 0 };
-	nvmx_msrs_set(&one, id, rp->w.value);
-	nvmx_check(&m, &v, &sc, &one, &id, 1);
-	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &sc, &one,
-		      &m, &id, 1);
-	for (unsigned i = 0; i < fx.nqemu; i++)
-		rp->flags[rp->nflags++] = fx.qemu_off[i];
-	rp->unnamed_bits = fx.unnamed[id];
-	if (fx.nqemu && !fx.unfixable) {
-		rp->fixed_valid = true;
-		rp->fixed = fx.qemu_values.val[id];
-		rp->fixed_ok = fx.qemu_off_sufficient;
-	}
-	for (unsigned i = 0; i < fx.nreleases && rp->nreleases < NVMX_REMEDY_MAX_RELEASES; i++)
-		rp->releases[rp->nreleases++] = fx.releases[i];
-	for (unsigned i = 0; i < fx.nparams; i++) {
-		rp->params[rp->nparams] = nvmx_param_name(fx.params[i].param);
-		rp->param_vals[rp->nparams++] = (long long)fx.params[i].value;
-	}
-	return 0;
-}
-
 static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *ex, bool json)
 {
 	size_t n;
@@ -327,27 +235,6 @@ static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *e
 		}
 		first = false;
 	}
-}
-
-static const char *hint_for(const struct report *rp, const struct nvmx_kvm *kvm)
-{
-	const struct nvmx_result *r = &rp->ex.r;
-	if (r->reason == NVMX_R_NO_NESTED || (rp->w.index == 0x480 && rp->w.value == 0))
-		return "KVM's IA32_VMX_BASIC reads 0 when kvm_intel has nested=0: QEMU 5.0 and later "
-		       "skip the VMX MSRs then; with an older QEMU drop vmx from the guest "
-		       "(-cpu ...,-vmx) or load kvm_intel with nested=1";
-	if (r->reason == NVMX_R_NO_KVM)
-		return "kvm_intel does not load on this host: there is no vCPU to write to";
-	if (r->reason == NVMX_R_NO_VMX_CPUID)
-		return "the guest CPUID given has no vmx: QEMU writes VMX MSRs only to a guest with vmx";
-	if (rp->unnamed_bits)
-		return "some offending bits have no QEMU name, so no -cpu flag clears them (-cpu host "
-		       "with migratable=off copies such bits): use a named model or another host";
-	if (rp->ex.differs)
-		return "a multi-bit field differs from KVM's; QEMU copies these from what KVM reports, "
-		       "so the value comes from another host or release (e.g. a migration source)";
-	(void)kvm;
-	return NULL;
 }
 
 /* MSR-layout bit of a QEMU warning's "[bit n]" (control number for controls). */
@@ -378,33 +265,6 @@ static uint32_t uname_version(const char *s)
 			return k >= 1 ? (v[0] << 24 | v[1] << 16 | v[2]) : 0;
 	}
 	return v[0] << 24 | v[1] << 16 | v[2];
-}
-
-/* The log's QEMU is 4.2, which widens 0x48B from KVM's CPUID whatever KVM lists. */
-static bool qemu_widens_ctls2(const struct explain_env *xe, const struct report *rp)
-{
-	const struct nvmx_qemu_release *r = xe->qemu ? nvmx_qemu_release_find(xe->qemu) : NULL;
-	return r && r->ctls2_workaround_always && rp->w.index == 0x48b;
-}
-
-static void write_causes(const struct report *rp, const struct explain_env *xe, uint32_t uver,
-			 struct explain_keys *k)
-{
-	if (qemu_widens_ctls2(xe, rp))
-		explain_key_add(k, "qemu:4.2-ctls2-widened");
-	char key[64], pre[1024];
-	if (rp->ex.r.rc) {
-		snprintf(key, sizeof(key), "rejected:%s", nvmx_reason_name(rp->ex.r.reason));
-		explain_key_add(k, key);
-		if (rp->ex.r.reason == NVMX_R_NO_NESTED || (rp->w.index == 0x480 && rp->w.value == 0))
-			explain_key_add(k, "nested=0");
-		return;
-	}
-	struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value,
-				.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
-	if (xe->not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
-		explain_key_add(k, "before-oldest-row:evmcs");
-	explain_keys_add_search(k, &rp->wf);
 }
 
 static bool is_log_arg(const char *a)
@@ -591,27 +451,21 @@ int cmd_explain(int argc, char **argv)
 	static struct nvmx_kvm kvm;
 	kvmopts_load(&ko, &hf.host, &kvm);
 	bool all_ok = true;
+	/* Each write, as the library explains it for the vCPU the options describe. */
+	static struct nvmx_unknown unknown;
+	struct nvmx_explain_env xenv = { .env = xe.env, .not_modelled = xe.not_modelled };
+	if (partial_has_unknown(&hf)) {
+		partial_unknowns(&hf, &unknown);
+		xenv.unknown = &unknown;
+	}
 	for (unsigned i = 0; i < nw; i++) {
 		struct report *rp = &reps[i];
-		if (analyse(rp, &ko, &hf, &kvm, &vo, cpuid))
-			return EXIT_USAGE;
-		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value,
-					.id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE) };
-		if (rp->ex.r.rc)
+		models_writing(&rp->w, rp->models, sizeof(rp->models));
+		if (nvmx_explain_write(&rp->x, &xenv, rp->w.index, rp->w.value))
 			all_ok = false;
-		else
-			explain_would_fail(&xe, &p, &rp->wf);
-		/* A partial host: the write asked of every completion of its unknown bits. */
-		if (partial_has_unknown(&hf)) {
-			struct nvmx_unknown u;
-			struct probe_ctx pc = { &xe.env, &p };
-			partial_unknowns(&hf, &u);
-			nvmx_partial_search(&rp->pr, NULL, NULL, &hf.host, &u, false, probe_completion, &pc);
-			rp->partial_dep = rp->pr.answer == NVMX_PARTIAL_DEPENDS;
-			/* Never a confident "accepted" that the unknown bits could turn. */
-			if (rp->partial_dep)
-				all_ok = false;
-		}
+		/* Never a confident "accepted" that a partial host's unknown bits could turn. */
+		if (rp->x.partial_dep)
+			all_ok = false;
 	}
 	/* Features QEMU filtered: offered here?  If so, what would hide them. */
 	static struct nvmx_would_fail fwf[MAX_EVENTS];
@@ -631,19 +485,21 @@ int cmd_explain(int argc, char **argv)
 		static struct nvmx_would_fail *lists[MAX_WRITES + MAX_EVENTS];
 		unsigned nl = 0;
 		for (unsigned i = 0; i < nw; i++)
-			if (!reps[i].ex.r.rc)
-				lists[nl++] = &reps[i].wf;
+			if (!reps[i].x.ex.r.rc)
+				lists[nl++] = &reps[i].x.wf;
 		for (size_t e = 0; e < nev; e++)
 			if (foffered[e])
 				lists[nl++] = &fwf[e];
 		nvmx_would_fail_rank_across(lists, nl);
+		/* The cause keys follow the lists' new order. */
+		for (unsigned i = 0; i < nw; i++)
+			nvmx_explanation_causes(&reps[i].x);
 	}
 	bool have_set = false, have_assert = false;
 	for (size_t e = 0; e < nev; e++) {
 		have_set |= evs[e].kind == NVMX_EV_SET_MSR;
 		have_assert |= evs[e].kind == NVMX_EV_ASSERT;
 	}
-	char pre[1024];
 
 	char why[CLI_REASON_MAX];
 	if (json) {
@@ -670,7 +526,7 @@ int cmd_explain(int argc, char **argv)
 		       kvm.status == NVMX_LOAD_OK ? "true" : "false", kvm.nested ? "true" : "false");
 		for (unsigned i = 0; i < nw; i++) {
 			struct report *rp = &reps[i];
-			struct nvmx_qemu_explain *ex = &rp->ex;
+			struct nvmx_qemu_explain *ex = &rp->x.ex;
 			enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
 			nvmx_result_describe(&ex->r, why, sizeof(why));
 			printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "", rp->w.index,
@@ -698,48 +554,50 @@ int cmd_explain(int argc, char **argv)
 			printf("],\"models\":");
 			cli_json_str(stdout, rp->models);
 			printf(",\"flags\":[");
-			for (unsigned f = 0; f < rp->nflags; f++) {
-				printf("%s\"%s=off\"", f ? "," : "", rp->flags[f]);
+			for (unsigned f = 0; f < rp->x.nflags; f++) {
+				printf("%s\"%s=off\"", f ? "," : "", rp->x.flags[f]);
 			}
 			printf("],\"fixed_value\":");
-			if (rp->fixed_valid) {
-				cli_json_hex(stdout, rp->fixed);
-				printf(",\"fixed_accepted\":%s", rp->fixed_ok ? "true" : "false");
+			if (rp->x.fixed_valid) {
+				cli_json_hex(stdout, rp->x.fixed);
+				printf(",\"fixed_accepted\":%s", rp->x.fixed_ok ? "true" : "false");
 			} else {
 				printf("null,\"fixed_accepted\":null");
 			}
 			printf(",\"releases_accepting\":[");
-			for (unsigned k = 0; k < rp->nreleases; k++)
-				printf("%s\"%s\"", k ? "," : "", nvmx_kernel_name(rp->releases[k]));
+			for (unsigned k = 0; k < rp->x.nreleases; k++)
+				printf("%s\"%s\"", k ? "," : "", nvmx_kernel_name(rp->x.releases[k]));
 			printf("],\"params_accepting\":[");
-			for (unsigned k = 0; k < rp->nparams; k++)
-				printf("%s\"%s=%lld\"", k ? "," : "", rp->params[k], rp->param_vals[k]);
+			for (unsigned k = 0; k < rp->x.nparams; k++)
+				printf("%s\"%s=%lld\"", k ? "," : "", nvmx_param_name(rp->x.params[k].param),
+				       (long long)rp->x.params[k].value);
 			printf("],\"hint\":");
-			const char *hint = ex->r.rc ? hint_for(rp, &kvm) : NULL;
+			const char *hint = rp->x.hint;
 			if (hint)
 				cli_json_str(stdout, hint);
 			else
 				printf("null");
 			struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
 			printf(",\"partial_host\":");
-			if (hf.partial && rp->pr.vars) {
+			if (hf.partial && rp->x.pr.vars) {
 				printf("{\"depends_on_unknown\":%s,\"unknown_bits\":%u,\"completions\":%lu,"
-				       "\"exhaustive\":%s,\"deciding\":", rp->partial_dep ? "true" : "false",
-				       rp->pr.vars, rp->pr.tried, rp->pr.exhaustive ? "true" : "false");
-				partial_decide_json(stdout, &rp->pr, false);
+				       "\"exhaustive\":%s,\"deciding\":", rp->x.partial_dep ? "true" : "false",
+				       rp->x.pr.vars, rp->x.pr.tried, rp->x.pr.exhaustive ? "true" : "false");
+				partial_decide_json(stdout, &rp->x.pr, false);
 				putchar('}');
 			} else
 				printf("null");
 			printf(",\"before_oldest_row\":");
-			if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
-				cli_json_str(stdout, pre);
+			if (rp->x.before_oldest_row[0])
+				cli_json_str(stdout, rp->x.before_oldest_row);
 			else
 				printf("null");
 			printf(",\"would_fail_with\":");
-			explain_would_fail_json(&p, &rp->wf);
+			explain_would_fail_json(&p, &rp->x.wf);
 			static struct explain_keys wk;
 			wk.n = 0;
-			write_causes(rp, &xe, uver, &wk);
+			for (unsigned c = 0; c < rp->x.ncauses; c++)
+				explain_key_add(&wk, rp->x.causes[c]);
 			printf(",\"causes\":");
 			explain_keys_json(&wk);
 			printf("}");
@@ -797,7 +655,8 @@ int cmd_explain(int argc, char **argv)
 		if (xe.not_modelled)
 			explain_key_add(&all, "kernel-not-modelled");
 		for (unsigned i = 0; i < nw; i++)
-			write_causes(&reps[i], &xe, uver, &all);
+			for (unsigned c = 0; c < reps[i].x.ncauses; c++)
+				explain_key_add(&all, reps[i].x.causes[c]);
 		for (size_t e = 0; e < nev; e++) {
 			const struct nvmx_event *ev = &evs[e];
 			char key[64] = "";
@@ -844,7 +703,7 @@ int cmd_explain(int argc, char **argv)
 		printf("QEMU %s (from the log)\n", xe.qemu);
 	for (unsigned i = 0; i < nw; i++) {
 		struct report *rp = &reps[i];
-		struct nvmx_qemu_explain *ex = &rp->ex;
+		struct nvmx_qemu_explain *ex = &rp->x.ex;
 		enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
 		if (i || xe.uname || xe.qemu)
 			putchar('\n');
@@ -855,9 +714,9 @@ int cmd_explain(int argc, char **argv)
 		       (unsigned long long)rp->w.value, vo.state ? "the vCPU --state describes" : "a fresh vCPU",
 		       vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
 		nvmx_result_describe(&ex->r, why, sizeof(why));
-		if (rp->partial_dep) {
+		if (rp->x.partial_dep) {
 			char dec[1024];
-			partial_decide_text(&rp->pr, false, dec, sizeof(dec));
+			partial_decide_text(&rp->x.pr, false, dec, sizeof(dec));
 			printf("verdict: depends on what %s does not give: %s as assumed, %s when these "
 			       "differ: %s\n", hf.name, ex->r.rc ? "rejected" : "accepted",
 			       ex->r.rc ? "accepted" : "rejected", dec);
@@ -902,44 +761,45 @@ int cmd_explain(int argc, char **argv)
 			printf("no named QEMU model writes this value (-cpu host or max, or added "
 			       "vmx-* flags, do)\n");
 		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
-		if (xe.not_modelled && nvmx_prehistory_note(uver, &p, pre, sizeof(pre)))
-			printf("before the oldest row: %s\n", pre);
-		if (qemu_widens_ctls2(&xe, rp))
+		if (rp->x.before_oldest_row[0])
+			printf("before the oldest row: %s\n", rp->x.before_oldest_row);
+		if (rp->x.qemu_widens_ctls2)
 			printf("QEMU %s: it widens 0x48b's allowed-1 bits from KVM's CPUID even when KVM "
 			       "lists 0x48b itself (fixed in 5.0), so this value can hold bits KVM never "
 			       "offered\n", xe.qemu);
 		if (!ex->r.rc) {
 			if (log || xe.uname)
-				explain_would_fail_text(&p, &rp->wf);
-			else if (rp->wf.n)
-				explain_would_fail_text(&p, &rp->wf);
+				explain_would_fail_text(&p, &rp->x.wf);
+			else if (rp->x.wf.n)
+				explain_would_fail_text(&p, &rp->x.wf);
 			continue;
 		}
 		printf("what to change:\n");
-		if (rp->nflags) {
+		if (rp->x.nflags) {
 			printf("  -cpu ...");
-			for (unsigned f = 0; f < rp->nflags; f++)
-				printf(",%s=off", rp->flags[f]);
-			if (rp->fixed_valid)
-				printf("  (QEMU then writes 0x%llx: %s)", (unsigned long long)rp->fixed,
-				       rp->fixed_ok ? "accepted" : "still rejected");
+			for (unsigned f = 0; f < rp->x.nflags; f++)
+				printf(",%s=off", rp->x.flags[f]);
+			if (rp->x.fixed_valid)
+				printf("  (QEMU then writes 0x%llx: %s)", (unsigned long long)rp->x.fixed,
+				       rp->x.fixed_ok ? "accepted" : "still rejected");
 			putchar('\n');
 		}
-		if (rp->nreleases) {
-			printf("  %sa KVM release that accepts it here:", rp->nflags ? "or " : "");
-			for (unsigned k = 0; k < rp->nreleases; k++)
-				printf(" %s", nvmx_kernel_name(rp->releases[k]));
+		if (rp->x.nreleases) {
+			printf("  %sa KVM release that accepts it here:", rp->x.nflags ? "or " : "");
+			for (unsigned k = 0; k < rp->x.nreleases; k++)
+				printf(" %s", nvmx_kernel_name(rp->x.releases[k]));
 			putchar('\n');
 		} else {
 			printf("  no KVM release accepts it on this host\n");
 		}
-		if (rp->nparams) {
+		if (rp->x.nparams) {
 			printf("  or kvm_intel parameters:");
-			for (unsigned k = 0; k < rp->nparams; k++)
-				printf(" %s=%lld", rp->params[k], rp->param_vals[k]);
+			for (unsigned k = 0; k < rp->x.nparams; k++)
+				printf(" %s=%lld", nvmx_param_name(rp->x.params[k].param),
+				       (long long)rp->x.params[k].value);
 			putchar('\n');
 		}
-		const char *hint = hint_for(rp, &kvm);
+		const char *hint = rp->x.hint;
 		if (hint)
 			printf("  note: %s\n", hint);
 	}

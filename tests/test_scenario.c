@@ -15,7 +15,7 @@
  * tests/library_cli.sh feeds the same cases to the CLI and compares.
  *   check HOST FROM TO VM                  saved-msrs: nvmx_check + nvmx_remedies
  *   upgrade HOST FROM TO VM                the same pair as upgrade sees it
- *   explain HOST REL MSR VALUE VM          one write (MSR by SDM name), nvmx_remedies of it
+ *   explain HOST REL MSR VALUE VM          one write (MSR by SDM name): nvmx_explain_write
  *   qemu HOST REL SPEC                     a QEMU VM: nvmx_remedies (cpu_fix, versions)
  *   cpu HOST FROM TO SPEC                  check --cpu: nvmx_qemu_migrate (+ its fix)
  * VM is "none" (no KVM_SET_CPUID2), "host2" (the host's CPUID, PMU v2) or
@@ -206,33 +206,53 @@ static void answer_upgrade(const char *a, const char *b, const char *vm)
 
 static void answer_explain(const char *rel, uint32_t index, uint64_t value, const char *vm)
 {
-	enum nvmx_msr_id id = (enum nvmx_msr_id)(index - NVMX_MSR_BASE);
-	struct nvmx_msrs one = { { 0 }, 0 };
+	/* The VM and parameters as the other answers build them, given to explain as its env. */
+	static struct nvmx_explanation x;
+	struct nvmx_explain_env env;
 	nvmx_scenario_init(&dst, &hf.host, false, nvmx_kernel_find(rel), NULL);
 	set_vm(&dst, vm);
 	set_param(&dst, vm);
-	nvmx_msrs_set(&one, id, value);
-	nvmx_check(&mig, &vcpu, &dst, &one, &id, 1);
-	const struct nvmx_result *r = &mig.writes[0].r;
+	memset(&env, 0, sizeof(env));
+	env.env.host = hf.host;
+	env.env.kernel = dst.kvm.kernel;
+	env.env.params = dst.params;
+	env.env.cpuid_set = dst.vm.cpuid_set;
+	env.env.cpuid = dst.vm.guest_features;
+	env.env.pmu_version = dst.vm.pmu_version;
+	nvmx_explain_write(&x, &env, index, value);
+	const struct nvmx_result *r = &x.ex.r;
 	printf("{\"accepted\":%s,\"rule\":\"%s\",\"offending\":\"0x%016llx\"", tf(!r->rc),
 	       nvmx_reason_name(r->reason), (unsigned long long)r->bits);
 	if (r->rc) {
-		nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &dst,
-			      &one, &mig, &id, 1);
 		putchar(',');
-		names("flags", fx.qemu_off, fx.nqemu, "=off");
+		names("flags", x.flags, x.nflags, "=off");
 		/* the value QEMU then writes, when the flags address every rule */
-		if (fx.nqemu && !fx.unfixable)
+		if (x.fixed_valid)
 			printf(",\"fixed_value\":\"0x%016llx\",\"fixed_accepted\":%s",
-			       (unsigned long long)fx.qemu_values.val[id], tf(fx.qemu_off_sufficient));
+			       (unsigned long long)x.fixed, tf(x.fixed_ok));
 		else
 			printf(",\"fixed_value\":null,\"fixed_accepted\":null");
-		putchar(',');
-		releases("releases_accepting");
-		putchar(',');
-		params("params_accepting");
+		printf(",\"releases_accepting\":[");
+		for (unsigned i = 0; i < x.nreleases; i++) {
+			printf("%s", i ? "," : "");
+			jstr(nvmx_kernel_name(x.releases[i]));
+		}
+		printf("],\"params_accepting\":[");
+		for (unsigned i = 0; i < x.nparams; i++)
+			printf("%s\"%s=%lld\"", i ? "," : "", nvmx_param_name(x.params[i].param),
+			       (long long)x.params[i].value);
+		printf("],\"hint\":");
+		if (x.hint)
+			jstr(x.hint);
+		else
+			printf("null");
 	}
-	printf("}\n");
+	printf(",\"causes\":[");
+	for (unsigned i = 0; i < x.ncauses; i++) {
+		printf("%s", i ? "," : "");
+		jstr(x.causes[i]);
+	}
+	printf("]}\n");
 }
 
 static int answer_qemu(const char *rel, const char *spec)

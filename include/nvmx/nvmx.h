@@ -26,6 +26,7 @@
 #include "qemu.h"
 #include "qemu_migrate.h"
 #include "report.h"
+#include "explain.h"
 #include "fleet.h"
 #include "sdm_check.h"
 #include "inventory.h"
