@@ -242,15 +242,19 @@ static const char script_heat[] =
 	"show(+c.dataset.i,+c.dataset.j);history.replaceState(null,'','#cell='+(+c.dataset.i+1)+','+(+c.dataset.j+1));});\n"
 	"var sel=null;\n"
 	"function fromHash(){var m=/cell=(\\d+),(\\d+)/.exec(location.hash);if(m)show(+m[1]-1,+m[2]-1);}\n"
-	"window.addEventListener('hashchange',fromHash);\n";
+	"window.addEventListener('hashchange',fromHash);\n"
+	/* Both semantics' show(i,j) start here: the reason pane cleared, the cell checked and
+	 * selected, its heading; null for a cell outside the matrix. */
+	"function cell(i,j){var R=document.getElementById('reason');R.textContent='';\n"
+	" if(!(i>=0&&j>=0&&i<D.rows.length&&j<D.rows.length)){R.appendChild(el('p',{'class':'muted'},"
+	"'Cell '+(i+1)+','+(j+1)+' is not in this matrix.'));return null;}\n"
+	" if(sel)sel.classList.remove('sel');sel=document.getElementById('c'+i+'_'+j);if(sel)sel.classList.add('sel');\n"
+	" var a=D.rows[i],b=D.rows[j];\n"
+	" R.appendChild(el('h2',null,'Cell '+(i+1)+','+(j+1)+': '+a.name+' \\u2192 '+b.name));\n"
+	" return {R:R,a:a,b:b,ch:D.m[i].charAt(j)};}\n";
 
 static const char script_saved[] =
-	"function show(i,j){var R=document.getElementById('reason');R.textContent='';\n"
-	" if(!(i>=0&&j>=0&&i<D.rows.length&&j<D.rows.length)){R.appendChild(el('p',{'class':'muted'},"
-	"'Cell '+(i+1)+','+(j+1)+' is not in this matrix.'));return;}\n"
-	" if(sel)sel.classList.remove('sel');sel=document.getElementById('c'+i+'_'+j);if(sel)sel.classList.add('sel');\n"
-	" var a=D.rows[i],b=D.rows[j],ch=D.m[i].charAt(j);\n"
-	" R.appendChild(el('h2',null,'Cell '+(i+1)+','+(j+1)+': '+a.name+' \\u2192 '+b.name));\n"
+	"function show(i,j){var C=cell(i,j);if(!C)return;var R=C.R,a=C.a,b=C.b,ch=C.ch;\n"
 	" R.appendChild(el('p',null,'Source: '+a.desc+' ('+a.hosts+' host'+(a.hosts==1?'':'s')+'), VMs started with its own offer.'));\n"
 	" R.appendChild(el('p',null,'Destination: '+b.desc+' ('+b.hosts+' host'+(b.hosts==1?'':'s')+').'));\n"
 	" var v=el('p',{'class':'v '+(ch=='Y'?'ok':ch=='k'||ch=='c'?'rv':'bad')},'Verdict: '+word[ch]);R.appendChild(v);\n"
@@ -283,18 +287,24 @@ static const char script_saved[] =
 	" p.members.forEach(function(m){lossList(s,m);});PL.appendChild(s);});\n"
 	"})();\n";
 
+/* Both semantics' page up to the header's first sentence: hosts, profiles, rows shown. */
+static void page_start(FILE *out, const struct fleet *f, unsigned nrows, const char *title)
+{
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<title>%s</title>\n<style>%s</style></head>\n<body>\n", title, css);
+	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
+		f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof, f->inv.nprof == 1 ? "" : "s");
+	if (nrows < f->inv.nprof)
+		fprintf(out, "; the %u most common profiles are shown", nrows);
+}
+
 void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 		 const struct nvmx_baseline *b, const struct fleet_pools *pools,
 		 const unsigned *rows, unsigned nrows)
 {
 	struct reasons rs = { 0 };
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<title>nvmx fleet report</title>\n<style>%s</style></head>\n<body>\n", css);
-	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
-		f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof, f->inv.nprof == 1 ? "" : "s");
-	if (nrows < f->inv.nprof)
-		fprintf(out, "; the %u most common profiles are shown", nrows);
+	page_start(out, f, nrows, "nvmx fleet report");
 	fprintf(out, ". Host pairs that migrate:");
 	for (unsigned k = 0; k < mx->npol; k++)
 		fprintf(out, " %s %.1f%%%s", fleet_policy_name(mx->pol[k]),
@@ -424,12 +434,7 @@ static const char script_qemu_words[] =
 	"'.':'fails (the -cpu does not start there, or not on the source)'};\n";
 
 static const char script_qemu[] =
-	"function show(i,j){var R=document.getElementById('reason');R.textContent='';\n"
-	" if(!(i>=0&&j>=0&&i<D.rows.length&&j<D.rows.length)){R.appendChild(el('p',{'class':'muted'},"
-	"'Cell '+(i+1)+','+(j+1)+' is not in this matrix.'));return;}\n"
-	" if(sel)sel.classList.remove('sel');sel=document.getElementById('c'+i+'_'+j);if(sel)sel.classList.add('sel');\n"
-	" var a=D.rows[i],b=D.rows[j],ch=D.m[i].charAt(j);\n"
-	" R.appendChild(el('h2',null,'Cell '+(i+1)+','+(j+1)+': '+a.name+' \\u2192 '+b.name));\n"
+	"function show(i,j){var C=cell(i,j);if(!C)return;var R=C.R,a=C.a,b=C.b,ch=C.ch;\n"
 	" R.appendChild(el('p',null,'-cpu '+D.cpu+' (QEMU '+D.qemu+') started on '+a.desc+', migrated to '+b.desc+'.'));\n"
 	" R.appendChild(el('p',{'class':'v '+(ch=='Y'?'ok':ch=='c'?'rv':'bad')},'Verdict: '+word[ch]));\n"
 	" var w=D.why[i+','+j]||[];if(!w.length&&ch=='Y')R.appendChild(el('p',null,"
@@ -545,13 +550,7 @@ void report_html_qemu(FILE *out, struct fleet *f, const unsigned *rows, unsigned
 {
 	static struct nvmx_qemu_migration q;
 	unsigned long long pairs = counts[0] + counts[1] + counts[2];
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<title>nvmx fleet report (QEMU -cpu)</title>\n<style>%s</style></head>\n<body>\n", css);
-	fprintf(out, "<header><h1>nvmx fleet report</h1><p>%llu host%s, %u unique profile%s",
-		f->inv.nhosts, f->inv.nhosts == 1 ? "" : "s", f->inv.nprof, f->inv.nprof == 1 ? "" : "s");
-	if (nrows < f->inv.nprof)
-		fprintf(out, "; the %u most common profiles are shown", nrows);
+	page_start(out, f, nrows, "nvmx fleet report (QEMU -cpu)");
 	fprintf(out, ". Ordered pairs shown: %llu safe (%.1f%%), %llu L1-visible change, %llu fail."
 		"</p></header>\n<main>\n", counts[0],
 		pairs ? 100.0 * (double)counts[0] / (double)pairs : 0.0, counts[1], counts[2]);
