@@ -86,10 +86,13 @@ static void parse_cpuinfo(char *buf, size_t len, unsigned cpu, struct cpuinfo *c
 	bool in_block = false;
 	memset(ci, 0, sizeof(*ci));
 	ci->family = ci->model = ci->stepping = -1;
-	for (char *p = buf, *end = buf + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *le = nl ? nl : end;
-		char *colon = memchr(p, ':', (size_t)(le - p));
+	struct io_lines it;
+	const char *p;
+	size_t n;
+	io_lines_init(&it, buf, len);
+	while (io_lines_next(&it, &p, &n)) {
+		const char *le = p + n;
+		const char *colon = memchr(p, ':', n);
 		if (colon) {
 			const char *ks = p, *ke = colon, *vs = colon + 1, *ve = le;
 			while (ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'))
@@ -124,7 +127,6 @@ static void parse_cpuinfo(char *buf, size_t len, unsigned cpu, struct cpuinfo *c
 			}
 #undef KEY
 		}
-		p = nl ? nl + 1 : end;
 	}
 }
 
@@ -236,14 +238,20 @@ static int read_faults(const char *dev, struct msr_faults *f, struct nvmx_diag *
 	}
 	unsigned line = 0;
 	int rc = 0;
-	for (char *p = buf, *end = buf + len; p < end && rc == 0;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *le = nl ? nl : end;
-		line++;
-		*le = '\0';
-		char idx[32], name[32], extra[2];
-		int k = sscanf(p, " %31s %31s %1s", idx, name, extra);
-		p = nl ? nl + 1 : end;
+	struct io_lines it;
+	const char *s;
+	size_t n;
+	io_lines_init(&it, buf, len);
+	while (rc == 0 && io_lines_next(&it, &s, &n)) {
+		line = it.lineno;
+		char l[256], idx[32] = "", name[32], extra[2];
+		int k = 3;	/* a line too long for l: not 'INDEX ERRNO' (unless a comment) */
+		memcpy(l, s, n < sizeof(l) ? n : sizeof(l) - 1);
+		l[n < sizeof(l) ? n : sizeof(l) - 1] = '\0';
+		if (n < sizeof(l))
+			k = sscanf(l, " %31s %31s %1s", idx, name, extra);
+		else
+			sscanf(l, " %31s", idx);
 		if (k <= 0 || idx[0] == '#')
 			continue;
 		uint64_t v;

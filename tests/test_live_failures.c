@@ -107,6 +107,14 @@ static void test_msr_faults(void)
 	       "a malformed fault list names its line: %s", d.error.msg);
 	rc = nvmx_live_read_cpu(root_with_faults("badname", "0x480 EWHAT\n"), 0, &h, &d);
 	tap_ok(rc < 0 && strstr(d.error.msg, "msr.fault:1:"), "an unknown errno name: %s", d.error.msg);
+	rc = nvmx_live_read_cpu(root_with_faults("crlf", "# faults, a comment of words\r\n"
+							"0x482 SHORT\r\n"), 0, &h, &d);
+	tap_ok(rc < 0 && strstr(d.error.msg, "reading MSR 0x482: short read") &&
+	       d.error.code == NVMX_E_UNAVAILABLE, "a fault list with CRLF lines and a comment: %s",
+	       d.error.msg);
+	rc = nvmx_live_read_cpu(root_with_faults("badcode", "0x480 EIO\n\n0x48q EIO\n"), 0, &h, &d);
+	tap_ok(rc < 0 && d.error.code == NVMX_E_SYNTAX && d.error.line == 3,
+	       "a malformed fixture is a syntax error on its line (3): %s", d.error.msg);
 
 	/* A character device is the real thing: its fault list is never read. */
 	const char *root = root_with_faults("chardev", "0x480 EIO\n");
