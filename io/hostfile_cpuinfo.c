@@ -123,26 +123,6 @@ static bool parse_uint(const char *v, size_t n, unsigned *out)
 	return true;
 }
 
-/* Every catalogued control bit of a control MSR's allowed-1 half. */
-static uint32_t defined_bits(enum nvmx_msr_id id)
-{
-	uint32_t m = 0;
-	for (unsigned b = 0; b < 32; b++)
-		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
-			m |= 1u << b;
-	return m;
-}
-
-/* Every catalogued bit of a capability MSR (reserved bits are no unknown). */
-static uint64_t catalogued(enum nvmx_msr_id id)
-{
-	uint64_t m = 0;
-	for (unsigned b = 0; b < 64; b++)
-		if (nvmx_field_at(id, b))
-			m |= UINT64_C(1) << b;
-	return m;
-}
-
 int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		     struct nvmx_diag *d)
 {
@@ -293,7 +273,7 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 		enum nvmx_msr_id id = ctl[i].msr;
 		uint32_t k = (uint32_t)(known[id] >> 32), o = (uint32_t)(one[id] >> 32);
 		uint32_t hi = o | ctl[i].default1 | (ctl[i].kvm_min & ~k);
-		uint32_t unk = defined_bits(id) & ~k & ~ctl[i].default1 & ~ctl[i].kvm_min;
+		uint32_t unk = nvmx_catalog_controls(id) & ~k & ~ctl[i].default1 & ~ctl[i].kvm_min;
 		nvmx_msrs_set(ms, id, nvmx_mk64(ctl[i].default1, hi));
 		/* TRUE: which default1 bits may be 0 is not in the line; taken as none. */
 		nvmx_msrs_set(ms, ctl[i].true_msr, nvmx_mk64(ctl[i].default1, hi));
@@ -303,7 +283,7 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	if (any2) {
 		uint32_t k = (uint32_t)(known[NVMX_PROCBASED2] >> 32);
 		nvmx_msrs_set(ms, NVMX_PROCBASED2, one[NVMX_PROCBASED2]);
-		out->unknown[NVMX_PROCBASED2] = (uint64_t)(defined_bits(NVMX_PROCBASED2) & ~k) << 32;
+		out->unknown[NVMX_PROCBASED2] = (uint64_t)(nvmx_catalog_controls(NVMX_PROCBASED2) & ~k) << 32;
 		if (one[NVMX_PROCBASED2] & (UINT64_C(3) << 32 | UINT64_C(1) << 37)) {
 			/* EPT/VPID: the named capabilities; the rest (page-walk 4, WB, INVEPT types) unknown. */
 			/*
@@ -319,17 +299,17 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 				typical |= UINT64_C(0xf) << 41;
 			nvmx_msrs_set(ms, NVMX_EPT_VPID_CAP,
 				      one[NVMX_EPT_VPID_CAP] | (typical & ~known[NVMX_EPT_VPID_CAP]));
-			out->unknown[NVMX_EPT_VPID_CAP] = catalogued(NVMX_EPT_VPID_CAP) & ~known[NVMX_EPT_VPID_CAP];
+			out->unknown[NVMX_EPT_VPID_CAP] = nvmx_catalog_bits(NVMX_EPT_VPID_CAP) & ~known[NVMX_EPT_VPID_CAP];
 		}
 		if (one[NVMX_VMFUNC]) {
 			nvmx_msrs_set(ms, NVMX_PROCBASED2, one[NVMX_PROCBASED2] | UINT64_C(1) << (32 + 13));
 			nvmx_msrs_set(ms, NVMX_VMFUNC, one[NVMX_VMFUNC]);
-			out->unknown[NVMX_VMFUNC] = catalogued(NVMX_VMFUNC) & ~known[NVMX_VMFUNC];
+			out->unknown[NVMX_VMFUNC] = nvmx_catalog_bits(NVMX_VMFUNC) & ~known[NVMX_VMFUNC];
 		}
 	}
 	if (one[NVMX_PROCBASED3]) {
 		nvmx_msrs_set(ms, NVMX_PROCBASED3, one[NVMX_PROCBASED3]);
-		out->unknown[NVMX_PROCBASED3] = catalogued(NVMX_PROCBASED3) & ~known[NVMX_PROCBASED3];
+		out->unknown[NVMX_PROCBASED3] = nvmx_catalog_bits(NVMX_PROCBASED3) & ~known[NVMX_PROCBASED3];
 	}
 	/* BASIC: TRUE controls, INS/OUTS info, 64-bit addresses; revision, size, memory type placeholders. */
 	nvmx_msrs_set(ms, NVMX_BASIC, UINT64_C(1) | (UINT64_C(0x400) << 32) | (UINT64_C(6) << 50) |
@@ -350,7 +330,7 @@ int io_parse_cpuinfo(const char *path, const char *buf, size_t len, struct nvmx_
 	 * CR3 targets.
 	 */
 	nvmx_msrs_set(ms, NVMX_MISC, UINT64_C(0x000401e5));
-	out->unknown[NVMX_MISC] = catalogued(NVMX_MISC);
+	out->unknown[NVMX_MISC] = nvmx_catalog_bits(NVMX_MISC);
 
 	memcpy(out->flags, flags, flen);
 	out->flags[flen] = 0;

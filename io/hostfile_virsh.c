@@ -73,26 +73,6 @@ static size_t element_text(const char *p, const char *e, const char *tag, char *
 	return 0;
 }
 
-/* Every catalogued control bit of a control MSR's allowed-1 half. */
-static uint32_t defined_hi(enum nvmx_msr_id id)
-{
-	uint32_t m = 0;
-	for (unsigned b = 0; b < 32; b++)
-		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
-			m |= 1u << b;
-	return m;
-}
-
-/* Every catalogued bit of a capability MSR. */
-static uint64_t catalogued(enum nvmx_msr_id id)
-{
-	uint64_t m = 0;
-	for (unsigned b = 0; b < 64; b++)
-		if (nvmx_field_at(id, b))
-			m |= UINT64_C(1) << b;
-	return m;
-}
-
 int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvmx_hostfile *out,
 		       struct nvmx_diag *d)
 {
@@ -258,7 +238,7 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 		/* Host address-space size is no vmx-* property: QEMU sets it for a 64-bit CPU. */
 		if (ctl[i].w == NVMX_QW_EXIT && (cpuid & NVMX_FEAT(NVMX_F_LM)))
 			f |= 1u << 9;
-		uint32_t unk = defined_hi(ctl[i].plain) & ~f & ~(uint32_t)off.w[ctl[i].w] & ~d1 & ~kvm_min[i];
+		uint32_t unk = nvmx_catalog_controls(ctl[i].plain) & ~f & ~(uint32_t)off.w[ctl[i].w] & ~d1 & ~kvm_min[i];
 		f |= kvm_min[i] & ~(uint32_t)off.w[ctl[i].w];
 		nvmx_msrs_set(ms, ctl[i].msr, nvmx_qemu_control_msr(ctl[i].w, f));
 		nvmx_msrs_set(ms, ctl[i].plain, nvmx_mk64(d1, f | d1));
@@ -272,7 +252,7 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	 * control that enumerates them as present (still unknown).
 	 */
 	uint32_t p2 = (uint32_t)words.w[NVMX_QW_SECONDARY];
-	uint32_t p2_unk = defined_hi(NVMX_PROCBASED2) & ~p2 & ~(uint32_t)off.w[NVMX_QW_SECONDARY];
+	uint32_t p2_unk = nvmx_catalog_controls(NVMX_PROCBASED2) & ~p2 & ~(uint32_t)off.w[NVMX_QW_SECONDARY];
 	if (((uint32_t)words.w[NVMX_QW_EPT_VPID] && (p2_unk & (1u << 1))))
 		p2 |= 1u << 1;
 	if ((words.w[NVMX_QW_EPT_VPID] >> 32) && (p2_unk & (1u << 5)))
@@ -297,16 +277,16 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	/* BASIC's capability bits (49, 54-56) whether or not QEMU names them; not its placeholders. */
 	out->unknown[NVMX_BASIC] = (UINT64_C(1) << 49 | UINT64_C(0xf) << 54) & ~words.w[NVMX_QW_BASIC] &
 				   ~off.w[NVMX_QW_BASIC];
-	out->unknown[NVMX_MISC] = catalogued(NVMX_MISC) & ~words.w[NVMX_QW_MISC] & ~off.w[NVMX_QW_MISC];
+	out->unknown[NVMX_MISC] = nvmx_catalog_bits(NVMX_MISC) & ~words.w[NVMX_QW_MISC] & ~off.w[NVMX_QW_MISC];
 	uint64_t p2u = out->unknown[NVMX_PROCBASED2] >> 32;
 	if ((p2 | p2u) & ((1u << 1) | (1u << 5))) {
 		nvmx_msrs_set(ms, NVMX_EPT_VPID_CAP, words.w[NVMX_QW_EPT_VPID]);
-		out->unknown[NVMX_EPT_VPID_CAP] = catalogued(NVMX_EPT_VPID_CAP) & ~words.w[NVMX_QW_EPT_VPID] &
+		out->unknown[NVMX_EPT_VPID_CAP] = nvmx_catalog_bits(NVMX_EPT_VPID_CAP) & ~words.w[NVMX_QW_EPT_VPID] &
 						  ~off.w[NVMX_QW_EPT_VPID];
 	}
 	if ((p2 | p2u) & (1u << 13)) {
 		nvmx_msrs_set(ms, NVMX_VMFUNC, words.w[NVMX_QW_VMFUNC]);
-		out->unknown[NVMX_VMFUNC] = catalogued(NVMX_VMFUNC) & ~words.w[NVMX_QW_VMFUNC] &
+		out->unknown[NVMX_VMFUNC] = nvmx_catalog_bits(NVMX_VMFUNC) & ~words.w[NVMX_QW_VMFUNC] &
 					    ~off.w[NVMX_QW_VMFUNC];
 	}
 	snprintf(out->source, sizeof(out->source), "libvirt XML (partial: KVM's offer as QEMU saw it)");

@@ -101,16 +101,6 @@ bool io_is_vmxcap(const char *buf, size_t len)
 	return false;
 }
 
-/* Every catalogued control bit of a control MSR's allowed-1 half. */
-static uint32_t defined_hi(enum nvmx_msr_id id)
-{
-	uint32_t m = 0;
-	for (unsigned b = 0; b < 32; b++)
-		if (nvmx_field_at(id, 32 + b) || nvmx_field_at(id, b))
-			m |= 1u << b;
-	return m;
-}
-
 /* Per control MSR pair: the non-TRUE lo/hi and the TRUE lo/hi. */
 struct ctl {
 	bool seen;
@@ -242,7 +232,7 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 		uint32_t named = 0;
 		for (const struct name_bit *nb = sec->names; nb->name; nb++)
 			named |= 1u << nb->bit;
-		uint32_t unnamed = defined_hi(sec->msr) & ~named & ~sec->default1;
+		uint32_t unnamed = nvmx_catalog_controls(sec->msr) & ~named & ~sec->default1;
 		out->unknown[sec->msr] = (uint64_t)unnamed << 32;
 		if (sec->kind == SEC_ALLOWED1) {
 			nvmx_msrs_set(&out->host.msrs, sec->msr, k->hi);

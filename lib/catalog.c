@@ -220,6 +220,22 @@ static const struct catalog_slice *all_slices(unsigned i)
 	return i < CATALOG_LEN(order) ? order[i] : NULL;
 }
 
+uint64_t nvmx_catalog_bits(enum nvmx_msr_id id)
+{
+	uint64_t m = 0;
+	for (unsigned b = 0; b < 64; b++)
+		if (nvmx_field_at(id, b))
+			m |= UINT64_C(1) << b;
+	return m;
+}
+
+uint32_t nvmx_catalog_controls(enum nvmx_msr_id id)
+{
+	/* a control MSR's halves fold onto one 32-bit set of controls */
+	uint64_t m = nvmx_catalog_bits(id);
+	return (uint32_t)m | (uint32_t)(m >> 32);
+}
+
 size_t nvmx_field_count(void)
 {
 	size_t n = 0;

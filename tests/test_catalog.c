@@ -641,8 +641,27 @@ static void test_icelake(void)
 	       "Ice Lake-SP: no BNDCFGS clearing (no MPX), RTIT_CTL clearing");
 }
 
+/* The masks a partial-input reader marks unknown: named bits only (SDM). */
+static void test_masks(void)
+{
+	/* pin-based: external-interrupt (0), NMI (3) exiting, virtual NMIs (5),
+	 * preemption timer (6), posted interrupts (7); 1, 2 and 4 are reserved */
+	tap_ok(nvmx_catalog_controls(NVMX_PINBASED) == 0xe9 && nvmx_catalog_controls(NVMX_TRUE_PINBASED) == 0xe9,
+	       "pin-based controls named: 0xe9 (0x%x)", nvmx_catalog_controls(NVMX_PINBASED));
+	tap_ok(nvmx_catalog_bits(NVMX_PINBASED) == 0xe9000000e9ull,
+	       "... in both halves of the 64-bit MSR (0x%llx)", (unsigned long long)nvmx_catalog_bits(NVMX_PINBASED));
+	/* VM functions: EPTP switching (bit 0) is the only one the SDM defines */
+	tap_ok(nvmx_catalog_bits(NVMX_VMFUNC) == 1, "VMFUNC: EPTP switching only (0x%llx)",
+	       (unsigned long long)nvmx_catalog_bits(NVMX_VMFUNC));
+	/* proc-based: bit 31 activates the secondary controls; bits 0, 1, 4-6, 8, 13, 14, 26 reserved */
+	uint32_t p = nvmx_catalog_controls(NVMX_PROCBASED);
+	tap_ok((p >> 31) & 1 && !(p & 0x6173u) && !((p >> 26) & 1),
+	       "proc-based: secondary controls named, reserved bits not (0x%x)", p);
+}
+
 int main(void)
 {
+	test_masks();
 	test_msr_table();
 	test_field_tables();
 	test_default1();

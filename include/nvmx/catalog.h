@@ -90,6 +90,15 @@ const struct nvmx_msr_desc *nvmx_msr_by_index(uint32_t index);
  */
 const struct nvmx_field *nvmx_field_at(enum nvmx_msr_id id, unsigned bit);
 
+/*
+ * The bits of MSR `id` the catalogue names (reserved bits are never
+ * unknown to a reader that cannot see them); for a control MSR,
+ * nvmx_catalog_controls() gives the controls of its allowed-1 half as a
+ * 32-bit mask (a control named in either half).
+ */
+uint64_t nvmx_catalog_bits(enum nvmx_msr_id id);
+uint32_t nvmx_catalog_controls(enum nvmx_msr_id id);
+
 /* Every field of a word or field-MSR, in bit order. */
 const struct nvmx_field *nvmx_word_fields(enum nvmx_word w, size_t *count);
 const struct nvmx_field *nvmx_msr_fields(enum nvmx_msr_id id, size_t *count);
