@@ -237,17 +237,6 @@ static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *e
 	}
 }
 
-/* MSR-layout bit of a QEMU warning's "[bit n]" (control number for controls). */
-static bool feature_probe(const struct nvmx_event *ev, struct nvmx_probe *p)
-{
-	if (ev->index < NVMX_MSR_BASE || ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
-		return false;
-	*p = (struct nvmx_probe){ .feature = true, .index = ev->index,
-				  .id = (enum nvmx_msr_id)(ev->index - NVMX_MSR_BASE) };
-	p->bit = ev->bit + (is_control(p->id) ? 32 : 0);
-	return p->bit < 64;
-}
-
 /* Major/minor/patch of a uname string, or 0. */
 static uint32_t uname_version(const char *s)
 {
@@ -468,18 +457,10 @@ int cmd_explain(int argc, char **argv)
 			all_ok = false;
 	}
 	/* Features QEMU filtered: offered here?  If so, what would hide them. */
-	static struct nvmx_would_fail fwf[MAX_EVENTS];
-	static struct nvmx_result fres[MAX_EVENTS];
-	static bool foffered[MAX_EVENTS];
-	for (size_t e = 0; e < nev; e++) {
-		struct nvmx_probe p;
-		if (evs[e].kind != NVMX_EV_FEATURE || evs[e].tcg || !feature_probe(&evs[e], &p))
-			continue;
-		static struct nvmx_kvm scratch;
-		foffered[e] = !nvmx_probe_fails(&xe.env, &p, &scratch, &fres[e]);
-		if (foffered[e])
-			explain_would_fail(&xe, &p, &fwf[e]);
-	}
+	static struct nvmx_feature_explanation fx[MAX_EVENTS];
+	for (size_t e = 0; e < nev; e++)
+		if (evs[e].kind == NVMX_EV_FEATURE)
+			nvmx_explain_feature(&fx[e], &xenv, &evs[e]);
 	/* One difference reproducing every failure of the log ranks above one reproducing some. */
 	{
 		static struct nvmx_would_fail *lists[MAX_WRITES + MAX_EVENTS];
@@ -488,12 +469,15 @@ int cmd_explain(int argc, char **argv)
 			if (!reps[i].x.ex.r.rc)
 				lists[nl++] = &reps[i].x.wf;
 		for (size_t e = 0; e < nev; e++)
-			if (foffered[e])
-				lists[nl++] = &fwf[e];
+			if (evs[e].kind == NVMX_EV_FEATURE && fx[e].offered)
+				lists[nl++] = &fx[e].wf;
 		nvmx_would_fail_rank_across(lists, nl);
 		/* The cause keys follow the lists' new order. */
 		for (unsigned i = 0; i < nw; i++)
 			nvmx_explanation_causes(&reps[i].x);
+		for (size_t e = 0; e < nev; e++)
+			if (evs[e].kind == NVMX_EV_FEATURE)
+				nvmx_feature_explanation_causes(&fx[e]);
 	}
 	bool have_set = false, have_assert = false;
 	for (size_t e = 0; e < nev; e++) {
@@ -624,17 +608,15 @@ int cmd_explain(int argc, char **argv)
 		first = true;
 		for (size_t e = 0; e < nev; e++) {
 			const struct nvmx_event *ev = &evs[e];
-			struct nvmx_probe p;
 			if (ev->kind != NVMX_EV_FEATURE)
 				continue;
 			printf("%s{\"msr\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
 			cli_json_str(stdout, ev->name);
 			printf(",\"bit\":%u,\"line\":%u,\"count\":%u,\"tcg\":%s,\"offered_here\":", ev->bit,
 			       ev->line, ev->count, ev->tcg ? "true" : "false");
-			bool probed = !ev->tcg && feature_probe(ev, &p);
-			printf("%s,\"would_fail_with\":", !probed ? "null" : foffered[e] ? "true" : "false");
-			if (probed && foffered[e])
-				explain_would_fail_json(&p, &fwf[e]);
+			printf("%s,\"would_fail_with\":", !fx[e].probed ? "null" : fx[e].offered ? "true" : "false");
+			if (fx[e].probed && fx[e].offered)
+				explain_would_fail_json(&fx[e].p, &fx[e].wf);
 			else
 				printf("[]");
 			printf("}");
@@ -663,12 +645,9 @@ int cmd_explain(int argc, char **argv)
 			if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
 							    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT))
 				snprintf(key, sizeof(key), "out-of-scope:0x%x", ev->index);
-			else if (ev->kind == NVMX_EV_FEATURE && ev->tcg)
-				snprintf(key, sizeof(key), "tcg");
-			else if (ev->kind == NVMX_EV_FEATURE && !foffered[e])
-				snprintf(key, sizeof(key), "not-offered");
 			else if (ev->kind == NVMX_EV_FEATURE)
-				explain_keys_add_search(&all, &fwf[e]);
+				for (unsigned c = 0; c < fx[e].ncauses; c++)
+					explain_key_add(&all, fx[e].causes[c]);
 			if (key[0])
 				explain_key_add(&all, key);
 		}
@@ -812,24 +791,24 @@ int cmd_explain(int argc, char **argv)
 			       "out of scope for nvmx\n", ev->line, ev->index, nm ? " (" : "", nm ? nm : "",
 			       nm ? ")" : "", (unsigned long long)ev->value);
 		} else if (ev->kind == NVMX_EV_FEATURE) {
-			struct nvmx_probe p;
+			const struct nvmx_feature_explanation *f = &fx[e];
 			printf("\nlog line %u: QEMU dropped MSR(%XH)%s%s [bit %u]%s: ", ev->line, ev->index,
 			       ev->name[0] ? "." : "", ev->name, ev->bit,
 			       ev->count > 1 ? " (more than once)" : "");
 			if (ev->tcg) {
 				printf("under TCG QEMU offers no VMX feature; not a KVM question\n");
-			} else if (!feature_probe(ev, &p)) {
+			} else if (!f->probed) {
 				printf("not a VMX capability MSR nvmx models\n");
-			} else if (!foffered[e]) {
-				nvmx_result_describe(&fres[e], why, sizeof(why));
+			} else if (!f->offered) {
+				nvmx_result_describe(&f->r, why, sizeof(why));
 				printf("KVM %s on %s does not offer it either (%s), so QEMU's warning is expected "
 				       "and harmless (the guest starts without it); ask for a CPU model "
 				       "the host has\n", nvmx_kernel_name(kvm.kernel), hf.name,
-				       fres[e].reason == NVMX_R_NO_NESTED ? "nested=0" :
-				       fres[e].reason == NVMX_R_NO_KVM ? "kvm_intel does not load" : "the host lacks it");
+				       f->r.reason == NVMX_R_NO_NESTED ? "nested=0" :
+				       f->r.reason == NVMX_R_NO_KVM ? "kvm_intel does not load" : "the host lacks it");
 			} else {
 				printf("KVM %s on %s offers it\n", nvmx_kernel_name(kvm.kernel), hf.name);
-				explain_would_fail_text(&p, &fwf[e]);
+				explain_would_fail_text(&f->p, &f->wf);
 			}
 		}
 	}

@@ -15,8 +15,6 @@ struct explain_env {
 };
 
 /* Search and print (text) or emit (JSON value) what would make probe p fail. */
-void explain_would_fail(const struct explain_env *xe, const struct nvmx_probe *p,
-			struct nvmx_would_fail *wf);
 void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would_fail *wf);
 void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf);
 /* Cause keys, each once, in the order first added. */
@@ -26,7 +24,6 @@ struct explain_keys {
 	char key[EXPLAIN_MAX_KEYS][128];
 };
 void explain_key_add(struct explain_keys *k, const char *key);
-void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf);
 void explain_keys_json(const struct explain_keys *k);
 /* A name for an MSR outside 0x480..0x493 QEMU often fails on, or NULL. */
 const char *explain_other_msr_name(uint32_t index);

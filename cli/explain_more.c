@@ -9,13 +9,6 @@
 #include "explain.h"
 #include "nvmx/qemu.h"
 
-void explain_would_fail(const struct explain_env *xe, const struct nvmx_probe *p,
-			struct nvmx_would_fail *wf)
-{
-	static struct nvmx_kvm scratch;
-	nvmx_would_fail(wf, &xe->env, p, &scratch);
-}
-
 /* The -cpu flags turning off the offending bits, as "vmx-a=off,vmx-b=off". */
 static size_t flags_for(const struct nvmx_result *r, char *buf, size_t n)
 {
@@ -215,27 +208,6 @@ void explain_key_add(struct explain_keys *k, const char *key)
 			return;
 	if (k->n < EXPLAIN_MAX_KEYS)
 		snprintf(k->key[k->n++], sizeof(k->key[0]), "%s", key);
-}
-
-void explain_keys_add_search(struct explain_keys *k, const struct nvmx_would_fail *wf)
-{
-	char key[4096], one[4200];
-	for (unsigned i = 0; i < wf->n; i++) {
-		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
-		const char *pfx = "host-hides:";
-		if (strncmp(key, pfx, strlen(pfx))) {
-			explain_key_add(k, key);
-			continue;
-		}
-		/* A folded outer-hypervisor entry: one cause key per bit, as before folding. */
-		for (char *s = key + strlen(pfx), *t; s && *s; s = t) {
-			t = strchr(s, ',');
-			if (t)
-				*t++ = 0;
-			snprintf(one, sizeof(one), "%s%s", pfx, s);
-			explain_key_add(k, one);
-		}
-	}
 }
 
 void explain_keys_json(const struct explain_keys *k)

@@ -17,18 +17,23 @@ static bool same_key(const char *a, const char *b)
 }
 
 /* Each key once, in the order first added; cut to the room as the CLI always did. */
-static void cause_add(struct nvmx_explanation *out, const char *key)
+static void key_add(char (*keys)[NVMX_EXPLAIN_KEY], unsigned *n, const char *key)
 {
-	char k[sizeof(out->causes[0])];
+	char k[NVMX_EXPLAIN_KEY];
 	struct fmt f = fmt_init(k, sizeof(k));
 	fmt_str(&f, key);
-	for (unsigned i = 0; i < out->ncauses; i++)
-		if (same_key(out->causes[i], k))
+	for (unsigned i = 0; i < *n; i++)
+		if (same_key(keys[i], k))
 			return;
-	if (out->ncauses >= NVMX_EXPLAIN_MAX_CAUSES)
+	if (*n >= NVMX_EXPLAIN_MAX_CAUSES)
 		return;
-	f = fmt_init(out->causes[out->ncauses++], sizeof(out->causes[0]));
+	f = fmt_init(keys[(*n)++], NVMX_EXPLAIN_KEY);
 	fmt_str(&f, k);
+}
+
+static void cause_add(struct nvmx_explanation *out, const char *key)
+{
+	key_add(out->causes, &out->ncauses, key);
 }
 
 /* BASIC written as 0: what QEMU before 5.0 does when KVM has nested=0. */
@@ -104,15 +109,15 @@ static bool probe_completion(void *ctx, const struct nvmx_host *src, const struc
 }
 
 /* A folded outer-hypervisor entry ("host-hides:a=0,b=0"): one cause key per bit, as before folding. */
-static void add_search_key(struct nvmx_explanation *out, char *key)
+static void add_search_key(char (*keys)[NVMX_EXPLAIN_KEY], unsigned *nkeys, char *key)
 {
 	static const char pfx[] = "host-hides:";
-	char one[sizeof(out->causes[0])];
+	char one[NVMX_EXPLAIN_KEY];
 	unsigned n = 0;
 	while (n < sizeof(pfx) - 1 && key[n] == pfx[n])
 		n++;
 	if (n < sizeof(pfx) - 1) {
-		cause_add(out, key);
+		key_add(keys, nkeys, key);
 		return;
 	}
 	for (char *s = key + n, *t; s && *s; s = t) {
@@ -125,7 +130,7 @@ static void add_search_key(struct nvmx_explanation *out, char *key)
 		struct fmt f = fmt_init(one, sizeof(one));
 		fmt_str(&f, pfx);
 		fmt_str(&f, s);
-		cause_add(out, one);
+		key_add(keys, nkeys, one);
 	}
 }
 
@@ -148,7 +153,7 @@ void nvmx_explanation_causes(struct nvmx_explanation *out)
 		cause_add(out, "before-oldest-row:evmcs");
 	for (unsigned i = 0; i < out->wf.n; i++) {
 		nvmx_env_change_key(&out->wf.c[i], out->work.key, sizeof(out->work.key));
-		add_search_key(out, out->work.key);
+		add_search_key(out->causes, &out->ncauses, out->work.key);
 	}
 }
 
@@ -209,4 +214,48 @@ int nvmx_explain_write(struct nvmx_explanation *out, const struct nvmx_explain_e
 				     sizeof(out->before_oldest_row));
 	nvmx_explanation_causes(out);
 	return out->ex.r.rc;
+}
+
+/* MSR-layout bit of a QEMU warning's "[bit n]" (the control number for control MSRs). */
+static bool feature_probe(const struct nvmx_event *ev, struct nvmx_probe *p)
+{
+	if (ev->index < NVMX_MSR_BASE || ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
+		return false;
+	*p = (struct nvmx_probe){ .feature = true, .index = ev->index,
+				  .id = (enum nvmx_msr_id)(ev->index - NVMX_MSR_BASE) };
+	const struct nvmx_msr_desc *d = nvmx_msr_desc(p->id);
+	p->bit = ev->bit + (d && d->layout == NVMX_LAYOUT_CONTROLS ? 32 : 0);
+	return p->bit < 64;
+}
+
+void nvmx_feature_explanation_causes(struct nvmx_feature_explanation *out)
+{
+	out->ncauses = 0;
+	if (out->tcg)
+		key_add(out->causes, &out->ncauses, "tcg");
+	else if (!out->offered)
+		key_add(out->causes, &out->ncauses, "not-offered");
+	else
+		for (unsigned i = 0; i < out->wf.n; i++) {
+			nvmx_env_change_key(&out->wf.c[i], out->work.key, sizeof(out->work.key));
+			add_search_key(out->causes, &out->ncauses, out->work.key);
+		}
+}
+
+bool nvmx_explain_feature(struct nvmx_feature_explanation *out, const struct nvmx_explain_env *xe,
+			  const struct nvmx_event *ev)
+{
+	out->tcg = ev->tcg;
+	out->probed = !ev->tcg && feature_probe(ev, &out->p);
+	out->offered = false;
+	out->r = (struct nvmx_result){ 0 };
+	out->wf.n = out->wf.tried = 0;
+	out->wf.truncated = false;
+	if (out->probed) {
+		out->offered = !nvmx_probe_fails(&xe->env, &out->p, &out->work.kvm, &out->r);
+		if (out->offered)
+			nvmx_would_fail(&out->wf, &xe->env, &out->p, &out->work.kvm);
+	}
+	nvmx_feature_explanation_causes(out);
+	return out->offered;
 }

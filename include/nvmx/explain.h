@@ -29,6 +29,7 @@ struct nvmx_explain_env {
 };
 
 #define NVMX_EXPLAIN_MAX_CAUSES (NVMX_MAX_ENV_CHANGES + 4)
+#define NVMX_EXPLAIN_KEY 128		/* room for one cause key */
 
 struct nvmx_explanation {
 	uint32_t index;
@@ -59,7 +60,7 @@ struct nvmx_explanation {
 	char before_oldest_row[1024];
 	/* Cause keys ("rejected:ALLOWED1_ADDED", "param:enable_apicv=0", ...), each once. */
 	unsigned ncauses;
-	char causes[NVMX_EXPLAIN_MAX_CAUSES][128];
+	char causes[NVMX_EXPLAIN_MAX_CAUSES][NVMX_EXPLAIN_KEY];
 	/* Room the search works in (not part of the answer). */
 	struct {
 		struct nvmx_scenario sc;
@@ -85,5 +86,32 @@ int nvmx_explain_write(struct nvmx_explanation *out, const struct nvmx_explain_e
  * nvmx_would_fail_rank_across() reorders the lists of one log's writes.
  */
 void nvmx_explanation_causes(struct nvmx_explanation *out);
+
+/*
+ * QEMU's warning that KVM lacks a feature it asked for (an NVMX_EV_FEATURE
+ * event: "MSR(48BH).vmx-... [bit n]"): is it offered in env, and if so, what
+ * difference would hide it.
+ */
+struct nvmx_feature_explanation {
+	bool tcg;			/* TCG's warning: no KVM involved */
+	bool probed;			/* under KVM, a VMX capability bit nvmx models */
+	struct nvmx_probe p;		/* that bit, MSR layout */
+	bool offered;			/* KVM offers it here */
+	struct nvmx_result r;		/* not offered: why */
+	struct nvmx_would_fail wf;	/* offered: what would hide it, most likely first */
+	/* Cause keys: "tcg", "not-offered" (also for a bit nvmx does not model), or the search's. */
+	unsigned ncauses;
+	char causes[NVMX_EXPLAIN_MAX_CAUSES][NVMX_EXPLAIN_KEY];
+	struct {
+		struct nvmx_kvm kvm;
+		char key[4096];
+	} work;
+};
+
+/* Explain one feature warning; returns out->offered. */
+bool nvmx_explain_feature(struct nvmx_feature_explanation *out, const struct nvmx_explain_env *env,
+			  const struct nvmx_event *ev);
+/* Its cause keys again, after nvmx_would_fail_rank_across() reorders out->wf. */
+void nvmx_feature_explanation_causes(struct nvmx_feature_explanation *out);
 
 #endif
