@@ -18,12 +18,7 @@ nvmx = os.environ["NVMX"]
 sys.path.insert(0, "tests")
 gen = __import__("cpuinfo_gen")
 vg = __import__("vmxcap_gen")
-n = fail = 0
-def ok(cond, msg):
-    global n, fail
-    n += 1
-    print(("ok %d - " if cond else "not ok %d - ") % n + msg)
-    fail |= not cond
+from tap import ok, done
 def idx(name):
     return 0x480 + vg.ORDER.index(name[9:])
 def host(path):
@@ -161,6 +156,5 @@ r = subprocess.run([nvmx, "explain", "0x48d=0x000000ff00000016", "--host", src, 
                    capture_output=True, text=True)
 ok(r.returncode == 0 and "same on every completion of its unknown bits" in r.stdout,
    "explain: a pin-based write (every pin bit known) holds whatever the unknown bits are")
-print("1..%d" % n)
-sys.exit(1 if fail else 0)
+done()
 PY

@@ -16,12 +16,7 @@ NVMX=$nvmx python3 - "$tmp" "$hosts" <<'PY'
 import json, os, subprocess, sys
 tmp, hosts = sys.argv[1], sys.argv[2]
 nvmx = os.environ["NVMX"]
-n = fail = 0
-def ok(cond, msg):
-    global n, fail
-    n += 1
-    print(("ok %d - " if cond else "not ok %d - ") % n + msg)
-    fail |= not cond
+from tap import ok, done
 def run(*args):
     r = subprocess.run([nvmx] + list(args), capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr
@@ -105,6 +100,5 @@ dump(saved, p["pools"][0]["msrs"])
 rc3, _, _ = run("check", saved, "--to", part, *KVM)
 ok(rc3 in (0, 1) and (p["not_proven"] > 0) == (rc3 != 0),
    "pools of the partial host alone: not proven iff nvmx check says so (exit %d)" % rc3)
-print("1..%d" % n)
-sys.exit(fail)
+done()
 PY

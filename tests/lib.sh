@@ -7,6 +7,8 @@ nvmx=${NVMX:-$here/build/nvmx}
 # a relative NVMX is relative to the repository (where the Makefile runs prove)
 case $nvmx in /*) ;; *) nvmx=$here/$nvmx ;; esac
 hosts=$here/data/hosts
+# the Python parts of a test import tests/tap.py (ok, done) and the generators
+export PYTHONPATH=$here/tests${PYTHONPATH:+:$PYTHONPATH}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nvmx-test.XXXXXX") || exit 2
 # (u+rwx first: some tests make unreadable fixtures in it)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT

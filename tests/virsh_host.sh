@@ -13,12 +13,7 @@ cd "$here" || exit 2
 NVMX=$nvmx python3 - "$tmp" <<'PY'
 import glob, json, os, subprocess, sys
 tmp, nvmx = sys.argv[1], os.environ["NVMX"]
-n = fail = 0
-def ok(cond, msg):
-    global n, fail
-    n += 1
-    print(("ok %d - " if cond else "not ok %d - ") % n + msg)
-    fail |= not cond
+from tap import ok, done
 def run(*a):
     r = subprocess.run([nvmx] + list(a), capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr
@@ -82,6 +77,5 @@ ok(rc == 0 and pin >> 39 & 1 and not (p2 >> 49) & 1 and not vmfunc,
 ok("vmx-no-such-thing is not a vmx-* property" in e, "an unknown vmx-* name is a warning with file:line")
 rc, o, e = run("decode", "tests/fixtures/capabilities-novmx.xml")
 ok(rc == 2 and "no vmx-* feature in the host CPU" in e and not o, "virsh capabilities without vmx-* names: exit 2 (%d)" % rc)
-print("1..%d" % n)
-sys.exit(1 if fail else 0)
+done()
 PY

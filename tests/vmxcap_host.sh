@@ -16,12 +16,7 @@ sys.path.insert(0, "tests")
 gen = __import__("vmxcap_gen")
 NAMED = {0x481: gen.PIN, 0x48d: gen.PIN, 0x482: gen.PROC, 0x48e: gen.PROC, 0x48b: gen.PROC2,
          0x483: gen.EXIT, 0x48f: gen.EXIT, 0x484: gen.ENTRY, 0x490: gen.ENTRY}
-n = fail = 0
-def ok(cond, msg):
-    global n, fail
-    n += 1
-    print(("ok %d - " if cond else "not ok %d - ") % n + msg)
-    fail |= not cond
+from tap import ok, done
 def host(path):
     r = subprocess.run([nvmx, "decode", path, "--json"], capture_output=True, text=True)
     return r.returncode, json.loads(r.stdout) if r.returncode == 0 else None, r.stderr
@@ -78,6 +73,5 @@ with open(os.path.join(tmp, "bad.vmxcap"), "w") as f:
     f.write("Basic VMX Information\n  Hex: 0xda040000000004\npin-based controls\n  NMI exiting  maybe\n")
 rc, d, err = host(os.path.join(tmp, "bad.vmxcap"))
 ok(rc == 2 and "bad.vmxcap:4: state 'maybe'" in err, "an unknown state is an error at its line (%s)" % err.strip())
-print("1..%d" % n)
-sys.exit(1 if fail else 0)
+done()
 PY
