@@ -372,6 +372,17 @@ const char *nvmx_word_name(enum nvmx_word w)
 	return (unsigned)w < NVMX_WORD_COUNT ? names[w] : NULL;
 }
 
+enum nvmx_msr_id nvmx_msr_true(enum nvmx_msr_id id)
+{
+	switch (id) {
+	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
+	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
+	case NVMX_EXIT: return NVMX_TRUE_EXIT;
+	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
+	default: return id;
+	}
+}
+
 enum nvmx_msr_id nvmx_word_msr(enum nvmx_word w)
 {
 	static const enum nvmx_msr_id msr[NVMX_WORD_COUNT] = {

@@ -7,6 +7,7 @@
  * variable even where two MSRs report it (non-TRUE and TRUE allowed-1).
  */
 #include "nvmx/partial.h"
+#include "nvmx/catalog.h"
 #include "vmx_bits.h"
 
 struct var {
@@ -32,13 +33,8 @@ struct space {
 /* The TRUE twin of a non-TRUE control MSR, or -1. */
 static int true_twin(unsigned id)
 {
-	switch (id) {
-	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
-	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
-	case NVMX_EXIT: return NVMX_TRUE_EXIT;
-	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
-	default: return -1;
-	}
+	enum nvmx_msr_id t = nvmx_msr_true((enum nvmx_msr_id)id);
+	return t != (enum nvmx_msr_id)id ? (int)t : -1;
 }
 
 /*

@@ -23,23 +23,11 @@ bool nvmx__qemu_flag_add(struct nvmx_qemu_fix_item *items, unsigned *n,
 	return true;
 }
 
-/* The TRUE control MSR (QEMU's word) a non-TRUE one follows. */
-static enum nvmx_msr_id word_msr(enum nvmx_msr_id id)
-{
-	switch (id) {
-	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
-	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
-	case NVMX_EXIT: return NVMX_TRUE_EXIT;
-	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
-	default: return id;
-	}
-}
-
 bool nvmx__qemu_flags_for_bits(const struct nvmx_qemu_release *r, const struct nvmx_qemu_cpu *cpu,
 			       enum nvmx_msr_id id, uint64_t bits, struct nvmx_qemu_fix_item *items,
 			       unsigned *n)
 {
-	enum nvmx_msr_id wm = word_msr(id);
+	enum nvmx_msr_id wm = nvmx_msr_true(id);
 	int w = nvmx_qword_of_msr(wm);
 	bool added = false;
 	if (!bits || w < 0)

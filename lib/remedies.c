@@ -42,18 +42,6 @@ static bool listed(const char *const *v, unsigned n, const char *s)
 	return false;
 }
 
-/* The TRUE control MSR (QEMU's word) a non-TRUE one follows. */
-static enum nvmx_msr_id word_msr(enum nvmx_msr_id id)
-{
-	switch (id) {
-	case NVMX_PINBASED: return NVMX_TRUE_PINBASED;
-	case NVMX_PROCBASED: return NVMX_TRUE_PROCBASED;
-	case NVMX_EXIT: return NVMX_TRUE_EXIT;
-	case NVMX_ENTRY: return NVMX_TRUE_ENTRY;
-	default: return id;
-	}
-}
-
 /*
  * The value a VM started with the flags for `bits` off has: QEMU builds its
  * control words again (make_vmx_msr_value); other MSRs lose the bits.
@@ -101,7 +89,7 @@ static void qemu_flags(struct nvmx_remedies *out, struct nvmx_scenario *dst,
 			for (unsigned b = 0; b < 64; b++) {
 				if (!((w->r.bits >> b) & 1))
 					continue;
-				const char *f = nvmx_qemu_flag_for_bit(rel, word_msr(w->id), b);
+				const char *f = nvmx_qemu_flag_for_bit(rel, nvmx_msr_true(w->id), b);
 				if (!f) {
 					out->unnamed[w->id] |= UINT64_C(1) << b;
 					out->unfixable = true;

@@ -654,6 +654,10 @@ static void test_masks(void)
 	tap_ok(nvmx_catalog_bits(NVMX_VMFUNC) == 1, "VMFUNC: EPTP switching only (0x%llx)",
 	       (unsigned long long)nvmx_catalog_bits(NVMX_VMFUNC));
 	/* proc-based: bit 31 activates the secondary controls; bits 0, 1, 4-6, 8, 13, 14, 26 reserved */
+	/* SDM A.3-A.5: 0x48d..0x490 are the TRUE forms of 0x481..0x484 */
+	tap_ok(nvmx_msr_true(NVMX_PINBASED) == NVMX_TRUE_PINBASED && nvmx_msr_desc(nvmx_msr_true(NVMX_ENTRY))->index == 0x490 &&
+	       nvmx_msr_true(NVMX_PROCBASED2) == NVMX_PROCBASED2 && nvmx_msr_true(NVMX_TRUE_EXIT) == NVMX_TRUE_EXIT,
+	       "nvmx_msr_true: 0x481..0x484 -> 0x48d..0x490, others themselves");
 	uint32_t p = nvmx_catalog_controls(NVMX_PROCBASED);
 	tap_ok((p >> 31) & 1 && !(p & 0x6173u) && !((p >> 26) & 1),
 	       "proc-based: secondary controls named, reserved bits not (0x%x)", p);

@@ -139,6 +139,12 @@ const char *nvmx_word_name(enum nvmx_word w);
  * CR0/CR4_FIXED0 for the CR words).  Its desc->twin is the TRUE MSR.
  */
 enum nvmx_msr_id nvmx_word_msr(enum nvmx_word w);
+/*
+ * The TRUE control MSR (0x48d..0x490) a non-TRUE one (0x481..0x484) stands
+ * for when a processor has both (QEMU's feature word, KVM's restore target);
+ * any other MSR is itself.
+ */
+enum nvmx_msr_id nvmx_msr_true(enum nvmx_msr_id id);
 /* The SDM's default1 class of a word (0x16, 0x0401E172, 0x36DFF, 0x11FF), else 0. */
 uint32_t nvmx_word_default1(enum nvmx_word w);
 
