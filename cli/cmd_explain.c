@@ -182,38 +182,8 @@ static void json_bits(enum nvmx_msr_id id, uint64_t bits)
 struct report {
 	struct write w;
 	struct nvmx_explanation x;	/* the library's analysis of the write */
-	char models[1024];
 	unsigned line;			/* in the log, 0 for an argument */
 };
-
-static void models_writing(const struct write *w, char *buf, size_t n)
-{
-	size_t len = 0;
-	buf[0] = 0;
-	enum nvmx_msr_id id = (enum nvmx_msr_id)(w->index - NVMX_MSR_BASE);
-	/* A BASIC without a revision did not come from a KVM that offers VMX. */
-	if (id == NVMX_BASIC && !(w->value & 0x7fffffff))
-		return;
-	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
-		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
-		unsigned match[32], nm = 0;
-		for (unsigned v = 1; v <= m->nversions && nm < 32; v++) {
-			uint64_t mv, hm;
-			if (nvmx_qemu_model_msr(m, v, nvmx_qemu_release_default(), id, &mv, &hm) &&
-			    (mv & ~hm) == (w->value & ~hm))
-				match[nm++] = v;
-		}
-		if (!nm || len >= n)
-			continue;
-		if (nm == m->nversions) {
-			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? " " : "", m->name);
-		} else {
-			len += (size_t)snprintf(buf + len, n - len, "%s%s-", len ? " " : "", m->name);
-			for (unsigned k = 0; k < nm && len < n; k++)
-				len += (size_t)snprintf(buf + len, n - len, "%sv%u", k ? "," : "", match[k]);
-		}
-	}
-}
 
 static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *ex, bool json)
 {
@@ -449,7 +419,6 @@ int cmd_explain(int argc, char **argv)
 	}
 	for (unsigned i = 0; i < nw; i++) {
 		struct report *rp = &reps[i];
-		models_writing(&rp->w, rp->models, sizeof(rp->models));
 		if (nvmx_explain_write(&rp->x, &xenv, rp->w.index, rp->w.value))
 			all_ok = false;
 		/* Never a confident "accepted" that a partial host's unknown bits could turn. */
@@ -536,7 +505,7 @@ int cmd_explain(int argc, char **argv)
 			printf(",\"differs\":[");
 			print_differs(id, ex, true);
 			printf("],\"models\":");
-			cli_json_str(stdout, rp->models);
+			cli_json_str(stdout, rp->x.models);
 			printf(",\"flags\":[");
 			for (unsigned f = 0; f < rp->x.nflags; f++) {
 				printf("%s\"%s=off\"", f ? "," : "", rp->x.flags[f]);
@@ -734,8 +703,8 @@ int cmd_explain(int argc, char **argv)
 			printf("fields that differ:\n");
 			print_differs(id, ex, false);
 		}
-		if (rp->models[0])
-			printf("QEMU models that write this value: %s\n", rp->models);
+		if (rp->x.models[0])
+			printf("QEMU models that write this value: %s\n", rp->x.models);
 		else if (nvmx_qword_of_msr(id) >= 0 && id != NVMX_BASIC)
 			printf("no named QEMU model writes this value (-cpu host or max, or added "
 			       "vmx-* flags, do)\n");

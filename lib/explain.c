@@ -36,6 +36,40 @@ static void cause_add(struct nvmx_explanation *out, const char *key)
 	key_add(out->causes, &out->ncauses, key);
 }
 
+/*
+ * The named QEMU models (and versions, when not all) whose -cpu writes this
+ * value, host-copied fields aside: "Skylake-Server Cascadelake-Server-v1,v2".
+ */
+static void models_writing(struct nvmx_explanation *out, enum nvmx_msr_id id)
+{
+	struct fmt f = fmt_init(out->models, sizeof(out->models));
+	/* A BASIC without a revision did not come from a KVM that offers VMX. */
+	if (id == NVMX_BASIC && !(out->value & 0x7fffffff))
+		return;
+	for (unsigned i = 0; i < nvmx_qemu_model_count(); i++) {
+		const struct nvmx_qemu_model *m = nvmx_qemu_model_at(i);
+		unsigned match[32], nm = 0;
+		for (unsigned v = 1; v <= m->nversions && nm < 32; v++) {
+			uint64_t mv, hm;
+			if (nvmx_qemu_model_msr(m, v, nvmx_qemu_release_default(), id, &mv, &hm) &&
+			    (mv & ~hm) == (out->value & ~hm))
+				match[nm++] = v;
+		}
+		if (!nm || f.len >= f.size)
+			continue;
+		if (f.len)
+			fmt_str(&f, " ");
+		fmt_str(&f, m->name);
+		if (nm == m->nversions)
+			continue;
+		fmt_str(&f, "-");
+		for (unsigned k = 0; k < nm && f.len < f.size; k++) {
+			fmt_str(&f, k ? ",v" : "v");
+			fmt_uint(&f, match[k]);
+		}
+	}
+}
+
 /* BASIC written as 0: what QEMU before 5.0 does when KVM has nested=0. */
 static bool nested_off(const struct nvmx_explanation *out)
 {
@@ -177,6 +211,9 @@ int nvmx_explain_write(struct nvmx_explanation *out, const struct nvmx_explain_e
 	out->wf.truncated = false;
 	out->partial_searched = out->partial_dep = false;
 	out->before_oldest_row[0] = 0;
+	out->models[0] = 0;
+	if (in_range)
+		models_writing(out, id);
 
 	/*
 	 * The write into the vCPU env describes: its CPUID and PMU, and its

@@ -247,6 +247,8 @@ static void answer_explain(const char *rel, uint32_t index, uint64_t value, cons
 		else
 			printf("null");
 	}
+	printf(",\"models\":");
+	jstr(x.models);
 	printf(",\"causes\":[");
 	for (unsigned i = 0; i < x.ncauses; i++) {
 		printf("%s", i ? "," : "");

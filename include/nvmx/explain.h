@@ -36,6 +36,8 @@ struct nvmx_explanation {
 	uint64_t value;
 	/* The verdict (ex.r) on the vCPU env describes, and the bits against KVM's offer. */
 	struct nvmx_qemu_explain ex;
+	/* The named QEMU models writing this value: "Skylake-Server Icelake-Server-v1,v2", or "". */
+	char models[1024];
 	/* Rejected: what makes it pass, each verified (nvmx_remedies). */
 	const char *flags[NVMX_REMEDY_MAX_FLAGS];	/* vmx-* names to turn off */
 	unsigned nflags;
