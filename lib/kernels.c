@@ -548,17 +548,6 @@ static const struct nvmx_kernel kernels[] = {
 		R_5_4,
 	},
 	{
-		.name = "ubuntu-20.04", .version = KV(5, 4, 210), .date = 20220811, .verified = NVMX_VERIFIED_NONE,
-		.distro = "Ubuntu 20.04 LTS (GA)", .release = "5.4.0-N", .aliases = "focal",
-		.base = "5.4.210",
-		.tree = "no Ubuntu 5.4.0-N tree found: modelled as the 5.4.y stable line before the "
-			"restore-check backport (f8ae08f9789a, 5.4.211), which 5.4.0-131 still lacks "
-			"(quickemu#594: a write the vCPU's eVMCS-cut values refuse)",
-		.summary = "Ubuntu 20.04's GA kernel as 5.4.210: restores checked against the vCPU's "
-			   "own values, which L1's eVMCS (hv-evmcs) cuts",
-		R_5_4,
-	},
-	{
 		.name = "6.0", .version = KV(6, 0, 0), .date = 20221002, .verified = NVMX_VERIFIED_HARNESS,
 		.tree = "Dima-diep/linux-6.0 @ 60a7cfc764a0, 6.0.0",
 		.summary = "nested MSRs still from the raw hardware MSRs, but restore checked "
@@ -568,6 +557,18 @@ static const struct nvmx_kernel kernels[] = {
 			   "gains UMIP when emulated; eVMCS also drops tertiary controls "
 			   "[6.0.0 tree, read]",
 		R_6_0,
+	},
+	{
+		.name = "ubuntu-20.04-5.4.0-131", .version = KV(5, 4, 210), .date = 20221014,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 20.04 LTS (GA)", .release = "5.4.0-131",
+		.base = "5.4.210",
+		.tree = "balabit-deps/balabit-os-8-linux @ 2bbec3624539 (Ubuntu's linux 5.4.0-131.147 "
+			"imported: 5.4.210 + Ubuntu's backports; its builds up to -131 lack f8ae08f9789a, "
+			"which -132 took)",
+		.summary = "Ubuntu 20.04's GA kernel up to 5.4.0-131: restores checked against the vCPU's "
+			   "own values, which L1's eVMCS (hv-evmcs) cuts (quickemu#594)",
+		R_5_4,
 	},
 	{
 		.name = "6.1", .version = KV(6, 1, 0), .date = 20221211, .verified = NVMX_VERIFIED_CONFORMANCE,
@@ -699,6 +700,22 @@ static const struct nvmx_kernel kernels[] = {
 		.tree = "perishh/linux-6.14 @ 16b95dcdf585, 6.14.0",
 		.summary = "nested values and checks as 6.13 [6.14.0 tree, read]",
 		R_6_14,
+	},
+	{
+		.name = "ubuntu-20.04", .version = KV(5, 4, 291), .date = 20250411,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 20.04 LTS (GA)", .release = "5.4.0-216", .aliases = "focal",
+		.base = "5.4.210", .changes = { &ch_f8ae08f9789a, &ch_31de69f4eea7, &ch_aa0d42cacf09 },
+		.tree = "balabit-deps/balabit-os-8-linux @ f02bfe143245 (Ubuntu's linux 5.4.0-216.236 "
+			"imported: 5.4.291 + Ubuntu's backports; f8ae08f9789a from 5.4.0-132, "
+			"31de69f4eea7 from -144, aa0d42cacf09 from -211)",
+		.summary = "Ubuntu 20.04's GA kernel (5.4.0-216): the 5.4.y stable line's nested values "
+			   "and checks (as 5.4.286: restores against KVM's maximum, USR_WAIT_PAUSE for L1), "
+			   "no pt_mode",
+		R_5_4,
+		.restore_vs_vcpu = false,
+		.proc2_mask = UINT32_C(0x04111b5c),
+		.params = PARAMS_BASE & ~P(PT_MODE),
 	},
 	{
 		.name = "6.6.87", .version = KV(6, 6, 87), .date = 20250420, .verified = NVMX_VERIFIED_HARNESS,

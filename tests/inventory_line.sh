@@ -36,7 +36,7 @@ out=$("$nvmx" baseline --inventory "$tmp/c.jsonl" 2>&1); rc=$?
 ok "a fleet refuses the 4.15 line, naming it (exit $rc)" '[ $rc = 2 ] && [[ $out == *"4.15.0-213-generic"*"is older than every modelled release"* ]]'
 mkroot "$tmp/u" 5.4.0-131-generic ""
 "$nvmx" inventory-line --live --root "$tmp/u" > "$tmp/u.jsonl" 2>"$tmp/err"; rc=$?
-ok "Ubuntu 20.04's 5.4.0-131: its row, ubuntu-20.04 (exit $rc)" '[ $rc = 0 ] && [ "$(jq_ "$tmp/u.jsonl" "d[\"kvm\"]")" = ubuntu-20.04 ]'
+ok "Ubuntu 20.04's 5.4.0-131: its row, ubuntu-20.04-5.4.0-131 (exit $rc)" '[ $rc = 0 ] && [ "$(jq_ "$tmp/u.jsonl" "d[\"kvm\"]")" = ubuntu-20.04-5.4.0-131 ]'
 
 rm -rf "$tmp/a/sys/module/kvm_intel"
 "$nvmx" inventory-line --live --root "$tmp/a" >"$tmp/out" 2>"$tmp/err"; rc=$?

@@ -172,8 +172,8 @@ u=$("$nvmx" explain 0x48d=0x7f00000016 --host "$E3" --uname 6.8.0-45-generic 2>&
 grep -Eq "explained under (the nearest, )?(6\.8|ubuntu-24\.04)" <<<"$u" && ! grep -q "not modelled" <<<"$u"
 t_is $? "explain --uname 6.8.0-45-generic is explained under its row (Ubuntu 24.04's, or 6.8)"
 u=$("$nvmx" explain 0x48d=0x7f00000016 --host "$E3" --uname 5.4.0-131-generic 2>&1)
-grep -q "explained under the nearest, ubuntu-20.04" <<<"$u" && ! grep -q "not modelled" <<<"$u"
-t_is $? "explain --uname 5.4.0-131-generic is explained under Ubuntu 20.04's row"
+grep -q "explained under ubuntu-20.04-5.4.0-131$" <<<"$u" && ! grep -q "not modelled" <<<"$u"
+t_is $? "explain --uname 5.4.0-131-generic is explained under its Ubuntu 20.04 row (5.4.0-131)"
 u=$("$nvmx" explain 0x48d=0x7f00000016 --host "$E3" --uname 4.15.0-213-generic 2>&1)
 grep -q "older than every modelled release (the oldest is 5.4.210), so it is not modelled" <<<"$u"
 t_is $? "explain --uname 4.15.0-213-generic (older than 5.4) is named as not modelled"

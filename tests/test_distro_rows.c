@@ -204,7 +204,12 @@ static const struct {
 	/* Ubuntu: 22.04's 5.15.0-185 is 5.15.200 with 5.15.215's vmx/ (balabit-os-9-linux's import),
 	 * its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
 	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
-	{ "ubuntu-20.04", "5.4.210", "Ubuntu 20.04 LTS (GA)", "5.4.210", "", 20220811 },
+	/* Ubuntu 20.04 (balabit-os-8-linux's imports, dated by their changelogs): 5.4.0-131.147
+	 * is 5.4.210 (2022-10-14); 5.4.0-216.236 is 5.4.291 (2025-04-11), whose KVM took
+	 * f8ae08f9789a in -132, 31de69f4eea7 in -144 and aa0d42cacf09 in -211. */
+	{ "ubuntu-20.04-5.4.0-131", "5.4.210", "Ubuntu 20.04 LTS (GA)", "5.4.210", "", 20221014 },
+	{ "ubuntu-20.04", "5.4.291", "Ubuntu 20.04 LTS (GA)", "5.4.210", "f8ae08f9789a 31de69f4eea7 aa0d42cacf09",
+	  20250411 },
 	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
 	{ "ubuntu-22.04-hwe", "6.8.12", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "85434c3c73fc aa0d42cacf09",
 	  20251120 },
@@ -400,7 +405,8 @@ static void test_backports(void)
 	/* f8ae08f9789a: clear virtual NMIs in TRUE_PINBASED, then give it back. */
 	static const struct { const char *rel; int rc; } give_back[] = {
 		{ "5.10", -22 }, { "debian-11", 0 }, { "5.10.265", 0 }, { "5.15", -22 }, { "5.15.215", 0 },
-		{ "ubuntu-22.04", 0 }, { "5.4.210", -22 }, { "5.4.286", 0 }, { "ubuntu-20.04", -22 },
+		{ "ubuntu-22.04", 0 }, { "5.4.210", -22 }, { "5.4.286", 0 }, { "ubuntu-20.04-5.4.0-131", -22 },
+		{ "ubuntu-20.04", 0 },
 	};
 	for (unsigned i = 0; i < sizeof(give_back) / sizeof(give_back[0]); i++) {
 		load(&kvm, &h, give_back[i].rel);
@@ -443,7 +449,8 @@ static void test_backports(void)
 	 * restored.  The harness cases (guestread, kharness/VALIDATION.md) agree.
 	 */
 	static const struct { const char *rel; int rc; bool l1_timer; } cut[] = {
-		{ "5.4.210", -22, false }, { "ubuntu-20.04", -22, false }, { "5.4.286", 0, true },
+		{ "5.4.210", -22, false }, { "ubuntu-20.04-5.4.0-131", -22, false }, { "5.4.286", 0, true },
+		{ "ubuntu-20.04", 0, true },
 	};
 	for (unsigned i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
 		load(&kvm, &h, cut[i].rel);
@@ -637,7 +644,9 @@ static const struct expect {
 				{ NVMX_CR4_FIXED1, 11, true, -1 } } },
 	{ "7.1.5", "7.1.3", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "5.4.286", "5.4.210", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
-	{ "ubuntu-20.04", "5.4.210", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-20.04-5.4.0-131", "5.4.210", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-20.04", "5.4.210", NULL, 1, { { NVMX_PROCBASED2, 58, true, 51 } } },
+	{ "ubuntu-20.04", "5.4.286", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "debian-11", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "5.10.265", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04", "5.15.215", NULL, 0, { { 0, 0, false, 0 } } },

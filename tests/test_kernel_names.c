@@ -250,9 +250,15 @@ int main(void)
 		{ "5.15.0-160-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04", NULL },
 		{ "5.15.0-185-generic", NVMX_MATCH_EXACT, "ubuntu-22.04", NULL },
 		{ "6.17.0-8-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe", NULL },
-		{ "5.4.0-150-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04",
+		/* 5.4.0-132 ... -215: -131's row, and what -216 has that it lacks may differ */
+		{ "5.4.0-150-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04-5.4.0-131",
 		  "Ubuntu stable updates and SRU backports of this build" },
-		{ "5.4.0-131-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04", NULL },
+		{ "5.4.0-150-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04-5.4.0-131",
+		  "KVM: nVMX: Let userspace set nVMX MSR to any _host_ supported value" },
+		{ "5.4.0-131-generic", NVMX_MATCH_EXACT, "ubuntu-20.04-5.4.0-131", NULL },
+		{ "5.4.0-26-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04-5.4.0-131", NULL },
+		{ "5.4.0-216-generic", NVMX_MATCH_EXACT, "ubuntu-20.04", NULL },
+		{ "5.4.0-218-generic", NVMX_MATCH_NEAREST, "ubuntu-20.04", NULL },
 		{ "4.15.0-213-generic", NVMX_MATCH_TOO_OLD, NULL, NULL },
 		/* Ubuntu builds of a series without an Ubuntu row: never exactly the upstream row */
 		{ "6.5.0-44-generic", NVMX_MATCH_NEAREST, "6.5",

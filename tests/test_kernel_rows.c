@@ -165,7 +165,8 @@ static void test_table(void)
 	}
 
 	static const struct { const char *uname, *want; } un[] = {
-		{ "5.4.0-150-generic", "ubuntu-20.04" }, { "5.4.0-131-generic", "ubuntu-20.04" },
+		{ "5.4.0-150-generic", "ubuntu-20.04-5.4.0-131" },
+		{ "5.4.0-131-generic", "ubuntu-20.04-5.4.0-131" }, { "5.4.0-216-generic", "ubuntu-20.04" },
 		{ "5.4.286", "5.4.286" }, { "4.19.0-27-amd64", NULL }, { "5.10.0-28-amd64", "debian-11" },
 		{ "5.16.20", "5.15" }, { "6.0.5", "6.0" }, { "6.0.19-1", "6.0.19" },
 		{ "6.1.0-18-amd64", "6.1.158" }, { "6.2.0-39-generic", "6.2.1" },
