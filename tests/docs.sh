@@ -52,4 +52,13 @@ t_is $? ".ci/run runs README's test command"
 [ -x .ci/run ] && [ -x scripts/install-deps.sh ] && head -n 1 .ci/run | grep -qx '#!/usr/bin/env bash'
 t_is $? ".ci/run and scripts/install-deps.sh are executable, .ci/run is bash"
 
+# prove runs each tests/*.sh as a program: a clean clone must have them executable
+# (git's mode, not the working tree's; lib.sh is sourced, not run)
+if git -C "$here" rev-parse --git-dir >/dev/null 2>&1; then
+	notx=$(git -C "$here" ls-files -s -- 'tests/*.sh' | awk '$1 != "100755" && $4 != "tests/lib.sh" { print $4 }')
+	t_ok "every test script is executable in git (${notx:-all are})" [ -z "$notx" ]
+else
+	t_skip "not a git checkout: the scripts' git modes cannot be read"
+fi
+
 t_done
