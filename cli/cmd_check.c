@@ -474,7 +474,7 @@ static int operand_saved(void *ctx, const char *arg)
 
 const struct opt check_opts[] = {
 	SIDE_OPTS("", "to", struct check, dst, ", destination"),
-	SIDE_OPTS("from-", "from-host", struct check, src, ", source"),
+	SIDE_SOURCE_OPTS("from-", "from-host", struct check, src),
 	OPT_STRING("nested-state", NULL, "FILE", struct check, ns_path,
 		   "a KVM_GET_NESTED_STATE blob of the VM"),
 	OPT_CALL("order", NULL, "ORDER", opt_order,

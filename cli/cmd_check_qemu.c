@@ -507,7 +507,7 @@ static int operand_refused(void *ctx, const char *a)
 /* check --cpu's options (its usage text is check's --help). */
 static const struct opt check_cpu_opts[] = {
 	SIDE_OPTS("", "to", struct qcheck, dst, ", destination"),
-	SIDE_OPTS("from-", "from-host", struct qcheck, src, ", source"),
+	SIDE_SOURCE_OPTS("from-", "from-host", struct qcheck, src),
 	OPT_STRING("cpu", NULL, "SPEC", struct qcheck, spec, "QEMU's -cpu MODEL[,FLAG]..."),
 	OPT_STRING("qemu", NULL, "VER", struct qcheck, qemu, "the QEMU release (default the newest)"),
 	OPT_CALL("semantics", NULL, "S", opt_semantics, "qemu (default) or saved-msrs"),

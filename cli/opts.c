@@ -43,7 +43,8 @@ int opts_parse(const char *cmd, const struct opt *table, void *ctx, opt_more_fn 
 				return cli_usage_error(cmd, "--%s takes no value", o->name);
 			if (o->arg && !value) {
 				if (i + 1 >= argc)
-					return cli_usage_error(cmd, "--%s needs %s: %s", o->name, o->arg, o->help);
+					return cli_usage_error(cmd, "--%s needs %s%s%s", o->name, o->arg,
+							       o->help ? ": " : "", o->help ? o->help : "");
 				value = argv[++i];
 			}
 			if (o->fn) {
@@ -92,6 +93,8 @@ void opts_help(FILE *f, const struct opt *t)
 	fprintf(f, "\noptions (a value follows as the next argument or after '='):\n");
 	for (; t->name; t++) {
 		char left[64];
+		if (!t->help)	/* parsed only to explain why it is refused */
+			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", t->name, t->arg ? " " : "", t->arg ? t->arg : "");
 		fprintf(f, "  %-28s %s", left, t->help);
 		if (t->alias)

@@ -24,6 +24,10 @@ void side_init(struct side *s);
 #define SIDE_OPTS(p, host_opt, type, s, who) \
 	OPT_STRING(host_opt, NULL, "HOST", type, s.host_path, "the host (a dump)" who), \
 	KVM_OPTS_AS(p, type, s.ko, who), VCPU_OPTS_AS(p, type, s.vo, who)
+/* The source side: its restore policy options are the destination's (refused). */
+#define SIDE_SOURCE_OPTS(p, host_opt, type, s) \
+	OPT_STRING(host_opt, NULL, "HOST", type, s.host_path, "the host (a dump), source"), \
+	KVM_OPTS_AS(p, type, s.ko, ", source"), VCPU_SOURCE_OPTS_AS(p, type, s.vo)
 /*
  * Load host and KVM, and give the scenario the vCPU options (a guest CPUID
  * "host" read from `ref`, NULL: this side's host).  0 or an EXIT_* code.

@@ -25,18 +25,29 @@ int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		    int argc, char **argv, int *i);
 /* A table entry of the family: the struct vcpu_opts at ctx + o->off ("from-": the source's). */
 int vcpu_opts_opt(void *ctx, const struct opt *o, const char *v);
-#define VCPU_OPTS_AS(p, type, vo, who) \
+#define VCPU_VM_OPTS_AS(p, type, vo, who) \
 	OPT_CALL_AT(p "guest-cpuid", NULL, "SPEC", vcpu_opts_opt, type, vo, \
 		    "the VM's CPUID: host|none|empty, then ,+flag ,-flag" who), \
 	OPT_CALL_AT(p "pmu-version", NULL, "N", vcpu_opts_opt, type, vo, "the VM's CPUID.0xA version" who), \
 	OPT_CALL_AT(p "disable-quirks", NULL, "MASK", vcpu_opts_opt, type, vo, \
 		    "the VM's KVM_CAP_DISABLE_QUIRKS2 mask" who), \
 	OPT_CALL_AT(p "state", NULL, "FLAGS", vcpu_opts_opt, type, vo, \
-		    "has-run,vmxon,guest-mode,evmcs,evmcs-pgc" who), \
+		    "has-run,vmxon,guest-mode,evmcs,evmcs-pgc" who)
+#define VCPU_OPTS_AS(p, type, vo, who) \
+	VCPU_VM_OPTS_AS(p, type, vo, who), \
 	OPT_CALL_AT(p "policy", NULL, "POLICY", vcpu_opts_opt, type, vo, \
 		    "strict (default), revoke-keep or revoke-clear" who), \
 	OPT_CALL_AT(p "revoke-since", NULL, "RELEASE", vcpu_opts_opt, type, vo, \
 		    "the revoke list from RELEASE on" who)
+/*
+ * A migration's source: the same, but the restore policy is the
+ * destination's; --from-policy and --from-revoke-since are parsed only to
+ * say so (help NULL: not listed in --help).
+ */
+#define VCPU_SOURCE_OPTS_AS(p, type, vo) \
+	VCPU_VM_OPTS_AS(p, type, vo, ", source"), \
+	OPT_CALL_AT(p "policy", NULL, "POLICY", vcpu_opts_opt, type, vo, NULL), \
+	OPT_CALL_AT(p "revoke-since", NULL, "RELEASE", vcpu_opts_opt, type, vo, NULL)
 #define VCPU_OPTS(type, vo) VCPU_OPTS_AS("", type, vo, "")
 /*
  * Give a scenario these options: the VM (a guest CPUID "host" read from hf),

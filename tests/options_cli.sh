@@ -108,4 +108,13 @@ for c in $("$nvmx" --help | awk '/^  [a-z]/ { print $1 }'); do
 	a=$(run "$c" --no-such-option)
 	t_ok "$c --no-such-option: exit 2, named" like "$a" "rc=2*nvmx $c: unknown option '--no-such-option'*"
 done
+
+# --help lists only what a command takes (check, with or without --cpu): the source's restore policy is the
+# destination's, so --from-policy/--from-revoke-since are refused with that reason
+# and not offered in help.
+for c in check; do
+	"$nvmx" "$c" --help >"$tmp/help" 2>&1
+	t_ok "$c --help does not offer --from-policy or --from-revoke-since" \
+		bash -c "grep -q -- '--to' '$tmp/help' && ! grep -q -- '--from-policy\|--from-revoke-since' '$tmp/help'"
+done
 t_done
