@@ -17,6 +17,7 @@
 struct inv_args {
 	struct live l;
 	bool live;
+	bool json;	/* accepted as every command takes it: the line is JSON already */
 	const char *name;
 };
 
@@ -24,6 +25,7 @@ const struct opt inventory_line_opts[] = {
 	LIVE_OPTS(struct inv_args, live, l),
 	OPT_STRING("name", NULL, "NAME", struct inv_args, name,
 		   "the host's name (default: the hostname)"),
+	OPT_FLAG("json", NULL, struct inv_args, json, "the output is one JSON line either way"),
 	OPT_END,
 };
 
