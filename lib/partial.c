@@ -38,34 +38,25 @@ static int true_twin(unsigned id)
 }
 
 /*
- * The VM-entry/VM-exit control pairs KVM checks together (a processor
- * reports both halves of a pair or neither; KVM 6.4+ refuses to load on a
- * host that does not): an unknown entry bit carries its exit partner.
+ * An unknown entry bit carries its exit partner: a processor reports both
+ * halves of a pair (nvmx__entry_exit_pairs) or neither, and KVM 6.4+ refuses
+ * to load on a host that does not.  The exit control paired with allowed-1
+ * bit b (32..63) of the entry controls, or 0.
  */
-static const struct { uint32_t entry, exit; } pairs[] = {
-	{ ENTRY_LOAD_PERF_GLOBAL, EXIT_LOAD_PERF_GLOBAL },
-	{ ENTRY_LOAD_PAT, EXIT_LOAD_PAT },
-	{ ENTRY_LOAD_EFER, EXIT_LOAD_EFER },
-	{ ENTRY_LOAD_BNDCFGS, EXIT_CLEAR_BNDCFGS },
-	{ ENTRY_LOAD_RTIT, EXIT_CLEAR_RTIT },
-	{ ENTRY_LOAD_CET, EXIT_LOAD_CET },
-};
-
-/* The exit control paired with allowed-1 bit b (32..63) of the entry controls, or 0. */
 static uint32_t exit_partner(unsigned b)
 {
-	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		if (b >= 32 && pairs[i].entry == 1u << (b - 32))
-			return pairs[i].exit;
+	for (unsigned i = 0; i < NVMX__ENTRY_EXIT_PAIRS; i++)
+		if (b >= 32 && nvmx__entry_exit_pairs[i].entry == 1u << (b - 32))
+			return nvmx__entry_exit_pairs[i].exit;
 	return 0;
 }
 
 /* The entry control paired with allowed-1 bit b of the exit controls, or 0. */
 static uint32_t entry_partner(unsigned b)
 {
-	for (unsigned i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		if (b >= 32 && pairs[i].exit == 1u << (b - 32))
-			return pairs[i].entry;
+	for (unsigned i = 0; i < NVMX__ENTRY_EXIT_PAIRS; i++)
+		if (b >= 32 && nvmx__entry_exit_pairs[i].exit == 1u << (b - 32))
+			return nvmx__entry_exit_pairs[i].entry;
 	return 0;
 }
 

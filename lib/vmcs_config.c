@@ -64,8 +64,7 @@ static void fail(struct nvmx_kvm *kvm, enum nvmx_load_status st, int rc,
 #define EINVAL 22
 #define EOPNOTSUPP 95
 
-struct pair { uint32_t entry, exit; };
-static const struct pair entry_exit_pairs[] = {
+const struct nvmx__ctl_pair nvmx__entry_exit_pairs[NVMX__ENTRY_EXIT_PAIRS] = {
 	{ ENTRY_LOAD_PERF_GLOBAL, EXIT_LOAD_PERF_GLOBAL },
 	{ ENTRY_LOAD_PAT, EXIT_LOAD_PAT },
 	{ ENTRY_LOAD_EFER, EXIT_LOAD_EFER },
@@ -148,7 +147,7 @@ static bool setup_vmcs_config(struct nvmx_kvm *kvm, const struct nvmx_host *h)
 	}
 
 	for (unsigned i = 0; i < k->entry_exit_pairs; i++) {
-		const struct pair *p = &entry_exit_pairs[i];
+		const struct nvmx__ctl_pair *p = &nvmx__entry_exit_pairs[i];
 		bool en = c->entry & p->entry, ex = c->exit & p->exit;
 		if (en == ex)
 			continue;

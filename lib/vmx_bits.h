@@ -162,4 +162,13 @@
 #define CR4_CET		BIT64(23)
 #define CR4_LAM_SUP	BIT64(28)
 
+/*
+ * The VM-entry/VM-exit control pairs KVM checks together (a processor
+ * reports both halves of a pair or neither), in the order releases added
+ * them: a row's entry_exit_pairs counts the first N.
+ */
+struct nvmx__ctl_pair { uint32_t entry, exit; };
+#define NVMX__ENTRY_EXIT_PAIRS 6
+extern const struct nvmx__ctl_pair nvmx__entry_exit_pairs[NVMX__ENTRY_EXIT_PAIRS];
+
 #endif
