@@ -265,6 +265,11 @@ static void distro_row(struct nvmx_kernel_match *m, const char *uname, const cha
 		    (k->version == v && abi >= 1 && abi <= k->same_builds)) {
 			m->kernel = k;
 			m->how = NVMX_MATCH_EXACT;
+			/* The row's tree is not the whole build: never exact. */
+			if (k->tree_lacks) {
+				m->how = NVMX_MATCH_NEAREST;
+				add_may(m, k->tree_lacks);
+			}
 			return;
 		}
 		if (!series)

@@ -859,6 +859,7 @@ static const struct nvmx_kernel kernels[] = {
 		.name = "pve-9.0", .version = KV(6, 14, 11), .date = 20260515, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 9.0", .release = "6.14.11-9-pve", .same_builds = 9,
 		.base = "6.14",
+		.tree_lacks = "the 6.14.1-6.14.11 stable updates and Ubuntu's own backports (the tree is upstream 6.14.0 + Proxmox's patches)",
 		.tree = "upstream 6.14.0 (perishh/linux-6.14 @ 16b95dcdf585) + proxmox/pve-kernel "
 			"trixie-6.14 @ c4e4dcb patches 0005, 0008; its Ubuntu 6.14.0-30..37 base "
 			"(6.14.11 stable) is not public",
@@ -924,6 +925,7 @@ static const struct nvmx_kernel kernels[] = {
 		.name = "pve-9.1", .version = KV(6, 17, 13), .date = 20260728, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 9.1", .release = "6.17.13-21-pve", .same_builds = 21,
 		.base = "6.17",
+		.tree_lacks = "the 6.17.1-6.17.13 stable updates and Ubuntu's own backports (the tree is upstream 6.17.0 + Proxmox's patches)",
 		.tree = "upstream 6.17.0 (busysteve/linux-6.17.0-rust-ported-c @ 1e9822c103f8) + "
 			"proxmox/pve-kernel trixie-6.17 @ 74c6afb patches 0005, 0008; its Ubuntu "
 			"6.17.0-16..42 base (6.17.13 stable) is not public",
@@ -960,6 +962,7 @@ static const struct nvmx_kernel kernels[] = {
 		.distro = "Proxmox VE 8", .release = "6.8.12-43-pve", .aliases = "pve-8.4",
 		.same_builds = 43,
 		.base = "6.8", .changes = { &ch_85434c3c73fc, &ch_aa0d42cacf09 },
+		.tree_lacks = "Ubuntu 6.8.0-91 and later, the base of builds -18 on (the tree is Ubuntu 6.8.0-90 + Proxmox's patches)",
 		.tree = "Ubuntu 6.8.0-90 (rahaaaiii/linux-hwe-6.8-6.8.0 @ 7b13fd4625cd) + "
 			"proxmox/pve-kernel bookworm-6.8 @ b187eb7 patches 0005, 0008, 0028, 0036-0038; "
 			"Ubuntu's 6.8.0-91..139 (the base of builds -18 to -43) is not public",
@@ -988,6 +991,7 @@ static const struct nvmx_kernel kernels[] = {
 		.name = "pve-9.2", .version = KV(7, 0, 14), .date = 20260822, .verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Proxmox VE 9.2", .release = "7.0.14-14-pve",
 		.base = "7.0", .changes = { &pve_0034, &pve_0035, &pve_0036, &pve_0038, &pve_0039 },
+		.tree_lacks = "the 7.0.1-7.0.14 stable updates and Ubuntu's own backports (the tree is upstream 7.0.0 + Proxmox's patches)",
 		.tree = "upstream 7.0.0 + proxmox/pve-kernel @ 6e44995b70ad patches 0020-0039; Proxmox's "
 			"Ubuntu 7.0 base is not public (its nested.c, capabilities.h, vmx.h and "
 			"hyperv_evmcs.h are 7.0.0's, its vmx.c is not)",
@@ -1212,6 +1216,7 @@ int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out)
 		out->changes[c] = row->changes[c];
 	out->verified = row->verified;
 	out->tree = row->tree;
+	out->tree_lacks = row->tree_lacks;
 	return (int)n;
 }
 

@@ -114,6 +114,9 @@ struct nvmx_kernel {
 	const struct nvmx_change *changes[NVMX_MAX_CHANGES];	/* applied to base, in order */
 	enum nvmx_verified verified;
 	const char *tree;		/* where the row was read or run ("linux-source-6.1 6.1.192-3") */
+	const char *tree_lacks;		/* what of the named kernel the verified tree does not have
+					 * (a build assembled from public parts): a name of the row's
+					 * own builds is then nearest, with this as what may differ */
 
 	/* setup_vmcs_config: required and optional sets */
 	uint32_t min_pin, opt_pin, min_proc, opt_proc, opt_proc2, min_exit, opt_exit,

@@ -279,15 +279,24 @@ int main(void)
 		{ "4.18.0-477.10.1.el8_8.x86_64", NVMX_MATCH_NOT_MODELLED, NULL, NULL },
 		{ "5.14.0-284.30.1.el9_2.x86_64", NVMX_MATCH_NOT_MODELLED, NULL, NULL },
 		/* Proxmox */
-		{ "7.0.14-14-pve", NVMX_MATCH_EXACT, "pve-9.2", NULL },
+		/*
+		 * Proxmox's trees are assembled from public parts (kharness/TREES.md):
+		 * the Ubuntu base with its stable updates is not public, so even the
+		 * build the row names is nearest, saying what its tree lacks.
+		 */
+		{ "7.0.14-14-pve", NVMX_MATCH_NEAREST, "pve-9.2",
+		  "the 7.0.1-7.0.14 stable updates and Ubuntu's own backports (the tree is upstream 7.0.0 + Proxmox's patches)" },
 		{ "7.0.14-10-pve", NVMX_MATCH_NEAREST, "pve-9.2", NULL },
-		{ "6.8.12-43-pve", NVMX_MATCH_EXACT, "pve-8", NULL },
-		{ "6.14.11-9-pve", NVMX_MATCH_EXACT, "pve-9.0", NULL },
-		{ "6.17.13-21-pve", NVMX_MATCH_EXACT, "pve-9.1", NULL },
+		{ "6.8.12-43-pve", NVMX_MATCH_NEAREST, "pve-8",
+		  "Ubuntu 6.8.0-91 and later, the base of builds -18 on (the tree is Ubuntu 6.8.0-90 + Proxmox's patches)" },
+		{ "6.14.11-9-pve", NVMX_MATCH_NEAREST, "pve-9.0",
+		  "the 6.14.1-6.14.11 stable updates and Ubuntu's own backports (the tree is upstream 6.14.0 + Proxmox's patches)" },
+		{ "6.17.13-21-pve", NVMX_MATCH_NEAREST, "pve-9.1",
+		  "the 6.17.1-6.17.13 stable updates and Ubuntu's own backports (the tree is upstream 6.17.0 + Proxmox's patches)" },
 		/* earlier builds of the same version: the same VMX patches (pve-kernel read) */
-		{ "6.8.12-4-pve", NVMX_MATCH_EXACT, "pve-8", NULL },
-		{ "6.14.11-2-pve", NVMX_MATCH_EXACT, "pve-9.0", NULL },
-		{ "6.17.13-1-pve", NVMX_MATCH_EXACT, "pve-9.1", NULL },
+		{ "6.8.12-4-pve", NVMX_MATCH_NEAREST, "pve-8", NULL },
+		{ "6.14.11-2-pve", NVMX_MATCH_NEAREST, "pve-9.0", NULL },
+		{ "6.17.13-1-pve", NVMX_MATCH_NEAREST, "pve-9.1", NULL },
 		/* a build past the ones read, or another point release: nearest */
 		{ "6.8.12-44-pve", NVMX_MATCH_NEAREST, "pve-8", "other Proxmox kernel builds carry other patches" },
 		{ "6.17.9-1-pve", NVMX_MATCH_NEAREST, "pve-9.1", NULL },
