@@ -234,7 +234,7 @@ int io_parse_virsh_xml(const char *path, const char *buf, size_t len, struct nvm
 	static const uint32_t kvm_min[] = { KVM_MIN_PIN, KVM_MIN_PROC, KVM_MIN_EXIT, KVM_MIN_ENTRY };
 	struct nvmx_msrs *ms = &out->host.msrs;
 	for (unsigned i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
-		uint32_t f = (uint32_t)words.w[ctl[i].w], d1 = nvmx_qword_default1(ctl[i].w);
+		uint32_t f = (uint32_t)words.w[ctl[i].w], d1 = nvmx_lo(nvmx_qemu_control_msr(ctl[i].w, 0));
 		/* Host address-space size is no vmx-* property: QEMU sets it for a 64-bit CPU. */
 		if (ctl[i].w == NVMX_QW_EXIT && (cpuid & NVMX_FEAT(NVMX_F_LM)))
 			f |= 1u << 9;

@@ -233,8 +233,9 @@ static int add_profile(struct nvmx_inventory *inv, const struct nvmx_host *h, un
 	return 0;
 }
 
-void nvmx_inventory_params(const struct nvmx_inventory *inv, const struct nvmx_kernel *k,
-			   struct nvmx_params *p)
+/* The defaults of release k with the inventory's params where k has them. */
+static void inventory_params(const struct nvmx_inventory *inv, const struct nvmx_kernel *k,
+			     struct nvmx_params *p)
 {
 	nvmx_params_default(k, p);
 	for (unsigned n = 0; n < inv->nparams; n++) {
@@ -345,7 +346,7 @@ static int add_file(struct nvmx_inventory *inv, const char *path, const struct n
 			l = sizeof(name) - r - 2;
 		snprintf(name + l, sizeof(name) - l, "@%s", nvmx_kernel_name(k));
 	}
-	nvmx_inventory_params(inv, k, &p);
+	inventory_params(inv, k, &p);
 	if (add_hostfile(inv, hf, path, hf->name, name, k, &p, false)) {
 		io_fail(diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
 		return -1;
@@ -651,7 +652,7 @@ static int inv_line(struct inv_reader *in, char *line, size_t len, struct json_n
 		hyperv = json_bool(v);
 	}
 	struct nvmx_params p;
-	nvmx_inventory_params(inv, k, &p);
+	inventory_params(inv, k, &p);
 	if ((v = json_get(root, "params"))) {
 		if (!json_is(v, JSON_OBJECT))
 			return inv_error(in, NVMX_E_VALUE, "\"params\" must be an object of NAME: VALUE");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* CPUID features the model consults, by their /proc/cpuinfo names. */
 #include "nvmx/host.h"
+#include "model.h"
 
 static const char *const feature_names[NVMX_F_COUNT] = {
 	[NVMX_F_VME] = "vme", [NVMX_F_DE] = "de", [NVMX_F_PSE] = "pse",

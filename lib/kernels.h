@@ -202,4 +202,7 @@ int nvmx_kernel_apply(const struct nvmx_kernel *row, struct nvmx_kernel *out);
  */
 int nvmx_kernel_check_changes(const struct nvmx_kernel *k);
 
+/* Which of 0x480..0x493 this release answers for nested (0x480..0x491). */
+bool nvmx_kernel_reports(const struct nvmx_kernel *k, enum nvmx_msr_id id);
+
 #endif

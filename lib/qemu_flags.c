@@ -2,6 +2,7 @@
 /* VMX MSR bits as the -cpu flags that remove them (see qemu_flags.h). */
 #include "qemu_flags.h"
 #include "names.h"
+#include "qemu_words.h"
 
 static size_t slen(const char *s)
 {

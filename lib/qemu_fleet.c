@@ -7,6 +7,7 @@
  */
 #include "nvmx/qemu_migrate.h"
 #include "qemu_flags.h"
+#include "qemu_words.h"
 
 #define ROUNDS 8
 

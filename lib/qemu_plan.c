@@ -8,6 +8,7 @@
 #include "nvmx/qemu.h"
 #include "kernels.h"
 #include "fmt.h"
+#include "qemu_words.h"
 
 #define B(n) (UINT64_C(1) << (n))
 #define F(x) NVMX_FEAT(NVMX_F_##x)
@@ -91,8 +92,9 @@ void nvmx_qemu_host_from_kvm(struct nvmx_qemu_host *out, const struct nvmx_kvm *
 			   !kvm->params.val[NVMX_P_ENABLE_PMU] ? 0 : 2;
 }
 
-void nvmx_qemu_supported(const struct nvmx_qemu_host *host, const struct nvmx_qemu_release *r,
-			 struct nvmx_qwords *out)
+/* x86_cpu_get_supported_feature_word() for each VMX word. */
+static void qemu_supported(const struct nvmx_qemu_host *host, const struct nvmx_qemu_release *r,
+			   struct nvmx_qwords *out)
 {
 	*out = (struct nvmx_qwords){ { 0 } };
 	if (!host->kvm_ok || !host->feature_list || !r->vmx_words)
@@ -281,7 +283,7 @@ void nvmx_qemu_plan(struct nvmx_qemu_plan *p, const struct nvmx_qemu_cpu *cpu,
 	cpuid = (cpuid & ~cpu->cpuid_prop_mask) | (cpu->cpuid_prop_val & cpu->cpuid_prop_mask);
 	cpuid = (cpuid | cpu->cpuid_plus) & ~cpu->cpuid_minus;
 
-	nvmx_qemu_supported(host, r, &p->supported);
+	qemu_supported(host, r, &p->supported);
 	if (cpu->kind != NVMX_QCPU_NAMED) {
 		struct nvmx_qwords named;
 		nvmx_qemu_named_bits(r, &named);

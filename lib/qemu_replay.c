@@ -8,6 +8,7 @@
 #include "kernels.h"
 #include "names.h"
 #include "fmt.h"
+#include "qemu_words.h"
 
 #define B(n) (UINT64_C(1) << (n))
 

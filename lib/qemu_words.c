@@ -8,6 +8,7 @@
 #include "nvmx/qemu.h"
 #include "fmt.h"
 #include "names.h"
+#include "qemu_words.h"
 
 static const struct {
 	const char *name;
@@ -47,11 +48,6 @@ int nvmx_qword_of_msr(enum nvmx_msr_id id)
 bool nvmx_qword_is_control(enum nvmx_qword w)
 {
 	return words[w].control;
-}
-
-uint32_t nvmx_qword_default1(enum nvmx_qword w)
-{
-	return words[w].default1;
 }
 
 bool nvmx_qwords_empty(const struct nvmx_qwords *q)

@@ -7,6 +7,7 @@
  * and qemu-check all take their fixes from here.
  */
 #include "nvmx/scenario.h"
+#include "qemu_words.h"
 
 /*
  * Rejections a vmx-...=off flag can cure: bits offered on the source only,

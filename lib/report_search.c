@@ -9,6 +9,7 @@
 #include "nvmx/report.h"
 #include "nvmx/qemu.h"
 #include "fmt.h"
+#include "kernels.h"
 
 /*
  * Bool parameters a host may have flipped.  Not nested: with nested=0 QEMU

@@ -47,7 +47,4 @@ const char *nvmx_feature_name(enum nvmx_feature f);
 /* The features named in a cpuinfo flags line (words separated by spaces or tabs). */
 uint64_t nvmx_features_from_text(const char *flags, size_t len);
 
-/* CPUID.1:EAX rebuilt from family/model/stepping. */
-uint32_t nvmx_host_signature(const struct nvmx_host *h);
-
 #endif

@@ -116,9 +116,6 @@ int nvmx_inventory_add_path(struct nvmx_inventory *inv, const char *arg, struct 
 int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *h, const char *cpu,
 			    const char *name, const struct nvmx_kernel *k, const struct nvmx_params *p,
 			    bool hyperv);
-/* The defaults of release k with the inventory's params where k has them. */
-void nvmx_inventory_params(const struct nvmx_inventory *inv, const struct nvmx_kernel *k,
-			   struct nvmx_params *p);
 /*
  * Keep the profiles i with keep[i] (in order), their hosts and members;
  * old_to_new[0..nprof) receives each profile's new index, or UINT32_MAX for

@@ -186,8 +186,6 @@ void nvmx_kvm_load(struct nvmx_kvm *out, const struct nvmx_host *h,
 
 /* One MSR of a cap set as KVM_GET_MSRS returns it (non-TRUE adds default1). */
 uint64_t nvmx_caps_read(const struct nvmx_caps *c, enum nvmx_msr_id id);
-/* Which of 0x480..0x493 this release answers for nested (0x480..0x491). */
-bool nvmx_kernel_reports(const struct nvmx_kernel *k, enum nvmx_msr_id id);
 /* Fill m with every MSR the release reports, from caps c. */
 void nvmx_caps_to_msrs(const struct nvmx_kernel *k, const struct nvmx_caps *c,
 		       struct nvmx_msrs *m);

@@ -44,9 +44,6 @@ const char *nvmx_qword_name(enum nvmx_qword w);		/* "FEAT_VMX_PINBASED_CTLS" */
 enum nvmx_msr_id nvmx_qword_msr(enum nvmx_qword w);	/* NVMX_TRUE_PINBASED ... */
 /* The word bound to an MSR (0x480, 0x485, 0x48B..0x491), or -1. */
 int nvmx_qword_of_msr(enum nvmx_msr_id id);
-bool nvmx_qword_is_control(enum nvmx_qword w);
-/* QEMU's default1 constant of a control word (0x16, 0x0401e172, 0, 0x36dff, 0x11ff). */
-uint32_t nvmx_qword_default1(enum nvmx_qword w);
 bool nvmx_qwords_empty(const struct nvmx_qwords *q);
 
 /*
@@ -106,8 +103,6 @@ bool nvmx_qemu_field_bit(const struct nvmx_field *f, enum nvmx_qword *w, unsigne
 /* QEMU's name for bit `bit` of word w in release r, or NULL when unnamed. */
 const char *nvmx_qemu_bit_name(const struct nvmx_qemu_release *r, enum nvmx_qword w,
 			       unsigned bit);
-/* Every bit release r can name, per word (what migratable=on keeps). */
-void nvmx_qemu_named_bits(const struct nvmx_qemu_release *r, struct nvmx_qwords *out);
 /*
  * A vmx-* property of release r (case-insensitive; '_' reads as '-'): the
  * bits it sets or clears, in out.  One name may cover two bits (QEMU's
@@ -235,9 +230,6 @@ struct nvmx_qemu_host {
  */
 void nvmx_qemu_host_from_kvm(struct nvmx_qemu_host *out, const struct nvmx_kvm *kvm,
 			     const struct nvmx_host *h);
-/* x86_cpu_get_supported_feature_word() for each VMX word. */
-void nvmx_qemu_supported(const struct nvmx_qemu_host *host, const struct nvmx_qemu_release *r,
-			 struct nvmx_qwords *out);
 
 /* ---- The plan: words, filtering and the MSR writes --------------------- */
 
