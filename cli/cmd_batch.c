@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "opts.h"
-#include "../io/json.h"
 
 /* Room for one request: a restore with every write and option fits many times over. */
 #define BATCH_MAX_ARGS 256
-#define BATCH_MAX_NODES (BATCH_MAX_ARGS + 1)
 #define BATCH_ARG_BYTES 65536
 
 /*
@@ -32,46 +30,6 @@ static bool is_batchable(const char *name)
 		if (!strcmp(batchable[i], name))
 			return true;
 	return false;
-}
-
-/*
- * The request's strings into argv (pointing into store); 0, or -1 with why
- * set ("COLUMN: problem" when the JSON itself is malformed).
- */
-static int split_request(const char *line, size_t len, char **argv, int *argc, char *store,
-			 const char **why)
-{
-	static struct json_node pool[BATCH_MAX_NODES];
-	struct json_error err;
-	static char msg[192];
-	const struct json_node *root = json_parse(line, len, pool, BATCH_MAX_NODES, &err);
-	if (!root) {
-		snprintf(msg, sizeof(msg), "%u: %s (a request is a JSON array of strings)", err.col,
-			 err.msg);
-		*why = msg;
-		return -1;
-	}
-	if (!json_is(root, JSON_ARRAY) || root->count == 0) {
-		*why = "a request is a non-empty JSON array of strings: [\"COMMAND\", \"ARG\", ...]";
-		return -1;
-	}
-	size_t used = 0;
-	*argc = 0;
-	for (const struct json_node *a = json_child(root); a; a = json_next(a)) {
-		if (!json_is(a, JSON_STRING)) {
-			*why = "every element of a request must be a string";
-			return -1;
-		}
-		long n = json_str_copy(a, store + used, BATCH_ARG_BYTES - used);
-		if (n < 0 || strlen(store + used) != (size_t)n) {
-			*why = "an argument is too long or contains a NUL character";
-			return -1;
-		}
-		argv[(*argc)++] = store + used;
-		used += (size_t)n + 1;
-	}
-	argv[*argc] = NULL;
-	return 0;
 }
 
 static int run_request(char **argv, int argc)
@@ -110,7 +68,7 @@ int cmd_batch(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	unsigned long lineno = 0;
+	unsigned lineno = 0;
 	int status = EXIT_OK;
 	while ((len = getline(&line, &cap, stdin)) >= 0) {
 		lineno++;
@@ -119,16 +77,15 @@ int cmd_batch(int argc, char **argv)
 		size_t lead = strspn(line, " \t");
 		if ((size_t)len == lead)
 			continue;	/* blank lines are no requests */
-		const char *why = NULL;
-		int n = 0;
+		unsigned n = 0;
+		struct nvmx_diag d;
 		/* A malformed request ends the batch: no answer is a guess at what was meant. */
-		if (split_request(line, (size_t)len, args, &n, store, &why) < 0) {
-			fprintf(stderr, "nvmx batch: <stdin>:%lu:%s%s\n", lineno,
-				why[0] >= '0' && why[0] <= '9' ? "" : " ", why);
-			status = EXIT_USAGE;
+		if (nvmx_json_strings("<stdin>", lineno, line, (size_t)len, args, BATCH_MAX_ARGS, &n,
+				      store, sizeof(store), &d) < 0) {
+			status = cli_error("batch", &d.error);
 			break;
 		}
-		int rc = run_request(args, n);
+		int rc = run_request(args, (int)n);
 		/* The record separator: ASCII RS, never in nvmx's text or JSON output. */
 		printf("\036%d\n", rc);
 		fflush(stdout);

@@ -221,11 +221,48 @@ static void test_json_hosts(void)
 	}
 }
 
+/* nvmx_json_strings: what nvmx batch reads a request with. */
+static void test_json_strings(void)
+{
+	char *argv[4], store[16];
+	unsigned argc = 99;
+	struct nvmx_diag d;
+	const char *ok = "[\"ab\", \"\\u00e9\\n\", \"\"]";
+	int rc = nvmx_json_strings("in", 3, ok, strlen(ok), argv, 3, &argc, store, sizeof(store), &d);
+	tap_ok(rc == 0 && argc == 3 && !strcmp(argv[0], "ab") && !strcmp(argv[1], "\xc3\xa9\n") &&
+	       !strcmp(argv[2], "") && argv[3] == NULL,
+	       "strings decoded into argv, NULL after the last (rc %d, argc %u)", rc, argc);
+	static const struct {
+		const char *text;
+		int code;
+		unsigned column;
+		const char *msg;
+	} bad[] = {
+		{ "[\"ab\"", NVMX_E_SYNTAX, 6, "in:3:6: " },
+		{ "{\"a\":\"b\"}", NVMX_E_VALUE, 0, "in:3: a request is a non-empty JSON array" },
+		{ "[]", NVMX_E_VALUE, 0, "in:3: a request is a non-empty JSON array" },
+		{ "[\"a\", 1]", NVMX_E_VALUE, 0, "in:3: every element of a request must be a string" },
+		{ "[\"a\",\"b\",\"c\",\"d\"]", NVMX_E_SYNTAX, 14, "in:3:14: too many values" },
+		{ "[\"0123456789\",\"abcdef\"]", NVMX_E_LIMIT, 0, "in:3: the request's arguments exceed 16 bytes" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rc = nvmx_json_strings("in", 3, bad[i].text, strlen(bad[i].text), argv, 3, &argc, store,
+				       sizeof(store), &d);
+		if (!tap_ok(rc == -1 && argc == 0 && argv[0] == NULL && d.error.code == bad[i].code &&
+			    d.error.line == 3 && d.error.column == bad[i].column &&
+			    !strncmp(d.error.msg, bad[i].msg, strlen(bad[i].msg)),
+			    "json strings: %s refused (%s)", bad[i].text, nvmx_errc_name(bad[i].code)))
+			tap_diag("rc %d argc %u code %d column %u '%s'", rc, argc, d.error.code,
+				 d.error.column, d.error.msg);
+	}
+}
+
 int main(void)
 {
 	test_accept();
 	test_reject();
 	test_write_str();
 	test_json_hosts();
+	test_json_strings();
 	return tap_done();
 }

@@ -69,6 +69,18 @@ int nvmx_io_msr_id(const char *key);
 const char *nvmx_io_msr_name(enum nvmx_msr_id id);
 
 /*
+ * A command line given as a JSON array of strings (a request of `nvmx
+ * batch`), buf[0..len) read at `line` of `path`: each string decoded and
+ * NUL-terminated into store[0..cap), argv[0..*argc) pointing at them and
+ * argv[*argc] = NULL (argv has room for max + 1).  0, or -1 with diag's
+ * error: NVMX_E_SYNTAX for JSON that is not (the column set, more than max
+ * strings included), NVMX_E_VALUE for anything but a non-empty array of
+ * strings, NVMX_E_LIMIT when the strings do not fit in store.
+ */
+int nvmx_json_strings(const char *path, unsigned line, const char *buf, size_t len, char **argv,
+		      unsigned max, unsigned *argc, char *store, size_t cap, struct nvmx_diag *diag);
+
+/*
  * Live readers.  `root` prefixes every path ("" or NULL for the real system)
  * so tests can run them on fake trees.  Return 0, or -1 with diag->error
  * saying exactly what is missing (device, permission, not Intel, no VMX MSRs):
