@@ -679,12 +679,14 @@ static const struct nvmx_kernel kernels[] = {
 	},
 	{
 		.name = "ubuntu-24.04-hwe-6.11", .version = KV(6, 11, 0), .date = 20250220,
-		.verified = NVMX_VERIFIED_NONE,
-		.distro = "Ubuntu 24.04 LTS (HWE)", .release = "6.11.0-N",
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 24.04 LTS (HWE)", .release = "6.11.0-19",
 		.base = "6.11.11",
-		.tree = "no Ubuntu 6.11.0-N tree found (kharness/TREES.md): modelled as upstream 6.11.11, "
-			"the only 6.11 row (not verified)",
-		.summary = "Ubuntu 24.04.2's HWE kernel (linux-hwe-6.11) as upstream 6.11.11",
+		.tree = "m-santh/linux_6.11.0-19-generic @ dbe43a8195ca (Ubuntu's linux 6.11.0-19.19, "
+			"which linux-hwe-6.11 rebuilds at the same version; Makefile 6.11.11; vmx/ "
+			"identical to 6.11.11)",
+		.summary = "Ubuntu 24.04.2's HWE kernel (linux-hwe-6.11, 6.11.0-19): nested values and "
+			   "checks as 6.11.11",
 		R_6_11_11,
 	},
 	{

@@ -268,6 +268,8 @@ int main(void)
 		  "Ubuntu stable updates and SRU backports of this build" },
 		{ "6.11.0-29-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe-6.11",
 		  "Ubuntu stable updates and SRU backports of this build" },
+		/* the build whose tree was run (Ubuntu 6.11.0-19.19) */
+		{ "6.11.0-19-generic", NVMX_MATCH_EXACT, "ubuntu-24.04-hwe-6.11", NULL },
 		{ "6.9.0-1-generic", NVMX_MATCH_NEAREST, "6.9",
 		  "Ubuntu's patches and stable updates (not modelled)" },
 		/* RHEL and rebuilds */
