@@ -156,10 +156,8 @@ static void print_text(const struct nvmx_hostfile *hf, const struct nvmx_kvm *kv
 }
 
 struct derive_args {
-	struct kvm_opts ko;
-	struct live l;
+	struct live_kvm_args k;
 	const char *host;
-	bool json, live;
 };
 
 static int operand_host(void *ctx, const char *arg)
@@ -172,24 +170,22 @@ static int operand_host(void *ctx, const char *arg)
 }
 
 const struct opt derive_opts[] = {
-	KVM_OPTS(struct derive_args, ko),
-	LIVE_OPTS(struct derive_args, live, l),
-	OPT_FLAG("json", NULL, struct derive_args, json, "one JSON document"),
+	LIVE_KVM_OPTS(struct derive_args, k),
 	OPT_END,
 };
 
 int cmd_derive(int argc, char **argv)
 {
 	static struct derive_args a;
-	memset(&a, 0, sizeof(a));
-	a.l.root = "";
+	live_kvm_args_init(&a.k);
+	a.host = NULL;
 	int prc = opts_parse("derive", derive_opts, &a, NULL, operand_host, argc, argv);
 	if (prc)
 		return prc;
-	struct kvm_opts ko = a.ko;
-	struct live l = a.l;
+	struct kvm_opts ko = a.k.ko;
+	struct live l = a.k.l;
 	const char *host = a.host;
-	bool json = a.json, live = a.live;
+	bool json = a.k.json, live = a.k.live;
 	static struct nvmx_hostfile hf;
 	int rc;
 	if (live && host)

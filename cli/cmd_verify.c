@@ -9,29 +9,24 @@
 #include "print.h"
 
 struct verify_args {
-	struct kvm_opts ko;
-	struct live l;
-	bool json, live;
+	struct live_kvm_args k;
 };
 
 const struct opt verify_opts[] = {
-	KVM_OPTS(struct verify_args, ko),
-	LIVE_OPTS(struct verify_args, live, l),
-	OPT_FLAG("json", NULL, struct verify_args, json, "one JSON document"),
+	LIVE_KVM_OPTS(struct verify_args, k),
 	OPT_END,
 };
 
 int cmd_verify(int argc, char **argv)
 {
 	static struct verify_args args;
-	memset(&args, 0, sizeof(args));
-	args.l.root = "";
+	live_kvm_args_init(&args.k);
 	int prc = opts_parse("verify", verify_opts, &args, NULL, NULL, argc, argv);
 	if (prc)
 		return prc;
-	struct kvm_opts ko = args.ko;
-	struct live l = args.l;
-	bool json = args.json, live = args.live;
+	struct kvm_opts ko = args.k.ko;
+	struct live l = args.k.l;
+	bool json = args.k.json, live = args.k.live;
 	if (!live)
 		return cli_usage_error("verify", "only --live is supported: it compares the model with "
 				       "the running KVM");

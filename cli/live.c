@@ -16,6 +16,12 @@ int live_opt_cpu(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
+void live_kvm_args_init(struct live_kvm_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->l.root = "";	/* the real system */
+}
+
 int live_load(struct live *l, const char *cmd, struct kvm_opts *o, struct nvmx_hostfile *hf)
 {
 	struct nvmx_diag d;

@@ -24,6 +24,23 @@ int live_opt_cpu(void *ctx, const struct opt *o, const char *v);
 		    "the CPU whose MSRs are read (default 0)")
 
 /*
+ * A command that loads KVM on one host, a file or the running machine
+ * (derive, verify): the KVM options, the live ones and --json, one fragment
+ * so that both take the same options the same way.  `f` names the struct
+ * live_kvm_args in the ctx `type`; live_kvm_args_init starts one.
+ */
+struct live_kvm_args {
+	struct kvm_opts ko;
+	struct live l;
+	bool json, live;
+};
+#define LIVE_KVM_OPTS(type, f) \
+	KVM_OPTS(type, f.ko), \
+	LIVE_OPTS(type, f.live, f.l), \
+	OPT_FLAG("json", NULL, type, f.json, "one JSON document")
+void live_kvm_args_init(struct live_kvm_args *a);
+
+/*
  * Read the host from /dev/cpu/N/msr, the release from osrelease (unless
  * --kvm gave one) and the parameters from sysfs into o.  0 or an EXIT_* code.
  */
