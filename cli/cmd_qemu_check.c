@@ -23,15 +23,7 @@ struct also {
 	char path[512];
 	const struct nvmx_kernel *kernel;
 	struct nvmx_hostfile hf;
-	struct nvmx_kvm kvm;
-	struct nvmx_qemu_host qh;
-	struct nvmx_result r[NVMX_QEMU_MAX_WRITES];
-	unsigned rejected;
-	int first;
-	struct nvmx_qemu_plan dplan;	/* what QEMU there would build itself */
-	struct nvmx_qemu_replay drep;
-	bool same_values;
-	struct nvmx_qemu_migration mig;	/* the qemu semantics: the same -cpu started there */
+	struct nvmx_qemu_dest d;
 };
 
 static void print_features(FILE *f, uint64_t feats)
@@ -58,45 +50,6 @@ static void json_features(FILE *f, uint64_t feats)
 	fputc(']', f);
 }
 
-static void fix_cpu_string(const char *spec, const struct nvmx_qemu_fix *fx, char *buf, size_t n)
-{
-	size_t len = (size_t)snprintf(buf, n, "%s", spec);
-	for (unsigned i = 0; i < fx->n && len < n; i++) {
-		char item[96];
-		len += (size_t)snprintf(buf + len, n - len, ",%s",
-					nvmx_qemu_fix_item_str(&fx->item[i], item, sizeof(item)));
-	}
-}
-
-static const char *skip_text(const struct nvmx_qemu_plan *p, const struct nvmx_kvm *kvm)
-{
-	switch (p->skip) {
-	case NVMX_QSKIP_QEMU_TOO_OLD:
-		return "this QEMU release has no vmx-* words and writes no VMX MSR; the vCPU keeps "
-		       "the values KVM derives from its CPUID";
-	case NVMX_QSKIP_NO_VMX:
-		if (p->cpuid_filtered & NVMX_FEAT(NVMX_F_VMX))
-			return kvm->nested ? "KVM does not offer vmx: no VMX MSR written"
-					   : "KVM does not offer vmx (nested=0): it was dropped, no VMX "
-					     "MSR written";
-		return "the guest CPU has no vmx (named models leave it off: add ,+vmx): no VMX MSR "
-		       "written";
-	case NVMX_QSKIP_NO_FEATURE_LIST:
-		return "KVM lists no feature MSRs: no VMX MSR written";
-	case NVMX_QSKIP_BASIC_ZERO:
-		return "KVM's IA32_VMX_BASIC reads 0 (nested=0): no VMX MSR written";
-	default:
-		return NULL;
-	}
-}
-
-static const char *skip_name(enum nvmx_qemu_skip s)
-{
-	static const char *const names[] = { NULL, "qemu-too-old", "no-vmx", "no-feature-list",
-					     "basic-zero" };
-	return names[s];
-}
-
 /* Parse HOST@RELEASE; the host path may itself contain '@'. */
 static int parse_also(struct also *a, const char *arg)
 {
@@ -112,46 +65,6 @@ static int parse_also(struct also *a, const char *arg)
 	snprintf(opt, sizeof(opt), "--also '%.40s'", arg);
 	a->kernel = cli_kernel_opt(CMD, opt, at + 1);
 	return a->kernel ? 0 : EXIT_USAGE;
-}
-
-static void check_also(struct also *a, const struct kvm_opts *ko, const struct nvmx_qemu_env *src,
-		       const struct nvmx_qemu_cpu *cpu, const struct nvmx_qemu_plan *plan)
-{
-	struct nvmx_params p;
-	struct nvmx_host env = a->hf.host;
-	struct nvmx_vcpu vcpu;
-	nvmx_params_for(a->kernel, &ko->params, &p);
-	if (ko->hyperv_evmcs)
-		env.hyperv_evmcs = true;
-	nvmx_kvm_load(&a->kvm, &env, a->kernel, &p);
-	nvmx_qemu_host_from_kvm(&a->qh, &a->kvm, &env);
-
-	/* The running VM's values, written to a fresh vCPU there. */
-	nvmx_vcpu_init(&vcpu, &a->kvm, 0);
-	nvmx_vcpu_set_cpuid(&vcpu, src->cpuid_override ? src->guest_cpuid : plan->cpuid,
-			    plan->pmu_version);
-	a->first = -1;
-	for (unsigned i = 0; i < plan->nwrites; i++) {
-		a->r[i] = nvmx_vcpu_set_msr(&vcpu, plan->writes[i].index, plan->writes[i].value);
-		if (a->r[i].rc) {
-			a->rejected++;
-			if (a->first < 0)
-				a->first = (int)i;
-		}
-	}
-	if (a->kvm.status != NVMX_LOAD_OK)
-		a->rejected = a->rejected ? a->rejected : 1;
-
-	/* What a QEMU started there with the same -cpu would write. */
-	struct nvmx_qemu_env denv = *src;
-	denv.kvm = &a->kvm;
-	denv.host = &a->qh;
-	nvmx_qemu_run(&denv, cpu, &a->dplan, &a->drep);
-	nvmx_qemu_migrate(&a->mig, src, &denv, cpu, NULL);
-	a->same_values = a->dplan.nwrites == plan->nwrites;
-	for (unsigned i = 0; a->same_values && i < plan->nwrites; i++)
-		a->same_values = a->dplan.writes[i].index == plan->writes[i].index &&
-				 a->dplan.writes[i].value == plan->writes[i].value;
 }
 
 static int list_models(bool json)
@@ -261,7 +174,7 @@ static void json_bits(const struct nvmx_qemu_release *r, const struct nvmx_qword
 /* --also under the qemu semantics: the same -cpu started there, what L1 then reads. */
 static void also_qemu_text(const struct also *a, bool starts)
 {
-	const struct nvmx_qemu_migration *m = &a->mig;
+	const struct nvmx_qemu_migration *m = &a->d.mig;
 	printf("migrate to %s under KVM %s (semantics qemu: QEMU there builds the MSRs from the "
 	       "same -cpu): ", a->hf.name, nvmx_kernel_name(a->kernel));
 	if (!starts) {
@@ -376,28 +289,6 @@ const struct opt qemu_check_opts[] = {
 	OPT_END,
 };
 
-/* One completion of a partial host: does the -cpu start there? */
-struct start_ctx {
-	const struct kvm_opts *ko;
-	const struct nvmx_vm *vm;
-	const struct nvmx_qemu_cpu *cpu;
-};
-
-static bool starts_on(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
-{
-	const struct start_ctx *c = ctx;
-	static struct nvmx_scenario sc;
-	static struct nvmx_qemu_host qh;
-	static struct nvmx_qemu_plan plan;
-	static struct nvmx_qemu_replay rep;
-	struct nvmx_qemu_env env;
-	(void)src;
-	kvmopts_scenario(c->ko, dst, &sc);
-	sc.vm = *c->vm;
-	nvmx_scenario_qemu_env(&sc, &qh, &env);
-	return nvmx_qemu_run(&env, c->cpu, &plan, &rep);
-}
-
 int cmd_qemu_check(int argc, char **argv)
 {
 	static struct also also[MAX_ALSO];
@@ -449,9 +340,8 @@ int cmd_qemu_check(int argc, char **argv)
 		if ((rc = cli_load_host(CMD, also[i].path, &also[i].hf)))
 			return rc;
 
-	/* The VM is its -cpu: one scenario, run and fixed by the library. */
+	/* The VM is its -cpu: one scenario, run, proven and fixed by the library. */
 	static struct nvmx_scenario sc;
-	static struct nvmx_qemu_host qh;
 	kvmopts_scenario(&ko, &hf.host, &sc);
 	sc.vm.qemu_cpu = &cpu;
 	sc.vm.qemu = rel;
@@ -461,36 +351,20 @@ int cmd_qemu_check(int argc, char **argv)
 		sc.vm.cpuid_set = true;
 	}
 	const struct nvmx_kvm *kvm = &sc.kvm;
-	struct nvmx_qemu_env env;
-	nvmx_scenario_qemu_env(&sc, &qh, &env);
-
-	static struct nvmx_qemu_plan plan;
-	static struct nvmx_qemu_replay rep;
-	bool starts = nvmx_qemu_run(&env, &cpu, &plan, &rep);
-	/* A partial host: "starts" only if it starts on every completion of its unknown bits. */
-	static struct nvmx_partial_result pr;
-	bool not_proven = false;
-	if (starts && partial_has_unknown(&hf)) {
-		struct nvmx_unknown u;
-		struct start_ctx c = { &ko, &sc.vm, &cpu };
-		partial_unknowns(&hf, &u);
-		nvmx_partial_search(&pr, NULL, NULL, &hf.host, &u, false, starts_on, &c);
-		not_proven = pr.answer != NVMX_PARTIAL_HOLDS;
-	}
-	/* The flags that make it start, the versions of its model that start as they are. */
-	static struct nvmx_remedies fx;
-	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, &sc, NULL, NULL, NULL, 0);
-	const struct nvmx_qemu_fix *fix = &fx.cpu_fix;
+	static struct nvmx_qemu_start st;
+	struct nvmx_unknown u;
+	partial_unknowns(&hf, &u);
+	nvmx_qemu_start(&st, &sc, &u);
+	const struct nvmx_qemu_plan *plan = &st.plan;
+	const struct nvmx_qemu_replay *rep = &st.rep;
+	const struct nvmx_qemu_fix *fix = &st.fx.cpu_fix;
+	bool starts = st.starts, ok = st.verdict == NVMX_QSTART_STARTS;
 	char fixed[4600];
-	fix_cpu_string(spec, fix, fixed, sizeof(fixed));
+	nvmx_qemu_fix_cpu_str(spec, fix->item, fix->n, fixed, sizeof(fixed));
 	for (unsigned i = 0; i < nalso; i++)
-		check_also(&also[i], &ko, &env, &cpu, &plan);
+		nvmx_qemu_dest(&also[i].d, &st, &sc, &also[i].hf.host, ko.hyperv_evmcs, also[i].kernel, sem);
 
 	char line[512];
-	unsigned nlines = 0;
-	while (nvmx_qemu_message(&plan, &rep, nlines, line, sizeof(line)))
-		nlines++;
-
 	if (json) {
 		printf("{\"qemu\":");
 		cli_json_str(stdout, rel->name);
@@ -510,42 +384,43 @@ int cmd_qemu_check(int argc, char **argv)
 			cli_json_str(stdout, opt);
 		}
 		printf("],\"ambiguous\":%s,\"guest_cpuid\":", cpu.ambiguous ? "true" : "false");
-		json_features(stdout, env.cpuid_override ? env.guest_cpuid : plan.cpuid);
+		json_features(stdout, st.guest_cpuid);
 		printf(",\"cpuid_filtered\":");
-		json_features(stdout, plan.cpuid_filtered);
-		printf(",\"pmu_version\":%u,\"filtered\":", plan.pmu_version);
-		json_bits(rel, &plan.filtered);
+		json_features(stdout, plan->cpuid_filtered);
+		printf(",\"pmu_version\":%u,\"filtered\":", plan->pmu_version);
+		json_bits(rel, &plan->filtered);
 		printf(",\"dependency_dropped\":");
-		json_bits(rel, &plan.dep_cleared);
+		json_bits(rel, &plan->dep_cleared);
 		printf(",\"enforce_refused\":%s,\"skip\":",
-		       plan.stop == NVMX_QSTOP_ENFORCE ? "true" : "false");
-		if (skip_name(plan.skip))
-			cli_json_str(stdout, skip_name(plan.skip));
+		       plan->stop == NVMX_QSTOP_ENFORCE ? "true" : "false");
+		if (nvmx_qemu_skip_name(plan->skip))
+			cli_json_str(stdout, nvmx_qemu_skip_name(plan->skip));
 		else
 			printf("null");
 		printf(",\"messages\":[");
-		for (unsigned i = 0; i < nlines; i++) {
-			nvmx_qemu_message(&plan, &rep, i, line, sizeof(line));
+		for (unsigned i = 0; i < st.nmessages; i++) {
+			nvmx_qemu_message(plan, rep, i, line, sizeof(line));
 			printf("%s", i ? "," : "");
 			cli_json_str(stdout, line);
 		}
 		printf("],\"writes\":[");
-		for (unsigned i = 0; i < plan.nwrites; i++) {
-			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan.writes[i].index);
+		for (unsigned i = 0; i < plan->nwrites; i++) {
+			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan->writes[i].index);
 			printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "",
-			       plan.writes[i].index, d->sdm);
-			cli_json_hex(stdout, plan.writes[i].value);
+			       plan->writes[i].index, d->sdm);
+			cli_json_hex(stdout, plan->writes[i].value);
 			putchar(',');
-			json_result(&rep.r[i]);
+			json_result(&rep->r[i]);
 			putchar('}');
 		}
-		printf("],\"starts\":%s,\"partial_host\":", starts && !not_proven ? "true" : "false");
-		if (partial_has_unknown(&hf) && starts) {
+		printf("],\"starts\":%s,\"partial_host\":", ok ? "true" : "false");
+		if (st.partial) {
+			bool np = st.verdict == NVMX_QSTART_NOT_PROVEN;
 			printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
-			       "\"deciding\":", not_proven ? "true" : "false", pr.vars, pr.tried,
-			       pr.exhaustive ? "true" : "false");
-			if (not_proven)
-				partial_decide_json(stdout, &pr, false);
+			       "\"deciding\":", np ? "true" : "false", st.pr.vars, st.pr.tried,
+			       st.pr.exhaustive ? "true" : "false");
+			if (np)
+				partial_decide_json(stdout, &st.pr, false);
 			else
 				printf("[]");
 			putchar('}');
@@ -553,13 +428,13 @@ int cmd_qemu_check(int argc, char **argv)
 			printf("null");
 		}
 		printf(",\"first_rejected\":");
-		if (rep.first >= 0)
-			printf("\"0x%x\"", plan.writes[rep.first].index);
+		if (rep->first >= 0)
+			printf("\"0x%x\"", plan->writes[rep->first].index);
 		else
 			printf("null");
 		printf(",\"error\":");
-		if (rep.first >= 0) {
-			nvmx_qemu_error_line(&plan.writes[rep.first], line, sizeof(line));
+		if (rep->first >= 0) {
+			nvmx_qemu_error_line(&plan->writes[rep->first], line, sizeof(line));
 			cli_json_str(stdout, line);
 		} else {
 			printf("null");
@@ -589,36 +464,34 @@ int cmd_qemu_check(int argc, char **argv)
 				printf("null");
 			}
 			printf(",\"versions_that_start\":[");
-			for (unsigned i = 0; i < fx.nversions; i++)
-				printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, fx.versions[i]);
+			for (unsigned i = 0; i < st.fx.nversions; i++)
+				printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, st.fx.versions[i]);
 			printf("]}");
 		}
 		printf(",\"also\":[");
 		for (unsigned i = 0; i < nalso; i++) {
-			struct also *a = &also[i];
+			const struct nvmx_qemu_dest *d = &also[i].d;
 			printf("%s{\"host\":", i ? "," : "");
-			cli_json_str(stdout, a->hf.name);
+			cli_json_str(stdout, also[i].hf.name);
 			printf(",\"kernel\":");
-			cli_json_str(stdout, nvmx_kernel_name(a->kernel));
-			bool mok = sem == NVMX_SEM_QEMU ? starts && a->mig.verdict == NVMX_QMIG_SAFE
-							: starts && !a->rejected;
+			cli_json_str(stdout, nvmx_kernel_name(also[i].kernel));
 			printf(",\"kvm_loaded\":%s,\"semantics\":\"%s\",\"migratable\":%s,"
 			       "\"qemu_verdict\":\"%s\",\"l1_changes\":%u,\"writes\":[",
-			       a->kvm.status == NVMX_LOAD_OK ? "true" : "false", nvmx_semantics_name(sem),
-			       mok ? "true" : "false", nvmx_qmig_verdict_name(a->mig.verdict),
-			       a->mig.nchanged);
-			for (unsigned w = 0; w < plan.nwrites; w++) {
-				printf("%s{\"index\":\"0x%x\",", w ? "," : "", plan.writes[w].index);
-				json_result(&a->r[w]);
+			       d->sc.kvm.status == NVMX_LOAD_OK ? "true" : "false", nvmx_semantics_name(sem),
+			       d->migratable ? "true" : "false", nvmx_qmig_verdict_name(d->mig.verdict),
+			       d->mig.nchanged);
+			for (unsigned w = 0; w < plan->nwrites; w++) {
+				printf("%s{\"index\":\"0x%x\",", w ? "," : "", plan->writes[w].index);
+				json_result(&d->r[w]);
 				putchar('}');
 			}
 			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s}",
-			       a->drep.starts ? "true" : "false", a->same_values ? "true" : "false");
+			       d->mig.dst.rep.starts ? "true" : "false", d->same_values ? "true" : "false");
 		}
 		printf("]");
 		cli_json_approximate(stdout);
 		printf("}\n");
-		return starts && !not_proven ? EXIT_OK : EXIT_NO;
+		return ok ? EXIT_OK : EXIT_NO;
 	}
 
 	printf("QEMU %s -cpu %s on %s, KVM %s\n", rel->name, spec, hf.name,
@@ -634,76 +507,78 @@ int cmd_qemu_check(int argc, char **argv)
 	if (cpu.ambiguous)
 		printf("note: QEMU warns that the string is ambiguous (+feat/-feat mixed with "
 		       "feat=on|off); the +/- list wins\n");
-	if (plan.stop != NVMX_QSTOP_NO_KVM) {
-		printf("guest CPUID%s: ", env.cpuid_override ? " (--guest-cpuid)" : "");
-		print_features(stdout, env.cpuid_override ? env.guest_cpuid : plan.cpuid);
-		if (plan.pmu_version)
-			printf(" (PMU version %u)", plan.pmu_version);
+	if (plan->stop != NVMX_QSTOP_NO_KVM) {
+		printf("guest CPUID%s: ", st.env.cpuid_override ? " (--guest-cpuid)" : "");
+		print_features(stdout, st.guest_cpuid);
+		if (plan->pmu_version)
+			printf(" (PMU version %u)", plan->pmu_version);
 		putchar('\n');
 	}
-	if (nlines) {
+	if (st.nmessages) {
 		/* Warnings first (capped), then the final error lines, all as QEMU prints them. */
-		unsigned tail = rep.first >= 0 ? 2 : plan.stop == NVMX_QSTOP_ENFORCE ? 1 :
-			        plan.stop == NVMX_QSTOP_NO_KVM ? 2 : 0;
-		unsigned warns = nlines - tail;
+		unsigned warns = st.nwarnings;
 		printf("QEMU prints:\n");
-		for (unsigned i = 0; i < nlines; i++) {
+		for (unsigned i = 0; i < st.nmessages; i++) {
 			if (i < warns && i >= MAX_PRINTED_LINES) {
 				printf("  ... and %u more warnings\n", warns - i);
 				i = warns - 1;
 				continue;
 			}
-			nvmx_qemu_message(&plan, &rep, i, line, sizeof(line));
+			nvmx_qemu_message(plan, rep, i, line, sizeof(line));
 			printf("  %s\n", line);
 		}
 	}
-	const char *skip = skip_text(&plan, kvm);
+	const char *skip = nvmx_qemu_skip_text(plan, kvm);
 	if (skip)
 		printf("%s\n", skip);
-	if (plan.nwrites) {
+	if (plan->nwrites) {
 		printf("VMX MSRs QEMU writes (one KVM_SET_MSRS, in this order):\n");
-		for (unsigned i = 0; i < plan.nwrites; i++) {
-			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan.writes[i].index);
-			printf("  0x%x %-28s 0x%016llx ", plan.writes[i].index, d->sdm,
-			       (unsigned long long)plan.writes[i].value);
-			if (!rep.r[i].rc) {
-				printf("%s\n", rep.first >= 0 && (int)i > rep.first ? "not reached (accepted on its own)"
-									: "accepted");
+		for (unsigned i = 0; i < plan->nwrites; i++) {
+			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan->writes[i].index);
+			printf("  0x%x %-28s 0x%016llx ", plan->writes[i].index, d->sdm,
+			       (unsigned long long)plan->writes[i].value);
+			if (!rep->r[i].rc) {
+				printf("%s\n", rep->first >= 0 && (int)i > rep->first ? "not reached (accepted on its own)"
+									  : "accepted");
 			} else {
-				printf("%s\n", (int)i == rep.first ? "REJECTED" : "rejected too");
+				printf("%s\n", (int)i == rep->first ? "REJECTED" : "rejected too");
 			}
 		}
 	}
-	if (starts && not_proven) {
+	switch (st.verdict) {
+	case NVMX_QSTART_NOT_PROVEN: {
 		char dec[1024];
-		partial_decide_text(&pr, false, dec, sizeof(dec));
+		partial_decide_text(&st.pr, false, dec, sizeof(dec));
 		printf("verdict: NOT PROVEN: the VM starts as given, but a partial host does not give what "
 		       "decides it\n  not when these differ from the input's assumption: %s\n", dec);
-	} else if (starts) {
+		break;
+	}
+	case NVMX_QSTART_STARTS:
 		printf("verdict: the VM starts%s\n",
-		       plan.cpuid & NVMX_FEAT(NVMX_F_VMX) ? "" : " (without VMX in the guest)");
-	} else if (plan.stop == NVMX_QSTOP_NO_KVM) {
+		       plan->cpuid & NVMX_FEAT(NVMX_F_VMX) ? "" : " (without VMX in the guest)");
+		break;
+	case NVMX_QSTART_NO_KVM:
 		printf("verdict: the VM does not start: no KVM\n");
-	} else if (plan.stop == NVMX_QSTOP_ENFORCE) {
+		break;
+	case NVMX_QSTART_ENFORCE:
 		printf("verdict: the VM does not start: enforce refuses the CPU before any MSR is written\n");
-	} else {
+		break;
+	case NVMX_QSTART_REJECTED:
 		printf("verdict: the VM does not start: KVM rejects 0x%x, QEMU aborts\n",
-		       plan.writes[rep.first].index);
+		       plan->writes[rep->first].index);
 		printf("rejected writes:\n");
-		for (unsigned i = 0; i < plan.nwrites; i++)
-			if (rep.r[i].rc) {
+		for (unsigned i = 0; i < plan->nwrites; i++)
+			if (rep->r[i].rc) {
 				printf("  ");
-				print_result_reason(&rep.r[i]);
+				print_result_reason(&rep->r[i]);
 				putchar('\n');
 			}
+		break;
 	}
 	if (fix->needed) {
 		if (fix->found) {
-			bool novmx = false;
-			for (unsigned i = 0; i < fix->n; i++)
-				novmx |= fix->item[i].feature == NVMX_F_VMX;
 			printf("fix: -cpu %s (verified: the VM starts%s)\n", fixed,
-			       novmx ? ", without VMX in the guest" : "");
+			       st.fix_drops_vmx ? ", without VMX in the guest" : "");
 		} else {
 			printf("fix: no vmx-...=off list makes it start");
 			if (fix->blocker_set) {
@@ -712,44 +587,45 @@ int cmd_qemu_check(int argc, char **argv)
 			}
 			putchar('\n');
 		}
-		if (kvm->status == NVMX_LOAD_OK && !kvm->nested)
+		if (st.hint_nested)
 			printf("hint: load kvm_intel with nested=1 to give the guest VMX\n");
-		if (fx.nversions) {
+		if (st.fx.nversions) {
 			printf("versions that start as they are:");
-			for (unsigned i = 0; i < fx.nversions; i++)
-				printf(" %s-v%u", cpu.model->name, fx.versions[i]);
+			for (unsigned i = 0; i < st.fx.nversions; i++)
+				printf(" %s-v%u", cpu.model->name, st.fx.versions[i]);
 			putchar('\n');
 		}
 	}
 	for (unsigned i = 0; i < nalso; i++) {
-		struct also *a = &also[i];
+		const struct also *a = &also[i];
+		const struct nvmx_qemu_dest *d = &a->d;
 		if (sem == NVMX_SEM_QEMU) {
 			also_qemu_text(a, starts);
 			continue;
 		}
 		printf("migrate to %s under KVM %s (semantics saved-msrs: the VMM writes back these "
 		       "values): ", a->hf.name, nvmx_kernel_name(a->kernel));
-		if (a->kvm.status != NVMX_LOAD_OK)
+		if (d->sc.kvm.status != NVMX_LOAD_OK)
 			printf("no: kvm_intel does not load there\n");
-		else if (!plan.nwrites)
+		else if (!plan->nwrites)
 			printf("%s (no VMX MSR to carry)\n", starts ? "yes" : "no: the VM does not start here");
-		else if (!a->rejected)
+		else if (!d->rejected)
 			printf("%s\n", starts ? "yes, every value is accepted there"
 					      : "the values would be accepted, but the VM does not start here");
 		else {
-			printf("no, %u of %u values rejected there:\n", a->rejected, plan.nwrites);
-			for (unsigned w = 0; w < plan.nwrites; w++)
-				if (a->r[w].rc) {
+			printf("no, %u of %u values rejected there:\n", d->rejected, plan->nwrites);
+			for (unsigned w = 0; w < plan->nwrites; w++)
+				if (d->r[w].rc) {
 					printf("  ");
-					print_result_reason(&a->r[w]);
+					print_result_reason(&d->r[w]);
 					putchar('\n');
 				}
 		}
-		if (a->kvm.status == NVMX_LOAD_OK && plan.nwrites && !a->same_values)
+		if (d->sc.kvm.status == NVMX_LOAD_OK && plan->nwrites && !d->same_values)
 			printf("  note: QEMU started there with the same -cpu would %s\n",
-			       a->drep.starts ? "write different values (the guest's VMX MSRs would change "
-						"across the migration)"
-					      : "not start");
+			       d->mig.dst.rep.starts ? "write different values (the guest's VMX MSRs would change "
+						       "across the migration)"
+						     : "not start");
 	}
-	return starts && !not_proven ? EXIT_OK : EXIT_NO;
+	return ok ? EXIT_OK : EXIT_NO;
 }

@@ -17,6 +17,8 @@
 
 #include "qemu.h"
 #include "nested_state.h"
+#include "partial.h"
+#include "scenario.h"
 
 /* Which migration a verdict is about. */
 enum nvmx_semantics {
@@ -131,5 +133,85 @@ void nvmx_qemu_fleet_fit(struct nvmx_qemu_fleet_fit *out, const struct nvmx_qemu
  * (no KVM, nested=0, or the release writes no VMX MSRs).
  */
 bool nvmx_qemu_offer(struct nvmx_msrs *out, const struct nvmx_qemu_env *env);
+
+/* ---- qemu-check: does it start here, could it move there ---------------- */
+
+/* Why no VMX MSR is written ("qemu-too-old", "no-vmx", ...; NULL for NONE). */
+const char *nvmx_qemu_skip_name(enum nvmx_qemu_skip s);
+/*
+ * The same in words, for a plan run under kvm (whether KVM dropped vmx, and
+ * why, or the -cpu left it off); NULL for NVMX_QSKIP_NONE.
+ */
+const char *nvmx_qemu_skip_text(const struct nvmx_qemu_plan *p, const struct nvmx_kvm *kvm);
+/* "SPEC,item,item..." (the -cpu with fix items appended), NUL-terminated; returns the length. */
+size_t nvmx_qemu_fix_cpu_str(const char *spec, const struct nvmx_qemu_fix_item *items, unsigned n,
+			     char *buf, size_t size);
+
+enum nvmx_qstart_verdict {
+	NVMX_QSTART_STARTS,	/* every write accepted (on every completion of a partial host) */
+	NVMX_QSTART_NOT_PROVEN,	/* starts as given, not on some completion of the unknown bits */
+	NVMX_QSTART_NO_KVM,	/* kvm_intel does not load: no accelerator */
+	NVMX_QSTART_ENFORCE,	/* enforce refuses the CPU before any MSR is written */
+	NVMX_QSTART_REJECTED,	/* KVM rejects a write, QEMU aborts */
+};
+
+/*
+ * A QEMU VM started on one host: the scenario's -cpu (sc->vm.qemu_cpu, its
+ * release sc->vm.qemu) run there, the verdict, QEMU's lines and what would
+ * make it start.  env points into the struct (do not copy it).
+ */
+struct nvmx_qemu_start {
+	struct nvmx_qemu_host qh;
+	struct nvmx_qemu_env env;
+	struct nvmx_qemu_plan plan;
+	struct nvmx_qemu_replay rep;
+	bool starts;			/* as given (a partial host: on its assumption) */
+	enum nvmx_qstart_verdict verdict;
+	uint64_t guest_cpuid;		/* what KVM_SET_CPUID2 gets */
+	/* QEMU's lines (nvmx_qemu_message): the first nwarnings are warnings, the rest
+	 * the final error lines. */
+	unsigned nmessages, nwarnings;
+	/* A partial host where it starts as given: the search over its completions. */
+	bool partial;
+	struct nvmx_partial_result pr;
+	/* nvmx_remedies(QEMU | VERSIONS): fx.cpu_fix.needed when it does not start. */
+	struct nvmx_remedies fx;
+	bool fix_drops_vmx;		/* the fix turns the guest's vmx off */
+	bool hint_nested;		/* kvm_intel loaded with nested=0: nested=1 gives VMX */
+	/* work space of the partial search */
+	struct { const struct nvmx_scenario *from; struct nvmx_scenario sc;
+		 struct nvmx_qemu_host qh; struct nvmx_qemu_plan plan;
+		 struct nvmx_qemu_replay rep; } work;
+};
+
+/*
+ * Start sc's QEMU VM on sc's host; u (NULL: none) the bits a partial host
+ * leaves unknown: "starts" then holds only if it does on every completion.
+ */
+void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
+		     const struct nvmx_unknown *u);
+
+/*
+ * Could the VM of nvmx_qemu_start (on scenario src_sc) live-migrate to host
+ * h under release k, with src_sc's parameters carried over and
+ * hyperv_evmcs added to h's environment?  Both semantics are asked; sem
+ * picks the one `migratable` answers.  out->env points into the struct.
+ */
+struct nvmx_qemu_dest {
+	struct nvmx_scenario sc;	/* the destination, the same VM */
+	struct nvmx_qemu_host qh;
+	struct nvmx_qemu_env env;
+	enum nvmx_semantics sem;
+	bool migratable;		/* under sem; never when the VM does not start on the source */
+	/* saved-msrs: the source's writes, in QEMU's order, on a fresh vCPU there */
+	struct nvmx_result r[NVMX_QEMU_MAX_WRITES];
+	unsigned rejected;		/* at least 1 when kvm_intel does not load there */
+	/* qemu: the same -cpu started there (mig.dst), and what L1 reads */
+	struct nvmx_qemu_migration mig;
+	bool same_values;		/* QEMU there writes the source's values, in order */
+};
+void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *src,
+		    const struct nvmx_scenario *src_sc, const struct nvmx_host *h, bool hyperv_evmcs,
+		    const struct nvmx_kernel *k, enum nvmx_semantics sem);
 
 #endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * qemu-check's answers, for any VMM embedding the library: does a QEMU VM
+ * (a scenario's -cpu) start on the scenario's host -- on every completion
+ * of what a partial host leaves unknown --, what would make it start, and
+ * could it live-migrate to another host and release under either
+ * semantics.  The command only parses, reads the files and prints these.
+ */
+#include "nvmx/qemu_migrate.h"
+#include "fmt.h"
+
+const char *nvmx_qemu_skip_name(enum nvmx_qemu_skip s)
+{
+	static const char *const names[] = { NULL, "qemu-too-old", "no-vmx", "no-feature-list",
+					     "basic-zero" };
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : NULL;
+}
+
+const char *nvmx_qemu_skip_text(const struct nvmx_qemu_plan *p, const struct nvmx_kvm *kvm)
+{
+	switch (p->skip) {
+	case NVMX_QSKIP_QEMU_TOO_OLD:
+		return "this QEMU release has no vmx-* words and writes no VMX MSR; the vCPU keeps "
+		       "the values KVM derives from its CPUID";
+	case NVMX_QSKIP_NO_VMX:
+		/* Filtered: the user asked for vmx and KVM has none to give. */
+		if (p->cpuid_filtered & NVMX_FEAT(NVMX_F_VMX))
+			return kvm->nested ? "KVM does not offer vmx: no VMX MSR written"
+					   : "KVM does not offer vmx (nested=0): it was dropped, no VMX "
+					     "MSR written";
+		return "the guest CPU has no vmx (named models leave it off: add ,+vmx): no VMX MSR "
+		       "written";
+	case NVMX_QSKIP_NO_FEATURE_LIST:
+		return "KVM lists no feature MSRs: no VMX MSR written";
+	case NVMX_QSKIP_BASIC_ZERO:
+		return "KVM's IA32_VMX_BASIC reads 0 (nested=0): no VMX MSR written";
+	default:
+		return NULL;
+	}
+}
+
+size_t nvmx_qemu_fix_cpu_str(const char *spec, const struct nvmx_qemu_fix_item *items, unsigned n,
+			     char *buf, size_t size)
+{
+	struct fmt f = fmt_init(buf, size);
+	fmt_str(&f, spec);
+	for (unsigned i = 0; i < n; i++) {
+		char item[96];
+		fmt_str(&f, ",");
+		fmt_str(&f, nvmx_qemu_fix_item_str(&items[i], item, sizeof(item)));
+	}
+	return f.len;
+}
+
+/* One completion of a partial host: the same scenario on it, does the -cpu start? */
+static bool starts_on(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	struct nvmx_qemu_start *o = ctx;
+	const struct nvmx_scenario *from = o->work.from;
+	struct nvmx_qemu_env env;
+	(void)src;
+	/* dst is a completion of from's host: its environment is from's already */
+	nvmx_scenario_init(&o->work.sc, dst, from->host.hyperv_evmcs, from->kvm.kernel, &from->params);
+	o->work.sc.vm = from->vm;
+	nvmx_scenario_qemu_env(&o->work.sc, &o->work.qh, &env);
+	return nvmx_qemu_run(&env, from->vm.qemu_cpu, &o->work.plan, &o->work.rep);
+}
+
+void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
+		     const struct nvmx_unknown *u)
+{
+	const struct nvmx_qemu_cpu *cpu = sc->vm.qemu_cpu;
+	nvmx_scenario_qemu_env(sc, &out->qh, &out->env);
+	out->starts = nvmx_qemu_run(&out->env, cpu, &out->plan, &out->rep);
+	out->guest_cpuid = out->env.cpuid_override ? out->env.guest_cpuid : out->plan.cpuid;
+
+	/* A partial host: "starts" only if it starts on every completion of its unknown bits. */
+	out->partial = out->starts && u && nvmx_unknown_any(u, &sc->host);
+	bool not_proven = false;
+	if (out->partial) {
+		out->work.from = sc;
+		nvmx_partial_search(&out->pr, NULL, NULL, &sc->host, u, false, starts_on, out);
+		not_proven = out->pr.answer != NVMX_PARTIAL_HOLDS;
+	}
+	if (out->starts)
+		out->verdict = not_proven ? NVMX_QSTART_NOT_PROVEN : NVMX_QSTART_STARTS;
+	else if (out->plan.stop == NVMX_QSTOP_NO_KVM)
+		out->verdict = NVMX_QSTART_NO_KVM;
+	else if (out->plan.stop == NVMX_QSTOP_ENFORCE)
+		out->verdict = NVMX_QSTART_ENFORCE;
+	else
+		out->verdict = NVMX_QSTART_REJECTED;
+
+	/* QEMU ends with two lines for a rejected write (error, assertion) or no KVM, one for enforce. */
+	char line[512];
+	out->nmessages = 0;
+	while (nvmx_qemu_message(&out->plan, &out->rep, out->nmessages, line, sizeof(line)))
+		out->nmessages++;
+	unsigned tail = out->rep.first >= 0 ? 2 : out->plan.stop == NVMX_QSTOP_ENFORCE ? 1 :
+			out->plan.stop == NVMX_QSTOP_NO_KVM ? 2 : 0;
+	out->nwarnings = out->nmessages > tail ? out->nmessages - tail : 0;
+
+	/* The flags that make it start, the versions of its model that start as they are. */
+	nvmx_remedies(&out->fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, sc, NULL, NULL, NULL, 0);
+	out->fix_drops_vmx = false;
+	for (unsigned i = 0; i < out->fx.cpu_fix.n; i++)
+		out->fix_drops_vmx |= out->fx.cpu_fix.item[i].feature == NVMX_F_VMX;
+	out->hint_nested = sc->kvm.status == NVMX_LOAD_OK && !sc->kvm.nested;
+}
+
+void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *src,
+		    const struct nvmx_scenario *src_sc, const struct nvmx_host *h, bool hyperv_evmcs,
+		    const struct nvmx_kernel *k, enum nvmx_semantics sem)
+{
+	const struct nvmx_qemu_plan *plan = &src->plan;
+	struct nvmx_params p;
+	struct nvmx_vcpu vcpu;
+	/* The source's parameters, as far as release k has them; the same VM. */
+	nvmx_params_for(k, &src_sc->params, &p);
+	nvmx_scenario_init(&out->sc, h, hyperv_evmcs, k, &p);
+	out->sc.vm = src_sc->vm;
+	nvmx_scenario_qemu_env(&out->sc, &out->qh, &out->env);
+	out->sem = sem;
+
+	/* saved-msrs: the running VM's values, written to a fresh vCPU there (same CPUID). */
+	nvmx_qemu_vcpu(&vcpu, &out->env, plan);
+	out->rejected = 0;
+	for (unsigned i = 0; i < plan->nwrites; i++) {
+		out->r[i] = nvmx_vcpu_set_msr(&vcpu, plan->writes[i].index, plan->writes[i].value);
+		out->rejected += out->r[i].rc != 0;
+	}
+	if (out->sc.kvm.status != NVMX_LOAD_OK && !out->rejected)
+		out->rejected = 1;
+
+	/* qemu: a QEMU started there with the same -cpu builds the MSRs itself. */
+	nvmx_qemu_migrate(&out->mig, &src->env, &out->env, src_sc->vm.qemu_cpu, NULL);
+	const struct nvmx_qemu_plan *d = &out->mig.dst.plan;
+	out->same_values = d->nwrites == plan->nwrites;
+	for (unsigned i = 0; out->same_values && i < plan->nwrites; i++)
+		out->same_values = d->writes[i].index == plan->writes[i].index &&
+				   d->writes[i].value == plan->writes[i].value;
+	out->migratable = src->starts && (sem == NVMX_SEM_QEMU ? out->mig.verdict == NVMX_QMIG_SAFE
+								 : !out->rejected);
+}
