@@ -138,9 +138,15 @@ static int add_profile(struct nvmx_inventory *inv, const struct nvmx_host *h, un
 
 int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *h, const char *cpu,
 			    const char *name, const struct nvmx_kernel *k, const struct nvmx_params *p,
-			    bool hyperv)
+			    bool hyperv, struct nvmx_diag *diag)
 {
-	return add_profile(inv, h, 0, NULL, cpu, name, k, p, hyperv);
+	struct nvmx_diag scratch;
+	diag = io_diag_begin(diag, &scratch);
+	if (add_profile(inv, h, 0, NULL, cpu, name, k, p, hyperv) < 0) {
+		io_fail(diag, NVMX_E_NOMEM, NULL, 0, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 /*

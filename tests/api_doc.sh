@@ -93,6 +93,29 @@ core_stdio = [h for h in headers if h not in IO_HEADERS and h != "nvmx.h" and
               re.search(r"#\s*include\s*<stdio\.h>|\bFILE\b", strip_comments(open("include/nvmx/" + h).read()))]
 ok(not core_stdio, "no core header includes <stdio.h> or names FILE", core_stdio)
 
+# One error style: a failure is a code and a line in struct nvmx_error (directly,
+# in struct nvmx_diag or struct nvmx_ns_error), never a bare phrase handed back
+# through a "const char **why" the caller must word (io's internal helpers may).
+allsrc = {h: strip(open("include/nvmx/" + h).read()) for h in headers}
+phrase = [f"{h}: {m.group(0).strip()}" for h, s in allsrc.items()
+          for m in re.finditer(r"\bconst\s+char\s*\*\s*\*\s*(?:why|err\w*|msg|reason|problem)\b", s)]
+ok(not phrase, "no public call reports a failure as a phrase (const char **why)", phrase)
+# ... and a call that fills one says how it fails: -1 (NULL for a pointer) in
+# the comment above it (or above its group of declarations).
+def decls_with_error(h):
+    src = open("include/nvmx/" + h).read()
+    comments = [(m.end(), m.group(1)) for m in re.finditer(r"/\*(.*?)\*/", src, re.S)]
+    for m in re.finditer(r"^[A-Za-z][\w \t*]*?\b(nvmx_\w+)\s*\(([^;{}]*)\)\s*;", src, re.M):
+        if m.group(1) != "nvmx_error_clear" and \
+           re.search(r"struct\s+nvmx_(?:error|diag|ns_error)\s*\*", m.group(2)):
+            above = [c for end, c in comments if end <= m.start()]
+            yield m.group(1), above[-1] if above else ""
+silent = [f"{h}: {f}" for h in headers for f, c in decls_with_error(h)
+          if not re.search(r"-1|NULL|\bfalse\b", c)]
+nerr = sum(1 for h in headers for _ in decls_with_error(h))
+ok(nerr >= 15 and not silent,
+   f"every call taking a struct nvmx_error/diag says it returns -1 or NULL on failure ({nerr} calls)", silent)
+
 print(f"1..{n}")
 sys.exit(1 if failed else 0)
 PY

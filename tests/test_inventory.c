@@ -265,6 +265,37 @@ static void bad_input(void)
 		return;
 }
 
+/* Hosts a program already holds: equal ones are one profile, counted; errors in a diag. */
+static void add_host(void)
+{
+	static struct nvmx_inventory inv;
+	static struct nvmx_hostfile hf;
+	struct nvmx_diag d;
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/data/hosts/intel-atom-c2750.msrs", repo);
+	if (!tap_ok(!nvmx_hostfile_read(path, &hf, &d), "add_host: the dump reads"))
+		return;
+	const struct nvmx_kernel *k = nvmx_kernel_find("6.1");
+	struct nvmx_params p, noept;
+	nvmx_params_default(k, &p);
+	nvmx_params_default(k, &noept);
+	nvmx_params_set(k, &noept, "ept", "0", NULL);
+	nvmx_inventory_init(&inv);
+	inv.keep_members = true;
+	int rc = nvmx_inventory_add_host(&inv, &hf.host, "Atom", "a", k, &p, false, &d);
+	rc |= nvmx_inventory_add_host(&inv, &hf.host, "Atom", "b", k, &p, false, &d);
+	tap_ok(!rc && d.error.code == NVMX_OK && inv.nprof == 1 && inv.prof[0].count == 2 &&
+	       inv.nhosts == 2 && !strcmp(inv.prof[0].name, "a") &&
+	       !strcmp(nvmx_inventory_member_name(&inv, 1), "b"),
+	       "add_host: the same host twice is one profile of 2 hosts, named by the first");
+	rc = nvmx_inventory_add_host(&inv, &hf.host, "Atom", "c", k, &noept, false, &d);
+	rc |= nvmx_inventory_add_host(&inv, &hf.host, "Atom", "e", k, &p, true, NULL);
+	tap_ok(!rc && inv.nprof == 3 && !inv.prof[1].params.val[NVMX_P_EPT] &&
+	       inv.prof[2].host.hyperv_evmcs && !inv.prof[0].host.hyperv_evmcs,
+	       "add_host: other parameters, or KVM on Hyper-V with eVMCS, are other profiles");
+	nvmx_inventory_free(&inv);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/nvmx-inv.XXXXXX";
@@ -273,6 +304,7 @@ int main(void)
 	setenv("TMPDIR_INV", tmpl, 1);
 	fleet_profiles();
 	operands();
+	add_host();
 	bad_input();
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);

@@ -111,11 +111,11 @@ int nvmx_inventory_add_path(struct nvmx_inventory *inv, const char *arg, struct 
 /*
  * One host: h (its environment, plus hyperv and the inventory's
  * hyperv_evmcs), processor cpu, name, release k, parameters p.  Returns 0,
- * or -1 when out of memory.
+ * or -1 with diag->error (NVMX_E_NOMEM: out of memory).
  */
 int nvmx_inventory_add_host(struct nvmx_inventory *inv, const struct nvmx_host *h, const char *cpu,
 			    const char *name, const struct nvmx_kernel *k, const struct nvmx_params *p,
-			    bool hyperv);
+			    bool hyperv, struct nvmx_diag *diag);
 /*
  * Keep the profiles i with keep[i] (in order), their hosts and members;
  * old_to_new[0..nprof) receives each profile's new index, or UINT32_MAX for

@@ -119,7 +119,9 @@ int nvmx_nested_state_read_file(const char *path, void *buf, size_t cap, size_t 
 				struct nvmx_ns_error *err);
 /*
  * Read and parse (a parse error's message is prefixed with "PATH: "); buf
- * must hold cap >= NVMX_NS_MAX_SIZE bytes to accept every blob.
+ * must hold cap >= NVMX_NS_MAX_SIZE bytes to accept every blob.  Returns 0,
+ * or -1 with err as nvmx_nested_state_read_file or nvmx_nested_state_parse
+ * fills it.
  */
 int nvmx_nested_state_load(const char *path, void *buf, size_t cap,
 			   struct nvmx_nested_state *out, struct nvmx_ns_error *err);
