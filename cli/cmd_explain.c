@@ -179,12 +179,6 @@ static void json_bits(enum nvmx_msr_id id, uint64_t bits)
 	putchar(']');
 }
 
-struct report {
-	struct write w;
-	struct nvmx_explanation x;	/* the library's analysis of the write */
-	unsigned line;			/* in the log, 0 for an argument */
-};
-
 static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *ex, bool json)
 {
 	size_t n;
@@ -205,25 +199,6 @@ static void print_differs(enum nvmx_msr_id id, const struct nvmx_qemu_explain *e
 		}
 		first = false;
 	}
-}
-
-/* Major/minor/patch of a uname string, or 0. */
-static uint32_t uname_version(const char *s)
-{
-	unsigned v[3] = { 0, 0, 0 };
-	for (int k = 0; k < 3; k++) {
-		if (!(*s >= '0' && *s <= '9'))
-			return k >= 2 ? (v[0] << 24 | v[1] << 16 | v[2]) : 0;
-		while (*s >= '0' && *s <= '9')
-			v[k] = v[k] * 10 + (unsigned)(*s++ - '0');
-		if (v[k] > (k == 2 ? 0xffffu : 255u))
-			v[k] = k == 2 ? 0xffffu : 255u;
-		if (*s == '.')
-			s++;
-		else
-			return k >= 1 ? (v[0] << 24 | v[1] << 16 | v[2]) : 0;
-	}
-	return v[0] << 24 | v[1] << 16 | v[2];
 }
 
 static bool is_log_arg(const char *a)
@@ -279,33 +254,363 @@ const struct opt explain_opts[] = {
 	OPT_END,
 };
 
+/* One write's JSON object. */
+static void json_write(const struct nvmx_log_explanation *o, unsigned i, const struct nvmx_hostfile *hf)
+{
+	char why[CLI_REASON_MAX];
+	const struct nvmx_explanation *x = &o->writes[i];
+	const struct nvmx_qemu_explain *ex = &x->ex;
+	enum nvmx_msr_id id = (enum nvmx_msr_id)(x->index - NVMX_MSR_BASE);
+	nvmx_result_describe(&ex->r, why, sizeof(why));
+	printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "", x->index,
+	       nvmx_msr_desc(id)->sdm);
+	cli_json_hex(stdout, x->value);
+	printf(",\"line\":%u,\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":", o->line[i],
+	       ex->r.rc ? "false" : "true", ex->r.rc, nvmx_reason_name(ex->r.reason));
+	if (ex->r.rc)
+		cli_json_str(stdout, why);
+	else
+		printf("null");
+	printf(",\"offending\":\"0x%016llx\",\"offered\":", (unsigned long long)ex->r.bits);
+	if (ex->offered_valid)
+		cli_json_hex(stdout, ex->offered);
+	else
+		printf("null");
+	printf(",\"checked_against\":\"%s\",\"added\":",
+	       !ex->offered_valid ? "none" : ex->against_vcpu ? "vcpu" : "kvm");
+	json_bits(id, ex->added);
+	printf(",\"dropped\":");
+	json_bits(id, ex->dropped);
+	printf(",\"differs\":[");
+	print_differs(id, ex, true);
+	printf("],\"models\":");
+	cli_json_str(stdout, x->models);
+	printf(",\"flags\":[");
+	for (unsigned f = 0; f < x->nflags; f++)
+		printf("%s\"%s=off\"", f ? "," : "", x->flags[f]);
+	printf("],\"fixed_value\":");
+	if (x->fixed_valid) {
+		cli_json_hex(stdout, x->fixed);
+		printf(",\"fixed_accepted\":%s", x->fixed_ok ? "true" : "false");
+	} else {
+		printf("null,\"fixed_accepted\":null");
+	}
+	printf(",\"releases_accepting\":[");
+	for (unsigned k = 0; k < x->nreleases; k++)
+		printf("%s\"%s\"", k ? "," : "", nvmx_kernel_name(x->releases[k]));
+	printf("],\"params_accepting\":[");
+	for (unsigned k = 0; k < x->nparams; k++)
+		printf("%s\"%s=%lld\"", k ? "," : "", nvmx_param_name(x->params[k].param),
+		       (long long)x->params[k].value);
+	printf("],\"hint\":");
+	if (x->hint)
+		cli_json_str(stdout, x->hint);
+	else
+		printf("null");
+	struct nvmx_probe p = { .index = x->index, .value = x->value, .id = id };
+	printf(",\"partial_host\":");
+	if (hf->partial && x->pr.vars) {
+		printf("{\"depends_on_unknown\":%s,\"unknown_bits\":%u,\"completions\":%lu,"
+		       "\"exhaustive\":%s,\"deciding\":", x->partial_dep ? "true" : "false",
+		       x->pr.vars, x->pr.tried, x->pr.exhaustive ? "true" : "false");
+		partial_decide_json(stdout, &x->pr, false);
+		putchar('}');
+	} else
+		printf("null");
+	printf(",\"before_oldest_row\":");
+	if (x->before_oldest_row[0])
+		cli_json_str(stdout, x->before_oldest_row);
+	else
+		printf("null");
+	printf(",\"would_fail_with\":");
+	explain_would_fail_json(&p, &x->wf);
+	printf(",\"causes\":");
+	json_keys(x->causes, x->ncauses);
+	printf("}");
+}
+
+static void json_answer(const struct nvmx_log_explanation *o, const struct nvmx_hostfile *hf)
+{
+	printf("{\"host\":");
+	cli_json_str(stdout, hf->name);
+	printf(",\"host_partial\":");
+	if (hf->partial)
+		cli_json_str(stdout, hf->partial_note);
+	else
+		printf("null");
+	printf(",\"kernel\":");
+	cli_json_str(stdout, nvmx_kernel_name(o->kernel));
+	printf(",\"uname\":");
+	if (o->uname)
+		cli_json_str(stdout, o->uname);
+	else
+		printf("null");
+	printf(",\"kernel_modelled\":%s,\"qemu\":", o->not_modelled ? "false" : "true");
+	if (o->qemu)
+		cli_json_str(stdout, o->qemu);
+	else
+		printf("null");
+	printf(",\"kvm_loaded\":%s,\"nested\":%s,\"writes\":[",
+	       o->kvm.status == NVMX_LOAD_OK ? "true" : "false", o->kvm.nested ? "true" : "false");
+	for (unsigned i = 0; i < o->nwrites; i++)
+		json_write(o, i, hf);
+	printf("],\"out_of_scope\":[");
+	bool first = true;
+	for (size_t e = 0; e < o->nevents; e++) {
+		const struct nvmx_event *ev = &o->events[e];
+		if (ev->kind != NVMX_EV_SET_MSR || (ev->index >= NVMX_MSR_BASE &&
+						     ev->index < NVMX_MSR_BASE + NVMX_MSR_COUNT))
+			continue;
+		printf("%s{\"index\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
+		const char *nm = explain_other_msr_name(ev->index);
+		if (nm)
+			cli_json_str(stdout, nm);
+		else
+			printf("null");
+		printf(",\"value\":");
+		cli_json_hex(stdout, ev->value);
+		printf(",\"line\":%u}", ev->line);
+		first = false;
+	}
+	printf("],\"features\":[");
+	first = true;
+	for (size_t e = 0; e < o->nevents; e++) {
+		const struct nvmx_event *ev = &o->events[e];
+		const struct nvmx_feature_explanation *f = &o->features[e];
+		if (ev->kind != NVMX_EV_FEATURE)
+			continue;
+		printf("%s{\"msr\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
+		cli_json_str(stdout, ev->name);
+		printf(",\"bit\":%u,\"line\":%u,\"count\":%u,\"tcg\":%s,\"offered_here\":", ev->bit,
+		       ev->line, ev->count, ev->tcg ? "true" : "false");
+		printf("%s,\"would_fail_with\":", !f->probed ? "null" : f->offered ? "true" : "false");
+		if (f->probed && f->offered)
+			explain_would_fail_json(&f->p, &f->wf);
+		else
+			printf("[]");
+		printf("}");
+		first = false;
+	}
+	printf("],\"assertions\":[");
+	first = true;
+	for (size_t e = 0; e < o->nevents; e++)
+		if (o->events[e].kind == NVMX_EV_ASSERT) {
+			printf("%s{\"function\":", first ? "" : ",");
+			cli_json_str(stdout, o->events[e].name);
+			printf(",\"line\":%u}", o->events[e].line);
+			first = false;
+		}
+	printf("],\"causes\":");
+	json_keys(o->causes, o->ncauses);
+	cli_json_approximate(stdout);
+	printf("}\n");
+}
+
+/* The user's kernel and the release the answer is under. */
+static void text_kernel(const struct nvmx_log_explanation *o)
+{
+	const struct nvmx_kernel_match *km = &o->match;
+	const char *k = nvmx_kernel_name(o->kernel);
+	printf("kernel %s%s: ", o->uname, o->uname_from_log ? " (from the log)" : "");
+	if (km->how == NVMX_MATCH_NOT_MODELLED)
+		printf("a %s release nvmx has no row for, so it is not modelled; explained under %s\n",
+		       km->distro ? km->distro : "distribution", k);
+	else if (o->not_modelled)
+		printf("older than every modelled release (the oldest is %s), so it is not modelled; "
+		       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_oldest()), k);
+	else if (km->how == NVMX_MATCH_TOO_NEW && !o->kernel_asked)
+		printf("newer than every modelled release; explained under the newest, %s\n", k);
+	else if (km->how == NVMX_MATCH_NEAREST && km->kernel == o->kernel)
+		printf("no row of its own; explained under the nearest, %s\n", k);
+	else
+		printf("explained under %s\n", k);
+	for (unsigned i = 0; km->kernel == o->kernel && i < km->nmay && i < 8; i++)
+		printf("  it may differ from %s in: %s\n", k, km->may_differ[i]);
+}
+
+/* One write: the verdict, the bits, and what to change (or what would reject it). */
+static void text_write(const struct nvmx_log_explanation *o, unsigned i, const struct nvmx_hostfile *hf,
+		       const struct explain_args *a)
+{
+	char why[CLI_REASON_MAX];
+	const struct nvmx_explanation *x = &o->writes[i];
+	const struct nvmx_qemu_explain *ex = &x->ex;
+	enum nvmx_msr_id id = (enum nvmx_msr_id)(x->index - NVMX_MSR_BASE);
+	if (i || o->uname || o->qemu)
+		putchar('\n');
+	if (o->line[i])
+		printf("log line %u: ", o->line[i]);
+	printf("KVM %s on %s: write 0x%x %s = 0x%016llx on %s%s\n", nvmx_kernel_name(o->kernel), hf->name,
+	       x->index, nvmx_msr_desc(id)->sdm, (unsigned long long)x->value,
+	       a->vo.state ? "the vCPU --state describes" : "a fresh vCPU",
+	       a->vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
+	nvmx_result_describe(&ex->r, why, sizeof(why));
+	if (x->partial_dep) {
+		char dec[1024];
+		partial_decide_text(&x->pr, false, dec, sizeof(dec));
+		printf("verdict: depends on what %s does not give: %s as assumed, %s when these "
+		       "differ: %s\n", hf->name, ex->r.rc ? "rejected" : "accepted",
+		       ex->r.rc ? "accepted" : "rejected", dec);
+		printf("  partial host: %s\n", hf->partial_note);
+		if (ex->r.rc)
+			printf("  as assumed: %s\n", why);
+	} else if (!ex->r.rc) {
+		printf("verdict: accepted%s\n", hf->partial ? " (partial host: the same on every "
+				"completion of its unknown bits searched)" : "");
+	} else {
+		printf("verdict: rejected (%s, rule %s)\n",
+		       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler returns 1",
+		       nvmx_reason_name(ex->r.reason));
+		printf("  %s\n", why);
+	}
+	if (ex->offered_valid)
+		printf("KVM offers 0x%016llx (%s)\n", (unsigned long long)ex->offered,
+		       ex->against_vcpu ? "this vCPU's current value: 5.19 and older check "
+					  "writes against it"
+					: "its maximum, which writes are checked against");
+	if (ex->added) {
+		struct bitname b[64];
+		unsigned n = name_bits(id, ex->added, b);
+		printf("set but not offered (SDM / Linux / QEMU):\n");
+		for (unsigned k = 0; k < n; k++)
+			print_bit_line(id, &b[k]);
+	}
+	if (ex->dropped) {
+		struct bitname b[64];
+		unsigned n = name_bits(id, ex->dropped, b);
+		printf("required by KVM but clear (SDM / Linux / QEMU):\n");
+		for (unsigned k = 0; k < n; k++)
+			print_bit_line(id, &b[k]);
+	}
+	if (ex->differs) {
+		printf("fields that differ:\n");
+		print_differs(id, ex, false);
+	}
+	if (x->models[0])
+		printf("QEMU models that write this value: %s\n", x->models);
+	else if (nvmx_qword_of_msr(id) >= 0 && id != NVMX_BASIC)
+		printf("no named QEMU model writes this value (-cpu host or max, or added "
+		       "vmx-* flags, do)\n");
+	struct nvmx_probe p = { .index = x->index, .value = x->value, .id = id };
+	if (x->before_oldest_row[0])
+		printf("before the oldest row: %s\n", x->before_oldest_row);
+	if (x->qemu_widens_ctls2)
+		printf("QEMU %s: it widens 0x48b's allowed-1 bits from KVM's CPUID even when KVM "
+		       "lists 0x48b itself (fixed in 5.0), so this value can hold bits KVM never "
+		       "offered\n", o->qemu);
+	if (!ex->r.rc) {
+		/* For a typed write without a kernel, only when something would reject it. */
+		if (a->log || o->uname || x->wf.n)
+			explain_would_fail_text(&p, &x->wf);
+		return;
+	}
+	printf("what to change:\n");
+	if (x->nflags) {
+		printf("  -cpu ...");
+		for (unsigned f = 0; f < x->nflags; f++)
+			printf(",%s=off", x->flags[f]);
+		if (x->fixed_valid)
+			printf("  (QEMU then writes 0x%llx: %s)", (unsigned long long)x->fixed,
+			       x->fixed_ok ? "accepted" : "still rejected");
+		putchar('\n');
+	}
+	if (x->nreleases) {
+		printf("  %sa KVM release that accepts it here:", x->nflags ? "or " : "");
+		for (unsigned k = 0; k < x->nreleases; k++)
+			printf(" %s", nvmx_kernel_name(x->releases[k]));
+		putchar('\n');
+	} else {
+		printf("  no KVM release accepts it on this host\n");
+	}
+	if (x->nparams) {
+		printf("  or kvm_intel parameters:");
+		for (unsigned k = 0; k < x->nparams; k++)
+			printf(" %s=%lld", nvmx_param_name(x->params[k].param), (long long)x->params[k].value);
+		putchar('\n');
+	}
+	if (x->hint)
+		printf("  note: %s\n", x->hint);
+}
+
+/* The log's other lines: MSRs outside the VMX block, QEMU's feature warnings. */
+static void text_event(const struct nvmx_log_explanation *o, size_t e, const struct nvmx_hostfile *hf)
+{
+	char why[CLI_REASON_MAX];
+	const struct nvmx_event *ev = &o->events[e];
+	const char *k = nvmx_kernel_name(o->kernel);
+	if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
+					    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)) {
+		const char *nm = explain_other_msr_name(ev->index);
+		printf("\nlog line %u: MSR 0x%x%s%s%s = 0x%llx: not a VMX capability MSR (0x480-0x493), "
+		       "out of scope for nvmx\n", ev->line, ev->index, nm ? " (" : "", nm ? nm : "",
+		       nm ? ")" : "", (unsigned long long)ev->value);
+	} else if (ev->kind == NVMX_EV_FEATURE) {
+		const struct nvmx_feature_explanation *f = &o->features[e];
+		printf("\nlog line %u: QEMU dropped MSR(%XH)%s%s [bit %u]%s: ", ev->line, ev->index,
+		       ev->name[0] ? "." : "", ev->name, ev->bit, ev->count > 1 ? " (more than once)" : "");
+		if (ev->tcg) {
+			printf("under TCG QEMU offers no VMX feature; not a KVM question\n");
+		} else if (!f->probed) {
+			printf("not a VMX capability MSR nvmx models\n");
+		} else if (!f->offered) {
+			nvmx_result_describe(&f->r, why, sizeof(why));
+			printf("KVM %s on %s does not offer it either (%s), so QEMU's warning is expected "
+			       "and harmless (the guest starts without it); ask for a CPU model "
+			       "the host has\n", k, hf->name,
+			       f->r.reason == NVMX_R_NO_NESTED ? "nested=0" :
+			       f->r.reason == NVMX_R_NO_KVM ? "kvm_intel does not load" : "the host lacks it");
+		} else {
+			printf("KVM %s on %s offers it\n", k, hf->name);
+			explain_would_fail_text(&f->p, &f->wf);
+		}
+	}
+}
+
+/* The library's answer refused: in the command's words (options and the log's name). */
+static int refused(const struct nvmx_log_explanation *o, const struct explain_args *a,
+		   const struct nvmx_error *err)
+{
+	switch (o->status) {
+	case NVMX_EXPLAIN_TOO_MANY_EVENTS:
+		return cli_usage_error(CMD, "%s: %zu distinct QEMU lines, at most %d: cut the excerpt",
+				       a->log, o->nevents, NVMX_EXPLAIN_MAX_EVENTS);
+	case NVMX_EXPLAIN_NO_EVENTS:
+		return cli_usage_error(CMD, "%s: no \"failed to set MSR\" line, kvm_buf_set_msrs or "
+				       "kvm_put_msrs assertion, or MSR(48xH) warning in it", a->log);
+	case NVMX_EXPLAIN_TOO_MANY_WRITES:
+		return cli_usage_error(CMD, "%s: at most %d VMX writes", a->log, NVMX_EXPLAIN_MAX_WRITES);
+	case NVMX_EXPLAIN_BAD_UNAME:
+		return cli_usage_error(CMD, "--uname '%s': not a kernel release (e.g. 5.4.0-131-generic)",
+				       a->uname_opt);
+	case NVMX_EXPLAIN_NO_KERNEL:
+		return cli_usage_error(CMD, "--kvm RELEASE is required (see 'nvmx kernels')");
+	default:
+		return cli_error(CMD, err);
+	}
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	const char *pos[2 * MAX_WRITES];
-	static struct explain_args args;
-	memset(&args, 0, sizeof(args));
-	vcpu_opts_init(&args.vo);
-	args.pos = pos;
-	int prc = opts_parse(CMD, explain_opts, &args, more_vcpu, operand_write, argc, argv);
-	if (prc)
-		return prc;
-	struct kvm_opts ko = args.ko;
-	struct vcpu_opts vo = args.vo;
-	const char *host = args.host, *uname_opt = args.uname_opt, *log = args.log;
-	unsigned npos = args.npos;
-	bool json = args.json;
-	if (log && npos)
+	static struct explain_args a;
+	static struct nvmx_explain_request req;
+	static struct nvmx_log_explanation out;
+	static struct nvmx_hostfile hf;
+	static struct nvmx_unknown unknown;
+	struct nvmx_param_arg params[64];
+	memset(&a, 0, sizeof(a));
+	memset(&req, 0, sizeof(req));
+	vcpu_opts_init(&a.vo);
+	a.pos = pos;
+	int rc = opts_parse(CMD, explain_opts, &a, more_vcpu, operand_write, argc, argv);
+	if (rc)
+		return rc;
+	if (a.log && a.npos)
 		return cli_usage_error(CMD, "give a log or writes, not both");
-	static struct report reps[MAX_WRITES];
-	static struct nvmx_event evs[MAX_EVENTS];
-	struct nvmx_report_hints hints;
-	memset(&hints, 0, sizeof(hints));
-	size_t nev = 0;
-	unsigned nw = 0;
-	for (unsigned i = 0; i < npos; i++) {
+	for (unsigned i = 0; i < a.npos; i++) {
 		struct write w;
 		/* MSR VALUE as two arguments. */
-		if (!strchr(pos[i], '=') && !strstr(pos[i], "failed to set MSR ") && i + 1 < npos &&
+		if (!strchr(pos[i], '=') && !strstr(pos[i], "failed to set MSR ") && i + 1 < a.npos &&
 		    !strchr(pos[i + 1], '=')) {
 			char both[256];
 			snprintf(both, sizeof(both), "%s=%s", pos[i], pos[i + 1]);
@@ -315,475 +620,73 @@ int cmd_explain(int argc, char **argv)
 		} else if (parse_one(pos[i], &w)) {
 			return EXIT_USAGE;
 		}
-		if (nw >= MAX_WRITES)
+		if (req.nwrites >= MAX_WRITES)
 			return cli_usage_error(CMD, "at most %d writes", MAX_WRITES);
-		memset(&reps[nw], 0, sizeof(reps[nw]));
-		reps[nw++].w = w;
+		req.index[req.nwrites] = w.index;
+		req.value[req.nwrites++] = w.value;
 	}
-	if (log) {
-		struct nvmx_diag d;
-		size_t len;
-		memset(&d, 0, sizeof(d));
-		char *buf = nvmx_log_read(log, &len, &d);
-		if (!buf)
-			return cli_error(CMD, &d.error);
-		size_t total = nvmx_report_scan(buf, len, evs, MAX_EVENTS, &hints);
-		free(buf);
-		if (total > MAX_EVENTS)
-			return cli_usage_error(CMD, "%s: %zu distinct QEMU lines, at most %d: cut the excerpt",
-					       log, total, MAX_EVENTS);
-		nev = total;
-		if (!nev)
-			return cli_usage_error(CMD, "%s: no \"failed to set MSR\" line, kvm_buf_set_msrs or "
-					       "kvm_put_msrs assertion, or MSR(48xH) warning in it", log);
-		for (size_t e = 0; e < nev; e++) {
-			const struct nvmx_event *ev = &evs[e];
-			if (ev->kind != NVMX_EV_SET_MSR || ev->index < NVMX_MSR_BASE ||
-			    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)
-				continue;
-			if (nw >= MAX_WRITES)
-				return cli_usage_error(CMD, "%s: at most %d VMX writes", log, MAX_WRITES);
-			memset(&reps[nw], 0, sizeof(reps[nw]));
-			reps[nw].w.index = ev->index;
-			reps[nw].w.value = ev->value;
-			reps[nw++].line = ev->line;
-		}
-	}
-	if (!nw && !nev)
+	if (!a.log && !req.nwrites)
 		return cli_usage_error(CMD, "give QEMU's error line, MSR=VALUE, MSR VALUE, or a log (FILE or -)");
-	if (!host)
+	if (!a.host)
 		return cli_usage_error(CMD, "--host HOST is required (a .msrs dump or JSON)");
-
-	/* The user's kernel: --uname, else what the log says. */
-	struct explain_env xe;
-	memset(&xe, 0, sizeof(xe));
-	xe.uname = uname_opt ? uname_opt : hints.kernel[0] ? hints.kernel : NULL;
-	xe.qemu = hints.qemu[0] ? hints.qemu : NULL;
-	/* The rows' own name resolution (distribution kernels, uname forms). */
-	static struct nvmx_kernel_match km;
-	memset(&km, 0, sizeof(km));
-	if (xe.uname)
-		nvmx_kernel_resolve(xe.uname, &km);
-	uint32_t uver = km.version ? km.version : xe.uname ? uname_version(xe.uname) : 0;
-	if (uname_opt && !uver && km.how == NVMX_MATCH_UNKNOWN)
-		return cli_usage_error(CMD, "--uname '%s': not a kernel release (e.g. 5.4.0-131-generic)",
-				       uname_opt);
-	xe.not_modelled = km.how == NVMX_MATCH_TOO_OLD || km.how == NVMX_MATCH_NOT_MODELLED ||
-			  (km.how == NVMX_MATCH_UNKNOWN && uver &&
-			   (uver & 0xffff0000u) < (nvmx_kernel_version(nvmx_kernel_oldest()) & 0xffff0000u));
-	bool ko_given = ko.kernel != NULL;
-	if (!ko.kernel && uver) {
-		if (km.kernel)	/* a nearest row is warned about and kept for "approximate" */
-			ko.kernel = km.how == NVMX_MATCH_NEAREST ? cli_kernel_arg(CMD, xe.uname, true) : km.kernel;
-		else if (xe.not_modelled)
-			ko.kernel = nvmx_kernel_oldest();
-		else
-			ko.kernel = nvmx_kernel_default();
+	for (unsigned n = 0; n < a.ko.nparam; n++) {
+		const char *arg = a.ko.param_args[n], *eq = strchr(arg, '=');
+		if (!eq || eq == arg || eq - arg >= 64 || !eq[1])
+			return cli_usage_error(CMD, "--param '%s': expected NAME=VALUE", arg);
+		params[n] = (struct nvmx_param_arg){ arg, (size_t)(eq - arg), eq + 1 };
 	}
-	int rc = kvmopts_finish(&ko, CMD, "");
-	if (rc)
-		return rc;
-	static struct nvmx_hostfile hf;
-	if ((rc = cli_load_host(CMD, host, &hf)))
-		return rc;
-	uint64_t cpuid = 0;
-	if (vo.guest_cpuid && guest_cpuid_parse(CMD, vo.guest_cpuid, &hf, &cpuid))
-		return EXIT_USAGE;
-	xe.env.host = hf.host;
-	xe.env.host.hyperv_evmcs |= ko.hyperv_evmcs;
-	xe.env.kernel = ko.kernel;
-	xe.env.params = ko.params;
-	xe.env.cpuid_set = vo.guest_cpuid != NULL;
-	xe.env.cpuid = cpuid;
-	xe.env.pmu_version = vo.pmu_version;
-	xe.env.state = vo.state;
-	xe.env.quirks_disabled = vo.quirks_disabled;
-	xe.env.qemu = xe.qemu ? nvmx_qemu_release_find(xe.qemu) : NULL;
-	xe.env.policy = vo.policy;
-	xe.env.revoke_since = vo.revoke_since;
-	/* Evidence for the ranking only: the user's kernel and what the text names. */
-	xe.env.user_kernel = uver;
-	xe.env.hint_evmcs = hints.evmcs;
-	xe.env.hint_hyperv = hints.hyperv;
-	xe.env.hint_outer_vm = hints.outer_vm;
-
-	static struct nvmx_kvm kvm;
-	kvmopts_load(&ko, &hf.host, &kvm);
-	bool all_ok = true;
-	/* Each write, as the library explains it for the vCPU the options describe. */
-	static struct nvmx_unknown unknown;
-	struct nvmx_explain_env xenv = { .env = xe.env, .not_modelled = xe.not_modelled };
+	char *buf = NULL;
+	if (a.log) {
+		struct nvmx_diag d;
+		memset(&d, 0, sizeof(d));
+		if (!(buf = nvmx_log_read(a.log, &req.len, &d)))
+			return cli_error(CMD, &d.error);
+		req.text = buf;
+	}
+	if ((rc = cli_load_host(CMD, a.host, &hf)) ||
+	    (a.vo.guest_cpuid && guest_cpuid_parse(CMD, a.vo.guest_cpuid, &hf, &req.env.cpuid))) {
+		free(buf);
+		return rc ? rc : EXIT_USAGE;
+	}
+	req.env.host = hf.host;
+	req.env.host.hyperv_evmcs |= a.ko.hyperv_evmcs;
+	req.env.kernel = a.ko.kernel;
+	req.env.cpuid_set = a.vo.guest_cpuid != NULL;
+	req.env.pmu_version = a.vo.pmu_version;
+	req.env.state = a.vo.state;
+	req.env.quirks_disabled = a.vo.quirks_disabled;
+	req.env.policy = a.vo.policy;
+	req.env.revoke_since = a.vo.revoke_since;
 	if (partial_has_unknown(&hf)) {
 		partial_unknowns(&hf, &unknown);
-		xenv.unknown = &unknown;
+		req.unknown = &unknown;
 	}
-	for (unsigned i = 0; i < nw; i++) {
-		struct report *rp = &reps[i];
-		if (nvmx_explain_write(&rp->x, &xenv, rp->w.index, rp->w.value))
-			all_ok = false;
-		/* Never a confident "accepted" that a partial host's unknown bits could turn. */
-		if (rp->x.partial_dep)
-			all_ok = false;
-	}
-	/* Features QEMU filtered: offered here?  If so, what would hide them. */
-	static struct nvmx_feature_explanation fx[MAX_EVENTS];
-	for (size_t e = 0; e < nev; e++)
-		if (evs[e].kind == NVMX_EV_FEATURE)
-			nvmx_explain_feature(&fx[e], &xenv, &evs[e]);
-	/* One difference reproducing every failure of the log ranks above one reproducing some. */
-	{
-		static struct nvmx_would_fail *lists[MAX_WRITES + MAX_EVENTS];
-		unsigned nl = 0;
-		for (unsigned i = 0; i < nw; i++)
-			if (!reps[i].x.ex.r.rc)
-				lists[nl++] = &reps[i].x.wf;
-		for (size_t e = 0; e < nev; e++)
-			if (evs[e].kind == NVMX_EV_FEATURE && fx[e].offered)
-				lists[nl++] = &fx[e].wf;
-		nvmx_would_fail_rank_across(lists, nl);
-		/* The cause keys follow the lists' new order. */
-		for (unsigned i = 0; i < nw; i++)
-			nvmx_explanation_causes(&reps[i].x);
-		for (size_t e = 0; e < nev; e++)
-			if (evs[e].kind == NVMX_EV_FEATURE)
-				nvmx_feature_explanation_causes(&fx[e]);
-	}
-	bool have_set = false, have_assert = false;
-	for (size_t e = 0; e < nev; e++) {
-		have_set |= evs[e].kind == NVMX_EV_SET_MSR;
-		have_assert |= evs[e].kind == NVMX_EV_ASSERT;
-	}
+	req.uname = a.uname_opt;
+	req.params = params;
+	req.nparams = a.ko.nparam;
+	struct nvmx_error err;
+	nvmx_explain_log(&out, &req, &err);
+	free(buf);
+	if (out.kernel_nearest)	/* warned about, and kept for "approximate" */
+		cli_kernel_arg(CMD, out.uname, true);
+	if (out.status)
+		return refused(&out, &a, &err);
 
-	char why[CLI_REASON_MAX];
-	if (json) {
-		printf("{\"host\":");
-		cli_json_str(stdout, hf.name);
-		printf(",\"host_partial\":");
-		if (hf.partial)
-			cli_json_str(stdout, hf.partial_note);
-		else
-			printf("null");
-		printf(",\"kernel\":");
-		cli_json_str(stdout, nvmx_kernel_name(kvm.kernel));
-		printf(",\"uname\":");
-		if (xe.uname)
-			cli_json_str(stdout, xe.uname);
-		else
-			printf("null");
-		printf(",\"kernel_modelled\":%s,\"qemu\":", xe.not_modelled ? "false" : "true");
-		if (xe.qemu)
-			cli_json_str(stdout, xe.qemu);
-		else
-			printf("null");
-		printf(",\"kvm_loaded\":%s,\"nested\":%s,\"writes\":[",
-		       kvm.status == NVMX_LOAD_OK ? "true" : "false", kvm.nested ? "true" : "false");
-		for (unsigned i = 0; i < nw; i++) {
-			struct report *rp = &reps[i];
-			struct nvmx_qemu_explain *ex = &rp->x.ex;
-			enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
-			nvmx_result_describe(&ex->r, why, sizeof(why));
-			printf("%s{\"index\":\"0x%x\",\"msr\":\"%s\",\"value\":", i ? "," : "", rp->w.index,
-			       nvmx_msr_desc(id)->sdm);
-			cli_json_hex(stdout, rp->w.value);
-			printf(",\"line\":%u,\"accepted\":%s,\"rc\":%d,\"rule\":\"%s\",\"reason\":", rp->line,
-			       ex->r.rc ? "false" : "true", ex->r.rc, nvmx_reason_name(ex->r.reason));
-			if (ex->r.rc)
-				cli_json_str(stdout, why);
-			else
-				printf("null");
-			printf(",\"offending\":\"0x%016llx\",\"offered\":",
-			       (unsigned long long)ex->r.bits);
-			if (ex->offered_valid)
-				cli_json_hex(stdout, ex->offered);
-			else
-				printf("null");
-			printf(",\"checked_against\":\"%s\",\"added\":",
-			       !ex->offered_valid ? "none" : ex->against_vcpu ? "vcpu" : "kvm");
-			json_bits(id, ex->added);
-			printf(",\"dropped\":");
-			json_bits(id, ex->dropped);
-			printf(",\"differs\":[");
-			print_differs(id, ex, true);
-			printf("],\"models\":");
-			cli_json_str(stdout, rp->x.models);
-			printf(",\"flags\":[");
-			for (unsigned f = 0; f < rp->x.nflags; f++) {
-				printf("%s\"%s=off\"", f ? "," : "", rp->x.flags[f]);
-			}
-			printf("],\"fixed_value\":");
-			if (rp->x.fixed_valid) {
-				cli_json_hex(stdout, rp->x.fixed);
-				printf(",\"fixed_accepted\":%s", rp->x.fixed_ok ? "true" : "false");
-			} else {
-				printf("null,\"fixed_accepted\":null");
-			}
-			printf(",\"releases_accepting\":[");
-			for (unsigned k = 0; k < rp->x.nreleases; k++)
-				printf("%s\"%s\"", k ? "," : "", nvmx_kernel_name(rp->x.releases[k]));
-			printf("],\"params_accepting\":[");
-			for (unsigned k = 0; k < rp->x.nparams; k++)
-				printf("%s\"%s=%lld\"", k ? "," : "", nvmx_param_name(rp->x.params[k].param),
-				       (long long)rp->x.params[k].value);
-			printf("],\"hint\":");
-			const char *hint = rp->x.hint;
-			if (hint)
-				cli_json_str(stdout, hint);
-			else
-				printf("null");
-			struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
-			printf(",\"partial_host\":");
-			if (hf.partial && rp->x.pr.vars) {
-				printf("{\"depends_on_unknown\":%s,\"unknown_bits\":%u,\"completions\":%lu,"
-				       "\"exhaustive\":%s,\"deciding\":", rp->x.partial_dep ? "true" : "false",
-				       rp->x.pr.vars, rp->x.pr.tried, rp->x.pr.exhaustive ? "true" : "false");
-				partial_decide_json(stdout, &rp->x.pr, false);
-				putchar('}');
-			} else
-				printf("null");
-			printf(",\"before_oldest_row\":");
-			if (rp->x.before_oldest_row[0])
-				cli_json_str(stdout, rp->x.before_oldest_row);
-			else
-				printf("null");
-			printf(",\"would_fail_with\":");
-			explain_would_fail_json(&p, &rp->x.wf);
-			static struct explain_keys wk;
-			wk.n = 0;
-			for (unsigned c = 0; c < rp->x.ncauses; c++)
-				explain_key_add(&wk, rp->x.causes[c]);
-			printf(",\"causes\":");
-			explain_keys_json(&wk);
-			printf("}");
-		}
-		printf("],\"out_of_scope\":[");
-		bool first = true;
-		for (size_t e = 0; e < nev; e++) {
-			const struct nvmx_event *ev = &evs[e];
-			if (ev->kind != NVMX_EV_SET_MSR || (ev->index >= NVMX_MSR_BASE &&
-							     ev->index < NVMX_MSR_BASE + NVMX_MSR_COUNT))
-				continue;
-			printf("%s{\"index\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
-			const char *nm = explain_other_msr_name(ev->index);
-			if (nm)
-				cli_json_str(stdout, nm);
-			else
-				printf("null");
-			printf(",\"value\":");
-			cli_json_hex(stdout, ev->value);
-			printf(",\"line\":%u}", ev->line);
-			first = false;
-		}
-		printf("],\"features\":[");
-		first = true;
-		for (size_t e = 0; e < nev; e++) {
-			const struct nvmx_event *ev = &evs[e];
-			if (ev->kind != NVMX_EV_FEATURE)
-				continue;
-			printf("%s{\"msr\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
-			cli_json_str(stdout, ev->name);
-			printf(",\"bit\":%u,\"line\":%u,\"count\":%u,\"tcg\":%s,\"offered_here\":", ev->bit,
-			       ev->line, ev->count, ev->tcg ? "true" : "false");
-			printf("%s,\"would_fail_with\":", !fx[e].probed ? "null" : fx[e].offered ? "true" : "false");
-			if (fx[e].probed && fx[e].offered)
-				explain_would_fail_json(&fx[e].p, &fx[e].wf);
-			else
-				printf("[]");
-			printf("}");
-			first = false;
-		}
-		printf("],\"assertions\":[");
-		first = true;
-		for (size_t e = 0; e < nev; e++)
-			if (evs[e].kind == NVMX_EV_ASSERT) {
-				printf("%s{\"function\":", first ? "" : ",");
-				cli_json_str(stdout, evs[e].name);
-				printf(",\"line\":%u}", evs[e].line);
-				first = false;
-			}
-		printf("],\"causes\":");
-		static struct explain_keys all;
-		all.n = 0;
-		if (xe.not_modelled)
-			explain_key_add(&all, "kernel-not-modelled");
-		for (unsigned i = 0; i < nw; i++)
-			for (unsigned c = 0; c < reps[i].x.ncauses; c++)
-				explain_key_add(&all, reps[i].x.causes[c]);
-		for (size_t e = 0; e < nev; e++) {
-			const struct nvmx_event *ev = &evs[e];
-			char key[64] = "";
-			if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
-							    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT))
-				snprintf(key, sizeof(key), "out-of-scope:0x%x", ev->index);
-			else if (ev->kind == NVMX_EV_FEATURE)
-				for (unsigned c = 0; c < fx[e].ncauses; c++)
-					explain_key_add(&all, fx[e].causes[c]);
-			if (key[0])
-				explain_key_add(&all, key);
-		}
-		if (have_assert && !have_set)
-			explain_key_add(&all, "assert-only");
-		explain_keys_json(&all);
-		cli_json_approximate(stdout);
-		printf("}\n");
-		return all_ok ? EXIT_OK : EXIT_NO;
+	if (a.json) {
+		json_answer(&out, &hf);
+		return out.all_accepted ? EXIT_OK : EXIT_NO;
 	}
-
-	if (xe.uname) {
-		printf("kernel %s%s: ", xe.uname, uname_opt ? "" : " (from the log)");
-		if (km.how == NVMX_MATCH_NOT_MODELLED)
-			printf("a %s release nvmx has no row for, so it is not modelled; explained under %s\n",
-			       km.distro ? km.distro : "distribution", nvmx_kernel_name(kvm.kernel));
-		else if (xe.not_modelled)
-			printf("older than every modelled release (the oldest is %s), so it is not modelled; "
-			       "explained under %s\n", nvmx_kernel_name(nvmx_kernel_oldest()),
-			       nvmx_kernel_name(kvm.kernel));
-		else if (km.how == NVMX_MATCH_TOO_NEW && !ko_given)
-			printf("newer than every modelled release; explained under the newest, %s\n",
-			       nvmx_kernel_name(kvm.kernel));
-		else if (km.how == NVMX_MATCH_NEAREST && km.kernel == kvm.kernel)
-			printf("no row of its own; explained under the nearest, %s\n", nvmx_kernel_name(kvm.kernel));
-		else
-			printf("explained under %s\n", nvmx_kernel_name(kvm.kernel));
-		for (unsigned i = 0; km.kernel == kvm.kernel && i < km.nmay && i < 8; i++)
-			printf("  it may differ from %s in: %s\n", nvmx_kernel_name(kvm.kernel), km.may_differ[i]);
-	}
-	if (xe.qemu)
-		printf("QEMU %s (from the log)\n", xe.qemu);
-	for (unsigned i = 0; i < nw; i++) {
-		struct report *rp = &reps[i];
-		struct nvmx_qemu_explain *ex = &rp->x.ex;
-		enum nvmx_msr_id id = (enum nvmx_msr_id)(rp->w.index - NVMX_MSR_BASE);
-		if (i || xe.uname || xe.qemu)
-			putchar('\n');
-		if (rp->line)
-			printf("log line %u: ", rp->line);
-		printf("KVM %s on %s: write 0x%x %s = 0x%016llx on %s%s\n",
-		       nvmx_kernel_name(kvm.kernel), hf.name, rp->w.index, nvmx_msr_desc(id)->sdm,
-		       (unsigned long long)rp->w.value, vo.state ? "the vCPU --state describes" : "a fresh vCPU",
-		       vo.guest_cpuid ? " (after KVM_SET_CPUID2)" : "");
-		nvmx_result_describe(&ex->r, why, sizeof(why));
-		if (rp->x.partial_dep) {
-			char dec[1024];
-			partial_decide_text(&rp->x.pr, false, dec, sizeof(dec));
-			printf("verdict: depends on what %s does not give: %s as assumed, %s when these "
-			       "differ: %s\n", hf.name, ex->r.rc ? "rejected" : "accepted",
-			       ex->r.rc ? "accepted" : "rejected", dec);
-			printf("  partial host: %s\n", hf.partial_note);
-			if (ex->r.rc)
-				printf("  as assumed: %s\n", why);
-		} else if (!ex->r.rc) {
-			printf("verdict: accepted%s\n", hf.partial ? " (partial host: the same on every "
-					"completion of its unknown bits searched)" : "");
-		} else {
-			printf("verdict: rejected (%s, rule %s)\n",
-			       ex->r.rc == -22 ? "-EINVAL" : ex->r.rc == -16 ? "-EBUSY" : "the handler returns 1",
-			       nvmx_reason_name(ex->r.reason));
-			printf("  %s\n", why);
-		}
-		if (ex->offered_valid)
-			printf("KVM offers 0x%016llx (%s)\n", (unsigned long long)ex->offered,
-			       ex->against_vcpu ? "this vCPU's current value: 5.19 and older check "
-						  "writes against it"
-						: "its maximum, which writes are checked against");
-		if (ex->added) {
-			struct bitname b[64];
-			unsigned n = name_bits(id, ex->added, b);
-			printf("set but not offered (SDM / Linux / QEMU):\n");
-			for (unsigned k = 0; k < n; k++)
-				print_bit_line(id, &b[k]);
-		}
-		if (ex->dropped) {
-			struct bitname b[64];
-			unsigned n = name_bits(id, ex->dropped, b);
-			printf("required by KVM but clear (SDM / Linux / QEMU):\n");
-			for (unsigned k = 0; k < n; k++)
-				print_bit_line(id, &b[k]);
-		}
-		if (ex->differs) {
-			printf("fields that differ:\n");
-			print_differs(id, ex, false);
-		}
-		if (rp->x.models[0])
-			printf("QEMU models that write this value: %s\n", rp->x.models);
-		else if (nvmx_qword_of_msr(id) >= 0 && id != NVMX_BASIC)
-			printf("no named QEMU model writes this value (-cpu host or max, or added "
-			       "vmx-* flags, do)\n");
-		struct nvmx_probe p = { .index = rp->w.index, .value = rp->w.value, .id = id };
-		if (rp->x.before_oldest_row[0])
-			printf("before the oldest row: %s\n", rp->x.before_oldest_row);
-		if (rp->x.qemu_widens_ctls2)
-			printf("QEMU %s: it widens 0x48b's allowed-1 bits from KVM's CPUID even when KVM "
-			       "lists 0x48b itself (fixed in 5.0), so this value can hold bits KVM never "
-			       "offered\n", xe.qemu);
-		if (!ex->r.rc) {
-			if (log || xe.uname)
-				explain_would_fail_text(&p, &rp->x.wf);
-			else if (rp->x.wf.n)
-				explain_would_fail_text(&p, &rp->x.wf);
-			continue;
-		}
-		printf("what to change:\n");
-		if (rp->x.nflags) {
-			printf("  -cpu ...");
-			for (unsigned f = 0; f < rp->x.nflags; f++)
-				printf(",%s=off", rp->x.flags[f]);
-			if (rp->x.fixed_valid)
-				printf("  (QEMU then writes 0x%llx: %s)", (unsigned long long)rp->x.fixed,
-				       rp->x.fixed_ok ? "accepted" : "still rejected");
-			putchar('\n');
-		}
-		if (rp->x.nreleases) {
-			printf("  %sa KVM release that accepts it here:", rp->x.nflags ? "or " : "");
-			for (unsigned k = 0; k < rp->x.nreleases; k++)
-				printf(" %s", nvmx_kernel_name(rp->x.releases[k]));
-			putchar('\n');
-		} else {
-			printf("  no KVM release accepts it on this host\n");
-		}
-		if (rp->x.nparams) {
-			printf("  or kvm_intel parameters:");
-			for (unsigned k = 0; k < rp->x.nparams; k++)
-				printf(" %s=%lld", nvmx_param_name(rp->x.params[k].param),
-				       (long long)rp->x.params[k].value);
-			putchar('\n');
-		}
-		const char *hint = rp->x.hint;
-		if (hint)
-			printf("  note: %s\n", hint);
-	}
-	for (size_t e = 0; e < nev; e++) {
-		const struct nvmx_event *ev = &evs[e];
-		if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
-						    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)) {
-			const char *nm = explain_other_msr_name(ev->index);
-			printf("\nlog line %u: MSR 0x%x%s%s%s = 0x%llx: not a VMX capability MSR (0x480-0x493), "
-			       "out of scope for nvmx\n", ev->line, ev->index, nm ? " (" : "", nm ? nm : "",
-			       nm ? ")" : "", (unsigned long long)ev->value);
-		} else if (ev->kind == NVMX_EV_FEATURE) {
-			const struct nvmx_feature_explanation *f = &fx[e];
-			printf("\nlog line %u: QEMU dropped MSR(%XH)%s%s [bit %u]%s: ", ev->line, ev->index,
-			       ev->name[0] ? "." : "", ev->name, ev->bit,
-			       ev->count > 1 ? " (more than once)" : "");
-			if (ev->tcg) {
-				printf("under TCG QEMU offers no VMX feature; not a KVM question\n");
-			} else if (!f->probed) {
-				printf("not a VMX capability MSR nvmx models\n");
-			} else if (!f->offered) {
-				nvmx_result_describe(&f->r, why, sizeof(why));
-				printf("KVM %s on %s does not offer it either (%s), so QEMU's warning is expected "
-				       "and harmless (the guest starts without it); ask for a CPU model "
-				       "the host has\n", nvmx_kernel_name(kvm.kernel), hf.name,
-				       f->r.reason == NVMX_R_NO_NESTED ? "nested=0" :
-				       f->r.reason == NVMX_R_NO_KVM ? "kvm_intel does not load" : "the host lacks it");
-			} else {
-				printf("KVM %s on %s offers it\n", nvmx_kernel_name(kvm.kernel), hf.name);
-				explain_would_fail_text(&f->p, &f->wf);
-			}
-		}
-	}
-	if (have_assert && !have_set)
+	if (out.uname)
+		text_kernel(&out);
+	if (out.qemu)
+		printf("QEMU %s (from the log)\n", out.qemu);
+	for (unsigned i = 0; i < out.nwrites; i++)
+		text_write(&out, i, &hf, &a);
+	for (size_t e = 0; e < out.nevents; e++)
+		text_event(&out, e, &hf);
+	if (out.assert_only)
 		printf("\nQEMU's MSR assertion without its \"failed to set MSR 0x... to 0x...\" line: "
 		       "the log does not say which MSR KVM refused (QEMU prints it just before the "
 		       "assertion); give that line\n");
-	return all_ok ? EXIT_OK : EXIT_NO;
+	return out.all_accepted ? EXIT_OK : EXIT_NO;
 }

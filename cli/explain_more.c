@@ -201,21 +201,12 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 	putchar(']');
 }
 
-void explain_key_add(struct explain_keys *k, const char *key)
-{
-	for (unsigned i = 0; i < k->n; i++)
-		if (!strcmp(k->key[i], key))
-			return;
-	if (k->n < EXPLAIN_MAX_KEYS)
-		snprintf(k->key[k->n++], sizeof(k->key[0]), "%s", key);
-}
-
-void explain_keys_json(const struct explain_keys *k)
+void json_keys(const char (*keys)[NVMX_EXPLAIN_KEY], unsigned n)
 {
 	putchar('[');
-	for (unsigned i = 0; i < k->n; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		printf("%s", i ? "," : "");
-		cli_json_str(stdout, k->key[i]);
+		cli_json_str(stdout, keys[i]);
 	}
 	putchar(']');
 }

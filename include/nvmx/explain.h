@@ -116,4 +116,97 @@ bool nvmx_explain_feature(struct nvmx_feature_explanation *out, const struct nvm
 /* Its cause keys again, after nvmx_would_fail_rank_across() reorders out->wf. */
 void nvmx_feature_explanation_causes(struct nvmx_feature_explanation *out);
 
+/* ---- A whole log (or the writes a user typed), as `nvmx explain` answers it ---- */
+
+#define NVMX_EXPLAIN_MAX_WRITES 16	/* VMX writes in one answer */
+#define NVMX_EXPLAIN_MAX_EVENTS 64	/* distinct QEMU lines in one log */
+#define NVMX_EXPLAIN_LOG_MAX_CAUSES 256
+
+/* A kvm_intel parameter as the user gave it: name[0..name_len) = value. */
+struct nvmx_param_arg {
+	const char *name;
+	size_t name_len;
+	const char *value;
+};
+
+/* What the user gave: the host, the VM, and a log or writes. */
+struct nvmx_explain_request {
+	/*
+	 * Host (hyperv_evmcs included), the VM (cpuid_set, cpuid,
+	 * pmu_version, quirks_disabled), vCPU state, policy, revoke_since.
+	 * env.kernel is the release asked for, or NULL: the one the user's
+	 * kernel (uname, else the log's) stands for.  env.params, env.qemu,
+	 * env.user_kernel and the hints are the library's to fill.
+	 */
+	struct nvmx_env env;
+	const struct nvmx_unknown *unknown;	/* a partial host's unknown bits, or NULL */
+	const char *uname;			/* the user's kernel (uname -r), or NULL: the log's */
+	const struct nvmx_param_arg *params;	/* applied on the release's defaults */
+	unsigned nparams;
+	const char *text;			/* the log, or NULL: the writes below */
+	size_t len;
+	uint32_t index[NVMX_EXPLAIN_MAX_WRITES];	/* writes given instead of a log */
+	uint64_t value[NVMX_EXPLAIN_MAX_WRITES];
+	unsigned nwrites;
+};
+
+enum nvmx_explain_status {
+	NVMX_EXPLAIN_OK,
+	NVMX_EXPLAIN_NO_EVENTS,		/* the log has no line nvmx reads */
+	NVMX_EXPLAIN_TOO_MANY_EVENTS,	/* more distinct lines than NVMX_EXPLAIN_MAX_EVENTS (nevents: how many) */
+	NVMX_EXPLAIN_TOO_MANY_WRITES,	/* more VMX writes than NVMX_EXPLAIN_MAX_WRITES */
+	NVMX_EXPLAIN_BAD_UNAME,		/* request->uname is not a kernel release */
+	NVMX_EXPLAIN_NO_KERNEL,		/* no release asked for, none follows from a kernel */
+	NVMX_EXPLAIN_BAD_PARAM,		/* a parameter does not apply to the release (err says why) */
+};
+
+struct nvmx_log_explanation {
+	enum nvmx_explain_status status;
+	/* The user's kernel: request->uname, else the log's, or NULL (points into request or here). */
+	const char *uname;
+	bool uname_from_log;
+	struct nvmx_kernel_match match;	/* nvmx_kernel_resolve(uname) */
+	bool not_modelled;		/* older than every row, or a distribution's without a row */
+	/* The release explained under: asked for, the uname's row (exact or nearest), the
+	 * oldest row for a kernel older than them all, else the default. */
+	const struct nvmx_kernel *kernel;
+	bool kernel_asked;		/* request->env.kernel */
+	bool kernel_nearest;		/* chosen as the uname's nearest row: an approximation */
+	struct nvmx_report_hints hints;	/* what the log says (QEMU release, kernel, eVMCS, ...) */
+	const char *qemu;		/* hints.qemu, or NULL when the log names none */
+	struct nvmx_explain_env env;	/* where every write is explained */
+	struct nvmx_kvm kvm;		/* KVM there: kvm.status, kvm.nested */
+	/* The log's distinct lines, in order of first appearance. */
+	size_t nevents;
+	struct nvmx_event events[NVMX_EXPLAIN_MAX_EVENTS];
+	/* The VMX writes (request's, or the log's NVMX_EV_SET_MSR in 0x480..0x493), explained. */
+	unsigned nwrites;
+	struct nvmx_explanation writes[NVMX_EXPLAIN_MAX_WRITES];
+	unsigned line[NVMX_EXPLAIN_MAX_WRITES];	/* each write's log line, 0 for a given one */
+	/* features[e] explains events[e] when it is an NVMX_EV_FEATURE. */
+	struct nvmx_feature_explanation features[NVMX_EXPLAIN_MAX_EVENTS];
+	bool assert_only;		/* QEMU's assertion without its "failed to set MSR" line */
+	/* Every write accepted, and none depends on a partial host's unknown bits. */
+	bool all_accepted;
+	/* The answer's cause keys, each once: "kernel-not-modelled", each write's, "out-of-scope:0x..",
+	 * each feature's, "assert-only". */
+	unsigned ncauses;
+	char causes[NVMX_EXPLAIN_LOG_MAX_CAUSES][NVMX_EXPLAIN_KEY];
+	struct {
+		struct nvmx_would_fail *lists[NVMX_EXPLAIN_MAX_WRITES + NVMX_EXPLAIN_MAX_EVENTS];
+	} work;
+};
+
+/*
+ * Explain a log excerpt (request->text) or the writes request gives, as
+ * `nvmx explain` does: scan the log, take the user's kernel (request->uname,
+ * else the log's) to pick the release when none is asked for and to rank,
+ * apply the parameters, explain each VMX write and each feature warning in
+ * the one environment, rank every difference across the whole log (one that
+ * reproduces every failure first), and collect the cause keys.  Returns
+ * out->status; anything but NVMX_EXPLAIN_OK also fills err (may be NULL).
+ */
+enum nvmx_explain_status nvmx_explain_log(struct nvmx_log_explanation *out,
+					  const struct nvmx_explain_request *req, struct nvmx_error *err);
+
 #endif
