@@ -31,6 +31,11 @@ static void print_json(const struct nvmx_kernel *k)
 		cli_json_str(stdout, nvmx_kernel_distro(k));
 	else
 		printf("null");
+	printf(",\"release\":");
+	if (nvmx_kernel_release(k))
+		cli_json_str(stdout, nvmx_kernel_release(k));
+	else
+		printf("null");
 	printf(",\"aliases\":[");
 	const char *a = nvmx_kernel_aliases(k);
 	for (bool first = true; a && *a;) {

@@ -86,6 +86,13 @@ done
 "$nvmx" upgrade --all --json "$J" >u.json 2>/dev/null
 t_ok "upgrade --all pairs follow release histories: rhel-8.10 -> rhel-9.4 and debian-11 -> debian-12, not rhel-8.10 -> 5.15.215 or 6.19.9 -> ubuntu-22.04" \
 	py 'p={(x["from"],x["to"]) for x in json.load(open(sys.argv[1]))["pairs"]}; sys.exit(not (("rhel-8.10","rhel-9.4") in p and ("debian-11","debian-12") in p and ("5.10","5.10.265") in p and ("rhel-8.10","5.15.215") not in p and ("6.19.9","ubuntu-22.04") not in p))' u.json
+# A distribution row's own version ("release" in nvmx kernels --json) is a build of
+# the kernel the row models: the same X.Y as its version, and only distribution rows have one.
+"$nvmx" kernels --json >k.json
+t_ok "kernels --json: every distribution row's release is of its version's X.Y, upstream rows have none" \
+	py 'rows=json.load(open(sys.argv[1])); xy=lambda s: ".".join(s.split(".")[:2]).split("-")[0]
+bad=[r["name"] for r in rows if (r["release"] is None) != (r["distro"] is None) or (r["release"] and xy(r["release"]) != xy(r["version"]))]
+n=sum(1 for r in rows if r["release"]); print("# %d rows with a release; wrong: %s" % (n, bad)); sys.exit(bool(bad) or n < 10)' k.json
 # nvmx kernels lists 5.4 as not modelled exactly while a 5.4 name is refused (no 5.4 row).
 "$nvmx" kernels >k.txt
 if "$nvmx" derive "$H" --kvm 5.4.0-216-generic >/dev/null 2>&1; then refused=no; else refused=yes; fi
