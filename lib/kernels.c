@@ -632,11 +632,14 @@ static const struct nvmx_kernel kernels[] = {
 		R_6_8,
 	},
 	{
-		.name = "ubuntu-24.04", .version = KV(6, 8, 0), .date = 20240425, .verified = NVMX_VERIFIED_HARNESS,
-		.distro = "Ubuntu 24.04 LTS (GA)", .release = "6.8.0-31", .aliases = "noble",
+		.name = "ubuntu-24.04-6.8.0-31", .version = KV(6, 8, 0), .date = 20240425,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 24.04 LTS (GA)", .release = "6.8.0-31",
 		.base = "6.8",
-		.tree = "sndrzt/linux-6.8 @ f116ff45a2ca (Ubuntu 6.8.0-31; vmx/ identical to 6.8.0)",
-		.summary = "Ubuntu 24.04's GA kernel (6.8.0-31): nested values and checks as 6.8",
+		.tree = "sndrzt/linux-6.8 @ f116ff45a2ca (Ubuntu 6.8.0-31; vmx/ identical to 6.8.0); "
+			"yukimaruyama2023/ubuntu-noble @ b6014e538651 (Ubuntu 6.8.0-49.49) the same",
+		.summary = "Ubuntu 24.04's GA kernel up to 6.8.0-57 (release 6.8.0-31): nested values and "
+			   "checks as 6.8",
 		R_6_8,
 	},
 	{
@@ -803,15 +806,28 @@ static const struct nvmx_kernel kernels[] = {
 			   P(ERROR_ON_INCONSISTENT)) & ~P(PT_MODE),
 	},
 	{
+		.name = "ubuntu-24.04", .version = KV(6, 8, 12), .date = 20251120,
+		.verified = NVMX_VERIFIED_HARNESS,
+		.distro = "Ubuntu 24.04 LTS (GA)", .release = "6.8.0-90", .aliases = "noble",
+		.base = "ubuntu-24.04-6.8.0-31", .changes = { &ch_85434c3c73fc, &ch_aa0d42cacf09 },
+		.tree = "rahaaaiii/linux-hwe-6.8-6.8.0 @ 7b13fd4625cd (Ubuntu's linux 6.8.0-90.91 as "
+			"linux-hwe-6.8 6.8.0-90.91~22.04.1 rebuilds it; Makefile 6.8.12)",
+		.summary = "Ubuntu 24.04's GA kernel from 6.8.0-58 (release 6.8.0-90): 6.8.0-31 with "
+			   "the backports Ubuntu took in 6.8.0-58: the PERF_GLOBAL_CTRL erratum back in "
+			   "vmcs_config, no pt_mode parameter",
+		R_6_8,
+		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
+		.params = PARAMS_60 & ~P(PT_MODE),
+	},
+	{
 		.name = "ubuntu-22.04-hwe", .version = KV(6, 8, 12), .date = 20251120,
 		.verified = NVMX_VERIFIED_HARNESS,
 		.distro = "Ubuntu 22.04 LTS (HWE)", .release = "6.8.0-90",
-		.base = "ubuntu-24.04", .changes = { &ch_85434c3c73fc, &ch_aa0d42cacf09 },
+		.base = "ubuntu-24.04",
 		.tree = "rahaaaiii/linux-hwe-6.8-6.8.0 @ 7b13fd4625cd (Ubuntu's linux-hwe-6.8 "
 			"6.8.0-90.91~22.04.1, the 24.04 kernel's source; Makefile 6.8.12)",
-		.summary = "Ubuntu 22.04.5's HWE kernel (6.8.0-90): 24.04's 6.8 with the backports "
-			   "Ubuntu took in 6.8.0-58: the PERF_GLOBAL_CTRL erratum back in vmcs_config, "
-			   "no pt_mode parameter",
+		.summary = "Ubuntu 22.04.5's HWE kernel (6.8.0-90): 24.04's GA kernel of the same "
+			   "build",
 		R_6_8,
 		.perf_erratum_in_cfg = true, .perf_erratum_vendor = true,
 		.params = PARAMS_60 & ~P(PT_MODE),

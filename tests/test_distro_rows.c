@@ -202,7 +202,7 @@ static const struct {
 	{ "debian-12", "6.1.192", "Debian 12 (bookworm)", "6.1", "31de69f4eea7 aa0d42cacf09", 20261126 },
 	{ "debian-13", "6.12.118", "Debian 13 (trixie)", "6.12", "85434c3c73fc 088b8eeb25ec", 20261120 },
 	/* Ubuntu: 22.04's 5.15.0-185 is 5.15.200 with 5.15.215's vmx/ (balabit-os-9-linux's import),
-	 * its HWE is 24.04's 6.8; 24.04 GA 6.8.0-31. */
+	 * its HWE is 24.04's 6.8; 24.04 GA up to 6.8.0-57 is 6.8.0-31, from 6.8.0-58 6.8.0-90. */
 	{ "ubuntu-22.04", "5.15.200", "Ubuntu 22.04 LTS (GA)", "5.15.215", "", 20260619 },
 	/* Ubuntu 20.04 (balabit-os-8-linux's imports, dated by their changelogs): 5.4.0-131.147
 	 * is 5.4.210 (2022-10-14); 5.4.0-216.236 is 5.4.291 (2025-04-11), whose KVM took
@@ -210,9 +210,10 @@ static const struct {
 	{ "ubuntu-20.04-5.4.0-131", "5.4.210", "Ubuntu 20.04 LTS (GA)", "5.4.210", "", 20221014 },
 	{ "ubuntu-20.04", "5.4.291", "Ubuntu 20.04 LTS (GA)", "5.4.210", "f8ae08f9789a 31de69f4eea7 aa0d42cacf09",
 	  20250411 },
-	{ "ubuntu-24.04", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
-	{ "ubuntu-22.04-hwe", "6.8.12", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "85434c3c73fc aa0d42cacf09",
+	{ "ubuntu-24.04-6.8.0-31", "6.8.0", "Ubuntu 24.04 LTS (GA)", "6.8", "", 20240425 },
+	{ "ubuntu-24.04", "6.8.12", "Ubuntu 24.04 LTS (GA)", "ubuntu-24.04-6.8.0-31", "85434c3c73fc aa0d42cacf09",
 	  20251120 },
+	{ "ubuntu-22.04-hwe", "6.8.12", "Ubuntu 22.04 LTS (HWE)", "ubuntu-24.04", "", 20251120 },
 	/* 24.04.2 (2025-02-20) and 24.04.3 (2025-08-07) brought HWE 6.11 and 6.14. */
 	{ "ubuntu-24.04-hwe-6.11", "6.11.0", "Ubuntu 24.04 LTS (HWE)", "6.11.11", "", 20250220 },
 	{ "ubuntu-24.04-hwe-6.14", "6.14.0", "Ubuntu 24.04 LTS (HWE)", "6.14", "", 20250807 },
@@ -354,26 +355,27 @@ static void test_ubuntu68(void)
 	struct nvmx_host w;
 	struct nvmx_kvm a, b, c;
 	dump_host("intel-xeon-w3670.msrs", &w);
-	load(&a, &w, "ubuntu-24.04");
-	load(&b, &w, "ubuntu-22.04-hwe");
+	load(&a, &w, "ubuntu-24.04-6.8.0-31");
+	load(&b, &w, "ubuntu-24.04");
 	load(&c, &w, "pve-8");
 	tap_ok(loaded(&a) && loaded(&b) && loaded(&c) && (a.cfg.entry & BIT(13)) && (a.cfg.exit & BIT(12)) &&
 	       !(b.cfg.entry & BIT(13)) && !(b.cfg.exit & BIT(12)) &&
 	       !(c.cfg.entry & BIT(13)) && !(c.cfg.exit & BIT(12)),
-	       "Xeon W3670: ubuntu-24.04 (6.8.0-31) keeps the PERF_GLOBAL_CTRL loads in vmcs_config, "
-	       "ubuntu-22.04-hwe (6.8.0-90) and pve-8 drop them");
+	       "Xeon W3670: ubuntu-24.04-6.8.0-31 keeps the PERF_GLOBAL_CTRL loads in vmcs_config, "
+	       "ubuntu-24.04 (6.8.0-90) and pve-8 drop them");
 	tap_ok(N(&a, NVMX_TRUE_ENTRY) == N(&b, NVMX_TRUE_ENTRY) && N(&a, NVMX_TRUE_EXIT) == N(&b, NVMX_TRUE_EXIT) &&
 	       N(&a, NVMX_TRUE_EXIT) == N(&c, NVMX_TRUE_EXIT) && (N(&b, NVMX_TRUE_ENTRY) & BIT(45)),
-	       "ubuntu-22.04-hwe, pve-8: L1 is still offered them (emulated), as by ubuntu-24.04");
+	       "ubuntu-24.04, pve-8: L1 is still offered them (emulated), as by ubuntu-24.04-6.8.0-31");
 	struct nvmx_params p;
-	nvmx_params_default(K("ubuntu-24.04"), &p);
-	int r24 = nvmx_params_set(K("ubuntu-24.04"), &p, "pt_mode", "1", NULL);
+	nvmx_params_default(K("ubuntu-24.04-6.8.0-31"), &p);
+	int r24 = nvmx_params_set(K("ubuntu-24.04-6.8.0-31"), &p, "pt_mode", "1", NULL);
 	nvmx_params_default(K("ubuntu-22.04-hwe"), &p);
 	int rhwe = nvmx_params_set(K("ubuntu-22.04-hwe"), &p, "pt_mode", "1", NULL);
 	nvmx_params_default(K("pve-8"), &p);
 	int rpve = nvmx_params_set(K("pve-8"), &p, "pt_mode", "1", NULL);
 	tap_ok(r24 == 0 && rhwe == -1 && rpve == -1,
-	       "pt_mode: a parameter of ubuntu-24.04 (6.8.0-31), not of ubuntu-22.04-hwe or pve-8 (6.8.0-58+)");
+	       "pt_mode: a parameter of ubuntu-24.04-6.8.0-31, not of ubuntu-24.04, ubuntu-22.04-hwe or pve-8 "
+	       "(6.8.0-58+)");
 }
 
 /* ---- the other backports, one observable fact each ------------------------- */
@@ -650,7 +652,8 @@ static const struct expect {
 	{ "debian-11", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "5.10.265", "5.10", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04", "5.15.215", NULL, 0, { { 0, 0, false, 0 } } },
-	{ "ubuntu-24.04", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04-6.8.0-31", "6.8", NULL, 0, { { 0, 0, false, 0 } } },
+	{ "ubuntu-24.04", "ubuntu-24.04-6.8.0-31", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-22.04-hwe", "ubuntu-24.04", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-24.04-hwe", "6.17", NULL, 0, { { 0, 0, false, 0 } } },
 	{ "ubuntu-24.04-hwe-6.11", "6.11.11", NULL, 0, { { 0, 0, false, 0 } } },

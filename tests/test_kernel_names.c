@@ -239,14 +239,15 @@ int main(void)
 		{ "6.12.118+deb13-amd64", NVMX_MATCH_EXACT, "debian-13", NULL },
 		{ "6.12.48+deb13-amd64", NVMX_MATCH_NEAREST, "6.12.33", NULL },
 		/* Ubuntu */
-		{ "6.8.0-31-generic", NVMX_MATCH_EXACT, "ubuntu-24.04", NULL },
-		{ "6.8.0-45-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },
+		{ "6.8.0-31-generic", NVMX_MATCH_EXACT, "ubuntu-24.04-6.8.0-31", NULL },
+		{ "6.8.0-45-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-6.8.0-31", NULL },
 		/* between 6.8.0-31 and -90: the later build's backports may be in it */
-		{ "6.8.0-60-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04",
+		{ "6.8.0-60-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-6.8.0-31",
 		  "Revert \"KVM: VMX: Move LOAD_IA32_PERF_GLOBAL_CTRL errata handling out of setup_vmcs_config()\"" },
-		{ "6.8.0-90-generic", NVMX_MATCH_EXACT, "ubuntu-22.04-hwe", NULL },	/* the same source */
-		{ "6.8.0-100-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04-hwe", NULL },	/* newest build not newer */
-		{ "6.8.0-20-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },	/* else the oldest */
+		/* 6.8.0-90: 24.04's GA row (22.04's HWE row is the same build of the same source) */
+		{ "6.8.0-90-generic", NVMX_MATCH_EXACT, "ubuntu-24.04", NULL },
+		{ "6.8.0-100-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04", NULL },	/* newest build not newer */
+		{ "6.8.0-20-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-6.8.0-31", NULL },	/* else the oldest */
 		{ "5.15.0-160-generic", NVMX_MATCH_NEAREST, "ubuntu-22.04", NULL },
 		{ "5.15.0-185-generic", NVMX_MATCH_EXACT, "ubuntu-22.04", NULL },
 		{ "6.17.0-8-generic", NVMX_MATCH_NEAREST, "ubuntu-24.04-hwe", NULL },
