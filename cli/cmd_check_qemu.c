@@ -2,7 +2,7 @@
 /*
  * nvmx check --cpu SPEC: the live migration of a QEMU VM.  QEMU does not
  * carry the VMX MSRs: the destination QEMU builds them from the same -cpu.
- * The verdict is nvmx_qemu_migrate()'s (lib/qemu_migrate.c); this file
+ * The verdict is nvmx_qemu_move()'s (lib/qemu_check.c); this file
  * parses, loads both sides and prints.  --semantics saved-msrs asks the
  * other question instead: a VMM that writes back what the source vCPU had.
  */
@@ -22,17 +22,7 @@ struct qcheck {
 	struct nvmx_nested_state ns;
 	struct nvmx_qemu_cpu cpu;
 	const struct nvmx_qemu_release *rel;
-	struct nvmx_qemu_host sqh, dqh;
-	struct nvmx_qemu_env senv, denv;
-	struct nvmx_qemu_migration m;
-	struct nvmx_qmig_fix fix;
-	/* saved-msrs */
-	struct nvmx_msrs saved;
-	struct nvmx_vcpu dvcpu;
-	struct nvmx_migration sm;
-	/* a partial host: the verdict asked of the completions of its unknown bits */
-	bool partial, not_proven, two_sides;
-	struct nvmx_partial_result pr;
+	struct nvmx_qemu_move mv;	/* the library's answer */
 };
 
 static void not_proven_text(const struct qcheck *q, const char *as_given);
@@ -44,15 +34,6 @@ bool check_wants_cpu(int argc, char **argv)
 		if (!strcmp(argv[i], "--cpu") || !strcmp(argv[i], "-cpu") || !strncmp(argv[i], "--cpu=", 6))
 			return true;
 	return false;
-}
-
-static void fixed_spec(const struct qcheck *q, char *buf, size_t n)
-{
-	size_t len = (size_t)snprintf(buf, n, "%s", q->spec);
-	for (unsigned i = 0; i < q->fix.n && len < n; i++) {
-		char t[96];
-		len += (size_t)snprintf(buf + len, n - len, ",%s", nvmx_qemu_fix_item_str(&q->fix.item[i], t, sizeof(t)));
-	}
 }
 
 /* Changed bits of MSR id, named: allowed-1 and must-be-1 halves of a control MSR. */
@@ -116,7 +97,7 @@ static void print_qemu_lines(const struct nvmx_qmig_side *s, const char *indent)
 
 static void report_qemu_text(const struct qcheck *q)
 {
-	const struct nvmx_qemu_migration *m = &q->m;
+	const struct nvmx_qemu_migration *m = &q->mv.m;
 	printf("semantics: qemu (the destination QEMU rebuilds the VMX MSRs from the same -cpu;\n"
 	       "they are not in QEMU's migration stream)\n");
 	printf("QEMU %s -cpu %s: %s, KVM %s -> %s, KVM %s\n", q->rel->name, q->spec, side_name(&q->src),
@@ -186,37 +167,37 @@ static void report_qemu_text(const struct qcheck *q)
 			printf("  %s\n", buf);
 		}
 	}
-	if (q->not_proven)
+	if (q->mv.not_proven)
 		not_proven_text(q, "safe");
 	else
-	printf("verdict: %s\n", m->verdict == NVMX_QMIG_SAFE ? "safe" :
+		printf("verdict: %s\n", m->verdict == NVMX_QMIG_SAFE ? "safe" :
 	       m->verdict == NVMX_QMIG_CHANGE ? "L1-visible change (it starts, but L1's VMX MSRs change "
 						"under a running L1 hypervisor)" : "fails");
 	if (m->verdict == NVMX_QMIG_FAILS) {
-		if (!m->src.starts)
+		if (q->mv.why & NVMX_QMOVE_SRC_NO_START)
 			printf("  - the -cpu does not start on the source: no such VM runs there\n");
-		if (m->src.starts && !m->dst.starts)
+		if (q->mv.why & NVMX_QMOVE_DST_NO_START)
 			printf("  - the destination QEMU %s: the migration fails, the VM stays on the "
 			       "source\n", m->dst.plan.stop == NVMX_QSTOP_ENFORCE ? "refuses the CPU (enforce)"
 			       : m->dst.plan.stop == NVMX_QSTOP_NO_KVM ? "has no KVM" : "aborts on KVM_SET_MSRS");
-		if (m->src.starts && m->dst.starts && (m->cpuid_gone & NVMX_FEAT(NVMX_F_VMX)))
+		if (q->mv.why & NVMX_QMOVE_VMX_LOST)
 			printf("  - QEMU there drops vmx from the guest (KVM offers none): L1 loses VMX, "
 			       "a VMX-using L1 cannot continue\n");
-		if (m->nested && m->ns.nbad)
+		if (q->mv.why & NVMX_QMOVE_VMCS12)
 			printf("  - the live vmcs12 uses controls the destination lacks: %s\n",
 			       m->ns.set_fails ? "KVM_SET_NESTED_STATE fails" : "the next VM entry fails");
 	}
 	if (m->verdict == NVMX_QMIG_SAFE)
 		return;
 	char spec[4600];
-	fixed_spec(q, spec, sizeof(spec));
-	if (q->fix.found && q->fix.n)
+	nvmx_qemu_fix_cpu_str(q->spec, q->mv.fix.item, q->mv.fix.n, spec, sizeof(spec));
+	if (q->mv.fix.found && q->mv.fix.n)
 		printf("fix, for VMs started from now on: -cpu %s (verified: starts on both sides, "
 		       "L1 reads the same VMX MSRs)\n", spec);
-	else if (!q->fix.found)
+	else if (!q->mv.fix.found)
 		printf("no vmx-* flag list makes the two sides agree%s%s\n",
-		       q->fix.stuck >= 0 ? ": still differs: " : "",
-		       q->fix.stuck >= 0 ? nvmx_msr_desc((enum nvmx_msr_id)q->fix.stuck)->sdm : "");
+		       q->mv.fix.stuck >= 0 ? ": still differs: " : "",
+		       q->mv.fix.stuck >= 0 ? nvmx_msr_desc((enum nvmx_msr_id)q->mv.fix.stuck)->sdm : "");
 }
 
 static void side_json(const char *key, const struct nvmx_qmig_side *s, const struct side *sd)
@@ -239,12 +220,12 @@ static void side_json(const char *key, const struct nvmx_qmig_side *s, const str
 
 static void report_qemu_json(const struct qcheck *q)
 {
-	const struct nvmx_qemu_migration *m = &q->m;
+	const struct nvmx_qemu_migration *m = &q->mv.m;
 	printf("{\"semantics\":\"qemu\",\"qemu\":");
 	cli_json_str(stdout, q->rel->name);
 	printf(",\"cpu\":");
 	cli_json_str(stdout, q->spec);
-	printf(",\"verdict\":\"%s\"", q->not_proven ? "not proven" : nvmx_qmig_verdict_name(m->verdict));
+	printf(",\"verdict\":\"%s\"", q->mv.not_proven ? "not proven" : nvmx_qmig_verdict_name(m->verdict));
 	not_proven_json(q);
 	putchar(',');
 	side_json("source", &m->src, &q->src);
@@ -289,11 +270,11 @@ static void report_qemu_json(const struct qcheck *q)
 		putchar('}');
 	}
 	printf(",\"fix\":");
-	if (m->verdict == NVMX_QMIG_SAFE || !q->fix.found) {
+	if (m->verdict == NVMX_QMIG_SAFE || !q->mv.fix.found) {
 		printf("null");
 	} else {
 		char spec[4600];
-		fixed_spec(q, spec, sizeof(spec));
+		nvmx_qemu_fix_cpu_str(q->spec, q->mv.fix.item, q->mv.fix.n, spec, sizeof(spec));
 		printf("{\"cpu\":");
 		cli_json_str(stdout, spec);
 		printf(",\"verified\":true}");
@@ -307,10 +288,10 @@ static void report_saved_text(struct qcheck *q)
 	char why[CLI_REASON_MAX];
 	printf("semantics: saved-msrs (the VMM writes back the VMX MSRs it saved on the source)\n");
 	printf("source: QEMU %s -cpu %s on %s, KVM %s: %s\n", q->rel->name, q->spec, side_name(&q->src),
-	       nvmx_kernel_name(q->src.sc.kvm.kernel), q->m.src.starts ? "starts" : "does not start");
+	       nvmx_kernel_name(q->src.sc.kvm.kernel), q->mv.m.src.starts ? "starts" : "does not start");
 	printf("destination: %s, KVM %s\n", side_name(&q->dst), nvmx_kernel_name(q->dst.sc.kvm.kernel));
-	for (unsigned i = 0; i < q->sm.nwrites; i++) {
-		const struct nvmx_write *w = &q->sm.writes[i];
+	for (unsigned i = 0; i < q->mv.sm.nwrites; i++) {
+		const struct nvmx_write *w = &q->mv.sm.writes[i];
 		printf("  %-30s 0x%016llx  %s\n", nvmx_msr_desc(w->id)->sdm, (unsigned long long)w->value,
 		       w->r.rc ? "REJECTED" : "accepted");
 		if (w->r.rc) {
@@ -318,10 +299,10 @@ static void report_saved_text(struct qcheck *q)
 			printf("      %s\n", why);
 		}
 	}
-	if (q->not_proven)
+	if (q->mv.not_proven)
 		not_proven_text(q, "migratable");
 	else
-		printf("verdict: %s\n", q->sm.migratable && q->m.src.starts ? "MIGRATABLE" : "NOT MIGRATABLE");
+		printf("verdict: %s\n", q->mv.ok ? "MIGRATABLE" : "NOT MIGRATABLE");
 }
 
 static void report_saved_json(struct qcheck *q)
@@ -330,12 +311,12 @@ static void report_saved_json(struct qcheck *q)
 	cli_json_str(stdout, q->rel->name);
 	printf(",\"cpu\":");
 	cli_json_str(stdout, q->spec);
-	printf(",\"source_starts\":%s,\"migratable\":%s", q->m.src.starts ? "true" : "false",
-	       q->sm.migratable && q->m.src.starts && !q->not_proven ? "true" : "false");
+	printf(",\"source_starts\":%s,\"migratable\":%s", q->mv.m.src.starts ? "true" : "false",
+	       q->mv.ok ? "true" : "false");
 	not_proven_json(q);
 	printf(",\"msrs\":[");
-	for (unsigned i = 0; i < q->sm.nwrites; i++) {
-		const struct nvmx_write *w = &q->sm.writes[i];
+	for (unsigned i = 0; i < q->mv.sm.nwrites; i++) {
+		const struct nvmx_write *w = &q->mv.sm.writes[i];
 		printf("%s{\"msr\":\"%s\",\"value\":", i ? "," : "", nvmx_msr_desc(w->id)->sdm);
 		cli_json_hex(stdout, w->value);
 		printf(",\"accepted\":%s,\"rule\":\"%s\"}", w->r.rc ? "false" : "true",
@@ -375,77 +356,10 @@ static int refuse_vcpu_opts(const struct side *s, const char *prefix)
 	return 0;
 }
 
-static int load_side(struct qcheck *q, struct side *s, const char *prefix, struct nvmx_qemu_host *qh,
-		     struct nvmx_qemu_env *env)
-{
-	int rc = side_load(s, CMD, prefix, NULL);
-	if (rc)
-		return rc;
-	/* The VM is its -cpu on both sides (its CPUID is the model's: --guest-cpuid is refused). */
-	s->sc.vm.qemu_cpu = &q->cpu;
-	s->sc.vm.qemu = q->rel;
-	nvmx_scenario_qemu_env(&s->sc, qh, env);
-	return 0;
-}
-
-/* One side's scenario on a completion of its host, as load_side built it. */
-static void side_on(const struct side *s, const struct nvmx_host *h, struct nvmx_scenario *sc,
-		    struct nvmx_qemu_host *qh, struct nvmx_qemu_env *env)
-{
-	kvmopts_scenario(&s->ko, h, sc);
-	sc->vm = s->sc.vm;
-	sc->state = s->sc.state;
-	sc->policy = s->sc.policy;
-	nvmx_scenario_qemu_env(sc, qh, env);
-}
-
-/*
- * The verdict on one completion: safe (qemu semantics) or migratable
- * (saved-msrs); a -cpu that does not start on the source is no VM to move.
- */
-static bool qcheck_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
-{
-	struct qcheck *q = ctx;
-	static struct nvmx_scenario ss, ds;
-	static struct nvmx_qemu_host sqh, dqh;
-	static struct nvmx_qemu_env se, de;
-	static struct nvmx_qemu_migration m;
-	static struct nvmx_vcpu dv;
-	static struct nvmx_migration sm;
-	struct nvmx_msrs saved;
-	side_on(&q->src, src, &ss, &sqh, &se);
-	side_on(&q->dst, dst, &ds, &dqh, &de);
-	nvmx_qemu_migrate(&m, &se, &de, &q->cpu, q->ns_path ? &q->ns : NULL);
-	if (!m.src.starts)
-		return true;
-	if (q->sem != NVMX_SEM_SAVED_MSRS)
-		return m.verdict == NVMX_QMIG_SAFE;
-	nvmx_vcpu_save(&m.src.vcpu, &saved);
-	nvmx_qemu_vcpu(&dv, &de, &m.dst.plan);
-	nvmx_migrate(&sm, &dv, &saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
-	return sm.migratable;
-}
-
-/* Partial hosts: a safe / migratable verdict stands only on every completion. */
-static void partial_check(struct qcheck *q, bool holds)
-{
-	bool sp = partial_has_unknown(&q->src.hf), dp = partial_has_unknown(&q->dst.hf);
-	q->partial = sp || dp;
-	if (!q->partial || !holds)
-		return;
-	bool same = !strcmp(q->src.host_path, q->dst.host_path);
-	struct nvmx_unknown us, ud;
-	partial_unknowns(&q->src.hf, &us);
-	partial_unknowns(&q->dst.hf, &ud);
-	q->two_sides = !same && sp && dp;
-	nvmx_partial_search(&q->pr, &q->src.hf.host, &us, &q->dst.hf.host, &ud, same, qcheck_completion, q);
-	q->not_proven = q->pr.answer != NVMX_PARTIAL_HOLDS;
-}
-
 static void not_proven_text(const struct qcheck *q, const char *as_given)
 {
 	char dec[1024];
-	partial_decide_text(&q->pr, q->two_sides, dec, sizeof(dec));
+	partial_decide_text(&q->mv.pr, q->mv.two_sides, dec, sizeof(dec));
 	printf("verdict: NOT PROVEN: %s as given, but a partial host does not give what decides it\n"
 	       "  not so when these differ from the input's assumption: %s\n", as_given, dec);
 }
@@ -453,15 +367,15 @@ static void not_proven_text(const struct qcheck *q, const char *as_given)
 static void not_proven_json(const struct qcheck *q)
 {
 	printf(",\"partial_host\":");
-	if (!q->partial) {
+	if (!q->mv.partial) {
 		printf("null");
 		return;
 	}
 	printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
-	       "\"deciding\":", q->not_proven ? "true" : "false", q->pr.vars, q->pr.tried,
-	       q->pr.exhaustive ? "true" : "false");
-	if (q->not_proven)
-		partial_decide_json(stdout, &q->pr, q->two_sides);
+	       "\"deciding\":", q->mv.not_proven ? "true" : "false", q->mv.pr.vars, q->mv.pr.tried,
+	       q->mv.pr.exhaustive ? "true" : "false");
+	if (q->mv.not_proven)
+		partial_decide_json(stdout, &q->mv.pr, q->mv.two_sides);
 	else
 		printf("[]");
 	putchar('}');
@@ -548,29 +462,25 @@ int cmd_check_qemu(int argc, char **argv)
 			return cli_error(CMD, &e.error);
 	}
 	int rc;
-	if ((rc = load_side(&q, &q.src, "from-", &q.sqh, &q.senv)) ||
-	    (rc = load_side(&q, &q.dst, "", &q.dqh, &q.denv)))
+	if ((rc = side_load(&q.src, CMD, "from-", NULL)) || (rc = side_load(&q.dst, CMD, "", NULL)))
 		return rc;
-
-	nvmx_qemu_migrate(&q.m, &q.senv, &q.denv, &q.cpu, q.ns_path ? &q.ns : NULL);
+	/* The VM is its -cpu on both sides (its CPUID is the model's: --guest-cpuid is refused). */
+	q.src.sc.vm.qemu_cpu = q.dst.sc.vm.qemu_cpu = &q.cpu;
+	q.src.sc.vm.qemu = q.dst.sc.vm.qemu = q.rel;
+	struct nvmx_unknown us, ud;
+	partial_unknowns(&q.src.hf, &us);
+	partial_unknowns(&q.dst.hf, &ud);
+	nvmx_qemu_move(&q.mv, &q.src.sc, &q.dst.sc, q.sem, q.ns_path ? &q.ns : NULL, &us, &ud,
+		       !strcmp(q.src.host_path, q.dst.host_path));
 	if (q.sem == NVMX_SEM_SAVED_MSRS) {
-		/* The destination vCPU as QEMU creates it (same CPUID), then the saved values. */
-		nvmx_vcpu_save(&q.m.src.vcpu, &q.saved);
-		nvmx_qemu_vcpu(&q.dvcpu, &q.denv, &q.m.dst.plan);
-		nvmx_migrate(&q.sm, &q.dvcpu, &q.saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
-		partial_check(&q, q.sm.migratable && q.m.src.starts);
 		if (q.json)
 			report_saved_json(&q);
 		else
 			report_saved_text(&q);
-		return q.sm.migratable && q.m.src.starts && !q.not_proven ? EXIT_OK : EXIT_NO;
-	}
-	partial_check(&q, q.m.verdict == NVMX_QMIG_SAFE);
-	if (q.m.verdict != NVMX_QMIG_SAFE)
-		nvmx_qemu_migrate_fix(&q.fix, &q.senv, &q.denv, &q.cpu, q.ns_path ? &q.ns : NULL);
-	if (q.json)
+	} else if (q.json) {
 		report_qemu_json(&q);
-	else
+	} else {
 		report_qemu_text(&q);
-	return q.m.verdict == NVMX_QMIG_SAFE && !q.not_proven ? EXIT_OK : EXIT_NO;
+	}
+	return q.mv.ok ? EXIT_OK : EXIT_NO;
 }

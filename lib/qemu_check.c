@@ -4,7 +4,9 @@
  * (a scenario's -cpu) start on the scenario's host -- on every completion
  * of what a partial host leaves unknown --, what would make it start, and
  * could it live-migrate to another host and release under either
- * semantics.  The command only parses, reads the files and prints these.
+ * semantics (qemu-check --also); and the same VM moved between two
+ * scenarios (check --cpu).  The commands only parse, read the files and
+ * print these.
  */
 #include "nvmx/qemu_migrate.h"
 #include "fmt.h"
@@ -141,4 +143,102 @@ void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *sr
 				   d->writes[i].value == plan->writes[i].value;
 	out->migratable = src->starts && (sem == NVMX_SEM_QEMU ? out->mig.verdict == NVMX_QMIG_SAFE
 								 : !out->rejected);
+}
+
+/*
+ * from's scenario on h, a completion of from's host: the completion's bits
+ * with from's host and environment otherwise.
+ */
+static void on_completion(struct nvmx_scenario *sc, const struct nvmx_scenario *from,
+			  const struct nvmx_host *h)
+{
+	struct nvmx_host t = from->host;
+	t.msrs = h->msrs;
+	t.features = h->features;
+	nvmx_scenario_init(sc, &t, false, from->kvm.kernel, &from->params);
+	sc->vm = from->vm;
+	sc->state = from->state;
+	sc->policy = from->policy;
+}
+
+/* The saved-msrs question: the source vCPU's values into the destination's fresh QEMU vCPU. */
+static void saved_msrs(struct nvmx_migration *sm, struct nvmx_vcpu *dv, struct nvmx_msrs *saved,
+		       const struct nvmx_qemu_migration *m, const struct nvmx_qemu_env *denv)
+{
+	nvmx_vcpu_save(&m->src.vcpu, saved);
+	nvmx_qemu_vcpu(dv, denv, &m->dst.plan);
+	nvmx_migrate(sm, dv, saved, nvmx_order_qemu, NVMX_RESTORABLE_COUNT);
+}
+
+/* The verdict on one completion; a -cpu that does not start on the source is no VM to move. */
+static bool move_holds(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	struct nvmx_qemu_move *o = ctx;
+	struct nvmx_qemu_env se, de;
+	const struct nvmx_host *h[2] = { src ? src : &o->work.from[0]->host, dst };
+	for (int i = 0; i < 2; i++) {
+		on_completion(&o->work.sc[i], o->work.from[i], h[i]);
+		nvmx_scenario_qemu_env(&o->work.sc[i], &o->work.qh[i], i ? &de : &se);
+	}
+	nvmx_qemu_migrate(&o->work.m, &se, &de, o->work.from[0]->vm.qemu_cpu, o->work.ns);
+	if (!o->work.m.src.starts)
+		return true;
+	if (o->sem != NVMX_SEM_SAVED_MSRS)
+		return o->work.m.verdict == NVMX_QMIG_SAFE;
+	saved_msrs(&o->work.sm, &o->work.v, &o->work.saved, &o->work.m, &de);
+	return o->work.sm.migratable;
+}
+
+void nvmx_qemu_move(struct nvmx_qemu_move *out, const struct nvmx_scenario *src,
+		    const struct nvmx_scenario *dst, enum nvmx_semantics sem,
+		    const struct nvmx_nested_state *ns, const struct nvmx_unknown *usrc,
+		    const struct nvmx_unknown *udst, bool same)
+{
+	const struct nvmx_qemu_cpu *cpu = src->vm.qemu_cpu;
+	const struct nvmx_qemu_migration *m = &out->m;
+	out->sem = sem;
+	nvmx_scenario_qemu_env(src, &out->sqh, &out->senv);
+	nvmx_scenario_qemu_env(dst, &out->dqh, &out->denv);
+	nvmx_qemu_migrate(&out->m, &out->senv, &out->denv, cpu, ns);
+	bool holds;
+	if (sem == NVMX_SEM_SAVED_MSRS) {
+		saved_msrs(&out->sm, &out->work.v, &out->work.saved, m, &out->denv);
+		holds = out->sm.migratable && m->src.starts;
+	} else {
+		out->sm.nwrites = 0;
+		out->sm.migratable = false;
+		holds = m->verdict == NVMX_QMIG_SAFE;
+	}
+	out->why = 0;
+	if (m->verdict == NVMX_QMIG_FAILS) {
+		if (!m->src.starts)
+			out->why |= NVMX_QMOVE_SRC_NO_START;
+		else if (!m->dst.starts)
+			out->why |= NVMX_QMOVE_DST_NO_START;
+		else if (m->cpuid_gone & NVMX_FEAT(NVMX_F_VMX))
+			out->why |= NVMX_QMOVE_VMX_LOST;
+		if (m->nested && m->ns.nbad)
+			out->why |= NVMX_QMOVE_VMCS12;
+	}
+
+	/* Partial sides: the answer stands only on every completion. */
+	bool sp = usrc && nvmx_unknown_any(usrc, &src->host);
+	bool dp = udst && nvmx_unknown_any(udst, &dst->host);
+	out->partial = sp || dp;
+	out->two_sides = false;
+	out->not_proven = false;
+	out->pr = (struct nvmx_partial_result){ .answer = NVMX_PARTIAL_HOLDS };
+	if (out->partial && holds) {
+		out->two_sides = !same && sp && dp;
+		out->work.from[0] = src;
+		out->work.from[1] = dst;
+		out->work.ns = ns;
+		nvmx_partial_search(&out->pr, &src->host, usrc, &dst->host, udst, same, move_holds, out);
+		out->not_proven = out->pr.answer != NVMX_PARTIAL_HOLDS;
+	}
+	out->ok = holds && !out->not_proven;
+
+	out->fix = (struct nvmx_qmig_fix){ .found = false, .stuck = -1 };
+	if (sem == NVMX_SEM_QEMU && m->verdict != NVMX_QMIG_SAFE)
+		nvmx_qemu_migrate_fix(&out->fix, &out->senv, &out->denv, cpu, ns);
 }

@@ -214,4 +214,52 @@ void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *sr
 		    const struct nvmx_scenario *src_sc, const struct nvmx_host *h, bool hyperv_evmcs,
 		    const struct nvmx_kernel *k, enum nvmx_semantics sem);
 
+/* ---- check --cpu: the same QEMU VM moved from one scenario to another ---- */
+
+/* Why a qemu-semantics verdict is "fails" (bits of nvmx_qemu_move.why). */
+enum {
+	NVMX_QMOVE_SRC_NO_START = 1 << 0,	/* the -cpu does not start on the source */
+	NVMX_QMOVE_DST_NO_START = 1 << 1,	/* the destination QEMU refuses or aborts */
+	NVMX_QMOVE_VMX_LOST = 1 << 2,		/* QEMU there drops the guest's vmx */
+	NVMX_QMOVE_VMCS12 = 1 << 3,		/* the live vmcs12 uses controls dst lacks */
+};
+
+struct nvmx_qemu_move {
+	struct nvmx_qemu_host sqh, dqh;
+	struct nvmx_qemu_env senv, denv;	/* point into the struct */
+	enum nvmx_semantics sem;
+	struct nvmx_qemu_migration m;	/* qemu: the same -cpu started on both sides */
+	/* saved-msrs: the source vCPU's values written, in QEMU's order, to the
+	 * destination's fresh vCPU as QEMU creates it (same CPUID) */
+	struct nvmx_migration sm;
+	unsigned why;			/* NVMX_QMOVE_* when m.verdict is FAILS */
+	/*
+	 * The answer: safe (qemu) or migratable with a source that starts
+	 * (saved-msrs), and, on a partial side, so on every completion of its
+	 * unknown bits (not_proven otherwise).
+	 */
+	bool ok;
+	bool partial;			/* a side leaves bits unknown (pr: the search, if asked) */
+	bool not_proven, two_sides;	/* two_sides: two inputs, both partial */
+	struct nvmx_partial_result pr;
+	/* qemu: flags for VMs started from now on, when the verdict is not safe */
+	struct nvmx_qmig_fix fix;
+	/* work space of the partial search */
+	struct { const struct nvmx_scenario *from[2]; const struct nvmx_nested_state *ns;
+		 struct nvmx_scenario sc[2]; struct nvmx_qemu_host qh[2];
+		 struct nvmx_qemu_migration m; struct nvmx_vcpu v; struct nvmx_migration sm;
+		 struct nvmx_msrs saved; } work;
+};
+
+/*
+ * nvmx check --cpu: the QEMU VM src->vm.qemu_cpu (dst's VM is the same)
+ * moved from src to dst under semantics sem, with ns (NULL: none) its
+ * nested state.  usrc, udst (NULL: none): what partial inputs leave
+ * unknown; same: src and dst are one input (one completion for both).
+ */
+void nvmx_qemu_move(struct nvmx_qemu_move *out, const struct nvmx_scenario *src,
+		    const struct nvmx_scenario *dst, enum nvmx_semantics sem,
+		    const struct nvmx_nested_state *ns, const struct nvmx_unknown *usrc,
+		    const struct nvmx_unknown *udst, bool same);
+
 #endif
