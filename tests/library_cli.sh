@@ -2,14 +2,16 @@
 # A program linking libnvmx reproduces every verdict and remedy the commands
 # print (issue 13): the same cases go to the CLI (--json, through `nvmx
 # batch`) and to build/tests/test_scenario.t --answers (the library's calls:
-# nvmx_check, nvmx_remedies, nvmx_qemu_migrate), and the fields are compared.
+# nvmx_check, nvmx_remedies, nvmx_qemu_start, nvmx_qemu_dest, nvmx_qemu_move),
+# and the fields are compared.
 # Cases: every bundled host, each with a share of the release pairs (every
 # consecutive pair of `nvmx kernels`, both ways, is asked of some hosts; the
 # Celeron J6412 of the issue gets all of them), a VM with and without the
 # host's CPUID (PMU v2); check (saved-msrs), upgrade, explain of each
-# failing check's first rejected write; qemu-check and check --cpu (qemu
-# semantics) for a few -cpu specs.  Each kind of verdict and remedy must
-# occur, or the comparison proves nothing.
+# failing check's first rejected write; qemu-check (its verdict, remedies and
+# --also under both semantics) and check --cpu (both semantics) for a few -cpu
+# specs.  Each kind of verdict and remedy must occur, or the comparison proves
+# nothing.
 . "$(dirname "$0")/lib.sh"
 build=${NVMX_BUILD:-$here/build}
 answers=$build/tests/test_scenario.t
@@ -131,30 +133,52 @@ ok(any(l and l["revoke_fixes"] for l in lib_up) and any(l and not l["loads"] for
    f"... not trivial: {sum(bool(l and l['revoke_fixes']) for l in lib_up)} fixed by the revoke list, "
    f"{sum(bool(l and not l['loads']) for l in lib_up)} where KVM does not load with nested")
 
-# qemu-check (a QEMU VM started on a host) and check --cpu (the qemu semantics).
+# qemu-check (a QEMU VM started on a host, and --also another host under
+# either semantics) and check --cpu (both semantics).
 specs = ["Skylake-Server,+vmx,enforce", "Icelake-Server,+vmx", "Haswell,+vmx", "host,+vmx",
          "Cascadelake-Server-v1,+vmx", "SapphireRapids,+vmx,enforce", "Snowridge,+vmx,enforce",
-         "Denverton,+vmx,enforce"]
-qcases = [(h, b, s) for i, (h, a, b, vm) in enumerate(cases) if vm == "none" and i % 7 == 0
+         "Denverton,+vmx,enforce", "Haswell,+vmx,x-force-features=on"]
+SEMS = ("qemu", "saved-msrs")
+qcases = [(h, b, s, f"{hosts[(i * 5) % len(hosts)]}@{kernels[(i // 7) % len(kernels)]}", SEMS[i // 14 % 2])
+          for i, (h, a, b, vm) in enumerate(cases) if vm == "none" and i % 7 == 0
           for s in specs[i % 3::3]]
-reqs = [["qemu-check", "-cpu", s, "--to", h, "--kvm", b, "--json"] for h, b, s in qcases]
-_, lib_q = compare("qemu-check", reqs, [("qemu", h, b, s) for h, b, s in qcases],
-                   lambda c: {"starts": c["starts"], "fix": c["fix"] and {
-                       k: c["fix"][k] for k in ("found", "flags", "versions_that_start")}})
-ok(any(l and l["starts"] for l in lib_q) and any(l and l["fix"] and l["fix"]["found"] for l in lib_q)
-   and any(l and l["fix"] and l["fix"]["versions_that_start"] for l in lib_q),
-   f"... not trivial: {sum(bool(l and l['starts']) for l in lib_q)} start, "
-   f"{sum(bool(l and l['fix'] and l['fix']['found']) for l in lib_q)} fixed by flags, "
-   f"{sum(bool(l and l['fix'] and l['fix']['versions_that_start']) for l in lib_q)} with other versions")
-ccases = [(h, a, b, s) for i, (h, a, b, vm) in enumerate(cases) if vm == "none" and i % 5 == 1
+reqs = [["qemu-check", "-cpu", s, "--to", h, "--kvm", b, "--also", al, "--semantics", sem, "--json"]
+        for h, b, s, al, sem in qcases]
+QFIX = ("found", "flags", "cpu", "blocker", "versions_that_start")
+QALSO = ("migratable", "qemu_verdict", "same_cpu_starts", "same_cpu_same_values")
+_, lib_q = compare("qemu-check", reqs, [("qemu", h, b, s, al, sem) for h, b, s, al, sem in qcases],
+                   lambda c: {"starts": c["starts"], "enforce_refused": c["enforce_refused"],
+                              "first_rejected": c["first_rejected"],
+                              "fix": c["fix"] and {k: c["fix"][k] for k in QFIX},
+                              "also": [{k: a[k] for k in QALSO} for a in c["also"]]})
+lq = [l for l in lib_q if l]
+also = [(sem, l["also"][0]) for (h, b, s, al, sem), l in zip(qcases, lib_q) if l]
+count = {
+    "start": sum(l["starts"] for l in lq),
+    "enforce refuses": sum(l["enforce_refused"] for l in lq),
+    "a write rejected": sum(l["first_rejected"] is not None for l in lq),
+    "fixed by flags": sum(bool(l["fix"] and l["fix"]["found"]) for l in lq),
+    "no flags help": sum(bool(l["fix"] and not l["fix"]["found"]) for l in lq),
+    "other versions start": sum(bool(l["fix"] and l["fix"]["versions_that_start"]) for l in lq),
+}
+for sem in SEMS:
+    count[f"--also {sem} migratable"] = sum(a["migratable"] for s, a in also if s == sem)
+    count[f"--also {sem} not"] = sum(not a["migratable"] for s, a in also if s == sem)
+ok(all(count.values()), "... not trivial: " + ", ".join(f"{v} {k}" for k, v in count.items()))
+ccases = [(h, a, b, s, SEMS[i // 10 % 2]) for i, (h, a, b, vm) in enumerate(cases) if vm == "none" and i % 5 == 1
           for s in specs[i % 2::4]]
-reqs = [["check", "--cpu", s, "--from-host", h, "--from-kvm", a, "--to", h, "--kvm", b, "--json"]
-        for h, a, b, s in ccases]
-_, lib_c = compare("check --cpu", reqs, [("cpu", h, a, b, s) for h, a, b, s in ccases],
-                   lambda c: {"verdict": c["verdict"], "fix": c["fix"] and {"cpu": c["fix"]["cpu"]}})
-verdicts = {l["verdict"] for l in lib_c if l}
-ok(len(verdicts) == 3 and any(l and l["fix"] for l in lib_c),
-   f"... not trivial: verdicts {sorted(verdicts)}, {sum(bool(l and l['fix']) for l in lib_c)} with a fix")
+reqs = [["check", "--cpu", s, "--from-host", h, "--from-kvm", a, "--to", h, "--kvm", b, "--semantics", sem,
+         "--json"] for h, a, b, s, sem in ccases]
+_, lib_c = compare("check --cpu", reqs, [("cpu", h, a, b, s, sem) for h, a, b, s, sem in ccases],
+                   lambda c: {"verdict": c["verdict"], "fix": c["fix"] and {"cpu": c["fix"]["cpu"]}}
+                   if c["semantics"] == "qemu" else
+                   {"source_starts": c["source_starts"], "migratable": c["migratable"]})
+verdicts = {l["verdict"] for l in lib_c if l and "verdict" in l}
+saved = [l for l in lib_c if l and "migratable" in l]
+ok(len(verdicts) == 3 and any(l and l.get("fix") for l in lib_c)
+   and any(l["migratable"] for l in saved) and any(not l["migratable"] for l in saved),
+   f"... not trivial: verdicts {sorted(verdicts)}, {sum(bool(l and l.get('fix')) for l in lib_c)} with a fix; "
+   f"saved-msrs {sum(l['migratable'] for l in saved)} migratable, {sum(not l['migratable'] for l in saved)} not")
 print(f"1..{n}")
 sys.exit(failed != 0)
 PY

@@ -16,8 +16,9 @@
  *   check HOST FROM TO VM                  saved-msrs: nvmx_check + nvmx_remedies
  *   upgrade HOST FROM TO VM                the same pair as upgrade sees it
  *   explain HOST REL MSR VALUE VM          one write (MSR by SDM name): nvmx_explain_write
- *   qemu HOST REL SPEC                     a QEMU VM: nvmx_remedies (cpu_fix, versions)
- *   cpu HOST FROM TO SPEC                  check --cpu: nvmx_qemu_migrate (+ its fix)
+ *   qemu HOST REL SPEC [ALSO@REL SEM]      qemu-check: nvmx_qemu_start (verdict, remedies),
+ *                                          with --also: nvmx_qemu_dest under semantics SEM
+ *   cpu HOST FROM TO SPEC SEM              check --cpu: nvmx_qemu_move (verdict, fix)
  * VM is "none" (no KVM_SET_CPUID2), "host2" (the host's CPUID, PMU v2) or
  * NAME=VALUE, a kvm_intel parameter on the destination (check --param).
  * check answers {"source_loads":false} where the CLI refuses a source
@@ -257,66 +258,109 @@ static void answer_explain(const char *rel, uint32_t index, uint64_t value, cons
 	printf("]}\n");
 }
 
-static int answer_qemu(const char *rel, const char *spec)
+/* "0x48d" or null */
+static void jindex(const char *key, bool set, uint32_t index)
+{
+	printf("\"%s\":", key);
+	if (set)
+		printf("\"0x%x\"", index);
+	else
+		printf("null");
+}
+
+/*
+ * qemu-check -cpu SPEC --to HOST --kvm REL [--also ALSO --semantics SEM]:
+ * nvmx_qemu_start (verdict, remedies) and nvmx_qemu_dest, nothing else.
+ */
+static int answer_qemu(const char *rel, const char *spec, const char *also, const char *sem)
 {
 	static struct nvmx_qemu_cpu cpu;
-	static struct nvmx_qemu_host qh;
-	static struct nvmx_qemu_plan plan;
-	static struct nvmx_qemu_replay rep;
-	struct nvmx_qemu_env env;
+	static struct nvmx_qemu_start st;
+	static struct nvmx_qemu_dest d;
+	static struct nvmx_hostfile ahf;
 	struct nvmx_error err;
-	char item[96];
+	char buf[4600];
 	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, &err))
 		return -1;
 	nvmx_scenario_init(&dst, &hf.host, false, nvmx_kernel_find(rel), NULL);
 	dst.vm.qemu_cpu = &cpu;
-	nvmx_scenario_qemu_env(&dst, &qh, &env);
-	bool starts = nvmx_qemu_run(&env, &cpu, &plan, &rep);
-	nvmx_remedies(&fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, &dst, NULL, NULL, NULL, 0);
-	printf("{\"starts\":%s,\"fix\":", tf(starts));
-	if (!fx.cpu_fix.needed) {
-		printf("null}\n");
-		return 0;
+	nvmx_qemu_start(&st, &dst, NULL);
+	const struct nvmx_qemu_fix *fix = &st.fx.cpu_fix;
+	printf("{\"starts\":%s,\"enforce_refused\":%s,", tf(st.verdict == NVMX_QSTART_STARTS),
+	       tf(st.plan.stop == NVMX_QSTOP_ENFORCE));
+	jindex("first_rejected", st.rep.first >= 0, st.rep.first >= 0 ? st.plan.writes[st.rep.first].index : 0);
+	printf(",\"fix\":");
+	if (!fix->needed) {
+		printf("null");
+	} else {
+		printf("{\"found\":%s,\"flags\":[", tf(fix->found));
+		for (unsigned i = 0; i < fix->n; i++) {
+			printf("%s", i ? "," : "");
+			jstr(nvmx_qemu_fix_item_str(&fix->item[i], buf, sizeof(buf)));
+		}
+		printf("],\"cpu\":");
+		nvmx_qemu_fix_cpu_str(spec, fix->item, fix->n, buf, sizeof(buf));
+		if (fix->found)
+			jstr(buf);
+		else
+			printf("null");
+		printf(",\"blocker\":");
+		if (fix->blocker_set) {
+			nvmx_result_describe(&fix->blocker, buf, sizeof(buf));
+			jstr(buf);
+		} else {
+			printf("null");
+		}
+		printf(",\"versions_that_start\":[");
+		for (unsigned i = 0; i < st.fx.nversions; i++)
+			printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, st.fx.versions[i]);
+		printf("]}");
 	}
-	printf("{\"found\":%s,\"flags\":[", tf(fx.cpu_fix.found));
-	for (unsigned i = 0; i < fx.cpu_fix.n; i++) {
-		printf("%s", i ? "," : "");
-		jstr(nvmx_qemu_fix_item_str(&fx.cpu_fix.item[i], item, sizeof(item)));
+	printf(",\"also\":[");
+	const char *at = also ? strrchr(also, '@') : NULL;
+	if (at) {
+		struct nvmx_diag diag;
+		int sv = nvmx_semantics_parse(sem);
+		snprintf(buf, sizeof(buf), "%.*s", (int)(at - also), also);
+		memset(&diag, 0, sizeof(diag));
+		if (sv < 0 || !nvmx_kernel_find(at + 1) || nvmx_hostfile_read(buf, &ahf, &diag))
+			return -1;
+		nvmx_qemu_dest(&d, &st, &dst, &ahf.host, false, nvmx_kernel_find(at + 1),
+			       (enum nvmx_semantics)sv);
+		printf("{\"migratable\":%s,\"qemu_verdict\":\"%s\",\"same_cpu_starts\":%s,"
+		       "\"same_cpu_same_values\":%s}", tf(d.migratable),
+		       nvmx_qmig_verdict_name(d.mig.verdict), tf(d.mig.dst.rep.starts), tf(d.same_values));
 	}
-	printf("],\"versions_that_start\":[");
-	for (unsigned i = 0; i < fx.nversions; i++)
-		printf("%s\"%s-v%u\"", i ? "," : "", cpu.model->name, fx.versions[i]);
-	printf("]}}\n");
+	printf("]}\n");
 	return 0;
 }
 
-static int answer_cpu(const char *a, const char *b, const char *spec)
+/* check --cpu SPEC, either semantics: nvmx_qemu_move. */
+static int answer_cpu(const char *a, const char *b, const char *spec, const char *sem)
 {
 	static struct nvmx_qemu_cpu cpu;
-	static struct nvmx_qemu_host sqh, dqh;
-	static struct nvmx_qemu_migration qm;
-	static struct nvmx_qmig_fix qf;
-	struct nvmx_qemu_env senv, denv;
+	static struct nvmx_qemu_move mv;
 	struct nvmx_error err;
-	char item[96];
-	if (nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, &err))
+	char buf[4600];
+	int sv = nvmx_semantics_parse(sem);
+	if (sv < 0 || nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), spec, &err))
 		return -1;
 	pair(a, b, "none");
 	src.vm.qemu_cpu = dst.vm.qemu_cpu = &cpu;
-	nvmx_scenario_qemu_env(&src, &sqh, &senv);
-	nvmx_scenario_qemu_env(&dst, &dqh, &denv);
-	nvmx_qemu_migrate(&qm, &senv, &denv, &cpu, NULL);
-	printf("{\"verdict\":\"%s\",\"fix\":", nvmx_qmig_verdict_name(qm.verdict));
-	if (qm.verdict != NVMX_QMIG_SAFE)
-		nvmx_qemu_migrate_fix(&qf, &senv, &denv, &cpu, NULL);
-	if (qm.verdict == NVMX_QMIG_SAFE || !qf.found) {
+	nvmx_qemu_move(&mv, &src, &dst, (enum nvmx_semantics)sv, NULL, NULL, NULL, true);
+	if (sv == NVMX_SEM_SAVED_MSRS) {
+		printf("{\"source_starts\":%s,\"migratable\":%s}\n", tf(mv.m.src.starts), tf(mv.ok));
+		return 0;
+	}
+	printf("{\"verdict\":\"%s\",\"fix\":", nvmx_qmig_verdict_name(mv.m.verdict));
+	if (mv.m.verdict == NVMX_QMIG_SAFE || !mv.fix.found) {
 		printf("null}\n");
 		return 0;
 	}
-	printf("{\"cpu\":\"%s", spec);
-	for (unsigned i = 0; i < qf.n; i++)
-		printf(",%s", nvmx_qemu_fix_item_str(&qf.item[i], item, sizeof(item)));
-	printf("\"}}\n");
+	nvmx_qemu_fix_cpu_str(spec, mv.fix.item, mv.fix.n, buf, sizeof(buf));
+	printf("{\"cpu\":");
+	jstr(buf);
+	printf("}}\n");
 	return 0;
 }
 
@@ -335,9 +379,11 @@ static int answers(void)
 			else if (!strcmp(kind, "explain") && n == 6 && nvmx_msr_lookup(b))
 				rc = (answer_explain(a, nvmx_msr_lookup(b)->index, strtoull(c, NULL, 0), d), 0);
 			else if (!strcmp(kind, "qemu") && n == 4)
-				rc = answer_qemu(a, b);
-			else if (!strcmp(kind, "cpu") && n == 5)
-				rc = answer_cpu(a, b, c);
+				rc = answer_qemu(a, b, NULL, NULL);
+			else if (!strcmp(kind, "qemu") && n == 6)
+				rc = answer_qemu(a, b, c, d);
+			else if (!strcmp(kind, "cpu") && n == 6)
+				rc = answer_cpu(a, b, c, d);
 		}
 		if (rc)
 			printf("null\n");
