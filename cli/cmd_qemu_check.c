@@ -171,6 +171,33 @@ static void json_bits(const struct nvmx_qemu_release *r, const struct nvmx_qword
 	putchar(']');
 }
 
+/* A partial input's search: null, or {"not_proven":...,"deciding":[...]}. */
+static void json_partial(bool partial, bool not_proven, const struct nvmx_partial_result *pr,
+			 bool two_sides)
+{
+	if (!partial) {
+		printf("null");
+		return;
+	}
+	printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
+	       "\"deciding\":", not_proven ? "true" : "false", pr->vars, pr->tried,
+	       pr->exhaustive ? "true" : "false");
+	if (not_proven)
+		partial_decide_json(stdout, pr, two_sides);
+	else
+		printf("[]");
+	putchar('}');
+}
+
+/* "not proven: WHAT on the input's assumption, ..." for an --also answer a partial input leaves open. */
+static void also_not_proven(const struct nvmx_qemu_dest *d, const char *what)
+{
+	char dec[1024];
+	partial_decide_text(&d->pr, d->two_sides, dec, sizeof(dec));
+	printf("not proven: %s on the input's assumption, but a partial host does not give what "
+	       "decides it\n  not so when these differ from the input's assumption: %s\n", what, dec);
+}
+
 /* --also under the qemu semantics: the same -cpu started there, what L1 then reads. */
 static void also_qemu_text(const struct also *a, bool starts)
 {
@@ -186,6 +213,10 @@ static void also_qemu_text(const struct also *a, bool starts)
 		char line[512];
 		for (unsigned i = 0; nvmx_qemu_message(&m->dst.plan, &m->dst.rep, i, line, sizeof(line)); i++)
 			printf("  %s\n", line);
+		return;
+	}
+	if (a->d.not_proven) {
+		also_not_proven(&a->d, "it starts there and L1 reads the same VMX MSRs");
 		return;
 	}
 	if (!m->nchanged) {
@@ -361,8 +392,12 @@ int cmd_qemu_check(int argc, char **argv)
 	bool starts = st.starts, ok = st.verdict == NVMX_QSTART_STARTS;
 	char fixed[4600];
 	nvmx_qemu_fix_cpu_str(spec, fix->item, fix->n, fixed, sizeof(fixed));
-	for (unsigned i = 0; i < nalso; i++)
-		nvmx_qemu_dest(&also[i].d, &st, &sc, &also[i].hf.host, ko.hyperv_evmcs, also[i].kernel, sem);
+	for (unsigned i = 0; i < nalso; i++) {
+		struct nvmx_unknown ua;
+		partial_unknowns(&also[i].hf, &ua);
+		nvmx_qemu_dest(&also[i].d, &st, &sc, &also[i].hf.host, ko.hyperv_evmcs, also[i].kernel, sem,
+			       &u, &ua, !strcmp(to, also[i].path));
+	}
 
 	char line[512];
 	if (json) {
@@ -414,19 +449,7 @@ int cmd_qemu_check(int argc, char **argv)
 			putchar('}');
 		}
 		printf("],\"starts\":%s,\"partial_host\":", ok ? "true" : "false");
-		if (st.partial) {
-			bool np = st.verdict == NVMX_QSTART_NOT_PROVEN;
-			printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
-			       "\"deciding\":", np ? "true" : "false", st.pr.vars, st.pr.tried,
-			       st.pr.exhaustive ? "true" : "false");
-			if (np)
-				partial_decide_json(stdout, &st.pr, false);
-			else
-				printf("[]");
-			putchar('}');
-		} else {
-			printf("null");
-		}
+		json_partial(st.partial, st.verdict == NVMX_QSTART_NOT_PROVEN, &st.pr, false);
 		printf(",\"first_rejected\":");
 		if (rep->first >= 0)
 			printf("\"0x%x\"", plan->writes[rep->first].index);
@@ -485,8 +508,10 @@ int cmd_qemu_check(int argc, char **argv)
 				json_result(&d->r[w]);
 				putchar('}');
 			}
-			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s}",
+			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s,\"partial_host\":",
 			       d->mig.dst.rep.starts ? "true" : "false", d->same_values ? "true" : "false");
+			json_partial(d->partial, d->not_proven, &d->pr, d->two_sides);
+			putchar('}');
 		}
 		printf("]");
 		cli_json_approximate(stdout);
@@ -605,7 +630,10 @@ int cmd_qemu_check(int argc, char **argv)
 		}
 		printf("migrate to %s under KVM %s (semantics saved-msrs: the VMM writes back these "
 		       "values): ", a->hf.name, nvmx_kernel_name(a->kernel));
-		if (d->sc.kvm.status != NVMX_LOAD_OK)
+		if (d->not_proven)
+			also_not_proven(d, plan->nwrites ? "every value is accepted there"
+							 : "no VMX MSR to carry");
+		else if (d->sc.kvm.status != NVMX_LOAD_OK)
 			printf("no: kvm_intel does not load there\n");
 		else if (!plan->nwrites)
 			printf("%s (no VMX MSR to carry)\n", starts ? "yes" : "no: the VM does not start here");

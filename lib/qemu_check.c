@@ -54,18 +54,31 @@ size_t nvmx_qemu_fix_cpu_str(const char *spec, const struct nvmx_qemu_fix_item *
 	return f.len;
 }
 
+/*
+ * from's scenario on h, a completion of from's host: the completion's bits
+ * with from's host and environment otherwise.
+ */
+static void on_completion(struct nvmx_scenario *sc, const struct nvmx_scenario *from,
+			  const struct nvmx_host *h)
+{
+	struct nvmx_host t = from->host;
+	t.msrs = h->msrs;
+	t.features = h->features;
+	nvmx_scenario_init(sc, &t, false, from->kvm.kernel, &from->params);
+	sc->vm = from->vm;
+	sc->state = from->state;
+	sc->policy = from->policy;
+}
+
 /* One completion of a partial host: the same scenario on it, does the -cpu start? */
 static bool starts_on(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
 {
 	struct nvmx_qemu_start *o = ctx;
-	const struct nvmx_scenario *from = o->work.from;
 	struct nvmx_qemu_env env;
 	(void)src;
-	/* dst is a completion of from's host: its environment is from's already */
-	nvmx_scenario_init(&o->work.sc, dst, from->host.hyperv_evmcs, from->kvm.kernel, &from->params);
-	o->work.sc.vm = from->vm;
+	on_completion(&o->work.sc, o->work.from, dst);
 	nvmx_scenario_qemu_env(&o->work.sc, &o->work.qh, &env);
-	return nvmx_qemu_run(&env, from->vm.qemu_cpu, &o->work.plan, &o->work.rep);
+	return nvmx_qemu_run(&env, o->work.from->vm.qemu_cpu, &o->work.plan, &o->work.rep);
 }
 
 void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
@@ -110,13 +123,53 @@ void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
 	out->hint_nested = sc->kvm.status == NVMX_LOAD_OK && !sc->kvm.nested;
 }
 
+/*
+ * saved-msrs as qemu-check asks it: the writes of plan, in QEMU's order, on
+ * a fresh vCPU of env (the VM's CPUID); rejections counted, at least 1 when
+ * kvm_intel does not load there.
+ */
+static unsigned replay_writes(struct nvmx_result *r, const struct nvmx_qemu_env *env,
+			      const struct nvmx_qemu_plan *plan)
+{
+	struct nvmx_vcpu vcpu;
+	unsigned rejected = 0;
+	nvmx_qemu_vcpu(&vcpu, env, plan);
+	for (unsigned i = 0; i < plan->nwrites; i++) {
+		r[i] = nvmx_vcpu_set_msr(&vcpu, plan->writes[i].index, plan->writes[i].value);
+		rejected += r[i].rc != 0;
+	}
+	if (env->kvm->status != NVMX_LOAD_OK && !rejected)
+		rejected = 1;
+	return rejected;
+}
+
+/* One completion of the source (hs) and destination (hd) inputs: does the move still hold? */
+static bool dest_holds(void *ctx, const struct nvmx_host *hs, const struct nvmx_host *hd)
+{
+	struct nvmx_qemu_dest *o = ctx;
+	struct nvmx_qemu_env se, de;
+	const struct nvmx_qemu_cpu *cpu = o->sc.vm.qemu_cpu;
+	on_completion(&o->work.sc[0], o->work.from, hs);
+	on_completion(&o->work.sc[1], &o->sc, hd);
+	nvmx_scenario_qemu_env(&o->work.sc[0], &o->work.qh[0], &se);
+	nvmx_scenario_qemu_env(&o->work.sc[1], &o->work.qh[1], &de);
+	/* where the VM does not start on the source, there is no VM to move */
+	if (o->sem == NVMX_SEM_QEMU) {
+		nvmx_qemu_migrate(&o->work.m, &se, &de, cpu, NULL);
+		return !o->work.m.src.starts || o->work.m.verdict == NVMX_QMIG_SAFE;
+	}
+	if (!nvmx_qemu_run(&se, cpu, &o->work.plan, &o->work.rep))
+		return true;
+	return !replay_writes(o->work.r, &de, &o->work.plan);
+}
+
 void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *src,
 		    const struct nvmx_scenario *src_sc, const struct nvmx_host *h, bool hyperv_evmcs,
-		    const struct nvmx_kernel *k, enum nvmx_semantics sem)
+		    const struct nvmx_kernel *k, enum nvmx_semantics sem,
+		    const struct nvmx_unknown *usrc, const struct nvmx_unknown *udst, bool same)
 {
 	const struct nvmx_qemu_plan *plan = &src->plan;
 	struct nvmx_params p;
-	struct nvmx_vcpu vcpu;
 	/* The source's parameters, as far as release k has them; the same VM. */
 	nvmx_params_for(k, &src_sc->params, &p);
 	nvmx_scenario_init(&out->sc, h, hyperv_evmcs, k, &p);
@@ -125,14 +178,7 @@ void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *sr
 	out->sem = sem;
 
 	/* saved-msrs: the running VM's values, written to a fresh vCPU there (same CPUID). */
-	nvmx_qemu_vcpu(&vcpu, &out->env, plan);
-	out->rejected = 0;
-	for (unsigned i = 0; i < plan->nwrites; i++) {
-		out->r[i] = nvmx_vcpu_set_msr(&vcpu, plan->writes[i].index, plan->writes[i].value);
-		out->rejected += out->r[i].rc != 0;
-	}
-	if (out->sc.kvm.status != NVMX_LOAD_OK && !out->rejected)
-		out->rejected = 1;
+	out->rejected = replay_writes(out->r, &out->env, plan);
 
 	/* qemu: a QEMU started there with the same -cpu builds the MSRs itself. */
 	nvmx_qemu_migrate(&out->mig, &src->env, &out->env, src_sc->vm.qemu_cpu, NULL);
@@ -141,24 +187,24 @@ void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *sr
 	for (unsigned i = 0; out->same_values && i < plan->nwrites; i++)
 		out->same_values = d->writes[i].index == plan->writes[i].index &&
 				   d->writes[i].value == plan->writes[i].value;
-	out->migratable = src->starts && (sem == NVMX_SEM_QEMU ? out->mig.verdict == NVMX_QMIG_SAFE
-								 : !out->rejected);
-}
+	bool holds = src->starts && (sem == NVMX_SEM_QEMU ? out->mig.verdict == NVMX_QMIG_SAFE
+							  : !out->rejected);
 
-/*
- * from's scenario on h, a completion of from's host: the completion's bits
- * with from's host and environment otherwise.
- */
-static void on_completion(struct nvmx_scenario *sc, const struct nvmx_scenario *from,
-			  const struct nvmx_host *h)
-{
-	struct nvmx_host t = from->host;
-	t.msrs = h->msrs;
-	t.features = h->features;
-	nvmx_scenario_init(sc, &t, false, from->kvm.kernel, &from->params);
-	sc->vm = from->vm;
-	sc->state = from->state;
-	sc->policy = from->policy;
+	/* Partial inputs: the answer stands only on every completion of their unknown bits. */
+	bool sp = usrc && nvmx_unknown_any(usrc, &src_sc->host);
+	bool dp = udst && nvmx_unknown_any(udst, &out->sc.host);
+	out->partial = sp || dp;
+	out->two_sides = false;
+	out->not_proven = false;
+	out->pr = (struct nvmx_partial_result){ .answer = NVMX_PARTIAL_HOLDS };
+	if (out->partial && holds) {
+		out->two_sides = !same && sp && dp;
+		out->work.from = src_sc;
+		nvmx_partial_search(&out->pr, &src_sc->host, usrc, &out->sc.host, udst, same,
+				    dest_holds, out);
+		out->not_proven = out->pr.answer != NVMX_PARTIAL_HOLDS;
+	}
+	out->migratable = holds && !out->not_proven;
 }
 
 /* The saved-msrs question: the source vCPU's values into the destination's fresh QEMU vCPU. */

@@ -64,6 +64,27 @@ t_ok "qemu-check enforcing vmx-page-walk-4 on its cpuinfo: NOT PROVEN (EPT_VPID_
 	sh -c "test $rc -eq 1 && grep -q '^verdict: NOT PROVEN' '$tmp/qc.out' &&
 	       grep -q 'IA32_VMX_EPT_VPID_CAP bit 6' '$tmp/qc.out'"
 
+# qemu-check --also: "yes" only on every completion of the partial input (both
+# semantics); the dump says no for both of these moves.
+"$nvmx" qemu-check -cpu max --to "$tmp/i5.cpuinfo" --kvm 6.18.26 --also "$i5@6.12.33" \
+	--semantics saved-msrs >"$tmp/qa.out" 2>/dev/null
+t_diag "$(grep -A1 '^migrate' "$tmp/qa.out")"
+t_ok "qemu-check --also (saved-msrs) from its cpuinfo 6.18.26 -> the dump 6.12.33: not proven (BASIC bit 56)" \
+	sh -c "grep -q '^migrate.*: not proven: every value is accepted' '$tmp/qa.out' &&
+	       grep -q 'IA32_VMX_BASIC bit 56' '$tmp/qa.out'"
+t_ok "... where the dump itself is rejected there" sh -c "'$nvmx' qemu-check -cpu max --to '$i5' --kvm 6.18.26 \
+	--also '$i5@6.12.33' --semantics saved-msrs 2>/dev/null | grep -q '^migrate.*: no, 1 of 12 values rejected'"
+"$nvmx" qemu-check -cpu max --to "$tmp/i5.cpuinfo" --kvm 6.18.2 --also "$tmp/i5.cpuinfo@7.0" --json \
+	>"$tmp/qa.json" 2>/dev/null
+t_ok "qemu-check --also (qemu) its cpuinfo 6.18.2 -> 7.0: not migratable, not proven, as the dump is not safe" python3 -c '
+import json, subprocess, sys
+a = json.load(open(sys.argv[1]))["also"][0]
+assert not a["migratable"] and a["qemu_verdict"] == "safe" and a["partial_host"]["not_proven"], a
+d = json.loads(subprocess.run([sys.argv[2], "qemu-check", "-cpu", "max", "--to", sys.argv[3], "--kvm", "6.18.2",
+                               "--also", sys.argv[3] + "@7.0", "--json"], capture_output=True, text=True).stdout)
+assert not d["also"][0]["migratable"] and d["also"][0]["partial_host"] is None, d["also"][0]
+' "$tmp/qa.json" "$nvmx" "$i5"
+
 # upgrade and matrix apply the same rule.
 "$nvmx" upgrade --from-kvm pve-9.2 --kvm pve-9.1 "$tmp/i5.cpuinfo" >"$tmp/u.out" 2>/dev/null
 rc=$?

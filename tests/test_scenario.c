@@ -326,7 +326,7 @@ static int answer_qemu(const char *rel, const char *spec, const char *also, cons
 		if (sv < 0 || !nvmx_kernel_find(at + 1) || nvmx_hostfile_read(buf, &ahf, &diag))
 			return -1;
 		nvmx_qemu_dest(&d, &st, &dst, &ahf.host, false, nvmx_kernel_find(at + 1),
-			       (enum nvmx_semantics)sv);
+			       (enum nvmx_semantics)sv, NULL, NULL, false);
 		printf("{\"migratable\":%s,\"qemu_verdict\":\"%s\",\"same_cpu_starts\":%s,"
 		       "\"same_cpu_same_values\":%s}", tf(d.migratable),
 		       nvmx_qmig_verdict_name(d.mig.verdict), tf(d.mig.dst.rep.starts), tf(d.same_values));

@@ -195,24 +195,44 @@ void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
  * Could the VM of nvmx_qemu_start (on scenario src_sc) live-migrate to host
  * h under release k, with src_sc's parameters carried over and
  * hyperv_evmcs added to h's environment?  Both semantics are asked; sem
- * picks the one `migratable` answers.  out->env points into the struct.
+ * picks the one `migratable` answers.  usrc, udst (NULL: none): what partial
+ * inputs leave unknown of src_sc's host and of h; same: they are one input.
+ * out->env points into the struct.
  */
 struct nvmx_qemu_dest {
 	struct nvmx_scenario sc;	/* the destination, the same VM */
 	struct nvmx_qemu_host qh;
 	struct nvmx_qemu_env env;
 	enum nvmx_semantics sem;
-	bool migratable;		/* under sem; never when the VM does not start on the source */
+	/*
+	 * Under sem, on every completion of a partial input (where the VM
+	 * starts on the source); never when it does not start on the source.
+	 */
+	bool migratable;
 	/* saved-msrs: the source's writes, in QEMU's order, on a fresh vCPU there */
 	struct nvmx_result r[NVMX_QEMU_MAX_WRITES];
 	unsigned rejected;		/* at least 1 when kvm_intel does not load there */
 	/* qemu: the same -cpu started there (mig.dst), and what L1 reads */
 	struct nvmx_qemu_migration mig;
 	bool same_values;		/* QEMU there writes the source's values, in order */
+	/*
+	 * A partial input: partial says one leaves bits unknown; when the
+	 * answer holds as given, pr is the search over the completions and
+	 * not_proven says some completion breaks it (two_sides: two inputs,
+	 * both partial).
+	 */
+	bool partial, not_proven, two_sides;
+	struct nvmx_partial_result pr;
+	/* work space of the partial search */
+	struct { const struct nvmx_scenario *from; struct nvmx_scenario sc[2];
+		 struct nvmx_qemu_host qh[2]; struct nvmx_qemu_plan plan;
+		 struct nvmx_qemu_replay rep; struct nvmx_qemu_migration m;
+		 struct nvmx_result r[NVMX_QEMU_MAX_WRITES]; } work;
 };
 void nvmx_qemu_dest(struct nvmx_qemu_dest *out, const struct nvmx_qemu_start *src,
 		    const struct nvmx_scenario *src_sc, const struct nvmx_host *h, bool hyperv_evmcs,
-		    const struct nvmx_kernel *k, enum nvmx_semantics sem);
+		    const struct nvmx_kernel *k, enum nvmx_semantics sem,
+		    const struct nvmx_unknown *usrc, const struct nvmx_unknown *udst, bool same);
 
 /* ---- check --cpu: the same QEMU VM moved from one scenario to another ---- */
 
