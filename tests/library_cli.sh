@@ -149,14 +149,20 @@ QALSO = ("migratable", "qemu_verdict", "same_cpu_starts", "same_cpu_same_values"
 _, lib_q = compare("qemu-check", reqs, [("qemu", h, b, s, al, sem) for h, b, s, al, sem in qcases],
                    lambda c: {"starts": c["starts"], "enforce_refused": c["enforce_refused"],
                               "first_rejected": c["first_rejected"],
+                              "rejected": [{"index": w["index"], "rule": w["rule"]}
+                                           for w in c["writes"] if not w["accepted"]],
                               "fix": c["fix"] and {k: c["fix"][k] for k in QFIX},
-                              "also": [{k: a[k] for k in QALSO} for a in c["also"]]})
+                              "also": [{**{k: a[k] for k in QALSO},
+                                        "rejected": [w["index"] for w in a["writes"] if not w["accepted"]]}
+                                       for a in c["also"]]})
 lq = [l for l in lib_q if l]
 also = [(sem, l["also"][0]) for (h, b, s, al, sem), l in zip(qcases, lib_q) if l]
 count = {
     "start": sum(l["starts"] for l in lq),
     "enforce refuses": sum(l["enforce_refused"] for l in lq),
     "a write rejected": sum(l["first_rejected"] is not None for l in lq),
+    "with later writes rejected too": sum(len(l["rejected"]) > 1 for l in lq),
+    "--also values rejected": sum(bool(a["rejected"]) for s, a in also),
     "fixed by flags": sum(bool(l["fix"] and l["fix"]["found"]) for l in lq),
     "no flags help": sum(bool(l["fix"] and not l["fix"]["found"]) for l in lq),
     "other versions start": sum(bool(l["fix"] and l["fix"]["versions_that_start"]) for l in lq),

@@ -289,6 +289,13 @@ static int answer_qemu(const char *rel, const char *spec, const char *also, cons
 	printf("{\"starts\":%s,\"enforce_refused\":%s,", tf(st.verdict == NVMX_QSTART_STARTS),
 	       tf(st.plan.stop == NVMX_QSTOP_ENFORCE));
 	jindex("first_rejected", st.rep.first >= 0, st.rep.first >= 0 ? st.plan.writes[st.rep.first].index : 0);
+	/* which of QEMU's writes KVM rejects, and by which rule */
+	printf(",\"rejected\":[");
+	for (unsigned i = 0, n = 0; i < st.plan.nwrites; i++)
+		if (st.rep.r[i].rc)
+			printf("%s{\"index\":\"0x%x\",\"rule\":\"%s\"}", n++ ? "," : "",
+			       st.plan.writes[i].index, nvmx_reason_name(st.rep.r[i].reason));
+	putchar(']');
 	printf(",\"fix\":");
 	if (!fix->needed) {
 		printf("null");
@@ -328,8 +335,12 @@ static int answer_qemu(const char *rel, const char *spec, const char *also, cons
 		nvmx_qemu_dest(&d, &st, &dst, &ahf.host, false, nvmx_kernel_find(at + 1),
 			       (enum nvmx_semantics)sv, NULL, NULL, false);
 		printf("{\"migratable\":%s,\"qemu_verdict\":\"%s\",\"same_cpu_starts\":%s,"
-		       "\"same_cpu_same_values\":%s}", tf(d.migratable),
+		       "\"same_cpu_same_values\":%s,\"rejected\":[", tf(d.migratable),
 		       nvmx_qmig_verdict_name(d.mig.verdict), tf(d.mig.dst.rep.starts), tf(d.same_values));
+		for (unsigned i = 0, n = 0; i < st.plan.nwrites; i++)
+			if (d.r[i].rc)
+				printf("%s\"0x%x\"", n++ ? "," : "", st.plan.writes[i].index);
+		printf("]}");
 	}
 	printf("]}\n");
 	return 0;
