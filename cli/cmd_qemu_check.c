@@ -562,12 +562,13 @@ int cmd_qemu_check(int argc, char **argv)
 			const struct nvmx_msr_desc *d = nvmx_msr_by_index(plan->writes[i].index);
 			printf("  0x%x %-28s 0x%016llx ", plan->writes[i].index, d->sdm,
 			       (unsigned long long)plan->writes[i].value);
-			if (!rep->r[i].rc) {
-				printf("%s\n", rep->first >= 0 && (int)i > rep->first ? "not reached (accepted on its own)"
-									  : "accepted");
-			} else {
-				printf("%s\n", (int)i == rep->first ? "REJECTED" : "rejected too");
-			}
+			static const char *const state[] = {
+				[NVMX_QWRITE_ACCEPTED] = "accepted",
+				[NVMX_QWRITE_NOT_REACHED] = "not reached (accepted on its own)",
+				[NVMX_QWRITE_REJECTED] = "REJECTED",
+				[NVMX_QWRITE_REJECTED_TOO] = "rejected too",
+			};
+			printf("%s\n", state[nvmx_qemu_write_state(rep, i)]);
 		}
 	}
 	switch (st.verdict) {
@@ -579,8 +580,7 @@ int cmd_qemu_check(int argc, char **argv)
 		break;
 	}
 	case NVMX_QSTART_STARTS:
-		printf("verdict: the VM starts%s\n",
-		       plan->cpuid & NVMX_FEAT(NVMX_F_VMX) ? "" : " (without VMX in the guest)");
+		printf("verdict: the VM starts%s\n", st.guest_vmx ? "" : " (without VMX in the guest)");
 		break;
 	case NVMX_QSTART_NO_KVM:
 		printf("verdict: the VM does not start: no KVM\n");

@@ -88,6 +88,7 @@ void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
 	nvmx_scenario_qemu_env(sc, &out->qh, &out->env);
 	out->starts = nvmx_qemu_run(&out->env, cpu, &out->plan, &out->rep);
 	out->guest_cpuid = out->env.cpuid_override ? out->env.guest_cpuid : out->plan.cpuid;
+	out->guest_vmx = out->plan.cpuid & NVMX_FEAT(NVMX_F_VMX);
 
 	/* A partial host: "starts" only if it starts on every completion of its unknown bits. */
 	out->partial = out->starts && u && nvmx_unknown_any(u, &sc->host);

@@ -50,6 +50,13 @@ bool nvmx_qemu_run(const struct nvmx_qemu_env *env, const struct nvmx_qemu_cpu *
 	return rep->starts;
 }
 
+enum nvmx_qwrite_state nvmx_qemu_write_state(const struct nvmx_qemu_replay *rep, unsigned i)
+{
+	if (rep->r[i].rc)
+		return (int)i == rep->first ? NVMX_QWRITE_REJECTED : NVMX_QWRITE_REJECTED_TOO;
+	return rep->first >= 0 && (int)i > rep->first ? NVMX_QWRITE_NOT_REACHED : NVMX_QWRITE_ACCEPTED;
+}
+
 /* ---- Flags that make it start ------------------------------------------------ */
 
 const char *nvmx_qemu_fix_item_str(const struct nvmx_qemu_fix_item *it, char *buf, size_t n)

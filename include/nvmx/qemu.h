@@ -295,6 +295,16 @@ struct nvmx_qemu_replay {
 	struct nvmx_result r[NVMX_QEMU_MAX_WRITES];
 };
 
+/* Write i of a replay, as qemu-check lists it. */
+enum nvmx_qwrite_state {
+	NVMX_QWRITE_ACCEPTED,
+	NVMX_QWRITE_NOT_REACHED,	/* after the first rejected one, where KVM stops;
+					 * accepted on its own */
+	NVMX_QWRITE_REJECTED,		/* the first rejected write: the one QEMU names */
+	NVMX_QWRITE_REJECTED_TOO,	/* a later write, rejected on its own as well */
+};
+enum nvmx_qwrite_state nvmx_qemu_write_state(const struct nvmx_qemu_replay *rep, unsigned i);
+
 /* Everything a run needs besides the -cpu string. */
 struct nvmx_qemu_env {
 	const struct nvmx_kvm *kvm;

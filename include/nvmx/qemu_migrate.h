@@ -168,6 +168,7 @@ struct nvmx_qemu_start {
 	bool starts;			/* as given (a partial host: on its assumption) */
 	enum nvmx_qstart_verdict verdict;
 	uint64_t guest_cpuid;		/* what KVM_SET_CPUID2 gets */
+	bool guest_vmx;			/* QEMU's guest CPU has vmx (not dropped, not left off) */
 	/* QEMU's lines (nvmx_qemu_message): the first nwarnings are warnings, the rest
 	 * the final error lines. */
 	unsigned nmessages, nwarnings;
