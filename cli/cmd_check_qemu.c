@@ -244,21 +244,10 @@ static void report_qemu_json(const struct qcheck *q)
 		printf(",\"presence_changed\":%s}", m->presence_changed >> id & 1 ? "true" : "false");
 		first = false;
 	}
-	printf("],\"cpuid_gone\":[");
-	bool fc = true;
-	for (int f = 0; f < NVMX_F_COUNT; f++)
-		if (m->cpuid_gone & NVMX_FEAT(f)) {
-			printf("%s\"%s\"", fc ? "" : ",", nvmx_feature_name((enum nvmx_feature)f));
-			fc = false;
-		}
-	printf("],\"cpuid_appeared\":[");
-	fc = true;
-	for (int f = 0; f < NVMX_F_COUNT; f++)
-		if (m->cpuid_appeared & NVMX_FEAT(f)) {
-			printf("%s\"%s\"", fc ? "" : ",", nvmx_feature_name((enum nvmx_feature)f));
-			fc = false;
-		}
-	printf("]");
+	printf("],\"cpuid_gone\":");
+	print_features_json(stdout, m->cpuid_gone);
+	printf(",\"cpuid_appeared\":");
+	print_features_json(stdout, m->cpuid_appeared);
 	if (m->nested) {
 		char buf[2048];
 		nvmx_ns_check_describe(&m->ns, buf, sizeof(buf));
@@ -367,18 +356,7 @@ static void not_proven_text(const struct qcheck *q, const char *as_given)
 static void not_proven_json(const struct qcheck *q)
 {
 	printf(",\"partial_host\":");
-	if (!q->mv.partial) {
-		printf("null");
-		return;
-	}
-	printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
-	       "\"deciding\":", q->mv.not_proven ? "true" : "false", q->mv.pr.vars, q->mv.pr.tried,
-	       q->mv.pr.exhaustive ? "true" : "false");
-	if (q->mv.not_proven)
-		partial_decide_json(stdout, &q->mv.pr, q->mv.two_sides);
-	else
-		printf("[]");
-	putchar('}');
+	partial_host_json(stdout, q->mv.partial, q->mv.not_proven, &q->mv.pr, q->mv.two_sides);
 }
 
 static int opt_semantics(void *ctx, const struct opt *o, const char *v)

@@ -26,30 +26,6 @@ struct also {
 	struct nvmx_qemu_dest d;
 };
 
-static void print_features(FILE *f, uint64_t feats)
-{
-	bool first = true;
-	for (int i = 0; i < NVMX_F_COUNT; i++)
-		if (feats & NVMX_FEAT(i)) {
-			fprintf(f, "%s%s", first ? "" : " ", nvmx_feature_name((enum nvmx_feature)i));
-			first = false;
-		}
-	if (first)
-		fprintf(f, "(none)");
-}
-
-static void json_features(FILE *f, uint64_t feats)
-{
-	bool first = true;
-	fputc('[', f);
-	for (int i = 0; i < NVMX_F_COUNT; i++)
-		if (feats & NVMX_FEAT(i)) {
-			fprintf(f, "%s\"%s\"", first ? "" : ",", nvmx_feature_name((enum nvmx_feature)i));
-			first = false;
-		}
-	fputc(']', f);
-}
-
 /* Parse HOST@RELEASE; the host path may itself contain '@'. */
 static int parse_also(struct also *a, const char *arg)
 {
@@ -169,24 +145,6 @@ static void json_bits(const struct nvmx_qemu_release *r, const struct nvmx_qword
 			first = false;
 		}
 	putchar(']');
-}
-
-/* A partial input's search: null, or {"not_proven":...,"deciding":[...]}. */
-static void json_partial(bool partial, bool not_proven, const struct nvmx_partial_result *pr,
-			 bool two_sides)
-{
-	if (!partial) {
-		printf("null");
-		return;
-	}
-	printf("{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
-	       "\"deciding\":", not_proven ? "true" : "false", pr->vars, pr->tried,
-	       pr->exhaustive ? "true" : "false");
-	if (not_proven)
-		partial_decide_json(stdout, pr, two_sides);
-	else
-		printf("[]");
-	putchar('}');
 }
 
 /* "not proven: WHAT on the input's assumption, ..." for an --also answer a partial input leaves open. */
@@ -419,9 +377,9 @@ int cmd_qemu_check(int argc, char **argv)
 			cli_json_str(stdout, opt);
 		}
 		printf("],\"ambiguous\":%s,\"guest_cpuid\":", cpu.ambiguous ? "true" : "false");
-		json_features(stdout, st.guest_cpuid);
+		print_features_json(stdout, st.guest_cpuid);
 		printf(",\"cpuid_filtered\":");
-		json_features(stdout, plan->cpuid_filtered);
+		print_features_json(stdout, plan->cpuid_filtered);
 		printf(",\"pmu_version\":%u,\"filtered\":", plan->pmu_version);
 		json_bits(rel, &plan->filtered);
 		printf(",\"dependency_dropped\":");
@@ -449,7 +407,7 @@ int cmd_qemu_check(int argc, char **argv)
 			putchar('}');
 		}
 		printf("],\"starts\":%s,\"partial_host\":", ok ? "true" : "false");
-		json_partial(st.partial, st.verdict == NVMX_QSTART_NOT_PROVEN, &st.pr, false);
+		partial_host_json(stdout, st.partial, st.verdict == NVMX_QSTART_NOT_PROVEN, &st.pr, false);
 		printf(",\"first_rejected\":");
 		if (rep->first >= 0)
 			printf("\"0x%x\"", plan->writes[rep->first].index);
@@ -510,7 +468,7 @@ int cmd_qemu_check(int argc, char **argv)
 			}
 			printf("],\"same_cpu_starts\":%s,\"same_cpu_same_values\":%s,\"partial_host\":",
 			       d->mig.dst.rep.starts ? "true" : "false", d->same_values ? "true" : "false");
-			json_partial(d->partial, d->not_proven, &d->pr, d->two_sides);
+			partial_host_json(stdout, d->partial, d->not_proven, &d->pr, d->two_sides);
 			putchar('}');
 		}
 		printf("]");

@@ -126,3 +126,20 @@ void partial_decide_json(FILE *f, const struct nvmx_partial_result *r, bool two_
 	}
 	fputc(']', f);
 }
+
+void partial_host_json(FILE *f, bool partial, bool not_proven, const struct nvmx_partial_result *r,
+		       bool two_sides)
+{
+	if (!partial) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"not_proven\":%s,\"unknown_bits\":%u,\"completions\":%lu,\"exhaustive\":%s,"
+		"\"deciding\":", not_proven ? "true" : "false", r->vars, r->tried,
+		r->exhaustive ? "true" : "false");
+	if (not_proven)
+		partial_decide_json(f, r, two_sides);
+	else
+		fprintf(f, "[]");
+	fputc('}', f);
+}

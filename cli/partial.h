@@ -30,5 +30,11 @@ void partial_decide_text(const struct nvmx_partial_result *r, bool two_sides, ch
 			 size_t size);
 /* The same as a JSON array: [{"side":"source","msr":"IA32_VMX_BASIC","bits":[56]},...]. */
 void partial_decide_json(FILE *f, const struct nvmx_partial_result *r, bool two_sides);
+/*
+ * A "partial_host" value: null when no input is partial, else the search
+ * ({"not_proven":..,"unknown_bits":..,"completions":..,"exhaustive":..,"deciding":[..]}).
+ */
+void partial_host_json(FILE *f, bool partial, bool not_proven, const struct nvmx_partial_result *r,
+		       bool two_sides);
 
 #endif

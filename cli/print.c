@@ -140,3 +140,27 @@ void print_field_names(FILE *f, enum nvmx_msr_id id, uint64_t bits)
 	if (first)
 		fprintf(f, "(none)");
 }
+
+void print_features(FILE *f, uint64_t feats)
+{
+	bool first = true;
+	for (int i = 0; i < NVMX_F_COUNT; i++)
+		if (feats & NVMX_FEAT(i)) {
+			fprintf(f, "%s%s", first ? "" : " ", nvmx_feature_name((enum nvmx_feature)i));
+			first = false;
+		}
+	if (first)
+		fprintf(f, "(none)");
+}
+
+void print_features_json(FILE *f, uint64_t feats)
+{
+	bool first = true;
+	fputc('[', f);
+	for (int i = 0; i < NVMX_F_COUNT; i++)
+		if (feats & NVMX_FEAT(i)) {
+			fprintf(f, "%s\"%s\"", first ? "" : ",", nvmx_feature_name((enum nvmx_feature)i));
+			first = false;
+		}
+	fputc(']', f);
+}

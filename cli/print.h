@@ -7,6 +7,9 @@
 
 /* {"IA32_VMX_BASIC":"0x...", ...} for every MSR present in m. */
 void print_msrs_json(FILE *f, const struct nvmx_msrs *m);
+/* NVMX_FEAT() bits by name: "vme de pse" ("(none)" when empty), or a JSON array. */
+void print_features(FILE *f, uint64_t feats);
+void print_features_json(FILE *f, uint64_t feats);
 /* Names of set bits, e.g. "SECONDARY_EXEC_ENABLE_EPT (vmx-ept), ...". */
 void print_bit_names(FILE *f, enum nvmx_msr_id id, uint64_t bits, unsigned shift);
 /* Names of the fields the set bits (MSR layout) fall in, a multi-bit field once. */
