@@ -10,8 +10,9 @@
 # host's CPUID (PMU v2); check (saved-msrs), upgrade, explain of each
 # failing check's first rejected write; qemu-check (its verdict, remedies and
 # --also under both semantics) and check --cpu (both semantics) for a few -cpu
-# specs.  Each kind of verdict and remedy must occur, or the comparison proves
-# nothing.
+# specs; explain on each public report's log (tests/reports), the kernel taken
+# from --kvm, --uname or the log.  Each kind of verdict and remedy must
+# occur, or the comparison proves nothing.
 . "$(dirname "$0")/lib.sh"
 build=${NVMX_BUILD:-$here/build}
 answers=$build/tests/test_scenario.t
@@ -66,12 +67,13 @@ for i, h in enumerate(hosts):
     pcases.append((h, kernels[i % len(kernels)], kernels[i % len(kernels)], PARAMS[i % len(PARAMS)]))
 cases.append((j6412, "5.10", "6.1", "host2"))	# the issue's case
 
-def compare(kind, reqs, lib_cases, pick):
+def compare(kind, reqs, lib_cases, pick, refused=None):
     cli, lib = batch(reqs), library(lib_cases)
     bad = []
     for r, c, l in zip(reqs, cli, lib):
-        # no JSON: the CLI refused the case (check: a source without a usable KVM)
-        got = pick(c) if c is not None else {"source_loads": False}
+        # no JSON: the CLI refused the case (check: a source without a usable KVM;
+        # explain FILE: no release given and no kernel to take it from)
+        got = pick(c) if c is not None else refused or {"source_loads": False}
         if l is None or got is None or any(got.get(k) != v for k, v in l.items()):
             bad.append(f"nvmx {' '.join(r)}: library {json.dumps(l)[:300]} cli {json.dumps(got)[:300]}")
     same = len(reqs) - len(bad)
@@ -185,6 +187,51 @@ ok(len(verdicts) == 3 and any(l and l.get("fix") for l in lib_c)
    and any(l["migratable"] for l in saved) and any(not l["migratable"] for l in saved),
    f"... not trivial: verdicts {sorted(verdicts)}, {sum(bool(l and l.get('fix')) for l in lib_c)} with a fix; "
    f"saved-msrs {sum(l['migratable'] for l in saved)} migratable, {sum(not l['migratable'] for l in saved)} not")
+# explain on a whole log (each public report of tests/reports): the kernel
+# chosen (--kvm, --uname, else the log's), every write's verdict and
+# remedies, each would-fail ranking (across the log), the answer's causes.
+UNAMES = ("5.4.0-131-generic", "4.19.0-21-amd64", "6.14.11-2-pve", "6.8.0-90-generic")
+lcases = []
+for i, r in enumerate(sorted(glob.glob("tests/reports/*.report"))):
+    head = open(r).read().split("\n--- log", 1)[0]
+    hm = re.search(r"^nvmx-host: (\S+)", head, re.M)
+    h = "data/hosts/" + (hm.group(1) if hm else "intel-xeon-platinum-8180.msrs")
+    args = (re.search(r"^nvmx-args:(.*)$", head, re.M) or re.match("()", "")).group(1).split()
+    rel = args[args.index("--kvm") + 1] if "--kvm" in args else "-"
+    vm = args[args.index("--param") + 1] if "--param" in args else "none"
+    lcases += [(h, r, rel, "-", vm), (h, r, "-", "-", "none"), (h, r, "-", UNAMES[i % 4], "none"),
+               (h, r, rel, UNAMES[(i + 1) % 4], "host2" if vm == "none" else vm)]
+def lreq(h, r, rel, uname, vm):
+    return (["explain", r, "--to", h] + (["--kvm", rel] if rel != "-" else [])
+            + (["--uname", uname] if uname != "-" else []) + VM.get(vm, ["--param", vm]) + ["--json"])
+def pick_log(c):
+    rank = lambda w: [e["key"] for e in w["would_fail_with"]]
+    return {"kernel": c["kernel"], "uname": c["uname"], "kernel_modelled": c["kernel_modelled"],
+            "kernel_nearest": "approximate" in c,
+            "writes": [{"index": w["index"], "line": w["line"], "accepted": w["accepted"], "rule": w["rule"],
+                        "flags": w["flags"], "releases_accepting": w["releases_accepting"],
+                        "params_accepting": w["params_accepting"], "ranking": rank(w),
+                        "causes": w["causes"]} for w in c["writes"]],
+            "features": [{"msr": f["msr"], "bit": f["bit"], "offered_here": f["offered_here"],
+                          "ranking": rank(f)} for f in c["features"]],
+            "accepted": all(w["accepted"] and not (w["partial_host"] or {}).get("depends_on_unknown")
+                            for w in c["writes"]),
+            "causes": c["causes"]}
+_, lib_l = compare("explain FILE", [lreq(*c) for c in lcases], [("log", h, r, rel, u, vm)
+                   for h, r, rel, u, vm in lcases], pick_log, {"refused": True})
+lib_l = [l for l in lib_l if l and "refused" not in l]
+lw = [w for l in lib_l for w in l["writes"]]
+ranked = [w["ranking"] for w in lw] + [f["ranking"] for l in lib_l for f in l["features"]]
+ok(len({l["kernel"] for l in lib_l}) >= 4 and any(l["uname"] for l in lib_l)
+   and any(l["kernel_nearest"] for l in lib_l) and any(not l["kernel_modelled"] for l in lib_l)
+   and any(not w["accepted"] and w["flags"] for w in lw) and any(w["releases_accepting"] for w in lw)
+   and sum(len(x) >= 2 for x in ranked) >= 5 and all(l["causes"] for l in lib_l),
+   f"... not trivial: {len(lib_l)} logs under {len({l['kernel'] for l in lib_l})} releases, "
+   f"{sum(bool(l['uname']) for l in lib_l)} with a kernel, {sum(l['kernel_nearest'] for l in lib_l)} "
+   f"nearest, {sum(not l['kernel_modelled'] for l in lib_l)} not modelled; {len(lw)} writes, "
+   f"{sum(not w['accepted'] for w in lw)} rejected, {sum(bool(w['flags']) for w in lw)} with flags; "
+   f"{sum(len(x) >= 2 for x in ranked)} rankings of two or more; "
+   f"{sum(not l['causes'] for l in lib_l)} answers without a cause")
 print(f"1..{n}")
 sys.exit(failed != 0)
 PY

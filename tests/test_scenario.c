@@ -2,7 +2,7 @@
 /*
  * A program linking libnvmx reproduces the verdicts and remedies that
  * `nvmx check` (both semantics), `nvmx explain`, `nvmx upgrade` and
- * `nvmx qemu-check` print: the scenario API (nvmx/scenario.h) is all a VMM
+ * `nvmx qemu-check` print (explain's on a whole log too): the scenario API (nvmx/scenario.h) is all a VMM
  * needs for the same answers.
  *
  * Run alone (TAP): the Celeron J6412 case that was once a false MIGRATABLE,
@@ -19,6 +19,8 @@
  *   qemu HOST REL SPEC [ALSO@REL SEM]      qemu-check: nvmx_qemu_start (verdict, remedies),
  *                                          with --also: nvmx_qemu_dest under semantics SEM
  *   cpu HOST FROM TO SPEC SEM              check --cpu: nvmx_qemu_move (verdict, fix)
+ *   log HOST FILE REL UNAME VM             a whole log (explain FILE): nvmx_explain_log;
+ *                                          REL, UNAME "-" when not given
  * VM is "none" (no KVM_SET_CPUID2), "host2" (the host's CPUID, PMU v2) or
  * NAME=VALUE, a kvm_intel parameter on the destination (check --param).
  * check answers {"source_loads":false} where the CLI refuses a source
@@ -375,6 +377,113 @@ static int answer_cpu(const char *a, const char *b, const char *spec, const char
 	return 0;
 }
 
+/* The difference keys of a would-fail list, in their ranked order. */
+static void ranking(const struct nvmx_would_fail *wf)
+{
+	char key[4096];
+	printf("\"ranking\":[");
+	for (unsigned i = 0; i < wf->n; i++) {
+		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
+		printf("%s", i ? "," : "");
+		jstr(key);
+	}
+	putchar(']');
+}
+
+static void keys(const char *name, const char (*k)[NVMX_EXPLAIN_KEY], unsigned n)
+{
+	printf("\"%s\":[", name);
+	for (unsigned i = 0; i < n; i++) {
+		printf("%s", i ? "," : "");
+		jstr(k[i]);
+	}
+	putchar(']');
+}
+
+/*
+ * A whole log as `nvmx explain FILE` answers it, from nvmx_explain_log: the
+ * kernel chosen (REL "-": from UNAME, else the log's), each write's verdict
+ * and remedies, each ranking, the answer's causes.
+ */
+static int answer_log(const char *file, const char *rel, const char *uname, const char *vm)
+{
+	static struct nvmx_explain_request req;
+	static struct nvmx_log_explanation x;
+	struct nvmx_param_arg param;
+	struct nvmx_diag diag;
+	struct nvmx_error err;
+	memset(&req, 0, sizeof(req));
+	memset(&diag, 0, sizeof(diag));
+	char *text = nvmx_log_read(file, &req.len, &diag);
+	if (!text)
+		return -1;
+	req.text = text;
+	req.env.host = hf.host;
+	req.env.kernel = strcmp(rel, "-") ? nvmx_kernel_find(rel) : NULL;
+	req.uname = strcmp(uname, "-") ? uname : NULL;
+	if (!strcmp(vm, "host2")) {
+		req.env.cpuid_set = true;
+		req.env.cpuid = hf.host.features;
+		req.env.pmu_version = 2;
+	} else if (strchr(vm, '=')) {
+		param = (struct nvmx_param_arg){ vm, (size_t)(strchr(vm, '=') - vm), strchr(vm, '=') + 1 };
+		req.params = &param;
+		req.nparams = 1;
+	}
+	enum nvmx_explain_status st = nvmx_explain_log(&x, &req, &err);
+	free(text);
+	if (st) {	/* the CLI refuses it too (no JSON) */
+		printf("{\"refused\":true}\n");
+		return 0;
+	}
+	printf("{\"kernel\":");
+	jstr(nvmx_kernel_name(x.kernel));
+	printf(",\"uname\":");
+	if (x.uname)
+		jstr(x.uname);
+	else
+		printf("null");
+	printf(",\"kernel_modelled\":%s,\"kernel_nearest\":%s,\"writes\":[", tf(!x.not_modelled),
+	       tf(x.kernel_nearest));
+	for (unsigned i = 0; i < x.nwrites; i++) {
+		const struct nvmx_explanation *w = &x.writes[i];
+		printf("%s{\"index\":\"0x%x\",\"line\":%u,\"accepted\":%s,\"rule\":\"%s\",", i ? "," : "",
+		       w->index, x.line[i], tf(!w->ex.r.rc), nvmx_reason_name(w->ex.r.reason));
+		names("flags", w->flags, w->nflags, "=off");
+		printf(",\"releases_accepting\":[");
+		for (unsigned k = 0; k < w->nreleases; k++) {
+			printf("%s", k ? "," : "");
+			jstr(nvmx_kernel_name(w->releases[k]));
+		}
+		printf("],\"params_accepting\":[");
+		for (unsigned k = 0; k < w->nparams; k++)
+			printf("%s\"%s=%lld\"", k ? "," : "", nvmx_param_name(w->params[k].param),
+			       (long long)w->params[k].value);
+		printf("],");
+		ranking(&w->wf);
+		putchar(',');
+		keys("causes", w->causes, w->ncauses);
+		putchar('}');
+	}
+	printf("],\"features\":[");
+	bool first = true;
+	for (size_t e = 0; e < x.nevents; e++) {
+		const struct nvmx_feature_explanation *f = &x.features[e];
+		if (x.events[e].kind != NVMX_EV_FEATURE)
+			continue;
+		printf("%s{\"msr\":\"0x%x\",\"bit\":%u,\"offered_here\":%s,", first ? "" : ",",
+		       x.events[e].index, x.events[e].bit,
+		       !f->probed ? "null" : f->offered ? "true" : "false");
+		ranking(&f->wf);
+		putchar('}');
+		first = false;
+	}
+	printf("],\"accepted\":%s,", tf(x.all_accepted));
+	keys("causes", x.causes, x.ncauses);
+	printf("}\n");
+	return 0;
+}
+
 /* One case per line; an unreadable case is a line "null" (the comparison fails). */
 static int answers(void)
 {
@@ -395,6 +504,8 @@ static int answers(void)
 				rc = answer_qemu(a, b, c, d);
 			else if (!strcmp(kind, "cpu") && n == 6)
 				rc = answer_cpu(a, b, c, d);
+			else if (!strcmp(kind, "log") && n == 6)
+				rc = answer_log(a, b, c, d);
 		}
 		if (rc)
 			printf("null\n");
