@@ -558,7 +558,8 @@ int cmd_check(int argc, char **argv)
 			m.migratable = false;
 	}
 	if (!m.migratable)
-		nvmx_remedies(&fx, NVMX_REMEDY_ALL, &c.dst.sc, &c.saved, &m, c.order, c.norder);
+		nvmx_remedies(&fx, NVMX_REMEDY_ALL, c.src.host_path ? &c.src.sc : NULL, &c.dst.sc,
+			      &c.saved, &m, c.order, c.norder);
 	if (json) {
 		report_json(&c, &m, &v, &fx, c.ns_path ? &nv : NULL);
 	} else {

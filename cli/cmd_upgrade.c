@@ -138,7 +138,7 @@ static void verdict(const struct unit *un, const struct nvmx_kernel *from,
 	}
 	if (hv->migratable || hv->not_proven)
 		return;
-	nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &dst, &saved, &hv->m, NULL, 0);
+	nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &src, &dst, &saved, &hv->m, NULL, 0);
 	hv->revoke_ok = fx.policy != NVMX_POLICY_STRICT;
 }
 

@@ -107,8 +107,8 @@ static void remedies(struct nvmx_explanation *out, enum nvmx_msr_id id)
 	struct nvmx_msrs one = { { 0 }, 0 };
 	nvmx_msrs_set(&one, id, out->value);
 	nvmx_check(&out->work.m, &out->work.vcpu, &out->work.sc, &one, &id, 1);
-	nvmx_remedies(fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, &out->work.sc,
-		      &one, &out->work.m, &id, 1);
+	nvmx_remedies(fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_RELEASES | NVMX_REMEDY_PARAMS, NULL,
+		      &out->work.sc, &one, &out->work.m, &id, 1);
 	for (unsigned i = 0; i < fx->nqemu; i++)
 		out->flags[out->nflags++] = fx->qemu_off[i];
 	out->unnamed_bits = fx->unnamed[id];

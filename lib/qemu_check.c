@@ -117,7 +117,7 @@ void nvmx_qemu_start(struct nvmx_qemu_start *out, struct nvmx_scenario *sc,
 	out->nwarnings = out->nmessages > tail ? out->nmessages - tail : 0;
 
 	/* The flags that make it start, the versions of its model that start as they are. */
-	nvmx_remedies(&out->fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, sc, NULL, NULL, NULL, 0);
+	nvmx_remedies(&out->fx, NVMX_REMEDY_QEMU | NVMX_REMEDY_VERSIONS, NULL, sc, NULL, NULL, NULL, 0);
 	out->fix_drops_vmx = false;
 	for (unsigned i = 0; i < out->fx.cpu_fix.n; i++)
 		out->fix_drops_vmx |= out->fx.cpu_fix.item[i].feature == NVMX_F_VMX;
@@ -285,7 +285,16 @@ void nvmx_qemu_move(struct nvmx_qemu_move *out, const struct nvmx_scenario *src,
 	}
 	out->ok = holds && !out->not_proven;
 
-	out->fix = (struct nvmx_qmig_fix){ .found = false, .stuck = -1 };
-	if (sem == NVMX_SEM_QEMU && m->verdict != NVMX_QMIG_SAFE)
-		nvmx_qemu_migrate_fix(&out->fix, &out->senv, &out->denv, cpu, ns);
+	/*
+	 * The one remedy search, with the source: a -cpu both sides build alike,
+	 * for VMs started from now on (so no nested state).  On a copy of dst,
+	 * whose revoke list nvmx_remedies may recompute.
+	 */
+	out->fix = (struct nvmx_qemu_migrate_remedy){ .found = false, .stuck = -1 };
+	if (sem == NVMX_SEM_QEMU && m->verdict != NVMX_QMIG_SAFE) {
+		out->work.sc[1] = *dst;
+		out->work.sc[1].vm.qemu_cpu = cpu;
+		nvmx_remedies(&out->work.fx, NVMX_REMEDY_QEMU, src, &out->work.sc[1], NULL, NULL, NULL, 0);
+		out->fix = out->work.fx.migrate_fix;
+	}
 }

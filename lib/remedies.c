@@ -3,10 +3,12 @@
  * What would make a failed migration work, or a QEMU VM start, each change
  * verified by asking again with it: QEMU flags that drop the offending
  * features, another version of the VM's model, another release, a
- * parameter back at its default, the revoke list.  check, explain, upgrade
- * and qemu-check all take their fixes from here.
+ * parameter back at its default, the revoke list; for a QEMU VM's
+ * migration, a -cpu that both sides build alike.  check (both semantics),
+ * explain, upgrade and qemu-check all take their fixes from here.
  */
 #include "nvmx/scenario.h"
+#include "nvmx/qemu_migrate.h"
 #include "qemu_words.h"
 
 /*
@@ -158,9 +160,31 @@ static void qemu_cpu(struct nvmx_remedies *out, unsigned what, const struct nvmx
 	}
 }
 
-void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenario *dst,
-		   const struct nvmx_msrs *saved, const struct nvmx_migration *m,
-		   const enum nvmx_msr_id *order, unsigned norder)
+/*
+ * A QEMU VM migrating from src to dst: QEMU rebuilds the MSRs from the
+ * -cpu on the destination, so the remedy is a -cpu both sides build alike.
+ */
+static void qemu_migration(struct nvmx_remedies *out, unsigned what, const struct nvmx_scenario *src,
+			   const struct nvmx_scenario *dst)
+{
+	struct nvmx_qemu_host sqh, dqh;
+	struct nvmx_qemu_env senv, denv;
+	struct nvmx_qmig_fix f;
+	if (!(what & NVMX_REMEDY_QEMU))
+		return;
+	nvmx_scenario_qemu_env(src, &sqh, &senv);
+	nvmx_scenario_qemu_env(dst, &dqh, &denv);
+	nvmx_qemu_migrate_fix(&f, &senv, &denv, dst->vm.qemu_cpu, NULL);
+	out->migrate_fix.found = f.found;
+	out->migrate_fix.n = f.n;
+	for (unsigned i = 0; i < f.n; i++)
+		out->migrate_fix.item[i] = f.item[i];
+	out->migrate_fix.stuck = f.stuck;
+}
+
+void nvmx_remedies(struct nvmx_remedies *out, unsigned what, const struct nvmx_scenario *src,
+		   struct nvmx_scenario *dst, const struct nvmx_msrs *saved,
+		   const struct nvmx_migration *m, const enum nvmx_msr_id *order, unsigned norder)
 {
 	struct nvmx_scenario alt;
 	struct nvmx_migration t;
@@ -168,6 +192,10 @@ void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenari
 	*out = (struct nvmx_remedies){ .policy = NVMX_POLICY_STRICT };
 	if (!saved && !dst->vm.qemu_cpu)
 		return;
+	if (!saved && src) {
+		qemu_migration(out, what, src, dst);
+		return;
+	}
 
 	if (saved && (what & NVMX_REMEDY_QEMU))
 		qemu_flags(out, dst, saved, m, order, norder);

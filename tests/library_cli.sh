@@ -175,6 +175,9 @@ for sem in SEMS:
 ok(all(count.values()), "... not trivial: " + ", ".join(f"{v} {k}" for k, v in count.items()))
 ccases = [(h, a, b, s, SEMS[i // 10 % 2]) for i, (h, a, b, vm) in enumerate(cases) if vm == "none" and i % 5 == 1
           for s in specs[i % 2::4]]
+# two that no vmx-* flag fixes: L1's CR4_FIXED1 differs; QEMU drops vmx on the destination
+ccases += [("data/hosts/intel-xeon-platinum-8351n.msrs", "5.15", "5.4.210", "host,+vmx", "qemu"),
+           ("data/hosts/intel-core-i7-3770k.msrs", "rhel-9.6", "rhel-8.10", "Nehalem,+vmx", "qemu")]
 reqs = [["check", "--cpu", s, "--from-host", h, "--from-kvm", a, "--to", h, "--kvm", b, "--semantics", sem,
          "--json"] for h, a, b, s, sem in ccases]
 _, lib_c = compare("check --cpu", reqs, [("cpu", h, a, b, s, sem) for h, a, b, s, sem in ccases],
@@ -183,9 +186,12 @@ _, lib_c = compare("check --cpu", reqs, [("cpu", h, a, b, s, sem) for h, a, b, s
                    {"source_starts": c["source_starts"], "migratable": c["migratable"]})
 verdicts = {l["verdict"] for l in lib_c if l and "verdict" in l}
 saved = [l for l in lib_c if l and "migratable" in l]
-ok(len(verdicts) == 3 and any(l and l.get("fix") for l in lib_c)
+# not safe and no fix: the remedy search (nvmx_remedies' migrate_fix) can also come back empty
+unfixed = sum(bool(l and l.get("verdict", "safe") != "safe" and not l["fix"]) for l in lib_c)
+ok(len(verdicts) == 3 and any(l and l.get("fix") for l in lib_c) and unfixed
    and any(l["migratable"] for l in saved) and any(not l["migratable"] for l in saved),
-   f"... not trivial: verdicts {sorted(verdicts)}, {sum(bool(l and l.get('fix')) for l in lib_c)} with a fix; "
+   f"... not trivial: verdicts {sorted(verdicts)}, {sum(bool(l and l.get('fix')) for l in lib_c)} with a fix, "
+   f"{unfixed} not safe with none; "
    f"saved-msrs {sum(l['migratable'] for l in saved)} migratable, {sum(not l['migratable'] for l in saved)} not")
 # explain on a whole log (each public report of tests/reports): the kernel
 # chosen (--kvm, --uname, else the log's), every write's verdict and

@@ -167,7 +167,7 @@ static void answer_check(const char *a, const char *b, const char *vm)
 	printf("{\"migratable\":%s,", tf(mig.migratable));
 	rejected(&mig, false);
 	if (!mig.migratable) {
-		nvmx_remedies(&fx, NVMX_REMEDY_ALL, &dst, &saved, &mig, NULL, 0);
+		nvmx_remedies(&fx, NVMX_REMEDY_ALL, &src, &dst, &saved, &mig, NULL, 0);
 		printf(",\"fixes\":{");
 		names("qemu_off", fx.qemu_off, fx.nqemu, "");
 		printf(",\"qemu_off_sufficient\":%s,", tf(fx.qemu_off_sufficient));
@@ -198,7 +198,7 @@ static void answer_upgrade(const char *a, const char *b, const char *vm)
 		nvmx_check(&mig, &vcpu, &dst, &saved, NULL, 0);
 		ok = mig.migratable;
 		if (!ok) {
-			nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &dst, &saved, &mig, NULL, 0);
+			nvmx_remedies(&fx, NVMX_REMEDY_REVOKE, &src, &dst, &saved, &mig, NULL, 0);
 			revoke = fx.policy != NVMX_POLICY_STRICT;
 		}
 	}
@@ -537,7 +537,7 @@ int main(int argc, char **argv)
 			      mig.writes[i].r.bits == UINT64_C(1) << (32 + 26);
 	tap_ok(!mig.migratable && wait_pause,
 	       "J6412 5.10 -> 6.1 with the host's CPUID: not migratable, USR_WAIT_PAUSE rejected");
-	nvmx_remedies(&fx, NVMX_REMEDY_ALL, &dst, &saved, &mig, NULL, 0);
+	nvmx_remedies(&fx, NVMX_REMEDY_ALL, &src, &dst, &saved, &mig, NULL, 0);
 	/* No release before 6.1 (by date; 6.0.19 came later) offered the control:
 	 * only 5.10's CPUID stuffing put it there, so the revoke list lacks it. */
 	tap_ok(fx.nqemu == 1 && !strcmp(fx.qemu_off[0], "vmx-enable-user-wait-pause") &&

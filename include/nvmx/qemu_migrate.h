@@ -263,13 +263,14 @@ struct nvmx_qemu_move {
 	bool partial;			/* a side leaves bits unknown (pr: the search, if asked) */
 	bool not_proven, two_sides;	/* two_sides: two inputs, both partial */
 	struct nvmx_partial_result pr;
-	/* qemu: flags for VMs started from now on, when the verdict is not safe */
-	struct nvmx_qmig_fix fix;
-	/* work space of the partial search */
+	/* qemu: flags for VMs started from now on, when the verdict is not safe
+	 * (nvmx_remedies' migrate_fix) */
+	struct nvmx_qemu_migrate_remedy fix;
+	/* work space of the partial search and of the remedy search */
 	struct { const struct nvmx_scenario *from[2]; const struct nvmx_nested_state *ns;
 		 struct nvmx_scenario sc[2]; struct nvmx_qemu_host qh[2];
 		 struct nvmx_qemu_migration m; struct nvmx_vcpu v; struct nvmx_migration sm;
-		 struct nvmx_msrs saved; } work;
+		 struct nvmx_msrs saved; struct nvmx_remedies fx; } work;
 };
 
 /*

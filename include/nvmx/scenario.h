@@ -123,6 +123,19 @@ struct nvmx_remedies {
 	struct nvmx_qemu_fix cpu_fix;
 	unsigned versions[NVMX_REMEDY_MAX_VERSIONS];
 	unsigned nversions;
+	/*
+	 * A QEMU VM's live migration (a source given, no saved values): the
+	 * -cpu items for VMs started from now on that start on both sides and
+	 * give L1 the same VMX MSRs there (nvmx_qemu_migrate_fix's, verified by
+	 * a re-run); found with no items when it is safe already; when not
+	 * found, stuck is an MSR id that still differs (or -1).
+	 */
+	struct nvmx_qemu_migrate_remedy {
+		bool found;
+		unsigned n;
+		struct nvmx_qemu_fix_item item[NVMX_QEMU_MAX_FIX];
+		int stuck;
+	} migrate_fix;
 	/* other releases on the destination host that accept the values (strict) or start the VM */
 	const struct nvmx_kernel *releases[NVMX_REMEDY_MAX_RELEASES];
 	unsigned nreleases;
@@ -156,12 +169,16 @@ enum {
 /*
  * What would make migration m (nvmx_check of saved into dst, in `order`)
  * work; or, with saved NULL (m, order unused), what would make the QEMU VM
- * dst->vm.qemu_cpu start on dst.  dst's revoke list may be recomputed;
- * nothing else changes.  The one search check, explain, upgrade and
- * qemu-check take their fixes from.
+ * dst->vm.qemu_cpu start on dst -- or, with a source src too, migrate
+ * from src to dst as QEMU migrates it (the same -cpu started on both
+ * sides): then only NVMX_REMEDY_QEMU applies (migrate_fix).  src is the
+ * scenario the VM comes from (NULL: unknown, e.g. a saved file); saved
+ * values carry what the search needs of it.  dst's revoke list may be
+ * recomputed; nothing else changes.  The one search check (both
+ * semantics), explain, upgrade and qemu-check take their fixes from.
  */
-void nvmx_remedies(struct nvmx_remedies *out, unsigned what, struct nvmx_scenario *dst,
-		   const struct nvmx_msrs *saved, const struct nvmx_migration *m,
-		   const enum nvmx_msr_id *order, unsigned norder);
+void nvmx_remedies(struct nvmx_remedies *out, unsigned what, const struct nvmx_scenario *src,
+		   struct nvmx_scenario *dst, const struct nvmx_msrs *saved,
+		   const struct nvmx_migration *m, const enum nvmx_msr_id *order, unsigned norder);
 
 #endif
