@@ -67,8 +67,8 @@ for i, h in enumerate(hosts):
     pcases.append((h, kernels[i % len(kernels)], kernels[i % len(kernels)], PARAMS[i % len(PARAMS)]))
 cases.append((j6412, "5.10", "6.1", "host2"))	# the issue's case
 
-def compare(kind, reqs, lib_cases, pick, refused=None):
-    cli, lib = batch(reqs), library(lib_cases)
+def compare(kind, reqs, lib_cases, pick, refused=None, run=None):
+    cli, lib = (run or batch)(reqs), library(lib_cases)
     bad = []
     for r, c, l in zip(reqs, cli, lib):
         # no JSON: the CLI refused the case (check: a source without a usable KVM;
@@ -238,6 +238,33 @@ ok(len({l["kernel"] for l in lib_l}) >= 4 and any(l["uname"] for l in lib_l)
    f"{sum(not w['accepted'] for w in lw)} rejected, {sum(bool(w['flags']) for w in lw)} with flags; "
    f"{sum(len(x) >= 2 for x in ranked)} rankings of two or more; "
    f"{sum(not l['causes'] for l in lib_l)} answers without a cause")
+
+# matrix (saved-msrs): groups of five hosts at releases in turn, and the first again at
+# another release, under each policy; every cell and the host-pair counts.
+mcases = []
+for g, i in enumerate(range(0, len(hosts), 5)):
+    grp = [f"{h}@{kernels[(i + j * 7 + g) % len(kernels)]}" for j, h in enumerate(hosts[i:i + 5])]
+    grp.append(f"{hosts[i]}@{kernels[(g * 3 + 1) % len(kernels)]}")
+    mcases.append((("strict", "revoke-keep", "revoke-clear")[g % 3], list(dict.fromkeys(grp))))
+reqs = [["matrix", *grp, "--policy", pol, "--json", "--no-reasons", "--no-progress"] for pol, grp in mcases]
+def alone(reqs):
+    """matrix cannot run in a batch: one process each."""
+    res = []
+    for r in reqs:
+        try:
+            res.append(json.loads(subprocess.run([nvmx, *r], capture_output=True, text=True).stdout))
+        except ValueError:
+            res.append(None)
+    return res
+_, lib_m = compare("matrix", reqs, [("matrix", pol, *grp) for pol, grp in mcases], run=alone, pick=
+                   lambda c: {"pairs": c["pairs"], "migratable": list(c["migratable_pairs"].values())[0],
+                              "matrix": list(c["matrix"].values())[0]})
+marks = "".join("".join(l["matrix"]) for l in lib_m if l)
+full = sum(bool(l and l["pairs"] and l["migratable"] == l["pairs"]) for l in lib_m)
+ok(all(m in marks for m in "Y.-") and full < len(lib_m) and
+   len({pol for pol, _ in mcases}) == 3,
+   f"... not trivial: {marks.count('Y')} cells migrate, {marks.count('.')} do not, {marks.count('-')} "
+   f"from a host without VMX guests; {len(lib_m) - full} of {len(lib_m)} fleets not fully migratable")
 print(f"1..{n}")
 sys.exit(failed != 0)
 PY

@@ -19,6 +19,7 @@
  *   qemu HOST REL SPEC [ALSO@REL SEM]      qemu-check: nvmx_qemu_start (verdict, remedies),
  *                                          with --also: nvmx_qemu_dest under semantics SEM
  *   cpu HOST FROM TO SPEC SEM              check --cpu: nvmx_qemu_move (verdict, fix)
+ *   matrix POLICY HOST@REL...             the fleet's cells: nvmx_fleet_classify + nvmx_fleet_matrix
  *   log HOST FILE REL UNAME VM             a whole log (explain FILE): nvmx_explain_log;
  *                                          REL, UNAME "-" when not given
  * VM is "none" (no KVM_SET_CPUID2), "host2" (the host's CPUID, PMU v2) or
@@ -484,6 +485,65 @@ static int answer_log(const char *file, const char *rel, const char *uname, cons
 	return 0;
 }
 
+/*
+ * matrix POLICY HOST@REL...: the fleet's cells and host pairs as `nvmx matrix
+ * --policy POLICY --json` gives them (one host per distinct HOST@REL, no VM
+ * properties): classes (nvmx_fleet_classify) and nvmx_fleet_matrix.
+ */
+#define MX_MAX 32
+static int answer_matrix(char *args)
+{
+	static struct nvmx_hostfile mh[MX_MAX];
+	static struct nvmx_fleet_host fh[MX_MAX];
+	static struct nvmx_target targets[MX_MAX];
+	static const enum nvmx_policy pols[] = { NVMX_POLICY_STRICT, NVMX_POLICY_REVOKE_KEEP,
+						  NVMX_POLICY_REVOKE_CLEAR };
+	static const char *const names[] = { "strict", "revoke-keep", "revoke-clear" };
+	struct nvmx_fleet_class sc[MX_MAX], dc[MX_MAX];
+	unsigned src_of[MX_MAX], dst_of[MX_MAX], table[4 * MX_MAX];
+	unsigned long long weight[MX_MAX];
+	unsigned char cells[MX_MAX * MX_MAX];
+	struct nvmx_fleet_matrix_counts cnt;
+	struct nvmx_diag diag;
+	unsigned n = 0, k = 3;
+	char *save = NULL, *pol = strtok_r(args, " \n", &save);
+	for (unsigned i = 0; pol && i < 3; i++)
+		if (!strcmp(pol, names[i]))
+			k = i;
+	if (k == 3)
+		return -1;
+	for (char *t = strtok_r(NULL, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+		char *at = strrchr(t, '@');
+		const struct nvmx_kernel *kern;
+		if (n == MX_MAX || !at)
+			return -1;
+		*at = 0;
+		memset(&diag, 0, sizeof(diag));
+		if (!(kern = nvmx_kernel_find(at + 1)) || nvmx_hostfile_read(t, &mh[n], &diag))
+			return -1;
+		nvmx_fleet_host_init(&fh[n], &mh[n].host, kern, NULL, NULL);
+		if (pols[k] != NVMX_POLICY_STRICT)
+			nvmx_fleet_host_revoke(&fh[n]);
+		weight[n++] = 1;
+	}
+	unsigned ns = nvmx_fleet_classify(fh, weight, n, NVMX_CLASS_OFFER, pols[k], table, 4 * MX_MAX,
+					  sc, src_of);
+	unsigned nd = nvmx_fleet_classify(fh, weight, n, NVMX_CLASS_RESTORE, pols[k], table, 4 * MX_MAX,
+					  dc, dst_of);
+	nvmx_fleet_matrix(cells, &cnt, fh, sc, ns, dc, nd, pols[k], targets, NULL, NULL);
+	printf("{\"pairs\":%llu,\"migratable\":%llu,\"matrix\":[", cnt.pairs, cnt.ok);
+	for (unsigned a = 0; a < n; a++) {
+		printf("%s\"", a ? "," : "");
+		for (unsigned b = 0; b < n; b++) {
+			unsigned char c = cells[src_of[a] * nd + dst_of[b]];
+			putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' : '-');
+		}
+		putchar('"');
+	}
+	printf("]}\n");
+	return 0;
+}
+
 /* One case per line; an unreadable case is a line "null" (the comparison fails). */
 static int answers(void)
 {
@@ -491,7 +551,9 @@ static int answers(void)
 	while (fgets(line, sizeof(line), stdin)) {
 		char kind[16], host[2048], a[128], b[128], c[1024], d[64];
 		int rc = -1, n = sscanf(line, "%15s %2047s %127s %127s %1023s %63s", kind, host, a, b, c, d);
-		if (n >= 4 && !load_host(host)) {
+		if (!strncmp(line, "matrix ", 7))
+			rc = answer_matrix(line + 7);
+		else if (n >= 4 && !load_host(host)) {
 			if (!strcmp(kind, "check") && n == 5)
 				rc = (answer_check(a, b, c), 0);
 			else if (!strcmp(kind, "upgrade") && n == 5)
