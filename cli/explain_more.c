@@ -9,83 +9,6 @@
 #include "explain.h"
 #include "nvmx/qemu.h"
 
-/* The -cpu flags turning off the offending bits, as "vmx-a=off,vmx-b=off". */
-static size_t flags_for(const struct nvmx_result *r, char *buf, size_t n)
-{
-	size_t len = 0;
-	buf[0] = 0;
-	for (unsigned b = 0; b < 64; b++) {
-		if (!((r->bits >> b) & 1) || r->msr >= NVMX_MSR_COUNT)
-			continue;
-		const char *f = nvmx_qemu_flag_for_bit(nvmx_qemu_release_default(), r->msr, b);
-		if (!f || strstr(buf, f))
-			continue;
-		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s=off", len ? "," : "", f);
-	}
-	return len < n ? len : n - 1;
-}
-
-/* An outer-hypervisor entry for several bits: its verdict is the first bit's, an example. */
-static bool folded(const struct nvmx_env_change *c)
-{
-	return (c->kind == NVMX_CH_HOST_HIDES || c->kind == NVMX_CH_HOST_FORCES) &&
-	       (c->hide_mask & (c->hide_mask - 1));
-}
-
-static const char *undo_text(const struct nvmx_env_change *c, char *buf, size_t n)
-{
-	switch (c->kind) {
-	case NVMX_CH_STATE_EVMCS:
-		return "turn off hv-evmcs for this guest (or drop hv-passthrough)";
-	case NVMX_CH_STATE_HAS_RUN:
-		return "write the VMX MSRs before the first KVM_RUN (QEMU does, at vCPU creation)";
-	case NVMX_CH_GUEST_NO_MPX:
-		/* A QEMU release that drops the BNDCFGS controls itself for such a guest. */
-		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
-			if (nvmx_qemu_release_at(i)->mpx_dep) {
-				snprintf(buf, n, "give the guest MPX (+mpx), as the host has it; or QEMU %s "
-					 "or later, which drops the BNDCFGS controls for a guest without MPX",
-					 nvmx_qemu_release_at(i)->name);
-				return buf;
-			}
-		return "give the guest MPX (+mpx), as the host has it";
-	case NVMX_CH_GUEST_NO_WAITPKG:
-		for (unsigned i = 0; i < nvmx_qemu_release_count(); i++)
-			if (nvmx_qemu_release_at(i)->waitpkg_dep == NVMX_QWAITPKG_FORWARD) {
-				snprintf(buf, n, "give the guest WAITPKG (+waitpkg), as the host has it; or "
-					 "QEMU %s or later, which drops vmx-enable-user-wait-pause for a "
-					 "guest without WAITPKG", nvmx_qemu_release_at(i)->name);
-				return buf;
-			}
-		return "give the guest WAITPKG (+waitpkg), as the host has it";
-	case NVMX_CH_GUEST_NO_PMU:
-		return "give the guest a PMU (pmu=on)";
-	case NVMX_CH_HOST_HYPERV:
-		return "run KVM on bare metal, or load kvm_intel with enlightened_vmcs=0";
-	case NVMX_CH_PARAM:
-		snprintf(buf, n, "load kvm_intel with %s=%d", nvmx_param_name(c->param),
-			 c->param_value ? 0 : 1);
-		return buf;
-	case NVMX_CH_HOST_HIDES:
-		if (folded(c))
-			return "have the outer hypervisor expose the hidden one, or turn that one off in the "
-			       "guest (-cpu ...,vmx-NAME=off; nvmx decode on the L1 host's dump shows which)";
-		return "have the outer hypervisor expose it, or turn it off in the guest";
-	case NVMX_CH_HOST_FORCES:
-		return "an outer hypervisor that lets L1 clear the control, or KVM on bare metal "
-		       "(no vmx-* flag helps: QEMU already writes it 0)";
-	case NVMX_CH_RELEASE:
-		return "stay on the release explained here";
-	case NVMX_CH_QEMU_RELEASE: {
-		unsigned i = nvmx_qemu_release_index(c->qemu) + 1;
-		snprintf(buf, n, "QEMU %s or later, which takes 0x48b's allowed-1 bits from KVM when KVM "
-			 "lists them", i < nvmx_qemu_release_count() ? nvmx_qemu_release_at(i)->name : "newer");
-		return buf;
-	}
-	}
-	return "";
-}
-
 static void releases_ok_list(const struct nvmx_env_change *c, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -140,16 +63,17 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 				rejected_text(p, &wf->c[k], why, sizeof(why));
 				printf("     %s: %s\n", nvmx_kernel_name(wf->c[k].kernel), why);
 			}
-			printf("     fix: %s\n     ranked: %s\n", undo_text(c, undo, sizeof(undo)), ranked);
+			nvmx_env_change_fix(c, undo, sizeof(undo));
+			printf("     fix: %s\n     ranked: %s\n", undo, ranked);
 			i = j;
 			continue;
 		}
 		nvmx_env_change_describe(c, d, sizeof(d));
 		rejected_text(p, c, why, sizeof(why));
-		printf("  %u. %s\n     %s%s\n     fix: %s", ++rank, d, folded(c) ? "e.g. " : "", why,
-		       undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && !folded(c) && c->kind != NVMX_CH_HOST_FORCES &&
-		    flags_for(&c->r, flags, sizeof(flags)))
+		nvmx_env_change_fix(c, undo, sizeof(undo));
+		printf("  %u. %s\n     %s%s\n     fix: %s", ++rank, d, nvmx_env_change_folded(c) ? "e.g. " : "",
+		       why, undo);
+		if (nvmx_env_change_cpu_flags(c, p, flags, sizeof(flags)))
 			printf("; or -cpu ...,%s", flags);
 		releases_ok_list(c, rel, sizeof(rel));
 		if (rel[0])
@@ -178,9 +102,9 @@ void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would
 		printf(",\"rule\":\"%s\",\"rejected\":[", nvmx_reason_name(c->r.reason));
 		cli_json_str(stdout, why);
 		printf("],\"fix\":[");
-		cli_json_str(stdout, undo_text(c, undo, sizeof(undo)));
-		if (!p->feature && !folded(c) && c->kind != NVMX_CH_HOST_FORCES &&
-		    flags_for(&c->r, flags, sizeof(flags))) {
+		nvmx_env_change_fix(c, undo, sizeof(undo));
+		cli_json_str(stdout, undo);
+		if (nvmx_env_change_cpu_flags(c, p, flags, sizeof(flags))) {
 			char f2[600];
 			snprintf(f2, sizeof(f2), "-cpu ...,%s", flags);
 			putchar(',');

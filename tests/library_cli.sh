@@ -212,14 +212,15 @@ def lreq(h, r, rel, uname, vm):
             + (["--uname", uname] if uname != "-" else []) + VM.get(vm, ["--param", vm]) + ["--json"])
 def pick_log(c):
     rank = lambda w: [e["key"] for e in w["would_fail_with"]]
+    fixes = lambda w: [e["fix"] for e in w["would_fail_with"]]
     return {"kernel": c["kernel"], "uname": c["uname"], "kernel_modelled": c["kernel_modelled"],
             "kernel_nearest": "approximate" in c,
             "writes": [{"index": w["index"], "line": w["line"], "accepted": w["accepted"], "rule": w["rule"],
                         "flags": w["flags"], "releases_accepting": w["releases_accepting"],
-                        "params_accepting": w["params_accepting"], "ranking": rank(w),
+                        "params_accepting": w["params_accepting"], "ranking": rank(w), "fixes": fixes(w),
                         "causes": w["causes"]} for w in c["writes"]],
             "features": [{"msr": f["msr"], "bit": f["bit"], "offered_here": f["offered_here"],
-                          "ranking": rank(f)} for f in c["features"]],
+                          "ranking": rank(f), "fixes": fixes(f)} for f in c["features"]],
             "accepted": all(w["accepted"] and not (w["partial_host"] or {}).get("depends_on_unknown")
                             for w in c["writes"]),
             "causes": c["causes"]}
@@ -228,15 +229,19 @@ _, lib_l = compare("explain FILE", [lreq(*c) for c in lcases], [("log", h, r, re
 lib_l = [l for l in lib_l if l and "refused" not in l]
 lw = [w for l in lib_l for w in l["writes"]]
 ranked = [w["ranking"] for w in lw] + [f["ranking"] for l in lib_l for f in l["features"]]
+fixes_all = [x for w in lw for x in w["fixes"]] + [x for l in lib_l for f in l["features"] for x in f["fixes"]]
 ok(len({l["kernel"] for l in lib_l}) >= 4 and any(l["uname"] for l in lib_l)
    and any(l["kernel_nearest"] for l in lib_l) and any(not l["kernel_modelled"] for l in lib_l)
    and any(not w["accepted"] and w["flags"] for w in lw) and any(w["releases_accepting"] for w in lw)
-   and sum(len(x) >= 2 for x in ranked) >= 5 and all(l["causes"] for l in lib_l),
+   and sum(len(x) >= 2 for x in ranked) >= 5 and all(l["causes"] for l in lib_l)
+   and any(len(f) >= 3 for f in fixes_all) and any(len(f) == 2 and f[1].startswith("-cpu") for f in fixes_all),
    f"... not trivial: {len(lib_l)} logs under {len({l['kernel'] for l in lib_l})} releases, "
    f"{sum(bool(l['uname']) for l in lib_l)} with a kernel, {sum(l['kernel_nearest'] for l in lib_l)} "
    f"nearest, {sum(not l['kernel_modelled'] for l in lib_l)} not modelled; {len(lw)} writes, "
    f"{sum(not w['accepted'] for w in lw)} rejected, {sum(bool(w['flags']) for w in lw)} with flags; "
-   f"{sum(len(x) >= 2 for x in ranked)} rankings of two or more; "
+   f"{sum(len(x) >= 2 for x in ranked)} rankings of two or more; {len(fixes_all)} fixes, "
+   f"{sum(len(f) >= 2 and f[1].startswith('-cpu') for f in fixes_all)} with -cpu flags, "
+   f"{sum(len(f) >= 2 and f[-1].startswith('KVM ') for f in fixes_all)} with releases; "
    f"{sum(not l['causes'] for l in lib_l)} answers without a cause")
 
 # matrix (saved-msrs): groups of five hosts at releases in turn, and the first again at

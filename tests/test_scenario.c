@@ -378,15 +378,35 @@ static int answer_cpu(const char *a, const char *b, const char *spec, const char
 	return 0;
 }
 
-/* The difference keys of a would-fail list, in their ranked order. */
-static void ranking(const struct nvmx_would_fail *wf)
+/*
+ * The difference keys of a would-fail list, in their ranked order, and each
+ * one's fixes as explain lists them: the way back, the -cpu flags, the
+ * releases that accept it even then.
+ */
+static void ranking(const struct nvmx_would_fail *wf, const struct nvmx_probe *p)
 {
-	char key[4096];
+	char key[4096], fix[512];
 	printf("\"ranking\":[");
 	for (unsigned i = 0; i < wf->n; i++) {
 		nvmx_env_change_key(&wf->c[i], key, sizeof(key));
 		printf("%s", i ? "," : "");
 		jstr(key);
+	}
+	printf("],\"fixes\":[");
+	for (unsigned i = 0; i < wf->n; i++) {
+		const struct nvmx_env_change *c = &wf->c[i];
+		nvmx_env_change_fix(c, fix, sizeof(fix));
+		printf("%s[", i ? "," : "");
+		jstr(fix);
+		if (nvmx_env_change_cpu_flags(c, p, fix, sizeof(fix)))
+			printf(",\"-cpu ...,%s\"", fix);
+		bool any = false;
+		for (unsigned k = 0; k < nvmx_kernel_count() && k < NVMX_ENV_MAX_RELEASES; k++)
+			if ((c->releases_ok[k / 64] >> (k % 64)) & 1) {
+				printf("%s%s", any ? " " : ",\"KVM ", nvmx_kernel_name(nvmx_kernel_at(k)));
+				any = true;
+			}
+		printf("%s]", any ? "\"" : "");
 	}
 	putchar(']');
 }
@@ -461,7 +481,9 @@ static int answer_log(const char *file, const char *rel, const char *uname, cons
 			printf("%s\"%s=%lld\"", k ? "," : "", nvmx_param_name(w->params[k].param),
 			       (long long)w->params[k].value);
 		printf("],");
-		ranking(&w->wf);
+		struct nvmx_probe p = { .index = w->index, .value = w->value,
+					.id = (enum nvmx_msr_id)(w->index - NVMX_MSR_BASE) };
+		ranking(&w->wf, &p);
 		putchar(',');
 		keys("causes", w->causes, w->ncauses);
 		putchar('}');
@@ -475,7 +497,7 @@ static int answer_log(const char *file, const char *rel, const char *uname, cons
 		printf("%s{\"msr\":\"0x%x\",\"bit\":%u,\"offered_here\":%s,", first ? "" : ",",
 		       x.events[e].index, x.events[e].bit,
 		       !f->probed ? "null" : f->offered ? "true" : "false");
-		ranking(&f->wf);
+		ranking(&f->wf, &f->p);
 		putchar('}');
 		first = false;
 	}

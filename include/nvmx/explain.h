@@ -116,6 +116,25 @@ bool nvmx_explain_feature(struct nvmx_feature_explanation *out, const struct nvm
 /* Its cause keys again, after nvmx_would_fail_rank_across() reorders out->wf. */
 void nvmx_feature_explanation_causes(struct nvmx_feature_explanation *out);
 
+/* ---- What to do about a difference that would make a probe fail ---- */
+
+/* An outer hypervisor's entry standing for several bits (its verdict is one bit's, an example). */
+bool nvmx_env_change_folded(const struct nvmx_env_change *c);
+/*
+ * The way back from difference c, as explain's "fix:" says it first ("give
+ * the guest MPX (+mpx), ...; or QEMU 7.1 or later, ...", "load kvm_intel with
+ * ept=1").  Into buf[0..n), truncated; returns the length it needs.
+ */
+size_t nvmx_env_change_fix(const struct nvmx_env_change *c, char *buf, size_t n);
+/*
+ * The -cpu flags that avoid what KVM refuses under c, for a write probe p:
+ * "vmx-a=off,vmx-b=off", or "" (returns 0) when none help -- a feature
+ * (QEMU drops it itself), a folded entry, a control an outer hypervisor
+ * forces to 1 (QEMU already writes it 0).  Returns the length it needs.
+ */
+size_t nvmx_env_change_cpu_flags(const struct nvmx_env_change *c, const struct nvmx_probe *p, char *buf,
+				 size_t n);
+
 /* ---- A whole log (or the writes a user typed), as `nvmx explain` answers it ---- */
 
 #define NVMX_EXPLAIN_MAX_WRITES 16	/* VMX writes in one answer */
