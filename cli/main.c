@@ -27,7 +27,8 @@ const struct cmd nvmx_cmds[] = {
 	  "returns).  Exit 1 when KVM would refuse to load, naming the missing controls.\n"
 	  "RELEASE is one of `nvmx kernels`.\n" },
 	{ "verify", cmd_verify, "compare the model's prediction with what the running KVM offers",
-	  "usage: nvmx verify --live [--root DIR] [--live-cpu N] [--kvm RELEASE] [--param NAME=VALUE]... [--json]\n"
+	  "usage: nvmx verify --live [--root DIR] [--live-cpu N] [--kvm RELEASE] [--param NAME=VALUE]...\n"
+	  "                   [--hyperv-evmcs] [--json]\n"
 	  "\n"
 	  "Raw MSRs from <root>/dev/cpu/N/msr, the release from <root>/proc/sys/kernel/osrelease\n"
 	  "(or --kvm), kvm_intel's parameters from <root>/sys/module/kvm_intel/parameters/, and\n"
