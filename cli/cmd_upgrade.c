@@ -294,15 +294,11 @@ static int opt_quirks(void *ctx, const struct opt *o, const char *v)
 	return 0;
 }
 
-static int more_kvm(void *ctx, const char *cmd, int argc, char **argv, int *i)
+/* --kernel names one release where upgrade needs two: refused, saying which. */
+static int opt_one_release(void *ctx, const struct opt *o, const char *v)
 {
-	struct upgrade_args *u = ctx;
-	int r = kvmopts_parse(&u->ko, cmd, "", argc, argv, i);
-	if (r > 0 && u->ko.kernel) {
-		cli_usage_error(cmd, "use --from-kvm OLD and --kvm NEW");
-		return -1;
-	}
-	return r;
+	(void)ctx, (void)o, (void)v;
+	return cli_usage_error("upgrade", "use --from-kvm OLD and --kvm NEW");
 }
 
 static int operand_host(void *ctx, const char *arg)
@@ -345,6 +341,7 @@ const struct opt upgrade_opts[] = {
 		   "text (default), json (one JSON document) or, with --all or --path, markdown"),
 	OPT_FORMAT_FLAG("json", struct upgrade_args, format, "one JSON document (--format json)"),
 	OPT_FORMAT_FLAG("markdown", struct upgrade_args, format, "the same as --format markdown"),
+	OPT_CALL("kernel", NULL, "RELEASE", opt_one_release, NULL),	/* refused: not in --help */
 	OPT_END,
 };
 
@@ -591,7 +588,7 @@ int cmd_upgrade(int argc, char **argv)
 	memset(&u, 0, sizeof(u));
 	u.hosts = hosts;
 
-	int rc = opts_parse("upgrade", upgrade_opts, &u, more_kvm, operand_host, argc, argv);
+	int rc = opts_parse("upgrade", upgrade_opts, &u, NULL, operand_host, argc, argv);
 	if (rc)
 		return rc;
 	struct kvm_opts o = u.ko;

@@ -19,8 +19,13 @@ static bool is_opt(const char *arg, const char *prefix, const char *name, const 
 	return false;
 }
 
-int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
-		  int argc, char **argv, int *i)
+/*
+ * Consume argv[*i] (and its value) if it is one of the KVM options, with the
+ * given prefix ("" or "from-").  Returns 1 consumed, 0 not ours, -1 on a
+ * usage error (already printed).
+ */
+static int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
+			 int argc, char **argv, int *i)
 {
 	const char *v;
 	const char *arg = argv[*i];

@@ -15,13 +15,6 @@ struct kvm_opts {
 };
 
 /*
- * Consume argv[*i] (and its value) if it is one of the KVM options, with the
- * given prefix ("" or "from-"/"to-"...).  Returns 1 consumed, 0 not ours,
- * -1 on a usage error (already printed).
- */
-int kvmopts_parse(struct kvm_opts *o, const char *cmd, const char *prefix,
-		  int argc, char **argv, int *i);
-/*
  * A table entry of the family: the struct kvm_opts at ctx + o->off; a name
  * starting with "from-" is the source's (nvmx check).
  */

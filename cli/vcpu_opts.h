@@ -20,7 +20,7 @@ struct vcpu_opts {
 enum { VO_CPUID = 1, VO_PMU = 2, VO_QUIRKS = 4, VO_POLICY = 8, VO_SINCE = 16 };
 
 void vcpu_opts_init(struct vcpu_opts *o);
-/* Like kvmopts_parse: 1 consumed, 0 not ours, -1 usage error (printed). */
+/* argv[*i] (and its value) if a vCPU option with prefix: 1 consumed, 0 not ours, -1 usage error (printed). */
 int vcpu_opts_parse(struct vcpu_opts *o, const char *cmd, const char *prefix,
 		    int argc, char **argv, int *i);
 /* A table entry of the family: the struct vcpu_opts at ctx + o->off ("from-": the source's). */

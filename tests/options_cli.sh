@@ -69,6 +69,10 @@ cp -r "$tmp/root/dev/cpu/0" "$tmp/root/dev/cpu/1"
 same "derive --live --live-cpu=1 (--cpu 1 kept)" "derive --live --root \"\$tmp/root\" --cpu 1 --json" "derive --live --root=\"\$tmp/root\" --live-cpu=1 --json"
 a=$(run inventory-line --live --root "$tmp/root" --live-cpu 2)
 t_ok "inventory-line --live-cpu 2 asks for processor 2 (absent here: exit 3)" like "$a" "rc=3*no processor 2*"
+for k in "--kernel 6.1" "--kernel=6.1"; do
+	a=$(run upgrade --from-kvm 5.19 $k "$J")
+	t_ok "upgrade $k (one release where it needs two): exit 2, says which two" like "$a" "rc=2*nvmx upgrade: use --from-kvm OLD and --kvm NEW*"
+done
 a=$(run kernels --json --markdown)
 t_ok "two formats are bad input, said so" like "$a" "rc=2*nvmx kernels: two output formats (json and markdown): choose one*"
 a=$(run upgrade --from-kvm 5.19 --kvm 6.1 --format markdown "$J")
