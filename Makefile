@@ -48,7 +48,7 @@ $(O)/%.o: %.c $(HEADERS) $(wildcard lib/*.h io/*.h cli/*.h)
 # reentrant, as docs/api.md says) -- checked on the plain build, since
 # sanitizers add their own.  Each core header is compiled the same way on its own, so none can
 # declare stdio's types or need a libc header (the io layer's are io.h and
-# inventory.h).  `make core-check` runs it alone; every build of libnvmx.a does.
+# inventory.h, which with nvmx.h compile alone as hosted C11).  `make core-check` runs it alone; every build of libnvmx.a does.
 CORE_INC = $$(d=$$($(CC) -print-file-name=include); [ -d "$$d" ] || d=$$($(CC) -print-resource-dir)/include; echo "$$d")
 $(O)/core-check.stamp: $(CORE_OBJ) $(IO_OBJ) $(HEADERS) $(wildcard lib/*.h)
 	@mkdir -p $(O)
@@ -60,6 +60,9 @@ $(O)/core-check.stamp: $(CORE_OBJ) $(IO_OBJ) $(HEADERS) $(wildcard lib/*.h)
 	  $(CC) -std=c11 -ffreestanding -nostdinc -isystem "$$inc" -Iinclude -Wall -Wextra \
 	    -x c -fsyntax-only $$h || { \
 	    echo "$$h: a core header is self-contained freestanding C11 (no libc, no I/O)"; exit 1; }; done
+	@for h in $(filter-out $(CORE_HEADERS),$(HEADERS)); do \
+	  $(CC) -std=c11 -Iinclude -Wall -Wextra -x c -fsyntax-only $$h || { \
+	    echo "$$h: a public header is self-contained C11"; exit 1; }; done
 	@$(if $(findstring -fsanitize,$(CFLAGS)),true,for o in $(CORE_OBJ) $(IO_OBJ); do \
 	  size -A $$o | awk -v o=$$o '($$1 == ".data" || $$1 == ".bss") && $$2 > 0 { \
 	    print o ": " $$1 " holds " $$2 " bytes: libnvmx has no global mutable state"; bad = 1 } \
