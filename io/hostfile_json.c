@@ -114,7 +114,7 @@ static int read_msrs(struct json_reader *r, const struct json_node *msrs, const 
 		const char *why = "must be a hex string such as \"0x00000000000000ff\"";
 		uint64_t v;
 		if (!json_is(m, JSON_STRING) || json_str_copy(m, val, sizeof(val)) < 0 ||
-		    nvmx_io_parse_hex64(val, &v, &why) < 0) {
+		    io_parse_hex64(val, &v, &why) < 0) {
 			io_fail_col(r->d, NVMX_E_VALUE, r->label, m->line, m->col, "%s value: %s",
 				    key, why);
 			return -1;

@@ -159,7 +159,7 @@ int io_parse_vmxcap(const char *path, const char *buf, size_t len, struct nvmx_h
 			if (!strncmp(s, "Hex: ", 5)) {
 				uint64_t v;
 				const char *why;
-				if (nvmx_io_parse_hex64(s + 5, &v, &why) < 0) {
+				if (io_parse_hex64(s + 5, &v, &why) < 0) {
 					io_fail(d, NVMX_E_VALUE, label, lineno, "%s: %s",
 						sec->title, why);
 					return -1;

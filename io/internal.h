@@ -123,10 +123,12 @@ int io_msr_id_n(const struct io_msr_names *t, const char *key, size_t n);
 
 /*
  * Strict 64-bit hex: "0x" then 1..16 significant digits, nothing else.
- * Returns 0, or -1 with *why (if given) set to a short reason.
+ * Returns 0, or -1 with *why (if given) set to a short reason: a building
+ * block of the readers, which put it in their struct nvmx_error with the
+ * file, line and key ("FILE:LINE: KEY value 'V': why"); not API.
  */
-int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why);
-/* nvmx_io_parse_hex64 on n bytes that need not be NUL-terminated. */
+int io_parse_hex64(const char *s, uint64_t *out, const char **why);
+/* io_parse_hex64 on n bytes that need not be NUL-terminated. */
 int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why);
 
 /* Copy with truncation check: 0, or -1 if src (len bytes) does not fit. */

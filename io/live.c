@@ -262,7 +262,7 @@ static int read_faults(const char *dev, struct msr_faults *f, struct nvmx_diag *
 				e = fault_names[i].err;
 				known = true;
 			}
-		if (k != 2 || nvmx_io_parse_hex64(idx, &v, NULL) < 0 || v > UINT32_MAX || !known) {
+		if (k != 2 || io_parse_hex64(idx, &v, NULL) < 0 || v > UINT32_MAX || !known) {
 			io_fail(d, NVMX_E_SYNTAX, path, line,
 				"expected 'INDEX ERRNO' (e.g. '0x480 EIO'; EIO, EACCES, EPERM, "
 				"EINVAL, ENXIO, ENODEV, EBUSY, EAGAIN, EFAULT or SHORT)");

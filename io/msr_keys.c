@@ -63,7 +63,7 @@ int io_parse_hex64n(const char *s, size_t n, uint64_t *out, const char **why)
 	return 0;
 }
 
-int nvmx_io_parse_hex64(const char *s, uint64_t *out, const char **why)
+int io_parse_hex64(const char *s, uint64_t *out, const char **why)
 {
 	return io_parse_hex64n(s, strlen(s), out, why);
 }
