@@ -21,6 +21,7 @@ struct rows {
 	size_t *member;		/* per host: member index */
 	size_t omitted;		/* profiles not shown (text/html limit) */
 	unsigned long long omitted_hosts;
+	enum nvmx_policy pol[3];	/* the policies of the matrix's slots */
 };
 
 /*
@@ -54,16 +55,6 @@ static unsigned long long row_hosts(const struct fleet *f, const struct rows *r,
 	return r->per_host ? 1 : f->inv.prof[r->prof[i]].count;
 }
 
-static const struct fleet *sort_ctx;
-static int by_count_q(const void *a, const void *b)
-{
-	const struct fleet *f = sort_ctx;
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	if (f->inv.prof[x].count != f->inv.prof[y].count)
-		return f->inv.prof[x].count > f->inv.prof[y].count ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
 /* Rows: every host (--per-host), else the profiles -- the most populous `limit` of them. */
 static int make_rows(const struct fleet *f, struct rows *r, bool per_host, size_t limit)
 {
@@ -82,43 +73,79 @@ static int make_rows(const struct fleet *f, struct rows *r, bool per_host, size_
 		return 0;
 	}
 	r->prof = malloc(((size_t)f->inv.nprof + 1) * sizeof(*r->prof));
-	if (!r->prof)
+	unsigned long long *hosts = malloc(((size_t)f->inv.nprof + 1) * sizeof(*hosts));
+	if (!r->prof || !hosts) {
+		free(hosts);
 		return cli_usage_error(f->cmd, "out of memory");
-	for (unsigned i = 0; i < f->inv.nprof; i++)
-		r->prof[i] = i;
-	r->n = f->inv.nprof;
-	if (limit && r->n > limit) {
-		sort_ctx = f;
-		qsort(r->prof, r->n, sizeof(*r->prof), by_count_q);
-		for (size_t i = limit; i < r->n; i++)
-			r->omitted_hosts += f->inv.prof[r->prof[i]].count;
-		r->omitted = r->n - limit;
-		r->n = limit;
-		/* back in input order */
-		for (size_t i = 1; i < r->n; i++)
-			for (size_t j = i; j > 0 && r->prof[j - 1] > r->prof[j]; j--) {
-				unsigned t = r->prof[j];
-				r->prof[j] = r->prof[j - 1];
-				r->prof[j - 1] = t;
-			}
 	}
+	for (unsigned i = 0; i < f->inv.nprof; i++)
+		hosts[i] = f->inv.prof[i].count;
+	r->n = nvmx_fleet_matrix_rows(hosts, f->inv.nprof, limit > UINT_MAX ? 0 : (unsigned)limit, r->prof,
+				      &r->omitted_hosts);
+	r->omitted = f->inv.nprof - r->n;
+	free(hosts);
 	return 0;
 }
 
-/* Y strict, k/c only under revoke-keep / revoke-clear, . none, - source unusable */
-static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, unsigned a, unsigned b)
+/* The cell of profile a -> b under each policy slot, as the library marks it. */
+static char cell_char(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
+		      unsigned a, unsigned b)
 {
-	static const char mark[3] = { 'Y', 'k', 'c' };
-	for (unsigned k = 0; k < mx->npol; k++) {
-		int c = fleet_cell(f, mx, k, a, b);
-		if (c == NVMX_CELL_NA)
-			return '-';
-		if (c == NVMX_CELL_YES)
-			return mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
-		if (c == FLEET_CELL_NOT_PROVEN)
-			return '?';
-	}
-	return '.';
+	unsigned char c[3];
+	for (unsigned k = 0; k < mx->npol; k++)
+		c[k] = (unsigned char)fleet_cell(f, mx, k, a, b);
+	return nvmx_fleet_cell_mark(c, r->pol, mx->npol);
+}
+
+/*
+ * Every not-proven cell among the rows, in row, column, policy order: the
+ * one loop behind the text's list and the JSON's "not_proven".
+ */
+struct not_proven_cell {
+	size_t from, to;		/* row numbers, from 1 */
+	unsigned k;			/* policy slot */
+	const struct nvmx_partial_result *pr;
+	bool two_sides;			/* two partial inputs */
+};
+
+static void each_not_proven(const struct fleet *f, const struct fleet_matrix *mx, const struct rows *r,
+			    void (*fn)(const struct fleet_matrix *mx, const struct not_proven_cell *c,
+				       bool first))
+{
+	bool first = true;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->n; j++)
+			for (unsigned k = 0; k < mx->npol; k++) {
+				const struct nvmx_partial_result *pr =
+					fleet_cell_partial(mx, k, r->prof[i], r->prof[j]);
+				if (!pr)
+					continue;
+				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]],
+								    *pb = &f->inv.prof[r->prof[j]];
+				struct not_proven_cell c = { i + 1, j + 1, k, pr,
+							     pa->machine != pb->machine && pa->machine &&
+							     pb->machine };
+				fn(mx, &c, first);
+				first = false;
+			}
+}
+
+static void not_proven_text(const struct fleet_matrix *mx, const struct not_proven_cell *c, bool first)
+{
+	char dec[1024];
+	(void)first;
+	partial_decide_text(c->pr, c->two_sides, dec, sizeof(dec));
+	printf("not proven %zu -> %zu%s%s: these unknown bits decide: %s\n", c->from, c->to,
+	       mx->npol > 1 ? " " : "", mx->npol > 1 ? fleet_policy_name(mx->pol[c->k]) : "", dec);
+}
+
+static void not_proven_json(const struct fleet_matrix *mx, const struct not_proven_cell *c, bool first)
+{
+	printf("%s{\"from\":%zu,\"to\":%zu,\"policy\":\"%s\",\"exhaustive\":%s,\"deciding\":",
+	       first ? "" : ",", c->from, c->to, fleet_policy_name(mx->pol[c->k]),
+	       c->pr->exhaustive ? "true" : "false");
+	partial_decide_json(stdout, c->pr, c->two_sides);
+	putchar('}');
 }
 
 /* The legend of '?', when a cell has it. */
@@ -187,7 +214,7 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 		char desc[256];
 		printf(" %*zu  ", w, i + 1);
 		for (size_t j = 0; j < r->n; j++)
-			putchar(cell_char(f, mx, r->prof[i], r->prof[j]));
+			putchar(cell_char(f, mx, r, r->prof[i], r->prof[j]));
 		fleet_profile_desc(&f->inv.prof[r->prof[i]], desc, sizeof(desc));
 		printf("  %s  %s", row_name(f, r, i), desc);
 		if (row_hosts(f, r, i) > 1)
@@ -195,21 +222,7 @@ static void report_text(const struct fleet *f, const struct fleet_matrix *mx, co
 		putchar('\n');
 	}
 	putchar('\n');
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->n; j++)
-			for (unsigned k = 0; k < mx->npol; k++) {
-				const struct nvmx_partial_result *pr =
-					fleet_cell_partial(mx, k, r->prof[i], r->prof[j]);
-				if (!pr)
-					continue;
-				char dec[1024];
-				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]], *pb = &f->inv.prof[r->prof[j]];
-				partial_decide_text(pr, pa->machine != pb->machine && pa->machine && pb->machine,
-						    dec, sizeof(dec));
-				printf("not proven %zu -> %zu%s%s: these unknown bits decide: %s\n",
-				       i + 1, j + 1, mx->npol > 1 ? " " : "",
-				       mx->npol > 1 ? fleet_policy_name(mx->pol[k]) : "", dec);
-			}
+	each_not_proven(f, mx, r, not_proven_text);
 	if (mx->nnpl)
 		putchar('\n');
 	print_summary(f, mx, "");
@@ -267,11 +280,10 @@ static void report_csv(const struct fleet *f, const struct fleet_matrix *mx, con
 				csv_side(f, r, i);
 				csv_side(f, r, j);
 				printf("%s,%s,", fleet_policy_name(mx->pol[k]),
-				       c == NVMX_CELL_YES ? "true" : c == NVMX_CELL_NO ? "false" :
-				       c == FLEET_CELL_NOT_PROVEN ? "not proven" : "n/a");
+				       nvmx_fleet_cell_name((enum nvmx_fleet_cell)c));
 				if (c == NVMX_CELL_NO)
 					first_rejection(f, mx, k, a, b, why, sizeof(why));
-				else if (c == FLEET_CELL_NOT_PROVEN)
+				else if (c == NVMX_CELL_NOT_PROVEN)
 					partial_decide_text(fleet_cell_partial(mx, k, a, b),
 							    f->inv.prof[a].machine != f->inv.prof[b].machine &&
 							    f->inv.prof[a].machine && f->inv.prof[b].machine,
@@ -324,9 +336,8 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 		for (size_t i = 0; i < r->n; i++) {
 			printf("%s\"", i ? "," : "");
 			for (size_t j = 0; j < r->n; j++) {
-				int c = fleet_cell(f, mx, k, r->prof[i], r->prof[j]);
-				putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' :
-					c == FLEET_CELL_NOT_PROVEN ? '?' : '-');
+				unsigned char c = (unsigned char)fleet_cell(f, mx, k, r->prof[i], r->prof[j]);
+				putchar(nvmx_fleet_cell_mark(&c, &r->pol[k], 1));
 			}
 			putchar('"');
 		}
@@ -334,23 +345,7 @@ static void report_json(const struct fleet *f, const struct fleet_matrix *mx, co
 	}
 	/* '?' cells: a partial host that migrates as given but not on every completion. */
 	printf("},\"not_proven\":[");
-	bool fnp = true;
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->n; j++)
-			for (unsigned k = 0; k < mx->npol; k++) {
-				const struct nvmx_partial_result *pr =
-					fleet_cell_partial(mx, k, r->prof[i], r->prof[j]);
-				if (!pr)
-					continue;
-				const struct nvmx_inventory_profile *pa = &f->inv.prof[r->prof[i]], *pb = &f->inv.prof[r->prof[j]];
-				printf("%s{\"from\":%zu,\"to\":%zu,\"policy\":\"%s\",\"exhaustive\":%s,"
-				       "\"deciding\":", fnp ? "" : ",", i + 1, j + 1, fleet_policy_name(mx->pol[k]),
-				       pr->exhaustive ? "true" : "false");
-				partial_decide_json(stdout, pr, pa->machine != pb->machine && pa->machine &&
-								       pb->machine);
-				putchar('}');
-				fnp = false;
-			}
+	each_not_proven(f, mx, r, not_proven_json);
 	printf("],\"reasons_included\":%s", reasons ? "true" : "false");
 	if (reasons) {
 		printf(",\"rejections\":[");
@@ -619,6 +614,8 @@ int cmd_matrix(int argc, char **argv)
 		size_t lim = limit > 0 ? (size_t)limit
 				       : fmt == MX_TEXT ? 40 : fmt == MX_HTML ? 150 : 0;
 		rc = make_rows(&f, &r, per_host || !f.inv.dedup, lim);
+		for (unsigned k = 0; k < mx.npol; k++)
+			r.pol[k] = fleet_policies[mx.pol[k]];
 	}
 	if (rc) {
 		fleet_matrix_free(&mx);

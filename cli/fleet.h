@@ -126,9 +126,6 @@ void fleet_print_msrs(FILE *out, const struct nvmx_msrs *m, const char *title,
 
 /* ---- Matrix and pools (fleet_calc.c) ---- */
 
-/* A cell with a partial host that holds as given but not on every completion. */
-#define FLEET_CELL_NOT_PROVEN 3
-
 struct fleet_matrix {
 	unsigned npol;
 	unsigned pol[3];		/* indexes of fleet_policies */
@@ -160,7 +157,7 @@ static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *m
 {
 	unsigned pol = mx->pol[k];
 	if (mx->np[k] && mx->np[k][(size_t)a * mx->nprof + b])
-		return FLEET_CELL_NOT_PROVEN;
+		return NVMX_CELL_NOT_PROVEN;
 	return mx->m[k][(size_t)f->src_of[a] * f->ndst[pol] + f->dst_of[pol][b]];
 }
 /*
@@ -171,7 +168,7 @@ static inline int fleet_cell(const struct fleet *f, const struct fleet_matrix *m
  */
 bool fleet_partial_accepts(const struct fleet *f, unsigned i, const struct nvmx_msrs *vals,
 			   struct nvmx_partial_result *r);
-/* The partial-host search of a FLEET_CELL_NOT_PROVEN cell (NULL for others). */
+/* The partial-host search of a NVMX_CELL_NOT_PROVEN cell (NULL for others). */
 const struct nvmx_partial_result *fleet_cell_partial(const struct fleet_matrix *mx, unsigned k,
 						     unsigned a, unsigned b);
 /* The migration of profile a's offer into profile b (for the reasons). */

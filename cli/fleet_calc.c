@@ -78,9 +78,8 @@ static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
 			/* hyperv_evmcs of the run is in the profile's host already */
 			nvmx_partial_search(&n->r, &pa->host, &pa->unknown, &pb->host, &pb->unknown,
 					    pa->machine && pa->machine == pb->machine, cell_completion, &c);
-			/* "yes" needs every completion, "no" none: otherwise not proven */
-			if (cell == NVMX_CELL_YES ? n->r.answer == NVMX_PARTIAL_HOLDS
-						  : n->r.answer != NVMX_PARTIAL_DEPENDS)
+			if (nvmx_fleet_cell_proven((enum nvmx_fleet_cell)cell, n->r.answer) !=
+			    NVMX_CELL_NOT_PROVEN)
 				continue;
 			n->k = k, n->a = a, n->b = b;
 			mx->nnpl++;

@@ -356,7 +356,7 @@ void report_html(FILE *out, struct fleet *f, const struct fleet_matrix *mx,
 					ch = mx->npol == 1 ? 'Y' : mark[mx->pol[k]];
 					break;
 				}
-				if (c == FLEET_CELL_NOT_PROVEN) {	/* a partial host */
+				if (c == NVMX_CELL_NOT_PROVEN) {	/* a partial host */
 					ch = '?';
 					break;
 				}

@@ -44,3 +44,57 @@ void nvmx_fleet_matrix(unsigned char *cells, struct nvmx_fleet_matrix_counts *ou
 			progress(ctx, s + 1);
 	}
 }
+
+enum nvmx_fleet_cell nvmx_fleet_cell_proven(enum nvmx_fleet_cell as_given,
+					    enum nvmx_partial_answer answer)
+{
+	if (as_given == NVMX_CELL_YES && answer != NVMX_PARTIAL_HOLDS)
+		return NVMX_CELL_NOT_PROVEN;
+	if (as_given == NVMX_CELL_NO && answer == NVMX_PARTIAL_DEPENDS)
+		return NVMX_CELL_NOT_PROVEN;
+	return as_given;
+}
+
+char nvmx_fleet_cell_mark(const unsigned char *cells, const enum nvmx_policy *policies,
+			  unsigned npol)
+{
+	for (unsigned k = 0; k < npol; k++) {
+		if (cells[k] == NVMX_CELL_NA)
+			return '-';
+		if (cells[k] == NVMX_CELL_YES)
+			return npol == 1 || policies[k] == NVMX_POLICY_STRICT ? 'Y' :
+			       policies[k] == NVMX_POLICY_REVOKE_KEEP ? 'k' : 'c';
+		/* a policy that may say yes on some completion: no later policy can settle it */
+		if (cells[k] == NVMX_CELL_NOT_PROVEN)
+			return '?';
+	}
+	return '.';
+}
+
+const char *nvmx_fleet_cell_name(enum nvmx_fleet_cell c)
+{
+	switch (c) {
+	case NVMX_CELL_YES: return "true";
+	case NVMX_CELL_NO: return "false";
+	case NVMX_CELL_NOT_PROVEN: return "not proven";
+	default: return "n/a";
+	}
+}
+
+unsigned nvmx_fleet_matrix_rows(const unsigned long long *hosts, unsigned n, unsigned limit,
+				unsigned *rows, unsigned long long *omitted_hosts)
+{
+	unsigned nr = 0;
+	*omitted_hosts = 0;
+	for (unsigned i = 0; i < n; i++) {
+		/* its rank by hosts, ties by position: quadratic, as the matrix itself is */
+		unsigned rank = 0;
+		for (unsigned j = 0; limit && j < n && rank < limit; j++)
+			rank += hosts[j] > hosts[i] || (hosts[j] == hosts[i] && j < i);
+		if (!limit || rank < limit)
+			rows[nr++] = i;
+		else
+			*omitted_hosts += hosts[i];
+	}
+	return nr;
+}

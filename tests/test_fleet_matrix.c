@@ -199,5 +199,58 @@ int main(void)
 		listed = listed && (slots[order[r - 1]].weight > slots[order[r]].weight ||
 				    (slots[order[r - 1]].weight == slots[order[r]].weight && order[r - 1] < order[r]));
 	tap_ok(listed, "most hosts first, ties by the first member");
+
+	/*
+	 * What nvmx matrix shows of the cells.  A partial host's cell: "yes"
+	 * only when every completion of its unknown bits migrates, "no" only
+	 * when none does (a completion that holds makes a "no" unproven).
+	 */
+	static const enum nvmx_partial_answer ans[3] = { NVMX_PARTIAL_HOLDS, NVMX_PARTIAL_FAILS,
+							 NVMX_PARTIAL_DEPENDS };
+	static const enum nvmx_fleet_cell given[3] = { NVMX_CELL_YES, NVMX_CELL_NO, NVMX_CELL_NA };
+	static const enum nvmx_fleet_cell want[3][3] = {
+		{ NVMX_CELL_YES, NVMX_CELL_NOT_PROVEN, NVMX_CELL_NOT_PROVEN },
+		{ NVMX_CELL_NO, NVMX_CELL_NO, NVMX_CELL_NOT_PROVEN },
+		{ NVMX_CELL_NA, NVMX_CELL_NA, NVMX_CELL_NA },
+	};
+	bool proven = true;
+	for (unsigned g = 0; g < 3; g++)
+		for (unsigned a = 0; a < 3; a++)
+			proven = proven && nvmx_fleet_cell_proven(given[g], ans[a]) == want[g][a];
+	tap_ok(proven, "nvmx_fleet_cell_proven: yes needs every completion, no needs none");
+	/* The legend of nvmx matrix --policy all: Y strict, k only revoke-keep, c only
+	 * revoke-clear, . none, - no VMX guests, ? not proven. */
+	static const struct { unsigned char c[3]; char mark; } marks[] = {
+		{ { NVMX_CELL_YES, NVMX_CELL_YES, NVMX_CELL_YES }, 'Y' },
+		{ { NVMX_CELL_NO, NVMX_CELL_YES, NVMX_CELL_YES }, 'k' },
+		{ { NVMX_CELL_NO, NVMX_CELL_NO, NVMX_CELL_YES }, 'c' },
+		{ { NVMX_CELL_NO, NVMX_CELL_NO, NVMX_CELL_NO }, '.' },
+		{ { NVMX_CELL_NA, NVMX_CELL_NA, NVMX_CELL_NA }, '-' },
+		{ { NVMX_CELL_NOT_PROVEN, NVMX_CELL_YES, NVMX_CELL_YES }, '?' },
+		{ { NVMX_CELL_NO, NVMX_CELL_NOT_PROVEN, NVMX_CELL_YES }, '?' },
+	};
+	bool marked = true;
+	for (unsigned i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		marked = marked && nvmx_fleet_cell_mark(marks[i].c, policies, 3) == marks[i].mark;
+	unsigned char yes = NVMX_CELL_YES;
+	/* one policy asked, whichever: Y . ? - */
+	marked = marked && nvmx_fleet_cell_mark(&yes, &policies[2], 1) == 'Y';
+	tap_ok(marked, "nvmx_fleet_cell_mark: the legend of nvmx matrix, over three policies and one");
+	tap_ok(!strcmp(nvmx_fleet_cell_name(NVMX_CELL_YES), "true") &&
+	       !strcmp(nvmx_fleet_cell_name(NVMX_CELL_NO), "false") &&
+	       !strcmp(nvmx_fleet_cell_name(NVMX_CELL_NOT_PROVEN), "not proven") &&
+	       !strcmp(nvmx_fleet_cell_name(NVMX_CELL_NA), "n/a"), "nvmx_fleet_cell_name: the CSV's words");
+	/* --limit: the most populous rows in input order, ties to the earlier; the rest counted. */
+	static const unsigned long long hosts[5] = { 3, 1, 5, 1, 5 };
+	unsigned rows[5], nr;
+	unsigned long long omitted;
+	nr = nvmx_fleet_matrix_rows(hosts, 5, 2, rows, &omitted);
+	bool limited = nr == 2 && rows[0] == 2 && rows[1] == 4 && omitted == 5;
+	nr = nvmx_fleet_matrix_rows(hosts, 5, 4, rows, &omitted);
+	limited = limited && nr == 4 && rows[0] == 0 && rows[1] == 1 && rows[2] == 2 && rows[3] == 4 &&
+		  omitted == 1;
+	nr = nvmx_fleet_matrix_rows(hosts, 5, 0, rows, &omitted);
+	limited = limited && nr == 5 && rows[4] == 4 && omitted == 0;
+	tap_ok(limited, "nvmx_fleet_matrix_rows: the most hosts first chosen, shown in input order");
 	return tap_done();
 }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "migrate.h"
+#include "partial.h"
 #include "scenario.h"
 #include "verdict.h"
 
@@ -103,7 +104,8 @@ unsigned nvmx_fleet_classify(const struct nvmx_fleet_host *fh, const unsigned lo
  * host pairs (a class weighs its hosts).  progress (may be NULL) is called
  * after each row with the rows done.
  */
-enum nvmx_fleet_cell { NVMX_CELL_NO = 0, NVMX_CELL_YES = 1, NVMX_CELL_NA = 2 };
+enum nvmx_fleet_cell { NVMX_CELL_NO = 0, NVMX_CELL_YES = 1, NVMX_CELL_NA = 2,
+		       NVMX_CELL_NOT_PROVEN = 3 /* nvmx_fleet_cell_proven */ };
 
 struct nvmx_fleet_matrix_counts {
 	unsigned long long ok;		/* host pairs that migrate */
@@ -116,6 +118,34 @@ void nvmx_fleet_matrix(unsigned char *cells, struct nvmx_fleet_matrix_counts *ou
 		       unsigned nsrc, const struct nvmx_fleet_class *dst, unsigned ndst,
 		       enum nvmx_policy policy, struct nvmx_target *targets,
 		       void (*progress)(void *ctx, unsigned rows), void *ctx);
+
+/*
+ * A cell with a partial host (partial.h): `as_given` was asked of the hosts
+ * as their input gives them, `answer` of the completions of their unknown
+ * bits (nvmx_partial_search).  A YES stands only if every completion
+ * holds, a NO only if none does; otherwise NVMX_CELL_NOT_PROVEN.
+ */
+enum nvmx_fleet_cell nvmx_fleet_cell_proven(enum nvmx_fleet_cell as_given,
+					    enum nvmx_partial_answer answer);
+/*
+ * One cell asked under npol policies (cells[k] under policies[k], most
+ * restrictive first), as one mark: '-' the source runs no VMX guests; 'Y'
+ * migrates under the first policy that says so -- 'k' / 'c' when that is
+ * revoke-keep / revoke-clear and more than one policy was asked; '?' not
+ * proven before any says yes; '.' under none.  With one policy: Y . ? -.
+ */
+char nvmx_fleet_cell_mark(const unsigned char *cells, const enum nvmx_policy *policies,
+			  unsigned npol);
+/* "true", "false", "not proven", "n/a" (the matrix's CSV). */
+const char *nvmx_fleet_cell_name(enum nvmx_fleet_cell c);
+/*
+ * The rows a matrix shows when it may show only `limit` of n groups (0: no
+ * limit): the `limit` with the most hosts (hosts[i]; ties: the earlier),
+ * in input order, into rows[0..return).  *omitted_hosts: the hosts of the
+ * groups left out.
+ */
+unsigned nvmx_fleet_matrix_rows(const unsigned long long *hosts, unsigned n, unsigned limit,
+				unsigned *rows, unsigned long long *omitted_hosts);
 
 /* ---- What a group is made of ---------------------------------------------- */
 
