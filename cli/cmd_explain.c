@@ -362,7 +362,7 @@ static void json_answer(const struct nvmx_log_explanation *o, const struct nvmx_
 						     ev->index < NVMX_MSR_BASE + NVMX_MSR_COUNT))
 			continue;
 		printf("%s{\"index\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
-		const char *nm = explain_other_msr_name(ev->index);
+		const char *nm = nvmx_other_msr_name(ev->index);
 		if (nm)
 			cli_json_str(stdout, nm);
 		else
@@ -540,7 +540,7 @@ static void text_event(const struct nvmx_log_explanation *o, size_t e, const str
 	const char *k = nvmx_kernel_name(o->kernel);
 	if (ev->kind == NVMX_EV_SET_MSR && (ev->index < NVMX_MSR_BASE ||
 					    ev->index >= NVMX_MSR_BASE + NVMX_MSR_COUNT)) {
-		const char *nm = explain_other_msr_name(ev->index);
+		const char *nm = nvmx_other_msr_name(ev->index);
 		printf("\nlog line %u: MSR 0x%x%s%s%s = 0x%llx: not a VMX capability MSR (0x480-0x493), "
 		       "out of scope for nvmx\n", ev->line, ev->index, nm ? " (" : "", nm ? nm : "",
 		       nm ? ")" : "", (unsigned long long)ev->value);

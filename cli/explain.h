@@ -11,7 +11,5 @@ void explain_would_fail_text(const struct nvmx_probe *p, const struct nvmx_would
 void explain_would_fail_json(const struct nvmx_probe *p, const struct nvmx_would_fail *wf);
 /* Cause keys (the library's, each once) as a JSON array. */
 void json_keys(const char (*keys)[NVMX_EXPLAIN_KEY], unsigned n);
-/* A name for an MSR outside 0x480..0x493 QEMU often fails on, or NULL. */
-const char *explain_other_msr_name(uint32_t index);
 
 #endif

@@ -10,6 +10,28 @@
 #include "nvmx/explain.h"
 #include "fmt.h"
 
+/* Names for the MSRs outside the VMX block that QEMU's same message is often about. */
+const char *nvmx_other_msr_name(uint32_t index)
+{
+	static const struct {
+		uint32_t index;
+		const char *name;
+	} names[] = {
+		{ 0x3a, "IA32_FEATURE_CONTROL" }, { 0x48, "IA32_SPEC_CTRL" },
+		{ 0xe1, "IA32_UMWAIT_CONTROL" }, { 0x10a, "IA32_ARCH_CAPABILITIES" },
+		{ 0x10b, "IA32_FLUSH_CMD" }, { 0x122, "IA32_TSX_CTRL" },
+		{ 0x1d9, "IA32_DEBUGCTL" }, { 0x345, "IA32_PERF_CAPABILITIES" },
+		{ 0x38d, "IA32_FIXED_CTR_CTRL" }, { 0x38f, "IA32_PERF_GLOBAL_CTRL" },
+		{ 0x6e0, "IA32_TSC_DEADLINE" }, { 0xd90, "IA32_BNDCFGS" },
+		{ 0xda0, "IA32_XSS" }, { 0x4b564d00, "MSR_KVM_WALL_CLOCK_NEW" },
+		{ 0x4b564d01, "MSR_KVM_SYSTEM_TIME_NEW" },
+	};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].index == index)
+			return names[i].name;
+	return NULL;
+}
+
 static bool in_vmx_block(uint32_t index)
 {
 	return index >= NVMX_MSR_BASE && index < NVMX_MSR_BASE + NVMX_MSR_COUNT;

@@ -221,6 +221,7 @@ def pick_log(c):
                         "causes": w["causes"]} for w in c["writes"]],
             "features": [{"msr": f["msr"], "bit": f["bit"], "offered_here": f["offered_here"],
                           "ranking": rank(f), "fixes": fixes(f)} for f in c["features"]],
+            "out_of_scope": [{"index": o["index"], "name": o["name"]} for o in c["out_of_scope"]],
             "accepted": all(w["accepted"] and not (w["partial_host"] or {}).get("depends_on_unknown")
                             for w in c["writes"]),
             "causes": c["causes"]}
@@ -234,6 +235,7 @@ ok(len({l["kernel"] for l in lib_l}) >= 4 and any(l["uname"] for l in lib_l)
    and any(l["kernel_nearest"] for l in lib_l) and any(not l["kernel_modelled"] for l in lib_l)
    and any(not w["accepted"] and w["flags"] for w in lw) and any(w["releases_accepting"] for w in lw)
    and sum(len(x) >= 2 for x in ranked) >= 5 and all(l["causes"] for l in lib_l)
+   and any(o["name"] for l in lib_l for o in l["out_of_scope"])
    and any(len(f) >= 3 for f in fixes_all) and any(len(f) == 2 and f[1].startswith("-cpu") for f in fixes_all),
    f"... not trivial: {len(lib_l)} logs under {len({l['kernel'] for l in lib_l})} releases, "
    f"{sum(bool(l['uname']) for l in lib_l)} with a kernel, {sum(l['kernel_nearest'] for l in lib_l)} "
@@ -242,7 +244,8 @@ ok(len({l["kernel"] for l in lib_l}) >= 4 and any(l["uname"] for l in lib_l)
    f"{sum(len(x) >= 2 for x in ranked)} rankings of two or more; {len(fixes_all)} fixes, "
    f"{sum(len(f) >= 2 and f[1].startswith('-cpu') for f in fixes_all)} with -cpu flags, "
    f"{sum(len(f) >= 2 and f[-1].startswith('KVM ') for f in fixes_all)} with releases; "
-   f"{sum(not l['causes'] for l in lib_l)} answers without a cause")
+   f"{sum(not l['causes'] for l in lib_l)} answers without a cause; "
+   f"{sum(bool(o['name']) for l in lib_l for o in l['out_of_scope'])} named MSRs out of scope")
 
 # matrix (saved-msrs): groups of five hosts at releases in turn, and the first again at
 # another release, under each policy; every cell and the host-pair counts.

@@ -501,6 +501,21 @@ static int answer_log(const char *file, const char *rel, const char *uname, cons
 		putchar('}');
 		first = false;
 	}
+	printf("],\"out_of_scope\":[");
+	first = true;
+	for (size_t e = 0; e < x.nevents; e++) {
+		const struct nvmx_event *ev = &x.events[e];
+		if (ev->kind != NVMX_EV_SET_MSR || (ev->index >= NVMX_MSR_BASE &&
+						     ev->index < NVMX_MSR_BASE + NVMX_MSR_COUNT))
+			continue;
+		printf("%s{\"index\":\"0x%x\",\"name\":", first ? "" : ",", ev->index);
+		if (nvmx_other_msr_name(ev->index))
+			jstr(nvmx_other_msr_name(ev->index));
+		else
+			printf("null");
+		putchar('}');
+		first = false;
+	}
 	printf("],\"accepted\":%s,", tf(x.all_accepted));
 	keys("causes", x.causes, x.ncauses);
 	printf("}\n");

@@ -216,6 +216,9 @@ struct nvmx_log_explanation {
 	} work;
 };
 
+/* A name for an MSR outside 0x480..0x493 QEMU often fails on ("IA32_UMWAIT_CONTROL"), or NULL. */
+const char *nvmx_other_msr_name(uint32_t index);
+
 /*
  * Explain a log excerpt (request->text) or the writes request gives, as
  * `nvmx explain` does: scan the log, take the user's kernel (request->uname,
