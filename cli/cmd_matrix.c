@@ -402,13 +402,10 @@ static int report_qemu(struct fleet *f, const struct rows *r, const struct nvmx_
 		nvmx_qemu_host_from_kvm(&qh[i], &f->fh[p].s.kvm, &f->inv.prof[p].host);
 		env[i] = (struct nvmx_qemu_env){ &f->fh[p].s.kvm, &qh[i], rel, false, 0 };
 	}
-	for (size_t i = 0; i < r->n; i++)
-		for (size_t j = 0; j < r->n; j++) {
-			nvmx_qemu_migrate(&m, &env[i], &env[j], cpu, NULL);
-			cells[i * r->n + j] = m.verdict == NVMX_QMIG_SAFE ? 'Y' :
-					      m.verdict == NVMX_QMIG_CHANGE ? 'c' : '.';
-			counts[m.verdict]++;
-		}
+	/* the verdicts, then their marks in place */
+	nvmx_fleet_qemu_matrix((unsigned char *)cells, counts, env, (unsigned)r->n, cpu, &m);
+	for (size_t c = 0; c < r->n * r->n; c++)
+		cells[c] = nvmx_fleet_qemu_mark((enum nvmx_qmig_verdict)cells[c]);
 	if (fmt == MX_HTML) {
 		report_html_qemu(stdout, f, r->prof, (unsigned)r->n, cells, counts, spec, rel, env, cpu);
 	} else if (json) {

@@ -98,3 +98,21 @@ unsigned nvmx_fleet_matrix_rows(const unsigned long long *hosts, unsigned n, uns
 	}
 	return nr;
 }
+
+void nvmx_fleet_qemu_matrix(unsigned char *cells, unsigned long long counts[3],
+			    const struct nvmx_qemu_env *env, unsigned n,
+			    const struct nvmx_qemu_cpu *cpu, struct nvmx_qemu_migration *m)
+{
+	counts[0] = counts[1] = counts[2] = 0;
+	for (unsigned s = 0; s < n; s++)
+		for (unsigned d = 0; d < n; d++) {
+			nvmx_qemu_migrate(m, &env[s], &env[d], cpu, NULL);
+			cells[(size_t)s * n + d] = (unsigned char)m->verdict;
+			counts[m->verdict]++;
+		}
+}
+
+char nvmx_fleet_qemu_mark(enum nvmx_qmig_verdict v)
+{
+	return v == NVMX_QMIG_SAFE ? 'Y' : v == NVMX_QMIG_CHANGE ? 'c' : '.';
+}

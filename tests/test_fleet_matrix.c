@@ -252,5 +252,49 @@ int main(void)
 	nr = nvmx_fleet_matrix_rows(hosts, 5, 0, rows, &omitted);
 	limited = limited && nr == 5 && rows[4] == 4 && omitted == 0;
 	tap_ok(limited, "nvmx_fleet_matrix_rows: the most hosts first chosen, shown in input order");
+
+	/*
+	 * The qemu semantics (matrix --cpu), on the facts of tests/check_qemu.sh:
+	 * the Xeon E3-1245 v3 has no posted interrupts or APIC register
+	 * virtualization, the E5-2620 v4 has; QEMU filters what KVM does not
+	 * offer, so Haswell,+vmx starts on both and L1's MSRs change either way,
+	 * and with enforce and vmx-posted-intr=on it does not start on the E3.
+	 */
+	static struct nvmx_hostfile qf[2];
+	static struct nvmx_scenario qs[2];
+	static struct nvmx_qemu_host qh[2];
+	static struct nvmx_qemu_env env[2];
+	static struct nvmx_qemu_cpu cpu;
+	static struct nvmx_qemu_migration qm;
+	static const char *const qhosts[2] = { "data/hosts/intel-xeon-e5-2620-v4.msrs",
+					       "data/hosts/intel-xeon-e3-1245-v3.msrs" };
+	static const char *const qrel[2] = { "6.1", "6.6" };
+	struct nvmx_diag d;
+	struct nvmx_error err;
+	unsigned char qc[4];
+	unsigned long long cnt[3];
+	bool qok = true;
+	for (unsigned i = 0; i < 2; i++) {
+		qok = qok && !nvmx_hostfile_read(qhosts[i], &qf[i], &d);
+		if (!qok)
+			break;
+		nvmx_scenario_init(&qs[i], &qf[i].host, false, nvmx_kernel_find(qrel[i]), NULL);
+		nvmx_scenario_qemu_env(&qs[i], &qh[i], &env[i]);
+	}
+	qok = qok && !nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(), "Haswell,+vmx", &err);
+	if (qok)
+		nvmx_fleet_qemu_matrix(qc, cnt, env, 2, &cpu, &qm);
+	tap_ok(qok && qc[0] == NVMX_QMIG_SAFE && qc[1] == NVMX_QMIG_CHANGE && qc[2] == NVMX_QMIG_CHANGE &&
+	       qc[3] == NVMX_QMIG_SAFE && cnt[0] == 2 && cnt[1] == 2 && cnt[2] == 0,
+	       "nvmx_fleet_qemu_matrix Haswell,+vmx: each host with itself safe, across L1's MSRs change");
+	qok = qok && !nvmx_qemu_cpu_parse(&cpu, nvmx_qemu_release_default(),
+					  "Haswell,+vmx,vmx-posted-intr=on,enforce", &err);
+	if (qok)
+		nvmx_fleet_qemu_matrix(qc, cnt, env, 2, &cpu, &qm);
+	tap_ok(qok && qc[0] == NVMX_QMIG_SAFE && qc[1] == NVMX_QMIG_FAILS && qc[2] == NVMX_QMIG_FAILS &&
+	       qc[3] == NVMX_QMIG_FAILS && cnt[0] == 1 && cnt[2] == 3,
+	       "... with vmx-posted-intr=on,enforce: it does not start on the E3-1245 v3, to or from");
+	tap_ok(nvmx_fleet_qemu_mark(NVMX_QMIG_SAFE) == 'Y' && nvmx_fleet_qemu_mark(NVMX_QMIG_CHANGE) == 'c' &&
+	       nvmx_fleet_qemu_mark(NVMX_QMIG_FAILS) == '.', "nvmx_fleet_qemu_mark: the legend of matrix --cpu");
 	return tap_done();
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "migrate.h"
 #include "partial.h"
+#include "qemu_migrate.h"
 #include "scenario.h"
 #include "verdict.h"
 
@@ -146,6 +147,19 @@ const char *nvmx_fleet_cell_name(enum nvmx_fleet_cell c);
  */
 unsigned nvmx_fleet_matrix_rows(const unsigned long long *hosts, unsigned n, unsigned limit,
 				unsigned *rows, unsigned long long *omitted_hosts);
+
+/*
+ * The matrix under the qemu semantics (`nvmx matrix --cpu`): the VM's -cpu
+ * started on env[s] and migrated to env[d], where QEMU builds the VMX MSRs
+ * again from it (nvmx_qemu_migrate, no nested state): cells[s * n + d] is
+ * the verdict, counts[v] the ordered pairs with verdict v.  m is the
+ * caller's workspace.
+ */
+void nvmx_fleet_qemu_matrix(unsigned char *cells, unsigned long long counts[3],
+			    const struct nvmx_qemu_env *env, unsigned n,
+			    const struct nvmx_qemu_cpu *cpu, struct nvmx_qemu_migration *m);
+/* A qemu-semantics cell's mark: 'Y' safe, 'c' L1-visible change, '.' fails. */
+char nvmx_fleet_qemu_mark(enum nvmx_qmig_verdict v);
 
 /* ---- What a group is made of ---------------------------------------------- */
 
