@@ -644,12 +644,8 @@ int cmd_matrix(int argc, char **argv)
 		break;
 	}
 	}
-	/* Exit 1 when some pair does not migrate under the most permissive policy asked for. */
-	unsigned long long best = 0;
-	for (unsigned k = 0; k < mx.npol; k++)
-		if (mx.ok[k] > best)
-			best = mx.ok[k];
-	int verdict = rc ? rc : best == mx.pairs && !f.unusable ? EXIT_OK : EXIT_NO;
+	int verdict = rc ? rc : nvmx_fleet_matrix_all(mx.ok, mx.npol, mx.pairs, f.unusable_hosts)
+				? EXIT_OK : EXIT_NO;
 	free(r.prof);
 	free(r.member);
 	fleet_matrix_free(&mx);

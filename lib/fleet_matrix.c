@@ -116,3 +116,14 @@ char nvmx_fleet_qemu_mark(enum nvmx_qmig_verdict v)
 {
 	return v == NVMX_QMIG_SAFE ? 'Y' : v == NVMX_QMIG_CHANGE ? 'c' : '.';
 }
+
+bool nvmx_fleet_matrix_all(const unsigned long long *ok, unsigned npol, unsigned long long pairs,
+			   unsigned long long unusable_hosts)
+{
+	/* the most permissive policy asked decides: a pair needs one policy that moves it */
+	unsigned long long best = 0;
+	for (unsigned k = 0; k < npol; k++)
+		if (ok[k] > best)
+			best = ok[k];
+	return best == pairs && !unusable_hosts;
+}

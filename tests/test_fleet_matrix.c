@@ -294,6 +294,11 @@ int main(void)
 	tap_ok(qok && qc[0] == NVMX_QMIG_SAFE && qc[1] == NVMX_QMIG_FAILS && qc[2] == NVMX_QMIG_FAILS &&
 	       qc[3] == NVMX_QMIG_FAILS && cnt[0] == 1 && cnt[2] == 3,
 	       "... with vmx-posted-intr=on,enforce: it does not start on the E3-1245 v3, to or from");
+	/* matrix exits 0 only when every pair moves under some policy and every host runs VMX guests */
+	static const unsigned long long ok3[3] = { 32, 38, 38 };
+	tap_ok(!nvmx_fleet_matrix_all(ok3, 3, 38, 1) && !nvmx_fleet_matrix_all(ok3, 1, 38, 0) &&
+	       nvmx_fleet_matrix_all(ok3, 3, 38, 0) && nvmx_fleet_matrix_all(ok3, 1, 32, 0),
+	       "nvmx_fleet_matrix_all: the most permissive policy asked, and no host without VMX guests");
 	tap_ok(nvmx_fleet_qemu_mark(NVMX_QMIG_SAFE) == 'Y' && nvmx_fleet_qemu_mark(NVMX_QMIG_CHANGE) == 'c' &&
 	       nvmx_fleet_qemu_mark(NVMX_QMIG_FAILS) == '.', "nvmx_fleet_qemu_mark: the legend of matrix --cpu");
 	return tap_done();

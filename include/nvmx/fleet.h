@@ -149,6 +149,15 @@ unsigned nvmx_fleet_matrix_rows(const unsigned long long *hosts, unsigned n, uns
 				unsigned *rows, unsigned long long *omitted_hosts);
 
 /*
+ * The matrix's answer: every host pair migrates under some policy asked
+ * (ok[k]: the pairs that migrate under policy k, not-proven ones excluded;
+ * pairs: those with a usable source) and no host runs without VMX guests
+ * (unusable_hosts: none of its VMs could move).
+ */
+bool nvmx_fleet_matrix_all(const unsigned long long *ok, unsigned npol, unsigned long long pairs,
+			   unsigned long long unusable_hosts);
+
+/*
  * The matrix under the qemu semantics (`nvmx matrix --cpu`): the VM's -cpu
  * started on env[s] and migrated to env[d], where QEMU builds the VMX MSRs
  * again from it (nvmx_qemu_migrate, no nested state): cells[s * n + d] is
