@@ -24,31 +24,6 @@ static void matrix_progress(void *ctx, unsigned rows)
 		fleet_progress(p->f, "matrix", p->before + (unsigned long long)rows * p->ndst, p->total);
 }
 
-/* One completion of a cell with partial hosts: the same restore as the class cell. */
-struct cell_ctx {
-	const struct fleet *f;
-	unsigned a, b;
-	enum nvmx_policy policy;
-};
-
-static bool cell_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
-{
-	const struct cell_ctx *c = ctx;
-	const struct nvmx_inventory_profile *pa = &c->f->inv.prof[c->a], *pb = &c->f->inv.prof[c->b];
-	static struct nvmx_fleet_host from, to;
-	static struct nvmx_migration m;
-	nvmx_fleet_host_init(&from, src, pa->kernel, &pa->params, &c->f->vm);
-	if (!from.usable)
-		return true;	/* no VM with VMX to move */
-	nvmx_fleet_host_init(&to, dst, pb->kernel, &pb->params, &c->f->vm);
-	if (!to.usable)
-		return false;
-	if (c->policy != NVMX_POLICY_STRICT)
-		nvmx_fleet_host_revoke(&to);
-	nvmx_fleet_restore(&m, &to, &from.offer, c->policy);
-	return m.migratable;
-}
-
 /*
  * Cells with a partial host: the class cell was asked of the hosts as given;
  * a "yes" stands only if no completion of their unknown bits fails.
@@ -69,17 +44,19 @@ static int partial_cells(struct fleet *f, struct fleet_matrix *mx, unsigned k)
 			int cell = fleet_cell(f, mx, k, a, b);
 			if ((!pa->machine && !pb->machine) || cell == NVMX_CELL_NA)
 				continue;
-			struct cell_ctx c = { f, a, b, fleet_policies[mx->pol[k]] };
+			static struct nvmx_fleet_cell_work w;
+			w.src_kernel = pa->kernel, w.dst_kernel = pb->kernel;
+			w.src_params = &pa->params, w.dst_params = &pb->params;
+			w.vm = &f->vm, w.policy = fleet_policies[mx->pol[k]];
 			struct fleet_not_proven *n = realloc(mx->npl, (mx->nnpl + 1) * sizeof(*n));
 			if (!n)
 				return cli_usage_error(f->cmd, "out of memory");
 			mx->npl = n;
 			n = &mx->npl[mx->nnpl];
 			/* hyperv_evmcs of the run is in the profile's host already */
-			nvmx_partial_search(&n->r, &pa->host, &pa->unknown, &pb->host, &pb->unknown,
-					    pa->machine && pa->machine == pb->machine, cell_completion, &c);
-			if (nvmx_fleet_cell_proven((enum nvmx_fleet_cell)cell, n->r.answer) !=
-			    NVMX_CELL_NOT_PROVEN)
+			if (nvmx_fleet_cell_partial(&n->r, &w, (enum nvmx_fleet_cell)cell, &pa->host, &pa->unknown,
+						    &pb->host, &pb->unknown,
+						    pa->machine && pa->machine == pb->machine) != NVMX_CELL_NOT_PROVEN)
 				continue;
 			n->k = k, n->a = a, n->b = b;
 			mx->nnpl++;

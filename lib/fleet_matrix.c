@@ -55,6 +55,33 @@ enum nvmx_fleet_cell nvmx_fleet_cell_proven(enum nvmx_fleet_cell as_given,
 	return as_given;
 }
 
+/* One completion of a cell with partial hosts: the same restore as the class cell. */
+static bool cell_completion(void *ctx, const struct nvmx_host *src, const struct nvmx_host *dst)
+{
+	struct nvmx_fleet_cell_work *w = ctx;
+	nvmx_fleet_host_init(&w->from, src, w->src_kernel, w->src_params, w->vm);
+	if (!w->from.usable)
+		return true;	/* no VM with VMX to move */
+	nvmx_fleet_host_init(&w->to, dst, w->dst_kernel, w->dst_params, w->vm);
+	if (!w->to.usable)
+		return false;
+	if (w->policy != NVMX_POLICY_STRICT)
+		nvmx_fleet_host_revoke(&w->to);
+	nvmx_fleet_restore(&w->m, &w->to, &w->from.offer, w->policy);
+	return w->m.migratable;
+}
+
+enum nvmx_fleet_cell nvmx_fleet_cell_partial(struct nvmx_partial_result *r,
+					     struct nvmx_fleet_cell_work *w,
+					     enum nvmx_fleet_cell as_given,
+					     const struct nvmx_host *src, const struct nvmx_unknown *usrc,
+					     const struct nvmx_host *dst, const struct nvmx_unknown *udst,
+					     bool same_machine)
+{
+	nvmx_partial_search(r, src, usrc, dst, udst, same_machine, cell_completion, w);
+	return nvmx_fleet_cell_proven(as_given, r->answer);
+}
+
 char nvmx_fleet_cell_mark(const unsigned char *cells, const enum nvmx_policy *policies,
 			  unsigned npol)
 {

@@ -19,7 +19,8 @@
  *   qemu HOST REL SPEC [ALSO@REL SEM]      qemu-check: nvmx_qemu_start (verdict, remedies),
  *                                          with --also: nvmx_qemu_dest under semantics SEM
  *   cpu HOST FROM TO SPEC SEM              check --cpu: nvmx_qemu_move (verdict, fix)
- *   matrix POLICY HOST@REL...             the fleet's cells: nvmx_fleet_classify + nvmx_fleet_matrix
+ *   matrix POLICY HOST@REL...             the fleet's cells: nvmx_fleet_classify + nvmx_fleet_matrix,
+ *                                          a partial host's cells nvmx_fleet_cell_partial
  *   log HOST FILE REL UNAME VM             a whole log (explain FILE): nvmx_explain_log;
  *                                          REL, UNAME "-" when not given
  * VM is "none" (no KVM_SET_CPUID2), "host2" (the host's CPUID, PMU v2) or
@@ -542,6 +543,7 @@ static int answer_matrix(char *args)
 	unsigned char cells[MX_MAX * MX_MAX];
 	struct nvmx_fleet_matrix_counts cnt;
 	struct nvmx_diag diag;
+	const char *path[MX_MAX];
 	unsigned n = 0, k = 3;
 	char *save = NULL, *pol = strtok_r(args, " \n", &save);
 	for (unsigned i = 0; pol && i < 3; i++)
@@ -555,6 +557,7 @@ static int answer_matrix(char *args)
 		if (n == MX_MAX || !at)
 			return -1;
 		*at = 0;
+		path[n] = t;
 		memset(&diag, 0, sizeof(diag));
 		if (!(kern = nvmx_kernel_find(at + 1)) || nvmx_hostfile_read(t, &mh[n], &diag))
 			return -1;
@@ -568,15 +571,41 @@ static int answer_matrix(char *args)
 	unsigned nd = nvmx_fleet_classify(fh, weight, n, NVMX_CLASS_RESTORE, pols[k], table, 4 * MX_MAX,
 					  dc, dst_of);
 	nvmx_fleet_matrix(cells, &cnt, fh, sc, ns, dc, nd, pols[k], targets, NULL, NULL);
-	printf("{\"pairs\":%llu,\"migratable\":%llu,\"matrix\":[", cnt.pairs, cnt.ok);
+	/* A partial host (cpuinfo, vmxcap): a cell stands only on every completion. */
+	static struct nvmx_fleet_cell_work w;
+	static struct nvmx_partial_result pr;
+	struct nvmx_unknown u[MX_MAX];
+	for (unsigned i = 0; i < n; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		if (mh[i].partial) {
+			memcpy(u[i].msr, mh[i].unknown, sizeof(u[i].msr));
+			u[i].features = mh[i].unknown_features;
+		}
+	}
+	printf("{\"pairs\":%llu,\"migratable\":", cnt.pairs);
+	unsigned long long ok = cnt.ok;
+	char marks[MX_MAX][MX_MAX + 1];
 	for (unsigned a = 0; a < n; a++) {
-		printf("%s\"", a ? "," : "");
 		for (unsigned b = 0; b < n; b++) {
 			unsigned char c = cells[src_of[a] * nd + dst_of[b]];
-			putchar(c == NVMX_CELL_YES ? 'Y' : c == NVMX_CELL_NO ? '.' : '-');
+			bool pa = nvmx_unknown_any(&u[a], &mh[a].host), pb = nvmx_unknown_any(&u[b], &mh[b].host);
+			if ((pa || pb) && c != NVMX_CELL_NA) {
+				w.src_kernel = fh[a].s.kvm.kernel, w.dst_kernel = fh[b].s.kvm.kernel;
+				w.src_params = &fh[a].s.params, w.dst_params = &fh[b].s.params;
+				w.vm = NULL, w.policy = pols[k];
+				unsigned char p = (unsigned char)nvmx_fleet_cell_partial(
+					&pr, &w, (enum nvmx_fleet_cell)c, &mh[a].host, &u[a], &mh[b].host, &u[b],
+					pa && pb && !strcmp(path[a], path[b]));
+				ok -= c == NVMX_CELL_YES && p == NVMX_CELL_NOT_PROVEN;
+				c = p;
+			}
+			marks[a][b] = nvmx_fleet_cell_mark(&c, &pols[k], 1);
 		}
-		putchar('"');
+		marks[a][n] = 0;
 	}
+	printf("%llu,\"matrix\":[", ok);
+	for (unsigned a = 0; a < n; a++)
+		printf("%s\"%s\"", a ? "," : "", marks[a]);
 	printf("]}\n");
 	return 0;
 }

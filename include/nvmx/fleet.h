@@ -129,6 +129,30 @@ void nvmx_fleet_matrix(unsigned char *cells, struct nvmx_fleet_matrix_counts *ou
 enum nvmx_fleet_cell nvmx_fleet_cell_proven(enum nvmx_fleet_cell as_given,
 					    enum nvmx_partial_answer answer);
 /*
+ * A cell with a partial host, decided: class cell `as_given` (asked of the
+ * hosts as their input gives them) asked again of every completion of the
+ * unknown bits (nvmx_partial_search; r receives the search, with the bits
+ * that decide): a fresh member of each completion (w's release, parameters
+ * and VM per side) and the source's offer restored under w->policy, a
+ * source without VMX guests counting as holding.  Returns
+ * nvmx_fleet_cell_proven's answer.  same_machine: both sides are one input
+ * (one completion for both).  w is the caller's workspace.
+ */
+struct nvmx_fleet_cell_work {
+	const struct nvmx_kernel *src_kernel, *dst_kernel;
+	const struct nvmx_params *src_params, *dst_params;
+	const struct nvmx_vm *vm;		/* the same VM on both sides */
+	enum nvmx_policy policy;
+	struct nvmx_fleet_host from, to;	/* work space */
+	struct nvmx_migration m;
+};
+enum nvmx_fleet_cell nvmx_fleet_cell_partial(struct nvmx_partial_result *r,
+					     struct nvmx_fleet_cell_work *w,
+					     enum nvmx_fleet_cell as_given,
+					     const struct nvmx_host *src, const struct nvmx_unknown *usrc,
+					     const struct nvmx_host *dst, const struct nvmx_unknown *udst,
+					     bool same_machine);
+/*
  * One cell asked under npol policies (cells[k] under policies[k], most
  * restrictive first), as one mark: '-' the source runs no VMX guests; 'Y'
  * migrates under the first policy that says so -- 'k' / 'c' when that is
